@@ -1,0 +1,310 @@
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { guide, SEGMENTS, SegmentName } from "../policy-pack/catalog";
+import { contains, isCidr, overlaps, parseCidr, split } from "../policy-pack/lib/cidr";
+
+/** The Pulumi project name; stack config keys are `<project>:<key>`. */
+export const PROJECT = "multi-agent-security";
+
+/** Raised for invalid stack config, before any resource is registered. */
+export class ConfigError extends Error {
+    constructor(readonly problems: string[]) {
+        super(`invalid stack config:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+        this.name = "ConfigError";
+    }
+}
+
+type PulumiType = "string" | "integer" | "boolean" | "array";
+
+/** One declared config key: its Pulumi.yaml type, description, default and validation. */
+interface KeyDecl<S extends z.ZodType> {
+    type: PulumiType;
+    description: string;
+    default: z.output<S>;
+    schema: S;
+}
+
+function key<S extends z.ZodType>(type: PulumiType, description: string, schema: S, dflt: z.output<S>): KeyDecl<S> {
+    return { type, description, schema, default: dflt };
+}
+
+const cidr = z.string().refine(isCidr, { message: "expected an IPv4 CIDR block such as 10.0.1.0/24" });
+const email = z.email({ message: "expected an e-mail address" });
+const dnsName = z
+    .string()
+    .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { message: "expected a DNS name" });
+const k8sName = z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { message: "expected a lowercase DNS-1123 label (a-z, 0-9, -)" });
+const instanceType = z
+    .string()
+    .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "expected an EC2 instance type such as m6i.xlarge" });
+const seg = guide.infrastructureSecurity.segmentation;
+const logs = guide.logCollection;
+
+/**
+ * Every stack config key, declared once. Pulumi.yaml's `config:` block is generated from this table
+ * (`npm run gen:project-config`) and a test keeps the two in step.
+ */
+export const CONFIG_KEYS = {
+    environment: key("string", "Deployment environment: dev or prod.", z.enum(["dev", "prod"]), "dev"),
+    azCount: key(
+        "integer",
+        "Availability zones to spread each segment over (at least 2, as EKS requires; at most 4).",
+        z.number().int().min(2).max(4),
+        2,
+    ),
+    vpcCidr: key("string", "CIDR of the VPC that holds every segment.", cidr, "10.0.0.0/16"),
+    agentSegmentCidr: key("string", "Agent network (restricted).", cidr, seg.agent.cidr),
+    serviceSegmentCidr: key("string", "Service network (internal).", cidr, seg.service.cidr),
+    managementSegmentCidr: key("string", "Management network (admin_only).", cidr, seg.management.cidr),
+    adminCidrs: key(
+        "array",
+        "CIDRs from which administrators may reach the management segment (besides SSM Session Manager).",
+        z.array(cidr),
+        [] as string[],
+    ),
+    natGatewayPerAz: key(
+        "boolean",
+        "One NAT gateway per AZ (prod) instead of a single shared one (dev).",
+        z.boolean(),
+        false,
+    ),
+    deletionProtection: key(
+        "boolean",
+        "Protect data-holding resources (keys, buckets, vaults, load balancer) from deletion.",
+        z.boolean(),
+        false,
+    ),
+    alertEmails: key("array", "E-mail addresses subscribed to the security alert topics.", z.array(email).min(1), [
+        "security-alerts@example.com",
+    ]),
+    agents: key(
+        "array",
+        "Agent workloads; each gets its own Kubernetes namespace `agent-<name>`.",
+        z.array(k8sName.max(57)),
+        ["coordinator", "task-executor"],
+    ),
+    shieldAdvanced: key(
+        "boolean",
+        "Subscribe to AWS Shield Advanced and protect the ALB (a 1-year commitment; see README).",
+        z.boolean(),
+        false,
+    ),
+    domainName: key(
+        "string",
+        "Public domain for the ALB and ingress certificates; empty means a self-signed certificate.",
+        z.union([z.literal(""), dnsName]),
+        "",
+    ),
+    egressAllowedDomains: key(
+        "array",
+        "Domains agents may reach through the network firewall; everything else is dropped.",
+        z.array(z.string().regex(/^\.?[a-z0-9.-]+$/, { message: "expected a domain such as .amazonaws.com" })),
+        [".amazonaws.com"],
+    ),
+    ipsMode: key(
+        "string",
+        "Network firewall IPS mode: prevent (drop) or alert (detect only).",
+        z.enum(["prevent", "alert"]),
+        guide.infrastructureSecurity.monitoring.ips.mode,
+    ),
+    systemLogRetentionDays: key(
+        "integer",
+        "Retention of system logs in days (the guide's minimum is the default).",
+        z.number().int().min(logs.system.retentionDays),
+        logs.system.retentionDays,
+    ),
+    securityLogRetentionDays: key(
+        "integer",
+        "Retention of security logs in days (the guide's minimum is the default).",
+        z.number().int().min(logs.security.retentionDays),
+        logs.security.retentionDays,
+    ),
+    auditLogRetentionDays: key(
+        "integer",
+        "Retention of audit logs in days (the guide's minimum is the default).",
+        z.number().int().min(logs.audit.retentionDays),
+        logs.audit.retentionDays,
+    ),
+    kubernetesVersion: key(
+        "string",
+        "EKS Kubernetes version (one in standard support).",
+        z.string().regex(/^1\.(3[4-9]|[4-9][0-9])$/, {
+            message: "expected a Kubernetes version in EKS standard support (1.34 or newer)",
+        }),
+        "1.35",
+    ),
+    eksPublicAccessCidrs: key(
+        "array",
+        "CIDRs allowed to reach a public EKS API endpoint; empty keeps the endpoint private (required in prod).",
+        z.array(cidr),
+        [] as string[],
+    ),
+    agentNodeInstanceType: key(
+        "string",
+        "Instance type of the agent node group (Nitro Enclaves capable).",
+        instanceType,
+        "m6i.xlarge",
+    ),
+    serviceNodeInstanceType: key("string", "Instance type of the service node group.", instanceType, "m6i.xlarge"),
+    agentNodeCount: key("integer", "Minimum and desired nodes in the agent node group.", z.number().int().min(1), 2),
+    serviceNodeCount: key(
+        "integer",
+        "Minimum and desired nodes in the service node group.",
+        z.number().int().min(1),
+        2,
+    ),
+    nodeMaxCount: key("integer", "Maximum nodes per node group.", z.number().int().min(1), 6),
+} as const;
+
+type Keys = typeof CONFIG_KEYS;
+export type StackConfig = { [K in keyof Keys]: z.output<Keys[K]["schema"]> } & {
+    /** AWS region, from the provider's own `aws:region` key. */
+    region: string;
+    /** Project and stack names, for naming and tagging. */
+    project: string;
+    stack: string;
+};
+
+/** Segment CIDRs, keyed by segment. */
+export function segmentCidrs(cfg: StackConfig): Record<SegmentName, string> {
+    return { agent: cfg.agentSegmentCidr, service: cfg.serviceSegmentCidr, management: cfg.managementSegmentCidr };
+}
+
+/** Per-AZ subnets of each segment: the /24 split into azCount equal parts. */
+export function segmentSubnets(cfg: StackConfig): Record<SegmentName, string[]> {
+    const cidrs = segmentCidrs(cfg);
+    return Object.fromEntries(SEGMENTS.map((s) => [s, split(cidrs[s], cfg.azCount)])) as Record<SegmentName, string[]>;
+}
+
+const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+
+/**
+ * Validates raw config (key → value as Pulumi hands it over: strings, or JSON for arrays) and fills
+ * defaults. Throws ConfigError naming every bad key.
+ */
+export function parseConfig(
+    raw: Record<string, string>,
+    region: string | undefined,
+    project = PROJECT,
+    stack = "dev",
+): StackConfig {
+    const problems: string[] = [];
+    const prefix = `${project}:`;
+    const values: Record<string, unknown> = {};
+    for (const [fullKey, text] of Object.entries(raw)) {
+        if (!fullKey.startsWith(prefix)) {
+            continue;
+        }
+        const name = fullKey.slice(prefix.length);
+        const decl = (CONFIG_KEYS as Record<string, KeyDecl<z.ZodType>>)[name];
+        if (!decl) {
+            problems.push(`${fullKey}: unknown key; expected one of ${Object.keys(CONFIG_KEYS).join(", ")}`);
+            continue;
+        }
+        const decoded = decode(decl.type, text);
+        if (decoded.error) {
+            problems.push(`${fullKey}: ${decoded.error}`);
+            continue;
+        }
+        values[name] = decoded.value;
+    }
+    const out: Record<string, unknown> = {};
+    for (const [name, decl] of Object.entries(CONFIG_KEYS) as [string, KeyDecl<z.ZodType>][]) {
+        const value = name in values ? values[name] : decl.default;
+        const result = decl.schema.safeParse(value);
+        if (!result.success) {
+            const issue = result.error.issues[0];
+            const where = issue.path.length ? `[${issue.path.join(".")}]` : "";
+            problems.push(`${prefix}${name}${where}: ${issue.message} (got ${JSON.stringify(value)})`);
+            continue;
+        }
+        out[name] = result.data;
+    }
+    if (!region || !AWS_REGION.test(region)) {
+        problems.push(`aws:region: expected an AWS region such as eu-west-1 (got ${JSON.stringify(region ?? null)})`);
+    }
+    if (problems.length === 0) {
+        problems.push(...crossChecks(out as StackConfig, prefix));
+    }
+    if (problems.length > 0) {
+        throw new ConfigError(problems);
+    }
+    return { ...(out as StackConfig), region: region as string, project, stack };
+}
+
+function decode(type: PulumiType, text: string): { value?: unknown; error?: string } {
+    switch (type) {
+        case "string":
+            return { value: text };
+        case "integer":
+            return /^-?\d+$/.test(text.trim())
+                ? { value: Number(text) }
+                : { error: `expected an integer (got ${JSON.stringify(text)})` };
+        case "boolean":
+            return text === "true" || text === "false"
+                ? { value: text === "true" }
+                : { error: `expected true or false (got ${JSON.stringify(text)})` };
+        case "array":
+            try {
+                const parsed: unknown = JSON.parse(text);
+                return Array.isArray(parsed) ? { value: parsed } : { error: `expected a list (got ${text})` };
+            } catch {
+                return { error: `expected a list (got ${JSON.stringify(text)})` };
+            }
+    }
+}
+
+/** Relations between keys that no single key's schema can see. */
+function crossChecks(cfg: StackConfig, prefix: string): string[] {
+    const problems: string[] = [];
+    const vpc = parseCidr(cfg.vpcCidr);
+    const cidrs = segmentCidrs(cfg);
+    const keyOf: Record<SegmentName, string> = {
+        agent: "agentSegmentCidr",
+        service: "serviceSegmentCidr",
+        management: "managementSegmentCidr",
+    };
+    for (const s of SEGMENTS) {
+        if (!contains(vpc, cidrs[s])) {
+            problems.push(`${prefix}${keyOf[s]}: ${cidrs[s]} must lie inside vpcCidr ${cfg.vpcCidr}`);
+        }
+        if (parseCidr(cidrs[s]).prefix + Math.ceil(Math.log2(cfg.azCount)) > 28) {
+            problems.push(`${prefix}${keyOf[s]}: ${cidrs[s]} is too small to split over ${cfg.azCount} AZs`);
+        }
+    }
+    SEGMENTS.forEach((a, i) =>
+        SEGMENTS.slice(i + 1).forEach((b) => {
+            if (overlaps(cidrs[a], cidrs[b])) {
+                problems.push(
+                    `${prefix}${keyOf[b]}: ${cidrs[b]} overlaps ${keyOf[a]} ${cidrs[a]}; segments must be disjoint`,
+                );
+            }
+        }),
+    );
+    if (cfg.environment === "prod") {
+        if (cfg.eksPublicAccessCidrs.length > 0) {
+            problems.push(`${prefix}eksPublicAccessCidrs: must be empty in prod (the EKS API endpoint stays private)`);
+        }
+        if (!cfg.deletionProtection) {
+            problems.push(`${prefix}deletionProtection: must be true in prod (data is never lost by an update)`);
+        }
+        if (!cfg.natGatewayPerAz) {
+            problems.push(`${prefix}natGatewayPerAz: must be true in prod (no single-AZ egress)`);
+        }
+    }
+    if (cfg.ipsMode === "alert" && cfg.environment === "prod") {
+        problems.push(`${prefix}ipsMode: must be prevent in prod (the guide's IPS mode)`);
+    }
+    if (cfg.nodeMaxCount < Math.max(cfg.agentNodeCount, cfg.serviceNodeCount)) {
+        problems.push(`${prefix}nodeMaxCount: ${cfg.nodeMaxCount} is below a node group's desired count`);
+    }
+    return problems;
+}
+
+/** Reads and validates the running stack's config. Call before creating any resource. */
+export function loadConfig(): StackConfig {
+    const raw = pulumi.runtime.allConfig();
+    return parseConfig(raw, raw["aws:region"], pulumi.getProject(), pulumi.getStack());
+}

@@ -1,0 +1,16 @@
+/** @type {import('jest').Config} */
+module.exports = {
+    testEnvironment: "node",
+    roots: ["<rootDir>/test"],
+    testMatch: ["**/*.test.ts"],
+    transform: {
+        "^.+\\.ts$": [
+            "@swc/jest",
+            { jsc: { target: "es2022", parser: { syntax: "typescript" } }, module: { type: "commonjs" } },
+        ],
+    },
+    moduleFileExtensions: ["ts", "js", "json"],
+    testTimeout: 60000,
+    // Pulumi's runtime keeps module-level state: every test file gets its own module registry anyway.
+    maxWorkers: 2,
+};

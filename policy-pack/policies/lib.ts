@@ -1,0 +1,122 @@
+import {
+    PolicyConfigSchema,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+} from "@pulumi/policy";
+import { hasControl } from "../catalog";
+
+/** Policies name the controls they enforce in their tags: `control:<ID>`. */
+export const CONTROL_TAG = "control:";
+
+type Severity = "low" | "medium" | "high" | "critical";
+
+interface Common {
+    name: string;
+    description: string;
+    /** Catalog IDs this policy enforces. */
+    controls: string[];
+    severity: Severity;
+    configSchema?: PolicyConfigSchema;
+    remediationSteps?: string;
+}
+
+export interface ResourcePolicyDef extends Common {
+    /** Pulumi type tokens the policy looks at, e.g. aws:ec2/subnet:Subnet. */
+    types: string[];
+    validate(args: ResourceValidationArgs, report: ReportViolation): void;
+}
+
+export interface StackPolicyDef extends Common {
+    validate(args: StackValidationArgs, report: ReportViolation): void;
+}
+
+function metadata(def: Common) {
+    for (const id of def.controls) {
+        if (!hasControl(id)) {
+            throw new Error(`policy ${def.name} names unknown control ${id}`);
+        }
+    }
+    return {
+        name: def.name,
+        description: def.description,
+        severity: def.severity,
+        tags: def.controls.map((c) => CONTROL_TAG + c),
+        ...(def.configSchema ? { configSchema: def.configSchema } : {}),
+        ...(def.remediationSteps ? { remediationSteps: def.remediationSteps } : {}),
+    };
+}
+
+export function resourcePolicy(def: ResourcePolicyDef): ResourceValidationPolicy {
+    const types = new Set(def.types);
+    return {
+        ...metadata(def),
+        validateResource: (args, report) => {
+            if (types.has(args.type)) {
+                def.validate(args, report);
+            }
+        },
+    };
+}
+
+export function stackPolicy(def: StackPolicyDef): StackValidationPolicy {
+    return { ...metadata(def), validateStack: (args, report) => def.validate(args, report) };
+}
+
+/** Control IDs a policy enforces. */
+export function controlsOf(policy: { tags?: string[] }): string[] {
+    return (policy.tags ?? []).filter((t) => t.startsWith(CONTROL_TAG)).map((t) => t.slice(CONTROL_TAG.length));
+}
+
+/** The environment a policy evaluates for (policy config `environment`, prod when unset: the strict reading). */
+export const environmentSchema: PolicyConfigSchema = {
+    properties: { environment: { type: "string", enum: ["dev", "prod"], default: "prod" } },
+};
+
+export function environmentOf(args: { getConfig<T extends object>(): T }): "dev" | "prod" {
+    return args.getConfig<{ environment?: "dev" | "prod" }>().environment ?? "prod";
+}
+
+/**
+ * A resource's effective tags: its provider's `defaultTags` merged under its own `tags`, the way the AWS
+ * provider applies them.
+ */
+export function effectiveTags(args: Pick<ResourceValidationArgs, "props" | "provider">): Record<string, string> {
+    // Provider inputs arrive JSON-encoded (the AWS provider stringifies defaultTags).
+    let defaults: unknown = args.provider?.props?.defaultTags;
+    if (typeof defaults === "string") {
+        try {
+            defaults = JSON.parse(defaults);
+        } catch {
+            defaults = undefined;
+        }
+    }
+    const providerTags = ((defaults as { tags?: Record<string, string> } | undefined)?.tags ?? {}) as Record<
+        string,
+        string
+    >;
+    const own = (args.props.tags ?? {}) as Record<string, string>;
+    return { ...providerTags, ...own };
+}
+
+/** Normalises "one or many" input shapes (Pulumi inputs that may be a value or a list). */
+export function asArray<T>(value: T | T[] | undefined | null): T[] {
+    if (value === undefined || value === null) {
+        return [];
+    }
+    return Array.isArray(value) ? value : [value];
+}
+
+/** IAM policy documents arrive as JSON strings or objects; returns the parsed object or undefined. */
+export function parsePolicyDocument(doc: unknown): { Statement?: unknown } | undefined {
+    if (typeof doc === "string") {
+        try {
+            return JSON.parse(doc) as { Statement?: unknown };
+        } catch {
+            return undefined;
+        }
+    }
+    return doc && typeof doc === "object" ? (doc as { Statement?: unknown }) : undefined;
+}

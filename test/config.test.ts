@@ -1,0 +1,124 @@
+import { ConfigError, parseConfig, segmentSubnets, CONFIG_KEYS, PROJECT } from "../components/config";
+
+const P = PROJECT;
+
+function parse(values: Record<string, unknown>, region: string | null = "eu-west-1") {
+    const raw = Object.fromEntries(
+        Object.entries(values).map(([k, v]) => [`${P}:${k}`, typeof v === "string" ? v : JSON.stringify(v)]),
+    );
+    return parseConfig(raw, region ?? undefined, P, "test");
+}
+
+function problems(values: Record<string, unknown>, region?: string | null): string[] {
+    try {
+        parse(values, region);
+    } catch (e) {
+        expect(e).toBeInstanceOf(ConfigError);
+        return (e as ConfigError).problems;
+    }
+    throw new Error("expected a ConfigError");
+}
+
+describe("stack config", () => {
+    it("defaults to the guide's segments, VPC and retention", () => {
+        const cfg = parse({});
+        expect(cfg.vpcCidr).toBe("10.0.0.0/16");
+        expect(cfg.agentSegmentCidr).toBe("10.0.1.0/24");
+        expect(cfg.serviceSegmentCidr).toBe("10.0.2.0/24");
+        expect(cfg.managementSegmentCidr).toBe("10.0.3.0/24");
+        expect(cfg.systemLogRetentionDays).toBe(90);
+        expect(cfg.securityLogRetentionDays).toBe(365);
+        expect(cfg.auditLogRetentionDays).toBe(2557);
+        expect(cfg.azCount).toBe(2);
+        expect(cfg.region).toBe("eu-west-1");
+    });
+
+    it("splits each /24 into one subnet per AZ inside the segment", () => {
+        expect(segmentSubnets(parse({ azCount: "2" }))).toEqual({
+            agent: ["10.0.1.0/25", "10.0.1.128/25"],
+            service: ["10.0.2.0/25", "10.0.2.128/25"],
+            management: ["10.0.3.0/25", "10.0.3.128/25"],
+        });
+        expect(segmentSubnets(parse({ azCount: "3" })).agent).toEqual(["10.0.1.0/26", "10.0.1.64/26", "10.0.1.128/26"]);
+    });
+
+    it.each([
+        ["a malformed CIDR", { agentSegmentCidr: "10.0.1.0/33" }, `${P}:agentSegmentCidr: expected an IPv4 CIDR block`],
+        [
+            "a CIDR with host bits",
+            { serviceSegmentCidr: "10.0.2.7/24" },
+            `${P}:serviceSegmentCidr: expected an IPv4 CIDR block`,
+        ],
+        [
+            "overlapping segments",
+            { serviceSegmentCidr: "10.0.1.128/25" },
+            `${P}:serviceSegmentCidr: 10.0.1.128/25 overlaps agentSegmentCidr`,
+        ],
+        [
+            "a segment outside the VPC",
+            { managementSegmentCidr: "192.168.3.0/24" },
+            `${P}:managementSegmentCidr: 192.168.3.0/24 must lie inside vpcCidr`,
+        ],
+        [
+            "retention shorter than the guide's",
+            { systemLogRetentionDays: "89" },
+            `${P}:systemLogRetentionDays: Too small: expected number to be >=90`,
+        ],
+        [
+            "audit retention shorter than 7 years",
+            { auditLogRetentionDays: "2556" },
+            `${P}:auditLogRetentionDays: Too small: expected number to be >=2557`,
+        ],
+        ["fewer than two AZs", { azCount: "1" }, `${P}:azCount: Too small: expected number to be >=2`],
+        ["a non-integer AZ count", { azCount: "two" }, `${P}:azCount: expected an integer`],
+        ["an unknown key", { vpcCidrs: "10.0.0.0/16" }, `${P}:vpcCidrs: unknown key`],
+        [
+            "a malformed e-mail",
+            { alertEmails: ["soc@example.com", "not-an-email"] },
+            `${P}:alertEmails[1]: expected an e-mail address`,
+        ],
+        ["a non-boolean flag", { shieldAdvanced: "yes" }, `${P}:shieldAdvanced: expected true or false`],
+        ["a list that isn't one", { agents: "coordinator" }, `${P}:agents: expected a list`],
+        [
+            "an agent name Kubernetes rejects",
+            { agents: ["Task_Executor"] },
+            `${P}:agents[0]: expected a lowercase DNS-1123 label`,
+        ],
+        [
+            "an unsupported Kubernetes version",
+            { kubernetesVersion: "1.29" },
+            `${P}:kubernetesVersion: expected a Kubernetes version in EKS standard support`,
+        ],
+    ])("rejects %s, naming the key", (_what, values, expected) => {
+        const found = problems(values);
+        expect(found.some((p) => p.startsWith(expected))).toBe(true);
+    });
+
+    it("rejects a missing or malformed region", () => {
+        expect(problems({}, null)).toEqual([`aws:region: expected an AWS region such as eu-west-1 (got null)`]);
+        expect(problems({}, "Ireland")[0]).toMatch(/^aws:region: expected an AWS region/);
+    });
+
+    it("holds prod to its safety settings", () => {
+        const found = problems({ environment: "prod", eksPublicAccessCidrs: ["203.0.113.0/24"], ipsMode: "alert" });
+        expect(found).toEqual(
+            expect.arrayContaining([
+                `${P}:eksPublicAccessCidrs: must be empty in prod (the EKS API endpoint stays private)`,
+                `${P}:deletionProtection: must be true in prod (data is never lost by an update)`,
+                `${P}:natGatewayPerAz: must be true in prod (no single-AZ egress)`,
+                `${P}:ipsMode: must be prevent in prod (the guide's IPS mode)`,
+            ]),
+        );
+    });
+
+    it("reports every bad key at once", () => {
+        expect(problems({ azCount: "1", vpcCidr: "nope" })).toHaveLength(2);
+    });
+
+    it("declares a description and a default for every key", () => {
+        for (const decl of Object.values(CONFIG_KEYS)) {
+            expect(decl.description.length).toBeGreaterThan(10);
+            expect(decl.schema.safeParse(decl.default).success).toBe(true);
+        }
+    });
+});

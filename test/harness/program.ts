@@ -1,0 +1,79 @@
+import * as path from "path";
+import type { ProgramRun, RecordedResource } from "../../tools/lib/program";
+import type { StackConfigFile } from "../../tools/lib/stack-config";
+
+export const ROOT = path.resolve(__dirname, "..", "..");
+
+/** Stack config of Pulumi.<stack>.yaml with some keys overridden (values as in YAML: lists stay lists). */
+export function stackConfig(stack: string, overrides: Record<string, unknown> = {}): StackConfigFile {
+    const { readStackConfig } =
+        require("../../tools/lib/stack-config") as typeof import("../../tools/lib/stack-config");
+    const sc = readStackConfig(ROOT, stack);
+    for (const [key, value] of Object.entries(overrides)) {
+        const full = key.includes(":") ? key : `${sc.project}:${key}`;
+        if (value === undefined) {
+            delete sc.config[full];
+        } else {
+            sc.config[full] = typeof value === "string" ? value : JSON.stringify(value);
+        }
+    }
+    return sc;
+}
+
+/**
+ * Runs `load` under mocks in a fresh module registry (Pulumi's runtime is global state), so that one test
+ * file can run several programs. `load` must require what it needs itself.
+ */
+export async function runIsolated(sc: StackConfigFile, stack: string, load: () => unknown): Promise<ProgramRun> {
+    let run: ProgramRun | undefined;
+    await jest.isolateModulesAsync(async () => {
+        const { runUnderMocks } = require("../../tools/lib/program") as typeof import("../../tools/lib/program");
+        run = await runUnderMocks({ project: sc.project, stack, config: sc.config, secretKeys: sc.secretKeys, load });
+    });
+    return run as ProgramRun;
+}
+
+/** Runs the whole program (index.ts) for a stack, optionally with config overrides. */
+export function runStack(stack: "dev" | "prod", overrides: Record<string, unknown> = {}): Promise<ProgramRun> {
+    return runIsolated(stackConfig(stack, overrides), stack, () => require("../../index"));
+}
+
+/** Resources of a type, in registration order. */
+export function ofType(run: ProgramRun, type: string): RecordedResource[] {
+    return run.resources.filter((r) => r.type === type);
+}
+
+/** The one resource of a type whose logical name is `name` (throws if missing). */
+export function named(run: ProgramRun, type: string, name: string): RecordedResource {
+    const found = run.resources.find((r) => r.type === type && r.name === name);
+    if (!found) {
+        const names = ofType(run, type).map((r) => r.name);
+        throw new Error(`no ${type} named ${name}; have: ${names.join(", ") || "none"}`);
+    }
+    return found;
+}
+
+/** Unwraps wire-form secrets ({sig, value}) so assertions see plain values. */
+export function plain<T = unknown>(value: unknown): T {
+    const SIG = "4dabf18193072939515e22adb298388d";
+    if (Array.isArray(value)) {
+        return value.map((v) => plain(v)) as T;
+    }
+    if (value && typeof value === "object") {
+        const obj = value as Record<string, unknown>;
+        if (SIG in obj && "value" in obj) {
+            return plain(obj.value) as T;
+        }
+        return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, plain(v)])) as T;
+    }
+    return value as T;
+}
+
+/** True when the wire value is a Pulumi secret. */
+export function isSecretValue(value: unknown): boolean {
+    return (
+        !!value &&
+        typeof value === "object" &&
+        (value as Record<string, unknown>)["4dabf18193072939515e22adb298388d"] === "1b47061264138c4ac30d75fd1eb44270"
+    );
+}

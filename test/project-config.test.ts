@@ -1,0 +1,44 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+import { projectConfigBlock } from "../tools/gen-project-config";
+
+const root = path.resolve(__dirname, "..");
+
+describe("Pulumi.yaml", () => {
+    const project = YAML.parse(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8"));
+
+    it("declares the nodejs TypeScript runtime", () => {
+        expect(project.name).toBe("multi-agent-security");
+        expect(project.runtime).toEqual(
+            expect.objectContaining({ name: "nodejs", options: expect.objectContaining({ typescript: true }) }),
+        );
+    });
+
+    it("declares exactly the keys components/config.ts declares (run `npm run gen:project-config`)", () => {
+        expect(project.config).toEqual(projectConfigBlock());
+    });
+
+    it("uses only project config types Pulumi accepts", () => {
+        for (const decl of Object.values(
+            project.config as Record<string, { type: string; items?: { type: string } }>,
+        )) {
+            expect(["string", "integer", "boolean", "array"]).toContain(decl.type);
+            if (decl.type === "array") {
+                expect(decl.items?.type).toBe("string");
+            }
+        }
+    });
+
+    it.each(["dev", "prod"])("Pulumi.%s.yaml sets only declared keys", (stack) => {
+        const doc = YAML.parse(fs.readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8"));
+        for (const key of Object.keys(doc.config)) {
+            const [ns, name] = key.split(":");
+            if (ns === "multi-agent-security") {
+                expect(Object.keys(project.config)).toContain(name);
+            } else {
+                expect(ns).toBe("aws");
+            }
+        }
+    });
+});

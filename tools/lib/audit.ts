@@ -1,0 +1,124 @@
+import * as fs from "fs";
+import * as path from "path";
+import { AnalyzerSession, PolicyConfigFile, PolicyMeta } from "./analyzer";
+import { UsageError } from "./errors";
+import { LoadedState } from "./state";
+
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+export const PACK_DIR = path.join(REPO_ROOT, "policy-pack");
+const CONTROL_TAG = "control:";
+
+export interface Violation {
+    policy: string;
+    control: string;
+    enforcementLevel: "advisory" | "mandatory" | "disabled" | "remediate";
+    urn: string;
+    message: string;
+}
+
+export interface AuditReport {
+    violations: Violation[];
+    summary: { resources: number; policies: number; mandatory: number; advisory: number };
+    /** Policy → level and controls, as configured for this run (evidence reads this). */
+    policies: { name: string; enforcementLevel: string; controls: string[]; severity: string }[];
+}
+
+export function readPolicyConfig(file: string): PolicyConfigFile {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch {
+        throw new UsageError(`cannot read policy config ${file}`);
+    }
+    let doc: unknown;
+    try {
+        doc = JSON.parse(text);
+    } catch (e) {
+        throw new UsageError(`policy config ${file} is not JSON (${(e as Error).message})`);
+    }
+    if (!doc || typeof doc !== "object" || Array.isArray(doc)) {
+        throw new UsageError(`policy config ${file} must be a JSON object`);
+    }
+    return doc as PolicyConfigFile;
+}
+
+export function policyConfigPath(stack: string): string {
+    return path.join(PACK_DIR, "config", `${stack}.json`);
+}
+
+function controlsOf(p: PolicyMeta): string[] {
+    return p.tags.filter((t) => t.startsWith(CONTROL_TAG)).map((t) => t.slice(CONTROL_TAG.length));
+}
+
+/** Evaluates the pack against a loaded state through the pack's analyzer server. */
+export async function audit(
+    state: LoadedState,
+    opts: { stack: string; policyConfig: PolicyConfigFile },
+): Promise<AuditReport> {
+    const session = await AnalyzerSession.start(PACK_DIR, { stack: opts.stack, project: state.project ?? "project" });
+    try {
+        const info = await session.info();
+        const levels = await session.configure(info.policies, opts.policyConfig);
+        const diagnostics = await session.analyzeAll(state.resources);
+        const byName = new Map(info.policies.map((p) => [p.name, p]));
+        const violations: Violation[] = diagnostics.map((d) => {
+            const policy = byName.get(d.policy);
+            // The server sends "<description>\n<message>"; the message may start with "[CONTROL-ID]".
+            const body = d.message.includes("\n") ? d.message.slice(d.message.indexOf("\n") + 1) : d.message;
+            const tagged = /^\[([A-Z0-9-]+)\]\s*/.exec(body);
+            const controls = policy ? controlsOf(policy) : [];
+            return {
+                policy: d.policy,
+                control: tagged && controls.includes(tagged[1]) ? tagged[1] : controls.join(",") || "UNMAPPED",
+                enforcementLevel: d.enforcementLevel,
+                urn: d.urn,
+                message: tagged && controls.includes(tagged[1]) ? body.slice(tagged[0].length) : body,
+            };
+        });
+        return {
+            violations,
+            summary: {
+                resources: state.resources.length,
+                policies: info.policies.filter((p) => levels.get(p.name) !== "disabled").length,
+                mandatory: violations.filter((v) => v.enforcementLevel === "mandatory").length,
+                advisory: violations.filter((v) => v.enforcementLevel === "advisory").length,
+            },
+            policies: info.policies.map((p) => ({
+                name: p.name,
+                enforcementLevel: levels.get(p.name) ?? p.enforcementLevel,
+                controls: controlsOf(p),
+                severity: p.severity,
+            })),
+        };
+    } finally {
+        session.close();
+    }
+}
+
+/** Human-readable report, violations grouped by control ID. */
+export function formatReport(report: AuditReport, title: string): string {
+    const lines = [title];
+    const byControl = new Map<string, Violation[]>();
+    for (const v of report.violations) {
+        byControl.set(v.control, [...(byControl.get(v.control) ?? []), v]);
+    }
+    for (const [control, vs] of [...byControl.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+        lines.push(`\n${control}`);
+        for (const v of vs) {
+            lines.push(`  ${v.enforcementLevel.toUpperCase()} ${v.policy}`);
+            lines.push(`    resource: ${v.urn}`);
+            lines.push(`    ${v.message.split("\n")[0]}`);
+        }
+    }
+    const s = report.summary;
+    lines.push(
+        `\n${s.resources} resources, ${s.policies} policies: ${s.mandatory} mandatory and ${s.advisory} advisory violations` +
+            (s.mandatory === 0 ? " — pass" : " — FAIL"),
+    );
+    return lines.join("\n");
+}
+
+/** JSON shape written by `audit --out`. */
+export function reportJson(report: AuditReport): { violations: Violation[]; summary: AuditReport["summary"] } {
+    return { violations: report.violations, summary: report.summary };
+}

@@ -1,0 +1,114 @@
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { ProgramRun, RecordedResource, SECRET_SIG, SIG_KEY } from "./program";
+
+/** The placeholder written where `pulumi stack export` writes a secret's ciphertext. */
+export const PLAN_CIPHERTEXT = "offline-plan:secret";
+
+function packageVersion(pkg: string): string {
+    try {
+        const file = require.resolve(`@pulumi/${pkg}/package.json`);
+        return (JSON.parse(fs.readFileSync(file, "utf8")) as { version: string }).version;
+    } catch {
+        return "0.0.0";
+    }
+}
+
+/** Secrets as stack export writes them without --show-secrets: `{sig, ciphertext}`. */
+function toState(value: unknown): unknown {
+    if (Array.isArray(value)) {
+        return value.map(toState);
+    }
+    if (value && typeof value === "object") {
+        const obj = value as Record<string, unknown>;
+        if (obj[SIG_KEY] === SECRET_SIG) {
+            return { [SIG_KEY]: SECRET_SIG, ciphertext: PLAN_CIPHERTEXT };
+        }
+        return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, toState(v)]));
+    }
+    return value;
+}
+
+/**
+ * Writes a program run in `pulumi stack export` format (version 3). Resources that used a default
+ * provider get one, named the way the engine names it (`default_<major>_<minor>_<patch>`).
+ */
+export function toDeployment(
+    run: ProgramRun,
+    opts: { project: string; stack: string; time?: string },
+): Record<string, unknown> {
+    const version = packageVersion("pulumi");
+    const defaults = new Map<string, { urn: string; id: string; resource: Record<string, unknown> }>();
+    const resources: Record<string, unknown>[] = [];
+    const root = run.resources.find((r) => r.type === "pulumi:pulumi:Stack");
+
+    const defaultProvider = (pkg: string): string => {
+        let p = defaults.get(pkg);
+        if (!p) {
+            const name = `default_${packageVersion(pkg).replace(/[.+-]/g, "_")}`;
+            const urn = `urn:pulumi:${opts.stack}::${opts.project}::pulumi:providers:${pkg}::${name}`;
+            const id = createHash("sha256")
+                .update(urn)
+                .digest("hex")
+                .slice(0, 32)
+                .replace(/^(.{8})(.{4})(.{4})(.{4})/, "$1-$2-$3-$4-");
+            const inputs = { version: packageVersion(pkg) };
+            p = {
+                urn,
+                id,
+                resource: { urn, custom: true, id, type: `pulumi:providers:${pkg}`, inputs, outputs: inputs },
+            };
+            defaults.set(pkg, p);
+            resources.push(p.resource);
+        }
+        return `${p.urn}::${p.id}`;
+    };
+
+    for (const r of run.resources) {
+        const needsDefault = r.custom && !r.provider && !r.type.startsWith("pulumi:providers:");
+        const provider = needsDefault ? defaultProvider(r.type.split(":")[0]) : r.provider;
+        resources.push(stateResource(r, provider));
+    }
+    // Keep the root stack first, as the engine does.
+    if (root) {
+        const i = resources.findIndex((x) => x.urn === root.urn);
+        resources.unshift(...resources.splice(i, 1));
+    }
+    return {
+        version: 3,
+        deployment: {
+            manifest: {
+                time: opts.time ?? new Date().toISOString(),
+                magic: createHash("sha256").update(version).digest("hex"),
+                version,
+            },
+            resources,
+        },
+    };
+}
+
+function stateResource(r: RecordedResource, provider: string | undefined): Record<string, unknown> {
+    return {
+        urn: r.urn,
+        custom: r.custom,
+        ...(r.id ? { id: r.id } : {}),
+        type: r.type,
+        inputs: toState(r.inputs),
+        outputs: toState(r.outputs),
+        ...(r.parent ? { parent: r.parent } : {}),
+        ...(r.protect ? { protect: true } : {}),
+        ...(r.retainOnDelete ? { retainOnDelete: true } : {}),
+        ...(r.dependencies.length ? { dependencies: r.dependencies } : {}),
+        ...(provider ? { provider } : {}),
+        ...(Object.keys(r.propertyDependencies).length ? { propertyDependencies: r.propertyDependencies } : {}),
+        ...(r.additionalSecretOutputs.length ? { additionalSecretOutputs: r.additionalSecretOutputs } : {}),
+        ...(r.ignoreChanges.length ? { ignoreChanges: r.ignoreChanges } : {}),
+        ...(r.deletedWith ? { deletedWith: r.deletedWith } : {}),
+    };
+}
+
+export function writeJson(file: string, value: unknown): void {
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(value, null, 2) + "\n");
+}
