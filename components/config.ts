@@ -167,6 +167,21 @@ export type StackConfig = { [K in keyof Keys]: z.output<Keys[K]["schema"]> } & {
     stack: string;
 };
 
+/** Prefix for physical names (`mas-<stack>`), so two stacks can share an account. */
+export function namePrefix(cfg: Pick<StackConfig, "stack">): string {
+    return `mas-${cfg.stack}`;
+}
+
+/** The EKS cluster's name; known up front so its log group can be created (with retention and KMS) first. */
+export function clusterName(cfg: Pick<StackConfig, "stack">): string {
+    return `${namePrefix(cfg)}-eks`;
+}
+
+/** Kubernetes namespace of an agent workload. */
+export function agentNamespace(agent: string): string {
+    return `agent-${agent}`;
+}
+
 /** Segment CIDRs, keyed by segment. */
 export function segmentCidrs(cfg: StackConfig): Record<SegmentName, string> {
     return { agent: cfg.agentSegmentCidr, service: cfg.serviceSegmentCidr, management: cfg.managementSegmentCidr };

@@ -1,13 +1,29 @@
-import { Control, SECTIONS } from "./types";
-import { infrastructureControls } from "./infrastructure";
+import { Control, Section, SECTIONS } from "./types";
+import { networkControls } from "./network";
+import { dataControls } from "./data";
+import { identityControls } from "./identity";
+import { meshControls } from "./mesh";
+import { operationsControls } from "./operations";
 
 export * from "./guide";
 export * from "./types";
 
-/** Every leaf control of the guide, in guide order. */
-export const controls: readonly Control[] = [...infrastructureControls];
+/** Every leaf control of the guide, ordered by guide section. */
+export const controls: readonly Control[] = [
+    ...networkControls,
+    ...dataControls,
+    ...identityControls,
+    ...meshControls,
+    ...operationsControls,
+].sort((a, b) => SECTIONS.indexOf(a.section) - SECTIONS.indexOf(b.section));
 
-const byId = new Map(controls.map((c) => [c.id, c]));
+const byId = new Map<string, Control>();
+for (const c of controls) {
+    if (byId.has(c.id)) {
+        throw new Error(`duplicate control ID ${c.id}`);
+    }
+    byId.set(c.id, c);
+}
 
 export function control(id: string): Control {
     const found = byId.get(id);
@@ -21,6 +37,6 @@ export function hasControl(id: string): boolean {
     return byId.has(id);
 }
 
-export function controlsInSection(section: (typeof SECTIONS)[number]): Control[] {
+export function controlsInSection(section: Section): Control[] {
     return controls.filter((c) => c.section === section);
 }

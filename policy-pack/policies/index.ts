@@ -1,9 +1,19 @@
 import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { controlsOf } from "./lib";
 import { networkPolicies } from "./network";
+import { dataPolicies } from "./data";
+import { identityPolicies } from "./identity";
+import { meshPolicies } from "./mesh";
+import { operationsPolicies } from "./operations";
 
-/** Every policy of the pack, one module per guide section. */
-export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [...networkPolicies];
+/** Every policy of the pack, one module per guide area. */
+export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
+    ...networkPolicies,
+    ...dataPolicies,
+    ...identityPolicies,
+    ...meshPolicies,
+    ...operationsPolicies,
+];
 
 /** Policy names that enforce a control. */
 export function policiesForControl(id: string): string[] {

@@ -70,13 +70,37 @@ export function controlsOf(policy: { tags?: string[] }): string[] {
     return (policy.tags ?? []).filter((t) => t.startsWith(CONTROL_TAG)).map((t) => t.slice(CONTROL_TAG.length));
 }
 
-/** The environment a policy evaluates for (policy config `environment`, prod when unset: the strict reading). */
+/**
+ * The environment a policy evaluates for: policy config `environment` when set, else the resource's
+ * `environment` tag (the stack sets it through the provider's default tags), else prod: the strict reading.
+ */
 export const environmentSchema: PolicyConfigSchema = {
-    properties: { environment: { type: "string", enum: ["dev", "prod"], default: "prod" } },
+    properties: { environment: { type: "string", enum: ["dev", "prod"] } },
 };
 
-export function environmentOf(args: { getConfig<T extends object>(): T }): "dev" | "prod" {
-    return args.getConfig<{ environment?: "dev" | "prod" }>().environment ?? "prod";
+export function environmentOf(
+    args: { getConfig<T extends object>(): T } & Partial<Pick<ResourceValidationArgs, "props" | "provider">>,
+): "dev" | "prod" {
+    const configured = args.getConfig<{ environment?: "dev" | "prod" }>().environment;
+    if (configured) {
+        return configured;
+    }
+    const tag = args.props ? effectiveTags({ props: args.props, provider: args.provider }).environment : undefined;
+    return tag === "dev" ? "dev" : "prod";
+}
+
+/** For stack policies: the environment tag of the stack's AWS provider, else prod. */
+export function stackEnvironmentOf(args: StackValidationArgs): "dev" | "prod" {
+    const configured = args.getConfig<{ environment?: "dev" | "prod" }>().environment;
+    if (configured) {
+        return configured;
+    }
+    const provider = args.resources.find((r) => r.type === "pulumi:providers:aws");
+    const tag = provider
+        ? effectiveTags({ props: {}, provider: { props: provider.props } as ResourceValidationArgs["provider"] })
+              .environment
+        : undefined;
+    return tag === "dev" ? "dev" : "prod";
 }
 
 /**

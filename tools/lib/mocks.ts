@@ -1,5 +1,6 @@
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { areaOutputs } from "./mock-outputs";
 
 export const MOCK_ACCOUNT = "123456789012";
 
@@ -223,6 +224,20 @@ export class ProviderMocks implements pulumi.runtime.Mocks {
             state.arn = state.arn ?? arn;
         }
         Object.assign(state, computed(args.type, physical, id, inputs, this.region));
+        const extra = areaOutputs[args.type];
+        if (extra) {
+            Object.assign(
+                state,
+                extra({
+                    logicalName: args.name,
+                    name: physical,
+                    id,
+                    inputs,
+                    region: this.region,
+                    account: MOCK_ACCOUNT,
+                }),
+            );
+        }
         if (args.type === "aws:sns/topic:Topic") {
             return { id: arn, state };
         }

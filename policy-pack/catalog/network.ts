@@ -3,7 +3,7 @@ import { Control } from "./types";
 
 const seg = guide.infrastructureSecurity.segmentation;
 
-export const infrastructureControls: Control[] = [
+export const networkControls: Control[] = [
     {
         id: "NET-SEG-AGENT",
         section: "infrastructure_security",

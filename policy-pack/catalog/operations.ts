@@ -1,0 +1,3 @@
+import { Control } from "./types";
+
+export const operationsControls: Control[] = [];

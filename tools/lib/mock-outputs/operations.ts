@@ -1,0 +1,4 @@
+import { MockOutputs } from "./types";
+
+/** Computed outputs the real provider returns for this area's resource types (beyond id / arn / auto-name). */
+export const operationsOutputs: MockOutputs = {};
