@@ -156,6 +156,47 @@ export const CONFIG_KEYS = {
         2,
     ),
     nodeMaxCount: key("integer", "Maximum nodes per node group.", z.number().int().min(1), 6),
+    // mesh: Istio, the internal mesh CA, cert-manager
+    istioChartVersion: key(
+        "string",
+        "Version of the Istio Helm charts (base, istiod, gateway); pinned, bump deliberately.",
+        z.string().regex(/^1\.\d+\.\d+$/, { message: "expected an exact Istio version such as 1.30.5" }),
+        "1.30.5",
+    ),
+    istioChartRepo: key(
+        "string",
+        "Helm repository of the Istio charts.",
+        z.url({ protocol: /^https$/, message: "expected an https URL" }),
+        "https://istio-release.storage.googleapis.com/charts",
+    ),
+    meshTrustDomain: key(
+        "string",
+        "Istio trust domain (SPIFFE principals are <trustDomain>/ns/<ns>/sa/<sa>).",
+        dnsName.or(z.literal("cluster.local")),
+        "cluster.local",
+    ),
+    workloadCertTtlHours: key(
+        "integer",
+        "Lifetime of the workload (sidecar) certificates istiod issues, in hours; at most the mesh rotation period.",
+        z
+            .number()
+            .int()
+            .min(1)
+            .max(guide.serviceMesh.mtlsRotationDays * 24),
+        24,
+    ),
+    ingressGatewayReplicas: key(
+        "integer",
+        "Fixed replica count of the Istio ingress gateway; the global rate limit is split evenly across them.",
+        z.number().int().min(1).max(10),
+        2,
+    ),
+    certManagerChartVersion: key(
+        "string",
+        "Version of the jetstack cert-manager Helm chart; pinned.",
+        z.string().regex(/^v1\.\d+\.\d+$/, { message: "expected an exact cert-manager version such as v1.20.2" }),
+        "v1.20.2",
+    ),
 } as const;
 
 type Keys = typeof CONFIG_KEYS;
