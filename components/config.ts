@@ -197,6 +197,25 @@ export const CONFIG_KEYS = {
         z.string().regex(/^v1\.\d+\.\d+$/, { message: "expected an exact cert-manager version such as v1.20.2" }),
         "v1.20.2",
     ),
+    // operations: detection, incident response, compliance, audit / maintenance cadence
+    maintenanceWindowSchedule: key(
+        "string",
+        "Weekly patch maintenance window (SSM cron, in operationsTimezone); non-critical patches install only here.",
+        z.string().regex(/^cron\(.+\)$/, { message: "expected an SSM cron expression such as cron(0 3 ? * SUN *)" }),
+        "cron(0 3 ? * SUN *)",
+    ),
+    nonCriticalPatchDelayDays: key(
+        "integer",
+        "Days after release before a non-critical patch is approved (critical / security patches: 0, immediate).",
+        z.number().int().min(1).max(100),
+        7,
+    ),
+    operationsTimezone: key(
+        "string",
+        "IANA time zone of the maintenance window and the audit / routine schedules.",
+        z.string().regex(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, { message: "expected an IANA time zone such as UTC" }),
+        "UTC",
+    ),
 } as const;
 
 type Keys = typeof CONFIG_KEYS;

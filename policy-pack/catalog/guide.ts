@@ -74,6 +74,14 @@ export const guide = {
         criticalPatches: "immediate",
         nonCriticalPatches: "maintenance_window",
         policyReview: "quarterly",
+        policyReviewApprovers: ["security_team", "operations"],
+    },
+    securityProcedures: {
+        routine: {
+            daily: ["verify_system_integrity", "check_security_logs", "monitor_alerts"],
+            weekly: ["review_access_patterns", "update_threat_intel", "verify_backups"],
+            monthly: ["rotate_credentials", "patch_systems", "review_policies"],
+        },
     },
 } as const;
 
