@@ -156,6 +156,19 @@ export const CONFIG_KEYS = {
         2,
     ),
     nodeMaxCount: key("integer", "Maximum nodes per node group.", z.number().int().min(1), 6),
+    // network: perimeter (ALB certificate DNS validation, per-agent WAF rate key)
+    hostedZoneId: key(
+        "string",
+        "Route 53 hosted zone of domainName, for the ACM certificate's DNS validation; required when domainName is set.",
+        z.union([z.literal(""), z.string().regex(/^Z[A-Z0-9]{1,31}$/, { message: "expected a hosted zone ID" })]),
+        "",
+    ),
+    agentIdHeader: key(
+        "string",
+        "HTTP header carrying the calling agent's identity; the WAF's per-agent rate limit aggregates on it.",
+        z.string().regex(/^[a-z0-9-]{1,64}$/, { message: "expected a lowercase header name such as x-agent-id" }),
+        "x-agent-id",
+    ),
     // mesh: Istio, the internal mesh CA, cert-manager
     istioChartVersion: key(
         "string",
@@ -368,6 +381,9 @@ function crossChecks(cfg: StackConfig, prefix: string): string[] {
         if (!cfg.natGatewayPerAz) {
             problems.push(`${prefix}natGatewayPerAz: must be true in prod (no single-AZ egress)`);
         }
+    }
+    if (cfg.domainName !== "" && cfg.hostedZoneId === "") {
+        problems.push(`${prefix}hostedZoneId: required when domainName is set (ACM DNS validation)`);
     }
     if (cfg.ipsMode === "alert" && cfg.environment === "prod") {
         problems.push(`${prefix}ipsMode: must be prevent in prod (the guide's IPS mode)`);
