@@ -1,0 +1,466 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { guide } from "../../policy-pack/catalog";
+import { MESH } from "../../policy-pack/catalog/mesh";
+import { namePrefix, StackConfig } from "../config";
+import { EvidenceRegistry } from "../evidence";
+import { MeshCa } from "./ca";
+import { agentsOfType, agentTypeOf, istioPrincipals } from "./principals";
+
+export { MeshCa, ROOT_VALIDITY_HOURS } from "./ca";
+export { agentsOfType, agentTypeOf, istioPrincipals } from "./principals";
+
+export interface MeshArgs {
+    config: StackConfig;
+    evidence: EvidenceRegistry;
+    /** The EKS cluster's Kubernetes provider (cluster section: `k8sProvider`). */
+    provider: k8s.Provider;
+    /** Agent → its namespace name (cluster section: `agentNamespaces[a].metadata.name`). */
+    agentNamespaces: Record<string, pulumi.Input<string>>;
+    /** EKS cluster name, for cert-manager's Pod Identity association (cluster section: `cluster.name`). */
+    clusterName: pulumi.Input<string>;
+    /** Permissions boundary for the roles this component creates (identity section: `permissionsBoundary.arn`). */
+    permissionsBoundaryArn?: pulumi.Input<string>;
+    /**
+     * ARN of the ALB target group (target type `ip`, HTTPS to port 8443) that should reach the ingress gateway
+     * (network section). When set, a TargetGroupBinding makes the AWS Load Balancer Controller register the
+     * gateway pods' IPs in it.
+     */
+    ingressTargetGroupArn?: pulumi.Input<string>;
+}
+
+const ISTIO_NS = MESH.rootNamespace;
+const INGRESS_NS = "istio-ingress";
+const INGRESS_NAME = "istio-ingressgateway";
+/** Pod label of the ingress gateway (the gateway chart's `labels`). */
+const INGRESS_SELECTOR = { istio: "ingressgateway" };
+const CERT_MANAGER_NS = "cert-manager";
+const CERT_MANAGER_SA = "cert-manager";
+const INGRESS_TLS_SECRET = "ingress-tls";
+const LETSENCRYPT_ISSUER = "letsencrypt";
+
+/** Envoy's fractional percent for 100%: `filter_enabled` / `filter_enforced` default to 0%. */
+const ALWAYS = { numerator: 100, denominator: "HUNDRED" };
+
+/** An Envoy HTTP local rate limit (one token bucket per Envoy process) inserted before the router. */
+function localRateLimitPatch(context: "SIDECAR_INBOUND" | "GATEWAY", rps: number, statPrefix: string) {
+    return {
+        applyTo: "HTTP_FILTER",
+        match: {
+            context,
+            listener: {
+                filterChain: {
+                    filter: {
+                        name: "envoy.filters.network.http_connection_manager",
+                        subFilter: { name: "envoy.filters.http.router" },
+                    },
+                },
+            },
+        },
+        patch: {
+            operation: "INSERT_BEFORE",
+            value: {
+                name: MESH.localRateLimitFilter,
+                typed_config: {
+                    "@type": MESH.localRateLimitType,
+                    stat_prefix: statPrefix,
+                    token_bucket: { max_tokens: rps, tokens_per_fill: rps, fill_interval: "1s" },
+                    filter_enabled: { runtime_key: `${statPrefix}_enabled`, default_value: ALWAYS },
+                    filter_enforced: { runtime_key: `${statPrefix}_enforced`, default_value: ALWAYS },
+                },
+            },
+        },
+    };
+}
+
+/**
+ * Istio service mesh (guide: service_mesh) and certificate automation (message_security...certificate_management):
+ * internal CA plugged into istiod, strict mTLS, deny-by-default authorization with the guide's one rule,
+ * per-agent and global rate limits, cert-manager with a Let's Encrypt issuer for the ingress gateway.
+ *
+ * Sidecar injection: the cluster section labels agent namespaces `istio-injection: enabled` (and
+ * `mas/agent: <agent>`); this component does not label namespaces it does not own.
+ */
+export class Mesh extends pulumi.ComponentResource {
+    readonly ca: MeshCa;
+    /** Root and intermediate certificates of the mesh CA (public; keys stay secret in state). */
+    readonly rootCertificatePem: pulumi.Output<string>;
+    readonly intermediateCertificatePem: pulumi.Output<string>;
+    readonly caSecret: k8s.core.v1.Secret;
+    readonly istioBase: k8s.helm.v3.Release;
+    readonly istiod: k8s.helm.v3.Release;
+    readonly ingressGateway: k8s.helm.v3.Release;
+    readonly ingressNamespace: pulumi.Output<string>;
+    readonly ingressServiceName: string;
+    readonly certManager: k8s.helm.v3.Release;
+    /** IAM role of cert-manager (Route 53 DNS-01); only with a domain and hosted zone. */
+    readonly certManagerRole?: aws.iam.Role;
+
+    constructor(name: string, args: MeshArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("mas:mesh:Mesh", name, {}, opts);
+        const cfg = args.config;
+        const ev = args.evidence;
+        const k8sOpts = { parent: this, provider: args.provider };
+        const cr = (
+            id: string,
+            apiVersion: string,
+            kind: string,
+            metadata: Record<string, unknown>,
+            spec: Record<string, unknown>,
+            dependsOn: pulumi.Resource[],
+        ) => new k8s.apiextensions.CustomResource(id, { apiVersion, kind, metadata, spec }, { ...k8sOpts, dependsOn });
+
+        // --- Internal CA, plugged into istiod before it first starts (else it self-signs) -----------------
+        this.ca = new MeshCa(
+            `${name}-ca`,
+            { organization: namePrefix(cfg), protectRoot: cfg.deletionProtection },
+            { parent: this },
+        );
+        this.rootCertificatePem = this.ca.rootCertPem;
+        this.intermediateCertificatePem = this.ca.intermediateCertPem;
+
+        const istioNs = new k8s.core.v1.Namespace(`${name}-istio-system`, { metadata: { name: ISTIO_NS } }, k8sOpts);
+        this.caSecret = new k8s.core.v1.Secret(
+            `${name}-cacerts`,
+            {
+                metadata: { name: MESH.caSecretName, namespace: istioNs.metadata.name },
+                type: "Opaque",
+                stringData: pulumi.secret({
+                    "ca-cert.pem": this.ca.intermediateCertPem,
+                    "ca-key.pem": this.ca.intermediateKeyPem,
+                    "root-cert.pem": this.ca.rootCertPem,
+                    "cert-chain.pem": this.ca.certChainPem,
+                }),
+            },
+            k8sOpts,
+        );
+        ev.record("MESH-MTLS-CA", this.ca.rootCert, this.ca.intermediateCert, this.caSecret);
+
+        // --- Istio: base (CRDs) → istiod → ingress gateway -----------------------------------------------
+        const repositoryOpts = { repo: cfg.istioChartRepo };
+        this.istioBase = new k8s.helm.v3.Release(
+            `${name}-istio-base`,
+            {
+                name: "istio-base",
+                chart: "base",
+                version: cfg.istioChartVersion,
+                repositoryOpts,
+                namespace: istioNs.metadata.name,
+                values: { defaultRevision: "default" },
+            },
+            k8sOpts,
+        );
+        const ttl = `${cfg.workloadCertTtlHours}h`;
+        this.istiod = new k8s.helm.v3.Release(
+            `${name}-istiod`,
+            {
+                name: "istiod",
+                chart: "istiod",
+                version: cfg.istioChartVersion,
+                repositoryOpts,
+                namespace: istioNs.metadata.name,
+                values: {
+                    meshConfig: {
+                        trustDomain: cfg.meshTrustDomain,
+                        meshMTLS: { minProtocolVersion: MESH.minTlsVersion },
+                        // istio-agent asks for this lifetime; istiod's env below is the default and the cap.
+                        defaultConfig: { proxyMetadata: { SECRET_TTL: ttl } },
+                    },
+                    pilot: { env: { DEFAULT_WORKLOAD_CERT_TTL: ttl, MAX_WORKLOAD_CERT_TTL: ttl } },
+                },
+            },
+            // The complete cacerts bundle must exist when istiod starts, or it self-signs (aws-istio-facts §8).
+            { ...k8sOpts, dependsOn: [this.istioBase, this.caSecret] },
+        );
+        ev.record("MESH-MTLS-ROTATION", this.ca.intermediateCert, this.istiod);
+        ev.record("MESH-MTLS-CIPHERS", this.istiod);
+
+        const ingressNs = new k8s.core.v1.Namespace(
+            `${name}-istio-ingress`,
+            { metadata: { name: INGRESS_NS } },
+            k8sOpts,
+        );
+        this.ingressNamespace = ingressNs.metadata.name;
+        this.ingressServiceName = INGRESS_NAME;
+        const replicas = cfg.ingressGatewayReplicas;
+        this.ingressGateway = new k8s.helm.v3.Release(
+            `${name}-ingress-gateway`,
+            {
+                name: INGRESS_NAME,
+                chart: "gateway",
+                version: cfg.istioChartVersion,
+                repositoryOpts,
+                namespace: ingressNs.metadata.name,
+                values: {
+                    labels: INGRESS_SELECTOR,
+                    // Behind the ALB: no Service of type LoadBalancer; the ALB's target group gets the pod IPs.
+                    service: { type: "ClusterIP" },
+                    // A fixed replica count, so the per-pod share of the global rate limit adds up exactly.
+                    autoscaling: { enabled: false },
+                    replicaCount: replicas,
+                },
+            },
+            { ...k8sOpts, dependsOn: [this.istiod] },
+        );
+        if (args.ingressTargetGroupArn) {
+            // The AWS Load Balancer Controller watches this and registers the gateway pods (port 8443 behind
+            // Service port 443) as `ip` targets of the ALB's target group.
+            cr(
+                `${name}-ingress-tgb`,
+                "elbv2.k8s.aws/v1beta1",
+                "TargetGroupBinding",
+                { name: INGRESS_NAME, namespace: ingressNs.metadata.name },
+                {
+                    serviceRef: { name: INGRESS_NAME, port: 443 },
+                    targetGroupARN: args.ingressTargetGroupArn,
+                    targetType: "ip",
+                },
+                [this.ingressGateway],
+            );
+        }
+        const perPodGlobal = Math.floor(MESH.globalRps / replicas);
+        const gatewayLimit = cr(
+            `${name}-ingress-ratelimit`,
+            "networking.istio.io/v1alpha3",
+            "EnvoyFilter",
+            { name: "global-rate-limit", namespace: ingressNs.metadata.name },
+            {
+                workloadSelector: { labels: INGRESS_SELECTOR },
+                configPatches: [localRateLimitPatch("GATEWAY", perPodGlobal, "mesh_global_rate_limit")],
+            },
+            [this.istiod, this.ingressGateway],
+        );
+        ev.record("MESH-RATE-GLOBAL", gatewayLimit, this.ingressGateway);
+
+        // --- Mesh-wide strict mTLS ---------------------------------------------------------------------
+        const mtls = cr(
+            `${name}-peer-authentication`,
+            "security.istio.io/v1",
+            "PeerAuthentication",
+            { name: "default", namespace: istioNs.metadata.name },
+            { mtls: { mode: "STRICT" } },
+            [this.istiod],
+        );
+        ev.record("MESH-MTLS-STRICT", mtls, this.istiod);
+
+        // --- Authorization: deny by default in every agent namespace, then the guide's one rule -----------
+        const agents = Object.keys(args.agentNamespaces).sort();
+        const denyAll = agents.map((agent) =>
+            cr(
+                `${name}-${agent}-deny-all`,
+                "security.istio.io/v1",
+                "AuthorizationPolicy",
+                { name: "deny-all", namespace: args.agentNamespaces[agent] },
+                {},
+                [this.istiod],
+            ),
+        );
+        ev.record("MESH-AUTHZ-STRICT", ...denyAll);
+
+        const rule = guide.serviceMesh.authorization;
+        const sources = pulumi
+            .all(args.agentNamespaces)
+            .apply((ns) => istioPrincipals(rule.sourcePrincipal, agents, cfg.meshTrustDomain, (a) => ns[a]));
+        const coordinators = agentsOfType(agentTypeOf(rule.destinationPrincipal), agents);
+        const allowRules = agentsOfType(agentTypeOf(rule.sourcePrincipal), agents).length
+            ? coordinators.map((coordinator) =>
+                  cr(
+                      `${name}-${coordinator}-allow-tasks`,
+                      "security.istio.io/v1",
+                      "AuthorizationPolicy",
+                      { name: "allow-task-executors", namespace: args.agentNamespaces[coordinator] },
+                      {
+                          selector: { matchLabels: { app: coordinator } },
+                          action: "ALLOW",
+                          rules: [
+                              {
+                                  from: [{ source: { principals: sources } }],
+                                  to: [{ operation: { paths: [...rule.paths], methods: [...rule.methods] } }],
+                              },
+                          ],
+                      },
+                      [this.istiod],
+                  ),
+              )
+            : [];
+        if (allowRules.length) {
+            ev.record("MESH-AUTHZ-TASKS", ...allowRules);
+        }
+
+        // --- Per-agent rate limit on every agent's inbound sidecar ----------------------------------------
+        const agentLimits = agents.map((agent) =>
+            cr(
+                `${name}-${agent}-ratelimit`,
+                "networking.istio.io/v1alpha3",
+                "EnvoyFilter",
+                { name: "agent-rate-limit", namespace: args.agentNamespaces[agent] },
+                { configPatches: [localRateLimitPatch("SIDECAR_INBOUND", MESH.perAgentRps, "agent_rate_limit")] },
+                [this.istiod],
+            ),
+        );
+        ev.record("MESH-RATE-AGENT", ...agentLimits);
+
+        // --- cert-manager and the Let's Encrypt issuer ----------------------------------------------------
+        const cmNs = new k8s.core.v1.Namespace(
+            `${name}-cert-manager`,
+            { metadata: { name: CERT_MANAGER_NS } },
+            k8sOpts,
+        );
+        this.certManager = new k8s.helm.v3.Release(
+            `${name}-cert-manager`,
+            {
+                name: "cert-manager",
+                chart: "cert-manager",
+                version: cfg.certManagerChartVersion,
+                repositoryOpts: { repo: MESH.certManagerRepo },
+                namespace: cmNs.metadata.name,
+                values: { crds: { enabled: true }, serviceAccount: { name: CERT_MANAGER_SA } },
+            },
+            k8sOpts,
+        );
+        ev.record("CERT-MANAGER", this.certManager);
+        ev.record("CERT-LETSENCRYPT", this.certManager);
+
+        // DNS-01 in the stack's hosted zone (config `hostedZoneId`, required with `domainName`).
+        if (cfg.domainName && cfg.hostedZoneId) {
+            const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+            this.certManagerRole = new aws.iam.Role(
+                `${name}-cert-manager`,
+                {
+                    name: `${namePrefix(cfg)}-cert-manager`,
+                    description: "cert-manager DNS-01 challenges in the stack's Route 53 zone (EKS Pod Identity).",
+                    assumeRolePolicy: JSON.stringify({
+                        Version: "2012-10-17",
+                        Statement: [
+                            {
+                                Effect: "Allow",
+                                Principal: { Service: "pods.eks.amazonaws.com" },
+                                Action: ["sts:AssumeRole", "sts:TagSession"],
+                            },
+                        ],
+                    }),
+                    permissionsBoundary: args.permissionsBoundaryArn,
+                },
+                { parent: this },
+            );
+            new aws.iam.RolePolicy(
+                `${name}-cert-manager-route53`,
+                {
+                    role: this.certManagerRole.name,
+                    policy: pulumi
+                        .all([partition, cfg.hostedZoneId])
+                        .apply(([p, zone]) => JSON.stringify(route53Policy(p, zone, cfg.domainName))),
+                },
+                { parent: this },
+            );
+            const association = new aws.eks.PodIdentityAssociation(
+                `${name}-cert-manager`,
+                {
+                    clusterName: args.clusterName,
+                    namespace: CERT_MANAGER_NS,
+                    serviceAccount: CERT_MANAGER_SA,
+                    roleArn: this.certManagerRole.arn,
+                },
+                { parent: this },
+            );
+            // A ClusterIssuer uses ambient credentials (cert-manager's default), i.e. the Pod Identity role.
+            const issuer = cr(
+                `${name}-letsencrypt`,
+                "cert-manager.io/v1",
+                "ClusterIssuer",
+                { name: LETSENCRYPT_ISSUER },
+                {
+                    acme: {
+                        server: MESH.letsEncryptServer,
+                        email: cfg.alertEmails[0],
+                        privateKeySecretRef: { name: `${LETSENCRYPT_ISSUER}-account-key` },
+                        solvers: [
+                            {
+                                selector: { dnsZones: [cfg.domainName] },
+                                dns01: { route53: { region: cfg.region, hostedZoneID: cfg.hostedZoneId } },
+                            },
+                        ],
+                    },
+                },
+                [this.certManager, association],
+            );
+            const certificate = cr(
+                `${name}-ingress-certificate`,
+                "cert-manager.io/v1",
+                "Certificate",
+                { name: INGRESS_TLS_SECRET, namespace: ingressNs.metadata.name },
+                {
+                    secretName: INGRESS_TLS_SECRET,
+                    dnsNames: [cfg.domainName],
+                    issuerRef: { name: LETSENCRYPT_ISSUER, kind: "ClusterIssuer", group: "cert-manager.io" },
+                    privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
+                },
+                [issuer],
+            );
+            const gateway = cr(
+                `${name}-ingress-gateway-tls`,
+                "networking.istio.io/v1",
+                "Gateway",
+                { name: "public", namespace: ingressNs.metadata.name },
+                {
+                    selector: INGRESS_SELECTOR,
+                    servers: [
+                        {
+                            port: { number: 443, name: "https", protocol: "HTTPS" },
+                            hosts: [cfg.domainName],
+                            tls: {
+                                mode: "SIMPLE",
+                                credentialName: INGRESS_TLS_SECRET,
+                                minProtocolVersion: MESH.minTlsVersion,
+                            },
+                        },
+                    ],
+                },
+                [this.ingressGateway, certificate],
+            );
+            ev.record("CERT-LETSENCRYPT", issuer, certificate, gateway);
+            ev.record("CERT-MANAGER", this.certManagerRole, association);
+        }
+
+        this.registerOutputs({
+            rootCertificatePem: this.rootCertificatePem,
+            intermediateCertificatePem: this.intermediateCertificatePem,
+            istiodRelease: this.istiod.name,
+            ingressNamespace: this.ingressNamespace,
+            ingressServiceName: this.ingressServiceName,
+        });
+    }
+}
+
+/**
+ * Route 53 rights for DNS-01, per cert-manager's docs, narrowed to TXT `_acme-challenge` records of the
+ * domain in the one hosted zone.
+ */
+export function route53Policy(partition: string, hostedZoneId: string, domainName: string) {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "ChallengeRecords",
+                Effect: "Allow",
+                Action: "route53:ChangeResourceRecordSets",
+                Resource: `arn:${partition}:route53:::hostedzone/${hostedZoneId}`,
+                Condition: {
+                    "ForAllValues:StringEquals": { "route53:ChangeResourceRecordSetsRecordTypes": ["TXT"] },
+                    "ForAllValues:StringLike": {
+                        "route53:ChangeResourceRecordSetsNormalizedRecordNames": [`_acme-challenge.${domainName}`],
+                    },
+                },
+            },
+            {
+                Sid: "ChangeStatus",
+                Effect: "Allow",
+                Action: "route53:GetChange",
+                Resource: `arn:${partition}:route53:::change/*`,
+            },
+            // ListHostedZonesByName has no resource-level permissions.
+            { Sid: "FindZone", Effect: "Allow", Action: "route53:ListHostedZonesByName", Resource: "*" },
+        ],
+    };
+}
