@@ -2,12 +2,89 @@ import { guide } from "./guide";
 import { Control } from "./types";
 
 const seg = guide.infrastructureSecurity.segmentation;
+const mon = guide.infrastructureSecurity.monitoring;
+const rate = guide.serviceMesh.rateLimiting;
+
+/**
+ * Network design values the components build and the policies check, written once. They are not guide
+ * numbers (those live in guide.ts) but choices made to implement the guide on AWS.
+ */
+export const networkDesign = {
+    ports: {
+        https: 443,
+        http: 80,
+        ssh: 22,
+        dns: 53,
+        /** TCP ports agents may open to the service segment and to each other: HTTPS (EKS API, VPC
+         * endpoints), the mesh's TLS application port, HBONE and istiod (xDS + CA). */
+        agentToService: [443, 8443, 15008, 15012],
+        /** The Istio ingress gateway's HTTPS port and its readiness port (the ALB's targets). */
+        ingressGateway: 8443,
+        ingressGatewayHealth: 15021,
+        /** Return traffic of stateless network ACLs. */
+        ephemeral: { from: 1024, to: 65535 },
+    },
+    /** Ports administrators reach the management segment on from cfg.adminCidrs. */
+    adminPorts: [22, 443],
+    /** Subnet sizes carved outside the three segment /24s (see components/network/cidrs.ts). */
+    publicSubnetPrefix: 26,
+    firewallSubnetPrefix: 28,
+    /** TLS 1.3 only, hybrid post-quantum key exchange; TLS 1.3 has only (EC)DHE key exchange, so PFS. */
+    albSslPolicy: "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
+    /** Listener policies that negotiate TLS 1.3 only. */
+    tls13OnlyPolicyPrefix: "ELBSecurityPolicy-TLS13-1-3-",
+    wafManagedGroups: [
+        "AWSManagedRulesAntiDDoSRuleSet",
+        "AWSManagedRulesAmazonIpReputationList",
+        "AWSManagedRulesCommonRuleSet",
+        "AWSManagedRulesKnownBadInputsRuleSet",
+        "AWSManagedRulesSQLiRuleSet",
+    ],
+    /**
+     * WAF rate rules count requests per evaluation window; the guide gives requests per second. The limit is
+     * rps × window (60 s, the shortest window, so a burst is cut within a minute).
+     */
+    wafRateWindowSec: 60,
+    /** AWS-managed Network Firewall threat-signature groups (Suricata; AWS updates them automatically). */
+    firewallManagedGroups: [
+        "ThreatSignaturesBotnetStrictOrder",
+        "ThreatSignaturesMalwareStrictOrder",
+        "ThreatSignaturesEmergingEventsStrictOrder",
+        "AbusedLegitMalwareDomainsStrictOrder",
+    ],
+    /** VPC interface endpoints, so nodes and SSM reach AWS APIs without the internet. */
+    interfaceEndpoints: [
+        "sts",
+        "ecr.api",
+        "ecr.dkr",
+        "logs",
+        "kms",
+        "ssm",
+        "ssmmessages",
+        "ec2messages",
+        "eks",
+        "eks-auth",
+        "sns",
+        "secretsmanager",
+        "elasticloadbalancing",
+        "autoscaling",
+        "ec2",
+    ],
+} as const;
+
+/** WAF rate-based limit for a requests-per-second figure. */
+export function wafRateLimit(rps: number, windowSec: number = networkDesign.wafRateWindowSec): number {
+    return rps * windowSec;
+}
+
+const np = "infrastructure_security.network_protection";
+const firewalls = `${np}.perimeter.firewalls`;
 
 export const networkControls: Control[] = [
     {
         id: "NET-SEG-AGENT",
         section: "infrastructure_security",
-        guidePath: "infrastructure_security.network_protection.segmentation.networks[agent_network]",
+        guidePath: `${np}.segmentation.networks[agent_network]`,
         requirement: `Agent workloads live in ${seg.agent.cidr} with ${seg.agent.access} access: only mesh / service ports to the service segment, egress only through the firewall.`,
         iso27001: ["A.8.20", "A.8.22"],
         soc2: ["CC6.1", "CC6.6"],
@@ -16,7 +93,7 @@ export const networkControls: Control[] = [
     {
         id: "NET-SEG-SERVICE",
         section: "infrastructure_security",
-        guidePath: "infrastructure_security.network_protection.segmentation.networks[service_network]",
+        guidePath: `${np}.segmentation.networks[service_network]`,
         requirement: `Shared services live in ${seg.service.cidr} with ${seg.service.access} access: reachable from the agent and management segments only.`,
         iso27001: ["A.8.20", "A.8.22"],
         soc2: ["CC6.1", "CC6.6"],
@@ -25,10 +102,132 @@ export const networkControls: Control[] = [
     {
         id: "NET-SEG-MGMT",
         section: "infrastructure_security",
-        guidePath: "infrastructure_security.network_protection.segmentation.networks[management_network]",
+        guidePath: `${np}.segmentation.networks[management_network]`,
         requirement: `Administration lives in ${seg.management.cidr} with ${seg.management.access} access: only from the configured admin CIDRs / SSM, never from agents.`,
         iso27001: ["A.8.20", "A.8.22", "A.8.2"],
         soc2: ["CC6.1", "CC6.6"],
+        how: { kind: "infrastructure" },
+    },
+    {
+        id: "NET-FLOW-LOGS",
+        section: "infrastructure_security",
+        guidePath: `${np}.monitoring`,
+        requirement:
+            "Every VPC records flow logs of ALL traffic (accepted and rejected) to the security log group, the raw material of network monitoring.",
+        iso27001: ["A.8.15", "A.8.16"],
+        soc2: ["CC7.2"],
+        how: { kind: "infrastructure" },
+    },
+    {
+        id: "PER-FW-INGRESS",
+        section: "infrastructure_security",
+        guidePath: `${firewalls}[network].rules[ingress_rules]`,
+        requirement:
+            "Inbound internet traffic passes the network firewall, which admits only HTTPS/HTTP to the load balancer; no security group is open to the internet except the ALB's on 443 (and 80 to redirect).",
+        iso27001: ["A.8.20", "A.8.21"],
+        soc2: ["CC6.6"],
+        how: { kind: "infrastructure" },
+    },
+    {
+        id: "PER-FW-EGRESS",
+        section: "infrastructure_security",
+        guidePath: `${firewalls}[network].rules[egress_rules]`,
+        requirement:
+            "Outbound internet traffic leaves only through NAT and the network firewall, whose domain allow-list (TLS SNI / HTTP Host) drops everything else; no segment routes to the internet gateway.",
+        iso27001: ["A.8.20", "A.8.21", "A.8.23"],
+        soc2: ["CC6.6"],
+        how: { kind: "infrastructure" },
+    },
+    {
+        id: "PER-LB",
+        section: "infrastructure_security",
+        guidePath: "infrastructure_security.network_protection.perimeter",
+        requirement:
+            "The perimeter load balancer (FW → WAF → LB) drops invalid headers, writes access logs and, in prod, is protected from deletion.",
+        iso27001: ["A.8.20", "A.8.15"],
+        soc2: ["CC6.6", "A1.2"],
+        how: { kind: "infrastructure" },
+    },
+    {
+        id: "PER-WAF-RULES",
+        section: "infrastructure_security",
+        guidePath: `${firewalls}[application].rules[waf_rules]`,
+        requirement: `Every internet-facing ALB has a WAF web ACL with the AWS common, known-bad-inputs, SQLi and IP-reputation groups, an incident-response IP block list, and logging.`,
+        iso27001: ["A.8.20", "A.8.26"],
+        soc2: ["CC6.6", "CC7.2"],
+        how: { kind: "infrastructure" },
+    },
+    {
+        id: "PER-DDOS",
+        section: "infrastructure_security",
+        guidePath: `${firewalls}[application].rules[ddos_protection]`,
+        requirement: `Layer-7 DDoS protection: the WAF anti-DDoS group, a global rate limit of ${rate.globalRps} rps and ${rate.perAgentRps} rps per agent identity; Shield Advanced protects the ALB in prod.`,
+        iso27001: ["A.8.20", "A.5.30"],
+        soc2: ["CC6.6", "A1.2"],
+        how: { kind: "infrastructure" },
+    },
+    {
+        id: "IDS-SIGNATURE",
+        section: "infrastructure_security",
+        guidePath: `${np}.monitoring.ids.type`,
+        requirement: `IDS is ${mon.ids.type}: the network firewall runs AWS-managed Suricata threat-signature groups in strict order, alerts logged to the firewall log group.`,
+        iso27001: ["A.8.16", "A.8.7"],
+        soc2: ["CC7.1", "CC7.2"],
+        how: { kind: "infrastructure" },
+    },
+    {
+        id: "IDS-AUTO-UPDATE",
+        section: "infrastructure_security",
+        guidePath: `${np}.monitoring.ids.updates`,
+        requirement: `Signature updates are ${mon.ids.updates}: only AWS-managed groups (updated by AWS) are referenced, never a pinned copy.`,
+        iso27001: ["A.8.16", "A.8.8"],
+        soc2: ["CC7.1"],
+        how: { kind: "infrastructure" },
+    },
+    {
+        id: "IPS-BEHAVIORAL",
+        section: "infrastructure_security",
+        guidePath: `${np}.monitoring.ips.type`,
+        requirement: `IPS is ${mon.ips.type}: GuardDuty (ML / anomaly detection over flow logs, DNS, EKS audit logs and runtime) is enabled with EKS audit-log and runtime monitoring.`,
+        iso27001: ["A.8.16"],
+        soc2: ["CC7.2"],
+        how: { kind: "infrastructure" },
+    },
+    {
+        id: "IPS-PREVENT",
+        section: "infrastructure_security",
+        guidePath: `${np}.monitoring.ips.mode`,
+        requirement: `IPS mode is ${mon.ips.mode}: the firewall's stateful default action drops and managed signature groups keep their drop actions (no DROP_TO_ALERT override in prod).`,
+        iso27001: ["A.8.20", "A.8.16"],
+        soc2: ["CC6.6", "CC7.2"],
+        how: { kind: "infrastructure" },
+    },
+    {
+        id: "TLS-TRANSPORT",
+        section: "message_security",
+        guidePath: "message_security.encryption.transport.protocol",
+        requirement: `Transport protocol ${guide.messageSecurity.transportProtocol}: every HTTPS listener uses a TLS 1.3-only policy; plain HTTP only redirects (301) to HTTPS.`,
+        iso27001: ["A.8.24", "A.5.14"],
+        soc2: ["CC6.7"],
+        how: { kind: "infrastructure" },
+    },
+    {
+        id: "TLS-IN-TRANSIT",
+        section: "data_protection",
+        guidePath: "data_protection.encryption.in_transit.method",
+        requirement: `Data in transit from the internet is encrypted with ${guide.dataProtection.inTransit.method} at the perimeter (ALB listener policy ${networkDesign.albSslPolicy}).`,
+        iso27001: ["A.8.24"],
+        soc2: ["CC6.7"],
+        how: { kind: "infrastructure" },
+    },
+    {
+        id: "TLS-PFS",
+        section: "data_protection",
+        guidePath: "data_protection.encryption.in_transit.perfect_forward_secrecy",
+        requirement:
+            "Perfect forward secrecy: TLS 1.3-only listener policies admit only ephemeral (EC)DHE / ML-KEM key exchange, never static RSA.",
+        iso27001: ["A.8.24"],
+        soc2: ["CC6.7"],
         how: { kind: "infrastructure" },
     },
 ];
