@@ -1,0 +1,199 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import {
+    CONFIG_RULES,
+    configRuleName,
+    ConfigRuleDef,
+    SECURITY_HUB_STANDARDS,
+} from "../../policy-pack/catalog/operations";
+import { namePrefix, StackConfig } from "../config";
+import { EvidenceRegistry } from "../evidence";
+import { awsContext, policyJson, serviceTrust } from "./iam";
+
+export interface ComplianceArgs {
+    config: StackConfig;
+    evidence: EvidenceRegistry;
+    /** Audit log bucket for Config snapshots / history (data: logBuckets.audit.bucket). */
+    auditBucketName: pulumi.Input<string>;
+    /** KMS key of the audit bucket (data: keys.audit.arn), when the bucket uses SSE-KMS. */
+    auditKeyArn?: pulumi.Input<string>;
+    /** Permissions boundary for the Config role (identity: permissionsBoundary.arn). */
+    permissionsBoundaryArn?: pulumi.Input<string>;
+}
+
+/** The AWS-managed policy AWS Config's recorder role needs to read resource configurations. */
+export const CONFIG_ROLE_POLICY = "arn:aws:iam::aws:policy/service-role/AWS_ConfigRole";
+
+/** CloudFormation logical id of a rule in the conformance pack template. */
+function logicalId(identifier: string): string {
+    return identifier
+        .toLowerCase()
+        .split("_")
+        .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+        .join("");
+}
+
+/**
+ * The conformance pack template (JSON, which CloudFormation and Config accept as YAML), generated from
+ * the catalog table: one AWS::Config::ConfigRule per row, its ISO 27001 / SOC 2 mapping in the description.
+ */
+export function conformancePackTemplate(rules: ConfigRuleDef[] = CONFIG_RULES): string {
+    const resources = Object.fromEntries(
+        rules.map((r) => [
+            logicalId(r.identifier),
+            {
+                Type: "AWS::Config::ConfigRule",
+                Properties: {
+                    ConfigRuleName: configRuleName(r.identifier),
+                    Description: `${r.controls.join(", ")} | ISO/IEC 27001:2022 ${r.iso27001.join(", ")} | SOC 2 ${r.soc2.join(", ")}`,
+                    Source: { Owner: "AWS", SourceIdentifier: r.identifier },
+                    ...(r.inputParameters ? { InputParameters: r.inputParameters } : {}),
+                    ...(r.maximumExecutionFrequency ? { MaximumExecutionFrequency: r.maximumExecutionFrequency } : {}),
+                },
+            },
+        ]),
+    );
+    return JSON.stringify({ Resources: resources }, null, 2);
+}
+
+/**
+ * compliance: AWS Config recording every resource into the audit bucket, a generated ISO 27001 / SOC 2
+ * conformance pack, Security Hub with FSBP, CIS 3.0.0 and NIST 800-53 r5, and an IAM Access Analyzer.
+ */
+export class Compliance extends pulumi.ComponentResource {
+    readonly recorder: aws.cfg.Recorder;
+    readonly deliveryChannel: aws.cfg.DeliveryChannel;
+    readonly conformancePack: aws.cfg.ConformancePack;
+    readonly securityHub: aws.securityhub.Account;
+    readonly standards: aws.securityhub.StandardsSubscription[];
+    readonly accessAnalyzer: aws.accessanalyzer.Analyzer;
+
+    constructor(name: string, args: ComplianceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("mas:operations:Compliance", name, {}, opts);
+        const prefix = namePrefix(args.config);
+        const ctx = awsContext(this);
+
+        const role = new aws.iam.Role(
+            `${name}-config`,
+            {
+                name: `${prefix}-config-recorder`,
+                description: "AWS Config recorder and delivery channel.",
+                assumeRolePolicy: serviceTrust("config.amazonaws.com", ctx.account),
+                permissionsBoundary: args.permissionsBoundaryArn,
+            },
+            { parent: this },
+        );
+        const managed = new aws.iam.RolePolicyAttachment(
+            `${name}-config`,
+            { role: role.name, policyArn: CONFIG_ROLE_POLICY },
+            { parent: this },
+        );
+        const delivery = new aws.iam.RolePolicy(
+            `${name}-config-delivery`,
+            {
+                role: role.id,
+                policy: pulumi
+                    .all([args.auditBucketName, ctx.account, args.auditKeyArn])
+                    .apply(([bucket, acct, keyArn]) =>
+                        policyJson([
+                            {
+                                Sid: "BucketAcl",
+                                Effect: "Allow",
+                                Action: ["s3:GetBucketAcl", "s3:ListBucket"],
+                                Resource: `arn:aws:s3:::${bucket}`,
+                            },
+                            {
+                                Sid: "Deliver",
+                                Effect: "Allow",
+                                Action: "s3:PutObject",
+                                Resource: `arn:aws:s3:::${bucket}/config/AWSLogs/${acct}/Config/*`,
+                                Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control" } },
+                            },
+                            ...(keyArn
+                                ? [
+                                      {
+                                          Sid: "EncryptDeliveries",
+                                          Effect: "Allow" as const,
+                                          Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+                                          Resource: keyArn,
+                                      },
+                                  ]
+                                : []),
+                        ]),
+                    ),
+            },
+            { parent: this },
+        );
+
+        // One recorder per account and Region: every supported type, global ones (IAM) included.
+        this.recorder = new aws.cfg.Recorder(
+            `${name}-recorder`,
+            {
+                name: `${prefix}-recorder`,
+                roleArn: role.arn,
+                recordingGroup: { allSupported: true, includeGlobalResourceTypes: true },
+            },
+            { parent: this, dependsOn: [managed] },
+        );
+        this.deliveryChannel = new aws.cfg.DeliveryChannel(
+            `${name}-delivery`,
+            {
+                name: `${prefix}-delivery`,
+                s3BucketName: args.auditBucketName,
+                s3KeyPrefix: "config",
+                s3KmsKeyArn: args.auditKeyArn,
+                snapshotDeliveryProperties: { deliveryFrequency: "TwentyFour_Hours" },
+            },
+            { parent: this, dependsOn: [this.recorder, delivery] },
+        );
+        const status = new aws.cfg.RecorderStatus(
+            `${name}-recorder`,
+            { name: this.recorder.name, isEnabled: true },
+            { parent: this, dependsOn: [this.deliveryChannel] },
+        );
+
+        // A conformance pack (not loose rules): one deployable, reviewable unit with its own compliance score.
+        this.conformancePack = new aws.cfg.ConformancePack(
+            `${name}-iso27001-soc2`,
+            { name: `${prefix}-iso27001-soc2`, templateBody: conformancePackTemplate() },
+            { parent: this, dependsOn: [status] },
+        );
+
+        this.securityHub = new aws.securityhub.Account(
+            `${name}-securityhub`,
+            { enableDefaultStandards: false, autoEnableControls: true },
+            { parent: this },
+        );
+        this.standards = Object.entries(SECURITY_HUB_STANDARDS).map(
+            ([key, path]) =>
+                new aws.securityhub.StandardsSubscription(
+                    `${name}-standard-${key}`,
+                    { standardsArn: pulumi.interpolate`arn:aws:securityhub:${ctx.region}::${path}` },
+                    { parent: this, dependsOn: [this.securityHub] },
+                ),
+        );
+
+        this.accessAnalyzer = new aws.accessanalyzer.Analyzer(
+            `${name}-access-analyzer`,
+            { analyzerName: `${prefix}-account`, type: "ACCOUNT" },
+            { parent: this },
+        );
+
+        const e = args.evidence;
+        e.record("CMP-SOC2-EVIDENCE", this.recorder, this.deliveryChannel, status);
+        e.record("CMP-ISO-ACCESS", this.conformancePack, this.accessAnalyzer);
+        e.record("CMP-ISO-CRYPTO", this.conformancePack);
+        e.record("CMP-ISO-OPS", this.conformancePack, this.securityHub, ...this.standards);
+        e.record("CMP-SOC2-SECURITY", this.conformancePack, this.securityHub, ...this.standards, this.accessAnalyzer);
+        e.record("CMP-SOC2-AVAILABILITY", this.conformancePack);
+        e.record("CMP-SOC2-CONFIDENTIALITY", this.conformancePack);
+        e.record("OPS-D-INTEGRITY", this.conformancePack);
+        e.record("OPS-M-CREDENTIALS", this.conformancePack);
+
+        this.registerOutputs({
+            recorderName: this.recorder.name,
+            conformancePackName: this.conformancePack.name,
+            accessAnalyzerArn: this.accessAnalyzer.arn,
+        });
+    }
+}

@@ -1,0 +1,4 @@
+export * from "./detection";
+export * from "./incident-response";
+export * from "./compliance";
+export * from "./cadence";
