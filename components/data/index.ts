@@ -1,0 +1,119 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { LogSource } from "../../policy-pack/catalog";
+import { StackConfig } from "../config";
+import { EvidenceRegistry } from "../evidence";
+import { AuditTrail } from "./audit-trail";
+import { Backup } from "./backup";
+import { DataRoleArns, DataStoreName, DataStores } from "./data-stores";
+import { KeyPurpose, Keys } from "./keys";
+import { LogGroupName, Logging } from "./logging";
+import { PayloadKey } from "./payload-key";
+
+export { classified } from "./common";
+export { KEY_PURPOSES, Keys } from "./keys";
+export type { KeyPurpose } from "./keys";
+export { Logging, LOG_GROUP_SOURCE } from "./logging";
+export type { LogGroupName } from "./logging";
+export { AuditTrail } from "./audit-trail";
+export { Backup } from "./backup";
+export { DataStores } from "./data-stores";
+export type { DataRoleArns, DataStoreName } from "./data-stores";
+export { PayloadKey } from "./payload-key";
+
+export interface DataProtectionArgs {
+    config: StackConfig;
+    evidence: EvidenceRegistry;
+    /** identity section: roles.systemAdmin.arn, roles.operator.arn, roles.monitoringAgent.arn. */
+    roleArns: DataRoleArns;
+}
+
+/**
+ * The data area: keys, central log storage and the audit trail, backup per classification, the data stores
+ * of access_control.data_access, and the rotated message-payload key.
+ */
+export class DataProtection extends pulumi.ComponentResource {
+    readonly keys: Record<KeyPurpose, aws.kms.Key>;
+    readonly signingKey: aws.kms.Key;
+    readonly logBuckets: Record<LogSource, aws.s3.Bucket>;
+    readonly albAccessLogBucket: aws.s3.Bucket;
+    readonly logGroups: Record<LogGroupName, aws.cloudwatch.LogGroup>;
+    readonly dataBuckets: Record<DataStoreName, aws.s3.Bucket>;
+    readonly backupVault: aws.backup.Vault;
+    readonly trail: aws.cloudtrail.Trail;
+    readonly payloadKeySecret: aws.secretsmanager.Secret;
+
+    constructor(name: string, args: DataProtectionArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("mas:data:DataProtection", name, {}, opts);
+        const { config, evidence } = args;
+        const child = { parent: this };
+
+        const keys = new Keys(`${name}-keys`, { config, evidence }, child);
+        const logging = new Logging(
+            `${name}-logging`,
+            { config, evidence, logsKeyArn: keys.keys.logs.arn, auditKeyArn: keys.keys.audit.arn },
+            child,
+        );
+        const backup = new Backup(`${name}-backup`, { config, evidence, backupKeyArn: keys.keys.backup.arn }, child);
+        const stores = new DataStores(
+            `${name}-stores`,
+            {
+                config,
+                evidence,
+                roleArns: args.roleArns,
+                criticalKeyArn: keys.keys.critical.arn,
+                sensitiveKeyArn: keys.keys.sensitive.arn,
+                backupRoleArn: backup.role.arn,
+            },
+            child,
+        );
+        const trail = new AuditTrail(
+            `${name}-audit`,
+            {
+                config,
+                evidence,
+                auditBucketName: logging.logBuckets.audit.bucket,
+                auditBucketPolicy: logging.bucketPolicies.audit,
+                auditKeyArn: keys.keys.audit.arn,
+                logGroupArn: logging.logGroups.cloudtrail.arn,
+                dataEventBucketArns: [
+                    logging.logBuckets.system.arn,
+                    logging.logBuckets.security.arn,
+                    stores.dataBuckets.agentData.arn,
+                    stores.dataBuckets.metricsData.arn,
+                ],
+            },
+            child,
+        );
+        const payload = new PayloadKey(
+            `${name}-payload`,
+            {
+                config,
+                evidence,
+                payloadKeyArn: keys.keys.payload.arn,
+                logGroupName: logging.logGroups.system.name,
+                logGroupArn: logging.logGroups.system.arn,
+            },
+            child,
+        );
+
+        this.keys = keys.keys;
+        this.signingKey = keys.signingKey;
+        this.logBuckets = logging.logBuckets;
+        this.albAccessLogBucket = logging.albAccessLogBucket;
+        this.logGroups = logging.logGroups;
+        this.dataBuckets = stores.dataBuckets;
+        this.backupVault = backup.vault;
+        this.trail = trail.trail;
+        this.payloadKeySecret = payload.secret;
+
+        this.registerOutputs({
+            trailArn: this.trail.arn,
+            backupVaultArn: this.backupVault.arn,
+            dataBucketNames: {
+                agentData: this.dataBuckets.agentData.bucket,
+                metricsData: this.dataBuckets.metricsData.bucket,
+            },
+        });
+    }
+}

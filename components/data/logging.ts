@@ -1,0 +1,312 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { LogSource } from "../../policy-pack/catalog";
+import {
+    LOG_SOURCE_CLASSIFICATION,
+    LOG_SOURCE_TAG,
+    SSE_EXEMPTION_ALB,
+    SSE_EXEMPTION_TAG,
+} from "../../policy-pack/catalog/data";
+import { clusterName, StackConfig } from "../config";
+import { EvidenceRegistry } from "../evidence";
+import { secureBucket, SecureBucket } from "./bucket";
+import { arn, awsEnv, AwsEnv, classified, dataNames, Statement } from "./common";
+
+export type LogGroupName = "vpcFlow" | "waf" | "firewall" | "eks" | "cloudtrail" | "system";
+
+/** The log source (and so the retention) of each log group. */
+export const LOG_GROUP_SOURCE: Record<LogGroupName, LogSource> = {
+    vpcFlow: "security",
+    waf: "security",
+    firewall: "security",
+    eks: "security",
+    cloudtrail: "audit",
+    system: "system",
+};
+
+/**
+ * ELB account per Region for Regions opened before August 2022; later Regions use the service principal
+ * logdelivery.elasticloadbalancing.amazonaws.com (granted everywhere). Written out because
+ * aws.elb.getServiceAccount is an extra invoke.
+ */
+export const ELB_ACCOUNTS: Record<string, string> = {
+    "us-east-1": "127311923021",
+    "us-east-2": "033677994240",
+    "us-west-1": "027434742980",
+    "us-west-2": "797873946194",
+    "af-south-1": "098369216593",
+    "ap-east-1": "754344448648",
+    "ap-south-1": "718504428378",
+    "ap-northeast-1": "582318560864",
+    "ap-northeast-2": "600734575887",
+    "ap-northeast-3": "383597477331",
+    "ap-southeast-1": "114774131450",
+    "ap-southeast-2": "783225319266",
+    "ca-central-1": "985666609251",
+    "eu-central-1": "054676820928",
+    "eu-west-1": "156460612806",
+    "eu-west-2": "652711504416",
+    "eu-west-3": "009996457667",
+    "eu-south-1": "635631232127",
+    "eu-north-1": "897822967062",
+    "me-south-1": "076674570225",
+    "sa-east-1": "507241528517",
+};
+
+export interface LoggingArgs {
+    config: StackConfig;
+    evidence: EvidenceRegistry;
+    /** KMS key for log groups and the system / security buckets. */
+    logsKeyArn: pulumi.Input<string>;
+    /** KMS key for the audit bucket (CloudTrail). */
+    auditKeyArn: pulumi.Input<string>;
+}
+
+/**
+ * Central log storage (security_monitoring.log_collection): one bucket and the log groups per source, each
+ * expiring at its source's retention, KMS-encrypted; the audit bucket under Object Lock COMPLIANCE.
+ */
+export class Logging extends pulumi.ComponentResource {
+    readonly logBuckets: Record<LogSource, aws.s3.Bucket>;
+    /** SSE-S3 bucket for ALB access logs (ELB cannot write to SSE-KMS buckets). */
+    readonly albAccessLogBucket: aws.s3.Bucket;
+    readonly logGroups: Record<LogGroupName, aws.cloudwatch.LogGroup>;
+    /** The bucket policies (CloudTrail must wait for the audit bucket's). */
+    readonly bucketPolicies: Record<LogSource | "alb", aws.s3.BucketPolicy>;
+
+    constructor(name: string, args: LoggingArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("mas:data:Logging", name, {}, opts);
+        const cfg = args.config;
+        const names = dataNames(cfg);
+        const env = awsEnv(this);
+        const retention: Record<LogSource, number> = {
+            system: cfg.systemLogRetentionDays,
+            security: cfg.securityLogRetentionDays,
+            audit: cfg.auditLogRetentionDays,
+        };
+        // Colder classes as logs age; each step before expiry and past the class's minimum days.
+        const transitions: Record<LogSource, { days: number; storageClass: string }[]> = {
+            system: [{ days: 30, storageClass: "STANDARD_IA" }],
+            security: [
+                { days: 30, storageClass: "STANDARD_IA" },
+                { days: 90, storageClass: "GLACIER_IR" },
+            ],
+            audit: [
+                { days: 30, storageClass: "STANDARD_IA" },
+                { days: 90, storageClass: "GLACIER_IR" },
+                { days: 365, storageClass: "DEEP_ARCHIVE" },
+            ],
+        };
+        const trailArn = arn(env, "cloudtrail", `trail/${names.trail}`);
+
+        const make = (source: LogSource): SecureBucket =>
+            secureBucket(
+                `${name}-${source}`,
+                {
+                    classification: LOG_SOURCE_CLASSIFICATION[source],
+                    tags: { [LOG_SOURCE_TAG]: source },
+                    kmsKeyArn: source === "audit" ? args.auditKeyArn : args.logsKeyArn,
+                    ...(source === "audit" ? { objectLockDays: retention.audit } : {}),
+                    lifecycle: {
+                        expireDays: retention[source],
+                        transitions: transitions[source].filter((t) => t.days < retention[source]),
+                        noncurrentDays: 30,
+                    },
+                    statements:
+                        source === "audit"
+                            ? (bucketArn) => cloudTrailStatements(bucketArn, trailArn, env)
+                            : (bucketArn) => logDeliveryStatements(bucketArn, env),
+                    protect: cfg.deletionProtection,
+                },
+                this,
+            );
+        const buckets = { system: make("system"), security: make("security"), audit: make("audit") };
+        this.logBuckets = {
+            system: buckets.system.bucket,
+            security: buckets.security.bucket,
+            audit: buckets.audit.bucket,
+        };
+
+        const alb = secureBucket(
+            `${name}-alb-access`,
+            {
+                classification: LOG_SOURCE_CLASSIFICATION.security,
+                tags: { [LOG_SOURCE_TAG]: "security", [SSE_EXEMPTION_TAG]: SSE_EXEMPTION_ALB },
+                lifecycle: {
+                    expireDays: retention.security,
+                    transitions: transitions.security.filter((t) => t.days < retention.security),
+                    noncurrentDays: 30,
+                },
+                statements: (bucketArn) => elbStatements(bucketArn, env),
+                protect: cfg.deletionProtection,
+            },
+            this,
+        );
+        this.albAccessLogBucket = alb.bucket;
+        this.bucketPolicies = {
+            system: buckets.system.policy,
+            security: buckets.security.policy,
+            audit: buckets.audit.policy,
+            alb: alb.policy,
+        };
+
+        const groupNames: Record<LogGroupName, string> = {
+            vpcFlow: `/${names.prefix}/vpc-flow-logs`,
+            // WAF only logs to groups whose name starts with aws-waf-logs-.
+            waf: `aws-waf-logs-${names.prefix}`,
+            firewall: `/${names.prefix}/network-firewall`,
+            // EKS writes control-plane logs here; creating it first sets retention and KMS.
+            eks: `/aws/eks/${clusterName(cfg)}/cluster`,
+            cloudtrail: `/${names.prefix}/cloudtrail`,
+            system: `/${names.prefix}/system`,
+        };
+        this.logGroups = Object.fromEntries(
+            (Object.keys(groupNames) as LogGroupName[]).map((g) => {
+                const source = LOG_GROUP_SOURCE[g];
+                return [
+                    g,
+                    new aws.cloudwatch.LogGroup(
+                        `${name}-${g}`,
+                        {
+                            name: groupNames[g],
+                            retentionInDays: retention[source],
+                            kmsKeyId: args.logsKeyArn,
+                            deletionProtectionEnabled: cfg.deletionProtection,
+                            tags: classified(LOG_SOURCE_CLASSIFICATION[source], { [LOG_SOURCE_TAG]: source }),
+                        },
+                        { parent: this, protect: cfg.deletionProtection },
+                    ),
+                ];
+            }),
+        ) as Record<LogGroupName, aws.cloudwatch.LogGroup>;
+
+        const all = [buckets.system, buckets.security, buckets.audit, alb];
+        const groupsOf = (s: LogSource) =>
+            (Object.keys(this.logGroups) as LogGroupName[])
+                .filter((g) => LOG_GROUP_SOURCE[g] === s)
+                .map((g) => this.logGroups[g]);
+        for (const source of ["system", "security", "audit"] as LogSource[]) {
+            const upper = source.toUpperCase();
+            const extra = source === "security" ? [alb.bucket, alb.lifecycle] : [];
+            args.evidence.record(
+                `LOG-${upper}-RETENTION`,
+                buckets[source].bucket,
+                buckets[source].lifecycle,
+                ...extra,
+                ...groupsOf(source),
+            );
+        }
+        args.evidence.record("LOG-AUDIT-RETENTION", buckets.audit.objectLock as aws.s3.BucketObjectLockConfiguration);
+        args.evidence.record("LOG-AGG-CENTRAL", ...all.map((b) => b.bucket), ...Object.values(this.logGroups));
+        args.evidence.record(
+            "LOG-AGG-STORAGE",
+            ...all.flatMap((b) => [b.bucket, b.publicAccessBlock, b.policy]),
+            buckets.audit.objectLock as aws.s3.BucketObjectLockConfiguration,
+        );
+        args.evidence.record("LOG-AGG-ENCRYPTION", ...all.map((b) => b.encryption), ...Object.values(this.logGroups));
+        args.evidence.record(
+            "KMS-AT-REST",
+            buckets.system.encryption,
+            buckets.security.encryption,
+            buckets.audit.encryption,
+        );
+        args.evidence.record("DATA-CLS-CRITICAL", buckets.audit.bucket);
+        args.evidence.record("DATA-CLS-SENSITIVE", buckets.security.bucket, alb.bucket);
+        args.evidence.record("DATA-CLS-INTERNAL", buckets.system.bucket);
+
+        this.registerOutputs({
+            logBucketNames: {
+                system: this.logBuckets.system.bucket,
+                security: this.logBuckets.security.bucket,
+                audit: this.logBuckets.audit.bucket,
+            },
+            albAccessLogBucketName: this.albAccessLogBucket.bucket,
+            logGroupNames: Object.fromEntries(Object.entries(this.logGroups).map(([k, g]) => [k, g.name])),
+        });
+    }
+}
+
+/** CloudTrail's bucket ACL check and writes, bound to this stack's trail (aws:SourceArn). */
+function cloudTrailStatements(
+    bucketArn: pulumi.Output<string>,
+    trailArn: pulumi.Output<string>,
+    env: AwsEnv,
+): pulumi.Output<Statement[]> {
+    return pulumi.all([bucketArn, trailArn, env.accountId]).apply(([b, trail, acct]): Statement[] => [
+        {
+            Sid: "AWSCloudTrailAclCheck",
+            Effect: "Allow" as const,
+            Principal: { Service: "cloudtrail.amazonaws.com" },
+            Action: "s3:GetBucketAcl",
+            Resource: b,
+            Condition: { StringEquals: { "aws:SourceArn": trail } },
+        },
+        {
+            Sid: "AWSCloudTrailWrite",
+            Effect: "Allow" as const,
+            Principal: { Service: "cloudtrail.amazonaws.com" },
+            Action: "s3:PutObject",
+            Resource: `${b}/AWSLogs/${acct}/*`,
+            Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": trail } },
+        },
+    ]);
+}
+
+/** Log delivery (VPC flow logs, WAF, Network Firewall to S3) from this account only. */
+function logDeliveryStatements(bucketArn: pulumi.Output<string>, env: AwsEnv): pulumi.Output<Statement[]> {
+    return pulumi
+        .all([bucketArn, env.partition, env.region, env.accountId])
+        .apply(([b, p, region, acct]): Statement[] => {
+            const condition = {
+                StringEquals: { "aws:SourceAccount": acct },
+                ArnLike: { "aws:SourceArn": `arn:${p}:logs:${region}:${acct}:*` },
+            };
+            return [
+                {
+                    Sid: "AWSLogDeliveryAclCheck",
+                    Effect: "Allow" as const,
+                    Principal: { Service: "delivery.logs.amazonaws.com" },
+                    Action: ["s3:GetBucketAcl", "s3:ListBucket"],
+                    Resource: b,
+                    Condition: condition,
+                },
+                {
+                    Sid: "AWSLogDeliveryWrite",
+                    Effect: "Allow" as const,
+                    Principal: { Service: "delivery.logs.amazonaws.com" },
+                    Action: "s3:PutObject",
+                    Resource: `${b}/AWSLogs/${acct}/*`,
+                    Condition: {
+                        ...condition,
+                        StringEquals: { ...condition.StringEquals, "s3:x-amz-acl": "bucket-owner-full-control" },
+                    },
+                },
+            ];
+        });
+}
+
+/** ELB access-log delivery: the service principal, plus the Region's ELB account where one exists. */
+function elbStatements(bucketArn: pulumi.Output<string>, env: AwsEnv): pulumi.Output<Statement[]> {
+    return pulumi.all([bucketArn, env.partition, env.region, env.accountId]).apply(([b, p, region, acct]) => {
+        const list: Statement[] = [
+            {
+                Sid: "ElbLogDelivery",
+                Effect: "Allow",
+                Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
+                Action: "s3:PutObject",
+                Resource: `${b}/AWSLogs/${acct}/*`,
+            },
+        ];
+        const elbAccount = ELB_ACCOUNTS[region];
+        if (elbAccount) {
+            list.push({
+                Sid: "ElbRegionalAccount",
+                Effect: "Allow",
+                Principal: { AWS: `arn:${p}:iam::${elbAccount}:root` },
+                Action: "s3:PutObject",
+                Resource: `${b}/AWSLogs/${acct}/*`,
+            });
+        }
+        return list;
+    });
+}
