@@ -39,6 +39,10 @@ const k8sName = z
 const instanceType = z
     .string()
     .regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "expected an EC2 instance type such as m6i.xlarge" });
+/** A Kubernetes resource quantity such as 500m, 2, 4Gi. */
+const quantity = z.string().regex(/^\d+(\.\d+)?(m|k|Ki|Mi|Gi|Ti|M|G|T)?$/, {
+    message: "expected a Kubernetes quantity such as 500m, 2 or 4Gi",
+});
 const seg = guide.infrastructureSecurity.segmentation;
 const logs = guide.logCollection;
 
@@ -156,6 +160,36 @@ export const CONFIG_KEYS = {
         2,
     ),
     nodeMaxCount: key("integer", "Maximum nodes per node group.", z.number().int().min(1), 6),
+    // identity: per-agent namespace quota (access_control.resource_access quota_check) and OAuth2 callbacks
+    agentQuotaCpu: key("string", "CPU requests/limits quota of each agent namespace.", quantity, "4"),
+    agentQuotaMemory: key("string", "Memory requests/limits quota of each agent namespace.", quantity, "8Gi"),
+    agentQuotaPods: key("integer", "Maximum pods in each agent namespace.", z.number().int().min(1), 20),
+    agentContainerDefaultCpu: key("string", "Default CPU request/limit of an agent container.", quantity, "250m"),
+    agentContainerDefaultMemory: key(
+        "string",
+        "Default memory request/limit of an agent container.",
+        quantity,
+        "256Mi",
+    ),
+    agentContainerMaxCpu: key("string", "Largest CPU limit of one agent container.", quantity, "2"),
+    agentContainerMaxMemory: key("string", "Largest memory limit of one agent container.", quantity, "4Gi"),
+    authCallbackUrls: key(
+        "array",
+        "OAuth2 callback URLs of the human Cognito client; empty means https://<domainName>/oauth2/callback (or https://localhost/oauth2/callback without a domain).",
+        z.array(z.url({ protocol: /^https$/, message: "expected an https URL" })),
+        [] as string[],
+    ),
+    eksDeployerPrincipalArn: key(
+        "string",
+        "IAM role/user that runs Pulumi and gets an EKS cluster-admin access entry; empty means the caller identity (an assumed role's role ARN without path).",
+        z.union([
+            z.literal(""),
+            z
+                .string()
+                .regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/, { message: "expected an IAM role or user ARN" }),
+        ]),
+        "",
+    ),
     // network: perimeter (ALB certificate DNS validation, per-agent WAF rate key)
     hostedZoneId: key(
         "string",

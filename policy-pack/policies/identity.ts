@@ -1,3 +1,665 @@
-import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { guide, hasControl } from "../catalog";
+import {
+    AGENT_LABEL,
+    BOUNDARY_DENIED_ACTIONS,
+    BOUNDARY_TAG,
+    EKS_LOG_TYPES,
+    HUMAN_ROLES,
+    K8S_GROUPS,
+    K8S_RBAC_LABEL,
+    OPERATOR_DENIED_ACTIONS,
+    PAM_MAX_SESSION_HOURS,
+    POD_IDENTITY_PRINCIPAL,
+    POD_IDENTITY_TAGS,
+    RBAC_ROLE_TAG,
+} from "../catalog/identity";
+import {
+    asArray,
+    effectiveTags,
+    environmentOf,
+    environmentSchema,
+    parsePolicyDocument,
+    resourcePolicy,
+    stackPolicy,
+} from "./lib";
 
-export const identityPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [];
+const ROLE = "aws:iam/role:Role";
+const POLICY = "aws:iam/policy:Policy";
+const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
+const USER_POOL = "aws:cognito/userPool:UserPool";
+const USER_POOL_CLIENT = "aws:cognito/userPoolClient:UserPoolClient";
+const EKS_CLUSTER = "aws:eks/cluster:Cluster";
+const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
+const NAMESPACE = "kubernetes:core/v1:Namespace";
+const NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
+const RESOURCE_QUOTA = "kubernetes:core/v1:ResourceQuota";
+const FLOW_SCHEMA = "kubernetes:flowcontrol.apiserver.k8s.io/v1:FlowSchema";
+const PRIORITY_CLASS = "kubernetes:scheduling.k8s.io/v1:PriorityClass";
+const VAP = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy";
+const VAP_BINDING = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding";
+const CLUSTER_ROLE = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole";
+const CLUSTER_ROLE_BINDING = "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding";
+const ROLE_BINDING = "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding";
+
+/** The data section's in-memory (secure_enclave) control, met by the agent nodes' launch template. */
+const IN_MEMORY_CONTROL = "DATA-ENC-IN-MEMORY";
+
+type Obj = Record<string, unknown>;
+interface Statement {
+    Sid?: string;
+    Effect?: string;
+    Principal?: unknown;
+    Action?: unknown;
+    NotAction?: unknown;
+    Resource?: unknown;
+    Condition?: Record<string, Record<string, unknown>>;
+}
+
+const obj = (v: unknown): Obj => (v && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {});
+const strings = (v: unknown): string[] =>
+    asArray(v as string | string[] | undefined).filter((s) => typeof s === "string");
+function statementsOf(doc: unknown): Statement[] | undefined {
+    const parsed = parsePolicyDocument(doc);
+    return parsed ? (asArray(parsed.Statement as Statement | Statement[]) as Statement[]) : undefined;
+}
+/** Condition value regardless of the operator's case / IfExists suffix. */
+function condition(s: Statement, operator: string, key: string): string[] {
+    const c = s.Condition ?? {};
+    const op = Object.keys(c).find((k) => k.toLowerCase() === operator.toLowerCase());
+    if (!op) {
+        return [];
+    }
+    const entry = Object.entries(obj(c[op])).find(([k]) => k.toLowerCase() === key.toLowerCase());
+    return entry ? asArray(entry[1] as unknown).map((v) => String(v)) : [];
+}
+/** IAM action matching with * and ? wildcards, case-insensitive. */
+function actionMatches(pattern: string, action: string): boolean {
+    const re = new RegExp(
+        `^${pattern
+            .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+            .replace(/\*/g, ".*")
+            .replace(/\?/g, ".")}$`,
+        "i",
+    );
+    return re.test(action);
+}
+const rbacRoleOf = (args: Parameters<typeof effectiveTags>[0]) => effectiveTags(args)[RBAC_ROLE_TAG];
+const labels = (props: Obj): Record<string, string> => obj(obj(props.metadata).labels) as Record<string, string>;
+
+const MAX_MFA_AGE_SECONDS = PAM_MAX_SESSION_HOURS * 3600;
+
+export const humanRoleMfa = resourcePolicy({
+    name: "identity-human-role-mfa",
+    description: `Roles people assume (tag ${RBAC_ROLE_TAG}: ${HUMAN_ROLES.join(" / ")}) require MFA no older than ${PAM_MAX_SESSION_HOURS} h; system_admin sessions last at most ${PAM_MAX_SESSION_HOURS} h.`,
+    controls: ["RBAC-ADMIN-MFA", "AUTH-MFA", "IAM-PAM"],
+    severity: "critical",
+    types: [ROLE],
+    validate: (args, report) => {
+        const rbac = rbacRoleOf(args);
+        if (!rbac || !HUMAN_ROLES.includes(rbac as (typeof HUMAN_ROLES)[number])) {
+            return;
+        }
+        const statements = statementsOf(args.props.assumeRolePolicy);
+        if (!statements) {
+            report(`[AUTH-MFA] ${rbac} role has no readable trust policy`);
+            return;
+        }
+        for (const [i, s] of statements.entries()) {
+            if (s.Effect !== "Allow") {
+                continue;
+            }
+            const mfa = condition(s, "Bool", "aws:MultiFactorAuthPresent");
+            if (!mfa.includes("true")) {
+                report(
+                    `[AUTH-MFA] ${rbac} trust statement ${s.Sid ?? i} does not require aws:MultiFactorAuthPresent = true`,
+                );
+            }
+            const age = [
+                ...condition(s, "NumericLessThan", "aws:MultiFactorAuthAge"),
+                ...condition(s, "NumericLessThanEquals", "aws:MultiFactorAuthAge"),
+            ].map(Number);
+            if (age.length === 0 || age.some((a) => !(a <= MAX_MFA_AGE_SECONDS))) {
+                report(
+                    `[IAM-PAM] ${rbac} trust statement ${s.Sid ?? i} must limit aws:MultiFactorAuthAge to at most ${MAX_MFA_AGE_SECONDS} seconds`,
+                );
+            }
+        }
+        if (rbac === "system_admin") {
+            const max = args.props.maxSessionDuration;
+            if (typeof max !== "number" || max > MAX_MFA_AGE_SECONDS) {
+                report(
+                    `[RBAC-ADMIN-MFA] system_admin maxSessionDuration is ${String(max ?? "unset (3600 default)")}; set it explicitly to at most ${MAX_MFA_AGE_SECONDS} seconds`,
+                );
+            }
+        }
+    },
+});
+
+export const noFullAdmin = resourcePolicy({
+    name: "identity-iam-no-full-admin",
+    description: 'No IAM policy (managed, inline, or a role\'s inline policies) allows Action "*" on Resource "*".',
+    controls: ["IAM-BOUNDARY", "RBAC-ADMIN-PERMS"],
+    severity: "critical",
+    types: [POLICY, ROLE_POLICY, ROLE],
+    validate: (args, report) => {
+        const docs =
+            args.type === ROLE
+                ? asArray(args.props.inlinePolicies as Obj[] | undefined).map((p) => obj(p).policy)
+                : [args.props.policy];
+        for (const doc of docs) {
+            if (doc === undefined || doc === "") {
+                continue;
+            }
+            const statements = statementsOf(doc);
+            if (!statements) {
+                report("IAM policy document is not valid JSON; it cannot be checked");
+                continue;
+            }
+            for (const [i, s] of statements.entries()) {
+                const actions = strings(s.Action);
+                const resources = strings(s.Resource);
+                if (s.Effect === "Allow" && actions.some((a) => a === "*" || a === "*:*") && resources.includes("*")) {
+                    report(`statement ${s.Sid ?? i} allows Action "*" on Resource "*"; scope actions and resources`);
+                }
+            }
+        }
+    },
+});
+
+export const rolePermissionsBoundary = resourcePolicy({
+    name: "identity-role-permissions-boundary",
+    description: "Every IAM role has a permissions boundary (the stack's boundary policy).",
+    controls: ["IAM-BOUNDARY", "IAM-PAM"],
+    severity: "high",
+    types: [ROLE],
+    validate: (args, report) => {
+        const boundary = args.props.permissionsBoundary;
+        if (typeof boundary !== "string" || !/^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/.+/.test(boundary)) {
+            report(
+                "role has no permissionsBoundary; attach the stack's permissions boundary (identity.permissionsBoundaryArn)",
+            );
+        }
+    },
+});
+
+export const boundaryGuardrails = resourcePolicy({
+    name: "identity-boundary-guardrails",
+    description: `The permissions boundary (tag ${BOUNDARY_TAG}) denies stopping the audit trail, removing boundaries and creating users / access keys.`,
+    controls: ["IAM-BOUNDARY", "RBAC-ADMIN-AUDIT"],
+    severity: "high",
+    types: [POLICY],
+    validate: (args, report) => {
+        if (effectiveTags(args)[BOUNDARY_TAG] !== "true") {
+            return;
+        }
+        const statements = statementsOf(args.props.policy) ?? [];
+        const denied = statements.filter((s) => s.Effect === "Deny" && strings(s.Resource).includes("*"));
+        const missing = BOUNDARY_DENIED_ACTIONS.filter(
+            (a) => !denied.some((s) => s.Condition === undefined && strings(s.Action).some((p) => actionMatches(p, a))),
+        );
+        if (missing.length > 0) {
+            report(`permissions boundary does not deny ${missing.join(", ")} on every resource`);
+        }
+    },
+});
+
+export const operatorExplicitDeny = resourcePolicy({
+    name: "identity-operator-explicit-deny",
+    description: `Policies of the operator role (tag ${RBAC_ROLE_TAG}: operator) explicitly deny configuration and security changes.`,
+    controls: ["RBAC-OPERATOR-NO-CONFIG", "RBAC-OPERATOR-NO-SECURITY"],
+    severity: "high",
+    types: [POLICY],
+    validate: (args, report) => {
+        if (rbacRoleOf(args) !== "operator") {
+            return;
+        }
+        const statements = statementsOf(args.props.policy) ?? [];
+        const denies = statements.filter(
+            (s) => s.Effect === "Deny" && strings(s.Resource).includes("*") && s.Condition === undefined,
+        );
+        const missing = OPERATOR_DENIED_ACTIONS.filter(
+            (a) => !denies.some((s) => strings(s.Action).some((p) => actionMatches(p, a))),
+        );
+        if (missing.length > 0) {
+            report(`[RBAC-OPERATOR-NO-SECURITY] operator policy lacks an unconditional Deny of ${missing.join(", ")}`);
+        }
+        const writes = statements.filter(
+            (s) =>
+                s.Effect === "Allow" &&
+                strings(s.Action).some((p) => OPERATOR_DENIED_ACTIONS.some((a) => actionMatches(p, a))),
+        );
+        for (const s of writes) {
+            report(
+                `[RBAC-OPERATOR-NO-CONFIG] operator statement ${s.Sid ?? "?"} allows a configuration or security change`,
+            );
+        }
+    },
+});
+
+const SCALING_ACTIONS = ["autoscaling:SetDesiredCapacity", "autoscaling:UpdateAutoScalingGroup"];
+
+export const resourceManagerScope = resourcePolicy({
+    name: "identity-resource-manager-scope",
+    description:
+        "resource_manager policies scale only this stack's node groups: scaling actions carry an aws:ResourceTag/eks:cluster-name condition.",
+    controls: ["ACC-RES-ALLOCATE"],
+    severity: "medium",
+    types: [POLICY],
+    validate: (args, report) => {
+        if (rbacRoleOf(args) !== "resource_manager") {
+            return;
+        }
+        for (const [i, s] of (statementsOf(args.props.policy) ?? []).entries()) {
+            const scales = strings(s.Action).some((p) => SCALING_ACTIONS.some((a) => actionMatches(p, a)));
+            if (
+                s.Effect === "Allow" &&
+                scales &&
+                condition(s, "StringEquals", "aws:ResourceTag/eks:cluster-name").length === 0
+            ) {
+                report(
+                    `statement ${s.Sid ?? i} allows node group scaling without an aws:ResourceTag/eks:cluster-name condition`,
+                );
+            }
+        }
+    },
+});
+
+export const agentRoleTrust = resourcePolicy({
+    name: "identity-agent-role-trust",
+    description: `Agent roles (tag ${RBAC_ROLE_TAG}: agent) are trusted only by EKS Pod Identity (${POD_IDENTITY_PRINCIPAL}) for one cluster, namespace and service account.`,
+    controls: ["RBAC-AGENT-NS", "RBAC-AGENT-PERMS"],
+    severity: "critical",
+    types: [ROLE],
+    validate: (args, report) => {
+        if (rbacRoleOf(args) !== "agent") {
+            return;
+        }
+        const statements = statementsOf(args.props.assumeRolePolicy);
+        if (!statements || statements.length === 0) {
+            report("agent role has no readable trust policy");
+            return;
+        }
+        for (const [i, s] of statements.entries()) {
+            if (s.Effect !== "Allow") {
+                continue;
+            }
+            const principal = obj(s.Principal);
+            const services = strings(principal.Service);
+            if (
+                Object.keys(principal).some((k) => k !== "Service") ||
+                services.length !== 1 ||
+                services[0] !== POD_IDENTITY_PRINCIPAL
+            ) {
+                report(`trust statement ${s.Sid ?? i} must trust only ${POD_IDENTITY_PRINCIPAL}`);
+                continue;
+            }
+            const actions = strings(s.Action).sort();
+            if (actions.join(",") !== "sts:AssumeRole,sts:TagSession") {
+                report(`trust statement ${s.Sid ?? i} must allow exactly sts:AssumeRole and sts:TagSession`);
+            }
+            for (const key of Object.values(POD_IDENTITY_TAGS)) {
+                const values = condition(s, "StringEquals", key);
+                if (values.length !== 1 || values[0].includes("*")) {
+                    report(`trust statement ${s.Sid ?? i} must bind ${key} to exactly one value (StringEquals)`);
+                }
+            }
+        }
+    },
+});
+
+export const cognitoMfa = resourcePolicy({
+    name: "identity-cognito-mfa",
+    description:
+        "Cognito user pools require MFA (ON) with TOTP, and offer WebAuthn (hardware keys) with user verification.",
+    controls: ["AUTH-MFA", "AUTH-MFA-TOTP", "AUTH-MFA-HARDWARE"],
+    severity: "high",
+    types: [USER_POOL],
+    validate: (args, report) => {
+        const p = args.props;
+        if (p.mfaConfiguration !== "ON") {
+            report(`[AUTH-MFA] mfaConfiguration is ${String(p.mfaConfiguration ?? "OFF (default)")}; it must be ON`);
+        }
+        if (obj(p.softwareTokenMfaConfiguration).enabled !== true) {
+            report("[AUTH-MFA-TOTP] softwareTokenMfaConfiguration.enabled must be true (TOTP)");
+        }
+        const webAuthn = obj(p.webAuthnConfiguration);
+        if (
+            webAuthn.userVerification !== "required" ||
+            !strings(obj(p.signInPolicy).allowedFirstAuthFactors).includes("WEB_AUTHN")
+        ) {
+            report(
+                "[AUTH-MFA-HARDWARE] WebAuthn must be allowed (signInPolicy.allowedFirstAuthFactors WEB_AUTHN) with webAuthnConfiguration.userVerification required",
+            );
+        }
+    },
+});
+
+const HOURS_PER_UNIT: Record<string, number> = { seconds: 1 / 3600, minutes: 1 / 60, hours: 1, days: 24 };
+
+export const cognitoTokenValidity = resourcePolicy({
+    name: "identity-cognito-token-validity",
+    description: `Cognito app clients' access and ID tokens expire after at most ${guide.identityManagement.tokenExpiryHours} h (in the client's tokenValidityUnits).`,
+    controls: ["AUTH-TOKEN"],
+    severity: "high",
+    types: [USER_POOL_CLIENT],
+    validate: (args, report) => {
+        const max = guide.identityManagement.tokenExpiryHours;
+        const units = obj(args.props.tokenValidityUnits);
+        for (const [prop, unitKey] of [
+            ["accessTokenValidity", "accessToken"],
+            ["idTokenValidity", "idToken"],
+        ] as const) {
+            const value = args.props[prop];
+            const unit = typeof units[unitKey] === "string" ? (units[unitKey] as string) : "hours";
+            if (typeof value !== "number") {
+                report(
+                    `${prop} is unset (Cognito's default is 1 h, but it must be set explicitly to at most ${max} h)`,
+                );
+                continue;
+            }
+            const perUnit = HOURS_PER_UNIT[unit];
+            if (perUnit === undefined) {
+                report(`${prop} has unknown unit ${unit}`);
+            } else if (value * perUnit > max) {
+                report(`${prop} is ${value} ${unit} (${value * perUnit} h); the guide allows at most ${max} h`);
+            }
+        }
+    },
+});
+
+const OPEN = ["0.0.0.0/0", "::/0"];
+
+export const eksCluster = resourcePolicy({
+    name: "identity-eks-cluster",
+    description:
+        "EKS clusters: no public endpoint in prod (in dev only from listed CIDRs), secrets encrypted with a CMK, all five control plane log types, authentication through access entries only.",
+    controls: ["EKS-ENDPOINT", "EKS-SECRETS", "EKS-LOGS", "EKS-AUTH-API", "RBAC-ADMIN-AUDIT", "ACC-RES-MONITOR"],
+    severity: "critical",
+    types: [EKS_CLUSTER],
+    configSchema: environmentSchema,
+    validate: (args, report) => {
+        const vpc = obj(args.props.vpcConfig);
+        // The API's own defaults: public endpoint on, private off, public CIDRs 0.0.0.0/0.
+        const isPublic = vpc.endpointPublicAccess !== false;
+        const cidrs = strings(vpc.publicAccessCidrs);
+        if (vpc.endpointPrivateAccess !== true) {
+            report("[EKS-ENDPOINT] vpcConfig.endpointPrivateAccess must be true");
+        }
+        if (isPublic && environmentOf(args) === "prod") {
+            report("[EKS-ENDPOINT] the public API endpoint must be off in prod (vpcConfig.endpointPublicAccess false)");
+        } else if (isPublic && (cidrs.length === 0 || cidrs.some((c) => OPEN.includes(c)))) {
+            report("[EKS-ENDPOINT] a public API endpoint must be restricted by publicAccessCidrs (never 0.0.0.0/0)");
+        }
+        const enc = obj(args.props.encryptionConfig);
+        const keyArn = obj(enc.provider).keyArn;
+        if (
+            !strings(enc.resources).includes("secrets") ||
+            typeof keyArn !== "string" ||
+            !/^arn:aws[a-z-]*:kms:[^:]+:\d{12}:key\/.+/.test(keyArn)
+        ) {
+            report(
+                "[EKS-SECRETS] encryptionConfig must encrypt resources [secrets] with a customer-managed KMS key ARN",
+            );
+        }
+        const logs = strings(args.props.enabledClusterLogTypes);
+        const missing = EKS_LOG_TYPES.filter((t) => !logs.includes(t));
+        if (missing.length > 0) {
+            report(`[EKS-LOGS] enabledClusterLogTypes lacks ${missing.join(", ")}`);
+        }
+        const access = obj(args.props.accessConfig);
+        if (access.authenticationMode !== "API") {
+            report(
+                `[EKS-AUTH-API] accessConfig.authenticationMode is ${String(access.authenticationMode ?? "unset")}; it must be API`,
+            );
+        }
+        if (access.bootstrapClusterCreatorAdminPermissions !== false) {
+            report(
+                "[EKS-AUTH-API] accessConfig.bootstrapClusterCreatorAdminPermissions must be false (no implicit admin)",
+            );
+        }
+    },
+});
+
+export const nodeLaunchTemplate = resourcePolicy({
+    name: "identity-node-launch-template",
+    description:
+        "Launch templates require IMDSv2 with hop limit 1, encrypt every EBS volume, use no key pair; agent node templates enable Nitro Enclaves.",
+    controls: ["EKS-NODE-IMDS", "EKS-NODE-EBS", ...(hasControl(IN_MEMORY_CONTROL) ? [IN_MEMORY_CONTROL] : [])],
+    severity: "high",
+    types: [LAUNCH_TEMPLATE],
+    validate: (args, report) => {
+        const md = obj(args.props.metadataOptions);
+        if (md.httpTokens !== "required") {
+            report("[EKS-NODE-IMDS] metadataOptions.httpTokens must be required (IMDSv2)");
+        }
+        if (md.httpPutResponseHopLimit !== 1) {
+            report(
+                `[EKS-NODE-IMDS] metadataOptions.httpPutResponseHopLimit is ${String(md.httpPutResponseHopLimit ?? "unset")}; it must be 1`,
+            );
+        }
+        const devices = asArray(args.props.blockDeviceMappings as Obj[] | undefined);
+        if (devices.length === 0) {
+            report(
+                "[EKS-NODE-EBS] no blockDeviceMappings: the root volume must be declared encrypted with the stack's key",
+            );
+        }
+        for (const d of devices) {
+            const ebs = obj(obj(d).ebs);
+            if (String(ebs.encrypted) !== "true" || typeof ebs.kmsKeyId !== "string" || ebs.kmsKeyId === "") {
+                report(
+                    `[EKS-NODE-EBS] volume ${String(obj(d).deviceName ?? "?")} must be encrypted with a KMS key (encrypted "true", kmsKeyId)`,
+                );
+            }
+        }
+        if (args.props.keyName) {
+            report("[EKS-NODE-EBS] nodes must not have an SSH key pair (keyName); use SSM Session Manager");
+        }
+        if (effectiveTags(args).segment === "agent" && obj(args.props.enclaveOptions).enabled !== true) {
+            report(
+                `[${IN_MEMORY_CONTROL}] agent node launch template must enable Nitro Enclaves (enclaveOptions.enabled)`,
+            );
+        }
+    },
+});
+
+export const agentNamespacePsa = resourcePolicy({
+    name: "identity-agent-namespace-psa",
+    description: `Agent namespaces (label ${AGENT_LABEL}) enforce, audit and warn at Pod Security Standard restricted and have mesh injection.`,
+    controls: ["K8S-PSA", "RBAC-AGENT-NS"],
+    severity: "high",
+    types: [NAMESPACE],
+    validate: (args, report) => {
+        const l = labels(args.props);
+        if (l[AGENT_LABEL] === undefined) {
+            return;
+        }
+        const missing = ["enforce", "audit", "warn"].filter(
+            (m) => l[`pod-security.kubernetes.io/${m}`] !== "restricted",
+        );
+        if (missing.length > 0) {
+            report(`[K8S-PSA] agent namespace must set pod-security.kubernetes.io/{${missing.join(",")}} = restricted`);
+        }
+        if (l["istio-injection"] !== "enabled") {
+            report(
+                "[RBAC-AGENT-NS] agent namespace must have istio-injection: enabled (mesh identity and authorization)",
+            );
+        }
+    },
+});
+
+const nsOf = (r: PolicyResource): string | undefined => obj(r.props.metadata).namespace as string | undefined;
+const nameOf = (r: PolicyResource): string | undefined => obj(r.props.metadata).name as string | undefined;
+
+function isDefaultDeny(r: PolicyResource): boolean {
+    const spec = obj(r.props.spec);
+    const types = strings(spec.policyTypes);
+    return (
+        Object.keys(obj(spec.podSelector)).length === 0 &&
+        types.includes("Ingress") &&
+        types.includes("Egress") &&
+        asArray(spec.ingress as unknown[]).length === 0 &&
+        asArray(spec.egress as unknown[]).length === 0
+    );
+}
+
+export const agentNamespaceGuardrails = stackPolicy({
+    name: "identity-agent-namespace-guardrails",
+    description:
+        "Every agent namespace has a default-deny NetworkPolicy (ingress and egress), a ResourceQuota, and its service accounts rate-limited by a FlowSchema.",
+    controls: ["K8S-NETPOL", "ACC-RES-QUOTA", "RBAC-AGENT-RATE"],
+    severity: "high",
+    validate: (args, report) => {
+        const namespaces = args.resources.filter(
+            (r) => r.type === NAMESPACE && labels(r.props)[AGENT_LABEL] !== undefined,
+        );
+        const denyIn = new Set(args.resources.filter((r) => r.type === NETWORK_POLICY && isDefaultDeny(r)).map(nsOf));
+        const quotaIn = new Set(args.resources.filter((r) => r.type === RESOURCE_QUOTA).map(nsOf));
+        const limited = new Set<string>();
+        for (const fs of args.resources.filter((r) => r.type === FLOW_SCHEMA)) {
+            for (const rule of asArray(obj(fs.props.spec).rules as Obj[] | undefined)) {
+                for (const subject of asArray(obj(rule).subjects as Obj[] | undefined)) {
+                    const sa = obj(obj(subject).serviceAccount);
+                    if (obj(subject).kind === "ServiceAccount" && sa.name === "*" && typeof sa.namespace === "string") {
+                        limited.add(sa.namespace);
+                    }
+                }
+            }
+        }
+        for (const ns of namespaces) {
+            const name = nameOf(ns);
+            if (!denyIn.has(name)) {
+                report(
+                    `[K8S-NETPOL] agent namespace ${String(name)} has no default-deny NetworkPolicy (ingress and egress)`,
+                    ns.urn,
+                );
+            }
+            if (!quotaIn.has(name)) {
+                report(`[ACC-RES-QUOTA] agent namespace ${String(name)} has no ResourceQuota`, ns.urn);
+            }
+            if (!limited.has(name as string)) {
+                report(
+                    `[RBAC-AGENT-RATE] agent namespace ${String(name)}'s service accounts are not in a FlowSchema`,
+                    ns.urn,
+                );
+            }
+        }
+    },
+});
+
+export const priorityClassAdmission = stackPolicy({
+    name: "identity-priority-class-admission",
+    description: `Every PriorityClass of the stack is gated by a ValidatingAdmissionPolicy (bound with Deny) that admits it only for ${K8S_GROUPS.resourceManager}.`,
+    controls: ["ACC-RES-PRIORITY"],
+    severity: "medium",
+    validate: (args, report) => {
+        const bound = new Set(
+            args.resources
+                .filter((r) => r.type === VAP_BINDING && strings(obj(r.props.spec).validationActions).includes("Deny"))
+                .map((r) => obj(r.props.spec).policyName),
+        );
+        const expressions = args.resources
+            .filter((r) => r.type === VAP && bound.has(nameOf(r)))
+            .flatMap((r) => asArray(obj(r.props.spec).validations as Obj[] | undefined))
+            .map((v) => String(obj(v).expression ?? ""));
+        for (const pc of args.resources.filter((r) => r.type === PRIORITY_CLASS)) {
+            const name = nameOf(pc) ?? "";
+            if (!expressions.some((e) => e.includes(`"${name}"`) && e.includes(`'${K8S_GROUPS.resourceManager}'`))) {
+                report(
+                    `PriorityClass ${name} is not restricted to ${K8S_GROUPS.resourceManager} by a bound (Deny) ValidatingAdmissionPolicy`,
+                    pc.urn,
+                );
+            }
+        }
+    },
+});
+
+const PRIVILEGED_CLUSTER_ROLES = ["cluster-admin", "admin", "edit"];
+
+export const noPrivilegedBinding = resourcePolicy({
+    name: "identity-no-privileged-binding",
+    description: `No (Cluster)RoleBinding grants cluster-admin / admin / edit to the operator group or to agent service accounts.`,
+    controls: ["RBAC-OPERATOR-NO-SECURITY", "RBAC-AGENT-NS"],
+    severity: "critical",
+    types: [CLUSTER_ROLE_BINDING, ROLE_BINDING],
+    validate: (args, report) => {
+        const ref = obj(args.props.roleRef);
+        if (ref.kind !== "ClusterRole" || !PRIVILEGED_CLUSTER_ROLES.includes(String(ref.name))) {
+            return;
+        }
+        for (const s of asArray(args.props.subjects as Obj[] | undefined).map(obj)) {
+            const agentSa =
+                (s.kind === "ServiceAccount" && String(s.namespace ?? "").startsWith("agent-")) ||
+                (s.kind === "Group" && String(s.name ?? "").startsWith("system:serviceaccounts:agent-"));
+            if (s.kind === "Group" && s.name === K8S_GROUPS.operator) {
+                report(
+                    `[RBAC-OPERATOR-NO-SECURITY] binding grants ${String(ref.name)} to the operator group ${K8S_GROUPS.operator}`,
+                );
+            } else if (agentSa) {
+                report(
+                    `[RBAC-AGENT-NS] binding grants ${String(ref.name)} to agent ${String(s.kind)} ${String(s.namespace ?? s.name)}`,
+                );
+            }
+        }
+    },
+});
+
+const OPERATOR_READ_VERBS = ["get", "list", "watch"];
+const FORBIDDEN_RESOURCES = [
+    "secrets",
+    "configmaps",
+    "roles",
+    "rolebindings",
+    "clusterroles",
+    "clusterrolebindings",
+    "*",
+];
+
+export const operatorK8sRole = resourcePolicy({
+    name: "identity-operator-k8s-role",
+    description: `The operator ClusterRole (label ${K8S_RBAC_LABEL}: operator) reads status and logs and restarts pods (delete / evict); no access to secrets, configmaps or RBAC, no other writes.`,
+    controls: ["RBAC-OPERATOR-PERMS", "RBAC-OPERATOR-NO-CONFIG"],
+    severity: "high",
+    types: [CLUSTER_ROLE],
+    validate: (args, report) => {
+        if (labels(args.props)[K8S_RBAC_LABEL] !== "operator") {
+            return;
+        }
+        for (const rule of asArray(args.props.rules as Obj[] | undefined).map(obj)) {
+            const resources = strings(rule.resources);
+            const verbs = strings(rule.verbs);
+            const bad = resources.filter((r) => FORBIDDEN_RESOURCES.includes(r));
+            if (bad.length > 0) {
+                report(`[RBAC-OPERATOR-NO-CONFIG] operator ClusterRole grants access to ${bad.join(", ")}`);
+            }
+            const restart =
+                (resources.every((r) => r === "pods") && verbs.every((v) => v === "delete")) ||
+                (resources.every((r) => r === "pods/eviction") && verbs.every((v) => v === "create"));
+            const writes = verbs.filter((v) => !OPERATOR_READ_VERBS.includes(v));
+            if (writes.length > 0 && !restart) {
+                report(
+                    `[RBAC-OPERATOR-PERMS] operator ClusterRole allows ${writes.join(", ")} on ${resources.join(", ")}; only reads and pod restarts (delete / evict) are allowed`,
+                );
+            }
+        }
+    },
+});
+
+export const identityPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
+    humanRoleMfa,
+    noFullAdmin,
+    rolePermissionsBoundary,
+    boundaryGuardrails,
+    operatorExplicitDeny,
+    resourceManagerScope,
+    agentRoleTrust,
+    cognitoMfa,
+    cognitoTokenValidity,
+    eksCluster,
+    nodeLaunchTemplate,
+    agentNamespacePsa,
+    agentNamespaceGuardrails,
+    priorityClassAdmission,
+    noPrivilegedBinding,
+    operatorK8sRole,
+];

@@ -1,0 +1,346 @@
+import {
+    BOUNDARY_DENIED_ACTIONS,
+    OPERATOR_DENIED_ACTIONS,
+    PAM_MAX_SESSION_HOURS,
+    POD_IDENTITY_PRINCIPAL,
+    POD_IDENTITY_TAGS,
+} from "../../policy-pack/catalog/identity";
+
+/** Plain (resolved) values the IAM documents are built from. */
+export interface IamContext {
+    partition: string;
+    account: string;
+    region: string;
+    /** `namePrefix(cfg)`: the stack's IAM names start with it. */
+    prefix: string;
+    clusterName: string;
+    /** The stack name; the provider's default tag `stack` marks the stack's KMS keys. */
+    stack: string;
+}
+
+export interface Statement {
+    Sid?: string;
+    Effect: "Allow" | "Deny";
+    Principal?: Record<string, string | string[]>;
+    Action: string | string[];
+    Resource?: string | string[];
+    Condition?: Record<string, Record<string, string | string[] | boolean | number>>;
+}
+
+export interface PolicyDocument {
+    Version: "2012-10-17";
+    Statement: Statement[];
+}
+
+const doc = (...Statement: Statement[]): PolicyDocument => ({ Version: "2012-10-17", Statement });
+
+/** Namespace of custom CloudWatch metrics the stack's workloads write ("MAS/..."). */
+export const METRICS_NAMESPACE_ROOT = "MAS";
+
+/**
+ * Services whose actions the permissions boundary lets any role of the stack use at all (the ceiling, not a
+ * grant). Roles of other sections take the same boundary: a role that needs another service must add it here.
+ */
+export const BOUNDARY_SERVICES = [
+    "acm",
+    "acm-pca",
+    "autoscaling",
+    "backup",
+    "backup-storage",
+    "cloudtrail",
+    "cloudwatch",
+    "cognito-idp",
+    "config",
+    "ec2",
+    "ec2messages",
+    "ecr",
+    "eks",
+    "eks-auth",
+    "elasticfilesystem",
+    "elasticloadbalancing",
+    "events",
+    "firehose",
+    "guardduty",
+    "inspector2",
+    "kms",
+    "lambda",
+    "logs",
+    "macie2",
+    "network-firewall",
+    "s3",
+    "secretsmanager",
+    "securityhub",
+    "shield",
+    "sns",
+    "sqs",
+    "ssm",
+    "ssmmessages",
+    "sts",
+    "tag",
+    "wafv2",
+    "xray",
+] as const;
+
+export function boundaryArn(c: IamContext): string {
+    return `arn:${c.partition}:iam::${c.account}:policy/${c.prefix}-permissions-boundary`;
+}
+
+const arns = (c: IamContext) => ({
+    cluster: `arn:${c.partition}:eks:${c.region}:${c.account}:cluster/${c.clusterName}`,
+    clusterChildren: ["nodegroup", "addon", "podidentityassociation", "access-entry", "identityproviderconfig"].map(
+        (k) => `arn:${c.partition}:eks:${c.region}:${c.account}:${k}/${c.clusterName}/*`,
+    ),
+    nodegroups: `arn:${c.partition}:eks:${c.region}:${c.account}:nodegroup/${c.clusterName}/*`,
+    logGroups: `arn:${c.partition}:logs:${c.region}:${c.account}:log-group:*`,
+    stackRoles: `arn:${c.partition}:iam::${c.account}:role/${c.prefix}-*`,
+    stackPolicies: `arn:${c.partition}:iam::${c.account}:policy/${c.prefix}-*`,
+});
+
+/** Read access to logs and metrics, shared by the human roles (view_logs / monitor). */
+function observe(c: IamContext): Statement[] {
+    return [
+        {
+            Sid: "ReadLogs",
+            Effect: "Allow",
+            Action: [
+                "logs:DescribeLogGroups",
+                "logs:DescribeLogStreams",
+                "logs:GetLogEvents",
+                "logs:FilterLogEvents",
+                "logs:StartQuery",
+                "logs:StopQuery",
+                "logs:GetQueryResults",
+            ],
+            Resource: arns(c).logGroups,
+        },
+        {
+            Sid: "ReadMetrics",
+            Effect: "Allow",
+            Action: [
+                "cloudwatch:GetMetricData",
+                "cloudwatch:GetMetricStatistics",
+                "cloudwatch:ListMetrics",
+                "cloudwatch:DescribeAlarms",
+            ],
+            Resource: "*",
+        },
+    ];
+}
+
+/**
+ * The permissions boundary every role of the stack carries: a ceiling of the services the stack uses, and
+ * denials no role's own policy can override (audit trail, the boundary itself, long-lived credentials).
+ */
+export function permissionsBoundary(c: IamContext): PolicyDocument {
+    const a = arns(c);
+    const self = boundaryArn(c);
+    return doc(
+        { Sid: "StackServices", Effect: "Allow", Action: BOUNDARY_SERVICES.map((s) => `${s}:*`), Resource: "*" },
+        {
+            Sid: "IamReadAndPass",
+            Effect: "Allow",
+            Action: ["iam:Get*", "iam:List*", "iam:PassRole", "iam:CreateServiceLinkedRole"],
+            Resource: "*",
+        },
+        { Sid: "IamOwnRoles", Effect: "Allow", Action: "iam:*", Resource: [a.stackRoles, a.stackPolicies] },
+        { Sid: "DenyAuditAndIdentityTampering", Effect: "Deny", Action: [...BOUNDARY_DENIED_ACTIONS], Resource: "*" },
+        {
+            Sid: "DenyBoundaryChanges",
+            Effect: "Deny",
+            Action: [
+                "iam:CreatePolicyVersion",
+                "iam:DeletePolicy",
+                "iam:DeletePolicyVersion",
+                "iam:SetDefaultPolicyVersion",
+            ],
+            Resource: self,
+        },
+        {
+            Sid: "DenyRolesWithoutBoundary",
+            Effect: "Deny",
+            Action: ["iam:CreateRole", "iam:PutRolePermissionsBoundary"],
+            Resource: "*",
+            Condition: { StringNotEquals: { "iam:PermissionsBoundary": self } },
+        },
+    );
+}
+
+/** Trust of a role people assume from the account: MFA present and at most PAM_MAX_SESSION_HOURS old. */
+export function humanTrust(c: IamContext): PolicyDocument {
+    return doc({
+        Sid: "AccountPrincipalsWithMfa",
+        Effect: "Allow",
+        Principal: { AWS: `arn:${c.partition}:iam::${c.account}:root` },
+        Action: "sts:AssumeRole",
+        Condition: {
+            Bool: { "aws:MultiFactorAuthPresent": "true" },
+            NumericLessThanEquals: { "aws:MultiFactorAuthAge": String(PAM_MAX_SESSION_HOURS * 3600) },
+        },
+    });
+}
+
+/** Trust for EKS Pod Identity, bound to one cluster / namespace / service account through its session tags. */
+export function podIdentityTrust(c: IamContext, namespace: string, serviceAccount: string): PolicyDocument {
+    return doc({
+        Sid: "EksPodIdentity",
+        Effect: "Allow",
+        Principal: { Service: POD_IDENTITY_PRINCIPAL },
+        Action: ["sts:AssumeRole", "sts:TagSession"],
+        Condition: {
+            StringEquals: {
+                "aws:SourceAccount": c.account,
+                [POD_IDENTITY_TAGS.cluster]: c.clusterName,
+                [POD_IDENTITY_TAGS.namespace]: namespace,
+                [POD_IDENTITY_TAGS.serviceAccount]: serviceAccount,
+            },
+        },
+    });
+}
+
+/** Trust for an AWS service (EKS control plane, EC2 nodes). */
+export function serviceTrust(service: string, tagSession = false): PolicyDocument {
+    return doc({
+        Effect: "Allow",
+        Principal: { Service: service },
+        Action: tagSession ? ["sts:AssumeRole", "sts:TagSession"] : "sts:AssumeRole",
+    });
+}
+
+/** system_admin: manage agents (the cluster), resources (node capacity) and security (the stack's IAM, keys). */
+export function systemAdminPolicy(c: IamContext): PolicyDocument {
+    const a = arns(c);
+    return doc(
+        { Sid: "ManageCluster", Effect: "Allow", Action: "eks:*", Resource: [a.cluster, ...a.clusterChildren] },
+        {
+            Sid: "ReadInventory",
+            Effect: "Allow",
+            Action: ["eks:List*", "eks:Describe*", "ec2:Describe*", "autoscaling:Describe*"],
+            Resource: "*",
+        },
+        {
+            Sid: "ManageNodeCapacity",
+            Effect: "Allow",
+            Action: ["autoscaling:SetDesiredCapacity", "autoscaling:UpdateAutoScalingGroup"],
+            Resource: "*",
+            Condition: { StringEquals: { "aws:ResourceTag/eks:cluster-name": c.clusterName } },
+        },
+        {
+            Sid: "ManageStackIdentities",
+            Effect: "Allow",
+            Action: "iam:*",
+            Resource: [a.stackRoles, a.stackPolicies],
+        },
+        {
+            Sid: "ManageStackKeys",
+            Effect: "Allow",
+            Action: [
+                "kms:Describe*",
+                "kms:Get*",
+                "kms:List*",
+                "kms:EnableKeyRotation",
+                "kms:TagResource",
+                "kms:PutKeyPolicy",
+            ],
+            Resource: `arn:${c.partition}:kms:${c.region}:${c.account}:key/*`,
+            Condition: { StringEquals: { "aws:ResourceTag/stack": c.stack } },
+        },
+        {
+            Sid: "ManageSecurityServices",
+            Effect: "Allow",
+            Action: ["guardduty:*", "securityhub:*", "wafv2:*", "network-firewall:*"],
+            Resource: [
+                `arn:${c.partition}:guardduty:${c.region}:${c.account}:detector/*`,
+                `arn:${c.partition}:securityhub:${c.region}:${c.account}:*`,
+                `arn:${c.partition}:wafv2:${c.region}:${c.account}:regional/*`,
+                `arn:${c.partition}:network-firewall:${c.region}:${c.account}:*`,
+            ],
+        },
+        ...observe(c),
+    );
+}
+
+/** operator: view status, restart agents (Kubernetes RBAC), view logs; explicit Deny on config / security. */
+export function operatorPolicy(c: IamContext): PolicyDocument {
+    const a = arns(c);
+    return doc(
+        {
+            Sid: "ViewCluster",
+            Effect: "Allow",
+            Action: [
+                "eks:DescribeCluster",
+                "eks:ListNodegroups",
+                "eks:DescribeNodegroup",
+                "eks:ListAddons",
+                "eks:DescribeAddon",
+                "eks:AccessKubernetesApi",
+            ],
+            Resource: [a.cluster, ...a.clusterChildren],
+        },
+        { Sid: "ListClusters", Effect: "Allow", Action: "eks:ListClusters", Resource: "*" },
+        ...observe(c),
+        { Sid: "DenyConfigAndSecurityChanges", Effect: "Deny", Action: [...OPERATOR_DENIED_ACTIONS], Resource: "*" },
+    );
+}
+
+/** resource_manager: compute allocation, i.e. scaling this cluster's node groups (and quotas in Kubernetes). */
+export function resourceManagerPolicy(c: IamContext): PolicyDocument {
+    const a = arns(c);
+    return doc(
+        {
+            Sid: "ScaleNodeGroups",
+            Effect: "Allow",
+            Action: [
+                "eks:DescribeCluster",
+                "eks:ListNodegroups",
+                "eks:DescribeNodegroup",
+                "eks:UpdateNodegroupConfig",
+                "eks:AccessKubernetesApi",
+            ],
+            Resource: [a.cluster, a.nodegroups],
+        },
+        {
+            Sid: "SetNodeCapacity",
+            Effect: "Allow",
+            Action: ["autoscaling:SetDesiredCapacity", "autoscaling:UpdateAutoScalingGroup"],
+            Resource: "*",
+            Condition: { StringEquals: { "aws:ResourceTag/eks:cluster-name": c.clusterName } },
+        },
+        {
+            Sid: "ReadCapacity",
+            Effect: "Allow",
+            Action: ["autoscaling:Describe*", "ec2:DescribeInstances", "ec2:DescribeInstanceTypes"],
+            Resource: "*",
+        },
+        ...observe(c),
+    );
+}
+
+/** monitoring_agent: writes metrics under the stack's namespace only (S3 metrics writes: data section's bucket policy). */
+export function monitoringAgentPolicy(): PolicyDocument {
+    return doc({
+        Sid: "WriteStackMetrics",
+        Effect: "Allow",
+        Action: "cloudwatch:PutMetricData",
+        Resource: "*",
+        Condition: { StringLike: { "cloudwatch:namespace": `${METRICS_NAMESPACE_ROOT}/*` } },
+    });
+}
+
+/**
+ * One policy shared by every agent role (ABAC): an agent reports status only into its own metric namespace,
+ * named after the Kubernetes namespace that EKS Pod Identity puts in the session tags.
+ */
+export function agentPolicy(): PolicyDocument {
+    return doc({
+        Sid: "ReportOwnStatus",
+        Effect: "Allow",
+        Action: "cloudwatch:PutMetricData",
+        Resource: "*",
+        Condition: {
+            StringEquals: {
+                "cloudwatch:namespace":
+                    `${METRICS_NAMESPACE_ROOT}/Agents/` + "${aws:PrincipalTag/kubernetes-namespace}",
+            },
+        },
+    });
+}
