@@ -1,0 +1,674 @@
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import type { ProgramRun, RecordedResource } from "../../tools/lib/program";
+import { networkPolicies } from "../../policy-pack/policies/network";
+import { validateResource, validateStack } from "../harness/policy";
+import { isSecretValue, named, ofType, plain, runIsolated, stackConfig } from "../harness/program";
+
+const FLOW_LOG_GROUP = "arn:aws:logs:eu-west-1:123456789012:log-group:/mas/dev/vpc-flow";
+const WAF_LOG_GROUP = "arn:aws:logs:eu-west-1:123456789012:log-group:aws-waf-logs-mas-dev";
+
+function program(overrides: Record<string, unknown>, stack: "dev" | "prod"): Promise<ProgramRun> {
+    return runIsolated(stackConfig(stack, overrides), stack, () => {
+        const { loadConfig } = require("../../components/config");
+        const { EvidenceRegistry } = require("../../components/evidence");
+        const { Network, Perimeter } = require("../../components/network");
+        const evidence = new EvidenceRegistry();
+        const config = loadConfig();
+        const network = new Network("mas", {
+            config,
+            evidence,
+            flowLogGroupArn: FLOW_LOG_GROUP,
+            firewallLogGroupName: "/mas/dev/network-firewall",
+        });
+        const perimeter = new Perimeter("mas", {
+            config,
+            evidence,
+            vpcId: network.vpc.id,
+            publicSubnetIds: network.publicSubnets.map((s: { id: unknown }) => s.id),
+            serviceSecurityGroupId: network.securityGroups.service.id,
+            albAccessLogBucketName: "mas-dev-alb-access-logs",
+            wafLogGroupArn: WAF_LOG_GROUP,
+        });
+        return { evidence: evidence.output(), wafBlockIpSetArn: perimeter.wafBlockIpSet.arn };
+    });
+}
+
+type Rec = Record<string, unknown>;
+const cidrs = (run: ProgramRun, tag: string, value: string) =>
+    ofType(run, "aws:ec2/subnet:Subnet")
+        .filter((s) => (s.inputs.tags as Rec)[tag] === value)
+        .map((s) => [s.inputs.cidrBlock, s.inputs.availabilityZone]);
+const idOf = (r: RecordedResource) => r.outputs.id ?? r.id;
+
+let dev: ProgramRun;
+let prod: ProgramRun;
+beforeAll(async () => {
+    dev = await program({}, "dev");
+    prod = await program({}, "prod");
+}, 60_000);
+
+describe("Network segments (NET-SEG-AGENT, NET-SEG-SERVICE, NET-SEG-MGMT)", () => {
+    it("splits each /24 per AZ: dev (2 AZs)", () => {
+        expect(cidrs(dev, "segment", "agent")).toEqual([
+            ["10.0.1.0/25", "eu-west-1a"],
+            ["10.0.1.128/25", "eu-west-1b"],
+        ]);
+        expect(cidrs(dev, "segment", "service")).toEqual([
+            ["10.0.2.0/25", "eu-west-1a"],
+            ["10.0.2.128/25", "eu-west-1b"],
+        ]);
+        expect(cidrs(dev, "segment", "management")).toEqual([
+            ["10.0.3.0/25", "eu-west-1a"],
+            ["10.0.3.128/25", "eu-west-1b"],
+        ]);
+    });
+
+    it("splits each /24 per AZ: prod (3 AZs, /26 each, the 4th quarter unused)", () => {
+        expect(cidrs(prod, "segment", "agent")).toEqual([
+            ["10.0.1.0/26", "eu-west-1a"],
+            ["10.0.1.64/26", "eu-west-1b"],
+            ["10.0.1.128/26", "eu-west-1c"],
+        ]);
+        expect(cidrs(prod, "segment", "management").map(([c]) => c)).toEqual([
+            "10.0.3.0/26",
+            "10.0.3.64/26",
+            "10.0.3.128/26",
+        ]);
+    });
+
+    it("carves public and firewall subnets from the top of the VPC, outside the segments", () => {
+        expect(cidrs(dev, "tier", "public")).toEqual([
+            ["10.0.255.0/26", "eu-west-1a"],
+            ["10.0.255.64/26", "eu-west-1b"],
+        ]);
+        expect(cidrs(prod, "tier", "firewall")).toEqual([
+            ["10.0.254.0/28", "eu-west-1a"],
+            ["10.0.254.16/28", "eu-west-1b"],
+            ["10.0.254.32/28", "eu-west-1c"],
+        ]);
+        for (const s of ofType(dev, "aws:ec2/subnet:Subnet")) {
+            expect(s.inputs.mapPublicIpOnLaunch).toBe(false);
+        }
+    });
+
+    it("locks the default security group down (no rules)", () => {
+        const sg = named(dev, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "mas-default-sg");
+        expect(sg.inputs.ingress).toEqual([]);
+        expect(sg.inputs.egress).toEqual([]);
+    });
+});
+
+describe("Routing: egress only through NAT and the firewall (PER-FW-EGRESS, PER-FW-INGRESS)", () => {
+    const route = (run: ProgramRun, name: string) => named(run, "aws:ec2/route:Route", name).inputs;
+    const nat = (run: ProgramRun, i: number) => idOf(named(run, "aws:ec2/natGateway:NatGateway", `mas-nat-${i}`));
+    const endpoints = (run: ProgramRun) => {
+        const fw = named(run, "aws:networkfirewall/firewall:Firewall", "mas-firewall-fw");
+        const states = ((fw.outputs.firewallStatuses as Rec[])[0].syncStates as Rec[]).map((s) => [
+            s.availabilityZone,
+            ((s.attachments as Rec[])[0] as Rec).endpointId,
+        ]);
+        return Object.fromEntries(states) as Record<string, string>;
+    };
+
+    it("dev: one NAT gateway shared by every AZ; prod: one per AZ", () => {
+        expect(ofType(dev, "aws:ec2/natGateway:NatGateway")).toHaveLength(1);
+        expect(route(dev, "mas-agent-default-1").natGatewayId).toBe(nat(dev, 0));
+        expect(ofType(prod, "aws:ec2/natGateway:NatGateway")).toHaveLength(3);
+        expect(route(prod, "mas-service-default-2").natGatewayId).toBe(nat(prod, 2));
+        expect(route(prod, "mas-agent-default-1")).toMatchObject({
+            destinationCidrBlock: "0.0.0.0/0",
+            natGatewayId: nat(prod, 1),
+        });
+    });
+
+    it("management has no route out", () => {
+        const names = ofType(prod, "aws:ec2/route:Route").map((r) => r.name);
+        expect(names.filter((n) => n.startsWith("mas-management"))).toEqual([]);
+    });
+
+    it("public subnets leave through the same-AZ firewall endpoint; the firewall subnets through the IGW", () => {
+        const ep = endpoints(prod);
+        expect(route(prod, "mas-public-default-0").vpcEndpointId).toBe(ep["eu-west-1a"]);
+        expect(route(prod, "mas-public-default-2").vpcEndpointId).toBe(ep["eu-west-1c"]);
+        const igw = idOf(named(prod, "aws:ec2/internetGateway:InternetGateway", "mas-igw"));
+        expect(route(prod, "mas-firewall-default")).toMatchObject({
+            destinationCidrBlock: "0.0.0.0/0",
+            gatewayId: igw,
+        });
+    });
+
+    it("the IGW edge route table sends traffic for each public subnet to its AZ's firewall endpoint", () => {
+        const ep = endpoints(dev);
+        const igw = idOf(named(dev, "aws:ec2/internetGateway:InternetGateway", "mas-igw"));
+        const edge = named(dev, "aws:ec2/routeTable:RouteTable", "mas-igw-edge-rt");
+        expect(named(dev, "aws:ec2/routeTableAssociation:RouteTableAssociation", "mas-igw-edge-rt").inputs).toEqual({
+            routeTableId: idOf(edge),
+            gatewayId: igw,
+        });
+        expect(route(dev, "mas-igw-edge-0")).toMatchObject({
+            destinationCidrBlock: "10.0.255.0/26",
+            vpcEndpointId: ep["eu-west-1a"],
+        });
+        expect(route(dev, "mas-igw-edge-1")).toMatchObject({
+            destinationCidrBlock: "10.0.255.64/26",
+            vpcEndpointId: ep["eu-west-1b"],
+        });
+    });
+
+    it("no segment route table has a route to an internet gateway", () => {
+        const segmentTables = new Set(
+            ofType(prod, "aws:ec2/routeTable:RouteTable")
+                .filter((t) => (t.inputs.tags as Rec).segment)
+                .map(idOf),
+        );
+        expect(segmentTables.size).toBe(9);
+        for (const r of ofType(prod, "aws:ec2/route:Route").filter((x) => segmentTables.has(x.inputs.routeTableId))) {
+            expect(r.inputs.gatewayId).toBeUndefined();
+        }
+    });
+});
+
+describe("Network ACLs and security groups (access levels)", () => {
+    const acl = (run: ProgramRun, segment: string) =>
+        named(run, "aws:ec2/networkAcl:NetworkAcl", `mas-${segment}-acl`).inputs as { ingress: Rec[]; egress: Rec[] };
+    const sgRules = (run: ProgramRun, type: string, prefix: string) =>
+        ofType(run, type)
+            .filter((r) => r.name.startsWith(prefix))
+            .map((r) => [r.inputs.ipProtocol, r.inputs.fromPort, r.inputs.cidrIpv4]);
+
+    it("NET-SEG-MGMT: the management ACL denies the agent segment first and admits admin CIDRs on 22/443", () => {
+        const { ingress } = acl(dev, "management");
+        expect(ingress[0]).toEqual({
+            ruleNo: 100,
+            action: "deny",
+            protocol: "-1",
+            fromPort: 0,
+            toPort: 0,
+            cidrBlock: "10.0.1.0/24",
+        });
+        expect(ingress.filter((e) => e.cidrBlock === "203.0.113.0/24").map((e) => [e.protocol, e.fromPort])).toEqual([
+            ["tcp", 22],
+            ["tcp", 443],
+        ]);
+        expect(ingress.some((e) => e.cidrBlock === "0.0.0.0/0")).toBe(false);
+    });
+
+    it("NET-SEG-AGENT: agents may send only mesh/service ports and DNS to the service segment, 443/80 out", () => {
+        const { egress } = acl(dev, "agent");
+        expect(
+            egress
+                .filter((e) => e.cidrBlock === "10.0.2.0/24" && e.fromPort === e.toPort)
+                .map((e) => [e.protocol, e.fromPort]),
+        ).toEqual([
+            ["tcp", 443],
+            ["tcp", 8443],
+            ["tcp", 15008],
+            ["tcp", 15012],
+            ["tcp", 53],
+            ["udp", 53],
+        ]);
+        expect(egress.find((e) => e.cidrBlock === "10.0.3.0/24")).toMatchObject({ action: "deny", protocol: "-1" });
+        expect(egress.filter((e) => e.cidrBlock === "0.0.0.0/0").map((e) => e.fromPort)).toEqual([443, 80]);
+        expect(
+            sgRules(dev, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "mas-agent-out-internet"),
+        ).toEqual([
+            ["tcp", 443, "0.0.0.0/0"],
+            ["tcp", 80, "0.0.0.0/0"],
+        ]);
+    });
+
+    it("NET-SEG-SERVICE: the service segment admits agents on the mesh ports and the ALB on the gateway ports", () => {
+        expect(
+            sgRules(dev, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "mas-service-in-agent"),
+        ).toEqual([
+            ["tcp", 443, "10.0.1.0/24"],
+            ["tcp", 8443, "10.0.1.0/24"],
+            ["tcp", 15008, "10.0.1.0/24"],
+            ["tcp", 15012, "10.0.1.0/24"],
+            ["udp", 53, "10.0.1.0/24"],
+            ["tcp", 53, "10.0.1.0/24"],
+        ]);
+        const fromAlb = named(
+            dev,
+            "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+            "mas-service-from-alb-8443",
+        ).inputs;
+        expect(fromAlb.referencedSecurityGroupId).toBe(
+            idOf(named(dev, "aws:ec2/securityGroup:SecurityGroup", "mas-alb-sg")),
+        );
+        expect(
+            acl(dev, "service")
+                .ingress.filter((e) => e.cidrBlock === "10.0.255.0/24")
+                .map((e) => e.fromPort),
+        ).toEqual([8443, 15021]);
+    });
+
+    it("no security group rule except the ALB's is open to the internet", () => {
+        const open = ofType(dev, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter(
+            (r) => r.inputs.cidrIpv4 === "0.0.0.0/0",
+        );
+        expect(open.map((r) => [r.name, r.inputs.fromPort, (r.inputs.tags as Rec).role])).toEqual([
+            ["mas-alb-in-443", 443, "alb"],
+            ["mas-alb-in-80", 80, "alb"],
+        ]);
+    });
+
+    it("VPC endpoints: S3 gateway on every segment route table, interface endpoints in the service subnets", () => {
+        const s3 = named(dev, "aws:ec2/vpcEndpoint:VpcEndpoint", "mas-vpce-s3").inputs;
+        expect(s3.serviceName).toBe("com.amazonaws.eu-west-1.s3");
+        expect((s3.routeTableIds as string[]).length).toBe(6);
+        const ssm = named(dev, "aws:ec2/vpcEndpoint:VpcEndpoint", "mas-vpce-ssmmessages").inputs;
+        const serviceSubnets = ofType(dev, "aws:ec2/subnet:Subnet")
+            .filter((s) => (s.inputs.tags as Rec).segment === "service")
+            .map(idOf);
+        expect(ssm).toMatchObject({
+            serviceName: "com.amazonaws.eu-west-1.ssmmessages",
+            vpcEndpointType: "Interface",
+            privateDnsEnabled: true,
+            subnetIds: serviceSubnets,
+        });
+        expect(
+            ofType(dev, "aws:ec2/vpcEndpoint:VpcEndpoint")
+                .map((e) => String(e.inputs.serviceName).replace("com.amazonaws.eu-west-1.", ""))
+                .sort(),
+        ).toEqual(
+            [
+                "s3",
+                "sts",
+                "ecr.api",
+                "ecr.dkr",
+                "logs",
+                "kms",
+                "ssm",
+                "ssmmessages",
+                "ec2messages",
+                "eks",
+                "eks-auth",
+                "sns",
+                "secretsmanager",
+                "elasticloadbalancing",
+                "autoscaling",
+                "ec2",
+            ].sort(),
+        );
+    });
+});
+
+describe("NET-FLOW-LOGS", () => {
+    it("records ALL traffic of the VPC into the vpcFlow log group with a delivery role", () => {
+        const fl = named(dev, "aws:ec2/flowLog:FlowLog", "mas-flow-logs").inputs;
+        const role = named(dev, "aws:iam/role:Role", "mas-flow-logs");
+        expect(fl).toMatchObject({
+            vpcId: idOf(named(dev, "aws:ec2/vpc:Vpc", "mas-vpc")),
+            trafficType: "ALL",
+            logDestinationType: "cloud-watch-logs",
+            logDestination: FLOW_LOG_GROUP,
+            iamRoleArn: role.outputs.arn,
+        });
+        const trust = JSON.parse(role.inputs.assumeRolePolicy as string);
+        expect(trust.Statement[0].Principal).toEqual({ Service: "vpc-flow-logs.amazonaws.com" });
+        expect(trust.Statement[0].Condition).toEqual({ StringEquals: { "aws:SourceAccount": "123456789012" } });
+        const policy = JSON.parse(named(dev, "aws:iam/rolePolicy:RolePolicy", "mas-flow-logs").inputs.policy as string);
+        expect(policy.Statement[0].Resource).toEqual([FLOW_LOG_GROUP, `${FLOW_LOG_GROUP}:*`]);
+    });
+});
+
+describe("Perimeter ALB (PER-LB, TLS-TRANSPORT, TLS-IN-TRANSIT, TLS-PFS)", () => {
+    it("is internet-facing in the public subnets, drops invalid headers, logs, and is protected in prod only", () => {
+        const alb = named(dev, "aws:lb/loadBalancer:LoadBalancer", "mas-alb");
+        expect(alb.inputs).toMatchObject({
+            loadBalancerType: "application",
+            internal: false,
+            dropInvalidHeaderFields: true,
+            enableDeletionProtection: false,
+            accessLogs: { bucket: "mas-dev-alb-access-logs", prefix: "alb", enabled: true },
+        });
+        expect(alb.inputs.subnets).toEqual(
+            ofType(dev, "aws:ec2/subnet:Subnet")
+                .filter((s) => (s.inputs.tags as Rec).tier === "public")
+                .map(idOf),
+        );
+        const prodAlb = named(prod, "aws:lb/loadBalancer:LoadBalancer", "mas-alb");
+        expect(prodAlb.inputs.enableDeletionProtection).toBe(true);
+        expect(prodAlb.protect).toBe(true);
+    });
+
+    it("HTTPS listener: TLS 1.3-only PQ policy, forwards to the ingress gateway target group", () => {
+        const https = named(dev, "aws:lb/listener:Listener", "mas-https").inputs;
+        const tg = named(dev, "aws:lb/targetGroup:TargetGroup", "mas-ingress-gateway");
+        expect(https).toMatchObject({
+            port: 443,
+            protocol: "HTTPS",
+            sslPolicy: "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
+            certificateArn: named(dev, "aws:acm/certificate:Certificate", "mas-cert").outputs.arn,
+            defaultActions: [{ type: "forward", targetGroupArn: tg.outputs.arn }],
+        });
+        expect(tg.inputs).toMatchObject({
+            targetType: "ip",
+            protocol: "HTTPS",
+            port: 8443,
+            healthCheck: { protocol: "HTTP", port: "15021", path: "/healthz/ready" },
+        });
+    });
+
+    it("HTTP listener only redirects to HTTPS with a 301", () => {
+        expect(named(dev, "aws:lb/listener:Listener", "mas-http").inputs.defaultActions).toEqual([
+            { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } },
+        ]);
+    });
+
+    it("dev imports a self-signed ECDSA certificate; its private key is a secret", () => {
+        const cert = named(dev, "aws:acm/certificate:Certificate", "mas-cert");
+        expect(isSecretValue(cert.inputs.privateKey)).toBe(true);
+        expect(plain<string>(cert.inputs.privateKey)).toContain("BEGIN EC PRIVATE KEY");
+        expect(named(dev, "tls:index/privateKey:PrivateKey", "mas-cert").inputs).toMatchObject({
+            algorithm: "ECDSA",
+            ecdsaCurve: "P256",
+        });
+        expect(named(dev, "tls:index/selfSignedCert:SelfSignedCert", "mas-cert").inputs).toMatchObject({
+            validityPeriodHours: 2160,
+            earlyRenewalHours: 720,
+        });
+    });
+
+    it("with domainName, requests a DNS-validated ACM certificate in the hosted zone", async () => {
+        const run = await program({ domainName: "agents.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ" }, "dev");
+        expect(ofType(run, "tls:index/privateKey:PrivateKey")).toHaveLength(0);
+        expect(named(run, "aws:acm/certificate:Certificate", "mas-cert").inputs).toMatchObject({
+            domainName: "agents.example.com",
+            validationMethod: "DNS",
+        });
+        const record = named(run, "aws:route53/record:Record", "mas-cert-validation").inputs;
+        expect(record).toMatchObject({ zoneId: "Z0123456789ABCDEFGHIJ", type: "CNAME" });
+        const validation = named(run, "aws:acm/certificateValidation:CertificateValidation", "mas-cert");
+        expect(named(run, "aws:lb/listener:Listener", "mas-https").inputs.certificateArn).toBe(
+            validation.outputs.certificateArn,
+        );
+    });
+});
+
+describe("WAF (PER-WAF-RULES, PER-DDOS)", () => {
+    const acl = () => named(dev, "aws:wafv2/webAcl:WebAcl", "mas-waf");
+    const rule = (name: string) => (acl().inputs.rules as Rec[]).find((r) => r.name === name) as Rec;
+
+    it("is REGIONAL, associated with the ALB and logs to the waf log group", () => {
+        expect(acl().inputs.scope).toBe("REGIONAL");
+        expect(named(dev, "aws:wafv2/webAclAssociation:WebAclAssociation", "mas-waf").inputs).toEqual({
+            resourceArn: named(dev, "aws:lb/loadBalancer:LoadBalancer", "mas-alb").outputs.arn,
+            webAclArn: acl().outputs.arn,
+        });
+        expect(
+            named(dev, "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", "mas-waf-logging").inputs,
+        ).toMatchObject({ resourceArn: acl().outputs.arn, logDestinationConfigs: [WAF_LOG_GROUP] });
+    });
+
+    it("runs the five managed groups, none in count mode; AntiDDoS with its client-side action config", () => {
+        const managed = (acl().inputs.rules as Rec[])
+            .filter((r) => (r.statement as Rec).managedRuleGroupStatement)
+            .map((r) => [r.name, r.overrideAction]);
+        expect(managed).toEqual([
+            ["AWSManagedRulesAntiDDoSRuleSet", { none: {} }],
+            ["AWSManagedRulesAmazonIpReputationList", { none: {} }],
+            ["AWSManagedRulesCommonRuleSet", { none: {} }],
+            ["AWSManagedRulesKnownBadInputsRuleSet", { none: {} }],
+            ["AWSManagedRulesSQLiRuleSet", { none: {} }],
+        ]);
+        const anti = (rule("AWSManagedRulesAntiDDoSRuleSet").statement as Rec).managedRuleGroupStatement as Rec;
+        expect(anti.managedRuleGroupConfigs).toEqual([
+            {
+                awsManagedRulesAntiDdosRuleSet: {
+                    clientSideActionConfig: { challenge: { usageOfAction: "DISABLED" } },
+                    sensitivityToBlock: "LOW",
+                },
+            },
+        ]);
+    });
+
+    it("global rate rule: 10000 rps = 600000 requests per 60 s window, CONSTANT with a scope-down", () => {
+        expect(rule("global-rate-limit")).toMatchObject({
+            action: { block: {} },
+            statement: {
+                rateBasedStatement: {
+                    aggregateKeyType: "CONSTANT",
+                    evaluationWindowSec: 60,
+                    limit: 600_000,
+                    scopeDownStatement: {
+                        byteMatchStatement: { positionalConstraint: "STARTS_WITH", searchString: "/" },
+                    },
+                },
+            },
+        });
+    });
+
+    it("per-agent rate rule: 100 rps = 6000 per 60 s, keyed on the x-agent-id header", () => {
+        expect(rule("per-agent-rate-limit")).toMatchObject({
+            action: { block: {} },
+            statement: {
+                rateBasedStatement: {
+                    aggregateKeyType: "CUSTOM_KEYS",
+                    evaluationWindowSec: 60,
+                    limit: 6000,
+                    customKeys: [
+                        { header: { name: "x-agent-id", textTransformations: [{ priority: 0, type: "NONE" }] } },
+                    ],
+                },
+            },
+        });
+    });
+
+    it("blocks the incident-response IP set first; the set ignores address changes", () => {
+        const ipSet = named(dev, "aws:wafv2/ipSet:IpSet", "mas-waf-block");
+        expect(rule("incident-response-block")).toMatchObject({
+            priority: 0,
+            action: { block: {} },
+            statement: { ipSetReferenceStatement: { arn: ipSet.outputs.arn } },
+        });
+        expect(ipSet.ignoreChanges).toEqual(["addresses"]);
+        expect(dev.stackOutputs.wafBlockIpSetArn).toBe(ipSet.outputs.arn);
+    });
+
+    it("Shield Advanced protects the ALB in prod only, the subscription protected and skipDestroy", () => {
+        expect(ofType(dev, "aws:shield/protection:Protection")).toHaveLength(0);
+        expect(ofType(dev, "aws:shield/subscription:Subscription")).toHaveLength(0);
+        expect(named(prod, "aws:shield/protection:Protection", "mas-shield-alb").inputs.resourceArn).toBe(
+            named(prod, "aws:lb/loadBalancer:LoadBalancer", "mas-alb").outputs.arn,
+        );
+        const sub = named(prod, "aws:shield/subscription:Subscription", "mas-shield");
+        expect(sub.inputs).toMatchObject({ autoRenew: "ENABLED", skipDestroy: true });
+        expect(sub.protect).toBe(true);
+    });
+});
+
+describe("Network Firewall (IDS-SIGNATURE, IDS-AUTO-UPDATE, IPS-PREVENT, PER-FW-EGRESS, PER-FW-INGRESS)", () => {
+    const policy = (run: ProgramRun) =>
+        named(run, "aws:networkfirewall/firewallPolicy:FirewallPolicy", "mas-firewall-policy").inputs
+            .firewallPolicy as Rec;
+
+    it("strict order, forward to the stateful engine, drop by default", () => {
+        expect(policy(dev)).toMatchObject({
+            statelessDefaultActions: ["aws:forward_to_sfe"],
+            statelessFragmentDefaultActions: ["aws:forward_to_sfe"],
+            statefulEngineOptions: { ruleOrder: "STRICT_ORDER", streamExceptionPolicy: "DROP" },
+            statefulDefaultActions: ["aws:drop_established", "aws:alert_established"],
+        });
+    });
+
+    it("references the managed threat-signature groups first, then our groups", () => {
+        const rule = (n: string) => named(dev, "aws:networkfirewall/ruleGroup:RuleGroup", n).outputs.arn;
+        expect(policy(prod).statefulRuleGroupReferences).toEqual([
+            {
+                resourceArn:
+                    "arn:aws:network-firewall:eu-west-1:aws-managed:stateful-rulegroup/ThreatSignaturesBotnetStrictOrder",
+                priority: 10,
+            },
+            {
+                resourceArn:
+                    "arn:aws:network-firewall:eu-west-1:aws-managed:stateful-rulegroup/ThreatSignaturesMalwareStrictOrder",
+                priority: 11,
+            },
+            {
+                resourceArn:
+                    "arn:aws:network-firewall:eu-west-1:aws-managed:stateful-rulegroup/ThreatSignaturesEmergingEventsStrictOrder",
+                priority: 12,
+            },
+            {
+                resourceArn:
+                    "arn:aws:network-firewall:eu-west-1:aws-managed:stateful-rulegroup/AbusedLegitMalwareDomainsStrictOrder",
+                priority: 13,
+            },
+            { resourceArn: rule("mas-firewall-ingress").replace("mas-dev", "mas-prod"), priority: 100 },
+            { resourceArn: rule("mas-firewall-egress-hygiene").replace("mas-dev", "mas-prod"), priority: 200 },
+            { resourceArn: rule("mas-firewall-egress-domains").replace("mas-dev", "mas-prod"), priority: 300 },
+        ]);
+    });
+
+    it("ipsMode alert (dev only) downgrades the managed groups with DROP_TO_ALERT", async () => {
+        const run = await program({ ipsMode: "alert" }, "dev");
+        const refs = policy(run).statefulRuleGroupReferences as Rec[];
+        expect(refs.slice(0, 4).map((r) => r.override)).toEqual(Array(4).fill({ action: "DROP_TO_ALERT" }));
+        expect(refs.slice(4).every((r) => r.override === undefined)).toBe(true);
+    });
+
+    it("egress allow-list from egressAllowedDomains on TLS SNI and HTTP Host, strict order", () => {
+        const rg = named(dev, "aws:networkfirewall/ruleGroup:RuleGroup", "mas-firewall-egress-domains").inputs;
+        expect(rg).toMatchObject({
+            type: "STATEFUL",
+            ruleGroup: {
+                rulesSource: {
+                    rulesSourceList: {
+                        generatedRulesType: "ALLOWLIST",
+                        targetTypes: ["TLS_SNI", "HTTP_HOST"],
+                        targets: [".amazonaws.com"],
+                    },
+                },
+                statefulRuleOptions: { ruleOrder: "STRICT_ORDER" },
+                ruleVariables: { ipSets: [{ key: "HOME_NET", ipSet: { definitions: ["10.0.0.0/16"] } }] },
+            },
+        });
+    });
+
+    it("ingress rules admit only TCP 443/80 to the public subnets and drop the rest", () => {
+        const rg = named(dev, "aws:networkfirewall/ruleGroup:RuleGroup", "mas-firewall-ingress").inputs
+            .ruleGroup as Rec;
+        const lines = String((rg.rulesSource as Rec).rulesString).split("\n");
+        expect(lines.map((l) => l.split(" (")[0])).toEqual([
+            "pass tcp $EXTERNAL_NET any -> $PUBLIC_NET 443",
+            "pass tcp $EXTERNAL_NET any -> $PUBLIC_NET 80",
+            "drop tcp $EXTERNAL_NET any -> $HOME_NET any",
+            "drop udp $EXTERNAL_NET any -> $HOME_NET any",
+            "drop icmp $EXTERNAL_NET any -> $HOME_NET any",
+        ]);
+        expect((rg.ruleVariables as Rec).ipSets).toContainEqual({
+            key: "PUBLIC_NET",
+            ipSet: { definitions: ["10.0.255.0/26", "10.0.255.64/26"] },
+        });
+    });
+
+    it("sits in the firewall subnets and logs ALERT and FLOW to the firewall log group", () => {
+        const fw = named(prod, "aws:networkfirewall/firewall:Firewall", "mas-firewall-fw");
+        const fwSubnets = ofType(prod, "aws:ec2/subnet:Subnet")
+            .filter((s) => (s.inputs.tags as Rec).tier === "firewall")
+            .map((s) => ({ subnetId: idOf(s) }));
+        expect(fw.inputs.subnetMappings).toEqual(fwSubnets);
+        expect(fw.inputs.deleteProtection).toBe(true);
+        const logging = named(
+            dev,
+            "aws:networkfirewall/loggingConfiguration:LoggingConfiguration",
+            "mas-firewall-logging",
+        );
+        expect(logging.inputs.loggingConfiguration).toEqual({
+            logDestinationConfigs: ["ALERT", "FLOW"].map((logType) => ({
+                logType,
+                logDestinationType: "CloudWatchLogs",
+                logDestination: { logGroup: "/mas/dev/network-firewall" },
+            })),
+        });
+    });
+});
+
+describe("IPS-BEHAVIORAL: GuardDuty", () => {
+    it("enables the detector with EKS audit logs and runtime monitoring (EKS add-on managed)", () => {
+        const detector = named(dev, "aws:guardduty/detector:Detector", "mas-firewall-guardduty");
+        expect(detector.inputs.enable).toBe(true);
+        const features = ofType(dev, "aws:guardduty/detectorFeature:DetectorFeature").map((f) => f.inputs);
+        expect(features).toEqual([
+            { detectorId: idOf(detector), name: "EKS_AUDIT_LOGS", status: "ENABLED" },
+            {
+                detectorId: idOf(detector),
+                name: "RUNTIME_MONITORING",
+                status: "ENABLED",
+                additionalConfigurations: [{ name: "EKS_ADDON_MANAGEMENT", status: "ENABLED" }],
+            },
+        ]);
+    });
+});
+
+describe("evidence and the network policies on the component's own resources", () => {
+    it("records every network control", () => {
+        const ids = Object.keys(dev.stackOutputs.evidence as Rec).sort();
+        expect(ids).toEqual(
+            [
+                "IDS-AUTO-UPDATE",
+                "IDS-SIGNATURE",
+                "IPS-BEHAVIORAL",
+                "IPS-PREVENT",
+                "NET-FLOW-LOGS",
+                "NET-SEG-AGENT",
+                "NET-SEG-MGMT",
+                "NET-SEG-SERVICE",
+                "PER-DDOS",
+                "PER-FW-EGRESS",
+                "PER-FW-INGRESS",
+                "PER-LB",
+                "PER-WAF-RULES",
+                "TLS-IN-TRANSIT",
+                "TLS-PFS",
+                "TLS-TRANSPORT",
+            ].sort(),
+        );
+        const ddos = (prod.stackOutputs.evidence as Record<string, { resources: { type: string }[] }>)["PER-DDOS"];
+        expect(ddos.resources.map((r) => r.type)).toContain("aws:shield/protection:Protection");
+    });
+
+    const provider = (env: string) => ({
+        type: "pulumi:providers:aws",
+        props: { defaultTags: JSON.stringify({ tags: { environment: env } }) },
+    });
+
+    it.each([
+        ["dev", () => dev],
+        ["prod", () => prod],
+    ])("%s: every network policy passes", (env, get) => {
+        const run = get();
+        const violations: string[] = [];
+        for (const policy of networkPolicies) {
+            if ("validateStack" in policy) {
+                const resources = [
+                    { type: "pulumi:providers:aws", props: provider(env).props, name: "aws" },
+                    ...run.resources.map((r) => ({
+                        type: r.type,
+                        props: plain<Rec>(r.outputs),
+                        name: r.name,
+                        urn: r.urn,
+                    })),
+                ];
+                violations.push(
+                    ...validateStack(policy as StackValidationPolicy, resources).map(
+                        (v) => `${policy.name}: ${v.message}`,
+                    ),
+                );
+            } else {
+                for (const r of run.resources) {
+                    violations.push(
+                        ...validateResource(policy as ResourceValidationPolicy, {
+                            type: r.type,
+                            props: plain<Rec>(r.inputs),
+                            provider: provider(env),
+                        }).map((m) => `${policy.name}: ${r.name}: ${m}`),
+                    );
+                }
+            }
+        }
+        expect(violations).toEqual([]);
+    });
+});
