@@ -356,7 +356,7 @@ describe("IncidentResponse runbooks (IR-SB-ISOLATE, IR-SB-BLOCK, IR-DL-REVOKE, I
     });
 });
 
-describe("Compliance (CMP-SOC2-EVIDENCE, CMP-ISO-ACCESS, CMP-ISO-CRYPTO, CMP-ISO-OPS, CMP-SOC2-SECURITY)", () => {
+describe("Compliance (CMP-SOC2-EVIDENCE, CMP-ISO-ACCESS, CMP-ISO-CRYPTO, CMP-ISO-OPS, CMP-SOC2-SECURITY, CMP-SOC2-AVAILABILITY, CMP-SOC2-CONFIDENTIALITY)", () => {
     it("records every supported resource into the audit bucket and turns the recorder on", () => {
         expect(named(dev, "aws:cfg/recorder:Recorder", "mas-recorder").inputs.recordingGroup).toEqual({
             allSupported: true,
