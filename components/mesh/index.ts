@@ -23,7 +23,7 @@ export interface MeshArgs {
     /** Permissions boundary for the roles this component creates (identity section: `permissionsBoundary.arn`). */
     permissionsBoundaryArn?: pulumi.Input<string>;
     /**
-     * ARN of the ALB target group (target type `ip`, HTTPS to port 8443) that should reach the ingress gateway
+     * ARN of the ALB target group (target type `ip`, protocol HTTPS, health check on port 15021 `/healthz/ready`) that should reach the ingress gateway
      * (network section). When set, a TargetGroupBinding makes the AWS Load Balancer Controller register the
      * gateway pods' IPs in it.
      */
@@ -204,7 +204,7 @@ export class Mesh extends pulumi.ComponentResource {
             { ...k8sOpts, dependsOn: [this.istiod] },
         );
         if (args.ingressTargetGroupArn) {
-            // The AWS Load Balancer Controller watches this and registers the gateway pods (port 8443 behind
+            // The AWS Load Balancer Controller watches this and registers the gateway pods (the pod port behind
             // Service port 443) as `ip` targets of the ALB's target group.
             cr(
                 `${name}-ingress-tgb`,
