@@ -193,7 +193,8 @@ export class PayloadKey extends pulumi.ComponentResource {
         this.rotation = new aws.secretsmanager.SecretRotation(
             `${name}-rotation`,
             {
-                secretId: this.secret.id,
+                // The ARN, which is also the secret's id, so that audits can match rotation and secret.
+                secretId: this.secret.arn,
                 rotationLambdaArn: this.rotationFunction.arn,
                 rotationRules: { automaticallyAfterDays: payloadRotationDays() },
                 rotateImmediately: true,
