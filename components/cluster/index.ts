@@ -52,7 +52,7 @@ const AGENT_API_SHARES = 10;
  * The EKS cluster and its Kubernetes-side guardrails: private API authenticated through access entries only,
  * KMS-encrypted secrets, all control plane logs, IMDSv2 / encrypted / enclave-capable nodes, and per agent a
  * namespace-bound identity (namespace, service account, Pod Identity role) behind default-deny networking,
- * quotas and rate limits. Per-agent resource count is constant (12), so 1,000 agents stay a linear plan.
+ * quotas and rate limits. Per-agent resource count is constant (10 with the two IAM resources of Identity), so 1,000 agents stay a linear plan.
  */
 export class Cluster extends pulumi.ComponentResource {
     readonly cluster: aws.eks.Cluster;

@@ -227,7 +227,9 @@ export const operatorExplicitDeny = resourcePolicy({
         const writes = statements.filter(
             (s) =>
                 s.Effect === "Allow" &&
-                strings(s.Action).some((p) => OPERATOR_DENIED_ACTIONS.some((a) => actionMatches(p, a))),
+                strings(s.Action).some((p) =>
+                    OPERATOR_DENIED_ACTIONS.some((a) => actionMatches(p, a) || actionMatches(a, p)),
+                ),
         );
         for (const s of writes) {
             report(
