@@ -88,9 +88,8 @@ function isEveryone(principal: unknown): boolean {
 
 function isRootPrincipal(principal: unknown): boolean {
     const aws = typeof principal === "object" && principal !== null ? (principal as Props).AWS : undefined;
-    return asArray(aws as string | string[]).every(
-        (p) => typeof p === "string" && /^arn:[^:]+:iam::\d{12}:root$/.test(p),
-    );
+    const list = asArray(aws as string | string[]);
+    return list.length > 0 && list.every((p) => typeof p === "string" && /^arn:[^:]+:iam::\d{12}:root$/.test(p));
 }
 
 export const kmsKeySettings = resourcePolicy({
@@ -603,7 +602,7 @@ export const protectedInProd = resourcePolicy({
             return;
         }
         const level = levelOf(effectiveTags(args)) ?? "internal";
-        report(`[DATA-CLS-${level.toUpperCase()}] ${args.type.split(":")[2]} is not protected (protect: true) in prod`);
+        report(`[DATA-CLS-${level.toUpperCase()}] ${args.type} is not protected (protect: true) in prod`);
     },
 });
 
