@@ -42,6 +42,7 @@ export const METRICS_NAMESPACE_ROOT = "MAS";
  * grant). Roles of other sections take the same boundary: a role that needs another service must add it here.
  */
 export const BOUNDARY_SERVICES = [
+    "access-analyzer",
     "acm",
     "acm-pca",
     "autoscaling",
@@ -67,6 +68,7 @@ export const BOUNDARY_SERVICES = [
     "logs",
     "macie2",
     "network-firewall",
+    "route53",
     "s3",
     "secretsmanager",
     "securityhub",
@@ -139,7 +141,15 @@ export function permissionsBoundary(c: IamContext): PolicyDocument {
         {
             Sid: "IamReadAndPass",
             Effect: "Allow",
-            Action: ["iam:Get*", "iam:List*", "iam:PassRole", "iam:CreateServiceLinkedRole"],
+            // Credential report (operations' access review) and key deactivation (incident response).
+            Action: [
+                "iam:Get*",
+                "iam:List*",
+                "iam:PassRole",
+                "iam:CreateServiceLinkedRole",
+                "iam:GenerateCredentialReport",
+                "iam:UpdateAccessKey",
+            ],
             Resource: "*",
         },
         { Sid: "IamOwnRoles", Effect: "Allow", Action: "iam:*", Resource: [a.stackRoles, a.stackPolicies] },
