@@ -1,13 +1,20 @@
 import * as aws from "@pulumi/aws";
-import { loadConfig } from "./components/config";
+import * as pulumi from "@pulumi/pulumi";
+import { Cluster } from "./components/cluster";
+import { loadConfig, segmentCidrs } from "./components/config";
+import { DataProtection } from "./components/data";
 import { EvidenceRegistry } from "./components/evidence";
-import { Network } from "./components/network";
+import { Identity } from "./components/identity";
+import { Mesh } from "./components/mesh";
+import { Network, Perimeter } from "./components/network";
+import { Compliance, Detection, IncidentResponse, Operations } from "./components/operations";
 
 // Validate all config first: a bad value fails here, before any resource is registered.
 const cfg = loadConfig();
 const evidence = new EvidenceRegistry();
 
-// One explicit AWS provider: every resource gets the stack's default tags (classification, environment).
+// One explicit AWS provider: every resource gets the stack's default tags. `classification: internal` is the
+// floor; data-holding resources override it (critical / sensitive) on their own tags.
 const awsProvider = new aws.Provider("aws", {
     region: cfg.region as aws.Region,
     defaultTags: {
@@ -15,13 +22,152 @@ const awsProvider = new aws.Provider("aws", {
             project: cfg.project,
             environment: cfg.environment,
             stack: cfg.stack,
+            classification: "internal",
             "managed-by": "pulumi",
         },
     },
 });
-const providers = { aws: awsProvider };
+const opts: pulumi.ComponentResourceOptions = { providers: { aws: awsProvider } };
 
-const network = new Network("mas", { config: cfg, evidence }, { providers });
+// Identity first: the data section's key and bucket policies name its roles.
+const identity = new Identity("mas", { config: cfg, evidence }, opts);
+
+const data = new DataProtection(
+    "mas",
+    {
+        config: cfg,
+        evidence,
+        roleArns: {
+            systemAdmin: identity.roles.systemAdmin.arn,
+            operator: identity.roles.operator.arn,
+            monitoringAgent: identity.roles.monitoringAgent.arn,
+        },
+        permissionsBoundaryArn: identity.permissionsBoundaryArn,
+    },
+    opts,
+);
+
+const network = new Network(
+    "mas",
+    {
+        config: cfg,
+        evidence,
+        flowLogGroupArn: data.logGroups.vpcFlow.arn,
+        firewallLogGroupName: data.logGroups.firewall.name,
+        permissionsBoundaryArn: identity.permissionsBoundaryArn,
+    },
+    opts,
+);
+
+const perimeter = new Perimeter(
+    "mas",
+    {
+        config: cfg,
+        evidence,
+        vpcId: network.vpc.id,
+        publicSubnetIds: network.publicSubnets.map((s) => s.id),
+        serviceSecurityGroupId: network.securityGroups.service.id,
+        albAccessLogBucketName: data.albAccessLogBucket.bucket,
+        wafLogGroupArn: data.logGroups.waf.arn,
+    },
+    opts,
+);
+
+const cluster = new Cluster(
+    "mas",
+    {
+        config: cfg,
+        evidence,
+        vpcId: network.vpc.id,
+        subnetIds: {
+            agent: network.segmentSubnets.agent.map((s) => s.id),
+            service: network.segmentSubnets.service.map((s) => s.id),
+        },
+        managementCidr: segmentCidrs(cfg).management,
+        eksKeyArn: data.keys.eks.arn,
+        ebsKeyArn: data.keys.ebs.arn,
+        logGroup: data.logGroups.eks,
+        roles: identity.roles,
+        agentRoles: identity.agentRoles,
+        permissionsBoundaryArn: identity.permissionsBoundaryArn,
+    },
+    opts,
+);
+
+const mesh = new Mesh(
+    "mas",
+    {
+        config: cfg,
+        evidence,
+        provider: cluster.k8sProvider,
+        agentNamespaces: Object.fromEntries(
+            Object.entries(cluster.agentNamespaces).map(([agent, ns]) => [agent, ns.metadata.name]),
+        ),
+        clusterName: cluster.cluster.name,
+        permissionsBoundaryArn: identity.permissionsBoundaryArn,
+        ingressTargetGroupArn: perimeter.targetGroup.arn,
+    },
+    { ...opts, providers: { aws: awsProvider, kubernetes: cluster.k8sProvider } },
+);
+
+const detection = new Detection(
+    "mas",
+    {
+        config: cfg,
+        evidence,
+        auditLogGroupName: data.logGroups.cloudtrail.name,
+        eksLogGroupName: data.logGroups.eks.name,
+        alertsKeyArn: data.keys.alerts.arn,
+        systemAdminRoleArn: identity.roles.systemAdmin.arn,
+        albArnSuffix: perimeter.alb.arnSuffix,
+    },
+    opts,
+);
+
+const incidentResponse = new IncidentResponse(
+    "mas",
+    {
+        config: cfg,
+        evidence,
+        vpcId: network.vpc.id,
+        highTopicArn: detection.topics.high.arn,
+        alertsKeyArn: data.keys.alerts.arn,
+        wafIpSet: {
+            name: perimeter.wafBlockIpSet.name,
+            id: perimeter.wafBlockIpSet.id,
+            scope: perimeter.wafBlockIpSet.scope,
+            arn: perimeter.wafBlockIpSet.arn,
+        },
+        permissionsBoundaryArn: identity.permissionsBoundaryArn,
+    },
+    opts,
+);
+
+const compliance = new Compliance(
+    "mas",
+    {
+        config: cfg,
+        evidence,
+        auditBucketName: data.logBuckets.audit.bucket,
+        auditKeyArn: data.keys.audit.arn,
+        permissionsBoundaryArn: identity.permissionsBoundaryArn,
+    },
+    opts,
+);
+
+new Operations(
+    "mas",
+    {
+        config: cfg,
+        evidence,
+        reportTopicArn: detection.topics.low.arn,
+        alertsKeyArn: data.keys.alerts.arn,
+        accessAnalyzerArn: compliance.accessAnalyzer.arn,
+        conformancePackName: compliance.conformancePack.name,
+        permissionsBoundaryArn: identity.permissionsBoundaryArn,
+    },
+    opts,
+);
 
 export const vpcId = network.vpc.id;
 export const segmentSubnetIds = {
@@ -29,4 +175,17 @@ export const segmentSubnetIds = {
     service: network.segmentSubnets.service.map((s) => s.id),
     management: network.segmentSubnets.management.map((s) => s.id),
 };
+export const albDnsName = perimeter.alb.dnsName;
+export const webAclArn = perimeter.webAcl.arn;
+export const clusterName = cluster.cluster.name;
+export const clusterEndpoint = cluster.cluster.endpoint;
+export const kubeconfig = pulumi.secret(cluster.kubeconfig);
+export const userPoolId = identity.userPool.id;
+export const meshRootCertificatePem = mesh.rootCertificatePem;
+export const alertTopicArns = {
+    high: detection.topics.high.arn,
+    medium: detection.topics.medium.arn,
+    low: detection.topics.low.arn,
+};
+export const incidentResponseQuarantineSecurityGroupId = incidentResponse.quarantineSecurityGroup.id;
 export const auditEvidence = evidence.output();

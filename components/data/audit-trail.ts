@@ -15,6 +15,8 @@ export interface AuditTrailArgs {
     logGroupArn: pulumi.Input<string>;
     /** Buckets whose object-level reads and writes are recorded as data events. */
     dataEventBucketArns: pulumi.Input<string>[];
+    /** identity section: the permissions boundary every role of the stack carries. */
+    permissionsBoundaryArn?: pulumi.Input<string>;
 }
 
 /**
@@ -40,6 +42,7 @@ export class AuditTrail extends pulumi.ComponentResource {
                     "cloudtrail.amazonaws.com",
                     trailArn.apply((t) => ({ StringEquals: { "aws:SourceArn": t } })),
                 ),
+                permissionsBoundary: args.permissionsBoundaryArn,
                 tags: classified("critical"),
             },
             { parent: this },

@@ -19,6 +19,8 @@ export interface BackupArgs {
     evidence: EvidenceRegistry;
     /** KMS key of the vault. */
     backupKeyArn: pulumi.Input<string>;
+    /** identity section: the permissions boundary every role of the stack carries. */
+    permissionsBoundaryArn?: pulumi.Input<string>;
 }
 
 /**
@@ -64,6 +66,7 @@ export class Backup extends pulumi.ComponentResource {
                 name: names.backupRole,
                 description: "AWS Backup: back up and restore classified resources",
                 assumeRolePolicy: serviceTrust("backup.amazonaws.com"),
+                permissionsBoundary: args.permissionsBoundaryArn,
                 tags: classified("critical"),
             },
             { parent: this },

@@ -26,6 +26,8 @@ export interface DataProtectionArgs {
     evidence: EvidenceRegistry;
     /** identity section: roles.systemAdmin.arn, roles.operator.arn, roles.monitoringAgent.arn. */
     roleArns: DataRoleArns;
+    /** identity section: the permissions boundary every role of the stack carries. */
+    permissionsBoundaryArn?: pulumi.Input<string>;
 }
 
 /**
@@ -54,7 +56,16 @@ export class DataProtection extends pulumi.ComponentResource {
             { config, evidence, logsKeyArn: keys.keys.logs.arn, auditKeyArn: keys.keys.audit.arn },
             child,
         );
-        const backup = new Backup(`${name}-backup`, { config, evidence, backupKeyArn: keys.keys.backup.arn }, child);
+        const backup = new Backup(
+            `${name}-backup`,
+            {
+                config,
+                evidence,
+                backupKeyArn: keys.keys.backup.arn,
+                permissionsBoundaryArn: args.permissionsBoundaryArn,
+            },
+            child,
+        );
         const stores = new DataStores(
             `${name}-stores`,
             {
@@ -72,6 +83,7 @@ export class DataProtection extends pulumi.ComponentResource {
             {
                 config,
                 evidence,
+                permissionsBoundaryArn: args.permissionsBoundaryArn,
                 auditBucketName: logging.logBuckets.audit.bucket,
                 auditBucketPolicy: logging.bucketPolicies.audit,
                 auditKeyArn: keys.keys.audit.arn,
@@ -90,6 +102,7 @@ export class DataProtection extends pulumi.ComponentResource {
             {
                 config,
                 evidence,
+                permissionsBoundaryArn: args.permissionsBoundaryArn,
                 payloadKeyArn: keys.keys.payload.arn,
                 logGroupName: logging.logGroups.system.name,
                 logGroupArn: logging.logGroups.system.arn,

@@ -14,6 +14,8 @@ export interface PayloadKeyArgs {
     /** Log group the rotation function writes to (system logs). */
     logGroupName: pulumi.Input<string>;
     logGroupArn: pulumi.Input<string>;
+    /** identity section: the permissions boundary every role of the stack carries. */
+    permissionsBoundaryArn?: pulumi.Input<string>;
 }
 
 /** Rotation every guide.messageSecurity.payload.keyRotationHours, in Secrets Manager's whole days. */
@@ -122,6 +124,7 @@ export class PayloadKey extends pulumi.ComponentResource {
             {
                 description: "Rotates the message-payload data key",
                 assumeRolePolicy: serviceTrust("lambda.amazonaws.com"),
+                permissionsBoundary: args.permissionsBoundaryArn,
                 tags: classified("sensitive"),
             },
             { parent: this },

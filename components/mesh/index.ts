@@ -126,12 +126,13 @@ export class Mesh extends pulumi.ComponentResource {
             {
                 metadata: { name: MESH.caSecretName, namespace: istioNs.metadata.name },
                 type: "Opaque",
-                stringData: pulumi.secret({
-                    "ca-cert.pem": this.ca.intermediateCertPem,
-                    "ca-key.pem": this.ca.intermediateKeyPem,
-                    "root-cert.pem": this.ca.rootCertPem,
-                    "cert-chain.pem": this.ca.certChainPem,
-                }),
+                // Each value secret on its own, so the key names stay visible to policies and diffs.
+                stringData: {
+                    "ca-cert.pem": pulumi.secret(this.ca.intermediateCertPem),
+                    "ca-key.pem": pulumi.secret(this.ca.intermediateKeyPem),
+                    "root-cert.pem": pulumi.secret(this.ca.rootCertPem),
+                    "cert-chain.pem": pulumi.secret(this.ca.certChainPem),
+                },
             },
             k8sOpts,
         );

@@ -21,6 +21,8 @@ export interface NetworkArgs {
     flowLogGroupArn: pulumi.Input<string>;
     /** Data section: name of the `firewall` log group (Network Firewall ALERT and FLOW logs). */
     firewallLogGroupName: pulumi.Input<string>;
+    /** identity section: the permissions boundary every role of the stack carries. */
+    permissionsBoundaryArn?: pulumi.Input<string>;
 }
 
 const SEGMENT_CONTROL: Record<SegmentName, string> = {
@@ -294,6 +296,7 @@ export class Network extends pulumi.ComponentResource {
             {
                 name: `${prefix}-vpc-flow-logs`,
                 description: "VPC Flow Logs delivery to CloudWatch Logs",
+                permissionsBoundary: args.permissionsBoundaryArn,
                 assumeRolePolicy: account.accountId.apply((accountId) =>
                     JSON.stringify({
                         Version: "2012-10-17",
