@@ -3,6 +3,8 @@ module.exports = {
     testEnvironment: "node",
     roots: ["<rootDir>/test"],
     testMatch: ["**/*.test.ts"],
+    // Scale runs (1,000 agents) take minutes: `npm run test:scale`, run by CI after `npm test`.
+    testPathIgnorePatterns: ["/node_modules/", "/test/scale/"],
     transform: {
         "^.+\\.ts$": [
             "@swc/jest",

@@ -176,6 +176,8 @@ export class Mesh extends pulumi.ComponentResource {
         );
         ev.record("MESH-MTLS-ROTATION", this.ca.intermediateCert, this.istiod);
         ev.record("MESH-MTLS-CIPHERS", this.istiod);
+        // Agents' certificate-based identity (identity_management.authentication.methods.primary) is the mesh's.
+        ev.record("AUTH-CERT", this.ca.intermediateCert, this.istiod);
 
         const ingressNs = new k8s.core.v1.Namespace(
             `${name}-istio-ingress`,

@@ -647,7 +647,51 @@ export const operatorK8sRole = resourcePolicy({
     },
 });
 
+const CERT_TYPES = ["tls:index/selfSignedCert:SelfSignedCert", "tls:index/locallySignedCert:LocallySignedCert"];
+const HELM_RELEASE_TYPE = "kubernetes:helm.sh/v3:Release";
+
+/** Parses a Go duration in hours ("720h", "24h0m0s"); undefined when it isn't one. */
+function durationHours(value: unknown): number | undefined {
+    const m = typeof value === "string" ? /^(\d+)h(?:0m(?:0s)?)?$/.exec(value) : undefined;
+    return m ? Number(m[1]) : undefined;
+}
+
+export const certificateRotation = resourcePolicy({
+    name: "identity-certificate-rotation",
+    description: `Certificates the stack issues (leaf certificates and the mesh's workload certificates) live at most the guide's ${guide.identityManagement.certificateRotationDays}-day rotation period.`,
+    controls: ["AUTH-CERT"],
+    severity: "high",
+    types: [...CERT_TYPES, HELM_RELEASE_TYPE],
+    validate: (args, report) => {
+        const maxHours = guide.identityManagement.certificateRotationDays * 24;
+        if (args.type === HELM_RELEASE_TYPE) {
+            if (args.props.chart !== "istiod") {
+                return;
+            }
+            const env =
+                (args.props.values as { pilot?: { env?: Record<string, unknown> } } | undefined)?.pilot?.env ?? {};
+            const ttl = durationHours(env.MAX_WORKLOAD_CERT_TTL);
+            if (ttl === undefined || ttl > maxHours) {
+                report(
+                    `istiod's MAX_WORKLOAD_CERT_TTL is ${String(env.MAX_WORKLOAD_CERT_TTL)}; workload certificates must expire within ${maxHours}h`,
+                );
+            }
+            return;
+        }
+        if (args.props.isCaCertificate === true) {
+            return; // CA lifetimes are governed by the mesh's own rotation policy
+        }
+        const hours = args.props.validityPeriodHours;
+        if (typeof hours !== "number" || hours <= 0 || hours > maxHours) {
+            report(
+                `certificate validity is ${String(hours)}h; it must be at most ${maxHours}h (rotation every ${guide.identityManagement.certificateRotationDays} days)`,
+            );
+        }
+    },
+});
+
 export const identityPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
+    certificateRotation,
     humanRoleMfa,
     noFullAdmin,
     rolePermissionsBoundary,

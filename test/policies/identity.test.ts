@@ -568,3 +568,47 @@ describe("identity-operator-k8s-role (RBAC-OPERATOR-PERMS, RBAC-OPERATOR-NO-CONF
             "[RBAC-OPERATOR-PERMS] operator ClusterRole allows patch on deployments; only reads and pod restarts (delete / evict) are allowed",
         ]));
 });
+
+describe("identity-certificate-rotation (AUTH-CERT)", () => {
+    const { certificateRotation } =
+        require("../../policy-pack/policies/identity") as typeof import("../../policy-pack/policies/identity");
+    const { validateResource } = require("../harness/policy") as typeof import("../harness/policy");
+    const LEAF = "tls:index/selfSignedCert:SelfSignedCert";
+    const RELEASE = "kubernetes:helm.sh/v3:Release";
+    const istiod = (ttl: unknown) => ({ chart: "istiod", values: { pilot: { env: { MAX_WORKLOAD_CERT_TTL: ttl } } } });
+
+    it("passes a leaf certificate valid for exactly 90 days and istiod workload certificates of 24h", () => {
+        expect(validateResource(certificateRotation, { type: LEAF, props: { validityPeriodHours: 2160 } })).toEqual([]);
+        expect(validateResource(certificateRotation, { type: RELEASE, props: istiod("24h") })).toEqual([]);
+    });
+
+    it("ignores CA certificates and other Helm releases", () => {
+        expect(
+            validateResource(certificateRotation, {
+                type: LEAF,
+                props: { isCaCertificate: true, validityPeriodHours: 87600 },
+            }),
+        ).toEqual([]);
+        expect(
+            validateResource(certificateRotation, { type: RELEASE, props: { chart: "cert-manager", values: {} } }),
+        ).toEqual([]);
+    });
+
+    it("fails a leaf certificate valid for longer than 90 days", () => {
+        expect(
+            validateResource(certificateRotation, {
+                type: "tls:index/locallySignedCert:LocallySignedCert",
+                props: { validityPeriodHours: 2161 },
+            }),
+        ).toEqual(["certificate validity is 2161h; it must be at most 2160h (rotation every 90 days)"]);
+    });
+
+    it("fails istiod workload certificates that may outlive 90 days, or an unreadable TTL", () => {
+        expect(validateResource(certificateRotation, { type: RELEASE, props: istiod("2161h") })).toEqual([
+            "istiod's MAX_WORKLOAD_CERT_TTL is 2161h; workload certificates must expire within 2160h",
+        ]);
+        expect(validateResource(certificateRotation, { type: RELEASE, props: istiod(undefined) })).toEqual([
+            "istiod's MAX_WORKLOAD_CERT_TTL is undefined; workload certificates must expire within 2160h",
+        ]);
+    });
+});

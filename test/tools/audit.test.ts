@@ -4,6 +4,9 @@ import * as path from "path";
 import { auditCommand } from "../../tools/audit";
 
 const fixtures = path.join(__dirname, "..", "fixtures");
+// The hand-made fixtures hold only subnets: evaluate just the segmentation policy (every other policy disabled,
+// the way a user narrows a pack with --policy-pack-config).
+const segmentsOnly = ["--policy-config", path.join(fixtures, "policy-config-segments.json")];
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "audit-test-"));
 
 async function run(args: string[]): Promise<{ code: number; out: string }> {
@@ -29,6 +32,7 @@ describe("audit", () => {
             "dev",
             "--out",
             report,
+            ...segmentsOnly,
         ]);
         expect(code).toBe(1);
         const json = JSON.parse(fs.readFileSync(report, "utf8"));
@@ -50,7 +54,7 @@ describe("audit", () => {
             },
         ]);
         // The resource marked `delete: true` is pending deletion and is not analyzed, as in the engine.
-        expect(json.summary).toEqual(expect.objectContaining({ resources: 5, mandatory: 2, advisory: 0 }));
+        expect(json.summary).toEqual({ resources: 5, policies: 1, mandatory: 2, advisory: 0 });
         expect(out).toContain("NET-SEG-AGENT");
         expect(out).toContain("FAIL");
     });
@@ -64,6 +68,7 @@ describe("audit", () => {
             "dev",
             "--out",
             report,
+            ...segmentsOnly,
         ]);
         expect(code).toBe(1);
         const json = JSON.parse(fs.readFileSync(report, "utf8"));
@@ -74,7 +79,7 @@ describe("audit", () => {
 
     it("downgrades to advisory with a policy config and then exits 0", async () => {
         const cfg = path.join(tmp, "advisory.json");
-        fs.writeFileSync(cfg, JSON.stringify({ all: "advisory" }));
+        fs.writeFileSync(cfg, JSON.stringify({ all: "disabled", "network-subnet-in-segment": "advisory" }));
         const report = path.join(tmp, "advisory-report.json");
         const { code } = await run([
             "--state",
