@@ -111,8 +111,9 @@ export const humanRoleMfa = resourcePolicy({
             }
             const mfa = condition(s, "Bool", "aws:MultiFactorAuthPresent");
             if (!mfa.includes("true")) {
+                // system_admin's MFA is its own guide restriction (rbac.roles.system_admin.restrictions.require_mfa).
                 report(
-                    `[AUTH-MFA] ${rbac} trust statement ${s.Sid ?? i} does not require aws:MultiFactorAuthPresent = true`,
+                    `[${rbac === "system_admin" ? "RBAC-ADMIN-MFA" : "AUTH-MFA"}] ${rbac} trust statement ${s.Sid ?? i} does not require aws:MultiFactorAuthPresent = true`,
                 );
             }
             const age = [

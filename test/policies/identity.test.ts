@@ -33,8 +33,19 @@ describe("identity-human-role-mfa (RBAC-ADMIN-MFA, AUTH-MFA, IAM-PAM)", () => {
     it("passes system_admin with MFA, MFA age 3600 s and 1 h sessions", () => expect(admin()).toEqual([]));
     it("fails a trust without aws:MultiFactorAuthPresent", () =>
         expect(admin({ assumeRolePolicy: trust({ NumericLessThanEquals: mfa.NumericLessThanEquals }) })).toEqual([
-            "[AUTH-MFA] system_admin trust statement 0 does not require aws:MultiFactorAuthPresent = true",
+            "[RBAC-ADMIN-MFA] system_admin trust statement 0 does not require aws:MultiFactorAuthPresent = true",
         ]));
+    it("fails an operator trust without MFA under AUTH-MFA (the guide's mfa.required for every human)", () =>
+        expect(
+            validateResource(p.humanRoleMfa, {
+                type: ROLE,
+                props: {
+                    assumeRolePolicy: trust({ NumericLessThanEquals: mfa.NumericLessThanEquals }),
+                    maxSessionDuration: 43200,
+                    tags: { "rbac-role": "operator" },
+                },
+            }),
+        ).toEqual(["[AUTH-MFA] operator trust statement 0 does not require aws:MultiFactorAuthPresent = true"]));
     it("fails an MFA age above one hour", () =>
         expect(
             admin({

@@ -215,7 +215,8 @@ export class ProviderMocks implements pulumi.runtime.Mocks {
                   ].includes(args.type)
                 ? physical
                 : type2uuid(seed);
-        const state: State = { ...inputs };
+        // Bridged (Terraform-based) providers return the id among the outputs too; stack policies rely on it.
+        const state: State = { ...inputs, ...(/^(aws|tls|random):/.test(args.type) ? { id } : {}) };
         if (nameProp && state[nameProp] === undefined) {
             state[nameProp] = physical;
         }
