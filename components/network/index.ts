@@ -100,7 +100,13 @@ export class Network extends pulumi.ComponentResource {
         });
         const az = (i: number) => this.availabilityZones.apply((z) => z[i]);
 
-        const subnet = (logical: string, cidrBlock: string, i: number, tags: Record<string, string>) =>
+        const subnet = (
+            logical: string,
+            cidrBlock: string,
+            i: number,
+            tags: Record<string, string>,
+            dependsOn: pulumi.Resource[] = [],
+        ) =>
             new aws.ec2.Subnet(
                 logical,
                 {
@@ -110,7 +116,7 @@ export class Network extends pulumi.ComponentResource {
                     mapPublicIpOnLaunch: false,
                     tags: { Name: logical, ...tags },
                 },
-                { parent: this },
+                { parent: this, dependsOn },
             );
 
         const cidrs = segmentSubnets(cfg);
@@ -120,19 +126,22 @@ export class Network extends pulumi.ComponentResource {
                 cidrs[segment].map((cidr, i) => subnet(`${name}-${segment}-${i}`, cidr, i, { segment })),
             ]),
         ) as Record<SegmentName, aws.ec2.Subnet[]>;
-        // The ALB and NAT gateways live here; nothing gets a public IP by default (the ALB and NAT EIPs are
-        // assigned by their services).
-        this.publicSubnets = plan.public.map((cidr, i) =>
-            subnet(`${name}-public-${i}`, cidr, i, { tier: "public", "kubernetes.io/role/elb": "1" }),
-        );
-        this.firewallSubnets = plan.firewall.map((cidr, i) =>
-            subnet(`${name}-firewall-${i}`, cidr, i, { tier: "firewall" }),
-        );
-
         this.internetGateway = new aws.ec2.InternetGateway(
             `${name}-igw`,
             { vpcId: this.vpc.id, tags: { Name: `${name}-igw` } },
             { parent: this },
+        );
+        // The ALB and NAT gateways live here; nothing gets a public IP by default (the ALB and NAT EIPs are
+        // assigned by their services). The subnets wait for the internet gateway: an internet-facing ALB
+        // created before the gateway is attached fails with "InvalidSubnet: VPC ... has no internet gateway",
+        // and the Perimeter only sees these subnets' ids.
+        this.publicSubnets = plan.public.map((cidr, i) =>
+            subnet(`${name}-public-${i}`, cidr, i, { tier: "public", "kubernetes.io/role/elb": "1" }, [
+                this.internetGateway,
+            ]),
+        );
+        this.firewallSubnets = plan.firewall.map((cidr, i) =>
+            subnet(`${name}-firewall-${i}`, cidr, i, { tier: "firewall" }),
         );
 
         const natCount = cfg.natGatewayPerAz ? cfg.azCount : 1;

@@ -130,8 +130,10 @@ export class Perimeter extends pulumi.ComponentResource {
                 desyncMitigationMode: "defensive",
                 enableTlsVersionAndCipherSuiteHeaders: true,
                 enableDeletionProtection: cfg.deletionProtection,
-                // `enabled` defaults to false even with a bucket.
-                accessLogs: { bucket: args.albAccessLogBucketName, prefix: "alb", enabled: true },
+                // `enabled` defaults to false even with a bucket. No prefix: the bucket (dedicated to these
+                // logs) lets ELB write only under AWSLogs/<account>/, and ELB's test write at creation fails
+                // with Access Denied for any other path.
+                accessLogs: { bucket: args.albAccessLogBucketName, enabled: true },
                 tags: { Name: `${prefix}-alb`, ...albTags },
             },
             { parent: this, protect: cfg.deletionProtection },

@@ -282,7 +282,9 @@ export const listenerTls = resourcePolicy({
     types: ["aws:lb/listener:Listener", "aws:alb/listener:Listener"],
     validate: (args, report) => {
         const props = args.props as Props;
-        const protocol = String(props.protocol ?? "").toUpperCase();
+        // An ALB listener without `protocol` is HTTP (the provider's default); only Gateway Load Balancer
+        // listeners have neither protocol nor port.
+        const protocol = String(props.protocol ?? (props.port !== undefined ? "HTTP" : "")).toUpperCase();
         const port = props.port ?? "?";
         if (protocol === "HTTPS" || protocol === "TLS") {
             const policy = str(props.sslPolicy);

@@ -121,6 +121,13 @@ describe("Routing: egress only through NAT and the firewall (PER-FW-EGRESS, PER-
         });
     });
 
+    it("public subnets (the ALB's) are created after the internet gateway", () => {
+        const igw = named(prod, "aws:ec2/internetGateway:InternetGateway", "mas-igw");
+        for (const i of [0, 1, 2]) {
+            expect(named(prod, "aws:ec2/subnet:Subnet", `mas-public-${i}`).dependencies).toContain(igw.urn);
+        }
+    });
+
     it("management has no route out", () => {
         const names = ofType(prod, "aws:ec2/route:Route").map((r) => r.name);
         expect(names.filter((n) => n.startsWith("mas-management"))).toEqual([]);
@@ -323,8 +330,10 @@ describe("Perimeter ALB (PER-LB, TLS-TRANSPORT, TLS-IN-TRANSIT, TLS-PFS)", () =>
             internal: false,
             dropInvalidHeaderFields: true,
             enableDeletionProtection: false,
-            accessLogs: { bucket: "mas-dev-alb-access-logs", prefix: "alb", enabled: true },
+            accessLogs: { bucket: "mas-dev-alb-access-logs", enabled: true },
         });
+        // The data section's bucket policy admits ELB only under AWSLogs/<account>/ at the bucket root.
+        expect((alb.inputs.accessLogs as Rec).prefix).toBeUndefined();
         expect(alb.inputs.subnets).toEqual(
             ofType(dev, "aws:ec2/subnet:Subnet")
                 .filter((s) => (s.inputs.tags as Rec).tier === "public")

@@ -263,6 +263,15 @@ describe("network-alb-listener-tls13 (TLS-TRANSPORT, TLS-IN-TRANSIT, TLS-PFS)", 
             }),
         ).toEqual([msg]);
     });
+
+    it("treats a listener without protocol as HTTP (the ALB default); a GWLB listener (no port) is skipped", () => {
+        const forward = [{ type: "forward", targetGroupArn: "arn:tg" }];
+        expect(validateResource(listenerTls, { type: L, props: { port: 8080, defaultActions: forward } })).toEqual([
+            "[TLS-TRANSPORT] HTTP listener on port 8080 must only redirect to HTTPS (HTTP_301)",
+        ]);
+        expect(validateResource(listenerTls, { type: L, props: { port: 80, defaultActions: [redirect] } })).toEqual([]);
+        expect(validateResource(listenerTls, { type: L, props: { defaultActions: forward } })).toEqual([]);
+    });
 });
 
 describe("network-alb-hardening (PER-LB)", () => {
