@@ -134,6 +134,10 @@ export function secureBucket(name: string, args: SecureBucketArgs, parent: pulum
             },
         ];
         if (keyArn) {
+            // Only requests that ask for an encryption are checked: a put without SSE headers gets the bucket's
+            // default (this key). Log delivery (delivery.logs.amazonaws.com) and most SDK clients send none, so
+            // denying a missing header would block them. aws:kms without a key id would use aws/s3: denied.
+            const explicit = { Null: { "s3:x-amz-server-side-encryption": "false" } };
             list.push(
                 {
                     Sid: "DenyNonKmsEncryption",
@@ -141,7 +145,7 @@ export function secureBucket(name: string, args: SecureBucketArgs, parent: pulum
                     Principal: "*",
                     Action: "s3:PutObject",
                     Resource: `${bucketArn}/*`,
-                    Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption": "aws:kms" } },
+                    Condition: { ...explicit, StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" } },
                 },
                 {
                     Sid: "DenyOtherKmsKey",
@@ -150,6 +154,7 @@ export function secureBucket(name: string, args: SecureBucketArgs, parent: pulum
                     Action: "s3:PutObject",
                     Resource: `${bucketArn}/*`,
                     Condition: {
+                        ...explicit,
                         StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption-aws-kms-key-id": keyArn },
                     },
                 },

@@ -275,7 +275,7 @@ function logDeliveryStatements(bucketArn: pulumi.Output<string>, env: AwsEnv): p
                     Effect: "Allow" as const,
                     Principal: { Service: "delivery.logs.amazonaws.com" },
                     Action: "s3:PutObject",
-                    Resource: `${b}/AWSLogs/${acct}/*`,
+                    Resource: awsLogsKeys(b, acct),
                     Condition: {
                         ...condition,
                         StringEquals: { ...condition.StringEquals, "s3:x-amz-acl": "bucket-owner-full-control" },
@@ -283,6 +283,14 @@ function logDeliveryStatements(bucketArn: pulumi.Output<string>, env: AwsEnv): p
                 },
             ];
         });
+}
+
+/**
+ * Keys AWS log delivery writes: `[<prefix>/]AWSLogs/<account>/...`. The prefix is the log source's setting
+ * (the ALB logs under `alb/`), so both forms are admitted; ELB checks the grant when access logs are enabled.
+ */
+function awsLogsKeys(bucketArn: string, account: string): string[] {
+    return [`${bucketArn}/AWSLogs/${account}/*`, `${bucketArn}/*/AWSLogs/${account}/*`];
 }
 
 /** ELB access-log delivery: the service principal, plus the Region's ELB account where one exists. */
@@ -294,7 +302,7 @@ function elbStatements(bucketArn: pulumi.Output<string>, env: AwsEnv): pulumi.Ou
                 Effect: "Allow",
                 Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
                 Action: "s3:PutObject",
-                Resource: `${b}/AWSLogs/${acct}/*`,
+                Resource: awsLogsKeys(b, acct),
             },
         ];
         const elbAccount = ELB_ACCOUNTS[region];
@@ -304,7 +312,7 @@ function elbStatements(bucketArn: pulumi.Output<string>, env: AwsEnv): pulumi.Ou
                 Effect: "Allow",
                 Principal: { AWS: `arn:${p}:iam::${elbAccount}:root` },
                 Action: "s3:PutObject",
-                Resource: `${b}/AWSLogs/${acct}/*`,
+                Resource: awsLogsKeys(b, acct),
             });
         }
         return list;

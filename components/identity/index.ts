@@ -215,12 +215,15 @@ export class Identity extends pulumi.ComponentResource {
                 accountRecoverySetting: { recoveryMechanisms: [{ name: "verified_email", priority: 1 }] },
                 mfaConfiguration: "ON",
                 softwareTokenMfaConfiguration: { enabled: true },
-                // Hardware tokens: FIDO2 security keys / passkeys through WebAuthn, with user verification.
+                // Passkeys (FIDO2 keys) with user verification. With MFA ON, Cognito rejects WEB_AUTHN as a first
+                // factor unless webAuthnConfiguration.factorConfiguration is MULTI_FACTOR_WITH_USER_VERIFICATION,
+                // which @pulumi/aws 7.48 cannot set (terraform-provider-aws#50110): PASSWORD only until it can.
+                // Hardware tokens meanwhile are IAM MFA devices (FIDO2 / hardware TOTP) on the human roles.
                 webAuthnConfiguration: {
                     relyingPartyId: pulumi.interpolate`${prefix}-auth-${caller.accountId}.auth.${region.region}.amazoncognito.com`,
                     userVerification: "required",
                 },
-                signInPolicy: { allowedFirstAuthFactors: ["PASSWORD", "WEB_AUTHN"] },
+                signInPolicy: { allowedFirstAuthFactors: ["PASSWORD"] },
                 passwordPolicy: {
                     minimumLength: 14,
                     requireLowercase: true,
@@ -306,7 +309,7 @@ export class Identity extends pulumi.ComponentResource {
         ev.record("AUTH-TOKEN", this.userPool, this.resourceServer, this.humanClient, this.serviceClient);
         ev.record("AUTH-MFA", this.userPool, systemAdmin, operator, resourceManager);
         ev.record("AUTH-MFA-TOTP", this.userPool);
-        ev.record("AUTH-MFA-HARDWARE", this.userPool);
+        ev.record("AUTH-MFA-HARDWARE", this.userPool, systemAdmin, operator, resourceManager);
         ev.record("RBAC-ADMIN-PERMS", systemAdmin, adminPolicy);
         ev.record("RBAC-ADMIN-MFA", systemAdmin);
         ev.record("RBAC-ADMIN-AUDIT", systemAdmin, this.permissionsBoundary);

@@ -39,6 +39,11 @@ export const KMS_DELETION_WINDOW_DAYS = 30;
 /** Ed25519 key spec of AWS KMS (message_security.integrity.signatures). */
 export const SIGNING_KEY_SPEC = "ECC_NIST_EDWARDS25519";
 
+/** The retentionInDays values CloudWatch Logs accepts (PutRetentionPolicy); any other value fails the API call. */
+export const CLOUDWATCH_RETENTION_DAYS: readonly number[] = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
 /** AWS Backup keeps continuous (point-in-time) recovery points at most 35 days. */
 export const BACKUP_CONTINUOUS_MAX_DAYS = 35;
 /** Backup cadences as AWS Backup cron expressions (UTC). */

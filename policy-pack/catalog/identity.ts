@@ -133,7 +133,7 @@ export const identityControls: Control[] = [
         section: "identity_management",
         guidePath: "identity_management.authentication.mfa.methods[hardware_token]",
         requirement:
-            "Hardware tokens are an MFA method: Cognito WebAuthn/passkeys (FIDO2 security keys) with user verification required; IAM accepts FIDO2 / hardware TOTP devices for the MFA condition.",
+            "Hardware tokens are an MFA method: the human IAM roles' MFA condition accepts FIDO2 security keys and hardware TOTP devices; Cognito's WebAuthn relying party requires user verification, and passkeys become a Cognito sign-in factor only as MFA (factorConfiguration MULTI_FACTOR_WITH_USER_VERIFICATION, not yet settable through @pulumi/aws).",
         iso27001: ["A.8.5"],
         soc2: ["CC6.1"],
         how: INFRA,

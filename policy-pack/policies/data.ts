@@ -3,6 +3,7 @@ import { CLASSIFICATION_LEVELS, ClassificationLevel, guide, LOG_SOURCES, LogSour
 import {
     backupRules,
     CLASSIFICATION_TAG,
+    CLOUDWATCH_RETENTION_DAYS,
     DATA_KEY_PAYLOAD,
     DATA_KEY_TAG,
     DATA_STORE_TAG,
@@ -351,6 +352,11 @@ export const logGroupSettings = resourcePolicy({
             if (days !== want) {
                 report(
                     `[${retentionControl(source)}] log group keeps logs ${typeof days === "number" && days > 0 ? `${days} days` : "forever"}; ${source} logs are kept ${want} days`,
+                );
+            }
+            if (typeof days === "number" && days > 0 && !CLOUDWATCH_RETENTION_DAYS.includes(days)) {
+                report(
+                    `[${retentionControl(source)}] retentionInDays ${days} is not a value CloudWatch Logs accepts (${CLOUDWATCH_RETENTION_DAYS.join(", ")})`,
                 );
             }
         }

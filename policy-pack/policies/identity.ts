@@ -314,7 +314,7 @@ export const agentRoleTrust = resourcePolicy({
 export const cognitoMfa = resourcePolicy({
     name: "identity-cognito-mfa",
     description:
-        "Cognito user pools require MFA (ON) with TOTP, and offer WebAuthn (hardware keys) with user verification.",
+        "Cognito user pools require MFA (ON) with TOTP; WebAuthn (hardware keys) requires user verification, and is a first factor under required MFA only as MFA (factorConfiguration MULTI_FACTOR_WITH_USER_VERIFICATION), which Cognito enforces.",
     controls: ["AUTH-MFA", "AUTH-MFA-TOTP", "AUTH-MFA-HARDWARE"],
     severity: "high",
     types: [USER_POOL],
@@ -327,12 +327,18 @@ export const cognitoMfa = resourcePolicy({
             report("[AUTH-MFA-TOTP] softwareTokenMfaConfiguration.enabled must be true (TOTP)");
         }
         const webAuthn = obj(p.webAuthnConfiguration);
+        if (p.webAuthnConfiguration !== undefined && webAuthn.userVerification !== "required") {
+            report("[AUTH-MFA-HARDWARE] webAuthnConfiguration.userVerification must be required");
+        }
+        // CreateUserPool / SetUserPoolMfaConfig reject this combination ("WEB_AUTHN cannot be used as an auth
+        // factor when MFA is enabled if not configured for MFA").
         if (
-            webAuthn.userVerification !== "required" ||
-            !strings(obj(p.signInPolicy).allowedFirstAuthFactors).includes("WEB_AUTHN")
+            p.mfaConfiguration === "ON" &&
+            strings(obj(p.signInPolicy).allowedFirstAuthFactors).includes("WEB_AUTHN") &&
+            webAuthn.factorConfiguration !== "MULTI_FACTOR_WITH_USER_VERIFICATION"
         ) {
             report(
-                "[AUTH-MFA-HARDWARE] WebAuthn must be allowed (signInPolicy.allowedFirstAuthFactors WEB_AUTHN) with webAuthnConfiguration.userVerification required",
+                "[AUTH-MFA-HARDWARE] WEB_AUTHN is a first factor while MFA is ON without webAuthnConfiguration.factorConfiguration MULTI_FACTOR_WITH_USER_VERIFICATION: Cognito rejects it",
             );
         }
     },

@@ -279,16 +279,40 @@ describe("Log buckets (LOG-SYSTEM-RETENTION, LOG-SECURITY-RETENTION, LOG-AUDIT-R
     it("KMS buckets deny puts with another encryption or another key", () => {
         const list = doc(named(prod, POLICY, "mas-logging-audit"));
         const arn = arnOf(prod, BUCKET, "mas-logging-audit");
+        const key = arnOf(prod, KEY, "mas-keys-audit");
         expect(sid(list, "DenyNonKmsEncryption")).toMatchObject({
             Action: "s3:PutObject",
             Resource: `${arn}/*`,
-            Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption": "aws:kms" } },
-        });
-        expect(sid(list, "DenyOtherKmsKey").Condition).toEqual({
-            StringNotEqualsIfExists: {
-                "s3:x-amz-server-side-encryption-aws-kms-key-id": arnOf(prod, KEY, "mas-keys-audit"),
+            Condition: {
+                Null: { "s3:x-amz-server-side-encryption": "false" },
+                StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
             },
         });
+        expect(sid(list, "DenyOtherKmsKey").Condition).toEqual({
+            Null: { "s3:x-amz-server-side-encryption": "false" },
+            StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption-aws-kms-key-id": key },
+        });
+        // IAM condition semantics of the operators used: a put without SSE headers (bucket default, log
+        // delivery) passes; any explicit request other than aws:kms under this key is denied.
+        const SSE = "s3:x-amz-server-side-encryption";
+        const KEY_ID = "s3:x-amz-server-side-encryption-aws-kms-key-id";
+        const denied = (ctx: Record<string, string>) =>
+            ["DenyNonKmsEncryption", "DenyOtherKmsKey"].some((id) =>
+                Object.entries(sid(list, id).Condition as Record<string, Record<string, string>>).every(([op, kv]) =>
+                    Object.entries(kv).every(([k, v]) => {
+                        const got = ctx[k];
+                        if (op === "Null") return (got === undefined) === (v === "true");
+                        if (op === "StringNotEquals") return got === undefined || got !== v;
+                        if (op === "StringNotEqualsIfExists") return got === undefined || got !== v;
+                        throw new Error(`operator ${op} not modelled`);
+                    }),
+                ),
+            );
+        expect(denied({})).toBe(false);
+        expect(denied({ [SSE]: "aws:kms", [KEY_ID]: key })).toBe(false);
+        expect(denied({ [SSE]: "AES256" })).toBe(true);
+        expect(denied({ [SSE]: "aws:kms" })).toBe(true);
+        expect(denied({ [SSE]: "aws:kms", [KEY_ID]: `${key}-other` })).toBe(true);
         expect(doc(named(prod, POLICY, "mas-logging-alb-access")).map((s) => s.Sid)).not.toContain(
             "DenyNonKmsEncryption",
         );
@@ -330,7 +354,9 @@ describe("Log buckets (LOG-SYSTEM-RETENTION, LOG-SECURITY-RETENTION, LOG-AUDIT-R
 
     it("the ALB access-log bucket admits ELB log delivery (service principal and eu-west-1's ELB account)", () => {
         const list = doc(named(prod, POLICY, "mas-logging-alb-access"));
-        const resource = `${arnOf(prod, BUCKET, "mas-logging-alb-access")}/AWSLogs/${ACCT}/*`;
+        // With and without a key prefix (the ALB writes under alb/AWSLogs/<account>/).
+        const bucketArn = arnOf(prod, BUCKET, "mas-logging-alb-access");
+        const resource = [`${bucketArn}/AWSLogs/${ACCT}/*`, `${bucketArn}/*/AWSLogs/${ACCT}/*`];
         expect(sid(list, "ElbLogDelivery")).toMatchObject({
             Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
             Action: "s3:PutObject",

@@ -371,6 +371,11 @@ describe("data-log-group-settings (LOG-*-RETENTION, LOG-AGG-CENTRAL, LOG-AGG-ENC
     it("uses the configured retention", () => {
         expect(check(group({ retentionInDays: 120 }), { logRetentionDays: { system: 120 } })).toEqual([]);
     });
+    it("fails a retention CloudWatch Logs does not accept, even when configured", () => {
+        expect(check(group({ retentionInDays: 100 }), { logRetentionDays: { system: 100 } })).toEqual([
+            "[LOG-SYSTEM-RETENTION] retentionInDays 100 is not a value CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)",
+        ]);
+    });
     it("fails a group without KMS", () => {
         expect(check(group({ kmsKeyId: undefined }))).toEqual([
             "[LOG-AGG-ENCRYPTION] log group is not encrypted with a KMS key (kmsKeyId)",

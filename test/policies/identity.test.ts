@@ -245,11 +245,25 @@ describe("identity-cognito-mfa (AUTH-MFA, AUTH-MFA-TOTP, AUTH-MFA-HARDWARE)", ()
                 mfaConfiguration: "ON",
                 softwareTokenMfaConfiguration: { enabled: true },
                 webAuthnConfiguration: { userVerification: "required", relyingPartyId: "auth.example.com" },
-                signInPolicy: { allowedFirstAuthFactors: ["PASSWORD", "WEB_AUTHN"] },
+                signInPolicy: { allowedFirstAuthFactors: ["PASSWORD"] },
                 ...over,
             },
         });
-    it("passes MFA ON with TOTP and WebAuthn", () => expect(pool()).toEqual([]));
+    it("passes MFA ON with TOTP and a WebAuthn relying party", () => expect(pool()).toEqual([]));
+    it("passes WEB_AUTHN as a first factor under MFA ON when passkeys count as MFA", () =>
+        expect(
+            pool({
+                webAuthnConfiguration: {
+                    userVerification: "required",
+                    factorConfiguration: "MULTI_FACTOR_WITH_USER_VERIFICATION",
+                },
+                signInPolicy: { allowedFirstAuthFactors: ["PASSWORD", "WEB_AUTHN"] },
+            }),
+        ).toEqual([]));
+    it("fails WEB_AUTHN as a first factor under MFA ON without factorConfiguration (rejected by Cognito)", () =>
+        expect(pool({ signInPolicy: { allowedFirstAuthFactors: ["PASSWORD", "WEB_AUTHN"] } })).toEqual([
+            "[AUTH-MFA-HARDWARE] WEB_AUTHN is a first factor while MFA is ON without webAuthnConfiguration.factorConfiguration MULTI_FACTOR_WITH_USER_VERIFICATION: Cognito rejects it",
+        ]));
     it("fails optional MFA", () =>
         expect(pool({ mfaConfiguration: "OPTIONAL" })).toEqual([
             "[AUTH-MFA] mfaConfiguration is OPTIONAL; it must be ON",
@@ -260,7 +274,7 @@ describe("identity-cognito-mfa (AUTH-MFA, AUTH-MFA-TOTP, AUTH-MFA-HARDWARE)", ()
         ]));
     it("fails WebAuthn without user verification", () =>
         expect(pool({ webAuthnConfiguration: { userVerification: "preferred" } })).toEqual([
-            "[AUTH-MFA-HARDWARE] WebAuthn must be allowed (signInPolicy.allowedFirstAuthFactors WEB_AUTHN) with webAuthnConfiguration.userVerification required",
+            "[AUTH-MFA-HARDWARE] webAuthnConfiguration.userVerification must be required",
         ]));
 });
 
