@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { guide } from "../../policy-pack/catalog";
+import { POD_IDENTITY_PRINCIPAL, POD_IDENTITY_TAGS } from "../../policy-pack/catalog/identity";
 import { MESH } from "../../policy-pack/catalog/mesh";
 import { namePrefix, StackConfig } from "../config";
 import { EvidenceRegistry } from "../evidence";
@@ -274,7 +275,9 @@ export class Mesh extends pulumi.ComponentResource {
                       "AuthorizationPolicy",
                       { name: "allow-task-executors", namespace: args.agentNamespaces[coordinator] },
                       {
-                          selector: { matchLabels: { app: coordinator } },
+                          // No workload selector: the namespace belongs to this one agent, and a label selector
+                          // would rely on labels its deployer may not set (an ALLOW that selects no pod leaves
+                          // the deny-all in force and the guide's rule unusable).
                           action: "ALLOW",
                           rules: [
                               {
@@ -310,39 +313,39 @@ export class Mesh extends pulumi.ComponentResource {
             { metadata: { name: CERT_MANAGER_NS } },
             k8sOpts,
         );
-        this.certManager = new k8s.helm.v3.Release(
-            `${name}-cert-manager`,
-            {
-                name: "cert-manager",
-                chart: "cert-manager",
-                version: cfg.certManagerChartVersion,
-                repositoryOpts: { repo: MESH.certManagerRepo },
-                namespace: cmNs.metadata.name,
-                values: { crds: { enabled: true }, serviceAccount: { name: CERT_MANAGER_SA } },
-            },
-            k8sOpts,
-        );
-        ev.record("CERT-MANAGER", this.certManager);
-        ev.record("CERT-LETSENCRYPT", this.certManager);
-
-        // DNS-01 in the stack's hosted zone (config `hostedZoneId`, required with `domainName`).
-        if (cfg.domainName && cfg.hostedZoneId) {
+        // DNS-01 in the stack's hosted zone (config `hostedZoneId`, required with `domainName`). The Pod Identity
+        // association must exist before the cert-manager pods start: EKS injects the credentials only at pod creation.
+        const dns01 = cfg.domainName !== "" && cfg.hostedZoneId !== "";
+        let association: aws.eks.PodIdentityAssociation | undefined;
+        if (dns01) {
             const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+            const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
             this.certManagerRole = new aws.iam.Role(
                 `${name}-cert-manager`,
                 {
                     name: `${namePrefix(cfg)}-cert-manager`,
                     description: "cert-manager DNS-01 challenges in the stack's Route 53 zone (EKS Pod Identity).",
-                    assumeRolePolicy: JSON.stringify({
-                        Version: "2012-10-17",
-                        Statement: [
-                            {
-                                Effect: "Allow",
-                                Principal: { Service: "pods.eks.amazonaws.com" },
-                                Action: ["sts:AssumeRole", "sts:TagSession"],
-                            },
-                        ],
-                    }),
+                    // Only cert-manager's service account in this stack's cluster may assume it (session tags).
+                    assumeRolePolicy: pulumi.all([account, args.clusterName]).apply(([acct, cluster]) =>
+                        JSON.stringify({
+                            Version: "2012-10-17",
+                            Statement: [
+                                {
+                                    Effect: "Allow",
+                                    Principal: { Service: POD_IDENTITY_PRINCIPAL },
+                                    Action: ["sts:AssumeRole", "sts:TagSession"],
+                                    Condition: {
+                                        StringEquals: {
+                                            "aws:SourceAccount": acct,
+                                            [POD_IDENTITY_TAGS.cluster]: cluster,
+                                            [POD_IDENTITY_TAGS.namespace]: CERT_MANAGER_NS,
+                                            [POD_IDENTITY_TAGS.serviceAccount]: CERT_MANAGER_SA,
+                                        },
+                                    },
+                                },
+                            ],
+                        }),
+                    ),
                     permissionsBoundary: args.permissionsBoundaryArn,
                 },
                 { parent: this },
@@ -357,7 +360,7 @@ export class Mesh extends pulumi.ComponentResource {
                 },
                 { parent: this },
             );
-            const association = new aws.eks.PodIdentityAssociation(
+            association = new aws.eks.PodIdentityAssociation(
                 `${name}-cert-manager`,
                 {
                     clusterName: args.clusterName,
@@ -367,6 +370,24 @@ export class Mesh extends pulumi.ComponentResource {
                 },
                 { parent: this },
             );
+        }
+
+        this.certManager = new k8s.helm.v3.Release(
+            `${name}-cert-manager`,
+            {
+                name: "cert-manager",
+                chart: "cert-manager",
+                version: cfg.certManagerChartVersion,
+                repositoryOpts: { repo: MESH.certManagerRepo },
+                namespace: cmNs.metadata.name,
+                values: { crds: { enabled: true }, serviceAccount: { name: CERT_MANAGER_SA } },
+            },
+            { ...k8sOpts, dependsOn: association ? [association] : [] },
+        );
+        ev.record("CERT-MANAGER", this.certManager);
+        ev.record("CERT-LETSENCRYPT", this.certManager);
+
+        if (association && this.certManagerRole) {
             // A ClusterIssuer uses ambient credentials (cert-manager's default), i.e. the Pod Identity role.
             const issuer = cr(
                 `${name}-letsencrypt`,
@@ -411,7 +432,10 @@ export class Mesh extends pulumi.ComponentResource {
                     servers: [
                         {
                             port: { number: 443, name: "https", protocol: "HTTPS" },
-                            hosts: [cfg.domainName],
+                            // "*", not the domain: a host list makes Envoy match on SNI, and the ALB re-encrypts
+                            // to its targets without SNI, so every connection would fail (filter_chain_not_found).
+                            // The ALB listener's certificate already restricts the names clients reach.
+                            hosts: ["*"],
                             tls: {
                                 mode: "SIMPLE",
                                 credentialName: INGRESS_TLS_SECRET,
@@ -438,7 +462,8 @@ export class Mesh extends pulumi.ComponentResource {
 
 /**
  * Route 53 rights for DNS-01, per cert-manager's docs, narrowed to TXT `_acme-challenge` records of the
- * domain in the one hosted zone.
+ * domain in the one hosted zone. No route53:ListHostedZonesByName: the solver names its hostedZoneID, so
+ * cert-manager never looks the zone up (its docs say the statement can then be dropped).
  */
 export function route53Policy(partition: string, hostedZoneId: string, domainName: string) {
     return {
@@ -457,13 +482,18 @@ export function route53Policy(partition: string, hostedZoneId: string, domainNam
                 },
             },
             {
+                // cert-manager reads an existing challenge record set before it upserts or deletes its value.
+                Sid: "ReadChallengeRecords",
+                Effect: "Allow",
+                Action: "route53:ListResourceRecordSets",
+                Resource: `arn:${partition}:route53:::hostedzone/${hostedZoneId}`,
+            },
+            {
                 Sid: "ChangeStatus",
                 Effect: "Allow",
                 Action: "route53:GetChange",
                 Resource: `arn:${partition}:route53:::change/*`,
             },
-            // ListHostedZonesByName has no resource-level permissions.
-            { Sid: "FindZone", Effect: "Allow", Action: "route53:ListHostedZonesByName", Resource: "*" },
         ],
     };
 }

@@ -147,13 +147,14 @@ function reportQueries(key: ReportKey, pack: string, analyzerArn: string): Repor
         case "systemAudit":
             return [
                 {
+                    // One scalar of the summary map: Automation cannot convert a map output to String.
                     name: "Authentication",
-                    label: "authentication_systems: account summary (MFA, users, keys)",
+                    label: "authentication_systems: root account MFA enabled (1 = yes)",
                     service: "iam",
                     api: "GetAccountSummary",
                     params: {},
-                    selector: "$.SummaryMap",
-                    type: "String",
+                    selector: "$.SummaryMap.AccountMFAEnabled",
+                    type: "Integer",
                 },
                 {
                     name: "Controls",

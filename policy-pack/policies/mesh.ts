@@ -18,6 +18,8 @@ const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
 const LOCALLY_SIGNED = "tls:index/locallySignedCert:LocallySignedCert";
 const ISSUERS = ["kubernetes:cert-manager.io/v1:ClusterIssuer", "kubernetes:cert-manager.io/v1:Issuer"];
 const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"];
+/** AuthorizationPolicy source fields that name who calls (mTLS identities, or JWT principals). */
+const IDENTITY_FIELDS = ["principals", "namespaces", "serviceAccounts", "requestPrincipals"];
 const LETSENCRYPT_STAGING = "https://acme-staging-v02.api.letsencrypt.org/directory";
 
 type Obj = Record<string, unknown>;
@@ -264,6 +266,12 @@ export const authorizationNoWildcards = resourcePolicy({
                 report(`[MESH-AUTHZ-STRICT] ${who} rule ${i} has no source: it allows every caller`);
             }
             for (const source of sources) {
+                // A source of only notPrincipals / ipBlocks / ... matches (nearly) every caller.
+                if (!IDENTITY_FIELDS.some((f) => strings(source[f]).length > 0)) {
+                    report(
+                        `[MESH-AUTHZ-STRICT] ${who} rule ${i} has a source naming no caller (${IDENTITY_FIELDS.join(", ")}): it allows every caller`,
+                    );
+                }
                 for (const field of ["principals", "namespaces"]) {
                     for (const v of strings(source[field])) {
                         if (v === "*") {

@@ -59,7 +59,7 @@ export const failedAuthAlarm = stackPolicy({
         );
         if (alarms.length === 0) {
             report(
-                "no CloudWatch alarm tagged detection=failed-authentication: unauthorized_access (failed_auth > 5 in 5m) is unmonitored",
+                `no CloudWatch alarm tagged detection=failed-authentication: unauthorized_access (failed_auth > ${FAILED_AUTH.threshold} in ${FAILED_AUTH.periodSeconds / 60}m) is unmonitored`,
             );
             return;
         }
@@ -106,7 +106,7 @@ export const anomalyAlarm = stackPolicy({
         const alarms = ofType(args.resources, ALARM).filter((r) => tagsOf(r.props).detection === "anomaly");
         if (alarms.length === 0) {
             report(
-                "no CloudWatch alarm tagged detection=anomaly: abnormal_behavior (deviation > 3sigma in 15m) is unmonitored",
+                `no CloudWatch alarm tagged detection=anomaly: abnormal_behavior (deviation > ${ANOMALY.deviationSigma}sigma in ${ANOMALY.periodSeconds / 60}m) is unmonitored`,
             );
             return;
         }
@@ -147,7 +147,7 @@ export const anomalyAlarm = stackPolicy({
 
 export const topicEncrypted = resourcePolicy({
     name: "operations-topic-encrypted",
-    description: "Every SNS topic is encrypted with a KMS key (kmsMasterKeyId).",
+    description: "Every SNS topic is encrypted with a customer managed KMS key (kmsMasterKeyId, not alias/aws/sns).",
     controls: ["DET-UNAUTH", "DET-ANOMALY"],
     severity: "high",
     types: [TOPIC],
@@ -155,6 +155,11 @@ export const topicEncrypted = resourcePolicy({
         const key = args.props.kmsMasterKeyId;
         if (typeof key !== "string" || key.length === 0) {
             report("SNS topic has no kmsMasterKeyId; alert topics carry security findings and must be KMS-encrypted");
+        } else if (/alias\/aws\/sns$/.test(key)) {
+            // The AWS managed key's policy cannot grant CloudWatch or EventBridge: their alerts would be dropped.
+            report(
+                "SNS topic uses the AWS managed key alias/aws/sns; CloudWatch alarms and EventBridge cannot publish to it, use a customer managed key",
+            );
         }
     },
 });
@@ -355,7 +360,7 @@ export const patching = stackPolicy({
             const critical = rules.filter(isCriticalRule);
             if (!critical.some((r) => r.approveAfterDays === PATCHING.critical.approveAfterDays)) {
                 report(
-                    `[MNT-PATCH-CRITICAL] baseline ${nameOf(b)} does not approve critical security patches after 0 days`,
+                    `[MNT-PATCH-CRITICAL] baseline ${nameOf(b)} does not approve critical security patches after ${PATCHING.critical.approveAfterDays} days`,
                     b.urn,
                 );
             }

@@ -227,8 +227,8 @@ describe("Mesh component (dev: coordinator + task-executor)", () => {
         it("allows only task-executor → coordinator on /api/v1/tasks/* with POST and GET", () => {
             const allow = named(run, AP, "mas-coordinator-allow-tasks");
             expect(meta(allow)).toEqual({ name: "allow-task-executors", namespace: "agent-coordinator" });
+            // Namespace-wide in the coordinator's own namespace: no selector that could select no pod.
             expect(spec(allow)).toEqual({
-                selector: { matchLabels: { app: "coordinator" } },
                 action: "ALLOW",
                 rules: [
                     {
@@ -412,7 +412,8 @@ describe("Mesh component with a domain, hosted zone and ALB target group (CERT-L
             servers: [
                 {
                     port: { number: 443, name: "https", protocol: "HTTPS" },
-                    hosts: ["agents.example.com"],
+                    // The ALB sends no SNI: a named host would make Envoy reject every connection.
+                    hosts: ["*"],
                     tls: { mode: "SIMPLE", credentialName: "ingress-tls", minProtocolVersion: "TLSV1_3" },
                 },
             ],
@@ -431,6 +432,14 @@ describe("Mesh component with a domain, hosted zone and ALB target group (CERT-L
                     Effect: "Allow",
                     Principal: { Service: "pods.eks.amazonaws.com" },
                     Action: ["sts:AssumeRole", "sts:TagSession"],
+                    Condition: {
+                        StringEquals: {
+                            "aws:SourceAccount": "123456789012",
+                            "aws:RequestTag/eks-cluster-name": "mas-dev-eks",
+                            "aws:RequestTag/kubernetes-namespace": "cert-manager",
+                            "aws:RequestTag/kubernetes-service-account": "cert-manager",
+                        },
+                    },
                 },
             ],
         });
@@ -441,6 +450,8 @@ describe("Mesh component with a domain, hosted zone and ALB target group (CERT-L
             serviceAccount: "cert-manager",
             roleArn: "arn:aws:iam::123456789012:role/mas-dev-cert-manager",
         });
+        // EKS injects Pod Identity credentials only into pods created after the association exists.
+        expect(named(run, RELEASE, "mas-cert-manager").dependencies).toContain(assoc.urn);
     });
 
     it("limits Route 53 changes to _acme-challenge TXT records in the one hosted zone", () => {
@@ -461,12 +472,17 @@ describe("Mesh component with a domain, hosted zone and ALB target group (CERT-L
                 },
             },
             {
+                Sid: "ReadChallengeRecords",
+                Effect: "Allow",
+                Action: "route53:ListResourceRecordSets",
+                Resource: "arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ",
+            },
+            {
                 Sid: "ChangeStatus",
                 Effect: "Allow",
                 Action: "route53:GetChange",
                 Resource: "arn:aws:route53:::change/*",
             },
-            { Sid: "FindZone", Effect: "Allow", Action: "route53:ListHostedZonesByName", Resource: "*" },
         ]);
     });
 

@@ -472,6 +472,22 @@ describe("Operations cadence (AUD-SYS, AUD-ACCESS, AUD-ACCESS-REPORT, OPS-D-INTE
         ]);
         expect(c.mainSteps[2].inputs.StateValue).toBe("ALARM");
     });
+
+    it("system audit reads a scalar of the account summary (Automation cannot turn a map into String)", () => {
+        const c = content(named(dev, DOC, "mas-report-system-audit"));
+        const auth = c.mainSteps.find((s) => s.name === "Authentication");
+        expect(auth?.outputs).toEqual([
+            { Name: "Result", Selector: "$.SummaryMap.AccountMFAEnabled", Type: "Integer" },
+        ]);
+        const allowed = ["String", "Integer", "Boolean", "StringList", "StringMap", "MapList"];
+        for (const d of ofType(dev, DOC)) {
+            for (const step of content(d).mainSteps) {
+                for (const o of step.outputs ?? []) {
+                    expect(allowed).toContain(o.Type);
+                }
+            }
+        }
+    });
 });
 
 describe("Operations patching (MNT-PATCH-CRITICAL, MNT-PATCH-NONCRITICAL, OPS-M-PATCH, IR-SB-PATCH)", () => {

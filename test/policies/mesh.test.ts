@@ -314,6 +314,13 @@ describe("MESH-AUTHZ-STRICT / MESH-AUTHZ-TASKS mesh-authorization-no-wildcards",
         delete rule(p).from;
         expect(check(p)).toEqual([`[MESH-AUTHZ-STRICT] ${WHO} has no source: it allows every caller`]);
     });
+    it("fails a source that names no caller (only notPrincipals)", () => {
+        const p = allow();
+        rule(p).from = [{ source: { notPrincipals: ["cluster.local/ns/x/sa/y"] } }];
+        expect(check(p)).toEqual([
+            `[MESH-AUTHZ-STRICT] ${WHO} has a source naming no caller (principals, namespaces, serviceAccounts, requestPrincipals): it allows every caller`,
+        ]);
+    });
     it("leaves DENY policies alone", () => {
         const p = allow();
         (p.spec as Obj).action = "DENY";

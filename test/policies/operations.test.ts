@@ -141,6 +141,10 @@ describe("operations-topic-encrypted (DET-UNAUTH, DET-ANOMALY)", () => {
         expect(validateResource(topicEncrypted, { type: T, props: {} })).toEqual([
             "SNS topic has no kmsMasterKeyId; alert topics carry security findings and must be KMS-encrypted",
         ]));
+    it("fails a topic on the AWS managed key alias/aws/sns", () =>
+        expect(validateResource(topicEncrypted, { type: T, props: { kmsMasterKeyId: "alias/aws/sns" } })).toEqual([
+            "SNS topic uses the AWS managed key alias/aws/sns; CloudWatch alarms and EventBridge cannot publish to it, use a customer managed key",
+        ]));
 });
 
 describe("operations-config-recording (CMP-SOC2-EVIDENCE)", () => {
