@@ -91,7 +91,12 @@ export class Network extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        const azs = aws.getAvailabilityZonesOutput({ state: "available" }, { parent: this });
+        // Regular AZs only: opted-in Local / Wavelength Zones are listed too, and sort first ("us-west-2-lax-1a"
+        // < "us-west-2a"), but have no Network Firewall, NAT gateway or ALB.
+        const azs = aws.getAvailabilityZonesOutput(
+            { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
+            { parent: this },
+        );
         this.availabilityZones = azs.names.apply((names) => {
             if (names.length < cfg.azCount) {
                 throw new Error(`azCount is ${cfg.azCount} but the region offers only ${names.length} zones`);
