@@ -1,4 +1,4 @@
-// npm run audit -- --state <file> --stack <dev|prod> [--out <report.json>] [--policy-config <file>]
+// npm run audit -- --state <file> --stack <dev|prod> [--out <report.json>] [--policy-config <file>] [--launcher engine|tsx]
 // Evaluates the policy pack against a `pulumi stack export` file or `pulumi preview --json` output.
 // Exit 0: no mandatory violation; 1: at least one; 2: bad arguments or an unreadable / unrecognised file.
 import { audit, formatReport, policyConfigPath, readPolicyConfig, reportJson } from "./lib/audit";
@@ -7,7 +7,13 @@ import { parseFlags, runMain, UsageError } from "./lib/errors";
 import { readState } from "./lib/state";
 
 export async function auditCommand(argv: string[]): Promise<number> {
-    const flags = parseFlags(argv, ["state", "stack", "out", "policy-config"]);
+    const flags = parseFlags(argv, ["state", "stack", "out", "policy-config", "launcher"]);
+    const launcher = flags.launcher ?? "tsx";
+    if (launcher !== "tsx" && launcher !== "engine") {
+        throw new UsageError(
+            `--launcher must be tsx (fast) or engine (the Pulumi host's run-policy-pack with ts-node)`,
+        );
+    }
     if (!flags.state) {
         throw new UsageError(
             "--state <file> is required (a `pulumi stack export` file or `pulumi preview --json` output)",
@@ -18,7 +24,7 @@ export async function auditCommand(argv: string[]): Promise<number> {
     }
     const policyConfig = readPolicyConfig(flags["policy-config"] ?? policyConfigPath(flags.stack));
     const state = readState(flags.state);
-    const report = await audit(state, { stack: flags.stack, policyConfig });
+    const report = await audit(state, { stack: flags.stack, policyConfig, launcher });
     process.stdout.write(
         formatReport(report, `Audit of ${flags.state} (${state.format}, stack ${flags.stack})`) + "\n",
     );

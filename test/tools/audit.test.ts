@@ -137,3 +137,33 @@ describe("audit", () => {
         });
     });
 });
+
+describe("audit launchers", () => {
+    it("gives the same report whether the pack runs under the engine's run-policy-pack or tsx", async () => {
+        const reports = [];
+        for (const launcher of ["engine", "tsx"]) {
+            const out = path.join(tmp, `launcher-${launcher}.json`);
+            const { code } = await run([
+                "--state",
+                path.join(fixtures, "state-broken.json"),
+                "--stack",
+                "dev",
+                "--out",
+                out,
+                "--launcher",
+                launcher,
+                ...segmentsOnly,
+            ]);
+            expect(code).toBe(1);
+            reports.push(JSON.parse(fs.readFileSync(out, "utf8")));
+        }
+        expect(reports[0]).toEqual(reports[1]);
+        expect(reports[0].summary.mandatory).toBe(2);
+    });
+
+    it("rejects an unknown launcher", async () => {
+        await expect(auditCommand(["--state", "x.json", "--stack", "dev", "--launcher", "bun"])).rejects.toMatchObject({
+            message: expect.stringMatching(/--launcher must be engine/),
+        });
+    });
+});

@@ -12,6 +12,9 @@ const analyzerPb = require("@pulumi/pulumi/proto/analyzer_pb");
 const analyzerGrpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
 /* eslint-enable @typescript-eslint/no-require-imports */
 
+/** How the pack's process is started: see AnalyzerSession.start. */
+export type Launcher = "tsx" | "engine";
+
 const RESOURCE_REF_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
 const LEVELS = ["advisory", "mandatory", "disabled", "remediate"] as const;
 export type EnforcementLevel = (typeof LEVELS)[number];
@@ -44,12 +47,21 @@ export class AnalyzerSession {
         private readonly client: grpc.Client & Record<string, (...args: unknown[]) => void>,
     ) {}
 
-    /** Starts the pack in `packDir` (cwd = pack, as the engine does) and connects to the port it prints. */
+    /**
+     * Starts the pack in `packDir` (cwd = pack, as the engine does) and connects to the port it prints.
+     * `launcher`: "engine" (default) runs it exactly as the Pulumi nodejs language host does —
+     * `@pulumi/pulumi/cmd/run-policy-pack <engine address> <pack dir>`, loading the TypeScript with the SDK's
+     * ts-node; "tsx" loads it with tsx instead (for debugging the pack with source maps).
+     */
     static async start(
         packDir: string,
-        env: { stack: string; project: string; dryRun?: boolean },
+        env: { stack: string; project: string; dryRun?: boolean; launcher?: Launcher },
     ): Promise<AnalyzerSession> {
-        const child = spawn(process.execPath, ["--import", "tsx", "index.ts"], {
+        const args =
+            (env.launcher ?? "engine") === "engine"
+                ? [require.resolve("@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:0", "."]
+                : ["--import", "tsx", "index.ts"];
+        const child = spawn(process.execPath, args, {
             cwd: packDir,
             env: {
                 ...process.env,

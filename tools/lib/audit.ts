@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { AnalyzerSession, PolicyConfigFile, PolicyMeta } from "./analyzer";
+import { AnalyzerSession, Launcher, PolicyConfigFile, PolicyMeta } from "./analyzer";
 import { UsageError } from "./errors";
 import { LoadedState } from "./state";
 
@@ -53,9 +53,13 @@ function controlsOf(p: PolicyMeta): string[] {
 /** Evaluates the pack against a loaded state through the pack's analyzer server. */
 export async function audit(
     state: LoadedState,
-    opts: { stack: string; policyConfig: PolicyConfigFile },
+    opts: { stack: string; policyConfig: PolicyConfigFile; launcher?: Launcher },
 ): Promise<AuditReport> {
-    const session = await AnalyzerSession.start(PACK_DIR, { stack: opts.stack, project: state.project ?? "project" });
+    const session = await AnalyzerSession.start(PACK_DIR, {
+        stack: opts.stack,
+        project: state.project ?? "project",
+        launcher: opts.launcher,
+    });
     try {
         const info = await session.info();
         const levels = await session.configure(info.policies, opts.policyConfig);
