@@ -8,11 +8,9 @@ import { readState } from "./lib/state";
 
 export async function auditCommand(argv: string[]): Promise<number> {
     const flags = parseFlags(argv, ["state", "stack", "out", "policy-config", "launcher"]);
-    const launcher = flags.launcher ?? "tsx";
+    const launcher = flags.launcher ?? "engine";
     if (launcher !== "tsx" && launcher !== "engine") {
-        throw new UsageError(
-            `--launcher must be tsx (fast) or engine (the Pulumi host's run-policy-pack with ts-node)`,
-        );
+        throw new UsageError(`--launcher must be engine (the Pulumi host's run-policy-pack, the default) or tsx`);
     }
     if (!flags.state) {
         throw new UsageError(

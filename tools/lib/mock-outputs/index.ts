@@ -1,3 +1,4 @@
+import { clusterOutputs } from "./cluster";
 import { dataOutputs } from "./data";
 import { identityOutputs } from "./identity";
 import { meshOutputs } from "./mesh";
@@ -13,4 +14,5 @@ export const areaOutputs: MockOutputs = {
     ...identityOutputs,
     ...meshOutputs,
     ...operationsOutputs,
+    ...clusterOutputs,
 };
