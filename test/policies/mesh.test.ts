@@ -202,6 +202,12 @@ describe("MESH-MTLS-CA mesh-plugin-ca", () => {
             "Secret istio-system/cacerts lacks cert-chain.pem; istiod fails to start with a partial bundle",
         ]);
     });
+    it("cannot see the keys of an exported state whose secrets stayed encrypted, and does not guess", () => {
+        const s = edit(meshStack(), "cacerts", (p) => {
+            p.stringData = "[secret]";
+        });
+        expect(validateStack(pluginCa, s)).toEqual([]);
+    });
 });
 
 describe("MESH-MTLS-CIPHERS mesh-min-tls-13", () => {
