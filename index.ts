@@ -59,20 +59,6 @@ const network = new Network(
     opts,
 );
 
-const perimeter = new Perimeter(
-    "mas",
-    {
-        config: cfg,
-        evidence,
-        vpcId: network.vpc.id,
-        publicSubnetIds: network.publicSubnets.map((s) => s.id),
-        serviceSecurityGroupId: network.securityGroups.service.id,
-        albAccessLogBucketName: data.albAccessLogBucket.bucket,
-        wafLogGroupArn: data.logGroups.waf.arn,
-    },
-    opts,
-);
-
 const cluster = new Cluster(
     "mas",
     {
@@ -83,6 +69,10 @@ const cluster = new Cluster(
             agent: network.segmentSubnets.agent.map((s) => s.id),
             service: network.segmentSubnets.service.map((s) => s.id),
         },
+        segmentSecurityGroupIds: {
+            agent: network.securityGroups.agent.id,
+            service: network.securityGroups.service.id,
+        },
         managementCidr: segmentCidrs(cfg).management,
         eksKeyArn: data.keys.eks.arn,
         ebsKeyArn: data.keys.ebs.arn,
@@ -90,6 +80,22 @@ const cluster = new Cluster(
         roles: identity.roles,
         agentRoles: identity.agentRoles,
         permissionsBoundaryArn: identity.permissionsBoundaryArn,
+    },
+    opts,
+);
+
+const perimeter = new Perimeter(
+    "mas",
+    {
+        config: cfg,
+        evidence,
+        vpcId: network.vpc.id,
+        publicSubnetIds: network.publicSubnets.map((s) => s.id),
+        serviceSecurityGroupId: network.securityGroups.service.id,
+        // The service nodes (where the ingress gateway's NodePort listens) are the ALB's targets.
+        ingressAutoScalingGroupName: cluster.autoScalingGroupNames.service,
+        albAccessLogBucketName: data.albAccessLogBucket.bucket,
+        wafLogGroupArn: data.logGroups.waf.arn,
     },
     opts,
 );
@@ -105,7 +111,6 @@ const mesh = new Mesh(
         ),
         clusterName: cluster.cluster.name,
         permissionsBoundaryArn: identity.permissionsBoundaryArn,
-        ingressTargetGroupArn: perimeter.targetGroup.arn,
     },
     { ...opts, providers: { aws: awsProvider, kubernetes: cluster.k8sProvider } },
 );

@@ -279,6 +279,12 @@ export function namePrefix(cfg: Pick<StackConfig, "stack">): string {
     return `mas-${cfg.stack}`;
 }
 
+/** The SSM patch group of the EKS nodes: the node launch templates tag instances `Patch Group = <this>`, and
+ * the operations section's patch baseline and maintenance window target that tag. */
+export function patchGroupName(cfg: Pick<StackConfig, "stack">): string {
+    return `${namePrefix(cfg)}-nodes`;
+}
+
 /** The EKS cluster's name; known up front so its log group can be created (with retention and KMS) first. */
 export function clusterName(cfg: Pick<StackConfig, "stack">): string {
     return `${namePrefix(cfg)}-eks`;

@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { guide, hasControl } from "../../policy-pack/catalog";
 import { AGENT_LABEL, EKS_LOG_TYPES, K8S_GROUPS, K8S_RBAC_LABEL } from "../../policy-pack/catalog/identity";
-import { agentNamespace, clusterName, namePrefix, StackConfig } from "../config";
+import { agentNamespace, clusterName, namePrefix, patchGroupName, StackConfig } from "../config";
 import { EvidenceRegistry } from "../evidence";
 import { MONITORING_SERVICE_ACCOUNT, serviceTrust } from "../identity";
 import { amiTypeFor, nitroEnclaveCapable } from "./nodes";
@@ -14,14 +14,25 @@ export * from "./nodes";
 export const IN_MEMORY_CONTROL = "DATA-ENC-IN-MEMORY";
 
 type NodeSegment = "agent" | "service";
+/** Node label (and agent-node taint key) carrying a node's segment; the mesh pins the ingress gateway with it. */
+export const SEGMENT_NODE_LABEL = "mas/segment";
 const NODE_SEGMENTS: NodeSegment[] = ["agent", "service"];
 
 export interface ClusterArgs {
     config: StackConfig;
     evidence: EvidenceRegistry;
     vpcId: pulumi.Input<string>;
-    /** Subnets of the agent and service segments (network section's segmentSubnets). */
+    /**
+     * Subnets of the agent and service segments (network section's segmentSubnets). Node groups stay per
+     * segment; the control plane's ENIs go into the service subnets only.
+     */
     subnetIds: { agent: pulumi.Input<string>[]; service: pulumi.Input<string>[] };
+    /**
+     * The network section's segment security groups (`securityGroups.agent.id` / `.service.id`): each node
+     * group's launch template carries its segment's group next to the cluster's node group, so the segment
+     * rules (and the Perimeter's ALB → service rule) apply to the nodes. index.ts always passes them.
+     */
+    segmentSecurityGroupIds?: { agent: pulumi.Input<string>; service: pulumi.Input<string> };
     /** CIDR of the management segment: the only network that reaches the private API endpoint. */
     managementCidr: pulumi.Input<string>;
     /** Data section keys: `eks` for secrets envelope encryption, `ebs` for node volumes. */
@@ -66,6 +77,8 @@ export class Cluster extends pulumi.ComponentResource {
     readonly nodeRole: aws.iam.Role;
     readonly launchTemplates: Record<NodeSegment, aws.ec2.LaunchTemplate>;
     readonly nodeGroups: Record<NodeSegment, aws.eks.NodeGroup>;
+    /** The Auto Scaling group EKS creates behind each node group (the Perimeter attaches the service one). */
+    readonly autoScalingGroupNames: Record<NodeSegment, pulumi.Output<string>>;
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mas:cluster:Cluster", name, {}, opts);
@@ -138,7 +151,8 @@ export class Cluster extends pulumi.ComponentResource {
             `${name}-node-sg`,
             {
                 vpcId: args.vpcId,
-                description: "EKS nodes: node-to-node, control plane to kubelet / webhooks, egress via the firewall",
+                description:
+                    "EKS nodes: control plane to kubelet / webhooks and nodes to the API; segment groups do the rest",
                 tags: { Name: `${prefix}-eks-node` },
             },
             parent,
@@ -173,12 +187,6 @@ export class Cluster extends pulumi.ComponentResource {
             toPort: 65535,
             description: "Control plane to kubelet and admission webhooks",
         });
-        ingress("nodes-from-nodes", {
-            securityGroupId: nSg,
-            referencedSecurityGroupId: nSg,
-            ipProtocol: "-1",
-            description: "Node to node (pods; NetworkPolicies narrow it per namespace)",
-        });
         ingress("nodes-from-cluster", {
             securityGroupId: nSg,
             referencedSecurityGroupId: cSg,
@@ -187,11 +195,15 @@ export class Cluster extends pulumi.ComponentResource {
             toPort: 65535,
             description: "Control plane to kubelet and admission webhooks",
         });
-        egress("nodes-egress", {
+        // Only the control plane paths: node-to-node and internet egress come from the segment groups (the
+        // nodes carry both, and security groups add up, so an open rule here would undo the segmentation).
+        egress("nodes-to-api", {
             securityGroupId: nSg,
-            cidrIpv4: "0.0.0.0/0",
-            ipProtocol: "-1",
-            description: "Egress through NAT and the network firewall (domain allow-list)",
+            referencedSecurityGroupId: cSg,
+            ipProtocol: "tcp",
+            fromPort: 443,
+            toPort: 443,
+            description: "Kubelet and pods to the Kubernetes API",
         });
 
         // --- The cluster.
@@ -203,7 +215,9 @@ export class Cluster extends pulumi.ComponentResource {
                 version: cfg.kubernetesVersion,
                 roleArn: this.clusterRole.arn,
                 vpcConfig: {
-                    subnetIds: [...args.subnetIds.agent, ...args.subnetIds.service],
+                    // Service subnets only: control plane ENIs in the agent segment would sit behind its NACL,
+                    // which admits only return traffic from the service segment (kubectl, kubelet → API fail).
+                    subnetIds: args.subnetIds.service,
                     securityGroupIds: [cSg],
                     endpointPrivateAccess: true,
                     endpointPublicAccess: publicCidrs.length > 0,
@@ -283,6 +297,8 @@ export class Cluster extends pulumi.ComponentResource {
         for (const segment of NODE_SEGMENTS) {
             const instanceType = types[segment];
             const tags = { Name: `${prefix}-${segment}-node`, segment };
+            // The operations section's patch maintenance window targets instances by this tag.
+            const instanceTags = { ...tags, "Patch Group": patchGroupName(cfg) };
             const lt = new aws.ec2.LaunchTemplate(
                 `${name}-${segment}-nodes`,
                 {
@@ -310,10 +326,15 @@ export class Cluster extends pulumi.ComponentResource {
                     ],
                     // Agents process data in Nitro Enclaves (data_protection.encryption.in_memory: secure_enclave).
                     ...(segment === "agent" ? { enclaveOptions: { enabled: true } } : {}),
-                    vpcSecurityGroupIds: [nSg],
+                    // With groups in the launch template EKS adds no cluster security group itself: the node
+                    // group (control plane paths) plus the segment's group (segmentation, ALB → gateway).
+                    vpcSecurityGroupIds: [
+                        nSg,
+                        ...(args.segmentSecurityGroupIds ? [args.segmentSecurityGroupIds[segment]] : []),
+                    ],
                     monitoring: { enabled: true },
                     tagSpecifications: [
-                        { resourceType: "instance", tags },
+                        { resourceType: "instance", tags: instanceTags },
                         { resourceType: "volume", tags },
                     ],
                     updateDefaultVersion: true,
@@ -338,9 +359,10 @@ export class Cluster extends pulumi.ComponentResource {
                     },
                     updateConfig: { maxUnavailable: 1 },
                     launchTemplate: { id: lt.id, version: lt.latestVersion.apply((v) => String(v)) },
-                    labels: { "mas/segment": segment },
+                    labels: { [SEGMENT_NODE_LABEL]: segment },
                     // Only agent pods (with the matching toleration) land on agent nodes.
-                    taints: segment === "agent" ? [{ key: "mas/segment", value: "agent", effect: "NO_SCHEDULE" }] : [],
+                    taints:
+                        segment === "agent" ? [{ key: SEGMENT_NODE_LABEL, value: "agent", effect: "NO_SCHEDULE" }] : [],
                     tags: { segment },
                 },
                 {
@@ -351,6 +373,19 @@ export class Cluster extends pulumi.ComponentResource {
                 },
             );
         }
+
+        this.autoScalingGroupNames = Object.fromEntries(
+            NODE_SEGMENTS.map((segment) => [
+                segment,
+                this.nodeGroups[segment].resources.apply((resources) => {
+                    const asg = resources[0]?.autoscalingGroups[0]?.name;
+                    if (!asg) {
+                        throw new Error(`node group ${prefix}-${segment} reports no Auto Scaling group`);
+                    }
+                    return asg;
+                }),
+            ]),
+        ) as Record<NodeSegment, pulumi.Output<string>>;
 
         // --- Pod Identity associations: each agent's service account → its own role.
         const agents = cfg.agents;

@@ -4,6 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { guide } from "../../policy-pack/catalog";
 import { POD_IDENTITY_PRINCIPAL, POD_IDENTITY_TAGS } from "../../policy-pack/catalog/identity";
 import { MESH } from "../../policy-pack/catalog/mesh";
+import { networkDesign } from "../../policy-pack/catalog/network";
+import { SEGMENT_NODE_LABEL } from "../cluster";
 import { namePrefix, StackConfig } from "../config";
 import { EvidenceRegistry } from "../evidence";
 import { MeshCa } from "./ca";
@@ -23,12 +25,6 @@ export interface MeshArgs {
     clusterName: pulumi.Input<string>;
     /** Permissions boundary for the roles this component creates (identity section: `permissionsBoundary.arn`). */
     permissionsBoundaryArn?: pulumi.Input<string>;
-    /**
-     * ARN of the ALB target group (target type `ip`, protocol HTTPS, health check on port 15021 `/healthz/ready`) that should reach the ingress gateway
-     * (network section). When set, a TargetGroupBinding makes the AWS Load Balancer Controller register the
-     * gateway pods' IPs in it.
-     */
-    ingressTargetGroupArn?: pulumi.Input<string>;
 }
 
 const ISTIO_NS = MESH.rootNamespace;
@@ -36,6 +32,8 @@ const INGRESS_NS = "istio-ingress";
 const INGRESS_NAME = "istio-ingressgateway";
 /** Pod label of the ingress gateway (the gateway chart's `labels`). */
 const INGRESS_SELECTOR = { istio: "ingressgateway" };
+/** The gateway's readiness port (`/healthz/ready`), served by its istio-proxy. */
+const GATEWAY_STATUS_PORT = 15021;
 const CERT_MANAGER_NS = "cert-manager";
 const CERT_MANAGER_SA = "cert-manager";
 const INGRESS_TLS_SECRET = "ingress-tls";
@@ -198,8 +196,31 @@ export class Mesh extends pulumi.ComponentResource {
                 namespace: ingressNs.metadata.name,
                 values: {
                     labels: INGRESS_SELECTOR,
-                    // Behind the ALB: no Service of type LoadBalancer; the ALB's target group gets the pod IPs.
-                    service: { type: "ClusterIP" },
+                    // Behind the ALB: a NodePort Service on fixed node ports, which the Perimeter's target group
+                    // (target type instance, the service node group's Auto Scaling group) sends traffic and
+                    // health checks to. No Service of type LoadBalancer and no load balancer controller. The
+                    // chart replaces its whole port list with this one: HTTPS and the readiness port only.
+                    service: {
+                        type: "NodePort",
+                        ports: [
+                            {
+                                name: "status-port",
+                                port: GATEWAY_STATUS_PORT,
+                                targetPort: GATEWAY_STATUS_PORT,
+                                nodePort: networkDesign.ports.ingressGatewayHealthNodePort,
+                                protocol: "TCP",
+                            },
+                            {
+                                name: "https",
+                                port: networkDesign.ports.https,
+                                targetPort: networkDesign.ports.https,
+                                nodePort: networkDesign.ports.ingressGatewayNodePort,
+                                protocol: "TCP",
+                            },
+                        ],
+                    },
+                    // On the service nodes, the target group's targets (agent nodes are tainted anyway).
+                    nodeSelector: { [SEGMENT_NODE_LABEL]: "service" },
                     // A fixed replica count, so the per-pod share of the global rate limit adds up exactly.
                     autoscaling: { enabled: false },
                     replicaCount: replicas,
@@ -207,22 +228,6 @@ export class Mesh extends pulumi.ComponentResource {
             },
             { ...k8sOpts, dependsOn: [this.istiod] },
         );
-        if (args.ingressTargetGroupArn) {
-            // The AWS Load Balancer Controller watches this and registers the gateway pods (the pod port behind
-            // Service port 443) as `ip` targets of the ALB's target group.
-            cr(
-                `${name}-ingress-tgb`,
-                "elbv2.k8s.aws/v1beta1",
-                "TargetGroupBinding",
-                { name: INGRESS_NAME, namespace: ingressNs.metadata.name },
-                {
-                    serviceRef: { name: INGRESS_NAME, port: 443 },
-                    targetGroupARN: args.ingressTargetGroupArn,
-                    targetType: "ip",
-                },
-                [this.ingressGateway],
-            );
-        }
         const perPodGlobal = Math.floor(MESH.globalRps / replicas);
         const gatewayLimit = cr(
             `${name}-ingress-ratelimit`,

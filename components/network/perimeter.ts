@@ -14,6 +14,12 @@ export interface PerimeterArgs {
     publicSubnetIds: pulumi.Input<string>[];
     /** Network: the service segment's security group (the ingress gateway's nodes); gets the ALB → gateway rule. */
     serviceSecurityGroupId: pulumi.Input<string>;
+    /**
+     * Cluster: name of the service node group's Auto Scaling group
+     * (`nodeGroups.service.resources[0].autoscalingGroups[0].name`). Its instances are the target group's
+     * targets, on the ingress gateway's node ports.
+     */
+    ingressAutoScalingGroupName: pulumi.Input<string>;
     /** Data section: `albAccessLogBucket` name (SSE-S3, ELB log-delivery bucket policy). */
     albAccessLogBucketName: pulumi.Input<string>;
     /** Data section: ARN of the `waf` log group (its name starts with aws-waf-logs-). */
@@ -34,13 +40,16 @@ const visibility = (metricName: string) => ({
  * (TLS 1.3 only, HTTP redirected), a WAF web ACL (managed rule groups, the guide's global and per-agent rate
  * limits, an incident-response block list, logging) and, in prod, Shield Advanced.
  *
- * The target group points at the Istio ingress gateway: its pods (target type `ip`) are registered by
- * Kubernetes (AWS Load Balancer Controller TargetGroupBinding) once the mesh is installed.
+ * The target group points at the Istio ingress gateway without any in-cluster controller: the gateway's
+ * Service is a NodePort on fixed ports (networkDesign.ports), and the service node group's Auto Scaling group
+ * is attached to the target group (target type `instance`), so every service node is a target and EC2 Auto
+ * Scaling keeps the registrations current as nodes come and go.
  */
 export class Perimeter extends pulumi.ComponentResource {
     readonly securityGroup: aws.ec2.SecurityGroup;
     readonly alb: aws.lb.LoadBalancer;
     readonly targetGroup: aws.lb.TargetGroup;
+    readonly targetGroupAttachment: aws.autoscaling.Attachment;
     readonly httpsListener: aws.lb.Listener;
     readonly httpListener: aws.lb.Listener;
     readonly certificateArn: pulumi.Output<string>;
@@ -87,7 +96,7 @@ export class Perimeter extends pulumi.ComponentResource {
                 ),
             );
         }
-        for (const port of [ports.ingressGateway, ports.ingressGatewayHealth]) {
+        for (const port of [ports.ingressGatewayNodePort, ports.ingressGatewayHealthNodePort]) {
             sgRules.push(
                 new aws.vpc.SecurityGroupEgressRule(
                     `${name}-alb-out-${port}`,
@@ -97,7 +106,7 @@ export class Perimeter extends pulumi.ComponentResource {
                         fromPort: port,
                         toPort: port,
                         cidrIpv4: cfg.serviceSegmentCidr,
-                        description: "to the Istio ingress gateway in the service segment",
+                        description: "to the Istio ingress gateway's node ports in the service segment",
                         tags: albTags,
                     },
                     { parent: this },
@@ -110,7 +119,7 @@ export class Perimeter extends pulumi.ComponentResource {
                         fromPort: port,
                         toPort: port,
                         referencedSecurityGroupId: this.securityGroup.id,
-                        description: "from the ALB to the Istio ingress gateway",
+                        description: "from the ALB to the Istio ingress gateway's node ports",
                     },
                     { parent: this },
                 ),
@@ -144,18 +153,26 @@ export class Perimeter extends pulumi.ComponentResource {
             {
                 name: `${prefix}-ingress-gw`,
                 vpcId: args.vpcId,
-                targetType: "ip",
+                // The service nodes, on the gateway Service's node port (kube-proxy forwards to a gateway pod).
+                targetType: "instance",
                 protocol: "HTTPS",
-                port: ports.ingressGateway,
+                port: ports.ingressGatewayNodePort,
                 healthCheck: {
                     enabled: true,
                     protocol: "HTTP",
-                    port: `${ports.ingressGatewayHealth}`,
+                    port: `${ports.ingressGatewayHealthNodePort}`,
                     path: "/healthz/ready",
                     matcher: "200",
                 },
                 tags: { Name: `${prefix}-ingress-gw` },
             },
+            { parent: this },
+        );
+
+        // EC2 Auto Scaling registers (and deregisters) the service nodes as they launch and terminate.
+        this.targetGroupAttachment = new aws.autoscaling.Attachment(
+            `${name}-ingress-gateway`,
+            { autoscalingGroupName: args.ingressAutoScalingGroupName, lbTargetGroupArn: this.targetGroup.arn },
             { parent: this },
         );
 
@@ -278,7 +295,7 @@ export class Perimeter extends pulumi.ComponentResource {
             ddosResources.push(subscription, this.shieldProtection);
         }
 
-        ev.record("PER-LB", this.alb, this.targetGroup);
+        ev.record("PER-LB", this.alb, this.targetGroup, this.targetGroupAttachment);
         ev.record("PER-FW-INGRESS", this.securityGroup, ...sgRules);
         ev.record("PER-WAF-RULES", this.webAcl, association, this.wafBlockIpSet, wafLogging);
         ev.record("PER-DDOS", ...ddosResources);

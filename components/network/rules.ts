@@ -168,8 +168,8 @@ export function networkAcls(
                 all("allow", seg.service),
                 all("allow", seg.agent),
                 all("allow", seg.management),
-                tcp(plan.publicBlock, ports.ingressGateway),
-                tcp(plan.publicBlock, ports.ingressGatewayHealth),
+                tcp(plan.publicBlock, ports.ingressGatewayNodePort),
+                tcp(plan.publicBlock, ports.ingressGatewayHealthNodePort),
                 tcp(ANYWHERE, ...eph),
             ]),
             egress: numbered([

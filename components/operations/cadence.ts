@@ -11,7 +11,7 @@ import {
     START_AUTOMATION_TARGET,
 } from "../../policy-pack/catalog/operations";
 import { guide } from "../../policy-pack/catalog";
-import { namePrefix, StackConfig } from "../config";
+import { namePrefix, patchGroupName, StackConfig } from "../config";
 import { EvidenceRegistry } from "../evidence";
 import { awsContext, policyJson, serviceTrust } from "./iam";
 import { AutomationStep, report, ReportQuery } from "./runbooks";
@@ -417,7 +417,7 @@ export class Operations extends pulumi.ComponentResource {
 
         // Patch Manager for the EKS nodes (Amazon Linux 2023). Critical / Important security patches are
         // approved at release; everything else waits nonCriticalPatchDelayDays and installs in the window.
-        this.patchGroup = `${prefix}-nodes`;
+        this.patchGroup = patchGroupName(cfg);
         this.patchBaseline = new aws.ssm.PatchBaseline(
             `${name}-baseline`,
             {

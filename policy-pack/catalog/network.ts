@@ -18,9 +18,13 @@ export const networkDesign = {
         /** TCP ports agents may open to the service segment and to each other: HTTPS (EKS API, VPC
          * endpoints), the mesh's TLS application port, HBONE and istiod (xDS + CA). */
         agentToService: [443, 8443, 15008, 15012],
-        /** The Istio ingress gateway's HTTPS port and its readiness port (the ALB's targets). */
-        ingressGateway: 8443,
-        ingressGatewayHealth: 15021,
+        /**
+         * The Istio ingress gateway's Service is a NodePort with these fixed node ports (Kubernetes' default
+         * range 30000-32767): HTTPS (Service port 443) and the readiness port 15021. The ALB's target group
+         * registers the service nodes (target type instance) on them; no in-cluster controller is needed.
+         */
+        ingressGatewayNodePort: 30443,
+        ingressGatewayHealthNodePort: 31021,
         /** Return traffic of stateless network ACLs. */
         ephemeral: { from: 1024, to: 65535 },
     },

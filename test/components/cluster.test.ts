@@ -4,6 +4,8 @@ import { named, ofType, plain, runIsolated, stackConfig } from "../harness/progr
 const ACCT = "123456789012";
 const EKS_KEY = "arn:aws:kms:eu-west-1:123456789012:key/eks-0001";
 const EBS_KEY = "arn:aws:kms:eu-west-1:123456789012:key/ebs-0001";
+const AGENT_SG = "sg-0a0a0a0a0a0a0a0a0";
+const SERVICE_SG = "sg-05e05e05e05e05e05";
 
 /** Runs Identity + Cluster under mocks with fake network / data inputs. */
 function runCluster(stack: "dev" | "prod", overrides: Record<string, unknown> = {}): Promise<ProgramRun> {
@@ -21,6 +23,7 @@ function runCluster(stack: "dev" | "prod", overrides: Record<string, unknown> = 
             evidence,
             vpcId: "vpc-0123",
             subnetIds: { agent: ["subnet-a0", "subnet-a1"], service: ["subnet-s0", "subnet-s1"] },
+            segmentSecurityGroupIds: { agent: AGENT_SG, service: SERVICE_SG },
             managementCidr: "10.0.3.0/24",
             eksKeyArn: EKS_KEY,
             ebsKeyArn: EBS_KEY,
@@ -32,6 +35,7 @@ function runCluster(stack: "dev" | "prod", overrides: Record<string, unknown> = 
             evidence: evidence.output(),
             kubeconfigIsSecret: pulumi.output(cluster.kubeconfig.isSecret),
             kubeconfig: cluster.kubeconfig,
+            asgNames: cluster.autoScalingGroupNames,
         };
     });
 }
@@ -45,11 +49,11 @@ describe("Cluster (dev)", () => {
     });
     const cluster = () => named(run, "aws:eks/cluster:Cluster", "mas-eks");
 
-    it("EKS-ENDPOINT: private endpoint on; the dev public endpoint only from eksPublicAccessCidrs", () => {
+    it("EKS-ENDPOINT: private endpoint on, control plane ENIs in the service subnets only; the dev public endpoint only from eksPublicAccessCidrs", () => {
         expect(cluster().inputs.name).toBe("mas-dev-eks");
         expect(cluster().inputs.version).toBe("1.35");
         expect(cluster().inputs.vpcConfig).toEqual({
-            subnetIds: ["subnet-a0", "subnet-a1", "subnet-s0", "subnet-s1"],
+            subnetIds: ["subnet-s0", "subnet-s1"],
             securityGroupIds: [expect.stringMatching(/^sg-[0-9a-f]{17}$/)],
             endpointPrivateAccess: true,
             endpointPublicAccess: true,
@@ -146,8 +150,52 @@ describe("Cluster (dev)", () => {
         }
         expect(agent.instanceType).toBe("m6i.xlarge");
         expect(agent.enclaveOptions).toEqual({ enabled: true });
+        expect(agent.tagSpecifications).toEqual([
+            {
+                resourceType: "instance",
+                tags: { Name: "mas-dev-agent-node", segment: "agent", "Patch Group": "mas-dev-nodes" },
+            },
+            { resourceType: "volume", tags: { Name: "mas-dev-agent-node", segment: "agent" } },
+        ]);
+        expect((service.tagSpecifications as { tags: Record<string, string> }[])[0].tags["Patch Group"]).toBe(
+            "mas-dev-nodes",
+        );
         expect(service.instanceType).toBe("m6i.large");
         expect(service.enclaveOptions).toBeUndefined();
+    });
+
+    it("NET-SEG-AGENT / NET-SEG-SERVICE: each node launch template carries the node group and its segment's security group", () => {
+        const nodeSg = named(run, "aws:ec2/securityGroup:SecurityGroup", "mas-node-sg").outputs.id;
+        expect(
+            named(run, "aws:ec2/launchTemplate:LaunchTemplate", "mas-agent-nodes").inputs.vpcSecurityGroupIds,
+        ).toEqual([nodeSg, AGENT_SG]);
+        expect(
+            named(run, "aws:ec2/launchTemplate:LaunchTemplate", "mas-service-nodes").inputs.vpcSecurityGroupIds,
+        ).toEqual([nodeSg, SERVICE_SG]);
+    });
+
+    it("EKS-ENDPOINT: the node group's own rules are only the control plane paths (no node-to-node, no open egress)", () => {
+        const nodeSg = named(run, "aws:ec2/securityGroup:SecurityGroup", "mas-node-sg").outputs.id;
+        const clusterSg = named(run, "aws:ec2/securityGroup:SecurityGroup", "mas-cluster-sg").outputs.id;
+        const rules = [
+            ...ofType(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map((r) => ["in", r]),
+            ...ofType(run, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").map((r) => ["out", r]),
+        ] as [string, RecordedResource][];
+        const onNodeSg = rules
+            .filter(([, r]) => r.inputs.securityGroupId === nodeSg)
+            .map(([dir, r]) => [dir, r.inputs.referencedSecurityGroupId, r.inputs.fromPort, r.inputs.toPort]);
+        expect(onNodeSg).toEqual([
+            ["in", clusterSg, 443, 65535],
+            ["out", clusterSg, 443, 443],
+        ]);
+    });
+
+    it("PER-LB: exposes each node group's Auto Scaling group name (the Perimeter attaches the service one)", () => {
+        const asg = run.stackOutputs.asgNames as Record<string, string>;
+        expect(asg.service).toMatch(
+            /^eks-mas-dev-service-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+        );
+        expect(asg.agent).toMatch(/^eks-mas-dev-agent-/);
     });
 
     it("ACC-RES-ALLOCATE: node groups take sizes from config, agent nodes are tainted, desired size left to resource_manager", () => {

@@ -172,11 +172,18 @@ describe("Mesh component (dev: coordinator + task-executor)", () => {
             expect(mc.trustDomain).toBe("cluster.local");
         });
 
-        it("runs the ingress gateway as a fixed-size ClusterIP service behind the ALB", () => {
+        it("PER-LB: runs the ingress gateway as a fixed-size NodePort service (30443 HTTPS, 31021 readiness) on the service nodes", () => {
             const gw = named(run, RELEASE, "mas-ingress-gateway");
             expect(values(gw)).toEqual({
                 labels: { istio: "ingressgateway" },
-                service: { type: "ClusterIP" },
+                service: {
+                    type: "NodePort",
+                    ports: [
+                        { name: "status-port", port: 15021, targetPort: 15021, nodePort: 31021, protocol: "TCP" },
+                        { name: "https", port: 443, targetPort: 443, nodePort: 30443, protocol: "TCP" },
+                    ],
+                },
+                nodeSelector: { "mas/segment": "service" },
                 autoscaling: { enabled: false },
                 replicaCount: 2,
             });
@@ -359,7 +366,7 @@ describe("Mesh component (dev: coordinator + task-executor)", () => {
             expect(values(cm)).toEqual({ crds: { enabled: true }, serviceAccount: { name: "cert-manager" } });
         });
 
-        it("creates no issuer, IAM role or TargetGroupBinding when there is no domain or target group", () => {
+        it("creates no issuer or IAM role without a domain, and never a TargetGroupBinding (no load balancer controller)", () => {
             expect(run.resources.filter((r) => r.type.includes("cert-manager.io"))).toEqual([]);
             expect(ofType(run, "aws:iam/role:Role")).toEqual([]);
             expect(run.resources.filter((r) => r.type.includes("TargetGroupBinding"))).toEqual([]);
@@ -367,14 +374,13 @@ describe("Mesh component (dev: coordinator + task-executor)", () => {
     });
 });
 
-describe("Mesh component with a domain, hosted zone and ALB target group (CERT-LETSENCRYPT, CERT-MANAGER)", () => {
+describe("Mesh component with a domain and hosted zone (CERT-LETSENCRYPT, CERT-MANAGER)", () => {
     let run: ProgramRun;
-    const TG = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/mas-dev-gw/0123456789abcdef";
     beforeAll(async () => {
         run = await runMesh(
             "dev",
             { domainName: "agents.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ" },
-            { ingressTargetGroupArn: TG, permissionsBoundaryArn: "arn:aws:iam::123456789012:policy/mas-dev-boundary" },
+            { permissionsBoundaryArn: "arn:aws:iam::123456789012:policy/mas-dev-boundary" },
         );
     });
 
@@ -486,14 +492,8 @@ describe("Mesh component with a domain, hosted zone and ALB target group (CERT-L
         ]);
     });
 
-    it("binds the ALB target group to the gateway service (ip targets, HTTPS port 443)", () => {
-        const tgb = named(run, CR("elbv2.k8s.aws/v1beta1", "TargetGroupBinding"), "mas-ingress-tgb");
-        expect(meta(tgb)).toEqual({ name: "istio-ingressgateway", namespace: "istio-ingress" });
-        expect(spec(tgb)).toEqual({
-            serviceRef: { name: "istio-ingressgateway", port: 443 },
-            targetGroupARN: TG,
-            targetType: "ip",
-        });
+    it("creates no TargetGroupBinding: the ALB reaches the gateway through its node ports", () => {
+        expect(run.resources.filter((r) => r.type.includes("elbv2.k8s.aws"))).toEqual([]);
     });
 
     it("records issuer, certificate, gateway, role and association as evidence", () => {

@@ -6,6 +6,7 @@ import { isSecretValue, named, ofType, plain, runIsolated, stackConfig } from ".
 
 const FLOW_LOG_GROUP = "arn:aws:logs:eu-west-1:123456789012:log-group:/mas/dev/vpc-flow";
 const WAF_LOG_GROUP = "arn:aws:logs:eu-west-1:123456789012:log-group:aws-waf-logs-mas-dev";
+const SERVICE_ASG = "eks-mas-dev-service-4ac6e0b2-1d3f-8e2a-5b7c-0123456789ab";
 
 function program(overrides: Record<string, unknown>, stack: "dev" | "prod"): Promise<ProgramRun> {
     return runIsolated(stackConfig(stack, overrides), stack, () => {
@@ -26,6 +27,7 @@ function program(overrides: Record<string, unknown>, stack: "dev" | "prod"): Pro
             vpcId: network.vpc.id,
             publicSubnetIds: network.publicSubnets.map((s: { id: unknown }) => s.id),
             serviceSecurityGroupId: network.securityGroups.service.id,
+            ingressAutoScalingGroupName: SERVICE_ASG,
             albAccessLogBucketName: "mas-dev-alb-access-logs",
             wafLogGroupArn: WAF_LOG_GROUP,
         });
@@ -237,19 +239,29 @@ describe("Network ACLs and security groups (access levels)", () => {
             ["udp", 53, "10.0.1.0/24"],
             ["tcp", 53, "10.0.1.0/24"],
         ]);
-        const fromAlb = named(
-            dev,
-            "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-            "mas-service-from-alb-8443",
-        ).inputs;
-        expect(fromAlb.referencedSecurityGroupId).toBe(
-            idOf(named(dev, "aws:ec2/securityGroup:SecurityGroup", "mas-alb-sg")),
-        );
+        // The ALB reaches the gateway's NodePorts (HTTPS 30443, readiness 31021) on the service nodes.
+        const albSg = idOf(named(dev, "aws:ec2/securityGroup:SecurityGroup", "mas-alb-sg"));
+        const serviceSg = idOf(named(dev, "aws:ec2/securityGroup:SecurityGroup", "mas-service-sg"));
+        for (const port of [30443, 31021]) {
+            expect(
+                named(dev, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", `mas-service-from-alb-${port}`)
+                    .inputs,
+            ).toMatchObject({
+                securityGroupId: serviceSg,
+                referencedSecurityGroupId: albSg,
+                ipProtocol: "tcp",
+                fromPort: port,
+                toPort: port,
+            });
+            expect(
+                named(dev, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", `mas-alb-out-${port}`).inputs,
+            ).toMatchObject({ securityGroupId: albSg, cidrIpv4: "10.0.2.0/24", fromPort: port, toPort: port });
+        }
         expect(
             acl(dev, "service")
                 .ingress.filter((e) => e.cidrBlock === "10.0.255.0/24")
                 .map((e) => e.fromPort),
-        ).toEqual([8443, 15021]);
+        ).toEqual([30443, 31021]);
     });
 
     it("no security group rule except the ALB's is open to the internet", () => {
@@ -355,11 +367,18 @@ describe("Perimeter ALB (PER-LB, TLS-TRANSPORT, TLS-IN-TRANSIT, TLS-PFS)", () =>
             defaultActions: [{ type: "forward", targetGroupArn: tg.outputs.arn }],
         });
         expect(tg.inputs).toMatchObject({
-            targetType: "ip",
+            targetType: "instance",
             protocol: "HTTPS",
-            port: 8443,
-            healthCheck: { protocol: "HTTP", port: "15021", path: "/healthz/ready" },
+            port: 30443,
+            healthCheck: { protocol: "HTTP", port: "31021", path: "/healthz/ready" },
         });
+    });
+
+    it("PER-LB: the service node group's Auto Scaling group is attached to the target group (no in-cluster controller)", () => {
+        const tg = named(dev, "aws:lb/targetGroup:TargetGroup", "mas-ingress-gateway");
+        const attachment = named(dev, "aws:autoscaling/attachment:Attachment", "mas-ingress-gateway");
+        expect(attachment.inputs).toEqual({ autoscalingGroupName: SERVICE_ASG, lbTargetGroupArn: tg.outputs.arn });
+        expect(ofType(dev, "aws:autoscaling/attachment:Attachment")).toHaveLength(1);
     });
 
     it("HTTP listener only redirects to HTTPS with a 301", () => {
