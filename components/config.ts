@@ -279,6 +279,22 @@ export function namePrefix(cfg: Pick<StackConfig, "stack">): string {
     return `mas-${cfg.stack}`;
 }
 
+/** The data stores of access_control.data_access, as bucket name parts. */
+export type DataStoreBucket = "agent-data" | "metrics-data";
+
+/**
+ * Name of a data store's bucket: fixed (not auto-named), so the identity section can grant its roles access to
+ * exactly this bucket before the data section creates it. Account and Region keep it globally unique.
+ */
+export function dataStoreBucketName(
+    cfg: Pick<StackConfig, "stack">,
+    store: DataStoreBucket,
+    account: string,
+    region: string,
+): string {
+    return `${namePrefix(cfg)}-${store}-${account}-${region}`;
+}
+
 /** The SSM patch group of the EKS nodes: the node launch templates tag instances `Patch Group = <this>`, and
  * the operations section's patch baseline and maintenance window target that tag. */
 export function patchGroupName(cfg: Pick<StackConfig, "stack">): string {

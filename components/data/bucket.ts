@@ -4,6 +4,8 @@ import { ClassificationLevel } from "../../policy-pack/catalog";
 import { classified, policyDocument, Statement } from "./common";
 
 export interface SecureBucketArgs {
+    /** A fixed bucket name (other sections grant access to it); undefined: auto-named. */
+    bucketName?: pulumi.Input<string>;
     classification: ClassificationLevel;
     tags?: Record<string, string>;
     /** SSE-KMS with this key; undefined means SSE-S3 (only for ELB access logs, which cannot use SSE-KMS). */
@@ -42,6 +44,7 @@ export function secureBucket(name: string, args: SecureBucketArgs, parent: pulum
     const bucket = new aws.s3.Bucket(
         name,
         {
+            ...(args.bucketName !== undefined ? { bucket: args.bucketName } : {}),
             objectLockEnabled: args.objectLockDays !== undefined ? true : undefined,
             forceDestroy: false,
             tags: classified(args.classification, args.tags),

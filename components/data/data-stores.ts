@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { guide } from "../../policy-pack/catalog";
 import { DATA_STORE_TAG } from "../../policy-pack/catalog/data";
-import { StackConfig } from "../config";
+import { dataStoreBucketName, StackConfig } from "../config";
 import { EvidenceRegistry } from "../evidence";
 import { secureBucket, SecureBucket } from "./bucket";
 import { awsEnv, classified, dataNames, roleArn, Statement } from "./common";
@@ -49,10 +49,16 @@ export class DataStores extends pulumi.ComponentResource {
         const agentRolePattern = roleArn(env, `${names.prefix}-agent-*`);
         // Service roles that must read (Macie, Backup) or restore (Backup) whatever the data policy says.
         const services = [args.backupRoleArn, macieRole];
+        // Fixed names: the identity section's role policies grant access to exactly these buckets.
+        const bucketName = (store: "agent-data" | "metrics-data") =>
+            pulumi
+                .all([env.accountId, env.region])
+                .apply(([acct, region]) => dataStoreBucketName(cfg, store, acct, region));
 
         const agent = secureBucket(
             `${name}-agent-data`,
             {
+                bucketName: bucketName("agent-data"),
                 classification: "critical",
                 tags: { [DATA_STORE_TAG]: "agent_data" },
                 kmsKeyArn: args.criticalKeyArn,
@@ -83,6 +89,7 @@ export class DataStores extends pulumi.ComponentResource {
         const metrics = secureBucket(
             `${name}-metrics-data`,
             {
+                bucketName: bucketName("metrics-data"),
                 classification: "sensitive",
                 tags: { [DATA_STORE_TAG]: "metrics_data" },
                 kmsKeyArn: args.sensitiveKeyArn,

@@ -50,7 +50,7 @@ export class DataProtection extends pulumi.ComponentResource {
         const { config, evidence } = args;
         const child = { parent: this };
 
-        const keys = new Keys(`${name}-keys`, { config, evidence }, child);
+        const keys = new Keys(`${name}-keys`, { config, evidence, roleArns: args.roleArns }, child);
         const logging = new Logging(
             `${name}-logging`,
             { config, evidence, logsKeyArn: keys.keys.logs.arn, auditKeyArn: keys.keys.audit.arn },

@@ -5,6 +5,7 @@ import { KMS_DELETION_WINDOW_DAYS, KMS_ROTATION_DAYS, SIGNING_KEY_SPEC } from ".
 import { StackConfig } from "../config";
 import { EvidenceRegistry } from "../evidence";
 import { arn, AwsEnv, awsEnv, classified, dataNames, policyDocument, roleArn, Statement } from "./common";
+import type { DataRoleArns } from "./data-stores";
 
 export const KEY_PURPOSES = [
     "logs",
@@ -46,6 +47,8 @@ const KEY_DESCRIPTION: Record<KeyPurpose, string> = {
 export interface KeysArgs {
     config: StackConfig;
     evidence: EvidenceRegistry;
+    /** Roles of access_control.data_access: they use the critical / sensitive keys through S3. */
+    roleArns: DataRoleArns;
 }
 
 /** Symmetric use of a key (what services and roles need; never kms:* outside the admin statement). */
@@ -75,6 +78,9 @@ export class Keys extends pulumi.ComponentResource {
         };
 
         const statements = servicesStatements(env, names);
+        const dataAccess = dataAccessStatements(env, names, args.roleArns);
+        statements.critical.push(...dataAccess.critical);
+        statements.sensitive.push(...dataAccess.sensitive);
         this.keys = {} as Record<KeyPurpose, aws.kms.Key>;
         this.aliases = {} as Record<KeyPurpose, aws.kms.Alias>;
         for (const purpose of KEY_PURPOSES) {
@@ -174,6 +180,45 @@ function viaService(sid: string, service: string, env: AwsEnv, actions: string[]
             StringEquals: { "kms:ViaService": `${service}.${region}.amazonaws.com`, "kms:CallerAccount": acct },
         },
     }));
+}
+
+/**
+ * Key use of access_control.data_access, only through S3 (kms:ViaService): agent_data (critical key) is read
+ * by system_admin and operator and written by system_admin; metrics_data (sensitive key) is read by
+ * system_admin, operator and the agent roles and written by monitoring_agent. The buckets' policies decide
+ * who reaches the objects; these statements let those principals decrypt / encrypt them.
+ */
+export function dataAccessStatements(
+    env: AwsEnv,
+    names: ReturnType<typeof dataNames>,
+    roles: DataRoleArns,
+): Record<"critical" | "sensitive", pulumi.Output<Statement>[]> {
+    const agents = roleArn(env, `${names.prefix}-agent-*`);
+    const viaS3 = (sid: string, principals: pulumi.Input<string>[], actions: string[]) =>
+        pulumi.all([env.accountId, env.region, ...principals]).apply(([acct, region, ...arns]) => ({
+            Sid: sid,
+            Effect: "Allow" as const,
+            Principal: "*" as const,
+            Action: actions,
+            Resource: "*",
+            Condition: {
+                ArnLike: { "aws:PrincipalArn": arns },
+                StringEquals: { "kms:CallerAccount": acct, "kms:ViaService": `s3.${region}.amazonaws.com` },
+            },
+        }));
+    const read = ["kms:Decrypt", "kms:DescribeKey"];
+    // PutObject asks for a data key; multipart uploads decrypt it again for each part.
+    const write = ["kms:GenerateDataKey*", "kms:Decrypt"];
+    return {
+        critical: [
+            viaS3("AgentDataReadViaS3", [roles.systemAdmin, roles.operator], read),
+            viaS3("AgentDataWriteViaS3", [roles.systemAdmin], write),
+        ],
+        sensitive: [
+            viaS3("MetricsDataReadViaS3", [roles.systemAdmin, roles.operator, agents], read),
+            viaS3("MetricsDataWriteViaS3", [roles.monitoringAgent], write),
+        ],
+    };
 }
 
 function servicesStatements(

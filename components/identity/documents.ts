@@ -5,6 +5,7 @@ import {
     POD_IDENTITY_PRINCIPAL,
     POD_IDENTITY_TAGS,
 } from "../../policy-pack/catalog/identity";
+import { DataStoreBucket, dataStoreBucketName } from "../config";
 
 /** Plain (resolved) values the IAM documents are built from. */
 export interface IamContext {
@@ -83,8 +84,47 @@ export const BOUNDARY_SERVICES = [
     "xray",
 ] as const;
 
+/**
+ * Read-only actions AWS Config's recorder role (operations: AWS_ConfigRole, under this boundary) needs to
+ * describe resource types the stack creates whose service no role of the stack otherwise uses: EventBridge
+ * Scheduler's schedules (the actions of the AWS managed AmazonEventBridgeSchedulerReadOnlyAccess). Every other
+ * recorded type of the stack belongs to a service in BOUNDARY_SERVICES (iam through IamReadAndPass).
+ */
+export const CONFIG_RECORDER_READ_ACTIONS = [
+    "scheduler:GetSchedule",
+    "scheduler:GetScheduleGroup",
+    "scheduler:ListSchedules",
+    "scheduler:ListScheduleGroups",
+    "scheduler:ListTagsForResource",
+] as const;
+
 export function boundaryArn(c: IamContext): string {
     return `arn:${c.partition}:iam::${c.account}:policy/${c.prefix}-permissions-boundary`;
+}
+
+/** The data stores' bucket ARNs (access_control.data_access); their names are fixed by dataStoreBucketName. */
+function dataStores(c: IamContext): Record<"agentData" | "metricsData", string> {
+    const bucket = (store: DataStoreBucket) =>
+        `arn:${c.partition}:s3:::${dataStoreBucketName({ stack: c.stack }, store, c.account, c.region)}`;
+    return { agentData: bucket("agent-data"), metricsData: bucket("metrics-data") };
+}
+
+/** S3 object reads and writes of access_control.data_access (the buckets' policies deny everyone else). */
+export const DATA_READ_ACTIONS = ["s3:GetObject", "s3:GetObjectVersion"];
+export const DATA_WRITE_ACTIONS = ["s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"];
+
+/** Read (and list) both data stores: system_admin and operator. Keys: the data section's key policies. */
+function readDataStores(c: IamContext): Statement[] {
+    const d = dataStores(c);
+    return [
+        {
+            Sid: "ReadDataStores",
+            Effect: "Allow",
+            Action: DATA_READ_ACTIONS,
+            Resource: [`${d.agentData}/*`, `${d.metricsData}/*`],
+        },
+        { Sid: "ListDataStores", Effect: "Allow", Action: "s3:ListBucket", Resource: [d.agentData, d.metricsData] },
+    ];
 }
 
 const arns = (c: IamContext) => ({
@@ -138,6 +178,7 @@ export function permissionsBoundary(c: IamContext): PolicyDocument {
     const self = boundaryArn(c);
     return doc(
         { Sid: "StackServices", Effect: "Allow", Action: BOUNDARY_SERVICES.map((s) => `${s}:*`), Resource: "*" },
+        { Sid: "ConfigRecorderRead", Effect: "Allow", Action: [...CONFIG_RECORDER_READ_ACTIONS], Resource: "*" },
         {
             Sid: "IamReadAndPass",
             Effect: "Allow",
@@ -265,6 +306,15 @@ export function systemAdminPolicy(c: IamContext): PolicyDocument {
                 `arn:${c.partition}:network-firewall:${c.region}:${c.account}:*`,
             ],
         },
+        ...readDataStores(c),
+        {
+            // agent_data write: system_admin only, with MFA (the bucket policy denies writes without it too).
+            Sid: "WriteAgentData",
+            Effect: "Allow",
+            Action: DATA_WRITE_ACTIONS,
+            Resource: `${dataStores(c).agentData}/*`,
+            Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } },
+        },
         ...observe(c),
     );
 }
@@ -287,6 +337,7 @@ export function operatorPolicy(c: IamContext): PolicyDocument {
             Resource: [a.cluster, ...a.clusterChildren],
         },
         { Sid: "ListClusters", Effect: "Allow", Action: "eks:ListClusters", Resource: "*" },
+        ...readDataStores(c),
         ...observe(c),
         { Sid: "DenyConfigAndSecurityChanges", Effect: "Deny", Action: [...OPERATOR_DENIED_ACTIONS], Resource: "*" },
     );
@@ -325,32 +376,49 @@ export function resourceManagerPolicy(c: IamContext): PolicyDocument {
     );
 }
 
-/** monitoring_agent: writes metrics under the stack's namespace only (S3 metrics writes: data section's bucket policy). */
-export function monitoringAgentPolicy(): PolicyDocument {
-    return doc({
-        Sid: "WriteStackMetrics",
-        Effect: "Allow",
-        Action: "cloudwatch:PutMetricData",
-        Resource: "*",
-        Condition: { StringLike: { "cloudwatch:namespace": `${METRICS_NAMESPACE_ROOT}/*` } },
-    });
+/** monitoring_agent: writes metrics under the stack's namespace and into metrics_data (its only writer). */
+export function monitoringAgentPolicy(c: IamContext): PolicyDocument {
+    return doc(
+        {
+            Sid: "WriteStackMetrics",
+            Effect: "Allow",
+            Action: "cloudwatch:PutMetricData",
+            Resource: "*",
+            Condition: { StringLike: { "cloudwatch:namespace": `${METRICS_NAMESPACE_ROOT}/*` } },
+        },
+        {
+            Sid: "WriteMetricsData",
+            Effect: "Allow",
+            Action: DATA_WRITE_ACTIONS,
+            Resource: `${dataStores(c).metricsData}/*`,
+        },
+    );
 }
 
 /**
  * One policy shared by every agent role (ABAC): an agent reports status only into its own metric namespace,
  * named after the Kubernetes namespace that EKS Pod Identity puts in the session tags.
  */
-export function agentPolicy(): PolicyDocument {
-    return doc({
-        Sid: "ReportOwnStatus",
-        Effect: "Allow",
-        Action: "cloudwatch:PutMetricData",
-        Resource: "*",
-        Condition: {
-            StringEquals: {
-                "cloudwatch:namespace":
-                    `${METRICS_NAMESPACE_ROOT}/Agents/` + "${aws:PrincipalTag/kubernetes-namespace}",
+export function agentPolicy(c: IamContext): PolicyDocument {
+    return doc(
+        {
+            Sid: "ReportOwnStatus",
+            Effect: "Allow",
+            Action: "cloudwatch:PutMetricData",
+            Resource: "*",
+            Condition: {
+                StringEquals: {
+                    "cloudwatch:namespace":
+                        `${METRICS_NAMESPACE_ROOT}/Agents/` + "${aws:PrincipalTag/kubernetes-namespace}",
+                },
             },
         },
-    });
+        // metrics_data is readable by the agent roles (access_control.data_access).
+        {
+            Sid: "ReadMetricsData",
+            Effect: "Allow",
+            Action: DATA_READ_ACTIONS,
+            Resource: `${dataStores(c).metricsData}/*`,
+        },
+    );
 }

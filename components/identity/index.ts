@@ -169,7 +169,7 @@ export class Identity extends pulumi.ComponentResource {
         const rmPolicy = policy("resource-manager", "resource_manager", json(docs.resourceManagerPolicy), [
             resourceManager,
         ]);
-        policy("monitoring-agent", "monitoring_agent", JSON.stringify(docs.monitoringAgentPolicy()), [monitoringAgent]);
+        policy("monitoring-agent", "monitoring_agent", json(docs.monitoringAgentPolicy), [monitoringAgent]);
 
         // Agent workload roles: trusted only by EKS Pod Identity for the agent's own namespace / service account.
         // Per agent: one role and one attachment of the shared ABAC policy (constant count, so 1,000 agents scale).
@@ -190,7 +190,7 @@ export class Identity extends pulumi.ComponentResource {
             `${name}-agent`,
             {
                 name: `${prefix}-agent`,
-                policy: JSON.stringify(docs.agentPolicy()),
+                policy: json(docs.agentPolicy),
                 tags: { [RBAC_ROLE_TAG]: "agent" },
             },
             parent,

@@ -39,13 +39,33 @@ export const POD_IDENTITY_TAGS = {
 } as const;
 export const POD_IDENTITY_PRINCIPAL = "pods.eks.amazonaws.com";
 
+/** KMS actions that change keys, their policies, grants or material (everything but using and reading keys). */
+export const KMS_MANAGEMENT_ACTIONS = [
+    "kms:Create*",
+    "kms:Put*",
+    "kms:Update*",
+    "kms:Delete*",
+    "kms:Disable*",
+    "kms:Enable*",
+    "kms:Schedule*",
+    "kms:Cancel*",
+    "kms:Revoke*",
+    "kms:Retire*",
+    "kms:Tag*",
+    "kms:Untag*",
+    "kms:ImportKeyMaterial",
+    "kms:ReplicateKey",
+    "kms:RotateKeyOnDemand",
+] as const;
+
 /**
  * What the operator role may never do (guide: operator no_config_changes, no_security_changes). The
  * component denies at least these; the policy checks that the operator's policies deny each of them.
  */
 export const OPERATOR_DENIED_ACTIONS = [
     "iam:*",
-    "kms:*",
+    // Key management, not key use: operators read agent_data / metrics_data (kms:Decrypt through S3).
+    ...KMS_MANAGEMENT_ACTIONS,
     "eks:Update*",
     "eks:Create*",
     "eks:Delete*",

@@ -585,6 +585,54 @@ describe("Data stores (ACC-DATA-AGENT-READ, ACC-DATA-AGENT-WRITE, ACC-DATA-METRI
         });
     });
 
+    it("the data-store buckets have the fixed names the identity section's role policies grant", () => {
+        expect(bucketName(prod, "mas-stores-agent-data")).toBe(`mas-prod-agent-data-${ACCT}-eu-west-1`);
+        expect(bucketName(prod, "mas-stores-metrics-data")).toBe(`mas-prod-metrics-data-${ACCT}-eu-west-1`);
+        expect(named(dev, BUCKET, "mas-stores-agent-data").inputs.bucket).toBe(`mas-dev-agent-data-${ACCT}-eu-west-1`);
+    });
+
+    it("ACC-DATA-AGENT-READ / ACC-DATA-AGENT-WRITE: the critical key lets system_admin / operator decrypt and system_admin encrypt, only through S3", () => {
+        const list = doc(named(prod, KEY, "mas-keys-critical"));
+        const via = { "kms:CallerAccount": ACCT, "kms:ViaService": "s3.eu-west-1.amazonaws.com" };
+        expect(sid(list, "AgentDataReadViaS3")).toEqual({
+            Sid: "AgentDataReadViaS3",
+            Effect: "Allow",
+            Principal: "*",
+            Action: ["kms:Decrypt", "kms:DescribeKey"],
+            Resource: "*",
+            Condition: { ArnLike: { "aws:PrincipalArn": [ROLES.systemAdmin, ROLES.operator] }, StringEquals: via },
+        });
+        expect(sid(list, "AgentDataWriteViaS3")).toMatchObject({
+            Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+            Condition: { ArnLike: { "aws:PrincipalArn": [ROLES.systemAdmin] }, StringEquals: via },
+        });
+        expect(list.map((x) => x.Sid)).not.toContain("MetricsDataReadViaS3");
+    });
+
+    it("ACC-DATA-METRICS-READ / ACC-DATA-METRICS-WRITE: the sensitive key lets admin / operator / agents decrypt and only monitoring_agent encrypt, only through S3", () => {
+        const list = doc(named(prod, KEY, "mas-keys-sensitive"));
+        const via = { "kms:CallerAccount": ACCT, "kms:ViaService": "s3.eu-west-1.amazonaws.com" };
+        expect(sid(list, "MetricsDataReadViaS3")).toMatchObject({
+            Action: ["kms:Decrypt", "kms:DescribeKey"],
+            Condition: {
+                ArnLike: {
+                    "aws:PrincipalArn": [
+                        ROLES.systemAdmin,
+                        ROLES.operator,
+                        `arn:aws:iam::${ACCT}:role/mas-prod-agent-*`,
+                    ],
+                },
+                StringEquals: via,
+            },
+        });
+        expect(sid(list, "MetricsDataWriteViaS3")).toMatchObject({
+            Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+            Condition: { ArnLike: { "aws:PrincipalArn": [ROLES.monitoringAgent] }, StringEquals: via },
+        });
+        // Other keys carry no data-store grants.
+        expect(doc(named(prod, KEY, "mas-keys-logs")).map((x) => x.Sid)).not.toContain("AgentDataReadViaS3");
+    });
+
     it("metrics_data: sensitive key, read by admin/operator/agents, written only by the monitoring agent with SigV4", () => {
         const list = doc(named(prod, POLICY, "mas-stores-metrics-data"));
         expect(sid(list, "MetricsDataReadOnlyAdminOperatorAgents").Condition).toEqual({

@@ -69,6 +69,20 @@ describe("Identity (dev)", () => {
         expect(services.Effect).toBe("Allow");
         expect(services.Action).toContain("eks:*");
         expect(services.Action).not.toContain("*");
+        // AWS Config's recorder (under this boundary) must describe the stack's own resource types.
+        expect(services.Action).toEqual(expect.arrayContaining(["config:*", "ec2:*", "eks:*", "s3:*", "kms:*"]));
+        expect(sid(doc, "ConfigRecorderRead")).toEqual({
+            Sid: "ConfigRecorderRead",
+            Effect: "Allow",
+            Action: [
+                "scheduler:GetSchedule",
+                "scheduler:GetScheduleGroup",
+                "scheduler:ListSchedules",
+                "scheduler:ListScheduleGroups",
+                "scheduler:ListTagsForResource",
+            ],
+            Resource: "*",
+        });
         expect(sid(doc, "DenyAuditAndIdentityTampering")).toMatchObject({
             Effect: "Deny",
             Action: expect.arrayContaining(["cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "iam:CreateAccessKey"]),
@@ -141,6 +155,48 @@ describe("Identity (dev)", () => {
         }
     });
 
+    it("ACC-DATA-AGENT-READ / ACC-DATA-AGENT-WRITE / ACC-DATA-METRICS-READ / ACC-DATA-METRICS-WRITE: the roles' data-store grants", () => {
+        const agentData = "arn:aws:s3:::mas-dev-agent-data-123456789012-eu-west-1";
+        const metricsData = "arn:aws:s3:::mas-dev-metrics-data-123456789012-eu-west-1";
+        const read = {
+            Sid: "ReadDataStores",
+            Effect: "Allow",
+            Action: ["s3:GetObject", "s3:GetObjectVersion"],
+            Resource: [`${agentData}/*`, `${metricsData}/*`],
+        };
+        const list = {
+            Sid: "ListDataStores",
+            Effect: "Allow",
+            Action: "s3:ListBucket",
+            Resource: [agentData, metricsData],
+        };
+        for (const p of ["mas-system-admin", "mas-operator"]) {
+            const doc = named(run, POLICY, p).inputs.policy;
+            expect(sid(doc, "ReadDataStores")).toEqual(read);
+            expect(sid(doc, "ListDataStores")).toEqual(list);
+        }
+        expect(sid(named(run, POLICY, "mas-system-admin").inputs.policy, "WriteAgentData")).toEqual({
+            Sid: "WriteAgentData",
+            Effect: "Allow",
+            Action: ["s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"],
+            Resource: `${agentData}/*`,
+            Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } },
+        });
+        expect(statements(named(run, POLICY, "mas-operator").inputs.policy).map((x) => x.Sid)).not.toContain(
+            "WriteAgentData",
+        );
+        expect(sid(named(run, POLICY, "mas-monitoring-agent").inputs.policy, "WriteMetricsData")).toEqual({
+            Sid: "WriteMetricsData",
+            Effect: "Allow",
+            Action: ["s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"],
+            Resource: `${metricsData}/*`,
+        });
+        // The operator no longer denies all of KMS (it must decrypt agent_data), only key management.
+        const deny = sid(named(run, POLICY, "mas-operator").inputs.policy, "DenyConfigAndSecurityChanges");
+        expect(deny.Action).not.toContain("kms:*");
+        expect(deny.Action).not.toContain("kms:Decrypt");
+    });
+
     it("RBAC-OPERATOR-NO-CONFIG / RBAC-OPERATOR-NO-SECURITY: the operator policy explicitly denies config and security changes", () => {
         const doc = named(run, POLICY, "mas-operator").inputs.policy;
         const deny = sid(doc, "DenyConfigAndSecurityChanges");
@@ -149,7 +205,10 @@ describe("Identity (dev)", () => {
         expect(deny.Action).toEqual(
             expect.arrayContaining([
                 "iam:*",
-                "kms:*",
+                "kms:Put*",
+                "kms:Schedule*",
+                "kms:Disable*",
+                "kms:Create*",
                 "eks:Update*",
                 "s3:PutBucketPolicy",
                 "ec2:AuthorizeSecurityGroupIngress",
@@ -206,7 +265,7 @@ describe("Identity (dev)", () => {
         });
     });
 
-    it("RBAC-AGENT-PERMS: agents share one ABAC policy: metrics only in their own namespace", () => {
+    it("RBAC-AGENT-PERMS / ACC-DATA-METRICS-READ: agents share one ABAC policy: metrics only in their own namespace, metrics_data read", () => {
         const doc = named(run, POLICY, "mas-agent").inputs.policy;
         expect(statements(doc)).toEqual([
             {
@@ -217,6 +276,12 @@ describe("Identity (dev)", () => {
                 Condition: {
                     StringEquals: { "cloudwatch:namespace": "MAS/Agents/${aws:PrincipalTag/kubernetes-namespace}" },
                 },
+            },
+            {
+                Sid: "ReadMetricsData",
+                Effect: "Allow",
+                Action: ["s3:GetObject", "s3:GetObjectVersion"],
+                Resource: "arn:aws:s3:::mas-dev-metrics-data-123456789012-eu-west-1/*",
             },
         ]);
         const attachments = ofType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) =>

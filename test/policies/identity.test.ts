@@ -156,10 +156,25 @@ describe("identity-operator-explicit-deny (RBAC-OPERATOR-NO-CONFIG, RBAC-OPERATO
     const deny = (actions: readonly string[]) => ({ Effect: "Deny", Action: [...actions], Resource: "*" });
     it("passes the operator policy with its explicit Deny", () =>
         expect(operator(view, deny(OPERATOR_DENIED_ACTIONS))).toEqual([]));
-    it("fails when the Deny misses iam:* and kms:*", () =>
-        expect(operator(view, deny(OPERATOR_DENIED_ACTIONS.filter((a) => a !== "iam:*" && a !== "kms:*")))).toEqual([
-            "[RBAC-OPERATOR-NO-SECURITY] operator policy lacks an unconditional Deny of iam:*, kms:*",
+    it("fails when the Deny misses iam:* and kms:PutKeyPolicy (kms:Put*)", () =>
+        expect(operator(view, deny(OPERATOR_DENIED_ACTIONS.filter((a) => a !== "iam:*" && a !== "kms:Put*")))).toEqual([
+            "[RBAC-OPERATOR-NO-SECURITY] operator policy lacks an unconditional Deny of iam:*, kms:Put*",
         ]));
+    it("passes an operator that decrypts data-store objects (key use is not a security change)", () =>
+        expect(
+            operator(
+                view,
+                { Sid: "ReadData", Effect: "Allow", Action: ["kms:Decrypt", "s3:GetObject"], Resource: "*" },
+                deny(OPERATOR_DENIED_ACTIONS),
+            ),
+        ).toEqual([]));
+    it("fails an Allow of key management (kms:ScheduleKeyDeletion)", () =>
+        expect(
+            operator(
+                { Sid: "Keys", Effect: "Allow", Action: "kms:ScheduleKeyDeletion", Resource: "*" },
+                deny(OPERATOR_DENIED_ACTIONS),
+            ),
+        ).toEqual(["[RBAC-OPERATOR-NO-CONFIG] operator statement Keys allows a configuration or security change"]));
     it("fails an Allow of a configuration change", () =>
         expect(
             operator(
