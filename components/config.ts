@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { guide, SEGMENTS, SegmentName } from "../policy-pack/catalog";
+import { MESH } from "../policy-pack/catalog/mesh";
 import { contains, isCidr, overlaps, parseCidr, split } from "../policy-pack/lib/cidr";
 
 /** The Pulumi project name; stack config keys are `<project>:<key>`. */
@@ -45,6 +46,26 @@ const quantity = z.string().regex(/^\d+(\.\d+)?(m|k|Ki|Mi|Gi|Ti|M|G|T)?$/, {
 });
 const seg = guide.infrastructureSecurity.segmentation;
 const logs = guide.logCollection;
+
+/**
+ * The default egress allow-list: AWS APIs (ECR, EKS, SSM, ...), the image registries of the pinned charts and
+ * the ACME directory cert-manager's issuer uses (dev uses the production directory too, so no staging host).
+ */
+export const DEFAULT_EGRESS_DOMAINS = [
+    ".amazonaws.com",
+    // Istio's release charts pull docker.io/istio/*: Docker Hub's registry, token service and blob CDN.
+    "registry-1.docker.io",
+    "auth.docker.io",
+    "production.cloudflare.docker.com",
+    // cert-manager's chart pulls quay.io/jetstack/*: Quay's registry and the CDN hosts serving its blobs.
+    "quay.io",
+    "cdn.quay.io",
+    "cdn01.quay.io",
+    "cdn02.quay.io",
+    "cdn03.quay.io",
+    // Let's Encrypt ACME (cert-manager's ClusterIssuer).
+    new URL(MESH.letsEncryptServer).hostname,
+] as const;
 
 /**
  * Every stack config key, declared once. Pulumi.yaml's `config:` block is generated from this table
@@ -103,9 +124,9 @@ export const CONFIG_KEYS = {
     ),
     egressAllowedDomains: key(
         "array",
-        "Domains agents may reach through the network firewall; everything else is dropped.",
+        "Domains the workloads may reach through the network firewall (TLS SNI / HTTP Host); everything else is dropped. The default adds to AWS the registries the pinned Istio (Docker Hub) and cert-manager (quay.io) charts pull from and Let's Encrypt's ACME endpoint; mirror the images to ECR to shrink it to .amazonaws.com (plus the ACME host when domainName is set).",
         z.array(z.string().regex(/^\.?[a-z0-9.-]+$/, { message: "expected a domain such as .amazonaws.com" })),
-        [".amazonaws.com"],
+        [...DEFAULT_EGRESS_DOMAINS],
     ),
     ipsMode: key(
         "string",

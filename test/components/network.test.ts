@@ -559,6 +559,22 @@ describe("Network Firewall (IDS-SIGNATURE, IDS-AUTO-UPDATE, IPS-PREVENT, PER-FW-
         expect(refs.slice(4).every((r) => r.override === undefined)).toBe(true);
     });
 
+    it("PER-FW-EGRESS: the default egress allow-list is AWS plus the pinned charts' registries and the ACME endpoint", () => {
+        const rg = named(dev, "aws:networkfirewall/ruleGroup:RuleGroup", "mas-firewall-egress-domains").inputs;
+        expect(((rg.ruleGroup as Rec).rulesSource as { rulesSourceList: Rec }).rulesSourceList.targets).toEqual([
+            ".amazonaws.com",
+            "registry-1.docker.io",
+            "auth.docker.io",
+            "production.cloudflare.docker.com",
+            "quay.io",
+            "cdn.quay.io",
+            "cdn01.quay.io",
+            "cdn02.quay.io",
+            "cdn03.quay.io",
+            "acme-v02.api.letsencrypt.org",
+        ]);
+    });
+
     it("egress allow-list from egressAllowedDomains on TLS SNI and HTTP Host, strict order", () => {
         const rg = named(dev, "aws:networkfirewall/ruleGroup:RuleGroup", "mas-firewall-egress-domains").inputs;
         expect(rg).toMatchObject({
@@ -568,7 +584,6 @@ describe("Network Firewall (IDS-SIGNATURE, IDS-AUTO-UPDATE, IPS-PREVENT, PER-FW-
                     rulesSourceList: {
                         generatedRulesType: "ALLOWLIST",
                         targetTypes: ["TLS_SNI", "HTTP_HOST"],
-                        targets: [".amazonaws.com"],
                     },
                 },
                 statefulRuleOptions: { ruleOrder: "STRICT_ORDER" },
