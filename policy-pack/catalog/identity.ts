@@ -212,7 +212,7 @@ export const identityControls: Control[] = [
         section: "identity_management",
         guidePath: "identity_management.authorization.rbac.roles.operator.restrictions[no_security_changes]",
         requirement:
-            "operator cannot change security: explicit IAM Deny on iam:*, kms:*, security groups, CloudTrail, WAF, firewall, GuardDuty; never bound to cluster-admin.",
+            "operator cannot change security: explicit IAM Deny on iam:*, KMS key management (not key use), security groups, CloudTrail, WAF, firewall, GuardDuty; never bound to cluster-admin.",
         iso27001: ["A.8.2", "A.8.9"],
         soc2: ["CC6.3"],
         how: INFRA,
