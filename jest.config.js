@@ -15,4 +15,6 @@ module.exports = {
     testTimeout: 60000,
     // Pulumi's runtime keeps module-level state: every test file gets its own module registry anyway.
     maxWorkers: 2,
+    globalSetup: "<rootDir>/test/harness/global-setup.js",
+    globalTeardown: "<rootDir>/test/harness/global-teardown.js",
 };

@@ -1,3 +1,4 @@
+import * as fs from "fs";
 import * as path from "path";
 import type { ProgramRun, RecordedResource } from "../../tools/lib/program";
 import type { StackConfigFile } from "../../tools/lib/stack-config";
@@ -33,9 +34,25 @@ export async function runIsolated(sc: StackConfigFile, stack: string, load: () =
     return run as ProgramRun;
 }
 
-/** Runs the whole program (index.ts) for a stack, optionally with config overrides. */
-export function runStack(stack: "dev" | "prod", overrides: Record<string, unknown> = {}): Promise<ProgramRun> {
-    return runIsolated(stackConfig(stack, overrides), stack, () => require("../../index"));
+/**
+ * Runs the whole program (index.ts) for a stack, optionally with config overrides. Plans without overrides
+ * are cached for the jest run (MAS_PLAN_CACHE, set by the global setup): every caller gets its own copy.
+ */
+export async function runStack(stack: "dev" | "prod", overrides: Record<string, unknown> = {}): Promise<ProgramRun> {
+    const cacheDir = process.env.MAS_PLAN_CACHE;
+    const cacheFile =
+        cacheDir && Object.keys(overrides).length === 0 ? path.join(cacheDir, `${stack}.json`) : undefined;
+    if (cacheFile && fs.existsSync(cacheFile)) {
+        return JSON.parse(fs.readFileSync(cacheFile, "utf8")) as ProgramRun;
+    }
+    const run = await runIsolated(stackConfig(stack, overrides), stack, () => require("../../index"));
+    if (cacheFile) {
+        // Write then rename, so a parallel worker never reads half a file.
+        const tmp = `${cacheFile}.${process.pid}`;
+        fs.writeFileSync(tmp, JSON.stringify(run));
+        fs.renameSync(tmp, cacheFile);
+    }
+    return run;
 }
 
 /** Resources of a type, in registration order. */
