@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { logDeliveryPolicy } from "./log-delivery";
 import { networkDesign } from "../../policy-pack/catalog/network";
 import { namePrefix, StackConfig } from "../config";
 import { EvidenceRegistry } from "../evidence";
@@ -164,33 +165,12 @@ export class Firewall extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        // Our own delivery policy for the firewall log group (instead of a shared one the service would write).
         const account = aws.getCallerIdentityOutput({}, { parent: this });
-        const deliveryPolicy = new aws.cloudwatch.LogResourcePolicy(
+        const logGroupArn = pulumi.interpolate`arn:${partition.partition}:logs:${region.region}:${account.accountId}:log-group:${args.firewallLogGroupName}`;
+        const deliveryPolicy = logDeliveryPolicy(
             `${name}-log-delivery`,
-            {
-                policyName: `${prefix}-firewall-log-delivery`,
-                policyDocument: pulumi
-                    .all([args.firewallLogGroupName, account.accountId, region.region, partition.partition])
-                    .apply(([group, accountId, r, p]) =>
-                        JSON.stringify({
-                            Version: "2012-10-17",
-                            Statement: [
-                                {
-                                    Effect: "Allow",
-                                    Principal: { Service: "delivery.logs.amazonaws.com" },
-                                    Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-                                    Resource: `arn:${p}:logs:${r}:${accountId}:log-group:${group}:*`,
-                                    Condition: {
-                                        StringEquals: { "aws:SourceAccount": accountId },
-                                        ArnLike: { "aws:SourceArn": `arn:${p}:logs:${r}:${accountId}:*` },
-                                    },
-                                },
-                            ],
-                        }),
-                    ),
-            },
-            { parent: this },
+            { policyName: `${prefix}-firewall-log-delivery`, logGroupArn },
+            this,
         );
         this.logging = new aws.networkfirewall.LoggingConfiguration(
             `${name}-logging`,

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { logDeliveryPolicy } from "./log-delivery";
 import * as tls from "@pulumi/tls";
 import { guide } from "../../policy-pack/catalog";
 import { networkDesign, wafRateLimit } from "../../policy-pack/catalog/network";
@@ -236,36 +237,10 @@ export class Perimeter extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        // Our own resource policy for WAF's log delivery, instead of the shared AWSWAF-LOGS one WAF would
-        // otherwise write (and can overflow).
-        const account = aws.getCallerIdentityOutput({}, { parent: this });
-        const region = aws.getRegionOutput({}, { parent: this });
-        const partition = aws.getPartitionOutput({}, { parent: this });
-        const deliveryPolicy = new aws.cloudwatch.LogResourcePolicy(
+        const deliveryPolicy = logDeliveryPolicy(
             `${name}-waf-logs`,
-            {
-                policyName: `${prefix}-waf-log-delivery`,
-                policyDocument: pulumi
-                    .all([args.wafLogGroupArn, account.accountId, region.region, partition.partition])
-                    .apply(([arn, accountId, r, p]) =>
-                        JSON.stringify({
-                            Version: "2012-10-17",
-                            Statement: [
-                                {
-                                    Effect: "Allow",
-                                    Principal: { Service: "delivery.logs.amazonaws.com" },
-                                    Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-                                    Resource: `${arn}:*`,
-                                    Condition: {
-                                        StringEquals: { "aws:SourceAccount": accountId },
-                                        ArnLike: { "aws:SourceArn": `arn:${p}:logs:${r}:${accountId}:*` },
-                                    },
-                                },
-                            ],
-                        }),
-                    ),
-            },
-            { parent: this },
+            { policyName: `${prefix}-waf-log-delivery`, logGroupArn: args.wafLogGroupArn },
+            this,
         );
         const wafLogging = new aws.wafv2.WebAclLoggingConfiguration(
             `${name}-waf-logging`,

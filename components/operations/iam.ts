@@ -1,15 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { Statement } from "../identity/documents";
 
-/** An IAM statement as JSON (the stack writes policy documents as JSON, never through an invoke). */
-export interface Statement {
-    Sid?: string;
-    Effect: "Allow" | "Deny";
-    Principal?: Record<string, string | string[]>;
-    Action: string | string[];
-    Resource?: string | string[];
-    Condition?: Record<string, Record<string, string | string[]>>;
-}
+/** IAM statements as JSON (the stack writes policy documents as JSON, never through an invoke). */
+export type { Statement };
 
 export function policyJson(statements: Statement[]): string {
     return JSON.stringify({ Version: "2012-10-17", Statement: statements });

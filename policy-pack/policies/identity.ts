@@ -16,6 +16,8 @@ import {
 } from "../catalog/identity";
 import {
     asArray,
+    asObject as obj,
+    asStrings as strings,
     effectiveTags,
     environmentOf,
     environmentSchema,
@@ -56,9 +58,6 @@ interface Statement {
     Condition?: Record<string, Record<string, unknown>>;
 }
 
-const obj = (v: unknown): Obj => (v && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {});
-const strings = (v: unknown): string[] =>
-    asArray(v as string | string[] | undefined).filter((s) => typeof s === "string");
 function statementsOf(doc: unknown): Statement[] | undefined {
     const parsed = parsePolicyDocument(doc);
     return parsed ? (asArray(parsed.Statement as Statement | Statement[]) as Statement[]) : undefined;

@@ -125,6 +125,21 @@ export function effectiveTags(args: Pick<ResourceValidationArgs, "props" | "prov
     return { ...providerTags, ...own };
 }
 
+/** A plain object, or {} for anything else (policies read untrusted, possibly partial props). */
+export function asObject(value: unknown): Record<string, unknown> {
+    return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/** The string, or undefined. */
+export function asString(value: unknown): string | undefined {
+    return typeof value === "string" ? value : undefined;
+}
+
+/** The strings of a "one or many" value, dropping anything else. */
+export function asStrings(value: unknown): string[] {
+    return asArray(value as string | string[] | undefined).filter((s): s is string => typeof s === "string");
+}
+
 /** Normalises "one or many" input shapes (Pulumi inputs that may be a value or a list). */
 export function asArray<T>(value: T | T[] | undefined | null): T[] {
     if (value === undefined || value === null) {

@@ -1,6 +1,6 @@
 import { PolicyConfigSchema, PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { MESH } from "../catalog/mesh";
-import { asArray, environmentOf, resourcePolicy, stackPolicy } from "./lib";
+import { asArray, asStrings as strings, environmentOf, resourcePolicy, stackPolicy } from "./lib";
 
 // Istio objects made with k8s.apiextensions.CustomResource have the type `kubernetes:<apiVersion>:<kind>`.
 const PEER_AUTHN = [
@@ -38,10 +38,6 @@ function obj(v: unknown): Obj {
 
 function list(v: unknown): Obj[] {
     return asArray(v as Obj | Obj[] | undefined).map(obj);
-}
-
-function strings(v: unknown): string[] {
-    return asArray(v as string | string[] | undefined).filter((s): s is string => typeof s === "string");
 }
 
 function meta(props: Obj): { name: string; namespace: string; labels: Obj } {

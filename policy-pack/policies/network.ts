@@ -4,6 +4,8 @@ import { networkDesign } from "../catalog/network";
 import { contains, isCidr, overlaps } from "../lib/cidr";
 import {
     asArray,
+    asObject,
+    asString,
     effectiveTags,
     environmentOf,
     environmentSchema,
@@ -76,8 +78,8 @@ type Rec = Record<string, unknown>;
 
 const PUBLIC_V4 = "0.0.0.0/0";
 const PUBLIC_V6 = "::/0";
-const rec = (v: unknown): Rec => (v && typeof v === "object" && !Array.isArray(v) ? (v as Rec) : {});
-const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+const rec = asObject;
+const str = asString;
 const num = (v: unknown): number | undefined =>
     typeof v === "number" ? v : typeof v === "string" && /^\d+$/.test(v) ? Number(v) : undefined;
 

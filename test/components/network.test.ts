@@ -717,3 +717,29 @@ describe("evidence and the network policies on the component's own resources", (
         expect(violations).toEqual([]);
     });
 });
+
+describe("log delivery into CloudWatch (IDS-SIGNATURE, PER-WAF-RULES)", () => {
+    it.each([
+        [
+            "mas-firewall-log-delivery",
+            "mas-dev-firewall-log-delivery",
+            "arn:aws:logs:eu-west-1:123456789012:log-group:/mas/dev/network-firewall:*",
+        ],
+        ["mas-waf-logs", "mas-dev-waf-log-delivery", `${WAF_LOG_GROUP}:*`],
+    ])("%s lets only delivery.logs of this account write into its own log group", (name, policyName, resource) => {
+        const r = named(dev, "aws:cloudwatch/logResourcePolicy:LogResourcePolicy", name);
+        expect(r.inputs.policyName).toBe(policyName);
+        expect(JSON.parse(r.inputs.policyDocument as string).Statement).toEqual([
+            {
+                Effect: "Allow",
+                Principal: { Service: "delivery.logs.amazonaws.com" },
+                Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                Resource: resource,
+                Condition: {
+                    StringEquals: { "aws:SourceAccount": "123456789012" },
+                    ArnLike: { "aws:SourceArn": "arn:aws:logs:eu-west-1:123456789012:*" },
+                },
+            },
+        ]);
+    });
+});
