@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as tls from "@pulumi/tls";
 import { guide } from "../../policy-pack/catalog";
 import { POD_IDENTITY_PRINCIPAL, POD_IDENTITY_TAGS } from "../../policy-pack/catalog/identity";
 import { MESH } from "../../policy-pack/catalog/mesh";
@@ -392,6 +393,33 @@ export class Mesh extends pulumi.ComponentResource {
         ev.record("CERT-MANAGER", this.certManager);
         ev.record("CERT-LETSENCRYPT", this.certManager);
 
+        // The gateway's HTTPS server for the ALB → gateway hop: the ALB re-encrypts to its targets.
+        const ingressServer = (dependsOn: pulumi.Resource[]) =>
+            cr(
+                `${name}-ingress-gateway-tls`,
+                "networking.istio.io/v1",
+                "Gateway",
+                { name: "public", namespace: ingressNs.metadata.name },
+                {
+                    selector: INGRESS_SELECTOR,
+                    servers: [
+                        {
+                            port: { number: 443, name: "https", protocol: "HTTPS" },
+                            // "*", not the domain: a host list makes Envoy match on SNI, and the ALB re-encrypts
+                            // to its targets without SNI, so every connection would fail (filter_chain_not_found).
+                            // The ALB listener's certificate already restricts the names clients reach.
+                            hosts: ["*"],
+                            tls: {
+                                mode: "SIMPLE",
+                                credentialName: INGRESS_TLS_SECRET,
+                                minProtocolVersion: MESH.minTlsVersion,
+                            },
+                        },
+                    ],
+                },
+                [this.ingressGateway, ...dependsOn],
+            );
+
         if (association && this.certManagerRole) {
             // A ClusterIssuer uses ambient credentials (cert-manager's default), i.e. the Pod Identity role.
             const issuer = cr(
@@ -427,32 +455,41 @@ export class Mesh extends pulumi.ComponentResource {
                 },
                 [issuer],
             );
-            const gateway = cr(
-                `${name}-ingress-gateway-tls`,
-                "networking.istio.io/v1",
-                "Gateway",
-                { name: "public", namespace: ingressNs.metadata.name },
-                {
-                    selector: INGRESS_SELECTOR,
-                    servers: [
-                        {
-                            port: { number: 443, name: "https", protocol: "HTTPS" },
-                            // "*", not the domain: a host list makes Envoy match on SNI, and the ALB re-encrypts
-                            // to its targets without SNI, so every connection would fail (filter_chain_not_found).
-                            // The ALB listener's certificate already restricts the names clients reach.
-                            hosts: ["*"],
-                            tls: {
-                                mode: "SIMPLE",
-                                credentialName: INGRESS_TLS_SECRET,
-                                minProtocolVersion: MESH.minTlsVersion,
-                            },
-                        },
-                    ],
-                },
-                [this.ingressGateway, certificate],
-            );
+            const gateway = ingressServer([certificate]);
             ev.record("CERT-LETSENCRYPT", issuer, certificate, gateway);
             ev.record("CERT-MANAGER", this.certManagerRole, association);
+        } else {
+            // No public domain (dev): the hop still runs TLS 1.3, with a self-signed origin certificate (the ALB
+            // does not verify target certificates), rotated like every certificate the stack issues.
+            const rotationHours = guide.identityManagement.certificateRotationDays * 24;
+            const originKey = new tls.PrivateKey(
+                `${name}-ingress-origin`,
+                { algorithm: "ECDSA", ecdsaCurve: "P256" },
+                { parent: this },
+            );
+            const originCert = new tls.SelfSignedCert(
+                `${name}-ingress-origin`,
+                {
+                    privateKeyPem: originKey.privateKeyPem,
+                    subject: { commonName: `${namePrefix(cfg)}-ingress`, organization: cfg.project },
+                    validityPeriodHours: rotationHours,
+                    earlyRenewalHours: Math.floor(rotationHours / 3),
+                    allowedUses: ["digital_signature", "key_encipherment", "server_auth"],
+                },
+                { parent: this },
+            );
+            const originSecret = new k8s.core.v1.Secret(
+                `${name}-ingress-origin-tls`,
+                {
+                    metadata: { name: INGRESS_TLS_SECRET, namespace: ingressNs.metadata.name },
+                    type: "kubernetes.io/tls",
+                    stringData: { "tls.crt": originCert.certPem, "tls.key": pulumi.secret(originKey.privateKeyPem) },
+                },
+                k8sOpts,
+            );
+            const gateway = ingressServer([originSecret]);
+            ev.record("AUTH-CERT", originCert);
+            ev.record("MESH-MTLS-CIPHERS", gateway);
         }
 
         this.registerOutputs({

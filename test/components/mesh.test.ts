@@ -70,7 +70,12 @@ describe("Mesh component (dev: coordinator + task-executor)", () => {
     describe("MESH-MTLS-CA internal CA", () => {
         it("has an ECDSA P256 root, self-signed CA, 10 years, never early-renewed", () => {
             const keys = ofType(run, KEY);
-            expect(keys.map((k) => k.name).sort()).toEqual(["mas-ca-intermediate-key", "mas-ca-root-key"]);
+            // The CA's two keys, plus the ingress origin certificate's key (dev has no public domain).
+            expect(keys.map((k) => k.name).sort()).toEqual([
+                "mas-ca-intermediate-key",
+                "mas-ca-root-key",
+                "mas-ingress-origin",
+            ]);
             for (const k of keys) {
                 expect(k.inputs).toMatchObject({ algorithm: "ECDSA", ecdsaCurve: "P256" });
             }
@@ -371,6 +376,35 @@ describe("Mesh component (dev: coordinator + task-executor)", () => {
             expect(ofType(run, "aws:iam/role:Role")).toEqual([]);
             expect(run.resources.filter((r) => r.type.includes("TargetGroupBinding"))).toEqual([]);
         });
+    });
+});
+
+describe("Mesh ingress without a domain (dev: AUTH-CERT, MESH-MTLS-CIPHERS)", () => {
+    let run: ProgramRun;
+    beforeAll(async () => {
+        run = await runMesh("dev");
+    });
+
+    it("serves the ALB → gateway hop over TLS 1.3 with a self-signed origin certificate in a kubernetes.io/tls Secret", () => {
+        const gw = named(run, CR("networking.istio.io/v1", "Gateway"), "mas-ingress-gateway-tls");
+        expect(spec(gw).servers).toEqual([
+            {
+                port: { number: 443, name: "https", protocol: "HTTPS" },
+                hosts: ["*"],
+                tls: { mode: "SIMPLE", credentialName: "ingress-tls", minProtocolVersion: "TLSV1_3" },
+            },
+        ]);
+        const secret = named(run, "kubernetes:core/v1:Secret", "mas-ingress-origin-tls");
+        expect(secret.inputs.type).toBe("kubernetes.io/tls");
+        expect(meta(secret)).toEqual(expect.objectContaining({ name: "ingress-tls", namespace: "istio-ingress" }));
+        expect(isSecretValue(secret.inputs.stringData)).toBe(true);
+        expect(Object.keys(plain<Obj>(secret.inputs.stringData)).sort()).toEqual(["tls.crt", "tls.key"]);
+        const cert = named(run, "tls:index/selfSignedCert:SelfSignedCert", "mas-ingress-origin");
+        // 90 days (the guide's certificate rotation), renewed by any `pulumi up` in the last 30.
+        expect(cert.inputs.validityPeriodHours).toBe(2160);
+        expect(cert.inputs.earlyRenewalHours).toBe(720);
+        expect(cert.inputs.isCaCertificate).toBeFalsy();
+        expect(run.resources.filter((r) => r.type === CR("cert-manager.io/v1", "Certificate"))).toEqual([]);
     });
 });
 

@@ -3,9 +3,6 @@ import * as fs from "fs";
 import * as path from "path";
 import { ProgramRun, RecordedResource, SECRET_SIG, SIG_KEY } from "./program";
 
-/** The placeholder written where `pulumi stack export` writes a secret's ciphertext. */
-export const PLAN_CIPHERTEXT = "offline-plan:secret";
-
 function packageVersion(pkg: string): string {
     try {
         const file = require.resolve(`@pulumi/${pkg}/package.json`);
@@ -15,7 +12,12 @@ function packageVersion(pkg: string): string {
     }
 }
 
-/** Secrets as stack export writes them without --show-secrets: `{sig, ciphertext}`. */
+/**
+ * Secrets as `pulumi stack export --show-secrets` writes them: `{sig, plaintext: <JSON of the value>}`. The
+ * offline plan's secret values are mock placeholders (secure config is replaced before the run), and keeping
+ * them readable lets policies check inside secrets, as they do in a real preview (the engine hands them the
+ * decrypted values).
+ */
 function toState(value: unknown): unknown {
     if (Array.isArray(value)) {
         return value.map(toState);
@@ -23,7 +25,7 @@ function toState(value: unknown): unknown {
     if (value && typeof value === "object") {
         const obj = value as Record<string, unknown>;
         if (obj[SIG_KEY] === SECRET_SIG) {
-            return { [SIG_KEY]: SECRET_SIG, ciphertext: PLAN_CIPHERTEXT };
+            return { [SIG_KEY]: SECRET_SIG, plaintext: JSON.stringify(obj.value ?? null) };
         }
         return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, toState(v)]));
     }
