@@ -91,6 +91,8 @@ export class Mesh extends pulumi.ComponentResource {
     readonly istioBase: k8s.helm.v3.Release;
     readonly istiod: k8s.helm.v3.Release;
     readonly ingressGateway: k8s.helm.v3.Release;
+    /** Istio CNI node agent (traffic redirection without privileged init containers). */
+    readonly istioCni: k8s.helm.v3.Release;
     readonly ingressNamespace: pulumi.Output<string>;
     readonly ingressServiceName: string;
     readonly certManager: k8s.helm.v3.Release;
@@ -152,6 +154,19 @@ export class Mesh extends pulumi.ComponentResource {
             },
             k8sOpts,
         );
+        // The Istio CNI node agent sets up traffic redirection instead of the istio-init container, which needs
+        // NET_ADMIN / NET_RAW: the agent namespaces enforce Pod Security "restricted" and would reject it.
+        this.istioCni = new k8s.helm.v3.Release(
+            `${name}-istio-cni`,
+            {
+                name: "istio-cni",
+                chart: "cni",
+                version: cfg.istioChartVersion,
+                repositoryOpts,
+                namespace: istioNs.metadata.name,
+            },
+            { ...k8sOpts, dependsOn: [this.istioBase] },
+        );
         const ttl = `${cfg.workloadCertTtlHours}h`;
         this.istiod = new k8s.helm.v3.Release(
             `${name}-istiod`,
@@ -168,11 +183,15 @@ export class Mesh extends pulumi.ComponentResource {
                         // istio-agent asks for this lifetime; istiod's env below is the default and the cap.
                         defaultConfig: { proxyMetadata: { SECRET_TTL: ttl } },
                     },
-                    pilot: { env: { DEFAULT_WORKLOAD_CERT_TTL: ttl, MAX_WORKLOAD_CERT_TTL: ttl } },
+                    pilot: {
+                        env: { DEFAULT_WORKLOAD_CERT_TTL: ttl, MAX_WORKLOAD_CERT_TTL: ttl },
+                        // Injected pods rely on the CNI agent, not on a privileged istio-init container.
+                        cni: { enabled: true },
+                    },
                 },
             },
             // The complete cacerts bundle must exist when istiod starts, or it self-signs (aws-istio-facts §8).
-            { ...k8sOpts, dependsOn: [this.istioBase, this.caSecret] },
+            { ...k8sOpts, dependsOn: [this.istioBase, this.istioCni, this.caSecret] },
         );
         ev.record("MESH-MTLS-ROTATION", this.ca.intermediateCert, this.istiod);
         ev.record("MESH-MTLS-CIPHERS", this.istiod);

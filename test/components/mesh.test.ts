@@ -145,7 +145,10 @@ describe("Mesh component (dev: coordinator + task-executor)", () => {
 
         it("workload certificates live 24 h by default, capped by istiod", () => {
             const v = values(named(run, RELEASE, "mas-istiod"));
-            expect(v.pilot).toEqual({ env: { DEFAULT_WORKLOAD_CERT_TTL: "24h", MAX_WORKLOAD_CERT_TTL: "24h" } });
+            expect(v.pilot).toEqual({
+                env: { DEFAULT_WORKLOAD_CERT_TTL: "24h", MAX_WORKLOAD_CERT_TTL: "24h" },
+                cni: { enabled: true },
+            });
             expect((v.meshConfig as Obj).defaultConfig).toEqual({ proxyMetadata: { SECRET_TTL: "24h" } });
         });
 
@@ -161,6 +164,7 @@ describe("Mesh component (dev: coordinator + task-executor)", () => {
             const releases = ofType(run, RELEASE).filter((r) => r.inputs.chart !== "cert-manager");
             expect(releases.map((r) => [r.inputs.name, r.inputs.chart, r.inputs.namespace, r.inputs.version])).toEqual([
                 ["istio-base", "base", "istio-system", "1.30.5"],
+                ["istio-cni", "cni", "istio-system", "1.30.5"],
                 ["istiod", "istiod", "istio-system", "1.30.5"],
                 ["istio-ingressgateway", "gateway", "istio-ingress", "1.30.5"],
             ]);
@@ -169,6 +173,14 @@ describe("Mesh component (dev: coordinator + task-executor)", () => {
                     repo: "https://istio-release.storage.googleapis.com/charts",
                 });
             }
+        });
+
+        it("K8S-PSA: redirects traffic with the Istio CNI agent, so injected pods need no NET_ADMIN under PSA restricted", () => {
+            const istiod = named(run, RELEASE, "mas-istiod");
+            const cni = named(run, RELEASE, "mas-istio-cni");
+            expect((values(istiod).pilot as Obj).cni).toEqual({ enabled: true });
+            // istiod (and so sidecar injection) comes up only after the CNI agent is installed.
+            expect(istiod.dependencies).toContain(cni.urn);
         });
 
         it("sets the mesh minimum TLS version to 1.3 and the trust domain from config", () => {
