@@ -4,7 +4,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { audit, policyConfigPath, readPolicyConfig, REPO_ROOT } from "./lib/audit";
-import { toDeployment, writeJson } from "./lib/deployment";
+import { toDeployment, writeJson, writeText } from "./lib/deployment";
 import { parseFlags, runMain, UsageError } from "./lib/errors";
 import { AuditEvidenceOutput, buildEvidence, renderMarkdown, testsByControl } from "./lib/evidence-report";
 import { runUnderMocks } from "./lib/program";
@@ -91,7 +91,7 @@ export async function evidenceCommand(argv: string[]): Promise<number> {
         tests: testsByControl(path.join(REPO_ROOT, "test")),
     });
     writeJson(path.join(outDir, "evidence.json"), doc);
-    fs.writeFileSync(path.join(outDir, "evidence.md"), renderMarkdown(doc));
+    writeText(path.join(outDir, "evidence.md"), renderMarkdown(doc));
     const failing = doc.controls.filter((c) => c.status === "fail");
     const cov = doc.coverage;
     process.stdout.write(

@@ -59,6 +59,10 @@ describe.each(["dev", "prod"] as const)("plan of %s", (stack) => {
             for (const d of r.dependencies ?? []) {
                 expect(urns).toContain(d);
             }
+            if (r.type.startsWith("pulumi:providers:")) {
+                // The engine records the plugin version in every provider's inputs, explicit or default.
+                expect(r.inputs.version).toMatch(/^\d+\.\d+\.\d+$/);
+            }
             if (r.custom && !r.type.startsWith("pulumi:providers:")) {
                 expect(typeof r.id).toBe("string");
                 const ref: string = r.provider;

@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from "child_process";
 import * as readline from "readline";
 import * as grpc from "@grpc/grpc-js";
+import Ajv from "ajv";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { UsageError } from "./errors";
@@ -16,6 +17,10 @@ const analyzerGrpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
 export type Launcher = "tsx" | "engine";
 
 const RESOURCE_REF_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+const ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17";
+const ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7";
+const BYTE_STRING_SIG = "803fd3297a5875dc03ca845dda5d2a98";
+const SPECIAL_NUMBER_SIG = "8ad145fe-0d11-4827-bfd7-1abcbf086f5c";
 const LEVELS = ["advisory", "mandatory", "disabled", "remediate"] as const;
 export type EnforcementLevel = (typeof LEVELS)[number];
 const SEVERITIES = ["unspecified", "low", "medium", "high", "critical"];
@@ -27,6 +32,14 @@ export interface PolicyMeta {
     severity: string;
     tags: string[];
     configDefaults: Record<string, unknown>;
+    /** The policy's config schema (`properties`, `required`), validated against the reconciled config. */
+    configSchema?: { properties: Record<string, unknown>; required: string[] };
+}
+
+/** An entry of the reconciled config: what the engine sends in Configure. */
+interface PolicyConfigEntry {
+    level: EnforcementLevel;
+    props: Record<string, unknown>;
 }
 
 export interface Diagnostic {
@@ -105,27 +118,46 @@ export class AnalyzerSession {
         );
     }
 
-    async info(): Promise<{ name: string; version: string; policies: PolicyMeta[] }> {
+    async info(): Promise<{
+        name: string;
+        version: string;
+        policies: PolicyMeta[];
+        initialConfig: Record<string, { enforcementLevel?: EnforcementLevel; properties: Record<string, unknown> }>;
+    }> {
         const info = await this.call<{
             getName(): string;
             getVersion(): string;
+            getInitialconfigMap(): {
+                forEach(
+                    cb: (v: { getEnforcementlevel(): number; getProperties(): Struct | undefined }, k: string) => void,
+                ): void;
+            };
             getPoliciesList(): {
                 getName(): string;
                 getDescription(): string;
                 getEnforcementlevel(): number;
                 getSeverity(): number;
                 getTagsList(): string[];
-                getConfigschema(): { getProperties(): Struct | undefined } | undefined;
+                getConfigschema(): { getProperties(): Struct | undefined; getRequiredList(): string[] } | undefined;
             }[];
         }>("getAnalyzerInfo", new Empty());
+        const initialConfig: Record<
+            string,
+            { enforcementLevel?: EnforcementLevel; properties: Record<string, unknown> }
+        > = {};
+        info.getInitialconfigMap().forEach((v, k) => {
+            initialConfig[k] = {
+                enforcementLevel: LEVELS[v.getEnforcementlevel()],
+                properties: (v.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>,
+            };
+        });
         return {
             name: info.getName(),
             version: info.getVersion(),
+            initialConfig,
             policies: info.getPoliciesList().map((p) => {
-                const props = (p.getConfigschema()?.getProperties()?.toJavaScript() ?? {}) as Record<
-                    string,
-                    { default?: unknown }
-                >;
+                const schema = p.getConfigschema();
+                const props = (schema?.getProperties()?.toJavaScript() ?? {}) as Record<string, { default?: unknown }>;
                 return {
                     name: p.getName(),
                     description: p.getDescription(),
@@ -137,44 +169,79 @@ export class AnalyzerSession {
                             .filter(([, s]) => s && typeof s === "object" && "default" in s)
                             .map(([k, s]) => [k, s.default]),
                     ),
+                    ...(schema ? { configSchema: { properties: props, required: schema.getRequiredList() } } : {}),
                 };
             }),
         };
     }
 
     /**
-     * Reconciles the config file with each policy's schema defaults and sends Configure, as the engine
-     * does: per-policy settings over `all`, over the policy's own level.
+     * Reconciles the config as the engine does (pkg/resource/analyzer/config.go `ReconcilePolicyPackConfig`):
+     * each policy's own level and schema defaults, then the pack's initialConfig, then the file (`all` first,
+     * then per-policy entries); validates each policy's properties against its config schema; sends Configure.
+     * Stricter than the CLI: a file entry naming no policy of the pack is an error (the CLI ignores it).
      */
-    async configure(policies: PolicyMeta[], file: PolicyConfigFile): Promise<Map<string, EnforcementLevel>> {
+    async configure(
+        policies: PolicyMeta[],
+        file: PolicyConfigFile,
+        initialConfig: Record<string, { enforcementLevel?: EnforcementLevel; properties: Record<string, unknown> }> = {},
+    ): Promise<Map<string, EnforcementLevel>> {
         const known = new Set(policies.map((p) => p.name));
         for (const name of Object.keys(file)) {
             if (name !== "all" && !known.has(name)) {
-                throw new UsageError(`policy config names unknown policy '${name}'`);
+                throw new UsageError(
+                    `policy config names unknown policy '${name}' (the pack's policies: npm run audit prints them on a violation; see policy-pack/policies/)`,
+                );
             }
         }
-        const all = parseLevel(file.all, "all");
+        const result = new Map<string, PolicyConfigEntry>(
+            policies.map((p) => [p.name, { level: p.enforcementLevel, props: { ...p.configDefaults } }]),
+        );
+        const apply = (cfg: Record<string, { enforcementLevel?: EnforcementLevel; properties: Record<string, unknown> }>) => {
+            const all = cfg.all?.enforcementLevel;
+            if (all) {
+                for (const e of result.values()) {
+                    e.level = all;
+                }
+            }
+            for (const [name, given] of Object.entries(cfg)) {
+                const e = result.get(name);
+                if (name === "all" || !e) {
+                    continue;
+                }
+                if (given.enforcementLevel) {
+                    e.level = given.enforcementLevel;
+                }
+                Object.assign(e.props, given.properties);
+            }
+        };
+        apply(initialConfig);
+        apply(parseConfigFile(file));
+
+        const ajv = new Ajv({ allErrors: true, strict: false });
         const req = new analyzerPb.ConfigureAnalyzerRequest();
         const map = req.getPolicyconfigMap();
         const levels = new Map<string, EnforcementLevel>();
         for (const p of policies) {
-            const entry = file[p.name];
-            const own = typeof entry === "object" && entry !== null ? (entry as Record<string, unknown>) : {};
-            const level =
-                parseLevel(typeof entry === "string" ? entry : own.enforcementLevel, p.name) ??
-                all ??
-                p.enforcementLevel;
-            const props: Record<string, unknown> = { ...p.configDefaults };
-            for (const [k, v] of Object.entries(own)) {
-                if (k !== "enforcementLevel") {
-                    props[k] = v;
+            const e = result.get(p.name) as PolicyConfigEntry;
+            if (p.configSchema) {
+                const validate = ajv.compile({
+                    type: "object",
+                    properties: p.configSchema.properties,
+                    ...(p.configSchema.required.length ? { required: p.configSchema.required } : {}),
+                });
+                if (!validate(e.props)) {
+                    const why = (validate.errors ?? [])
+                        .map((err) => `${err.instancePath.replace(/^\//, "") || "config"} ${err.message}`)
+                        .join("; ");
+                    throw new UsageError(`policy config '${p.name}' is invalid: ${why}`);
                 }
             }
             const pc = new analyzerPb.PolicyConfig();
-            pc.setEnforcementlevel(LEVELS.indexOf(level));
-            pc.setProperties(Struct.fromJavaScript(props as Record<string, never>));
+            pc.setEnforcementlevel(LEVELS.indexOf(e.level));
+            pc.setProperties(Struct.fromJavaScript(e.props as Record<string, never>));
             map.set(p.name, pc);
-            levels.set(p.name, level);
+            levels.set(p.name, e.level);
         }
         await this.call("configure", req);
         return levels;
@@ -189,7 +256,7 @@ export class AnalyzerSession {
             req.setType(r.type);
             req.setName(nameOf(r.urn));
             req.setUrn(r.urn);
-            req.setProperties(toStruct(r.inputs));
+            req.setProperties(toStruct(r.inputs, r.urn));
             req.setOptions(options(r));
             const provider = providerOf(r, byUrn);
             if (provider) {
@@ -205,7 +272,7 @@ export class AnalyzerSession {
                 ar.setType(r.type);
                 ar.setName(nameOf(r.urn));
                 ar.setUrn(r.urn);
-                ar.setProperties(toStruct(r.outputs));
+                ar.setProperties(toStruct(r.outputs, r.urn));
                 ar.setOptions(options(r));
                 if (r.parent) {
                     ar.setParent(r.parent);
@@ -262,6 +329,29 @@ function collect(resp: DiagResponse, fallbackUrn: string): Diagnostic[] {
     });
 }
 
+/**
+ * The config file's entries, as the CLI parses them: a level string, or an object with an optional
+ * `enforcementLevel` and the policy's properties. Anything else is an error.
+ */
+export function parseConfigFile(
+    file: PolicyConfigFile,
+): Record<string, { enforcementLevel?: EnforcementLevel; properties: Record<string, unknown> }> {
+    const out: Record<string, { enforcementLevel?: EnforcementLevel; properties: Record<string, unknown> }> = {};
+    for (const [name, entry] of Object.entries(file)) {
+        if (typeof entry === "string") {
+            out[name] = { enforcementLevel: parseLevel(entry, name), properties: {} };
+        } else if (entry && typeof entry === "object" && !Array.isArray(entry)) {
+            const { enforcementLevel, ...properties } = entry as Record<string, unknown>;
+            out[name] = { enforcementLevel: parseLevel(enforcementLevel, name), properties };
+        } else {
+            throw new UsageError(
+                `policy config '${name}': ${JSON.stringify(entry)} is not a valid value; must be a level string or an object`,
+            );
+        }
+    }
+    return out;
+}
+
 function parseLevel(value: unknown, where: string): EnforcementLevel | undefined {
     if (value === undefined) {
         return undefined;
@@ -272,8 +362,9 @@ function parseLevel(value: unknown, where: string): EnforcementLevel | undefined
     return value as EnforcementLevel;
 }
 
-function nameOf(urn: string): string {
-    return urn.slice(urn.lastIndexOf("::") + 2);
+/** The URN's name: everything after the third `::` (a name may itself contain `::`). */
+export function nameOf(urn: string): string {
+    return urn.split("::").slice(3).join("::");
 }
 
 function options(r: StateResource): unknown {
@@ -300,7 +391,7 @@ function providerOf(r: StateResource, byUrn: Map<string, StateResource>): unknow
     msg.setType(p.type);
     msg.setName(nameOf(p.urn));
     msg.setUrn(p.urn);
-    msg.setProperties(toStruct(p.inputs));
+    msg.setProperties(toStruct(p.inputs, p.urn));
     return msg;
 }
 
@@ -329,6 +420,16 @@ export function toWire(value: unknown): unknown {
         if (sig === RESOURCE_REF_SIG) {
             return (obj.id as string) || (obj.urn as string);
         }
+        if (sig === BYTE_STRING_SIG && typeof obj.value === "string") {
+            return Buffer.from(obj.value, "base64").toString("utf8");
+        }
+        if (sig === SPECIAL_NUMBER_SIG && typeof obj.value === "string" && /^[0-9a-f]{16}$/i.test(obj.value)) {
+            return Buffer.from(obj.value, "hex").readDoubleBE(0);
+        }
+        if (sig !== undefined && sig !== ASSET_SIG && sig !== ARCHIVE_SIG) {
+            // The engine cannot deserialize such a state either; the pack's server would fail the whole RPC.
+            throw new UsageError(`unrecognized signature '${String(sig)}' in a property value`);
+        }
         return Object.fromEntries(
             Object.entries(obj)
                 .filter(([, v]) => v !== undefined)
@@ -338,8 +439,12 @@ export function toWire(value: unknown): unknown {
     return value;
 }
 
-function toStruct(props: Record<string, unknown>): Struct {
+function toStruct(props: Record<string, unknown>, urn: string): Struct {
     // Top-level keys starting with "__" are internal and skipped, as in the engine.
     const filtered = Object.fromEntries(Object.entries(props).filter(([k]) => !k.startsWith("__")));
-    return Struct.fromJavaScript(toWire(filtered) as Record<string, never>);
+    try {
+        return Struct.fromJavaScript(toWire(filtered) as Record<string, never>);
+    } catch (e) {
+        throw new UsageError(`${urn}: ${(e as Error).message}`);
+    }
 }

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { AnalyzerSession, Launcher, PolicyConfigFile, PolicyMeta } from "./analyzer";
+import { AnalyzerSession, Launcher, parseConfigFile, PolicyConfigFile, PolicyMeta } from "./analyzer";
 import { UsageError } from "./errors";
 import { LoadedState } from "./state";
 
@@ -27,8 +27,14 @@ export function readPolicyConfig(file: string): PolicyConfigFile {
     let text: string;
     try {
         text = fs.readFileSync(file, "utf8");
-    } catch {
-        throw new UsageError(`cannot read policy config ${file}`);
+    } catch (e) {
+        throw new UsageError(
+            `cannot read policy config ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        );
+    }
+    if (text.trim() === "") {
+        // The CLI accepts an empty config file: no settings.
+        return {};
     }
     let doc: unknown;
     try {
@@ -39,6 +45,8 @@ export function readPolicyConfig(file: string): PolicyConfigFile {
     if (!doc || typeof doc !== "object" || Array.isArray(doc)) {
         throw new UsageError(`policy config ${file} must be a JSON object`);
     }
+    // Check the entries' shape and levels now, before the pack starts.
+    parseConfigFile(doc as PolicyConfigFile);
     return doc as PolicyConfigFile;
 }
 
@@ -62,7 +70,7 @@ export async function audit(
     });
     try {
         const info = await session.info();
-        const levels = await session.configure(info.policies, opts.policyConfig);
+        const levels = await session.configure(info.policies, opts.policyConfig, info.initialConfig);
         const diagnostics = await session.analyzeAll(state.resources);
         const byName = new Map(info.policies.map((p) => [p.name, p]));
         const violations: Violation[] = diagnostics.map((d) => {

@@ -1,6 +1,7 @@
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { UsageError } from "./errors";
 import { ProgramRun, RecordedResource, SECRET_SIG, SIG_KEY } from "./program";
 
 function packageVersion(pkg: string): string {
@@ -110,7 +111,46 @@ function stateResource(r: RecordedResource, provider: string | undefined): Recor
     };
 }
 
+/**
+ * Creates `dir` and its missing parents one by one (Node's recursive mkdir never returns under some virtual
+ * file systems, e.g. /proc); a failure is a UsageError naming the path.
+ */
+export function ensureDir(dir: string): void {
+    const missing: string[] = [];
+    let d = path.resolve(dir);
+    while (!fs.existsSync(d)) {
+        missing.unshift(d);
+        const up = path.dirname(d);
+        if (up === d) {
+            break;
+        }
+        d = up;
+    }
+    try {
+        if (!fs.statSync(d).isDirectory()) {
+            throw new UsageError(`cannot create ${dir}: ${d} is not a directory`);
+        }
+        for (const m of missing) {
+            fs.mkdirSync(m);
+        }
+    } catch (e) {
+        if (e instanceof UsageError) {
+            throw e;
+        }
+        throw new UsageError(`cannot create ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+}
+
+/** Writes a text file, creating its directory; a failure is a UsageError (exit 2) naming the file. */
+export function writeText(file: string, text: string): void {
+    ensureDir(path.dirname(path.resolve(file)));
+    try {
+        fs.writeFileSync(file, text);
+    } catch (e) {
+        throw new UsageError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+}
+
 export function writeJson(file: string, value: unknown): void {
-    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    fs.writeFileSync(file, JSON.stringify(value, null, 2) + "\n");
+    writeText(file, JSON.stringify(value, null, 2) + "\n");
 }

@@ -15,7 +15,7 @@ export function runMain(main: () => Promise<number>): void {
         (err: unknown) => {
             const e = err as Error;
             if (e?.name === "UsageError" || e?.name === "ConfigError") {
-                process.stderr.write(`error: ${e.message}\n`);
+                process.stderr.write(`error: ${oneLine(e.message)}\n`);
                 process.exitCode = 2;
                 return;
             }
@@ -23,6 +23,11 @@ export function runMain(main: () => Promise<number>): void {
             process.exitCode = 3;
         },
     );
+}
+
+/** Messages quote file contents and JSON parser output: keep the report on one line. */
+export function oneLine(message: string): string {
+    return message.replace(/\s*[\r\n]+\s*/g, " ").trim();
 }
 
 /** Minimal flag parser: `--name value` pairs; rejects unknown flags. */
@@ -37,6 +42,9 @@ export function parseFlags(argv: string[], allowed: string[]): Record<string, st
         const value = m[2] ?? argv[++i];
         if (value === undefined || value.startsWith("--")) {
             throw new UsageError(`--${m[1]} needs a value`);
+        }
+        if (m[1] in out) {
+            throw new UsageError(`--${m[1]} is given twice`);
         }
         out[m[1]] = value;
     }

@@ -69,6 +69,7 @@ interface RegisterRequest {
     getAdditionalsecretoutputsList(): string[];
     getIgnorechangesList(): string[];
     getDeletedwith(): string;
+    getVersion(): string;
     getObject(): { toJavaScript(): unknown } | undefined;
 }
 
@@ -112,6 +113,11 @@ export async function runUnderMocks(opts: RunOptions): Promise<ProgramRun> {
                 req.getPropertydependenciesMap().forEach((value, key) => {
                     propertyDependencies[key] = value.getUrnsList();
                 });
+                const inputs = (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
+                // The engine adds the requested plugin version to a provider's inputs (SetProviderVersion).
+                if (req.getType().startsWith("pulumi:providers:") && req.getVersion() && inputs.version === undefined) {
+                    inputs.version = req.getVersion();
+                }
                 const r: RecordedResource = {
                     urn,
                     type: req.getType(),
@@ -127,7 +133,7 @@ export async function runUnderMocks(opts: RunOptions): Promise<ProgramRun> {
                     additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
                     ignoreChanges: req.getIgnorechangesList(),
                     ...(req.getDeletedwith() ? { deletedWith: req.getDeletedwith() } : {}),
-                    inputs: (req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+                    inputs,
                     outputs: req.getCustom()
                         ? ((resp.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>)
                         : {},

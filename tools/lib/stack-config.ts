@@ -72,8 +72,15 @@ export function readStackConfig(projectDir: string, stack: string): StackConfigF
 }
 
 export function listStacks(projectDir: string): string[] {
-    return fs
-        .readdirSync(projectDir)
+    let files: string[];
+    try {
+        files = fs.readdirSync(projectDir);
+    } catch (e) {
+        throw new UsageError(
+            `cannot read project directory ${projectDir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        );
+    }
+    return files
         .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
         .filter((s): s is string => !!s);
 }

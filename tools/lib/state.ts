@@ -76,15 +76,19 @@ export function parseState(text: string, file: string): LoadedState {
         if (!Array.isArray(raw)) {
             throw new UsageError(`${file}: deployment.resources must be a list`);
         }
+        // As `pulumi policy analyze`: resources pending deletion (`delete: true`) are skipped, and
+        // `pending_operations` (interrupted creates / updates / deletes) are not part of the snapshot's resources.
         const resources = raw
-            .filter((r) => !(isObject(r) && r.delete === true))
-            .map((r, i) => toResource(r, `${file}: deployment.resources[${i}]`));
+            .map((r, i) => [r, i] as const)
+            .filter(([r]) => !(isObject(r) && r.delete === true))
+            .map(([r, i]) => toResource(r, `${file}: deployment.resources[${i}]`));
         const root = resources.find((r) => r.type === "pulumi:pulumi:Stack");
         const [, , stack, project] = /^urn:pulumi:([^:]+)::([^:]+)::/.exec(root?.urn ?? resources[0]?.urn ?? "") ?? [];
         return { format: "stack-export", stack, project, resources };
     }
     if (isObject(doc) && Array.isArray(doc.steps)) {
-        const resources: StateResource[] = [];
+        // A replacement shows one URN in several steps (create-replacement, replace): analyze it once.
+        const byUrn = new Map<string, StateResource>();
         doc.steps.forEach((step, i) => {
             if (!isObject(step)) {
                 throw new UsageError(`${file}: steps[${i}] is not an object`);
@@ -99,12 +103,14 @@ export function parseState(text: string, file: string): LoadedState {
             ) {
                 return;
             }
-            const state = step.newState ?? step.oldState;
-            if (state === undefined) {
+            const key = step.newState != null ? "newState" : "oldState";
+            if (step[key] == null) {
                 return;
             }
-            resources.push(toResource(state, `${file}: steps[${i}].newState`));
+            const r = toResource(step[key], `${file}: steps[${i}].${key}`);
+            byUrn.set(r.urn, r);
         });
+        const resources = [...byUrn.values()];
         const [, , stack, project] = /^urn:pulumi:([^:]+)::([^:]+)::/.exec(resources[0]?.urn ?? "") ?? [];
         return { format: "preview-json", stack, project, resources };
     }
