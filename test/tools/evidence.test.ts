@@ -45,7 +45,22 @@ describe("evidence export", () => {
         expect(doc.coverage.infrastructure).toBe(controls.filter((c) => c.how.kind === "infrastructure").length);
         const sectionTotal = Object.values(doc.summary).reduce((n, s) => n + s.pass + s.fail + s.notApplicable, 0);
         expect(sectionTotal).toBe(controls.length);
-        expect(md).toContain(`Of the guide's **${controls.length}** leaf controls`);
+        const automated = controls.filter((c) => c.how.kind === "infrastructure").length;
+        expect(md).toContain(
+            `Of the guide's **${controls.length}** leaf controls, **${automated} (${Math.round((100 * automated) / controls.length)} %)** are automated and passing`,
+        );
+        expect(md).toContain("**Result: no control fails.**");
+        expect(md).toContain(`| **Total** | **${automated}** | **0** | **${controls.length - automated}** |`);
+        // Each resource is listed by name with its key configuration, one setting per line.
+        const segSection = md.slice(md.indexOf("### NET-SEG-AGENT — PASS"), md.indexOf("### NET-SEG-SERVICE"));
+        expect(segSection).toContain("- Status: PASS — ");
+        expect(segSection).toMatch(
+            / {2}- \*\*mas-agent-0\*\* `aws:ec2\/subnet:Subnet` — `arn:aws:ec2:[^`]+`\n(?: {4}- .*\n)* {4}- cidrBlock: 10\.0\.1\.0\/25\n/,
+        );
+        const appControl = doc.controls.find((c) => c.how.kind === "application")!;
+        expect(md).toContain(
+            `### ${appControl.id} — NOT APPLICABLE\n\n- Status: NOT APPLICABLE — met by application code`,
+        );
         const seg = doc.controls.find((c) => c.id === "NET-SEG-AGENT")!;
         expect(seg.status).toBe("pass");
         expect(seg.policies).toContainEqual({
@@ -80,6 +95,8 @@ describe("evidence export", () => {
             },
         ]);
         expect(md).toContain("### NET-SEG-SERVICE — FAIL");
+        expect(md).toContain("**Result: 1 control(s) FAIL** — NET-SEG-SERVICE.");
+        expect(md).toContain("- Status: FAIL — policy `network-subnet-in-segment` has mandatory violations\n");
         expect(ev.summary.infrastructure_security.fail).toBeGreaterThanOrEqual(1);
     });
 

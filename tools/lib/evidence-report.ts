@@ -226,19 +226,83 @@ function cell(text: string): string {
     return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 }
 
-/** The auditor's report: coverage, a summary by guide section, then one entry per control. */
+const STATUS_LABEL: Record<ControlStatus, string> = {
+    pass: "PASS",
+    fail: "FAIL",
+    "not-applicable": "NOT APPLICABLE",
+};
+const MAX_SHOWN_CHARS = 160;
+const MAX_SHOWN_RESOURCES = 25;
+
+/** One configuration value for a reader: JSON documents held as strings are shown compact, long values cut. */
+function shown(value: unknown): string {
+    let v = value;
+    if (typeof v === "string" && /^\s*[[{]/.test(v)) {
+        try {
+            v = JSON.parse(v);
+        } catch {
+            // not JSON: show the string as it is
+        }
+    }
+    const text = (typeof v === "string" ? v : JSON.stringify(v)).replace(/\s*\n\s*/g, " ");
+    return text.length > MAX_SHOWN_CHARS ? `${text.slice(0, MAX_SHOWN_CHARS)}… (${text.length} chars)` : text;
+}
+
+/** Why a control has its status, in words. */
+function statusReason(e: ControlEvidence): string {
+    if (e.status === "not-applicable") {
+        return `met by ${e.how.kind === "application" ? "application code" : "organisational process"}, outside this stack's automated checks`;
+    }
+    const reasons = [
+        ...(e.resources.length ? [] : ["no resource implements it"]),
+        ...(e.policies.length ? [] : ["no enabled policy enforces it"]),
+        ...e.policies.filter((p) => p.result === "fail").map((p) => `policy \`${p.name}\` has mandatory violations`),
+    ];
+    if (e.status === "fail") {
+        return reasons.join("; ");
+    }
+    const advisory = e.policies.filter((p) => p.result === "advisory").map((p) => `\`${p.name}\``);
+    return (
+        `${e.resources.length} resource(s), ${e.policies.length} policy(ies) without mandatory violations` +
+        (advisory.length ? ` (advisory findings: ${advisory.join(", ")})` : "")
+    );
+}
+
+/** The auditor's report: coverage, a summary by guide section, then one entry per control, by section. */
 export function renderMarkdown(doc: EvidenceDocument): string {
     const c = doc.coverage;
+    const infra = doc.controls.filter((e) => e.how.kind === "infrastructure");
+    const automated = infra.filter((e) => e.status === "pass" && e.tests.length > 0).length;
+    const application = doc.controls.filter((e) => e.how.kind === "application").length;
+    const organisational = doc.controls.filter((e) => e.how.kind === "organizational").length;
+    const pct = (n: number) => `${Math.round((100 * n) / Math.max(1, c.leafControls))} %`;
+    const failing = doc.controls.filter((e) => e.status === "fail");
     const lines: string[] = [
         `# Audit evidence — stack \`${doc.stack}\``,
         "",
         `Source: ${doc.source}. Generated ${doc.generatedAt}.`,
         "",
+        failing.length
+            ? `**Result: ${failing.length} control(s) FAIL** — ${failing.map((e) => e.id).join(", ")}.`
+            : "**Result: no control fails.**",
+        "",
         "## Coverage",
         "",
-        `Of the guide's **${c.leafControls}** leaf controls, **${c.infrastructure}** are met by infrastructure in this stack: ` +
-            `**${c.implemented}** implemented (resources recorded), **${c.enforced}** enforced by a policy, ` +
-            `**${c.tested}** of all controls referenced by tests, **${c.evidenced}** evidenced with resources.`,
+        `Of the guide's **${c.leafControls}** leaf controls, **${automated} (${pct(automated)})** are automated and ` +
+            "passing: implemented by resources of this stack, enforced by a policy without mandatory violations, and " +
+            `tested. The other controls are met by application code (${application}) or by organisational process ` +
+            `(${organisational}); each is listed below with what the stack provides for it.`,
+        "",
+        "| | Controls |",
+        "|---|---:|",
+        `| Leaf controls in the guide | ${c.leafControls} |`,
+        `| Met by infrastructure | ${c.infrastructure} |`,
+        `| — implemented (resources recorded) | ${c.implemented} |`,
+        `| — enforced by a policy | ${c.enforced} |`,
+        `| — referenced by a test | ${infra.filter((e) => e.tests.length > 0).length} |`,
+        `| — passing the audit | ${infra.filter((e) => e.status === "pass").length} |`,
+        `| Met by application code | ${application} |`,
+        `| Met by organisational process | ${organisational} |`,
         "",
     ];
     if (c.gaps.length) {
@@ -256,24 +320,40 @@ export function renderMarkdown(doc: EvidenceDocument): string {
         "",
         "## Summary by guide section",
         "",
+        "Pass: resources recorded and every enforcing policy free of mandatory violations. Fail: a mandatory " +
+            "violation, or no resource / policy. Not applicable: met by application code or organisational process " +
+            "(not checked by this stack).",
+        "",
         "| Section | Pass | Fail | Not applicable |",
         "|---|---:|---:|---:|",
     );
+    const total = { pass: 0, fail: 0, notApplicable: 0 };
     for (const [section, s] of Object.entries(doc.summary)) {
         if (s.pass + s.fail + s.notApplicable > 0) {
             lines.push(`| ${section} | ${s.pass} | ${s.fail} | ${s.notApplicable} |`);
+            total.pass += s.pass;
+            total.fail += s.fail;
+            total.notApplicable += s.notApplicable;
         }
     }
-    lines.push("", "## Controls", "");
+    lines.push(`| **Total** | **${total.pass}** | **${total.fail}** | **${total.notApplicable}** |`);
+    lines.push("");
+    let section = "";
     for (const e of doc.controls) {
-        lines.push(`### ${e.id} — ${e.status.toUpperCase()}`, "");
+        if (e.section !== section) {
+            section = e.section;
+            lines.push(`## Controls — \`${section}\``, "");
+        }
+        lines.push(`### ${e.id} — ${STATUS_LABEL[e.status]}`, "");
+        lines.push(`- Status: ${STATUS_LABEL[e.status]} — ${statusReason(e)}`);
         lines.push(`- Guide: \`${e.guidePath}\``);
         lines.push(`- Requirement: ${e.requirement}`);
         lines.push(`- ISO/IEC 27001:2022: ${e.iso27001.join(", ") || "—"}; SOC 2: ${e.soc2.join(", ") || "—"}`);
-        lines.push(
-            `- Met by: ${e.how.kind}` +
-                (e.how.kind === "infrastructure" ? "" : ` — ${e.how.primitive}; ${e.how.justification}`),
-        );
+        if (e.how.kind === "infrastructure") {
+            lines.push("- Met by: infrastructure of this stack");
+        } else {
+            lines.push(`- Met by: ${e.how.kind} — ${e.how.justification}`, `- The stack provides: ${e.how.primitive}`);
+        }
         if (e.substitution) {
             lines.push(`- Substitution: ${e.substitution}`);
         }
@@ -287,19 +367,18 @@ export function renderMarkdown(doc: EvidenceDocument): string {
             }
         }
         if (e.resources.length) {
-            lines.push(
-                `- Resources (${e.resources.length}):`,
-                "",
-                "  | Type | Identifier | Key configuration |",
-                "  |---|---|---|",
-            );
-            for (const r of e.resources.slice(0, 25)) {
-                const ident = r.arn ?? r.id ?? r.urn.split("::").pop() ?? "";
-                const conf = r.configuration ? cell(JSON.stringify(r.configuration)).slice(0, 300) : "";
-                lines.push(`  | ${r.type} | ${cell(ident)} | ${conf} |`);
+            lines.push(`- Resources (${e.resources.length}):`);
+            for (const r of e.resources.slice(0, MAX_SHOWN_RESOURCES)) {
+                const name = r.urn.split("::").slice(3).join("::");
+                const ident = r.arn ?? r.id;
+                lines.push(`  - **${name}** \`${r.type}\`` + (ident ? ` — \`${ident}\`` : ""));
+                const conf = Object.entries(r.configuration ?? {}).sort(([a], [b]) => a.localeCompare(b));
+                for (const [k, v] of conf) {
+                    lines.push(`    - ${k}: ${cell(shown(v))}`);
+                }
             }
-            if (e.resources.length > 25) {
-                lines.push(`  | … | ${e.resources.length - 25} more in evidence.json | |`);
+            if (e.resources.length > MAX_SHOWN_RESOURCES) {
+                lines.push(`  - … ${e.resources.length - MAX_SHOWN_RESOURCES} more in evidence.json`);
             }
         }
         if (e.tests.length) {
