@@ -184,7 +184,10 @@ export class AnalyzerSession {
     async configure(
         policies: PolicyMeta[],
         file: PolicyConfigFile,
-        initialConfig: Record<string, { enforcementLevel?: EnforcementLevel; properties: Record<string, unknown> }> = {},
+        initialConfig: Record<
+            string,
+            { enforcementLevel?: EnforcementLevel; properties: Record<string, unknown> }
+        > = {},
     ): Promise<Map<string, EnforcementLevel>> {
         const known = new Set(policies.map((p) => p.name));
         for (const name of Object.keys(file)) {
@@ -197,7 +200,9 @@ export class AnalyzerSession {
         const result = new Map<string, PolicyConfigEntry>(
             policies.map((p) => [p.name, { level: p.enforcementLevel, props: { ...p.configDefaults } }]),
         );
-        const apply = (cfg: Record<string, { enforcementLevel?: EnforcementLevel; properties: Record<string, unknown> }>) => {
+        const apply = (
+            cfg: Record<string, { enforcementLevel?: EnforcementLevel; properties: Record<string, unknown> }>,
+        ) => {
             const all = cfg.all?.enforcementLevel;
             if (all) {
                 for (const e of result.values()) {

@@ -80,7 +80,5 @@ export function listStacks(projectDir: string): string[] {
             `cannot read project directory ${projectDir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
         );
     }
-    return files
-        .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
-        .filter((s): s is string => !!s);
+    return files.map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => !!s);
 }
