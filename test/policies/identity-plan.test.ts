@@ -1,4 +1,5 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { buildIdentityAndCluster } from "../harness/identity-cluster";
 import { identityPolicies } from "../../policy-pack/policies/identity";
 import type { ProgramRun } from "../../tools/lib/program";
 import { plain, runIsolated, stackConfig } from "../harness/program";
@@ -8,26 +9,7 @@ import { validateResource, validateStack } from "../harness/policy";
 // policies on outputs), in dev and in prod: EKS-ENDPOINT, IAM-BOUNDARY, K8S-PSA, K8S-NETPOL, ACC-RES-PRIORITY.
 function runSection(stack: "dev" | "prod"): Promise<ProgramRun> {
     return runIsolated(stackConfig(stack), stack, () => {
-        const { loadConfig } = require("../../components/config");
-        const { EvidenceRegistry } = require("../../components/evidence");
-        const { Identity } = require("../../components/identity");
-        const { Cluster } = require("../../components/cluster");
-        const config = loadConfig();
-        const evidence = new EvidenceRegistry();
-        const identity = new Identity("mas", { config, evidence });
-        new Cluster("mas", {
-            config,
-            evidence,
-            vpcId: "vpc-0123",
-            subnetIds: { agent: ["subnet-a0", "subnet-a1"], service: ["subnet-s0", "subnet-s1"] },
-            managementCidr: "10.0.3.0/24",
-            eksKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/eks",
-            ebsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/ebs",
-            roles: identity.roles,
-            agentRoles: identity.agentRoles,
-            permissionsBoundaryArn: identity.permissionsBoundaryArn,
-        });
-        return {};
+        return buildIdentityAndCluster();
     });
 }
 

@@ -1,4 +1,5 @@
 import type { ProgramRun } from "../../tools/lib/program";
+import { buildIdentityAndCluster } from "../harness/identity-cluster";
 import { ofType, runIsolated, stackConfig } from "../harness/program";
 
 // Plans must stay linear in the number of agents: a constant resource count per agent (RBAC-AGENT-NS,
@@ -8,26 +9,7 @@ const agents = (n: number) => Array.from({ length: n }, (_, i) => (i === 0 ? "co
 async function timed(n: number): Promise<{ run: ProgramRun; msPerResource: number }> {
     const start = process.hrtime.bigint();
     const run = await runIsolated(stackConfig("dev", { agents: agents(n) }), "dev", () => {
-        const { loadConfig } = require("../../components/config");
-        const { EvidenceRegistry } = require("../../components/evidence");
-        const { Identity } = require("../../components/identity");
-        const { Cluster } = require("../../components/cluster");
-        const config = loadConfig();
-        const evidence = new EvidenceRegistry();
-        const identity = new Identity("mas", { config, evidence });
-        new Cluster("mas", {
-            config,
-            evidence,
-            vpcId: "vpc-0123",
-            subnetIds: { agent: ["subnet-a0", "subnet-a1"], service: ["subnet-s0", "subnet-s1"] },
-            managementCidr: "10.0.3.0/24",
-            eksKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/eks",
-            ebsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/ebs",
-            roles: identity.roles,
-            agentRoles: identity.agentRoles,
-            permissionsBoundaryArn: identity.permissionsBoundaryArn,
-        });
-        return { evidence: evidence.output() };
+        return buildIdentityAndCluster();
     });
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     return { run, msPerResource: ms / run.resources.length };
