@@ -35,6 +35,15 @@ export interface PolicyDocument {
 
 const doc = (...Statement: Statement[]): PolicyDocument => ({ Version: "2012-10-17", Statement });
 
+/** Scaling the cluster's node groups (their Auto Scaling groups carry the eks:cluster-name tag). */
+const nodeCapacity = (Sid: string, c: IamContext): Statement => ({
+    Sid,
+    Effect: "Allow",
+    Action: ["autoscaling:SetDesiredCapacity", "autoscaling:UpdateAutoScalingGroup"],
+    Resource: "*",
+    Condition: { StringEquals: { "aws:ResourceTag/eks:cluster-name": c.clusterName } },
+});
+
 /** Namespace of custom CloudWatch metrics the stack's workloads write ("MAS/..."). */
 export const METRICS_NAMESPACE_ROOT = "MAS";
 
@@ -268,13 +277,7 @@ export function systemAdminPolicy(c: IamContext): PolicyDocument {
             Action: ["eks:List*", "eks:Describe*", "ec2:Describe*", "autoscaling:Describe*"],
             Resource: "*",
         },
-        {
-            Sid: "ManageNodeCapacity",
-            Effect: "Allow",
-            Action: ["autoscaling:SetDesiredCapacity", "autoscaling:UpdateAutoScalingGroup"],
-            Resource: "*",
-            Condition: { StringEquals: { "aws:ResourceTag/eks:cluster-name": c.clusterName } },
-        },
+        nodeCapacity("ManageNodeCapacity", c),
         {
             Sid: "ManageStackIdentities",
             Effect: "Allow",
@@ -359,13 +362,7 @@ export function resourceManagerPolicy(c: IamContext): PolicyDocument {
             ],
             Resource: [a.cluster, a.nodegroups],
         },
-        {
-            Sid: "SetNodeCapacity",
-            Effect: "Allow",
-            Action: ["autoscaling:SetDesiredCapacity", "autoscaling:UpdateAutoScalingGroup"],
-            Resource: "*",
-            Condition: { StringEquals: { "aws:ResourceTag/eks:cluster-name": c.clusterName } },
-        },
+        nodeCapacity("SetNodeCapacity", c),
         {
             Sid: "ReadCapacity",
             Effect: "Allow",
