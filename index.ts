@@ -153,7 +153,7 @@ const compliance = new Compliance(
     {
         config: cfg,
         evidence,
-        auditBucketName: data.logBuckets.audit.bucket,
+        configBucketName: data.configBucket.bucket,
         auditKeyArn: data.keys.audit.arn,
         permissionsBoundaryArn: identity.permissionsBoundaryArn,
     },
@@ -170,6 +170,12 @@ new Operations(
         accessAnalyzerArn: compliance.accessAnalyzer.arn,
         conformancePackName: compliance.conformancePack.name,
         permissionsBoundaryArn: identity.permissionsBoundaryArn,
+        nodeGroups: {
+            clusterName: cluster.cluster.name,
+            names: Object.values(cluster.nodeGroups).map((g) => g.nodeGroupName),
+        },
+        patchApproverArns: [identity.roles.systemAdmin.arn],
+        approvalTopicArn: detection.topics.high.arn,
     },
     opts,
 );

@@ -202,7 +202,7 @@ export const CONFIG_KEYS = {
     ),
     eksDeployerPrincipalArn: key(
         "string",
-        "IAM role/user that runs Pulumi and gets an EKS cluster-admin access entry; empty means the caller identity (an assumed role's role ARN without path).",
+        "IAM role/user that runs Pulumi and gets an EKS cluster-admin access entry (a role's full ARN, path included); empty means the caller identity (an assumed role's session resolves to its role ARN with path).",
         z.union([
             z.literal(""),
             z

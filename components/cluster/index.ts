@@ -266,7 +266,7 @@ export class Cluster extends pulumi.ComponentResource {
         // The identity running Pulumi must reach the API (the creator gets no implicit admin): explicit and visible.
         const deployerArn = cfg.eksDeployerPrincipalArn
             ? pulumi.output(cfg.eksDeployerPrincipalArn)
-            : pulumi.all([caller.arn, partition]).apply(([arn, part]) => principalOf(arn, part));
+            : pulumi.output(caller.arn).apply((arn) => deployerPrincipal(arn, this));
         const deployerEntry = entry("deployer", deployerArn, []);
         const deployerAssoc = clusterAdmin("deployer", deployerEntry);
 
@@ -683,10 +683,23 @@ export class Cluster extends pulumi.ComponentResource {
     }
 }
 
-/** The IAM principal (for an access entry) behind a caller ARN: an assumed-role session maps to its role. */
-export function principalOf(callerArn: string, partition: string): string {
-    const m = /^arn:[^:]+:sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(callerArn);
-    return m ? `arn:${partition}:iam::${m[1]}:role/${m[2]}` : callerArn;
+/** True for an STS assumed-role session ARN (`arn:<p>:sts::<acct>:assumed-role/<role>/<session>`). */
+export function isAssumedRole(callerArn: string): boolean {
+    return /^arn:[^:]+:sts::\d{12}:assumed-role\/[^/]+\/.+$/.test(callerArn);
+}
+
+/**
+ * The IAM principal (for an access entry) behind the caller: an assumed-role session maps to its role's full
+ * ARN, path included. EKS access entries take a role ARN with its path (EKS user guide, "Create access
+ * entries": only aws-auth ConfigMap entries cannot have one) and must name an existing principal, while the
+ * session ARN drops the path (SSO roles live under aws-reserved/sso.amazonaws.com/...): IAM's session
+ * context (aws.iam.getSessionContext) gives the issuer role's real ARN. Users and roles pass through.
+ */
+export async function deployerPrincipal(callerArn: string, parent: pulumi.Resource): Promise<string> {
+    if (!isAssumedRole(callerArn)) {
+        return callerArn;
+    }
+    return (await aws.iam.getSessionContext({ arn: callerArn }, { parent })).issuerArn;
 }
 
 export function kubeconfigFor(name: string, endpoint: string, caData: string, region: string): string {

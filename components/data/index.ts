@@ -13,7 +13,7 @@ import { PayloadKey } from "./payload-key";
 export { classified } from "./common";
 export { KEY_PURPOSES, Keys } from "./keys";
 export type { KeyPurpose } from "./keys";
-export { Logging, LOG_GROUP_SOURCE } from "./logging";
+export { Logging, LOG_GROUP_SOURCE, CONFIG_BUCKET_PURPOSE, CONFIG_KEY_PREFIX } from "./logging";
 export type { LogGroupName } from "./logging";
 export { AuditTrail } from "./audit-trail";
 export { Backup } from "./backup";
@@ -39,6 +39,8 @@ export class DataProtection extends pulumi.ComponentResource {
     readonly signingKey: aws.kms.Key;
     readonly logBuckets: Record<LogSource, aws.s3.Bucket>;
     readonly albAccessLogBucket: aws.s3.Bucket;
+    /** AWS Config's delivery bucket (no Object Lock: Config cannot deliver to one). */
+    readonly configBucket: aws.s3.Bucket;
     readonly logGroups: Record<LogGroupName, aws.cloudwatch.LogGroup>;
     readonly dataBuckets: Record<DataStoreName, aws.s3.Bucket>;
     readonly backupVault: aws.backup.Vault;
@@ -114,6 +116,7 @@ export class DataProtection extends pulumi.ComponentResource {
         this.signingKey = keys.signingKey;
         this.logBuckets = logging.logBuckets;
         this.albAccessLogBucket = logging.albAccessLogBucket;
+        this.configBucket = logging.configBucket;
         this.logGroups = logging.logGroups;
         this.dataBuckets = stores.dataBuckets;
         this.backupVault = backup.vault;

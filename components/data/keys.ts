@@ -274,6 +274,17 @@ function servicesStatements(
             },
         },
         {
+            // With an S3 Bucket Key on the audit bucket, CloudTrail needs kms:Decrypt to create or update the
+            // trail (CloudTrail user guide, "Configure AWS KMS key policies for CloudTrail": the CloudTrail
+            // service principal's decrypt statement). Bound to this trail like the other two.
+            Sid: "CloudTrailDecrypt",
+            Effect: "Allow" as const,
+            Principal: { Service: "cloudtrail.amazonaws.com" },
+            Action: "kms:Decrypt",
+            Resource: "*",
+            Condition: { StringEquals: { "aws:SourceArn": trail } },
+        },
+        {
             Sid: "CloudTrailDescribe",
             Effect: "Allow" as const,
             Principal: { Service: "cloudtrail.amazonaws.com" },
@@ -282,19 +293,30 @@ function servicesStatements(
             Condition: { StringEquals: { "aws:SourceArn": trail } },
         },
     ]);
-    const alerts = env.accountId.apply((acct) => ({
-        Sid: "AlertPublishers",
+    const alarms = env.accountId.apply((acct) => ({
+        Sid: "CloudWatchAlarms",
         Effect: "Allow" as const,
-        Principal: { Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com"] },
+        Principal: { Service: "cloudwatch.amazonaws.com" },
         Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
         Resource: "*",
         Condition: { StringEquals: { "aws:SourceAccount": acct } },
     }));
+    // SNS key management ("Enable compatibility between event sources from AWS services and encrypted topics"):
+    // aws:SourceAccount / aws:SourceArn / aws:SourceOrgID in the key policy are not supported for EventBridge
+    // to encrypted topics; with them every rule target fails (FailedInvocations). The topic policies still bind
+    // EventBridge's sns:Publish to this account.
+    const events = pulumi.output({
+        Sid: "EventBridgeRules",
+        Effect: "Allow" as const,
+        Principal: { Service: "events.amazonaws.com" },
+        Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        Resource: "*",
+    } satisfies Statement);
     const spread = (o: pulumi.Output<Statement[]>, i: number) => o.apply((l) => l[i]);
 
     return {
         logs: [spread(logs, 0), spread(logs, 1), backupUse, backupGrant],
-        audit: [spread(audit, 0), spread(audit, 1), backupUse, backupGrant],
+        audit: [spread(audit, 0), spread(audit, 1), spread(audit, 2), backupUse, backupGrant],
         eks: [viaService("EksSecrets", "eks", env, [...USE, "kms:CreateGrant"])],
         ebs: [
             viaService("Ec2Volumes", "ec2", env, [...USE, "kms:CreateGrant"]),
@@ -308,6 +330,6 @@ function servicesStatements(
         critical: [backupUse, backupGrant, macieDecrypt],
         sensitive: [backupUse, backupGrant, macieDecrypt],
         payload: [viaService("SecretsManager", "secretsmanager", env, USE)],
-        alerts: [alerts],
+        alerts: [alarms, events],
     };
 }

@@ -71,8 +71,14 @@ export class Logging extends pulumi.ComponentResource {
     /** SSE-S3 bucket for ALB access logs (ELB cannot write to SSE-KMS buckets). */
     readonly albAccessLogBucket: aws.s3.Bucket;
     readonly logGroups: Record<LogGroupName, aws.cloudwatch.LogGroup>;
-    /** The bucket policies (CloudTrail must wait for the audit bucket's). */
-    readonly bucketPolicies: Record<LogSource | "alb", aws.s3.BucketPolicy>;
+    /**
+     * AWS Config's delivery bucket: AWS Config does not support a delivery channel to a bucket with Object Lock
+     * (AWS::Config::DeliveryChannel, PutDeliveryChannel), so configuration history cannot go to the audit
+     * bucket. Same key, same retention as the audit logs, deletes denied by policy.
+     */
+    readonly configBucket: aws.s3.Bucket;
+    /** The bucket policies (CloudTrail must wait for the audit bucket's, Config for its own). */
+    readonly bucketPolicies: Record<LogSource | "alb" | "config", aws.s3.BucketPolicy>;
 
     constructor(name: string, args: LoggingArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mas:data:Logging", name, {}, opts);
@@ -143,11 +149,30 @@ export class Logging extends pulumi.ComponentResource {
             this,
         );
         this.albAccessLogBucket = alb.bucket;
+
+        const config = secureBucket(
+            `${name}-config`,
+            {
+                classification: LOG_SOURCE_CLASSIFICATION.audit,
+                tags: { purpose: CONFIG_BUCKET_PURPOSE },
+                kmsKeyArn: args.auditKeyArn,
+                lifecycle: {
+                    expireDays: retention.audit,
+                    transitions: transitions.audit.filter((t) => t.days < retention.audit),
+                    noncurrentDays: 30,
+                },
+                statements: (bucketArn) => configDeliveryStatements(bucketArn, env),
+                protect: cfg.deletionProtection,
+            },
+            this,
+        );
+        this.configBucket = config.bucket;
         this.bucketPolicies = {
             system: buckets.system.policy,
             security: buckets.security.policy,
             audit: buckets.audit.policy,
             alb: alb.policy,
+            config: config.policy,
         };
 
         const groupNames: Record<LogGroupName, string> = {
@@ -180,7 +205,7 @@ export class Logging extends pulumi.ComponentResource {
             }),
         ) as Record<LogGroupName, aws.cloudwatch.LogGroup>;
 
-        const all = [buckets.system, buckets.security, buckets.audit, alb];
+        const all = [buckets.system, buckets.security, buckets.audit, alb, config];
         const groupsOf = (s: LogSource) =>
             (Object.keys(this.logGroups) as LogGroupName[])
                 .filter((g) => LOG_GROUP_SOURCE[g] === s)
@@ -209,8 +234,10 @@ export class Logging extends pulumi.ComponentResource {
             buckets.system.encryption,
             buckets.security.encryption,
             buckets.audit.encryption,
+            config.encryption,
         );
-        args.evidence.record("DATA-CLS-CRITICAL", buckets.audit.bucket);
+        args.evidence.record("CMP-SOC2-EVIDENCE", config.bucket, config.lifecycle, config.policy);
+        args.evidence.record("DATA-CLS-CRITICAL", buckets.audit.bucket, config.bucket);
         args.evidence.record("DATA-CLS-SENSITIVE", buckets.security.bucket, alb.bucket);
         args.evidence.record("DATA-CLS-INTERNAL", buckets.system.bucket);
 
@@ -221,6 +248,7 @@ export class Logging extends pulumi.ComponentResource {
                 audit: this.logBuckets.audit.bucket,
             },
             albAccessLogBucketName: this.albAccessLogBucket.bucket,
+            configBucketName: this.configBucket.bucket,
             logGroupNames: Object.fromEntries(Object.entries(this.logGroups).map(([k, g]) => [k, g.name])),
         });
     }
@@ -250,6 +278,57 @@ function cloudTrailStatements(
             Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": trail } },
         },
     ]);
+}
+
+/** Tag `purpose` of AWS Config's delivery bucket. */
+export const CONFIG_BUCKET_PURPOSE = "config-history";
+/** Key prefix of the Config delivery channel in its bucket. */
+export const CONFIG_KEY_PREFIX = "config";
+
+/**
+ * AWS Config delivery (AWS Config developer guide, "Permissions for the Amazon S3 bucket"): ACL and existence
+ * checks and writes under `<prefix>/AWSLogs/<account>/Config/`, from this account only; configuration history
+ * is evidence, so no one deletes object versions (the lifecycle still expires them).
+ */
+function configDeliveryStatements(bucketArn: pulumi.Output<string>, env: AwsEnv): pulumi.Output<Statement[]> {
+    return pulumi.all([bucketArn, env.accountId]).apply(([b, acct]): Statement[] => {
+        const account = { StringEquals: { "aws:SourceAccount": acct } };
+        return [
+            {
+                Sid: "AWSConfigBucketPermissionsCheck",
+                Effect: "Allow",
+                Principal: { Service: "config.amazonaws.com" },
+                Action: "s3:GetBucketAcl",
+                Resource: b,
+                Condition: account,
+            },
+            {
+                Sid: "AWSConfigBucketExistenceCheck",
+                Effect: "Allow",
+                Principal: { Service: "config.amazonaws.com" },
+                Action: "s3:ListBucket",
+                Resource: b,
+                Condition: account,
+            },
+            {
+                Sid: "AWSConfigBucketDelivery",
+                Effect: "Allow",
+                Principal: { Service: "config.amazonaws.com" },
+                Action: "s3:PutObject",
+                Resource: `${b}/${CONFIG_KEY_PREFIX}/AWSLogs/${acct}/Config/*`,
+                Condition: {
+                    StringEquals: { "aws:SourceAccount": acct, "s3:x-amz-acl": "bucket-owner-full-control" },
+                },
+            },
+            {
+                Sid: "DenyHistoryDeletion",
+                Effect: "Deny",
+                Principal: "*",
+                Action: ["s3:DeleteObject", "s3:DeleteObjectVersion"],
+                Resource: `${b}/*`,
+            },
+        ];
+    });
 }
 
 /** Log delivery (VPC flow logs, WAF, Network Firewall to S3) from this account only. */

@@ -49,6 +49,8 @@ export class Identity extends pulumi.ComponentResource {
     readonly resourceServer: aws.cognito.ResourceServer;
     readonly humanClient: aws.cognito.UserPoolClient;
     readonly serviceClient: aws.cognito.UserPoolClient;
+    /** The human client's managed login style (the service client uses client_credentials, no pages). */
+    readonly humanClientBranding: aws.cognito.ManagedLoginBranding;
     /** Client secrets, as secrets. */
     readonly humanClientSecret: pulumi.Output<string>;
     readonly serviceClientSecret: pulumi.Output<string>;
@@ -303,10 +305,24 @@ export class Identity extends pulumi.ComponentResource {
             },
             { parent: this, dependsOn: [this.resourceServer] },
         );
+        // Managed login (v2) serves an app client's sign-in pages only once the client has a branding style;
+        // without one the domain shows "login pages unavailable". Cognito's default style is enough.
+        this.humanClientBranding = new aws.cognito.ManagedLoginBranding(
+            `${name}-human-client-branding`,
+            { userPoolId: this.userPool.id, clientId: this.humanClient.id, useCognitoProvidedValues: true },
+            { parent: this, dependsOn: [this.userPoolDomain] },
+        );
         this.humanClientSecret = pulumi.secret(this.humanClient.clientSecret);
         this.serviceClientSecret = pulumi.secret(this.serviceClient.clientSecret);
 
-        ev.record("AUTH-TOKEN", this.userPool, this.resourceServer, this.humanClient, this.serviceClient);
+        ev.record(
+            "AUTH-TOKEN",
+            this.userPool,
+            this.resourceServer,
+            this.humanClient,
+            this.serviceClient,
+            this.humanClientBranding,
+        );
         ev.record("AUTH-MFA", this.userPool, systemAdmin, operator, resourceManager);
         ev.record("AUTH-MFA-TOTP", this.userPool);
         ev.record("AUTH-MFA-HARDWARE", this.userPool, systemAdmin, operator, resourceManager);

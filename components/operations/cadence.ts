@@ -14,7 +14,7 @@ import { guide } from "../../policy-pack/catalog";
 import { namePrefix, patchGroupName, StackConfig } from "../config";
 import { EvidenceRegistry } from "../evidence";
 import { awsContext, policyJson, serviceTrust } from "./iam";
-import { AutomationStep, report, ReportQuery } from "./runbooks";
+import { AutomationStep, NODE_AMI_ROLL, report, ReportQuery, rollNodeAmis } from "./runbooks";
 
 export interface OperationsArgs {
     config: StackConfig;
@@ -29,6 +29,12 @@ export interface OperationsArgs {
     conformancePackName: pulumi.Input<string>;
     /** Permissions boundary for the roles created here (identity: permissionsBoundary.arn). */
     permissionsBoundaryArn?: pulumi.Input<string>;
+    /** The EKS managed node groups critical patches roll through (cluster: cluster.name, nodeGroups). */
+    nodeGroups: { clusterName: pulumi.Input<string>; names: pulumi.Input<string>[] };
+    /** Who approves a node roll (identity: roles.systemAdmin.arn). */
+    patchApproverArns: pulumi.Input<string>[];
+    /** Topic the approval request goes to (Detection.topics.high.arn). */
+    approvalTopicArn: pulumi.Input<string>;
 }
 
 const nonCompliantInPack = (pack: string): Omit<ReportQuery, "name" | "label"> => ({
@@ -213,6 +219,8 @@ export class Operations extends pulumi.ComponentResource {
     readonly patchBaseline: aws.ssm.PatchBaseline;
     readonly maintenanceWindow: aws.ssm.MaintenanceWindow;
     readonly patchGroup: string;
+    /** Approved roll of the EKS node groups onto the latest AMI (critical patches). */
+    readonly nodeRollDocument: aws.ssm.Document;
 
     constructor(name: string, args: OperationsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mas:operations:Operations", name, {}, opts);
@@ -415,14 +423,16 @@ export class Operations extends pulumi.ComponentResource {
         });
         this.schedules = [...reportSchedules, ...reminders];
 
-        // Patch Manager for the EKS nodes (Amazon Linux 2023). Critical / Important security patches are
-        // approved at release; everything else waits nonCriticalPatchDelayDays and installs in the window.
+        // Patch Manager for the EKS nodes (Amazon Linux 2023) scans only: an in-place install reboots a node
+        // without cordoning or draining it. The baseline still rates missing patches (critical / important
+        // security ones approved at release), and critical ones roll the node groups below.
         this.patchGroup = patchGroupName(cfg);
         this.patchBaseline = new aws.ssm.PatchBaseline(
             `${name}-baseline`,
             {
                 name: `${prefix}-al2023`,
-                description: "Critical security patches approved immediately; others after a delay, in the window.",
+                description:
+                    "Critical security patches approved immediately; others after a delay (scan only on EKS nodes).",
                 operatingSystem: PATCHING.operatingSystem,
                 approvedPatchesEnableNonSecurity: false,
                 approvalRules: [
@@ -475,7 +485,7 @@ export class Operations extends pulumi.ComponentResource {
             `${name}-maintenance-patch`,
             {
                 windowId: this.maintenanceWindow.id,
-                name: `${prefix}-run-patch-baseline`,
+                name: `${prefix}-scan-patch-baseline`,
                 taskType: "RUN_COMMAND",
                 taskArn: "AWS-RunPatchBaseline",
                 priority: 1,
@@ -483,20 +493,147 @@ export class Operations extends pulumi.ComponentResource {
                 maxErrors: "1",
                 targets: [{ key: "WindowTargetIds", values: [target.id] }],
                 taskInvocationParameters: {
+                    // Scan never reboots; the nodes' patches arrive as new AMIs through the node groups.
                     runCommandParameters: {
                         timeoutSeconds: 3600,
-                        parameters: [
-                            { name: "Operation", values: ["Install"] },
-                            { name: "RebootOption", values: ["RebootIfNeeded"] },
-                        ],
+                        parameters: [{ name: "Operation", values: ["Scan"] }],
                     },
                 },
             },
             { parent: this },
         );
 
+        // critical_patches "immediate, approval required": a missing critical patch found by the scan starts
+        // the node roll, which waits for an approver.
+        const rollRole = new aws.iam.Role(
+            `${name}-node-roll`,
+            {
+                name: `${prefix}-node-roll`,
+                description: "Rolls the EKS node groups onto the latest AMI after approval.",
+                assumeRolePolicy: serviceTrust("ssm.amazonaws.com", ctx.account),
+                permissionsBoundary: args.permissionsBoundaryArn,
+            },
+            { parent: this },
+        );
+        new aws.iam.RolePolicy(
+            `${name}-node-roll`,
+            {
+                role: rollRole.id,
+                policy: pulumi
+                    .all([
+                        ctx.region,
+                        ctx.account,
+                        args.nodeGroups.clusterName,
+                        args.approvalTopicArn,
+                        args.alertsKeyArn,
+                    ])
+                    .apply(([region, acct, clusterName, topic, key]) =>
+                        policyJson([
+                            {
+                                Sid: "RollNodeGroups",
+                                Effect: "Allow",
+                                Action: ["eks:UpdateNodegroupVersion", "eks:DescribeNodegroup"],
+                                Resource: `arn:aws:eks:${region}:${acct}:nodegroup/${clusterName}/*`,
+                            },
+                            { Sid: "AskApproval", Effect: "Allow", Action: "sns:Publish", Resource: topic },
+                            {
+                                Sid: "AskApprovalEncrypted",
+                                Effect: "Allow",
+                                Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+                                Resource: key,
+                            },
+                        ]),
+                    ),
+            },
+            { parent: this },
+        );
+        this.nodeRollDocument = new aws.ssm.Document(
+            `${name}-node-ami-roll`,
+            {
+                name: `${prefix}-node-ami-roll`,
+                documentType: "Automation",
+                documentFormat: "JSON",
+                content: pulumi
+                    .all([
+                        rollRole.arn,
+                        args.approvalTopicArn,
+                        pulumi.all(args.patchApproverArns),
+                        args.nodeGroups.clusterName,
+                        pulumi.all(args.nodeGroups.names),
+                    ])
+                    .apply(([role, topic, approvers, clusterName, groups]) =>
+                        rollNodeAmis(role, topic, approvers, clusterName, groups),
+                    ),
+                tags: { control: "MNT-PATCH-CRITICAL", patching: NODE_AMI_ROLL },
+            },
+            { parent: this },
+        );
+        const rollEventsRole = new aws.iam.Role(
+            `${name}-node-roll-events`,
+            {
+                name: `${prefix}-node-roll-events`,
+                description: "Lets EventBridge start the node roll runbook.",
+                assumeRolePolicy: serviceTrust("events.amazonaws.com", ctx.account),
+                permissionsBoundary: args.permissionsBoundaryArn,
+            },
+            { parent: this },
+        );
+        new aws.iam.RolePolicy(
+            `${name}-node-roll-events`,
+            {
+                role: rollEventsRole.id,
+                policy: pulumi
+                    .all([ctx.region, ctx.account, this.nodeRollDocument.name, rollRole.arn])
+                    .apply(([region, acct, docName, role]) =>
+                        policyJson([
+                            {
+                                Sid: "StartNodeRoll",
+                                Effect: "Allow",
+                                Action: "ssm:StartAutomationExecution",
+                                Resource: `arn:aws:ssm:${region}:${acct}:automation-definition/${docName}:*`,
+                            },
+                            {
+                                Sid: "PassNodeRollRole",
+                                Effect: "Allow",
+                                Action: "iam:PassRole",
+                                Resource: role,
+                                Condition: { StringEquals: { "iam:PassedToService": "ssm.amazonaws.com" } },
+                            },
+                        ]),
+                    ),
+            },
+            { parent: this },
+        );
+        const criticalFound = new aws.cloudwatch.EventRule(
+            `${name}-critical-patch`,
+            {
+                name: `${prefix}-critical-patch-missing`,
+                description: "A node reports missing approved patches (scan): ask to roll the node groups.",
+                eventPattern: JSON.stringify({
+                    source: ["aws.ssm"],
+                    "detail-type": ["Configuration Compliance State Change"],
+                    detail: { "compliance-type": ["Patch"], "compliance-status": ["non_compliant"] },
+                }),
+                tags: { patching: NODE_AMI_ROLL },
+            },
+            { parent: this },
+        );
+        const rollTarget = new aws.cloudwatch.EventTarget(
+            `${name}-critical-patch`,
+            {
+                rule: criticalFound.name,
+                arn: pulumi.interpolate`arn:aws:ssm:${ctx.region}:${ctx.account}:automation-definition/${this.nodeRollDocument.name}:$DEFAULT`,
+                roleArn: rollEventsRole.arn,
+                inputTransformer: {
+                    inputPaths: { instance: "$.detail.resource-id" },
+                    inputTemplate: '{"Reason":["missing approved patches on <instance>"]}',
+                },
+            },
+            { parent: this },
+        );
+
         const e = args.evidence;
-        e.record("MNT-PATCH-CRITICAL", this.patchBaseline, group);
+        e.record("MNT-PATCH-CRITICAL", this.patchBaseline, group, this.nodeRollDocument, criticalFound, rollTarget);
         e.record("MNT-PATCH-NONCRITICAL", this.patchBaseline, this.maintenanceWindow, target, task);
         e.record("OPS-M-PATCH", this.maintenanceWindow, task);
         e.record("IR-SB-PATCH", this.patchBaseline, this.maintenanceWindow, task);

@@ -7,15 +7,19 @@ import {
     SECURITY_HUB_STANDARDS,
 } from "../../policy-pack/catalog/operations";
 import { namePrefix, StackConfig } from "../config";
+import { CONFIG_KEY_PREFIX } from "../data/logging";
 import { EvidenceRegistry } from "../evidence";
 import { awsContext, policyJson, serviceTrust } from "./iam";
 
 export interface ComplianceArgs {
     config: StackConfig;
     evidence: EvidenceRegistry;
-    /** Audit log bucket for Config snapshots / history (data: logBuckets.audit.bucket). */
-    auditBucketName: pulumi.Input<string>;
-    /** KMS key of the audit bucket (data: keys.audit.arn), when the bucket uses SSE-KMS. */
+    /**
+     * Bucket for Config snapshots / history (data: configBucket.bucket). Not the Object Lock audit bucket:
+     * AWS Config does not support a delivery channel to a bucket with Object Lock enabled.
+     */
+    configBucketName: pulumi.Input<string>;
+    /** KMS key of that bucket (data: keys.audit.arn), when the bucket uses SSE-KMS. */
     auditKeyArn?: pulumi.Input<string>;
     /** Permissions boundary for the Config role (identity: permissionsBoundary.arn). */
     permissionsBoundaryArn?: pulumi.Input<string>;
@@ -57,7 +61,7 @@ export function conformancePackTemplate(rules: ConfigRuleDef[] = CONFIG_RULES): 
 }
 
 /**
- * compliance: AWS Config recording every resource into the audit bucket, a generated ISO 27001 / SOC 2
+ * compliance: AWS Config recording every resource into its own delivery bucket, a generated ISO 27001 / SOC 2
  * conformance pack, Security Hub with FSBP, CIS 3.0.0 and NIST 800-53 r5, and an IAM Access Analyzer.
  */
 export class Compliance extends pulumi.ComponentResource {
@@ -93,7 +97,7 @@ export class Compliance extends pulumi.ComponentResource {
             {
                 role: role.id,
                 policy: pulumi
-                    .all([args.auditBucketName, ctx.account, args.auditKeyArn])
+                    .all([args.configBucketName, ctx.account, args.auditKeyArn])
                     .apply(([bucket, acct, keyArn]) =>
                         policyJson([
                             {
@@ -106,7 +110,7 @@ export class Compliance extends pulumi.ComponentResource {
                                 Sid: "Deliver",
                                 Effect: "Allow",
                                 Action: "s3:PutObject",
-                                Resource: `arn:aws:s3:::${bucket}/config/AWSLogs/${acct}/Config/*`,
+                                Resource: `arn:aws:s3:::${bucket}/${CONFIG_KEY_PREFIX}/AWSLogs/${acct}/Config/*`,
                                 Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control" } },
                             },
                             ...(keyArn
@@ -139,8 +143,8 @@ export class Compliance extends pulumi.ComponentResource {
             `${name}-delivery`,
             {
                 name: `${prefix}-delivery`,
-                s3BucketName: args.auditBucketName,
-                s3KeyPrefix: "config",
+                s3BucketName: args.configBucketName,
+                s3KeyPrefix: CONFIG_KEY_PREFIX,
                 s3KmsKeyArn: args.auditKeyArn,
                 snapshotDeliveryProperties: { deliveryFrequency: "TwentyFour_Hours" },
             },

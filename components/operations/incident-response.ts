@@ -86,13 +86,19 @@ export class IncidentResponse extends pulumi.ComponentResource {
                     .all([ctx.account, ctx.region, args.wafIpSet.arn, args.highTopicArn, args.alertsKeyArn])
                     .apply(([acct, region, ipSetArn, topicArn, keyArn]) =>
                         policyJson([
-                            { Sid: "Describe", Effect: "Allow", Action: "ec2:DescribeInstances", Resource: "*" },
+                            {
+                                // Describe calls have no resource-level permissions.
+                                Sid: "Describe",
+                                Effect: "Allow",
+                                Action: "ec2:DescribeNetworkInterfaces",
+                                Resource: "*",
+                            },
                             {
                                 Sid: "Isolate",
                                 Effect: "Allow",
-                                Action: "ec2:ModifyInstanceAttribute",
+                                Action: "ec2:ModifyNetworkInterfaceAttribute",
                                 Resource: [
-                                    `arn:aws:ec2:${region}:${acct}:instance/*`,
+                                    `arn:aws:ec2:${region}:${acct}:network-interface/*`,
                                     `arn:aws:ec2:${region}:${acct}:security-group/*`,
                                 ],
                             },

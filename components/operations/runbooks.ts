@@ -52,10 +52,18 @@ const incidentId = {
     },
 };
 
-/** isolate_systems: swap all of an instance's security groups for the quarantine group (no rules). */
+/** Step names of isolate_systems that the pack checks. */
+export const ISOLATE_STEPS = { describe: "RecordNetworkInterfaces", loop: "QuarantineEachInterface" } as const;
+
+/**
+ * isolate_systems: swap the security groups of every network interface attached to an instance for the
+ * quarantine group (no rules). ModifyInstanceAttribute `Groups` fails on an instance with more than one ENI
+ * (EC2 API reference), which is every EKS node under the VPC CNI; the pods' addresses live on those same
+ * attached ENIs (the stack does not use security groups for pods, so there are no branch ENIs).
+ */
 export function isolateSystems(roleArn: string, quarantineSecurityGroupId: string): string {
     return doc(
-        "isolate_systems: replace an EC2 instance's security groups with the quarantine group (no ingress, no egress).",
+        "isolate_systems: replace the security groups of each network interface of an EC2 instance (node and pod addresses) with the quarantine group (no ingress, no egress).",
         roleArn,
         {
             InstanceId: { type: "String", description: "Instance to isolate.", allowedPattern: "^i-[a-f0-9]{8,17}$" },
@@ -63,25 +71,45 @@ export function isolateSystems(roleArn: string, quarantineSecurityGroupId: strin
         },
         [
             {
-                name: "RecordPreviousSecurityGroups",
+                name: ISOLATE_STEPS.describe,
                 action: "aws:executeAwsApi",
-                inputs: { Service: "ec2", Api: "DescribeInstances", InstanceIds: ["{{ InstanceId }}"] },
+                inputs: {
+                    Service: "ec2",
+                    Api: "DescribeNetworkInterfaces",
+                    Filters: [{ Name: "attachment.instance-id", Values: ["{{ InstanceId }}"] }],
+                },
                 outputs: [
                     {
-                        Name: "SecurityGroupIds",
-                        Selector: "$.Reservations[0].Instances[0].SecurityGroups..GroupId",
+                        Name: "NetworkInterfaceIds",
+                        Selector: "$.NetworkInterfaces..NetworkInterfaceId",
+                        Type: "StringList",
+                    },
+                    // Kept in the execution history: what to restore after the investigation.
+                    {
+                        Name: "PreviousSecurityGroupIds",
+                        Selector: "$.NetworkInterfaces..Groups..GroupId",
                         Type: "StringList",
                     },
                 ],
             },
             {
-                name: "AttachQuarantineGroup",
-                action: "aws:executeAwsApi",
+                name: ISOLATE_STEPS.loop,
+                action: "aws:loop",
                 inputs: {
-                    Service: "ec2",
-                    Api: "ModifyInstanceAttribute",
-                    InstanceId: "{{ InstanceId }}",
-                    Groups: [quarantineSecurityGroupId],
+                    Iterators: `{{ ${ISOLATE_STEPS.describe}.NetworkInterfaceIds }}`,
+                    IteratorDataType: "String",
+                    Steps: [
+                        {
+                            name: "AttachQuarantineGroup",
+                            action: "aws:executeAwsApi",
+                            inputs: {
+                                Service: "ec2",
+                                Api: "ModifyNetworkInterfaceAttribute",
+                                NetworkInterfaceId: `{{ ${ISOLATE_STEPS.loop}.CurrentIteratorValue }}`,
+                                Groups: [quarantineSecurityGroupId],
+                            },
+                        },
+                    ],
                 },
             },
             {
@@ -320,4 +348,58 @@ export function report(
         },
     ];
     return doc(description, roleArn, {}, steps);
+}
+
+/** Tag (key `patching`) of the runbook that rolls the EKS node groups onto the latest AMI release. */
+export const NODE_AMI_ROLL = "node-ami-roll";
+
+/**
+ * Critical patches for EKS nodes: an approver (system_admin) approves, then each managed node group moves to
+ * the latest AMI release of its Kubernetes version (UpdateNodegroupVersion without releaseVersion). EKS
+ * replaces nodes behind the node group's maxUnavailable, cordoning and draining each one (respecting
+ * PodDisruptionBudgets; force stays false), which Patch Manager's in-place install + reboot would not.
+ */
+export function rollNodeAmis(
+    roleArn: string,
+    approvalTopicArn: string,
+    approverArns: string[],
+    clusterName: string,
+    nodeGroupNames: string[],
+): string {
+    return doc(
+        "security_maintenance critical_patches: after approval, roll each EKS managed node group onto the latest AMI release (nodes drained one at a time).",
+        roleArn,
+        {
+            Reason: {
+                type: "String",
+                description: "Why (finding or patch compliance change).",
+                default: "Critical patch available",
+            },
+        },
+        [
+            {
+                name: "Approve",
+                action: "aws:approve",
+                inputs: {
+                    NotificationArn: approvalTopicArn,
+                    Message: `Roll EKS node groups ${nodeGroupNames.join(", ")} of ${clusterName} onto the latest AMI release: {{ Reason }}`,
+                    MinRequiredApprovals: 1,
+                    Approvers: approverArns,
+                },
+                onFailure: "Abort",
+            },
+            ...nodeGroupNames.map((group, i): AutomationStep => ({
+                name: `Roll${i}`,
+                action: "aws:executeAwsApi",
+                inputs: {
+                    Service: "eks",
+                    Api: "UpdateNodegroupVersion",
+                    clusterName,
+                    nodegroupName: group,
+                    force: false,
+                },
+                ...(i === nodeGroupNames.length - 1 ? { isEnd: true } : {}),
+            })),
+        ],
+    );
 }

@@ -169,11 +169,33 @@ describe("Keys (KMS-AT-REST, KMS-KEY-MGMT)", () => {
         });
     });
 
-    it("alerts key: CloudWatch alarms and EventBridge of this account publish to encrypted topics", () => {
-        expect(sid(doc(named(prod, KEY, "mas-keys-alerts")), "AlertPublishers")).toMatchObject({
-            Principal: { Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com"] },
+    it("alerts key: CloudWatch alarms (bound to this account) and EventBridge (no source conditions) publish to encrypted topics", () => {
+        const alerts = doc(named(prod, KEY, "mas-keys-alerts"));
+        expect(sid(alerts, "CloudWatchAlarms")).toMatchObject({
+            Principal: { Service: "cloudwatch.amazonaws.com" },
             Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
             Condition: { StringEquals: { "aws:SourceAccount": ACCT } },
+        });
+        // SNS key management: source conditions are not supported for EventBridge to encrypted topics.
+        expect(sid(alerts, "EventBridgeRules")).toEqual({
+            Sid: "EventBridgeRules",
+            Effect: "Allow",
+            Principal: { Service: "events.amazonaws.com" },
+            Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+            Resource: "*",
+        });
+    });
+
+    it("audit key: CloudTrail may decrypt (S3 Bucket Key on the audit bucket), only for this trail", () => {
+        expect(sid(doc(named(prod, KEY, "mas-keys-audit")), "CloudTrailDecrypt")).toEqual({
+            Sid: "CloudTrailDecrypt",
+            Effect: "Allow",
+            Principal: { Service: "cloudtrail.amazonaws.com" },
+            Action: "kms:Decrypt",
+            Resource: "*",
+            Condition: {
+                StringEquals: { "aws:SourceArn": `arn:aws:cloudtrail:eu-west-1:${ACCT}:trail/mas-prod-trail` },
+            },
         });
     });
 });

@@ -36,7 +36,7 @@ function program(stack: string) {
         const compliance = new ops.Compliance("mas", {
             config,
             evidence,
-            auditBucketName: "mas-audit-logs",
+            configBucketName: "mas-config-history",
             auditKeyArn: AUDIT_KEY,
         });
         new ops.Operations("mas", {
@@ -46,6 +46,9 @@ function program(stack: string) {
             alertsKeyArn: KEY,
             accessAnalyzerArn: compliance.accessAnalyzer.arn,
             conformancePackName: compliance.conformancePack.name,
+            nodeGroups: { clusterName: `mas-${stack}-eks`, names: [`mas-${stack}-agent`, `mas-${stack}-service`] },
+            patchApproverArns: [ADMIN],
+            approvalTopicArn: detection.topics.high.arn,
         });
         void ir;
         return { controls: evidence.controls() };
@@ -234,24 +237,43 @@ describe("IncidentResponse runbooks (IR-SB-ISOLATE, IR-SB-BLOCK, IR-DL-REVOKE, I
         });
     });
 
-    it("isolate_systems swaps the instance's groups for the quarantine group", () => {
+    it("isolate_systems swaps the groups of every ENI attached to the instance (not ModifyInstanceAttribute, which fails with several ENIs)", () => {
         const d = named(dev, DOC, "mas-isolate-systems");
         expect(d.inputs.documentType).toBe("Automation");
         const c = content(d);
         expect(c.schemaVersion).toBe("0.3");
         expect(c.parameters.AutomationAssumeRole.default).toBe(ROLE);
         const sg = named(dev, "aws:ec2/securityGroup:SecurityGroup", "mas-quarantine").id;
-        expect(c.mainSteps.map((s) => [s.action, s.inputs.Api])).toEqual([
-            ["aws:executeAwsApi", "DescribeInstances"],
-            ["aws:executeAwsApi", "ModifyInstanceAttribute"],
-            ["aws:createTags", undefined],
+        expect(c.mainSteps.map((s) => [s.name, s.action, s.inputs.Api])).toEqual([
+            ["RecordNetworkInterfaces", "aws:executeAwsApi", "DescribeNetworkInterfaces"],
+            ["QuarantineEachInterface", "aws:loop", undefined],
+            ["TagIsolated", "aws:createTags", undefined],
         ]);
-        expect(c.mainSteps[1].inputs).toEqual({
-            Service: "ec2",
-            Api: "ModifyInstanceAttribute",
-            InstanceId: "{{ InstanceId }}",
-            Groups: [sg],
+        expect(c.mainSteps[0].inputs.Filters).toEqual([
+            { Name: "attachment.instance-id", Values: ["{{ InstanceId }}"] },
+        ]);
+        expect(c.mainSteps[0].outputs?.[0]).toEqual({
+            Name: "NetworkInterfaceIds",
+            Selector: "$.NetworkInterfaces..NetworkInterfaceId",
+            Type: "StringList",
         });
+        expect(c.mainSteps[1].inputs).toEqual({
+            Iterators: "{{ RecordNetworkInterfaces.NetworkInterfaceIds }}",
+            IteratorDataType: "String",
+            Steps: [
+                {
+                    name: "AttachQuarantineGroup",
+                    action: "aws:executeAwsApi",
+                    inputs: {
+                        Service: "ec2",
+                        Api: "ModifyNetworkInterfaceAttribute",
+                        NetworkInterfaceId: "{{ QuarantineEachInterface.CurrentIteratorValue }}",
+                        Groups: [sg],
+                    },
+                },
+            ],
+        });
+        expect(JSON.stringify(c)).not.toContain("ModifyInstanceAttribute");
     });
 
     it("block_access updates the WAF IP set with its lock token", () => {
@@ -340,8 +362,8 @@ describe("IncidentResponse runbooks (IR-SB-ISOLATE, IR-SB-BLOCK, IR-DL-REVOKE, I
         expect(actions.sort()).toEqual([
             "ec2:CreateSnapshots",
             "ec2:CreateTags",
-            "ec2:DescribeInstances",
-            "ec2:ModifyInstanceAttribute",
+            "ec2:DescribeNetworkInterfaces",
+            "ec2:ModifyNetworkInterfaceAttribute",
             "eks:DeleteAccessEntry",
             "iam:UpdateAccessKey",
             "kms:Decrypt",
@@ -357,13 +379,14 @@ describe("IncidentResponse runbooks (IR-SB-ISOLATE, IR-SB-BLOCK, IR-DL-REVOKE, I
 });
 
 describe("Compliance (CMP-SOC2-EVIDENCE, CMP-ISO-ACCESS, CMP-ISO-CRYPTO, CMP-ISO-OPS, CMP-SOC2-SECURITY, CMP-SOC2-AVAILABILITY, CMP-SOC2-CONFIDENTIALITY)", () => {
-    it("records every supported resource into the audit bucket and turns the recorder on", () => {
+    it("records every supported resource into the Config bucket (not the Object Lock audit bucket) and turns the recorder on", () => {
         expect(named(dev, "aws:cfg/recorder:Recorder", "mas-recorder").inputs.recordingGroup).toEqual({
             allSupported: true,
             includeGlobalResourceTypes: true,
         });
         expect(named(dev, "aws:cfg/deliveryChannel:DeliveryChannel", "mas-delivery").inputs).toMatchObject({
-            s3BucketName: "mas-audit-logs",
+            s3BucketName: "mas-config-history",
+            s3KeyPrefix: "config",
             s3KmsKeyArn: AUDIT_KEY,
         });
         expect(named(dev, "aws:cfg/recorderStatus:RecorderStatus", "mas-recorder").inputs.isEnabled).toBe(true);
