@@ -4,6 +4,7 @@ import {
     AUDIT_REMINDERS,
     CADENCE,
     FINDING_SEVERITY,
+    NODE_AMI_ROLL,
     PATCHING,
     ReportKey,
     REPORTS,
@@ -14,7 +15,7 @@ import { guide } from "../../policy-pack/catalog";
 import { namePrefix, patchGroupName, StackConfig } from "../config";
 import { EvidenceRegistry } from "../evidence";
 import { awsContext, policyJson, serviceTrust } from "./iam";
-import { AutomationStep, NODE_AMI_ROLL, report, ReportQuery, rollNodeAmis } from "./runbooks";
+import { AutomationStep, report, ReportQuery, rollNodeAmis } from "./runbooks";
 
 export interface OperationsArgs {
     config: StackConfig;

@@ -350,9 +350,6 @@ export function report(
     return doc(description, roleArn, {}, steps);
 }
 
-/** Tag (key `patching`) of the runbook that rolls the EKS node groups onto the latest AMI release. */
-export const NODE_AMI_ROLL = "node-ami-roll";
-
 /**
  * Critical patches for EKS nodes: an approver (system_admin) approves, then each managed node group moves to
  * the latest AMI release of its Kubernetes version (UpdateNodegroupVersion without releaseVersion). EKS

@@ -818,6 +818,9 @@ export function reportSlug(key: ReportKey): string {
 export const START_AUTOMATION_TARGET = "arn:aws:scheduler:::aws-sdk:ssm:startAutomationExecution";
 
 /** Patch Manager: the OS of the EKS nodes and the filter values of the critical (immediate) rule. */
+/** Tag value (key `patching`) of the runbook that rolls the EKS node groups onto the latest AMI (critical patches). */
+export const NODE_AMI_ROLL = "node-ami-roll";
+
 export const PATCHING = {
     operatingSystem: "AMAZON_LINUX_2023",
     critical: { classification: ["Security"], severity: ["Critical", "Important"], approveAfterDays: 0 },

@@ -1,5 +1,5 @@
 import { PolicyResource } from "@pulumi/policy";
-import { INCIDENT_RESPONSE_TAG } from "../catalog/operations";
+import { INCIDENT_RESPONSE_TAG, NODE_AMI_ROLL } from "../catalog/operations";
 import { asArray, asObject, asString, asStrings, parsePolicyDocument, stackPolicy } from "./lib";
 
 /**
@@ -378,9 +378,32 @@ export const noNodePatchInstall = stackPolicy({
     name: "cross-no-node-patch-install",
     description:
         "No maintenance window installs patches (AWS-RunPatchBaseline Operation=Install, which reboots without draining) on instances of an EKS managed node group: node AMIs roll through the node group; Patch Manager only scans them.",
-    controls: ["OPS-M-PATCH"],
+    controls: ["OPS-M-PATCH", "MNT-PATCH-CRITICAL"],
     severity: "high",
     validate: (args, report) => {
+        const groups = ofType(args.resources, T.nodeGroup);
+        if (groups.length > 0) {
+            // critical_patches "immediate, approval required" for nodes: an approval step, then every group rolled.
+            const rolls = ofType(args.resources, T.document)
+                .filter((d) => asObject(d.props.tags).patching === NODE_AMI_ROLL)
+                .map((d) => asArray(parseContent(d.props.content)?.mainSteps));
+            const rolled = (steps: AutomationStep[], group: string) => {
+                const approve = steps.findIndex((s) => s.action === "aws:approve");
+                const roll = steps.findIndex(
+                    (s) => s.inputs?.Api === "UpdateNodegroupVersion" && s.inputs?.nodegroupName === group,
+                );
+                return approve >= 0 && roll > approve;
+            };
+            for (const g of groups) {
+                const group = asString(g.props.nodeGroupName) ?? g.name;
+                if (!rolls.some((steps) => rolled(steps, group))) {
+                    report(
+                        `[MNT-PATCH-CRITICAL] no approved roll (Automation document tagged patching=${NODE_AMI_ROLL}: aws:approve, then UpdateNodegroupVersion) brings critical patches to node group ${group}`,
+                        g.urn,
+                    );
+                }
+            }
+        }
         const templates = new Set(
             ofType(args.resources, T.nodeGroup).map((g) => asString(asObject(g.props.launchTemplate).id)),
         );

@@ -269,6 +269,92 @@ const mutations: { control: string; what: string; apply(rs: Res[]): Res[] }[] = 
             return rs;
         },
     },
+    // awsops (issue 11): cross-service delivery facts, each broken the way the outside review found it.
+    {
+        control: "CMP-SOC2-EVIDENCE",
+        what: "the Config delivery channel pointed at the Object Lock audit bucket",
+        apply: (rs) => {
+            const audit = find(rs, "aws:s3/bucket:Bucket", "mas-logging-audit");
+            find(rs, "aws:cfg/deliveryChannel:DeliveryChannel", "mas-delivery").inputs.s3BucketName =
+                audit.outputs.bucket;
+            return rs;
+        },
+    },
+    {
+        control: "LOG-AUDIT-TRAIL",
+        what: "the audit key without CloudTrail's kms:Decrypt (the audit bucket uses an S3 Bucket Key)",
+        apply: (rs) => {
+            const key = find(rs, "aws:kms/key:Key", "mas-keys-audit");
+            const doc = JSON.parse(key.inputs.policy);
+            doc.Statement = doc.Statement.filter((s: any) => s.Sid !== "CloudTrailDecrypt");
+            key.inputs.policy = JSON.stringify(doc);
+            return rs;
+        },
+    },
+    {
+        control: "DET-ANOMALY",
+        what: "EventBridge's use of the alerts key bound to aws:SourceAccount",
+        apply: (rs) => {
+            const key = find(rs, "aws:kms/key:Key", "mas-keys-alerts");
+            const doc = JSON.parse(key.inputs.policy);
+            const s = doc.Statement.find((x: any) => x.Sid === "EventBridgeRules");
+            s.Condition = { StringEquals: { "aws:SourceAccount": "123456789012" } };
+            key.inputs.policy = JSON.stringify(doc);
+            return rs;
+        },
+    },
+    {
+        control: "IR-SB-ISOLATE",
+        what: "isolate_systems swapping groups with ModifyInstanceAttribute",
+        apply: (rs) => {
+            const d = find(rs, "aws:ssm/document:Document", "mas-isolate-systems");
+            const c = JSON.parse(d.inputs.content);
+            const sg = c.mainSteps[1].inputs.Steps[0].inputs.Groups;
+            c.mainSteps = [
+                {
+                    name: "AttachQuarantineGroup",
+                    action: "aws:executeAwsApi",
+                    inputs: {
+                        Service: "ec2",
+                        Api: "ModifyInstanceAttribute",
+                        InstanceId: "{{ InstanceId }}",
+                        Groups: sg,
+                    },
+                    isEnd: true,
+                },
+            ];
+            d.inputs.content = JSON.stringify(c);
+            return rs;
+        },
+    },
+    {
+        control: "AUTH-TOKEN",
+        what: "the console client without a managed login branding style",
+        apply: (rs) => rs.filter((r) => r.type !== "aws:cognito/managedLoginBranding:ManagedLoginBranding"),
+    },
+    {
+        control: "OPS-M-PATCH",
+        what: "the maintenance window installing patches (reboots) on the EKS nodes",
+        apply: (rs) => {
+            const t = find(rs, "aws:ssm/maintenanceWindowTask:MaintenanceWindowTask", "mas-maintenance-patch");
+            t.inputs.taskInvocationParameters.runCommandParameters.parameters = [
+                { name: "Operation", values: ["Install"] },
+                { name: "RebootOption", values: ["RebootIfNeeded"] },
+            ];
+            return rs;
+        },
+    },
+    {
+        control: "MNT-PATCH-CRITICAL",
+        what: "the node AMI roll without its approval step",
+        apply: (rs) => {
+            const d = find(rs, "aws:ssm/document:Document", "mas-node-ami-roll");
+            const c = JSON.parse(d.inputs.content);
+            c.mainSteps = c.mainSteps.filter((s: any) => s.action !== "aws:approve");
+            d.inputs.content = JSON.stringify(c);
+            return rs;
+        },
+    },
 ];
 
 async function audit(
