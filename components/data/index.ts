@@ -55,7 +55,13 @@ export class DataProtection extends pulumi.ComponentResource {
         const keys = new Keys(`${name}-keys`, { config, evidence, roleArns: args.roleArns }, child);
         const logging = new Logging(
             `${name}-logging`,
-            { config, evidence, logsKeyArn: keys.keys.logs.arn, auditKeyArn: keys.keys.audit.arn },
+            {
+                config,
+                evidence,
+                logsKeyArn: keys.keys.logs.arn,
+                auditKeyArn: keys.keys.audit.arn,
+                permissionsBoundaryArn: args.permissionsBoundaryArn,
+            },
             child,
         );
         const backup = new Backup(

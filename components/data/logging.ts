@@ -10,7 +10,7 @@ import {
 import { clusterName, StackConfig } from "../config";
 import { EvidenceRegistry } from "../evidence";
 import { secureBucket, SecureBucket } from "./bucket";
-import { arn, awsEnv, AwsEnv, classified, dataNames, Statement } from "./common";
+import { arn, awsEnv, AwsEnv, classified, dataNames, policyDocument, serviceTrust, Statement } from "./common";
 
 export type LogGroupName = "vpcFlow" | "waf" | "firewall" | "eks" | "cloudtrail" | "system";
 
@@ -60,7 +60,13 @@ export interface LoggingArgs {
     logsKeyArn: pulumi.Input<string>;
     /** KMS key for the audit bucket (CloudTrail). */
     auditKeyArn: pulumi.Input<string>;
+    /** identity section: the permissions boundary every role of the stack carries. */
+    permissionsBoundaryArn?: pulumi.Input<string>;
 }
+
+/** Log sources whose log groups are copied into their bucket (audit: CloudTrail writes its bucket itself). */
+export const STREAMED_SOURCES = ["system", "security"] as const;
+type StreamedSource = (typeof STREAMED_SOURCES)[number];
 
 /**
  * Central log storage (security_monitoring.log_collection): one bucket and the log groups per source, each
@@ -71,6 +77,8 @@ export class Logging extends pulumi.ComponentResource {
     /** SSE-S3 bucket for ALB access logs (ELB cannot write to SSE-KMS buckets). */
     readonly albAccessLogBucket: aws.s3.Bucket;
     readonly logGroups: Record<LogGroupName, aws.cloudwatch.LogGroup>;
+    /** Firehose streams copying the system / security log groups into their buckets. */
+    readonly logStreams: Record<StreamedSource, aws.kinesis.FirehoseDeliveryStream>;
     /**
      * AWS Config's delivery bucket: AWS Config does not support a delivery channel to a bucket with Object Lock
      * (AWS::Config::DeliveryChannel, PutDeliveryChannel), so configuration history cannot go to the audit
@@ -205,6 +213,137 @@ export class Logging extends pulumi.ComponentResource {
             }),
         ) as Record<LogGroupName, aws.cloudwatch.LogGroup>;
 
+        // Central storage: every system / security log group is copied, as it arrives, into its source's bucket
+        // (CloudWatch Logs subscription → Firehose → S3, SSE-KMS with the logs key). The groups keep the
+        // searchable copy, the buckets the retained one.
+        const streamRole = new aws.iam.Role(
+            `${name}-firehose`,
+            {
+                name: `${names.prefix}-log-firehose`,
+                description: "Firehose delivery of subscribed log groups into the system / security log buckets",
+                assumeRolePolicy: serviceTrust(
+                    "firehose.amazonaws.com",
+                    env.accountId.apply((acct) => ({ StringEquals: { "aws:SourceAccount": acct } })),
+                ),
+                permissionsBoundary: args.permissionsBoundaryArn,
+                tags: classified("sensitive"),
+            },
+            { parent: this },
+        );
+        const streamRolePolicy = new aws.iam.RolePolicy(
+            `${name}-firehose`,
+            {
+                role: streamRole.id,
+                policy: policyDocument(
+                    pulumi
+                        .all([buckets.system.bucket.arn, buckets.security.bucket.arn, args.logsKeyArn, env.region])
+                        .apply(([system, security, key, region]): Statement[] => [
+                            {
+                                Sid: "WriteLogBuckets",
+                                Effect: "Allow",
+                                Action: [
+                                    "s3:AbortMultipartUpload",
+                                    "s3:GetBucketLocation",
+                                    "s3:GetObject",
+                                    "s3:ListBucket",
+                                    "s3:ListBucketMultipartUploads",
+                                    "s3:PutObject",
+                                ],
+                                Resource: [system, `${system}/*`, security, `${security}/*`],
+                            },
+                            {
+                                Sid: "EncryptWithLogsKey",
+                                Effect: "Allow",
+                                Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+                                Resource: key,
+                                Condition: { StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` } },
+                            },
+                        ]),
+                ),
+            },
+            { parent: this },
+        );
+        this.logStreams = Object.fromEntries(
+            STREAMED_SOURCES.map((source) => [
+                source,
+                new aws.kinesis.FirehoseDeliveryStream(
+                    `${name}-${source}-stream`,
+                    {
+                        name: `${names.prefix}-${source}-logs`,
+                        destination: "extended_s3",
+                        serverSideEncryption: { enabled: true, keyType: "AWS_OWNED_CMK" },
+                        extendedS3Configuration: {
+                            roleArn: streamRole.arn,
+                            bucketArn: buckets[source].bucket.arn,
+                            // Subscription records arrive gzip-compressed already.
+                            compressionFormat: "UNCOMPRESSED",
+                            prefix: "cloudwatch/!{timestamp:yyyy/MM/dd}/",
+                            errorOutputPrefix:
+                                "cloudwatch-errors/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd}/",
+                            bufferingInterval: 300,
+                            bufferingSize: 5,
+                            kmsKeyArn: args.logsKeyArn,
+                        },
+                        tags: classified(LOG_SOURCE_CLASSIFICATION[source], { [LOG_SOURCE_TAG]: source }),
+                    },
+                    { parent: this, dependsOn: [streamRolePolicy, buckets[source].policy] },
+                ),
+            ]),
+        ) as Record<StreamedSource, aws.kinesis.FirehoseDeliveryStream>;
+        const subscriptionRole = new aws.iam.Role(
+            `${name}-subscription`,
+            {
+                name: `${names.prefix}-log-subscription`,
+                description: "CloudWatch Logs subscription filters: put records into the log Firehose streams",
+                assumeRolePolicy: env.region.apply((region) =>
+                    serviceTrust(
+                        `logs.${region}.amazonaws.com`,
+                        pulumi
+                            .all([env.partition, env.accountId])
+                            .apply(([p, acct]) => ({
+                                ArnLike: { "aws:SourceArn": `arn:${p}:logs:${region}:${acct}:*` },
+                            })),
+                    ),
+                ),
+                permissionsBoundary: args.permissionsBoundaryArn,
+                tags: classified("sensitive"),
+            },
+            { parent: this },
+        );
+        const subscriptionPolicy = new aws.iam.RolePolicy(
+            `${name}-subscription`,
+            {
+                role: subscriptionRole.id,
+                policy: policyDocument(
+                    pulumi.all(STREAMED_SOURCES.map((s) => this.logStreams[s].arn)).apply((arns): Statement[] => [
+                        {
+                            Sid: "PutIntoLogStreams",
+                            Effect: "Allow",
+                            Action: ["firehose:PutRecord", "firehose:PutRecordBatch"],
+                            Resource: arns,
+                        },
+                    ]),
+                ),
+            },
+            { parent: this },
+        );
+        const streamed = (g: LogGroupName) => (STREAMED_SOURCES as readonly LogSource[]).includes(LOG_GROUP_SOURCE[g]);
+        const subscriptions = (Object.keys(this.logGroups) as LogGroupName[]).filter(streamed).map(
+            (g) =>
+                new aws.cloudwatch.LogSubscriptionFilter(
+                    `${name}-${g}-to-s3`,
+                    {
+                        name: `${names.prefix}-${g}-to-s3`,
+                        logGroup: this.logGroups[g].name,
+                        // Empty pattern: every event.
+                        filterPattern: "",
+                        destinationArn: this.logStreams[LOG_GROUP_SOURCE[g] as StreamedSource].arn,
+                        roleArn: subscriptionRole.arn,
+                    },
+                    { parent: this, dependsOn: [subscriptionPolicy] },
+                ),
+        );
+
         const all = [buckets.system, buckets.security, buckets.audit, alb, config];
         const groupsOf = (s: LogSource) =>
             (Object.keys(this.logGroups) as LogGroupName[])
@@ -222,7 +361,13 @@ export class Logging extends pulumi.ComponentResource {
             );
         }
         args.evidence.record("LOG-AUDIT-RETENTION", buckets.audit.objectLock as aws.s3.BucketObjectLockConfiguration);
-        args.evidence.record("LOG-AGG-CENTRAL", ...all.map((b) => b.bucket), ...Object.values(this.logGroups));
+        args.evidence.record(
+            "LOG-AGG-CENTRAL",
+            ...all.map((b) => b.bucket),
+            ...Object.values(this.logGroups),
+            ...Object.values(this.logStreams),
+            ...subscriptions,
+        );
         args.evidence.record(
             "LOG-AGG-STORAGE",
             ...all.flatMap((b) => [b.bucket, b.publicAccessBlock, b.policy]),

@@ -1,4 +1,5 @@
 import { PolicyResource } from "@pulumi/policy";
+import { LOG_SOURCE_TAG } from "../catalog/data";
 import { INCIDENT_RESPONSE_TAG, NODE_AMI_ROLL } from "../catalog/operations";
 import { asArray, asObject, asString, asStrings, parsePolicyDocument, stackPolicy } from "./lib";
 
@@ -28,6 +29,9 @@ const T = {
     launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
     windowTarget: "aws:ssm/maintenanceWindowTarget:MaintenanceWindowTarget",
     windowTask: "aws:ssm/maintenanceWindowTask:MaintenanceWindowTask",
+    logGroup: "aws:cloudwatch/logGroup:LogGroup",
+    subscription: "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter",
+    stream: "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream",
 } as const;
 
 type Props = Record<string, unknown>;
@@ -448,6 +452,43 @@ export const noNodePatchInstall = stackPolicy({
     },
 });
 
+// ----------------------------------------------------------------------------- log groups → log buckets
+
+/** Log sources whose CloudWatch log groups must also land in their S3 bucket (audit: the trail writes it). */
+const STREAMED_SOURCES = ["system", "security"];
+
+export const logGroupsReachBuckets = stackPolicy({
+    name: "cross-log-groups-reach-buckets",
+    description: `Central storage is real: every log group tagged ${LOG_SOURCE_TAG}=system|security has a subscription filter into a Firehose stream whose S3 destination is a bucket tagged with the same ${LOG_SOURCE_TAG}.`,
+    controls: ["LOG-AGG-CENTRAL"],
+    severity: "high",
+    validate: (args, report) => {
+        const tagOf = (r: PolicyResource) =>
+            asString({ ...asObject(r.props.tagsAll), ...asObject(r.props.tags) }[LOG_SOURCE_TAG]);
+        const buckets = ofType(args.resources, T.bucket);
+        const streams = ofType(args.resources, T.stream);
+        const filters = ofType(args.resources, T.subscription);
+        for (const group of ofType(args.resources, T.logGroup)) {
+            const source = tagOf(group);
+            if (!source || !STREAMED_SOURCES.includes(source)) {
+                continue;
+            }
+            const delivered = filters
+                .filter((f) => f.props.logGroup === group.props.name)
+                .map((f) => streams.find((s) => s.props.arn === f.props.destinationArn))
+                .map((s) => asString(asObject(s?.props.extendedS3Configuration).bucketArn))
+                .map((arn) => buckets.find((b) => b.props.arn === arn))
+                .some((b) => b !== undefined && tagOf(b) === source);
+            if (!delivered) {
+                report(
+                    `[LOG-AGG-CENTRAL] ${source} log group ${nameOf(group)} reaches no bucket tagged ${LOG_SOURCE_TAG}=${source} (subscription filter → Firehose → S3): the central log store would stay empty`,
+                    group.urn,
+                );
+            }
+        }
+    },
+});
+
 export const crossServicePolicies = [
     configDeliveryBucket,
     trailKeyDecrypt,
@@ -455,4 +496,5 @@ export const crossServicePolicies = [
     isolationPerInterface,
     managedLoginBranding,
     noNodePatchInstall,
+    logGroupsReachBuckets,
 ];

@@ -2,6 +2,7 @@ import {
     configDeliveryBucket,
     eventBridgeTopicKey,
     isolationPerInterface,
+    logGroupsReachBuckets,
     managedLoginBranding,
     noNodePatchInstall,
     trailKeyDecrypt,
@@ -387,5 +388,58 @@ describe("cross-no-node-patch-install (OPS-M-PATCH, MNT-PATCH-CRITICAL)", () => 
         expect(msgs(validateStack(noNodePatchInstall, partial))).toEqual([
             "[MNT-PATCH-CRITICAL] no approved roll (Automation document tagged patching=node-ami-roll: aws:approve, then UpdateNodegroupVersion) brings critical patches to node group mas-prod-gpu",
         ]);
+    });
+});
+
+describe("cross-log-groups-reach-buckets (LOG-AGG-CENTRAL)", () => {
+    const stream = `arn:aws:firehose:eu-west-1:${ACCT}:deliverystream/mas-security-logs`;
+    const base = (): StackResourceCase[] => [
+        {
+            type: "aws:s3/bucket:Bucket",
+            name: "security-bucket",
+            props: { bucket: "mas-security", arn: "arn:aws:s3:::mas-security", tags: { "log-source": "security" } },
+        },
+        {
+            type: "aws:s3/bucket:Bucket",
+            name: "system-bucket",
+            props: { bucket: "mas-system", arn: "arn:aws:s3:::mas-system", tags: { "log-source": "system" } },
+        },
+        {
+            type: "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream",
+            name: "security-stream",
+            props: { arn: stream, extendedS3Configuration: { bucketArn: "arn:aws:s3:::mas-security" } },
+        },
+        {
+            type: "aws:cloudwatch/logGroup:LogGroup",
+            name: "flow",
+            props: { name: "/mas/vpc-flow-logs", tags: { "log-source": "security" } },
+        },
+        {
+            type: "aws:cloudwatch/logGroup:LogGroup",
+            name: "trail",
+            props: { name: "/mas/cloudtrail", tags: { "log-source": "audit" } },
+        },
+        {
+            type: "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter",
+            name: "flow-to-s3",
+            props: { logGroup: "/mas/vpc-flow-logs", destinationArn: stream, filterPattern: "" },
+        },
+    ];
+
+    it("passes a security group copied into the security bucket (audit groups are CloudTrail's own delivery)", () => {
+        expect(validateStack(logGroupsReachBuckets, base())).toEqual([]);
+    });
+
+    it("fails a security log group that only CloudWatch keeps", () => {
+        const rs = base().filter((r) => r.name !== "flow-to-s3");
+        expect(msgs(validateStack(logGroupsReachBuckets, rs))).toEqual([
+            "[LOG-AGG-CENTRAL] security log group /mas/vpc-flow-logs reaches no bucket tagged log-source=security (subscription filter → Firehose → S3): the central log store would stay empty",
+        ]);
+    });
+
+    it("fails a stream that lands in another source's bucket", () => {
+        const rs = base();
+        find(rs, "security-stream").props.extendedS3Configuration = { bucketArn: "arn:aws:s3:::mas-system" };
+        expect(msgs(validateStack(logGroupsReachBuckets, rs))).toHaveLength(1);
     });
 });

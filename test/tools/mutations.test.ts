@@ -345,6 +345,11 @@ const mutations: { control: string; what: string; apply(rs: Res[]): Res[] }[] = 
         },
     },
     {
+        control: "LOG-AGG-CENTRAL",
+        what: "the system log group without its subscription into the system log bucket",
+        apply: (rs) => rs.filter((r) => !r.urn.endsWith("::mas-logging-system-to-s3")),
+    },
+    {
         control: "MNT-PATCH-CRITICAL",
         what: "the node AMI roll without its approval step",
         apply: (rs) => {
