@@ -63,6 +63,11 @@ export const DEFAULT_EGRESS_DOMAINS = [
     "cdn01.quay.io",
     "cdn02.quay.io",
     "cdn03.quay.io",
+    // The Nitro Enclaves device plugin image (public.ecr.aws): ECR Public's registry and the CloudFront
+    // distributions serving its layers (EKS Anywhere's domain allow-list lists both).
+    "public.ecr.aws",
+    "d2glxqk2uabbnd.cloudfront.net",
+    "d5l0dvt14r5h8.cloudfront.net",
     // Let's Encrypt ACME (cert-manager's ClusterIssuer).
     new URL(MESH.letsEncryptServer).hostname,
 ] as const;

@@ -6,7 +6,7 @@ import { AGENT_LABEL, EKS_LOG_TYPES, K8S_GROUPS, K8S_RBAC_LABEL } from "../../po
 import { agentNamespace, clusterName, namePrefix, patchGroupName, StackConfig } from "../config";
 import { EvidenceRegistry } from "../evidence";
 import { MONITORING_SERVICE_ACCOUNT, serviceTrust } from "../identity";
-import { amiTypeFor, nitroEnclaveCapable } from "./nodes";
+import { amiTypeFor, ENCLAVE_ALLOCATION, ENCLAVE_DEVICE_PLUGIN, enclaveFits, enclaveUserData } from "./nodes";
 
 export * from "./nodes";
 
@@ -91,10 +91,10 @@ export class Cluster extends pulumi.ComponentResource {
         const caller = aws.getCallerIdentityOutput({}, parent);
         const managedPolicy = (policy: string) => pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}`;
 
-        if (!nitroEnclaveCapable(cfg.agentNodeInstanceType)) {
+        if (!enclaveFits(cfg.agentNodeInstanceType)) {
             // The guide's in-memory protection (secure_enclave) lives on the agent nodes.
             throw new Error(
-                `agentNodeInstanceType ${cfg.agentNodeInstanceType} does not support Nitro Enclaves (needs a Nitro type with >= 4 vCPUs, or Graviton >= 2; not t*, a1, mac)`,
+                `agentNodeInstanceType ${cfg.agentNodeInstanceType} cannot host the agent enclaves (needs a Nitro type with >= 4 vCPUs, or Graviton >= 2; not t*, a1, mac; and ${ENCLAVE_ALLOCATION.cpuCount} vCPUs for the enclave plus 2 for the node)`,
             );
         }
 
@@ -325,7 +325,8 @@ export class Cluster extends pulumi.ComponentResource {
                         },
                     ],
                     // Agents process data in Nitro Enclaves (data_protection.encryption.in_memory: secure_enclave).
-                    ...(segment === "agent" ? { enclaveOptions: { enabled: true } } : {}),
+                    // The allocator user data reserves the enclave's CPUs and hugepages at boot (usable, not just on).
+                    ...(segment === "agent" ? { enclaveOptions: { enabled: true }, userData: enclaveUserData() } : {}),
                     // With groups in the launch template EKS adds no cluster security group itself: the node
                     // group (control plane paths) plus the segment's group (segmentation, ALB → gateway).
                     vpcSecurityGroupIds: [
@@ -359,7 +360,13 @@ export class Cluster extends pulumi.ComponentResource {
                     },
                     updateConfig: { maxUnavailable: 1 },
                     launchTemplate: { id: lt.id, version: lt.latestVersion.apply((v) => String(v)) },
-                    labels: { [SEGMENT_NODE_LABEL]: segment },
+                    labels: {
+                        [SEGMENT_NODE_LABEL]: segment,
+                        // The enclave device plugin's DaemonSet selects nodes by this label.
+                        ...(segment === "agent"
+                            ? { [ENCLAVE_DEVICE_PLUGIN.nodeLabel]: ENCLAVE_DEVICE_PLUGIN.nodeLabelValue }
+                            : {}),
+                    },
                     // Only agent pods (with the matching toleration) land on agent nodes.
                     taints:
                         segment === "agent" ? [{ key: SEGMENT_NODE_LABEL, value: "agent", effect: "NO_SCHEDULE" }] : [],
@@ -421,6 +428,68 @@ export class Cluster extends pulumi.ComponentResource {
             { parent: this, dependsOn: [deployerAssoc, ...Object.values(this.nodeGroups)] },
         );
         const k = { parent: this, provider: this.k8sProvider };
+
+        // --- Nitro Enclaves device plugin on the agent nodes: pods get /dev/nitro_enclaves through the
+        // aws.ec2.nitro/nitro_enclaves resource instead of a privileged hostPath of their own.
+        const enclavePlugin = new k8s.apps.v1.DaemonSet(
+            `${name}-nitro-enclaves-device-plugin`,
+            {
+                metadata: {
+                    name: "aws-nitro-enclaves-k8s-daemonset",
+                    namespace: "kube-system",
+                    labels: { name: ENCLAVE_DEVICE_PLUGIN.nodeLabel },
+                },
+                spec: {
+                    selector: { matchLabels: { name: ENCLAVE_DEVICE_PLUGIN.nodeLabel } },
+                    updateStrategy: { type: "RollingUpdate" },
+                    template: {
+                        metadata: { labels: { name: ENCLAVE_DEVICE_PLUGIN.nodeLabel } },
+                        spec: {
+                            nodeSelector: { [ENCLAVE_DEVICE_PLUGIN.nodeLabel]: ENCLAVE_DEVICE_PLUGIN.nodeLabelValue },
+                            // Agent nodes are tainted for agent pods only.
+                            tolerations: [
+                                { key: SEGMENT_NODE_LABEL, operator: "Equal", value: "agent", effect: "NoSchedule" },
+                            ],
+                            priorityClassName: "system-node-critical",
+                            containers: [
+                                {
+                                    name: "aws-nitro-enclaves-k8s-dp",
+                                    image: ENCLAVE_DEVICE_PLUGIN.image,
+                                    imagePullPolicy: "IfNotPresent",
+                                    env: [
+                                        { name: "ENCLAVE_CPU_ADVERTISEMENT", value: "false" },
+                                        {
+                                            name: "MAX_ENCLAVES_PER_NODE",
+                                            value: String(ENCLAVE_DEVICE_PLUGIN.maxEnclavesPerNode),
+                                        },
+                                    ],
+                                    securityContext: {
+                                        allowPrivilegeEscalation: false,
+                                        capabilities: { drop: ["ALL"] },
+                                    },
+                                    resources: {
+                                        limits: { cpu: "100m", memory: "15Mi" },
+                                        requests: { cpu: "10m", memory: "15Mi" },
+                                    },
+                                    volumeMounts: [
+                                        { name: "device-plugin", mountPath: "/var/lib/kubelet/device-plugins" },
+                                        { name: "dev-dir", mountPath: "/dev" },
+                                        { name: "sys-dir", mountPath: "/sys" },
+                                    ],
+                                },
+                            ],
+                            volumes: [
+                                { name: "device-plugin", hostPath: { path: "/var/lib/kubelet/device-plugins" } },
+                                { name: "dev-dir", hostPath: { path: "/dev" } },
+                                { name: "sys-dir", hostPath: { path: "/sys" } },
+                            ],
+                            terminationGracePeriodSeconds: 30,
+                        },
+                    },
+                },
+            },
+            k,
+        );
 
         // --- Cluster-wide RBAC for the human roles' groups.
         const clusterRole = (key: string, rbac: string, rules: k8s.types.input.rbac.v1.PolicyRule[]) =>
@@ -655,7 +724,7 @@ export class Cluster extends pulumi.ComponentResource {
         ev.record("EKS-NODE-IMDS", ...lts);
         ev.record("EKS-NODE-EBS", ...lts);
         if (hasControl(IN_MEMORY_CONTROL)) {
-            ev.record(IN_MEMORY_CONTROL, this.launchTemplates.agent);
+            ev.record(IN_MEMORY_CONTROL, this.launchTemplates.agent, this.nodeGroups.agent, enclavePlugin);
         }
         ev.record("RBAC-ADMIN-PERMS", adminEntry, adminAssoc);
         ev.record("RBAC-ADMIN-AUDIT", cluster);

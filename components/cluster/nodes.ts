@@ -37,3 +37,63 @@ export function nitroEnclaveCapable(instanceType: string): boolean {
 export function amiTypeFor(instanceType: string): string {
     return /^[a-z]+\d+g/.test(instanceType.split(".")[0] ?? "") ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD";
 }
+
+/**
+ * What the agent nodes set aside for Nitro Enclaves at boot. CPUs go in whole cores (2 vCPUs with SMT) and the
+ * parent keeps at least 2 vCPUs (Nitro Enclaves user guide); memory is reserved as hugepages by the allocator.
+ */
+export const ENCLAVE_ALLOCATION = { cpuCount: 2, memoryMib: 2048 } as const;
+
+/**
+ * The Nitro Enclaves Kubernetes device plugin (aws/aws-nitro-enclaves-k8s-device-plugin, v0.3 of its Helm
+ * values): a kube-system DaemonSet on nodes labelled `aws-nitro-enclaves-k8s-dp=enabled`, advertising the
+ * `aws.ec2.nitro/nitro_enclaves` resource that enclave pods request (with hugepages-2Mi).
+ */
+export const ENCLAVE_DEVICE_PLUGIN = {
+    image: "public.ecr.aws/aws-nitro-enclaves/aws-nitro-enclaves-k8s-device-plugin:v0.3",
+    nodeLabel: "aws-nitro-enclaves-k8s-dp",
+    nodeLabelValue: "enabled",
+    resource: "aws.ec2.nitro/nitro_enclaves",
+    maxEnclavesPerNode: 4,
+} as const;
+
+/** Boundary of the MIME multipart user data (EKS managed node groups take launch-template user data only so). */
+const MIME_BOUNDARY = "==MASBOUNDARY==";
+
+/**
+ * Launch-template user data that makes Nitro Enclaves usable on an EKS managed node (Amazon Linux 2023): install
+ * the Nitro Enclaves CLI (its allocator service), size the allocation, and start the allocator, which reserves
+ * the CPUs and the memory as hugepages before kubelet starts and reports them. MIME multipart, as EKS merges
+ * its own bootstrap part into it; base64, as EC2 expects.
+ */
+export function enclaveUserData(alloc: { cpuCount: number; memoryMib: number } = ENCLAVE_ALLOCATION): string {
+    const script = [
+        "#!/bin/bash",
+        "set -euo pipefail",
+        "dnf install -y aws-nitro-enclaves-cli",
+        "cat > /etc/nitro_enclaves/allocator.yaml <<'ALLOCATOR'",
+        "---",
+        `memory_mib: ${alloc.memoryMib}`,
+        `cpu_count: ${alloc.cpuCount}`,
+        "ALLOCATOR",
+        "systemctl enable --now nitro-enclaves-allocator.service",
+    ].join("\n");
+    const mime = [
+        "MIME-Version: 1.0",
+        `Content-Type: multipart/mixed; boundary="${MIME_BOUNDARY}"`,
+        "",
+        `--${MIME_BOUNDARY}`,
+        'Content-Type: text/x-shellscript; charset="us-ascii"',
+        "",
+        script,
+        "",
+        `--${MIME_BOUNDARY}--`,
+        "",
+    ].join("\n");
+    return Buffer.from(mime, "utf8").toString("base64");
+}
+
+/** Whether an instance type leaves its parent at least 2 vCPUs after the enclave allocation. */
+export function enclaveFits(instanceType: string, alloc: { cpuCount: number } = ENCLAVE_ALLOCATION): boolean {
+    return nitroEnclaveCapable(instanceType) && (vcpusOf(instanceType) ?? 0) - alloc.cpuCount >= 2;
+}
