@@ -32,6 +32,7 @@ const T = {
     logGroup: "aws:cloudwatch/logGroup:LogGroup",
     subscription: "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter",
     stream: "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream",
+    daemonSet: "kubernetes:apps/v1:DaemonSet",
 } as const;
 
 type Props = Record<string, unknown>;
@@ -489,6 +490,94 @@ export const logGroupsReachBuckets = stackPolicy({
     },
 });
 
+// ----------------------------------------------------------------------------------- Nitro Enclaves
+
+/** The device plugin's node label (aws/aws-nitro-enclaves-k8s-device-plugin). */
+const ENCLAVE_LABEL = "aws-nitro-enclaves-k8s-dp";
+const EKS_TAINT_EFFECT: Record<string, string> = {
+    NO_SCHEDULE: "NoSchedule",
+    NO_EXECUTE: "NoExecute",
+    PREFER_NO_SCHEDULE: "PreferNoSchedule",
+};
+
+function decodeUserData(value: unknown): string {
+    const text = asString(value) ?? "";
+    try {
+        return Buffer.from(text, "base64").toString("utf8");
+    } catch {
+        return "";
+    }
+}
+
+export const enclavesUsable = stackPolicy({
+    name: "cross-enclaves-usable",
+    description: `Nitro Enclaves switched on are usable: the node group's launch template user data (MIME multipart) configures and starts nitro-enclaves-allocator with CPUs and memory, the nodes carry ${ENCLAVE_LABEL}=enabled, and the enclave device plugin DaemonSet selects that label and tolerates the nodes' taints.`,
+    controls: ["DATA-ENC-IN-MEMORY"],
+    severity: "high",
+    validate: (args, report) => {
+        const templates = ofType(args.resources, T.launchTemplate).filter(
+            (lt) => asObject(lt.props.enclaveOptions).enabled === true,
+        );
+        const plugins = ofType(args.resources, T.daemonSet).filter((d) => {
+            const pod = asObject(asObject(asObject(d.props.spec).template).spec);
+            return (
+                asObject(pod.nodeSelector)[ENCLAVE_LABEL] === "enabled" &&
+                asArray(pod.containers as Props[] | undefined).some((c) =>
+                    String(c.image ?? "").includes("/aws-nitro-enclaves-k8s-device-plugin:"),
+                )
+            );
+        });
+        for (const g of ofType(args.resources, T.nodeGroup)) {
+            const lt = templates.find((t) => t.props.id === asObject(g.props.launchTemplate).id);
+            if (!lt) {
+                continue;
+            }
+            const group = asString(g.props.nodeGroupName) ?? g.name;
+            const userData = decodeUserData(lt.props.userData);
+            const allocation = (key: string) => Number(new RegExp(`^${key}:\\s*(\\d+)`, "m").exec(userData)?.[1] ?? 0);
+            const configured =
+                /^Content-Type: multipart\/mixed/m.test(userData) &&
+                userData.includes("/etc/nitro_enclaves/allocator.yaml") &&
+                /systemctl (enable --now|start|restart) nitro-enclaves-allocator/.test(userData) &&
+                allocation("cpu_count") > 0 &&
+                allocation("memory_mib") > 0;
+            if (!configured) {
+                report(
+                    `[DATA-ENC-IN-MEMORY] node group ${group} enables Nitro Enclaves but its launch template user data (MIME multipart) does not configure and start nitro-enclaves-allocator with cpu_count and memory_mib: no enclave can start`,
+                    lt.urn,
+                );
+            }
+            if (asObject(g.props.labels)[ENCLAVE_LABEL] !== "enabled") {
+                report(
+                    `[DATA-ENC-IN-MEMORY] node group ${group} enables Nitro Enclaves but its nodes lack the label ${ENCLAVE_LABEL}=enabled the device plugin selects`,
+                    g.urn,
+                );
+            }
+            const taints = asArray(g.props.taints as Props[] | undefined);
+            const tolerated = plugins.some((d) => {
+                const tolerations = asArray(
+                    asObject(asObject(asObject(d.props.spec).template).spec).tolerations as Props[] | undefined,
+                );
+                return taints.every((t) =>
+                    tolerations.some(
+                        (x) =>
+                            (x.operator === "Exists" && (x.key === undefined || x.key === t.key)) ||
+                            (x.key === t.key &&
+                                x.value === t.value &&
+                                (x.effect === undefined || x.effect === EKS_TAINT_EFFECT[String(t.effect)])),
+                    ),
+                );
+            });
+            if (!tolerated) {
+                report(
+                    `[DATA-ENC-IN-MEMORY] no Nitro Enclaves device plugin DaemonSet (nodeSelector ${ENCLAVE_LABEL}=enabled) runs on node group ${group}'s nodes (tolerating their taints): pods cannot get ${"aws.ec2.nitro/nitro_enclaves"}`,
+                    g.urn,
+                );
+            }
+        }
+    },
+});
+
 export const crossServicePolicies = [
     configDeliveryBucket,
     trailKeyDecrypt,
@@ -497,4 +586,5 @@ export const crossServicePolicies = [
     managedLoginBranding,
     noNodePatchInstall,
     logGroupsReachBuckets,
+    enclavesUsable,
 ];

@@ -1,5 +1,6 @@
 import {
     configDeliveryBucket,
+    enclavesUsable,
     eventBridgeTopicKey,
     isolationPerInterface,
     logGroupsReachBuckets,
@@ -441,5 +442,84 @@ describe("cross-log-groups-reach-buckets (LOG-AGG-CENTRAL)", () => {
         const rs = base();
         find(rs, "security-stream").props.extendedS3Configuration = { bucketArn: "arn:aws:s3:::mas-system" };
         expect(msgs(validateStack(logGroupsReachBuckets, rs))).toHaveLength(1);
+    });
+});
+
+describe("cross-enclaves-usable (DATA-ENC-IN-MEMORY)", () => {
+    const { enclaveUserData } =
+        require("../../components/cluster/nodes") as typeof import("../../components/cluster/nodes");
+    const plugin = (tolerations: object[]): StackResourceCase => ({
+        type: "kubernetes:apps/v1:DaemonSet",
+        name: "plugin",
+        props: {
+            metadata: { name: "aws-nitro-enclaves-k8s-daemonset", namespace: "kube-system" },
+            spec: {
+                template: {
+                    spec: {
+                        nodeSelector: { "aws-nitro-enclaves-k8s-dp": "enabled" },
+                        tolerations,
+                        containers: [
+                            { image: "public.ecr.aws/aws-nitro-enclaves/aws-nitro-enclaves-k8s-device-plugin:v0.3" },
+                        ],
+                    },
+                },
+            },
+        },
+    });
+    const base = (): StackResourceCase[] => [
+        {
+            type: "aws:ec2/launchTemplate:LaunchTemplate",
+            name: "agent-lt",
+            props: { id: "lt-agent", enclaveOptions: { enabled: true }, userData: enclaveUserData() },
+        },
+        {
+            type: "aws:eks/nodeGroup:NodeGroup",
+            name: "agent",
+            props: {
+                nodeGroupName: "mas-prod-agent",
+                launchTemplate: { id: "lt-agent", version: "1" },
+                labels: { "mas/segment": "agent", "aws-nitro-enclaves-k8s-dp": "enabled" },
+                taints: [{ key: "mas/segment", value: "agent", effect: "NO_SCHEDULE" }],
+            },
+        },
+        plugin([{ key: "mas/segment", operator: "Equal", value: "agent", effect: "NoSchedule" }]),
+    ];
+
+    it("writes MIME multipart user data that sizes and starts the allocator", () => {
+        const text = Buffer.from(enclaveUserData(), "base64").toString("utf8");
+        expect(text).toMatch(/^MIME-Version: 1.0\nContent-Type: multipart\/mixed; boundary="==MASBOUNDARY=="\n/);
+        expect(text).toContain('Content-Type: text/x-shellscript; charset="us-ascii"');
+        expect(text).toContain("dnf install -y aws-nitro-enclaves-cli");
+        expect(text).toContain("memory_mib: 2048\ncpu_count: 2\n");
+        expect(text).toContain("systemctl enable --now nitro-enclaves-allocator.service");
+        expect(text.trimEnd().endsWith("--==MASBOUNDARY==--")).toBe(true);
+    });
+
+    it("passes enclave nodes with allocator user data, the plugin label and a tolerating plugin", () => {
+        expect(validateStack(enclavesUsable, base())).toEqual([]);
+    });
+
+    it("fails enclaves switched on and nothing else (no user data, no label, no plugin)", () => {
+        const rs = base().filter((r) => r.name !== "plugin");
+        delete find(rs, "agent-lt").props.userData;
+        find(rs, "agent").props.labels = { "mas/segment": "agent" };
+        expect(msgs(validateStack(enclavesUsable, rs))).toEqual([
+            "[DATA-ENC-IN-MEMORY] node group mas-prod-agent enables Nitro Enclaves but its launch template user data (MIME multipart) does not configure and start nitro-enclaves-allocator with cpu_count and memory_mib: no enclave can start",
+            "[DATA-ENC-IN-MEMORY] node group mas-prod-agent enables Nitro Enclaves but its nodes lack the label aws-nitro-enclaves-k8s-dp=enabled the device plugin selects",
+            "[DATA-ENC-IN-MEMORY] no Nitro Enclaves device plugin DaemonSet (nodeSelector aws-nitro-enclaves-k8s-dp=enabled) runs on node group mas-prod-agent's nodes (tolerating their taints): pods cannot get aws.ec2.nitro/nitro_enclaves",
+        ]);
+    });
+
+    it("fails a plugin that does not tolerate the agent taint, and plain-script user data", () => {
+        const rs = base();
+        rs[2] = plugin([]);
+        expect(msgs(validateStack(enclavesUsable, rs))).toHaveLength(1);
+        const script = base();
+        find(script, "agent-lt").props.userData = Buffer.from(
+            "#!/bin/bash\nsystemctl start nitro-enclaves-allocator\n",
+        ).toString("base64");
+        expect(msgs(validateStack(enclavesUsable, script))[0]).toMatch(
+            /does not configure and start nitro-enclaves-allocator/,
+        );
     });
 });

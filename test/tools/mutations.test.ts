@@ -350,6 +350,14 @@ const mutations: { control: string; what: string; apply(rs: Res[]): Res[] }[] = 
         apply: (rs) => rs.filter((r) => !r.urn.endsWith("::mas-logging-system-to-s3")),
     },
     {
+        control: "DATA-ENC-IN-MEMORY",
+        what: "agent nodes with enclaves on but no allocator user data",
+        apply: (rs) => {
+            delete find(rs, "aws:ec2/launchTemplate:LaunchTemplate", "mas-agent-nodes").inputs.userData;
+            return rs;
+        },
+    },
+    {
         control: "MNT-PATCH-CRITICAL",
         what: "the node AMI roll without its approval step",
         apply: (rs) => {
