@@ -298,11 +298,9 @@ export class Logging extends pulumi.ComponentResource {
                 assumeRolePolicy: env.region.apply((region) =>
                     serviceTrust(
                         `logs.${region}.amazonaws.com`,
-                        pulumi
-                            .all([env.partition, env.accountId])
-                            .apply(([p, acct]) => ({
-                                ArnLike: { "aws:SourceArn": `arn:${p}:logs:${region}:${acct}:*` },
-                            })),
+                        pulumi.all([env.partition, env.accountId]).apply(([p, acct]) => ({
+                            ArnLike: { "aws:SourceArn": `arn:${p}:logs:${region}:${acct}:*` },
+                        })),
                     ),
                 ),
                 permissionsBoundary: args.permissionsBoundaryArn,
@@ -381,7 +379,6 @@ export class Logging extends pulumi.ComponentResource {
             buckets.audit.encryption,
             config.encryption,
         );
-        args.evidence.record("CMP-SOC2-EVIDENCE", config.bucket, config.lifecycle, config.policy);
         args.evidence.record("DATA-CLS-CRITICAL", buckets.audit.bucket, config.bucket);
         args.evidence.record("DATA-CLS-SENSITIVE", buckets.security.bucket, alb.bucket);
         args.evidence.record("DATA-CLS-INTERNAL", buckets.system.bucket);

@@ -268,6 +268,7 @@ describe("Log buckets (LOG-SYSTEM-RETENTION, LOG-SECURITY-RETENTION, LOG-AUDIT-R
                 "mas-logging-security",
                 "mas-logging-audit",
                 "mas-logging-alb-access",
+                "mas-logging-config",
                 "mas-stores-agent-data",
                 "mas-stores-metrics-data",
             ].sort(),
@@ -833,6 +834,69 @@ describe("Rotation handler (MSG-PAYLOAD-ROTATION): the four Secrets Manager step
         await expect(h.handler({ SecretId: "s", ClientRequestToken: "other", Step: "createSecret" })).rejects.toThrow(
             "is not AWSPENDING",
         );
+    });
+});
+
+describe("Config delivery bucket and central log streams (CMP-SOC2-EVIDENCE, LOG-AGG-CENTRAL)", () => {
+    it("Config gets its own bucket: no Object Lock, audit key, audit retention, Config's delivery grants only", () => {
+        const b = named(prod, BUCKET, "mas-logging-config");
+        expect(b.inputs.objectLockEnabled).toBeUndefined();
+        expect(
+            ofType(prod, "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration").map((r) => r.name),
+        ).toEqual(["mas-logging-audit"]);
+        const sse = named(prod, SSE, "mas-logging-config").inputs.rules as Record<string, any>[];
+        expect(sse[0].applyServerSideEncryptionByDefault.kmsMasterKeyId).toBe(arnOf(prod, KEY, "mas-keys-audit"));
+        expect(sse[0].bucketKeyEnabled).toBe(true);
+        expect((named(prod, LIFECYCLE, "mas-logging-config").inputs.rules as any[])[0].expiration).toEqual({
+            days: 2557,
+        });
+        const policy = doc(named(prod, POLICY, "mas-logging-config"));
+        const arn = `arn:aws:s3:::${bucketName(prod, "mas-logging-config")}`;
+        expect(sid(policy, "AWSConfigBucketDelivery")).toEqual({
+            Sid: "AWSConfigBucketDelivery",
+            Effect: "Allow",
+            Principal: { Service: "config.amazonaws.com" },
+            Action: "s3:PutObject",
+            Resource: `${arn}/config/AWSLogs/${ACCT}/Config/*`,
+            Condition: { StringEquals: { "aws:SourceAccount": ACCT, "s3:x-amz-acl": "bucket-owner-full-control" } },
+        });
+        expect(sid(policy, "AWSConfigBucketPermissionsCheck").Action).toBe("s3:GetBucketAcl");
+        expect(sid(policy, "DenyHistoryDeletion")).toMatchObject({
+            Effect: "Deny",
+            Principal: "*",
+            Action: ["s3:DeleteObject", "s3:DeleteObjectVersion"],
+        });
+    });
+
+    it("streams every system / security log group into its source's bucket through Firehose (SSE-KMS, logs key)", () => {
+        const STREAM = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream";
+        for (const source of ["system", "security"]) {
+            const s = named(prod, STREAM, `mas-logging-${source}-stream`).inputs;
+            expect(s.destination).toBe("extended_s3");
+            expect(s.extendedS3Configuration).toMatchObject({
+                bucketArn: arnOf(prod, BUCKET, `mas-logging-${source}`),
+                kmsKeyArn: arnOf(prod, KEY, "mas-keys-logs"),
+                compressionFormat: "UNCOMPRESSED",
+            });
+        }
+        const filters = ofType(prod, "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter");
+        const streamOf = (g: string) =>
+            filters.find((f) => f.inputs.logGroup === named(prod, LOG_GROUP, `mas-logging-${g}`).outputs.name)?.inputs
+                .destinationArn;
+        const arnOfStream = (source: string) => named(prod, STREAM, `mas-logging-${source}-stream`).outputs.arn;
+        expect(streamOf("system")).toBe(arnOfStream("system"));
+        for (const g of ["vpcFlow", "waf", "firewall", "eks"]) {
+            expect([g, streamOf(g)]).toEqual([g, arnOfStream("security")]);
+        }
+        // CloudTrail delivers to the audit bucket itself; its log group is not streamed.
+        expect(streamOf("cloudtrail")).toBeUndefined();
+        for (const f of filters) {
+            expect(f.inputs.filterPattern).toBe("");
+        }
+        const trust = JSON.parse(
+            named(prod, "aws:iam/role:Role", "mas-logging-subscription").inputs.assumeRolePolicy as string,
+        );
+        expect(trust.Statement[0].Principal).toEqual({ Service: "logs.eu-west-1.amazonaws.com" });
     });
 });
 

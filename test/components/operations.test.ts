@@ -536,7 +536,7 @@ describe("Operations patching (MNT-PATCH-CRITICAL, MNT-PATCH-NONCRITICAL, OPS-M-
         expect(named(dev, "aws:ssm/patchGroup:PatchGroup", "mas-patch-group").inputs.patchGroup).toBe("mas-dev-nodes");
     });
 
-    it("runs AWS-RunPatchBaseline Install in the weekly maintenance window on the patch group", () => {
+    it("only scans the EKS nodes in the weekly window (AWS-RunPatchBaseline Scan: no reboot without draining)", () => {
         expect(named(dev, "aws:ssm/maintenanceWindow:MaintenanceWindow", "mas-maintenance").inputs).toMatchObject({
             schedule: "cron(0 3 ? * SUN *)",
             scheduleTimezone: "UTC",
@@ -549,13 +549,45 @@ describe("Operations patching (MNT-PATCH-CRITICAL, MNT-PATCH-NONCRITICAL, OPS-M-
         ).toEqual([{ key: "tag:Patch Group", values: ["mas-dev-nodes"] }]);
         const task = named(dev, "aws:ssm/maintenanceWindowTask:MaintenanceWindowTask", "mas-maintenance-patch").inputs;
         expect(task.taskArn).toBe("AWS-RunPatchBaseline");
-        expect(task.taskInvocationParameters).toMatchObject({
-            runCommandParameters: {
-                parameters: [
-                    { name: "Operation", values: ["Install"] },
-                    { name: "RebootOption", values: ["RebootIfNeeded"] },
-                ],
-            },
+        expect(task.taskInvocationParameters).toEqual({
+            runCommandParameters: { timeoutSeconds: 3600, parameters: [{ name: "Operation", values: ["Scan"] }] },
+        });
+    });
+
+    it("critical patches: a missing patch asks system_admin to approve, then rolls each node group onto the latest AMI", () => {
+        const c = content(named(dev, DOC, "mas-node-ami-roll"));
+        expect(c.mainSteps.map((s) => [s.action, s.inputs.Api ?? null, s.inputs.nodegroupName ?? null])).toEqual([
+            ["aws:approve", null, null],
+            ["aws:executeAwsApi", "UpdateNodegroupVersion", "mas-dev-agent"],
+            ["aws:executeAwsApi", "UpdateNodegroupVersion", "mas-dev-service"],
+        ]);
+        expect(c.mainSteps[0].inputs).toMatchObject({
+            NotificationArn: `arn:aws:sns:${REGION}:${ACCOUNT}:mas-dev-alerts-high`,
+            MinRequiredApprovals: 1,
+            Approvers: [ADMIN],
+        });
+        expect(c.mainSteps[1].inputs).toEqual({
+            Service: "eks",
+            Api: "UpdateNodegroupVersion",
+            clusterName: "mas-dev-eks",
+            nodegroupName: "mas-dev-agent",
+            force: false,
+        });
+        const rule = named(dev, RULE, "mas-critical-patch").inputs;
+        expect(JSON.parse(rule.eventPattern as string)).toEqual({
+            source: ["aws.ssm"],
+            "detail-type": ["Configuration Compliance State Change"],
+            detail: { "compliance-type": ["Patch"], "compliance-status": ["non_compliant"] },
+        });
+        expect(named(dev, TARGET, "mas-critical-patch").inputs.arn).toBe(
+            `arn:aws:ssm:${REGION}:${ACCOUNT}:automation-definition/mas-dev-node-ami-roll:$DEFAULT`,
+        );
+        const roll = policy(named(dev, "aws:iam/rolePolicy:RolePolicy", "mas-node-roll")).Statement;
+        expect(roll[0]).toEqual({
+            Sid: "RollNodeGroups",
+            Effect: "Allow",
+            Action: ["eks:UpdateNodegroupVersion", "eks:DescribeNodegroup"],
+            Resource: `arn:aws:eks:${REGION}:${ACCOUNT}:nodegroup/mas-dev-eks/*`,
         });
     });
 });
