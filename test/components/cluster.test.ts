@@ -203,7 +203,8 @@ describe("Cluster (dev)", () => {
         expect(agent.scalingConfig).toEqual({ minSize: 1, desiredSize: 1, maxSize: 3 });
         expect(agent.subnetIds).toEqual(["subnet-a0", "subnet-a1"]);
         expect(agent.taints).toEqual([{ key: "mas/segment", value: "agent", effect: "NO_SCHEDULE" }]);
-        expect(agent.labels).toEqual({ "mas/segment": "agent" });
+        // The Nitro Enclaves device plugin DaemonSet selects agent nodes by its label.
+        expect(agent.labels).toEqual({ "mas/segment": "agent", "aws-nitro-enclaves-k8s-dp": "enabled" });
         expect(agent.launchTemplate).toEqual({
             id: expect.stringMatching(/^lt-[0-9a-f]{17}$/),
             version: "1",
@@ -420,6 +421,8 @@ describe("Cluster (dev)", () => {
         const ev = run.stackOutputs.evidence as Record<string, { resources: { type: string }[] }>;
         expect(ev["DATA-ENC-IN-MEMORY"].resources.map((r) => r.type)).toEqual([
             "aws:ec2/launchTemplate:LaunchTemplate",
+            "aws:eks/nodeGroup:NodeGroup",
+            "kubernetes:apps/v1:DaemonSet",
         ]);
         for (const id of [
             "EKS-ENDPOINT",
@@ -476,14 +479,54 @@ describe("Cluster config checks", () => {
 
     it("rejects an agent instance type without Nitro Enclaves", async () => {
         await expect(runCluster("dev", { agentNodeInstanceType: "t3.xlarge" })).rejects.toThrow(
-            /does not support Nitro Enclaves/,
+            /agentNodeInstanceType t3.xlarge cannot host the agent enclaves/,
         );
+    });
+
+    it("rejects an agent instance type whose enclave would leave the node fewer than 2 vCPUs", async () => {
+        await expect(runCluster("dev", { agentNodeInstanceType: "c7g.large" })).rejects.toThrow(
+            /agentNodeInstanceType c7g.large cannot host the agent enclaves .* 2 vCPUs for the enclave plus 2 for the node/,
+        );
+    });
+
+    it("makes agent enclaves usable: allocator user data on the agent template only, device plugin on agent nodes", async () => {
+        const run = await runCluster("dev");
+        const lt = (seg: string) => named(run, "aws:ec2/launchTemplate:LaunchTemplate", `mas-${seg}-nodes`).inputs;
+        const { enclaveUserData } =
+            require("../../components/cluster/nodes") as typeof import("../../components/cluster/nodes");
+        expect(lt("agent").userData).toBe(enclaveUserData());
+        expect(lt("service").userData).toBeUndefined();
+        const ds = named(run, "kubernetes:apps/v1:DaemonSet", "mas-nitro-enclaves-device-plugin").inputs as any;
+        expect(ds.metadata).toMatchObject({ name: "aws-nitro-enclaves-k8s-daemonset", namespace: "kube-system" });
+        const pod = ds.spec.template.spec;
+        expect(pod.nodeSelector).toEqual({ "aws-nitro-enclaves-k8s-dp": "enabled" });
+        expect(pod.tolerations).toEqual([
+            { key: "mas/segment", operator: "Equal", value: "agent", effect: "NoSchedule" },
+        ]);
+        expect(pod.containers[0].image).toBe(
+            "public.ecr.aws/aws-nitro-enclaves/aws-nitro-enclaves-k8s-device-plugin:v0.3",
+        );
+        expect(pod.containers[0].env).toEqual([
+            { name: "ENCLAVE_CPU_ADVERTISEMENT", value: "false" },
+            { name: "MAX_ENCLAVES_PER_NODE", value: "4" },
+        ]);
     });
 });
 
 describe("Nitro Enclaves rule", () => {
     const { nitroEnclaveCapable } =
         require("../../components/cluster/nodes") as typeof import("../../components/cluster/nodes");
+    const { enclaveFits } =
+        require("../../components/cluster/nodes") as typeof import("../../components/cluster/nodes");
+    it.each([
+        ["m6i.xlarge", true],
+        ["m6i.2xlarge", true],
+        ["c7g.large", false],
+        ["c7g.xlarge", true],
+        ["t3.2xlarge", false],
+    ])("2 enclave vCPUs fit on %s → %s", (type, expected) => {
+        expect(enclaveFits(type)).toBe(expected);
+    });
     it.each([
         ["m6i.xlarge", true],
         ["m6i.large", false],
