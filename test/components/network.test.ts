@@ -559,7 +559,7 @@ describe("Network Firewall (IDS-SIGNATURE, IDS-AUTO-UPDATE, IPS-PREVENT, PER-FW-
         expect(refs.slice(4).every((r) => r.override === undefined)).toBe(true);
     });
 
-    it("PER-FW-EGRESS: the default egress allow-list is AWS plus the pinned charts' registries and the ACME endpoint", () => {
+    it("PER-FW-EGRESS: the default egress allow-list is AWS plus the pinned charts' registries, ECR Public (enclave device plugin) and the ACME endpoint", () => {
         const rg = named(dev, "aws:networkfirewall/ruleGroup:RuleGroup", "mas-firewall-egress-domains").inputs;
         expect(((rg.ruleGroup as Rec).rulesSource as { rulesSourceList: Rec }).rulesSourceList.targets).toEqual([
             ".amazonaws.com",
@@ -571,6 +571,9 @@ describe("Network Firewall (IDS-SIGNATURE, IDS-AUTO-UPDATE, IPS-PREVENT, PER-FW-
             "cdn01.quay.io",
             "cdn02.quay.io",
             "cdn03.quay.io",
+            "public.ecr.aws",
+            "d2glxqk2uabbnd.cloudfront.net",
+            "d5l0dvt14r5h8.cloudfront.net",
             "acme-v02.api.letsencrypt.org",
         ]);
     });
