@@ -2,7 +2,7 @@ import { PolicyResource } from "@pulumi/policy";
 import { MESH } from "../catalog/mesh";
 import { contains, isCidr, overlaps } from "../lib/cidr";
 import { bytes, milliCpu, podsThatFit, PodResources } from "../lib/quantity";
-import { asArray, asObject as obj, environmentOf, resourcePolicy, stackPolicy } from "./lib";
+import { asArray, asObject as obj, resourcePolicy, stackEnvironmentOf, stackPolicy } from "./lib";
 
 // What a real deploy of the mesh needs from the rest of the plan: reachable image registries and chart
 // repositories, sidecars that fit the agent quotas and pass Pod Security, a rotating plug-in CA, an istiod that
@@ -50,7 +50,10 @@ const REGISTRY_HOSTS: Record<string, string[]> = {
 /** Interface endpoints agents call, next to the Kubernetes API (AWS SDK credentials, keys, secrets, logs). */
 const AGENT_ENDPOINT_SERVICES = ["sts", "kms", "secretsmanager", "logs"];
 /** Istio's chart defaults for the injected sidecar (values.yaml global.proxy.resources). */
-const ISTIO_DEFAULT_SIDECAR = { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "2000m", memory: "1024Mi" } };
+const ISTIO_DEFAULT_SIDECAR = {
+    requests: { cpu: "100m", memory: "128Mi" },
+    limits: { cpu: "2000m", memory: "1024Mi" },
+};
 
 function parsed(v: unknown): Obj {
     if (typeof v === "string") {
@@ -98,7 +101,10 @@ export function releaseRegistries(props: Obj): string[] {
     }
     if (chart === "cert-manager") {
         const registry = values.imageRegistry ?? CERT_MANAGER_DEFAULT_REGISTRY;
-        const overrides = [values.image, ...["webhook", "cainjector", "acmesolver", "startupapicheck"].map((c) => obj(values[c]).image)]
+        const overrides = [
+            values.image,
+            ...["webhook", "cainjector", "acmesolver", "startupapicheck"].map((c) => obj(values[c]).image),
+        ]
             .map((i) => obj(i).repository)
             .filter((r): r is string => typeof r === "string" && r !== "");
         return [...new Set([String(registry), ...overrides.map(registryOf)])];
@@ -253,26 +259,29 @@ export const sidecarSeccomp = resourcePolicy({
     },
 });
 
-export const istiodDisruptionBudget = resourcePolicy({
+export const istiodDisruptionBudget = stackPolicy({
     name: "mesh-istiod-disruption-budget",
     description: `In prod istiod runs at least ${MESH.istiodProdReplicas} replicas (autoscaleMin with the chart's HPA) and the chart's PodDisruptionBudget stays enabled.`,
     controls: ["MESH-MTLS-ROTATION"],
     severity: "high",
-    types: [HELM_RELEASE],
     validate: (args, report) => {
-        if (args.props.chart !== "istiod" || environmentOf(args) !== "prod") {
+        // A Helm release carries no environment tag: the stack's AWS provider says which environment this is.
+        if (stackEnvironmentOf(args) !== "prod") {
             return;
         }
-        const v = parsed(args.props.values);
-        const replicas = v.autoscaleEnabled === false ? v.replicaCount : v.autoscaleMin;
-        const n = typeof replicas === "number" ? replicas : 1;
-        if (n < MESH.istiodProdReplicas) {
-            report(
-                `istiod runs ${n} replica(s) in prod; with fewer than ${MESH.istiodProdReplicas} the chart creates no PodDisruptionBudget and one eviction stops certificate issuance and config`,
-            );
-        }
-        if (obj(obj(v.global).defaultPodDisruptionBudget).enabled === false) {
-            report(`istiod release disables global.defaultPodDisruptionBudget`);
+        for (const istiod of args.resources.filter((r) => r.type === HELM_RELEASE && r.props.chart === "istiod")) {
+            const v = parsed(istiod.props.values);
+            const replicas = v.autoscaleEnabled === false ? v.replicaCount : v.autoscaleMin;
+            const n = typeof replicas === "number" ? replicas : 1;
+            if (n < MESH.istiodProdReplicas) {
+                report(
+                    `istiod runs ${n} replica(s) in prod; with fewer than ${MESH.istiodProdReplicas} the chart creates no PodDisruptionBudget and one eviction stops certificate issuance and config`,
+                    istiod.urn,
+                );
+            }
+            if (obj(obj(v.global).defaultPodDisruptionBudget).enabled === false) {
+                report(`istiod release disables global.defaultPodDisruptionBudget`, istiod.urn);
+            }
         }
     },
 });

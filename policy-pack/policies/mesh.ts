@@ -443,7 +443,10 @@ export const letsEncryptIssuer = resourcePolicy({
             .split("@")
             .pop()
             ?.toLowerCase();
-        if (contactDomain && MESH.acmeForbiddenContactDomains.some((d) => contactDomain === d || contactDomain.endsWith(`.${d}`))) {
+        if (
+            contactDomain &&
+            MESH.acmeForbiddenContactDomains.some((d) => contactDomain === d || contactDomain.endsWith(`.${d}`))
+        ) {
             report(
                 `issuer ${ref(args.props)} registers the ACME contact ${String(acme.email)}; Let's Encrypt refuses ${contactDomain} addresses`,
             );
