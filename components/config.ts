@@ -3,6 +3,7 @@ import { z } from "zod";
 import { guide, SEGMENTS, SegmentName } from "../policy-pack/catalog";
 import { MESH } from "../policy-pack/catalog/mesh";
 import { contains, isCidr, overlaps, parseCidr, split } from "../policy-pack/lib/cidr";
+import { bytes, milliCpu, podsThatFit, PodResources } from "../policy-pack/lib/quantity";
 
 /** The Pulumi project name; stack config keys are `<project>:<key>`. */
 export const PROJECT = "multi-agent-security";
@@ -48,12 +49,14 @@ const seg = guide.infrastructureSecurity.segmentation;
 const logs = guide.logCollection;
 
 /**
- * The default egress allow-list: AWS APIs (ECR, EKS, SSM, ...), the image registries of the pinned charts and
- * the ACME directory cert-manager's issuer uses (dev uses the production directory too, so no staging host).
+ * The default egress allow-list: AWS APIs (ECR, EKS, SSM, ...), the image registries and Helm chart repositories
+ * the stack pulls from (nodes pull images; the in-VPC deploy runner fetches charts) and the ACME directory
+ * cert-manager's issuer uses (dev uses the production directory too, so no staging host).
  */
 export const DEFAULT_EGRESS_DOMAINS = [
     ".amazonaws.com",
-    // Istio's release charts pull docker.io/istio/*: Docker Hub's registry, token service and blob CDN.
+    // Istio images from docker.io/istio: the stack sets the charts' hub to it (the 1.30 charts default to
+    // registry.istio.io/release, which is not allowed here). Docker Hub's registry, token service and blob CDN.
     "registry-1.docker.io",
     "auth.docker.io",
     "production.cloudflare.docker.com",
@@ -70,6 +73,10 @@ export const DEFAULT_EGRESS_DOMAINS = [
     "d5l0dvt14r5h8.cloudfront.net",
     // Let's Encrypt ACME (cert-manager's ClusterIssuer).
     new URL(MESH.letsEncryptServer).hostname,
+    // Helm chart repositories (Istio's default istioChartRepo, jetstack): fetched by the Pulumi Kubernetes
+    // provider wherever `pulumi up` runs, in prod the in-VPC runner behind this firewall.
+    "istio-release.storage.googleapis.com",
+    new URL(MESH.certManagerRepo).hostname,
 ] as const;
 
 /**
@@ -129,7 +136,7 @@ export const CONFIG_KEYS = {
     ),
     egressAllowedDomains: key(
         "array",
-        "Domains the workloads may reach through the network firewall (TLS SNI / HTTP Host); everything else is dropped. The default adds to AWS the registries the pinned Istio (Docker Hub) and cert-manager (quay.io) charts pull from and Let's Encrypt's ACME endpoint; mirror the images to ECR to shrink it to .amazonaws.com (plus the ACME host when domainName is set).",
+        "Domains the workloads may reach through the network firewall (TLS SNI / HTTP Host); everything else is dropped. The default adds to AWS the registries the Istio (Docker Hub, set as the charts' hub) and cert-manager (quay.io) images come from, their Helm chart repositories and Let's Encrypt's ACME endpoint; mirror images and charts to ECR to shrink it to .amazonaws.com (plus the ACME host when domainName is set).",
         z.array(z.string().regex(/^\.?[a-z0-9.-]+$/, { message: "expected a domain such as .amazonaws.com" })),
         [...DEFAULT_EGRESS_DOMAINS],
     ),
@@ -189,7 +196,12 @@ export const CONFIG_KEYS = {
     // identity: per-agent namespace quota (access_control.resource_access quota_check) and OAuth2 callbacks
     agentQuotaCpu: key("string", "CPU requests/limits quota of each agent namespace.", quantity, "4"),
     agentQuotaMemory: key("string", "Memory requests/limits quota of each agent namespace.", quantity, "8Gi"),
-    agentQuotaPods: key("integer", "Maximum pods in each agent namespace.", z.number().int().min(1), 20),
+    agentQuotaPods: key(
+        "integer",
+        "Maximum pods in each agent namespace; the CPU and memory quotas must hold this many meshed pods with default container and sidecar resources.",
+        z.number().int().min(1),
+        8,
+    ),
     agentContainerDefaultCpu: key("string", "Default CPU request/limit of an agent container.", quantity, "250m"),
     agentContainerDefaultMemory: key(
         "string",
@@ -197,6 +209,13 @@ export const CONFIG_KEYS = {
         quantity,
         "256Mi",
     ),
+    // Injected Istio sidecar (istio-proxy) resources; Istio's defaults (2 CPU / 1 GiB limits) leave room for one
+    // pod per agent namespace. Envoy needs about 0.35 vCPU and 40 MB per 1,000 rps (istio.io performance page);
+    // an agent is limited to 100 rps.
+    sidecarCpuRequest: key("string", "CPU request of the injected Istio sidecar.", quantity, "100m"),
+    sidecarCpuLimit: key("string", "CPU limit of the injected Istio sidecar.", quantity, "250m"),
+    sidecarMemoryRequest: key("string", "Memory request of the injected Istio sidecar.", quantity, "128Mi"),
+    sidecarMemoryLimit: key("string", "Memory limit of the injected Istio sidecar.", quantity, "256Mi"),
     agentContainerMaxCpu: key("string", "Largest CPU limit of one agent container.", quantity, "2"),
     agentContainerMaxMemory: key("string", "Largest memory limit of one agent container.", quantity, "4Gi"),
     authCallbackUrls: key(
@@ -233,8 +252,9 @@ export const CONFIG_KEYS = {
     istioChartVersion: key(
         "string",
         "Version of the Istio Helm charts (base, istiod, gateway); pinned, bump deliberately.",
-        z.string().regex(/^1\.\d+\.\d+$/, { message: "expected an exact Istio version such as 1.30.5" }),
-        "1.30.5",
+        z.string().regex(/^1\.\d+\.\d+$/, { message: "expected an exact Istio version such as 1.30.3" }),
+        // The newest 1.30 patch tagged in istio/istio (1.30.3, 2026-07-13); 1.30.5 does not exist.
+        "1.30.3",
     ),
     istioChartRepo: key(
         "string",
@@ -470,10 +490,49 @@ function crossChecks(cfg: StackConfig, prefix: string): string[] {
     if (cfg.ipsMode === "alert" && cfg.environment === "prod") {
         problems.push(`${prefix}ipsMode: must be prevent in prod (the guide's IPS mode)`);
     }
+    const perPod = meshedPodResources(cfg);
+    const fit = podsThatFit(agentQuota(cfg), perPod);
+    if (fit < cfg.agentQuotaPods) {
+        problems.push(
+            `${prefix}agentQuotaPods: ${cfg.agentQuotaPods} pods do not fit the agent namespace quota (agentQuotaCpu ${cfg.agentQuotaCpu}, agentQuotaMemory ${cfg.agentQuotaMemory}): a meshed pod with default settings takes ${perPod.limitsCpu}m CPU / ${perPod.limitsMemory / 2 ** 20}Mi memory (container default + sidecar limits), so only ${fit} fit; raise the quota or lower the sidecar / container defaults`,
+        );
+    }
+    if (cfg.domainName !== "" && cfg.hostedZoneId !== "") {
+        // alertEmails[0] becomes the ACME account contact; Let's Encrypt refuses reserved example domains.
+        const contact = cfg.alertEmails[0];
+        const domain = contact.split("@").pop()?.toLowerCase() ?? "";
+        if (MESH.acmeForbiddenContactDomains.some((d) => domain === d || domain.endsWith(`.${d}`))) {
+            problems.push(
+                `${prefix}alertEmails[0]: ${contact} is the Let's Encrypt account contact (domainName is set) and Let's Encrypt refuses contacts at ${domain}; put a real address first`,
+            );
+        }
+    }
     if (cfg.nodeMaxCount < Math.max(cfg.agentNodeCount, cfg.serviceNodeCount)) {
         problems.push(`${prefix}nodeMaxCount: ${cfg.nodeMaxCount} is below a node group's desired count`);
     }
     return problems;
+}
+
+/** An agent namespace's ResourceQuota, as numbers (millicores, bytes). */
+export function agentQuota(cfg: Pick<StackConfig, "agentQuotaCpu" | "agentQuotaMemory" | "agentQuotaPods">) {
+    const cpu = milliCpu(cfg.agentQuotaCpu) ?? 0;
+    const memory = bytes(cfg.agentQuotaMemory) ?? 0;
+    return { requestsCpu: cpu, limitsCpu: cpu, requestsMemory: memory, limitsMemory: memory, pods: cfg.agentQuotaPods };
+}
+
+/**
+ * What one meshed agent pod with default settings charges the quota: one container at the LimitRange defaults
+ * plus the injected istio-proxy. (istio-validation, the CNI init container, has the proxy's resources and runs
+ * before the others, so it never raises the pod's total above this.)
+ */
+export function meshedPodResources(cfg: StackConfig): PodResources {
+    const sum = (a: string, b: string, f: (v: unknown) => number | undefined) => (f(a) ?? 0) + (f(b) ?? 0);
+    return {
+        requestsCpu: sum(cfg.agentContainerDefaultCpu, cfg.sidecarCpuRequest, milliCpu),
+        limitsCpu: sum(cfg.agentContainerDefaultCpu, cfg.sidecarCpuLimit, milliCpu),
+        requestsMemory: sum(cfg.agentContainerDefaultMemory, cfg.sidecarMemoryRequest, bytes),
+        limitsMemory: sum(cfg.agentContainerDefaultMemory, cfg.sidecarMemoryLimit, bytes),
+    };
 }
 
 /** Reads and validates the running stack's config. Call before creating any resource. */

@@ -122,3 +122,47 @@ describe("stack config", () => {
         }
     });
 });
+
+// Mesh lane (issue 12): config checks a real deploy needs before anything is registered.
+describe("stack config: mesh deployability", () => {
+    const { agentQuota, meshedPodResources } = require("../components/config") as typeof import("../components/config");
+    const { podsThatFit } = require("../policy-pack/lib/quantity") as typeof import("../policy-pack/lib/quantity");
+
+    it("fits the pods quota with default container and sidecar settings: 8 meshed pods in 4 CPU / 8Gi", () => {
+        const cfg = parse({});
+        const perPod = meshedPodResources(cfg);
+        // 250m container + 250m sidecar limit; 256Mi + 256Mi.
+        expect(perPod).toEqual({
+            requestsCpu: 350,
+            limitsCpu: 500,
+            requestsMemory: 384 * 2 ** 20,
+            limitsMemory: 512 * 2 ** 20,
+        });
+        expect(cfg.agentQuotaPods).toBe(8);
+        expect(podsThatFit(agentQuota(cfg), perPod)).toBe(8);
+    });
+
+    it("with Istio's default sidecar limits (2 CPU / 1Gi) only 1 pod fits, and config validation names the key", () => {
+        const cfg = parse({ sidecarCpuLimit: "2000m", sidecarMemoryLimit: "1024Mi", agentQuotaPods: "1" });
+        expect(podsThatFit(agentQuota(cfg), meshedPodResources(cfg))).toBe(1);
+        expect(problems({ sidecarCpuLimit: "2000m", sidecarMemoryLimit: "1024Mi" })).toEqual([
+            `${P}:agentQuotaPods: 8 pods do not fit the agent namespace quota (agentQuotaCpu 4, agentQuotaMemory 8Gi): a meshed pod with default settings takes 2250m CPU / 1280Mi memory (container default + sidecar limits), so only 1 fit; raise the quota or lower the sidecar / container defaults`,
+        ]);
+    });
+
+    it("rejects an example.com ACME contact when a Let's Encrypt issuer will be created, naming the key", () => {
+        const domain = { domainName: "agents.mas.io", hostedZoneId: "Z0123456789ABC" };
+        expect(problems({ ...domain, alertEmails: ["soc@example.com"] })).toEqual([
+            `${P}:alertEmails[0]: soc@example.com is the Let's Encrypt account contact (domainName is set) and Let's Encrypt refuses contacts at example.com; put a real address first`,
+        ]);
+        expect(problems({ ...domain, alertEmails: ["soc@sub.example.org"] })).toHaveLength(1);
+        expect(parse({ ...domain, alertEmails: ["soc@mas.io", "x@example.com"] }).alertEmails[0]).toBe("soc@mas.io");
+        // No domain, no ACME issuer: example.com stays a valid alert address.
+        expect(parse({ alertEmails: ["soc@example.com"] }).alertEmails).toEqual(["soc@example.com"]);
+    });
+
+    it("pins an Istio release that exists: 1.30.3 is the newest 1.30 patch tagged in istio/istio", () => {
+        expect(parse({}).istioChartVersion).toBe("1.30.3");
+        expect(parse({}).certManagerChartVersion).toBe("v1.20.2");
+    });
+});

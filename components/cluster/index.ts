@@ -653,7 +653,13 @@ export class Cluster extends pulumi.ComponentResource {
                 `${name}-mesh-${agent}`,
                 {
                     metadata: { name: "allow-mesh", namespace },
-                    spec: meshNetworkPolicySpec(agent, coordinator, agents.includes(coordinator), cfg.vpcCidr),
+                    spec: meshNetworkPolicySpec(
+                        agent,
+                        coordinator,
+                        agents.includes(coordinator),
+                        cfg.vpcCidr,
+                        cfg.serviceSegmentCidr,
+                    ),
                 },
                 k,
             );
@@ -809,13 +815,15 @@ const nsSelector = (name: string) => ({ matchLabels: { "kubernetes.io/metadata.n
 /**
  * The flows an agent namespace needs next to its default-deny policy: DNS, istiod (xDS / CA 15012, webhook
  * 15017), the Pod Identity agent, its own namespace, the coordinator (and, for the coordinator, every agent),
- * and HTTPS leaving the VPC (through the network firewall's domain allow-list).
+ * HTTPS to the service segment (the EKS API endpoint's ENIs and the AWS interface endpoints live in its subnets:
+ * STS, KMS, Secrets Manager, Logs, ...) and HTTPS leaving the VPC (through the network firewall's allow-list).
  */
 export function meshNetworkPolicySpec(
     agent: string,
     coordinator: string,
     haveCoordinator: boolean,
     vpcCidr: string,
+    serviceSegmentCidr: string,
 ): k8s.types.input.networking.v1.NetworkPolicySpec {
     const tcp = (port: number) => ({ protocol: "TCP", port });
     const isCoordinator = agent === coordinator;
@@ -849,6 +857,8 @@ export function meshNetworkPolicySpec(
             ...(haveCoordinator && !isCoordinator
                 ? [{ to: [{ namespaceSelector: nsSelector(agentNamespace(coordinator)) }] }]
                 : []),
+            // An ipBlock, not the `kubernetes` Service: the policy engine sees the API endpoint's ENI addresses.
+            { to: [{ ipBlock: { cidr: serviceSegmentCidr } }], ports: [tcp(443)] },
             { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [vpcCidr] } }], ports: [tcp(443)] },
         ],
     };

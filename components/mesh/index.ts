@@ -12,7 +12,7 @@ import { EvidenceRegistry } from "../evidence";
 import { MeshCa } from "./ca";
 import { agentsOfType, agentTypeOf, istioPrincipals } from "./principals";
 
-export { MeshCa, ROOT_VALIDITY_HOURS } from "./ca";
+export { issuingKeyGeneration, MeshCa, ROOT_VALIDITY_HOURS } from "./ca";
 export { agentsOfType, agentTypeOf, istioPrincipals } from "./principals";
 
 export interface MeshArgs {
@@ -39,6 +39,7 @@ const CERT_MANAGER_NS = "cert-manager";
 const CERT_MANAGER_SA = "cert-manager";
 const INGRESS_TLS_SECRET = "ingress-tls";
 const LETSENCRYPT_ISSUER = "letsencrypt";
+const ISSUING_CA_SECRET = "mesh-issuing-ca";
 
 /** Envoy's fractional percent for 100%: `filter_enabled` / `filter_enforced` default to 0%. */
 const ALWAYS = { numerator: 100, denominator: "HUNDRED" };
@@ -84,10 +85,12 @@ function localRateLimitPatch(context: "SIDECAR_INBOUND" | "GATEWAY", rps: number
  */
 export class Mesh extends pulumi.ComponentResource {
     readonly ca: MeshCa;
-    /** Root and intermediate certificates of the mesh CA (public; keys stay secret in state). */
+    /** Root and issuing certificates of the mesh CA (public; keys stay secret in state). */
     readonly rootCertificatePem: pulumi.Output<string>;
-    readonly intermediateCertificatePem: pulumi.Output<string>;
-    readonly caSecret: k8s.core.v1.Secret;
+    readonly issuingCertificatePem: pulumi.Output<string>;
+    /** The issuing CA for cert-manager's CA Issuer, and the Certificate that keeps `cacerts` rotated. */
+    readonly issuingCaSecret: k8s.core.v1.Secret;
+    readonly caCertificate: k8s.apiextensions.CustomResource;
     readonly istioBase: k8s.helm.v3.Release;
     readonly istiod: k8s.helm.v3.Release;
     readonly ingressGateway: k8s.helm.v3.Release;
@@ -113,32 +116,139 @@ export class Mesh extends pulumi.ComponentResource {
             dependsOn: pulumi.Resource[],
         ) => new k8s.apiextensions.CustomResource(id, { apiVersion, kind, metadata, spec }, { ...k8sOpts, dependsOn });
 
-        // --- Internal CA, plugged into istiod before it first starts (else it self-signs) -----------------
+        // --- Internal CA: offline root → issuing CA (Pulumi) → rotating intermediate (cert-manager) → istiod ---
         this.ca = new MeshCa(
             `${name}-ca`,
             { organization: namePrefix(cfg), protectRoot: cfg.deletionProtection },
             { parent: this },
         );
         this.rootCertificatePem = this.ca.rootCertPem;
-        this.intermediateCertificatePem = this.ca.intermediateCertPem;
+        this.issuingCertificatePem = this.ca.issuingCertPem;
 
         const istioNs = new k8s.core.v1.Namespace(`${name}-istio-system`, { metadata: { name: ISTIO_NS } }, k8sOpts);
-        this.caSecret = new k8s.core.v1.Secret(
-            `${name}-cacerts`,
+        // --- cert-manager and the Let's Encrypt issuer ----------------------------------------------------
+        const cmNs = new k8s.core.v1.Namespace(
+            `${name}-cert-manager`,
+            { metadata: { name: CERT_MANAGER_NS } },
+            k8sOpts,
+        );
+        // DNS-01 in the stack's hosted zone (config `hostedZoneId`, required with `domainName`). The Pod Identity
+        // association must exist before the cert-manager pods start: EKS injects the credentials only at pod creation.
+        const dns01 = cfg.domainName !== "" && cfg.hostedZoneId !== "";
+        let association: aws.eks.PodIdentityAssociation | undefined;
+        if (dns01) {
+            const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+            const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+            this.certManagerRole = new aws.iam.Role(
+                `${name}-cert-manager`,
+                {
+                    name: `${namePrefix(cfg)}-cert-manager`,
+                    description: "cert-manager DNS-01 challenges in the stack's Route 53 zone (EKS Pod Identity).",
+                    // Only cert-manager's service account in this stack's cluster may assume it (session tags).
+                    assumeRolePolicy: pulumi.all([account, args.clusterName]).apply(([acct, cluster]) =>
+                        JSON.stringify({
+                            Version: "2012-10-17",
+                            Statement: [
+                                {
+                                    Effect: "Allow",
+                                    Principal: { Service: POD_IDENTITY_PRINCIPAL },
+                                    Action: ["sts:AssumeRole", "sts:TagSession"],
+                                    Condition: {
+                                        StringEquals: {
+                                            "aws:SourceAccount": acct,
+                                            [POD_IDENTITY_TAGS.cluster]: cluster,
+                                            [POD_IDENTITY_TAGS.namespace]: CERT_MANAGER_NS,
+                                            [POD_IDENTITY_TAGS.serviceAccount]: CERT_MANAGER_SA,
+                                        },
+                                    },
+                                },
+                            ],
+                        }),
+                    ),
+                    permissionsBoundary: args.permissionsBoundaryArn,
+                },
+                { parent: this },
+            );
+            new aws.iam.RolePolicy(
+                `${name}-cert-manager-route53`,
+                {
+                    role: this.certManagerRole.name,
+                    policy: pulumi
+                        .all([partition, cfg.hostedZoneId])
+                        .apply(([p, zone]) => JSON.stringify(route53Policy(p, zone, cfg.domainName))),
+                },
+                { parent: this },
+            );
+            association = new aws.eks.PodIdentityAssociation(
+                `${name}-cert-manager`,
+                {
+                    clusterName: args.clusterName,
+                    namespace: CERT_MANAGER_NS,
+                    serviceAccount: CERT_MANAGER_SA,
+                    roleArn: this.certManagerRole.arn,
+                },
+                { parent: this },
+            );
+        }
+
+        this.certManager = new k8s.helm.v3.Release(
+            `${name}-cert-manager`,
             {
-                metadata: { name: MESH.caSecretName, namespace: istioNs.metadata.name },
-                type: "Opaque",
-                // Each value secret on its own, so the key names stay visible to policies and diffs.
+                name: "cert-manager",
+                chart: "cert-manager",
+                version: cfg.certManagerChartVersion,
+                repositoryOpts: { repo: MESH.certManagerRepo },
+                namespace: cmNs.metadata.name,
+                values: certManagerValues(cfg.vpcCidr),
+            },
+            { ...k8sOpts, dependsOn: association ? [association] : [] },
+        );
+        ev.record("CERT-MANAGER", this.certManager);
+        ev.record("CERT-LETSENCRYPT", this.certManager);
+        const certManager = this.certManager;
+
+        // The issuing CA as cert-manager's CA Issuer reads it (tls.crt, tls.key, ca.crt = the root). Only cert-manager
+        // reads it, when it signs: replacing it (once a year, see MeshCa) delays at most a renewal retry; istiod's
+        // own `cacerts` is never touched by Pulumi.
+        this.issuingCaSecret = new k8s.core.v1.Secret(
+            `${name}-issuing-ca`,
+            {
+                metadata: { name: ISSUING_CA_SECRET, namespace: istioNs.metadata.name },
+                type: "kubernetes.io/tls",
                 stringData: {
-                    "ca-cert.pem": pulumi.secret(this.ca.intermediateCertPem),
-                    "ca-key.pem": pulumi.secret(this.ca.intermediateKeyPem),
-                    "root-cert.pem": pulumi.secret(this.ca.rootCertPem),
-                    "cert-chain.pem": pulumi.secret(this.ca.certChainPem),
+                    "tls.crt": this.ca.issuingCertPem,
+                    "tls.key": pulumi.secret(this.ca.issuingKeyPem),
+                    "ca.crt": this.ca.rootCertPem,
                 },
             },
             k8sOpts,
         );
-        ev.record("MESH-MTLS-CA", this.ca.rootCert, this.ca.intermediateCert, this.caSecret);
+        // Namespaced, not a ClusterIssuer: only who may create Certificates in istio-system can mint mesh CAs.
+        const caIssuer = cr(
+            `${name}-mesh-ca-issuer`,
+            "cert-manager.io/v1",
+            "Issuer",
+            { name: MESH.caIssuerName, namespace: istioNs.metadata.name },
+            { ca: { secretName: this.issuingCaSecret.metadata.name } },
+            [certManager],
+        );
+        // cert-manager re-issues the intermediate with a new key before it expires and updates `cacerts` in
+        // place; istiod (1.30) reads the kubernetes.io/tls format and reloads the mounted files without a restart.
+        this.caCertificate = cr(
+            `${name}-istio-ca`,
+            "cert-manager.io/v1",
+            "Certificate",
+            {
+                name: MESH.caCertificateName,
+                namespace: istioNs.metadata.name,
+                // Pulumi waits until the Secret is issued: istiod must find the complete bundle when it starts.
+                annotations: { "pulumi.com/waitFor": "condition=Ready" },
+            },
+            intermediateCertificateSpec(namePrefix(cfg)),
+            [caIssuer],
+        );
+        ev.record("MESH-MTLS-CA", this.ca.rootCert, this.ca.issuingCert, this.issuingCaSecret, caIssuer);
+        ev.record("MESH-MTLS-CA", this.caCertificate);
 
         // --- Istio: base (CRDs) → istiod → ingress gateway -----------------------------------------------
         const repositoryOpts = { repo: cfg.istioChartRepo };
@@ -164,10 +274,10 @@ export class Mesh extends pulumi.ComponentResource {
                 version: cfg.istioChartVersion,
                 repositoryOpts,
                 namespace: istioNs.metadata.name,
+                values: { global: istioImages(cfg) },
             },
             { ...k8sOpts, dependsOn: [this.istioBase] },
         );
-        const ttl = `${cfg.workloadCertTtlHours}h`;
         this.istiod = new k8s.helm.v3.Release(
             `${name}-istiod`,
             {
@@ -176,27 +286,16 @@ export class Mesh extends pulumi.ComponentResource {
                 version: cfg.istioChartVersion,
                 repositoryOpts,
                 namespace: istioNs.metadata.name,
-                values: {
-                    meshConfig: {
-                        trustDomain: cfg.meshTrustDomain,
-                        meshMTLS: { minProtocolVersion: MESH.minTlsVersion },
-                        // istio-agent asks for this lifetime; istiod's env below is the default and the cap.
-                        defaultConfig: { proxyMetadata: { SECRET_TTL: ttl } },
-                    },
-                    pilot: {
-                        env: { DEFAULT_WORKLOAD_CERT_TTL: ttl, MAX_WORKLOAD_CERT_TTL: ttl },
-                        // Injected pods rely on the CNI agent, not on a privileged istio-init container.
-                        cni: { enabled: true },
-                    },
-                },
+                values: istiodValues(cfg),
             },
-            // The complete cacerts bundle must exist when istiod starts, or it self-signs (aws-istio-facts §8).
-            { ...k8sOpts, dependsOn: [this.istioBase, this.istioCni, this.caSecret] },
+            // The complete cacerts bundle must exist when istiod starts, or it self-signs (aws-istio-facts §8): the
+            // Certificate is awaited until Ready, i.e. until cert-manager has written the Secret.
+            { ...k8sOpts, dependsOn: [this.istioBase, this.istioCni, this.caCertificate] },
         );
-        ev.record("MESH-MTLS-ROTATION", this.ca.intermediateCert, this.istiod);
+        ev.record("MESH-MTLS-ROTATION", this.caCertificate, this.istiod);
         ev.record("MESH-MTLS-CIPHERS", this.istiod);
         // Agents' certificate-based identity (identity_management.authentication.methods.primary) is the mesh's.
-        ev.record("AUTH-CERT", this.ca.intermediateCert, this.istiod);
+        ev.record("AUTH-CERT", this.caCertificate, this.istiod);
 
         const ingressNs = new k8s.core.v1.Namespace(
             `${name}-istio-ingress`,
@@ -332,86 +431,6 @@ export class Mesh extends pulumi.ComponentResource {
         );
         ev.record("MESH-RATE-AGENT", ...agentLimits);
 
-        // --- cert-manager and the Let's Encrypt issuer ----------------------------------------------------
-        const cmNs = new k8s.core.v1.Namespace(
-            `${name}-cert-manager`,
-            { metadata: { name: CERT_MANAGER_NS } },
-            k8sOpts,
-        );
-        // DNS-01 in the stack's hosted zone (config `hostedZoneId`, required with `domainName`). The Pod Identity
-        // association must exist before the cert-manager pods start: EKS injects the credentials only at pod creation.
-        const dns01 = cfg.domainName !== "" && cfg.hostedZoneId !== "";
-        let association: aws.eks.PodIdentityAssociation | undefined;
-        if (dns01) {
-            const partition = aws.getPartitionOutput({}, { parent: this }).partition;
-            const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
-            this.certManagerRole = new aws.iam.Role(
-                `${name}-cert-manager`,
-                {
-                    name: `${namePrefix(cfg)}-cert-manager`,
-                    description: "cert-manager DNS-01 challenges in the stack's Route 53 zone (EKS Pod Identity).",
-                    // Only cert-manager's service account in this stack's cluster may assume it (session tags).
-                    assumeRolePolicy: pulumi.all([account, args.clusterName]).apply(([acct, cluster]) =>
-                        JSON.stringify({
-                            Version: "2012-10-17",
-                            Statement: [
-                                {
-                                    Effect: "Allow",
-                                    Principal: { Service: POD_IDENTITY_PRINCIPAL },
-                                    Action: ["sts:AssumeRole", "sts:TagSession"],
-                                    Condition: {
-                                        StringEquals: {
-                                            "aws:SourceAccount": acct,
-                                            [POD_IDENTITY_TAGS.cluster]: cluster,
-                                            [POD_IDENTITY_TAGS.namespace]: CERT_MANAGER_NS,
-                                            [POD_IDENTITY_TAGS.serviceAccount]: CERT_MANAGER_SA,
-                                        },
-                                    },
-                                },
-                            ],
-                        }),
-                    ),
-                    permissionsBoundary: args.permissionsBoundaryArn,
-                },
-                { parent: this },
-            );
-            new aws.iam.RolePolicy(
-                `${name}-cert-manager-route53`,
-                {
-                    role: this.certManagerRole.name,
-                    policy: pulumi
-                        .all([partition, cfg.hostedZoneId])
-                        .apply(([p, zone]) => JSON.stringify(route53Policy(p, zone, cfg.domainName))),
-                },
-                { parent: this },
-            );
-            association = new aws.eks.PodIdentityAssociation(
-                `${name}-cert-manager`,
-                {
-                    clusterName: args.clusterName,
-                    namespace: CERT_MANAGER_NS,
-                    serviceAccount: CERT_MANAGER_SA,
-                    roleArn: this.certManagerRole.arn,
-                },
-                { parent: this },
-            );
-        }
-
-        this.certManager = new k8s.helm.v3.Release(
-            `${name}-cert-manager`,
-            {
-                name: "cert-manager",
-                chart: "cert-manager",
-                version: cfg.certManagerChartVersion,
-                repositoryOpts: { repo: MESH.certManagerRepo },
-                namespace: cmNs.metadata.name,
-                values: { crds: { enabled: true }, serviceAccount: { name: CERT_MANAGER_SA } },
-            },
-            { ...k8sOpts, dependsOn: association ? [association] : [] },
-        );
-        ev.record("CERT-MANAGER", this.certManager);
-        ev.record("CERT-LETSENCRYPT", this.certManager);
-
         // The gateway's HTTPS server for the ALB → gateway hop: the ALB re-encrypts to its targets.
         const ingressServer = (dependsOn: pulumi.Resource[]) =>
             cr(
@@ -513,12 +532,106 @@ export class Mesh extends pulumi.ComponentResource {
 
         this.registerOutputs({
             rootCertificatePem: this.rootCertificatePem,
-            intermediateCertificatePem: this.intermediateCertificatePem,
+            issuingCertificatePem: this.issuingCertificatePem,
             istiodRelease: this.istiod.name,
             ingressNamespace: this.ingressNamespace,
             ingressServiceName: this.ingressServiceName,
         });
     }
+}
+
+/** Image source of every Istio chart, explicit (the 1.30 charts default to registry.istio.io, see MESH.istioHub). */
+export function istioImages(cfg: Pick<StackConfig, "istioChartVersion">) {
+    return { hub: MESH.istioHub, tag: cfg.istioChartVersion };
+}
+
+/**
+ * istiod chart values (1.30 layout: `env`, `cni`, `replicaCount` are top-level; `pilot.*` is only what the
+ * chart hands its injection templates, so setting it in the values does nothing).
+ */
+export function istiodValues(cfg: StackConfig) {
+    const ttl = `${cfg.workloadCertTtlHours}h`;
+    const replicas = cfg.environment === "prod" ? MESH.istiodProdReplicas : 1;
+    return {
+        meshConfig: {
+            trustDomain: cfg.meshTrustDomain,
+            meshMTLS: { minProtocolVersion: MESH.minTlsVersion },
+            // istio-agent asks for this lifetime; istiod's env below is the default and the cap.
+            defaultConfig: { proxyMetadata: { SECRET_TTL: ttl } },
+        },
+        env: { DEFAULT_WORKLOAD_CERT_TTL: ttl, MAX_WORKLOAD_CERT_TTL: ttl },
+        // Injected pods rely on the CNI agent, not on a privileged istio-init container.
+        cni: { enabled: true },
+        // The chart creates istiod's PodDisruptionBudget only with more than one replica (autoscaleMin with HPA).
+        replicaCount: replicas,
+        autoscaleMin: replicas,
+        pdb: { minAvailable: 1 },
+        global: {
+            ...istioImages(cfg),
+            defaultPodDisruptionBudget: { enabled: true },
+            proxy: {
+                // The injected istio-proxy (and istio-validation) container: sized so that the namespace quota's
+                // pod count is reachable (the chart's default limit is 2 CPU / 1 GiB per pod).
+                resources: sidecarResources(cfg),
+                // Pod Security "restricted" wants a seccomp profile on every container when the pod sets none.
+                seccompProfile: { ...MESH.sidecarSeccompProfile },
+            },
+        },
+    };
+}
+
+/** Requests and limits of the injected sidecar, from stack config. */
+export function sidecarResources(
+    cfg: Pick<StackConfig, "sidecarCpuRequest" | "sidecarCpuLimit" | "sidecarMemoryRequest" | "sidecarMemoryLimit">,
+) {
+    return {
+        requests: { cpu: cfg.sidecarCpuRequest, memory: cfg.sidecarMemoryRequest },
+        limits: { cpu: cfg.sidecarCpuLimit, memory: cfg.sidecarMemoryLimit },
+    };
+}
+
+/**
+ * The Amazon-provided DNS server of a VPC: the VPC range's base plus two (AWS VPC docs, "Amazon DNS server").
+ * Pods reach it the way CoreDNS does; the firewall drops DNS to the internet.
+ */
+export function vpcResolver(vpcCidr: string): string {
+    const [ip] = vpcCidr.split("/");
+    const n = ip.split(".").reduce((acc, o) => acc * 256 + Number(o), 0) + 2;
+    return `${[24, 16, 8, 0].map((sh) => Math.floor(n / 2 ** sh) % 256).join(".")}:53`;
+}
+
+/**
+ * cert-manager chart values: CRDs, the service account Pod Identity names, images from the stated registry,
+ * and the DNS-01 self-check through the VPC resolver only (by default cert-manager asks the zone's
+ * authoritative servers on port 53, which the egress firewall drops; values.yaml dns01RecursiveNameservers*).
+ */
+export function certManagerValues(vpcCidr: string) {
+    return {
+        crds: { enabled: true },
+        serviceAccount: { name: CERT_MANAGER_SA },
+        imageRegistry: MESH.certManagerImageRegistry,
+        imageNamespace: MESH.certManagerImageNamespace,
+        dns01RecursiveNameservers: vpcResolver(vpcCidr),
+        dns01RecursiveNameserversOnly: true,
+    };
+}
+
+/**
+ * The rotating mesh intermediate: a cert-manager Certificate whose Secret is istiod's `cacerts`. One rotation
+ * period of life, re-issued a third of it before expiry, always with a new private key.
+ */
+export function intermediateCertificateSpec(organization: string) {
+    return {
+        secretName: MESH.caSecretName,
+        isCA: true,
+        commonName: `${organization} mesh intermediate CA`,
+        subject: { organizations: [organization] },
+        duration: `${MESH.intermediateValidityHours}h`,
+        renewBefore: `${MESH.renewalWindowHours}h`,
+        privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
+        usages: ["cert sign", "crl sign", "digital signature"],
+        issuerRef: { name: MESH.caIssuerName, kind: "Issuer", group: "cert-manager.io" },
+    };
 }
 
 /**

@@ -4,8 +4,11 @@ import { Control } from "./types";
 const sm = guide.serviceMesh;
 const authz = sm.authorization;
 
-/** Days of the rotation period in which `pulumi up` renews the intermediate CA (a third of its life). */
+/** cert-manager renews the intermediate CA (with a new key) this many days before it expires: a third of its life. */
 const RENEWAL_WINDOW_DAYS = Math.floor(sm.mtlsRotationDays / 3);
+/** The in-cluster issuing CA between the offline root and the rotating intermediate: 2 years, renewed by any
+ * `pulumi up` in its second year. */
+const ISSUING_CA_DAYS = 2 * 365;
 
 /**
  * Values the mesh component and the mesh policies share, all derived from the guide (nothing new is
@@ -14,15 +17,24 @@ const RENEWAL_WINDOW_DAYS = Math.floor(sm.mtlsRotationDays / 3);
 export const MESH = {
     /** Istio's root namespace: mesh-wide policies live here, istiod reads its plug-in CA (`cacerts`) here. */
     rootNamespace: "istio-system",
-    /** The plug-in CA Secret istiod mounts at start-up, and the four keys it needs. */
+    /**
+     * The plug-in CA Secret istiod mounts at start-up, in either format istiod 1.30 reads
+     * (pilot/pkg/bootstrap/istio_ca.go detectSigningCABundleAndCRL): its own four files, or a kubernetes.io/tls
+     * Secret (tls.crt, tls.key, ca.crt) as cert-manager writes it.
+     */
     caSecretName: "cacerts",
     caSecretKeys: ["ca-cert.pem", "ca-key.pem", "root-cert.pem", "cert-chain.pem"],
-    /** The cluster intermediate CA lives exactly one rotation period. */
+    caTlsSecretKeys: ["tls.crt", "tls.key", "ca.crt"],
+    /** cert-manager Certificate that writes `cacerts`, and the namespaced CA Issuer that signs it. */
+    caCertificateName: "istio-ca",
+    caIssuerName: "mesh-ca",
+    /** The cluster intermediate CA lives exactly one rotation period... */
     intermediateValidityHours: sm.mtlsRotationDays * 24,
-    /** `pulumi up` inside this window before expiry replaces the intermediate (tls earlyRenewalHours). */
+    /** ...and cert-manager replaces it (new key, rotationPolicy Always) this long before it expires. */
     renewalWindowHours: RENEWAL_WINDOW_DAYS * 24,
-    /** So a `pulumi up` must run at least this often, or the intermediate expires un-renewed. */
-    maxDaysBetweenUpdates: RENEWAL_WINDOW_DAYS,
+    /** The issuing CA (Pulumi-managed, signed by the offline root) and its early-renewal window. */
+    issuingCaValidityHours: ISSUING_CA_DAYS * 24,
+    issuingCaRenewalHours: (ISSUING_CA_DAYS / 2) * 24,
     /** Mesh mTLS minimum (Istio meshConfig.meshMTLS.minProtocolVersion). */
     minTlsVersion: "TLSV1_3",
     /** TLS 1.3 suites Envoy (BoringSSL) always offers; not configurable. */
@@ -34,7 +46,23 @@ export const MESH = {
     localRateLimitFilter: "envoy.filters.http.local_ratelimit",
     localRateLimitType: "type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit",
     letsEncryptServer: "https://acme-v02.api.letsencrypt.org/directory",
+    /** Let's Encrypt refuses ACME account contacts at these reserved domains ("contact email has forbidden
+     * domain", letsencrypt/boulder policy). */
+    acmeForbiddenContactDomains: ["example.com", "example.net", "example.org"],
     certManagerRepo: "https://charts.jetstack.io",
+    /**
+     * Image sources, set explicitly: Istio 1.30's release charts default `hub` to registry.istio.io/release
+     * (istio/release-builder release-1.30 release/build.sh), while its publish step pushes the images to
+     * docker.io/istio (release/publish.sh). cert-manager's chart defaults to quay.io/jetstack.
+     */
+    istioHub: "docker.io/istio",
+    certManagerImageRegistry: "quay.io",
+    certManagerImageNamespace: "jetstack",
+    /** Pod Security `restricted` needs a seccomp profile on every container (or the pod). */
+    sidecarSeccompProfile: { type: "RuntimeDefault" },
+    /** istiod replicas in prod: with a PodDisruptionBudget (chart: only when more than one replica) a drain
+     * never takes the last one. */
+    istiodProdReplicas: 2,
 } as const;
 
 export const meshControls: Control[] = [
@@ -53,7 +81,7 @@ export const meshControls: Control[] = [
         section: "service_mesh",
         guidePath: "service_mesh.mtls.certificate_authority",
         requirement:
-            "Workload certificates come from an internal CA: an offline root (its key only in the encrypted Pulumi state) signs a cluster intermediate that istiod uses as its plug-in CA (Secret cacerts in istio-system, mounted before istiod starts).",
+            "Workload certificates come from an internal CA: an offline root (its key only in the encrypted Pulumi state) signs an in-cluster issuing CA (a cert-manager CA Issuer in istio-system), which signs the rotating intermediate istiod uses as its plug-in CA (Secret cacerts in istio-system, written by cert-manager and ready before istiod starts).",
         iso27001: ["A.8.24", "A.5.17"],
         soc2: ["CC6.1", "CC6.7"],
         how: { kind: "infrastructure" },
@@ -62,7 +90,7 @@ export const meshControls: Control[] = [
         id: "MESH-MTLS-ROTATION",
         section: "service_mesh",
         guidePath: "service_mesh.mtls.rotation_period",
-        requirement: `The mesh intermediate CA is valid ${sm.mtlsRotationDays} days (${sm.mtlsRotationDays * 24} h) and is renewed by the first \`pulumi up\` in its last ${RENEWAL_WINDOW_DAYS} days: operations must run \`pulumi up\` at least every ${RENEWAL_WINDOW_DAYS} days; workload certificates live at most ${sm.mtlsRotationDays * 24} h (default 24 h) and istio-agent rotates them automatically.`,
+        requirement: `The mesh intermediate CA is valid ${sm.mtlsRotationDays} days (${sm.mtlsRotationDays * 24} h) and cert-manager re-issues it with a new private key (rotationPolicy Always) ${RENEWAL_WINDOW_DAYS} days before it expires, updating the cacerts Secret in place (istiod reloads it, no restart, no window without the Secret); no Pulumi-managed cacerts Secret. istiod runs at least two replicas with a PodDisruptionBudget in prod; workload certificates live at most ${sm.mtlsRotationDays * 24} h (default 24 h) and istio-agent rotates them automatically.`,
         iso27001: ["A.8.24"],
         soc2: ["CC6.1", "CC6.7"],
         how: { kind: "infrastructure" },

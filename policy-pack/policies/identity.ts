@@ -674,8 +674,8 @@ export const certificateRotation = resourcePolicy({
             if (args.props.chart !== "istiod") {
                 return;
             }
-            const env =
-                (args.props.values as { pilot?: { env?: Record<string, unknown> } } | undefined)?.pilot?.env ?? {};
+            // The istiod chart (1.30) reads istiod's env from the top-level `env` value; `pilot.env` is ignored.
+            const env = (args.props.values as { env?: Record<string, unknown> } | undefined)?.env ?? {};
             const ttl = durationHours(env.MAX_WORKLOAD_CERT_TTL);
             if (ttl === undefined || ttl > maxHours) {
                 report(

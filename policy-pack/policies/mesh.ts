@@ -1,6 +1,7 @@
 import { PolicyConfigSchema, PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { MESH } from "../catalog/mesh";
 import { asArray, asStrings as strings, environmentOf, resourcePolicy, stackPolicy } from "./lib";
+import { caIssuerFor, meshDeployPolicies } from "./mesh-deploy";
 
 // Istio objects made with k8s.apiextensions.CustomResource have the type `kubernetes:<apiVersion>:<kind>`.
 const PEER_AUTHN = [
@@ -15,8 +16,9 @@ const ENVOY_FILTER = ["kubernetes:networking.istio.io/v1alpha3:EnvoyFilter"];
 const NAMESPACE = "kubernetes:core/v1:Namespace";
 const SECRET = "kubernetes:core/v1:Secret";
 const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
-const LOCALLY_SIGNED = "tls:index/locallySignedCert:LocallySignedCert";
 const ISSUERS = ["kubernetes:cert-manager.io/v1:ClusterIssuer", "kubernetes:cert-manager.io/v1:Issuer"];
+const CERTIFICATE = "kubernetes:cert-manager.io/v1:Certificate";
+
 const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"];
 /** AuthorizationPolicy source fields that name who calls (mTLS identities, or JWT principals). */
 const IDENTITY_FIELDS = ["principals", "namespaces", "serviceAccounts", "requestPrincipals"];
@@ -117,42 +119,27 @@ export const peerAuthenticationMeshWide = stackPolicy({
     },
 });
 
-export const intermediateCaValidity = resourcePolicy({
-    name: "mesh-intermediate-ca-validity",
-    description: `A CA certificate signed by the mesh root lives at most ${MESH.intermediateValidityHours} h and is renewed by \`pulumi up\` in its last ${MESH.renewalWindowHours} h.`,
-    controls: ["MESH-MTLS-ROTATION"],
-    severity: "high",
-    types: [LOCALLY_SIGNED],
-    validate: (args, report) => {
-        if (args.props.isCaCertificate !== true) {
-            return;
-        }
-        const validity = args.props.validityPeriodHours;
-        if (typeof validity !== "number" || validity > MESH.intermediateValidityHours) {
-            report(
-                `intermediate CA ${args.name} is valid ${String(validity)} h; the rotation period allows at most ${MESH.intermediateValidityHours} h`,
-            );
-        }
-        const early = args.props.earlyRenewalHours;
-        if (typeof early !== "number" || early < MESH.renewalWindowHours) {
-            report(
-                `intermediate CA ${args.name} has earlyRenewalHours ${String(early)}; it must be at least ${MESH.renewalWindowHours} so that \`pulumi up\` every ${MESH.maxDaysBetweenUpdates} days renews it in time`,
-            );
-        }
-    },
-});
-
 export const pluginCa = stackPolicy({
     name: "mesh-plugin-ca",
-    description: `istiod's plug-in CA: Secret ${MESH.caSecretName} in ${MESH.rootNamespace} with ${MESH.caSecretKeys.join(", ")}.`,
+    description: `istiod's plug-in CA: Secret ${MESH.caSecretName} in ${MESH.rootNamespace}, written by a cert-manager Certificate from a CA Issuer (tls.crt, tls.key, ca.crt) or holding ${MESH.caSecretKeys.join(", ")}.`,
     controls: ["MESH-MTLS-CA"],
     severity: "high",
     validate: (args, report) => {
+        const inRoot = (r: PolicyResource) => meta(r.props).namespace === MESH.rootNamespace;
+        const certificate = args.resources.find(
+            (r) => r.type === CERTIFICATE && inRoot(r) && obj(r.props.spec).secretName === MESH.caSecretName,
+        );
+        if (certificate) {
+            if (!caIssuerFor(certificate, args.resources)) {
+                report(
+                    `Certificate ${ref(certificate.props)} (${MESH.caSecretName}) names no CA Issuer of the stack: nothing signs istiod's intermediate with the mesh root`,
+                    certificate.urn,
+                );
+            }
+            return;
+        }
         const secret = args.resources.find(
-            (r) =>
-                r.type === SECRET &&
-                meta(r.props).name === MESH.caSecretName &&
-                meta(r.props).namespace === MESH.rootNamespace,
+            (r) => r.type === SECRET && meta(r.props).name === MESH.caSecretName && inRoot(r),
         );
         if (!secret) {
             report(`no Secret ${MESH.rootNamespace}/${MESH.caSecretName}: istiod would sign with a self-generated CA`);
@@ -163,8 +150,9 @@ export const pluginCa = stackPolicy({
             return;
         }
         const keys = new Set([...Object.keys(obj(secret.props.stringData)), ...Object.keys(obj(secret.props.data))]);
-        const missing = MESH.caSecretKeys.filter((k) => !keys.has(k));
-        if (missing.length) {
+        const complete = (want: readonly string[]) => want.every((k) => keys.has(k));
+        if (!complete(MESH.caSecretKeys) && !complete(MESH.caTlsSecretKeys)) {
+            const missing = MESH.caSecretKeys.filter((k) => !keys.has(k));
             report(
                 `Secret ${MESH.rootNamespace}/${MESH.caSecretName} lacks ${missing.join(", ")}; istiod fails to start with a partial bundle`,
                 secret.urn,
@@ -451,6 +439,18 @@ export const letsEncryptIssuer = resourcePolicy({
                 `issuer ${ref(args.props)} uses ACME server ${String(acme.server)}; expected ${allowed.join(" or ")}`,
             );
         }
+        const contactDomain = String(acme.email ?? "")
+            .split("@")
+            .pop()
+            ?.toLowerCase();
+        if (
+            contactDomain &&
+            MESH.acmeForbiddenContactDomains.some((d) => contactDomain === d || contactDomain.endsWith(`.${d}`))
+        ) {
+            report(
+                `issuer ${ref(args.props)} registers the ACME contact ${String(acme.email)}; Let's Encrypt refuses ${contactDomain} addresses`,
+            );
+        }
         const solvers = list(acme.solvers);
         if (solvers.length === 0 || solvers.some((s) => !obj(obj(s.dns01).route53).hostedZoneID)) {
             report(`issuer ${ref(args.props)} must solve every challenge with dns01.route53 and a hostedZoneID`);
@@ -461,7 +461,6 @@ export const letsEncryptIssuer = resourcePolicy({
 export const meshPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     peerAuthenticationNoDowngrade,
     peerAuthenticationMeshWide,
-    intermediateCaValidity,
     pluginCa,
     minTls13,
     agentNamespaceDefaultDeny,
@@ -471,4 +470,5 @@ export const meshPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] 
     globalRateLimit,
     certManagerRelease,
     letsEncryptIssuer,
+    ...meshDeployPolicies,
 ];

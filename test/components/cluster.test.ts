@@ -272,7 +272,7 @@ describe("Cluster (dev)", () => {
         });
     });
 
-    it("K8S-NETPOL: default deny plus only DNS, istiod, Pod Identity, same namespace, coordinator, HTTPS out of the VPC", () => {
+    it("K8S-NETPOL: default deny plus only DNS, istiod, Pod Identity, same namespace, coordinator, HTTPS to the service segment (API, endpoints) and out of the VPC", () => {
         expect(spec(named(run, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "mas-deny-task-executor"))).toEqual({
             podSelector: {},
             policyTypes: ["Ingress", "Egress"],
@@ -292,12 +292,16 @@ describe("Cluster (dev)", () => {
             [],
             [],
             [{ protocol: "TCP", port: 443 }],
+            [{ protocol: "TCP", port: 443 }],
         ]);
         expect(egress[2].to).toEqual([{ ipBlock: { cidr: "169.254.170.23/32" } }]);
         expect(egress[4].to).toEqual([
             { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "agent-coordinator" } } },
         ]);
-        expect(egress[5].to).toEqual([{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/16"] } }]);
+        // The EKS API endpoint's ENIs and the interface endpoints (STS, KMS, Secrets Manager, Logs) are in the
+        // service subnets; the rule below excludes the VPC.
+        expect(egress[5].to).toEqual([{ ipBlock: { cidr: "10.0.2.0/24" } }]);
+        expect(egress[6].to).toEqual([{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/16"] } }]);
         expect(allow.ingress).toEqual([{ from: [{ podSelector: {} }] }]);
         const coordinator = spec(named(run, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "mas-mesh-coordinator"));
         expect(coordinator.ingress).toEqual([
@@ -313,7 +317,7 @@ describe("Cluster (dev)", () => {
                 "limits.cpu": "4",
                 "requests.memory": "8Gi",
                 "limits.memory": "8Gi",
-                pods: "20",
+                pods: "8",
             },
         });
         expect(spec(named(run, "kubernetes:core/v1:LimitRange", "mas-limits-coordinator"))).toEqual({

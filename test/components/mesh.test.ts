@@ -42,7 +42,7 @@ function runMesh(stack: "dev" | "prod", overrides: Obj = {}, extra: Obj = {}): P
         return {
             evidence: evidence.output(),
             root: mesh.rootCertificatePem,
-            intermediate: mesh.intermediateCertificatePem,
+            issuing: mesh.issuingCertificatePem,
             ingressNamespace: mesh.ingressNamespace,
         };
     });
@@ -72,7 +72,7 @@ describe("Mesh component (dev: coordinator + task-executor)", () => {
             const keys = ofType(run, KEY);
             // The CA's two keys, plus the ingress origin certificate's key (dev has no public domain).
             expect(keys.map((k) => k.name).sort()).toEqual([
-                "mas-ca-intermediate-key",
+                "mas-ca-issuing-key",
                 "mas-ca-root-key",
                 "mas-ingress-origin",
             ]);
@@ -88,74 +88,115 @@ describe("Mesh component (dev: coordinator + task-executor)", () => {
             });
         });
 
-        it("signs the intermediate with the root", () => {
-            const inter = named(run, LSC, "mas-ca-intermediate");
+        it("signs the issuing CA with the root; it may sign one level of CAs (the rotating intermediate)", () => {
+            const issuing = named(run, LSC, "mas-ca-issuing");
             const rootKey = named(run, KEY, "mas-ca-root-key");
-            expect(inter.inputs.isCaCertificate).toBe(true);
-            expect(inter.inputs.maxPathLength).toBe(0);
-            expect(plain(inter.inputs.caPrivateKeyPem)).toBe(plain(rootKey.outputs.privateKeyPem));
-            expect(plain(inter.inputs.caCertPem)).toBe(named(run, SSC, "mas-ca-root").outputs.certPem);
+            expect(issuing.inputs).toMatchObject({
+                isCaCertificate: true,
+                maxPathLength: 1,
+                validityPeriodHours: 2 * 365 * 24,
+                earlyRenewalHours: 365 * 24,
+            });
+            expect(plain(issuing.inputs.caPrivateKeyPem)).toBe(plain(rootKey.outputs.privateKeyPem));
+            expect(plain(issuing.inputs.caCertPem)).toBe(named(run, SSC, "mas-ca-root").outputs.certPem);
         });
 
-        it("plugs the intermediate into istiod as Secret cacerts in istio-system, all four keys, as a secret", () => {
-            const secret = named(run, SECRET, "mas-cacerts");
-            expect(meta(secret)).toEqual({ name: "cacerts", namespace: "istio-system" });
+        it("gives cert-manager the issuing CA (tls.crt, tls.key, ca.crt = root, as a secret) behind a namespaced CA Issuer", () => {
+            const secret = named(run, SECRET, "mas-issuing-ca");
+            expect(meta(secret)).toEqual({ name: "mesh-issuing-ca", namespace: "istio-system" });
+            expect(secret.inputs.type).toBe("kubernetes.io/tls");
             expect(isSecretValue(secret.inputs.stringData)).toBe(true);
             const data = plain<Record<string, string>>(secret.inputs.stringData);
-            expect(Object.keys(data).sort()).toEqual(["ca-cert.pem", "ca-key.pem", "cert-chain.pem", "root-cert.pem"]);
-            const inter = named(run, LSC, "mas-ca-intermediate").outputs.certPem as string;
-            const root = named(run, SSC, "mas-ca-root").outputs.certPem as string;
-            expect(data["ca-cert.pem"]).toBe(inter);
-            expect(data["root-cert.pem"]).toBe(root);
-            expect(data["cert-chain.pem"]).toBe(inter + root);
-            expect(data["ca-key.pem"]).toBe(plain(named(run, KEY, "mas-ca-intermediate-key").outputs.privateKeyPem));
-            expect(data["ca-key.pem"]).toMatch(/^-----BEGIN EC PRIVATE KEY-----/);
+            expect(data["tls.crt"]).toBe(named(run, LSC, "mas-ca-issuing").outputs.certPem);
+            expect(data["ca.crt"]).toBe(named(run, SSC, "mas-ca-root").outputs.certPem);
+            expect(data["tls.key"]).toBe(plain(named(run, KEY, "mas-ca-issuing-key").outputs.privateKeyPem));
             expect(() => new Secret(plain(secret.inputs)).validate()).not.toThrow();
+            const issuer = named(run, CR("cert-manager.io/v1", "Issuer"), "mas-mesh-ca-issuer");
+            expect(meta(issuer)).toEqual({ name: "mesh-ca", namespace: "istio-system" });
+            expect(spec(issuer)).toEqual({ ca: { secretName: "mesh-issuing-ca" } });
+            expect(issuer.dependencies).toContain(named(run, RELEASE, "mas-cert-manager").urn);
+        });
+
+        it("no root key and no cacerts Secret in Pulumi's Kubernetes objects: cert-manager writes cacerts", () => {
+            const secrets = ofType(run, SECRET).map((r) => meta(r).name);
+            expect(secrets).not.toContain("cacerts");
+            const all = JSON.stringify(ofType(run, SECRET).map((r) => plain(r.inputs)));
+            expect(all).not.toContain(plain<string>(named(run, KEY, "mas-ca-root-key").outputs.privateKeyPem));
         });
 
         it("exports only the certificates in plain form", () => {
             expect(run.stackOutputs.root).toMatch(/^-----BEGIN CERTIFICATE-----/);
-            expect(run.stackOutputs.intermediate).toMatch(/^-----BEGIN CERTIFICATE-----/);
+            expect(run.stackOutputs.issuing).toMatch(/^-----BEGIN CERTIFICATE-----/);
             expect(isSecretValue(run.stackOutputs.root)).toBe(false);
             const ca = run.resources.find((r) => r.type === "mas:mesh:MeshCa");
             expect(JSON.stringify(ca?.outputs ?? {})).not.toContain("PRIVATE KEY");
         });
 
-        it("istiod starts only after the cacerts Secret and the CRDs exist", () => {
+        it("istiod starts only after cert-manager has issued cacerts (Certificate awaited until Ready) and the CRDs exist", () => {
             const istiod = named(run, RELEASE, "mas-istiod");
+            const cert = named(run, CR("cert-manager.io/v1", "Certificate"), "mas-istio-ca");
+            expect((meta(cert).annotations as Obj)["pulumi.com/waitFor"]).toBe("condition=Ready");
             expect(istiod.dependencies).toEqual(
-                expect.arrayContaining([
-                    named(run, SECRET, "mas-cacerts").urn,
-                    named(run, RELEASE, "mas-istio-base").urn,
-                ]),
+                expect.arrayContaining([cert.urn, named(run, RELEASE, "mas-istio-base").urn]),
             );
         });
 
         it("records its evidence", () => {
-            expect(evidenceOf(run, "MESH-MTLS-CA")).toEqual([SSC, LSC, SECRET]);
+            expect(evidenceOf(run, "MESH-MTLS-CA")).toEqual([
+                SSC,
+                LSC,
+                SECRET,
+                CR("cert-manager.io/v1", "Issuer"),
+                CR("cert-manager.io/v1", "Certificate"),
+            ]);
         });
     });
 
     describe("MESH-MTLS-ROTATION", () => {
-        it("the intermediate lives 30 days (720 h) and is renewed in its last 10 days (240 h)", () => {
-            const inter = named(run, LSC, "mas-ca-intermediate");
-            expect(inter.inputs.validityPeriodHours).toBe(720);
-            expect(inter.inputs.earlyRenewalHours).toBe(240);
+        it("cert-manager re-issues the intermediate: 720 h life, renewed 240 h before expiry, a new ECDSA key each time", () => {
+            const cert = named(run, CR("cert-manager.io/v1", "Certificate"), "mas-istio-ca");
+            expect(meta(cert)).toMatchObject({ name: "istio-ca", namespace: "istio-system" });
+            expect(spec(cert)).toEqual({
+                secretName: "cacerts",
+                isCA: true,
+                commonName: "mas-dev mesh intermediate CA",
+                subject: { organizations: ["mas-dev"] },
+                duration: "720h",
+                renewBefore: "240h",
+                privateKey: { algorithm: "ECDSA", size: 256, rotationPolicy: "Always" },
+                usages: ["cert sign", "crl sign", "digital signature"],
+                issuerRef: { name: "mesh-ca", kind: "Issuer", group: "cert-manager.io" },
+            });
+            // Rotation period vs the guide's 30 days: a new intermediate (and key) every 720 - 240 = 480 h (20 days),
+            // and none lives past 30 days even if one renewal attempt fails for up to 10 days.
+            expect(720 - 240).toBeLessThanOrEqual(30 * 24);
         });
 
-        it("workload certificates live 24 h by default, capped by istiod", () => {
+        it("the issuing CA's key changes once per renewal window (a new key with every replaced certificate)", () => {
+            const { issuingKeyGeneration } = require("../../components/mesh") as typeof import("../../components/mesh");
+            const year = 365 * 24 * 3_600_000;
+            expect(issuingKeyGeneration(0)).toBe(0);
+            expect(issuingKeyGeneration(year - 1)).toBe(0);
+            expect(issuingKeyGeneration(year)).toBe(1);
+        });
+
+        it("workload certificates live 24 h by default, capped by istiod (top-level env: the 1.30 chart ignores pilot.env)", () => {
             const v = values(named(run, RELEASE, "mas-istiod"));
-            expect(v.pilot).toEqual({
-                env: { DEFAULT_WORKLOAD_CERT_TTL: "24h", MAX_WORKLOAD_CERT_TTL: "24h" },
-                cni: { enabled: true },
-            });
+            expect(v.env).toEqual({ DEFAULT_WORKLOAD_CERT_TTL: "24h", MAX_WORKLOAD_CERT_TTL: "24h" });
+            expect(v.cni).toEqual({ enabled: true });
+            expect(v.pilot).toBeUndefined();
             expect((v.meshConfig as Obj).defaultConfig).toEqual({ proxyMetadata: { SECRET_TTL: "24h" } });
         });
 
         it("takes the workload certificate TTL from config", async () => {
             const other = await runMesh("dev", { workloadCertTtlHours: 12 });
             const v = values(named(other, RELEASE, "mas-istiod"));
-            expect((v.pilot as Obj).env).toEqual({ DEFAULT_WORKLOAD_CERT_TTL: "12h", MAX_WORKLOAD_CERT_TTL: "12h" });
+            expect(v.env).toEqual({ DEFAULT_WORKLOAD_CERT_TTL: "12h", MAX_WORKLOAD_CERT_TTL: "12h" });
+        });
+
+        it("dev runs one istiod replica (the chart then creates no PodDisruptionBudget)", () => {
+            const v = values(named(run, RELEASE, "mas-istiod"));
+            expect([v.replicaCount, v.autoscaleMin]).toEqual([1, 1]);
         });
     });
 
@@ -163,10 +204,10 @@ describe("Mesh component (dev: coordinator + task-executor)", () => {
         it("installs base, istiod and the gateway from the pinned Istio chart repository", () => {
             const releases = ofType(run, RELEASE).filter((r) => r.inputs.chart !== "cert-manager");
             expect(releases.map((r) => [r.inputs.name, r.inputs.chart, r.inputs.namespace, r.inputs.version])).toEqual([
-                ["istio-base", "base", "istio-system", "1.30.5"],
-                ["istio-cni", "cni", "istio-system", "1.30.5"],
-                ["istiod", "istiod", "istio-system", "1.30.5"],
-                ["istio-ingressgateway", "gateway", "istio-ingress", "1.30.5"],
+                ["istio-base", "base", "istio-system", "1.30.3"],
+                ["istio-cni", "cni", "istio-system", "1.30.3"],
+                ["istiod", "istiod", "istio-system", "1.30.3"],
+                ["istio-ingressgateway", "gateway", "istio-ingress", "1.30.3"],
             ]);
             for (const r of releases) {
                 expect(r.inputs.repositoryOpts).toEqual({
@@ -178,9 +219,26 @@ describe("Mesh component (dev: coordinator + task-executor)", () => {
         it("K8S-PSA: redirects traffic with the Istio CNI agent, so injected pods need no NET_ADMIN under PSA restricted", () => {
             const istiod = named(run, RELEASE, "mas-istiod");
             const cni = named(run, RELEASE, "mas-istio-cni");
-            expect((values(istiod).pilot as Obj).cni).toEqual({ enabled: true });
+            expect(values(istiod).cni).toEqual({ enabled: true });
             // istiod (and so sidecar injection) comes up only after the CNI agent is installed.
             expect(istiod.dependencies).toContain(cni.urn);
+        });
+
+        it("pulls every Istio image from docker.io/istio at the chart version (the 1.30 charts default to registry.istio.io)", () => {
+            for (const name of ["mas-istiod", "mas-istio-cni"]) {
+                expect(values(named(run, RELEASE, name)).global as Obj).toMatchObject({
+                    hub: "docker.io/istio",
+                    tag: "1.30.3",
+                });
+            }
+        });
+
+        it("K8S-PSA / ACC-RES-QUOTA: injected sidecars get RuntimeDefault seccomp and 100m/128Mi requests, 250m/256Mi limits", () => {
+            const proxy = ((values(named(run, RELEASE, "mas-istiod")).global as Obj).proxy ?? {}) as Obj;
+            expect(proxy).toEqual({
+                resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "250m", memory: "256Mi" } },
+                seccompProfile: { type: "RuntimeDefault" },
+            });
         });
 
         it("sets the mesh minimum TLS version to 1.3 and the trust domain from config", () => {
@@ -209,7 +267,7 @@ describe("Mesh component (dev: coordinator + task-executor)", () => {
         });
 
         it("creates the namespaces it owns with fixed names (no auto-naming)", () => {
-            expect(ofType(run, NS).map((n) => meta(n).name)).toEqual(["istio-system", "istio-ingress", "cert-manager"]);
+            expect(ofType(run, NS).map((n) => meta(n).name)).toEqual(["istio-system", "cert-manager", "istio-ingress"]);
             for (const n of ofType(run, NS)) {
                 expect(() => new Namespace(plain(n.inputs)).validate()).not.toThrow();
             }
@@ -380,11 +438,22 @@ describe("Mesh component (dev: coordinator + task-executor)", () => {
                 namespace: "cert-manager",
                 repositoryOpts: { repo: "https://charts.jetstack.io" },
             });
-            expect(values(cm)).toEqual({ crds: { enabled: true }, serviceAccount: { name: "cert-manager" } });
+            expect(values(cm)).toEqual({
+                crds: { enabled: true },
+                serviceAccount: { name: "cert-manager" },
+                imageRegistry: "quay.io",
+                imageNamespace: "jetstack",
+                // DNS-01 self-check through the VPC resolver (10.0.0.0/16 → 10.0.0.2), never the internet's port 53.
+                dns01RecursiveNameservers: "10.0.0.2:53",
+                dns01RecursiveNameserversOnly: true,
+            });
         });
 
-        it("creates no issuer or IAM role without a domain, and never a TargetGroupBinding (no load balancer controller)", () => {
-            expect(run.resources.filter((r) => r.type.includes("cert-manager.io"))).toEqual([]);
+        it("creates no ACME issuer or IAM role without a domain, and never a TargetGroupBinding (no load balancer controller)", () => {
+            expect(run.resources.filter((r) => r.type.includes("cert-manager.io")).map((r) => r.name)).toEqual([
+                "mas-mesh-ca-issuer",
+                "mas-istio-ca",
+            ]);
             expect(ofType(run, "aws:iam/role:Role")).toEqual([]);
             expect(run.resources.filter((r) => r.type.includes("TargetGroupBinding"))).toEqual([]);
         });
@@ -416,7 +485,10 @@ describe("Mesh ingress without a domain (dev: AUTH-CERT, MESH-MTLS-CIPHERS)", ()
         expect(cert.inputs.validityPeriodHours).toBe(2160);
         expect(cert.inputs.earlyRenewalHours).toBe(720);
         expect(cert.inputs.isCaCertificate).toBeFalsy();
-        expect(run.resources.filter((r) => r.type === CR("cert-manager.io/v1", "Certificate"))).toEqual([]);
+        // No ingress Certificate: the only one is the mesh CA's.
+        expect(
+            run.resources.filter((r) => r.type === CR("cert-manager.io/v1", "Certificate")).map((r) => r.name),
+        ).toEqual(["mas-istio-ca"]);
     });
 });
 
@@ -425,7 +497,11 @@ describe("Mesh component with a domain and hosted zone (CERT-LETSENCRYPT, CERT-M
     beforeAll(async () => {
         run = await runMesh(
             "dev",
-            { domainName: "agents.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ" },
+            {
+                domainName: "agents.example.com",
+                hostedZoneId: "Z0123456789ABCDEFGHIJ",
+                alertEmails: ["security@mas-agents.io"],
+            },
             { permissionsBoundaryArn: "arn:aws:iam::123456789012:policy/mas-dev-boundary" },
         );
     });
@@ -436,7 +512,7 @@ describe("Mesh component with a domain and hosted zone (CERT-LETSENCRYPT, CERT-M
         expect(spec(issuer)).toEqual({
             acme: {
                 server: "https://acme-v02.api.letsencrypt.org/directory",
-                email: "security-dev@example.com",
+                email: "security@mas-agents.io",
                 privateKeySecretRef: { name: "letsencrypt-account-key" },
                 solvers: [
                     {
@@ -563,10 +639,17 @@ describe("Mesh component (prod: coordinator, task-executor, planner)", () => {
         run = await runMesh("prod");
     });
 
-    it("protects the root key and certificate; the intermediate stays replaceable", () => {
+    it("protects the root key and certificate; the issuing CA stays replaceable", () => {
         expect(named(run, KEY, "mas-ca-root-key").protect).toBe(true);
         expect(named(run, SSC, "mas-ca-root").protect).toBe(true);
-        expect(named(run, LSC, "mas-ca-intermediate").protect).toBe(false);
+        expect(named(run, LSC, "mas-ca-issuing").protect).toBe(false);
+        expect(named(run, KEY, "mas-ca-issuing-key").protect).toBe(false);
+    });
+
+    it("runs two istiod replicas with the chart's PodDisruptionBudget (minAvailable 1)", () => {
+        const v = values(named(run, RELEASE, "mas-istiod"));
+        expect(v).toMatchObject({ replicaCount: 2, autoscaleMin: 2, pdb: { minAvailable: 1 } });
+        expect((v.global as Obj).defaultPodDisruptionBudget).toEqual({ enabled: true });
     });
 
     it("denies by default and rate-limits in all three agent namespaces, allows only into the coordinator", () => {

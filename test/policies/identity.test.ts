@@ -615,11 +615,18 @@ describe("identity-certificate-rotation (AUTH-CERT)", () => {
     const { validateResource } = require("../harness/policy") as typeof import("../harness/policy");
     const LEAF = "tls:index/selfSignedCert:SelfSignedCert";
     const RELEASE = "kubernetes:helm.sh/v3:Release";
-    const istiod = (ttl: unknown) => ({ chart: "istiod", values: { pilot: { env: { MAX_WORKLOAD_CERT_TTL: ttl } } } });
+    const istiod = (ttl: unknown) => ({ chart: "istiod", values: { env: { MAX_WORKLOAD_CERT_TTL: ttl } } });
 
     it("passes a leaf certificate valid for exactly 90 days and istiod workload certificates of 24h", () => {
         expect(validateResource(certificateRotation, { type: LEAF, props: { validityPeriodHours: 2160 } })).toEqual([]);
         expect(validateResource(certificateRotation, { type: RELEASE, props: istiod("24h") })).toEqual([]);
+    });
+
+    it("reads istiod's env where the 1.30 chart takes it (top-level env), not from pilot.env, which the chart ignores", () => {
+        const ignored = { chart: "istiod", values: { pilot: { env: { MAX_WORKLOAD_CERT_TTL: "24h" } } } };
+        expect(validateResource(certificateRotation, { type: RELEASE, props: ignored })).toEqual([
+            "istiod's MAX_WORKLOAD_CERT_TTL is undefined; workload certificates must expire within 2160h",
+        ]);
     });
 
     it("ignores CA certificates and other Helm releases", () => {

@@ -63,7 +63,11 @@ describe("the mesh component passes the mesh policies", () => {
     });
 
     it("prod, with a domain (Let's Encrypt issuer)", async () => {
-        const run = await runMesh("prod", { domainName: "agents.example.com", hostedZoneId: "Z0123456789ABC" });
+        const run = await runMesh("prod", {
+            domainName: "agents.example.com",
+            hostedZoneId: "Z0123456789ABC",
+            alertEmails: ["security@mas-agents.io"],
+        });
         expect(run.resources.some((r) => r.type === "kubernetes:cert-manager.io/v1:ClusterIssuer")).toBe(true);
         expect(audit(run, ["agent-coordinator", "agent-planner", "agent-task-executor"], "prod")).toEqual([]);
     });

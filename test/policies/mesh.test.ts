@@ -4,7 +4,6 @@ import {
     authorizationNoWildcards,
     certManagerRelease,
     globalRateLimit,
-    intermediateCaValidity,
     letsEncryptIssuer,
     minTls13,
     peerAuthenticationMeshWide,
@@ -20,7 +19,6 @@ const AP = "kubernetes:security.istio.io/v1:AuthorizationPolicy";
 const EF = "kubernetes:networking.istio.io/v1alpha3:EnvoyFilter";
 const NS = "kubernetes:core/v1:Namespace";
 const RELEASE = "kubernetes:helm.sh/v3:Release";
-const LSC = "tls:index/locallySignedCert:LocallySignedCert";
 const ISSUER = "kubernetes:cert-manager.io/v1:ClusterIssuer";
 const HUNDRED = { numerator: 100, denominator: "HUNDRED" };
 
@@ -165,28 +163,6 @@ describe("MESH-MTLS-STRICT mesh-peer-authentication-no-downgrade", () => {
     });
 });
 
-describe("MESH-MTLS-ROTATION mesh-intermediate-ca-validity", () => {
-    const cert = (props: Obj) =>
-        validateResource(intermediateCaValidity, { type: LSC, name: "mas-ca-intermediate", props });
-    const ok = { isCaCertificate: true, validityPeriodHours: 720, earlyRenewalHours: 240 };
-    it("passes a 30-day intermediate renewed in its last 10 days", () => {
-        expect(cert(ok)).toEqual([]);
-    });
-    it("fails an intermediate valid longer than 720 h", () => {
-        expect(cert({ ...ok, validityPeriodHours: 721 })).toEqual([
-            "intermediate CA mas-ca-intermediate is valid 721 h; the rotation period allows at most 720 h",
-        ]);
-    });
-    it("fails a renewal window shorter than 240 h", () => {
-        expect(cert({ ...ok, earlyRenewalHours: 24 })).toEqual([
-            "intermediate CA mas-ca-intermediate has earlyRenewalHours 24; it must be at least 240 so that `pulumi up` every 10 days renews it in time",
-        ]);
-    });
-    it("ignores leaf certificates", () => {
-        expect(cert({ isCaCertificate: false, validityPeriodHours: 9000 })).toEqual([]);
-    });
-});
-
 describe("MESH-MTLS-CA mesh-plugin-ca", () => {
     it("passes a complete cacerts Secret", () => {
         expect(validateStack(pluginCa, meshStack())).toEqual([]);
@@ -200,6 +176,50 @@ describe("MESH-MTLS-CA mesh-plugin-ca", () => {
         const s = edit(meshStack(), "cacerts", (p) => delete (p.stringData as Obj)["cert-chain.pem"]);
         expect(messages(validateStack(pluginCa, s))).toEqual([
             "Secret istio-system/cacerts lacks cert-chain.pem; istiod fails to start with a partial bundle",
+        ]);
+    });
+    it("passes a cacerts written by cert-manager from a CA Issuer in istio-system, and a kubernetes.io/tls bundle", () => {
+        const issued = [
+            ...without(meshStack(), "cacerts"),
+            {
+                type: "kubernetes:cert-manager.io/v1:Issuer",
+                name: "issuer",
+                props: { metadata: { name: "mesh-ca", namespace: "istio-system" }, spec: { ca: { secretName: "ca" } } },
+            },
+            {
+                type: "kubernetes:cert-manager.io/v1:Certificate",
+                name: "cert",
+                props: {
+                    metadata: { name: "istio-ca", namespace: "istio-system" },
+                    spec: { secretName: "cacerts", isCA: true, issuerRef: { name: "mesh-ca", kind: "Issuer" } },
+                },
+            },
+        ];
+        expect(validateStack(pluginCa, issued)).toEqual([]);
+        const tlsBundle = edit(meshStack(), "cacerts", (p) => {
+            p.stringData = { "tls.crt": "c", "tls.key": "k", "ca.crt": "r" };
+        });
+        expect(validateStack(pluginCa, tlsBundle)).toEqual([]);
+    });
+    it("fails a cacerts Certificate whose issuer is not a CA Issuer in istio-system", () => {
+        const s = [
+            ...without(meshStack(), "cacerts"),
+            {
+                type: "kubernetes:cert-manager.io/v1:Issuer",
+                name: "issuer",
+                props: { metadata: { name: "mesh-ca", namespace: "default" }, spec: { ca: { secretName: "ca" } } },
+            },
+            {
+                type: "kubernetes:cert-manager.io/v1:Certificate",
+                name: "cert",
+                props: {
+                    metadata: { name: "istio-ca", namespace: "istio-system" },
+                    spec: { secretName: "cacerts", isCA: true, issuerRef: { name: "mesh-ca", kind: "Issuer" } },
+                },
+            },
+        ];
+        expect(messages(validateStack(pluginCa, s))).toEqual([
+            "Certificate istio-system/istio-ca (cacerts) names no CA Issuer of the stack: nothing signs istiod's intermediate with the mesh root",
         ]);
     });
     it("cannot see the keys of an exported state whose secrets stayed encrypted, and does not guess", () => {
@@ -475,6 +495,13 @@ describe("CERT-LETSENCRYPT mesh-letsencrypt-issuer", () => {
         const staging = { ...ok(), server: "https://acme-staging-v02.api.letsencrypt.org/directory" };
         expect(issuer(staging, "dev")).toEqual([]);
         expect(issuer(staging, "prod")).toHaveLength(1);
+    });
+    it("fails an ACME contact at a domain Let's Encrypt refuses", () => {
+        expect(issuer({ ...ok(), email: "secops@corp.io" })).toEqual([]);
+        expect(issuer({ ...ok(), email: "security-oncall@Example.com" })).toEqual([
+            "issuer letsencrypt registers the ACME contact security-oncall@Example.com; Let's Encrypt refuses example.com addresses",
+        ]);
+        expect(issuer({ ...ok(), email: "soc@mail.example.org" })).toHaveLength(1);
     });
     it("fails an HTTP-01 solver", () => {
         expect(issuer({ ...ok(), solvers: [{ http01: { ingress: {} } }] })).toEqual([

@@ -213,25 +213,93 @@ const mutations: { control: string; what: string; apply(rs: Res[]): Res[] }[] = 
     },
     {
         control: "MESH-MTLS-ROTATION",
-        what: "an intermediate CA valid for a year",
+        what: "the istiod intermediate re-issued with the same private key",
         apply: (rs) => {
             find(
                 rs,
-                "tls:index/locallySignedCert:LocallySignedCert",
-                "mas-ca-intermediate",
-            ).inputs.validityPeriodHours = 8760;
+                "kubernetes:cert-manager.io/v1:Certificate",
+                "mas-istio-ca",
+            ).inputs.spec.privateKey.rotationPolicy = "Never";
             return rs;
         },
     },
     {
         control: "MESH-MTLS-CA",
-        what: "a cacerts bundle without cert-chain.pem (istiod would not start on it)",
+        what: "the cacerts Certificate pointing at an issuer that does not exist",
         apply: (rs) => {
-            // The Secret's data is a secret: in the plan it is written as `--show-secrets` would write it.
-            const data = find(rs, "kubernetes:core/v1:Secret", "mas-cacerts").inputs.stringData;
-            const bundle = JSON.parse(data.plaintext);
-            delete bundle["cert-chain.pem"];
-            data.plaintext = JSON.stringify(bundle);
+            find(rs, "kubernetes:cert-manager.io/v1:Certificate", "mas-istio-ca").inputs.spec.issuerRef.name = "other";
+            return rs;
+        },
+    },
+    // Mesh deployability (issue 12): each breaks one thing a real deploy of the mesh needs.
+    {
+        control: "MESH-MTLS-STRICT",
+        what: "istio-cni left on the 1.30 charts' default hub (registry.istio.io, not on the egress allow-list)",
+        apply: (rs) => {
+            delete find(rs, "kubernetes:helm.sh/v3:Release", "mas-istio-cni").inputs.values.global.hub;
+            return rs;
+        },
+    },
+    {
+        control: "CERT-MANAGER",
+        what: "jetstack's chart repository missing from the egress allow-list the deploy runner sits behind",
+        apply: (rs) => {
+            const group = rs.find(
+                (r) =>
+                    r.type === "aws:networkfirewall/ruleGroup:RuleGroup" &&
+                    r.inputs.ruleGroup?.rulesSource?.rulesSourceList?.generatedRulesType === "ALLOWLIST",
+            )!;
+            const list = group.inputs.ruleGroup.rulesSource.rulesSourceList;
+            list.targets = list.targets.filter((t: string) => t !== "charts.jetstack.io");
+            return rs;
+        },
+    },
+    {
+        control: "ACC-RES-QUOTA",
+        what: "the injected sidecar back at Istio's 2 CPU / 1 GiB limits (one meshed pod per agent namespace)",
+        apply: (rs) => {
+            find(rs, "kubernetes:helm.sh/v3:Release", "mas-istiod").inputs.values.global.proxy.resources.limits = {
+                cpu: "2000m",
+                memory: "1024Mi",
+            };
+            return rs;
+        },
+    },
+    {
+        control: "K8S-PSA",
+        what: "injected sidecars without a seccomp profile",
+        apply: (rs) => {
+            delete find(rs, "kubernetes:helm.sh/v3:Release", "mas-istiod").inputs.values.global.proxy.seccompProfile;
+            return rs;
+        },
+    },
+    {
+        control: "CERT-LETSENCRYPT",
+        what: "cert-manager's DNS-01 self-check against the authoritative name servers (port 53 dropped)",
+        apply: (rs) => {
+            find(rs, "kubernetes:helm.sh/v3:Release", "mas-cert-manager").inputs.values.dns01RecursiveNameserversOnly =
+                false;
+            return rs;
+        },
+    },
+    {
+        control: "K8S-NETPOL",
+        what: "the planner namespace without egress to the service segment (EKS API, STS/KMS/Secrets Manager/Logs endpoints)",
+        apply: (rs) => {
+            const np = find(rs, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "mas-mesh-planner");
+            np.inputs.spec.egress = np.inputs.spec.egress.filter(
+                (e: { to?: { ipBlock?: { cidr?: string } }[] }) => e.to?.[0]?.ipBlock?.cidr !== "10.0.2.0/24",
+            );
+            return rs;
+        },
+    },
+    {
+        control: "MESH-MTLS-ROTATION",
+        what: "a single istiod in prod (no PodDisruptionBudget)",
+        apply: (rs) => {
+            const v = find(rs, "kubernetes:helm.sh/v3:Release", "mas-istiod").inputs.values;
+            v.autoscaleMin = 1;
+            v.replicaCount = 1;
             return rs;
         },
     },
