@@ -99,7 +99,7 @@ function level(name: ClassificationLevel): Control[] {
         {
             id: `DATA-CLS-${upper}`,
             section: "data_protection",
-            guidePath: `data_protection.classification.levels[${name}]`,
+            guidePath: `data_protection.classification.levels[${name}].encryption`,
             requirement: `${name} data (tag classification=${name}) is encrypted (${c.encryption}) with its own KMS key and kept ${c.retentionDays} days; stores are protected from deletion.`,
             iso27001: ["A.5.12", "A.5.13", "A.8.24", "A.5.33"],
             soc2: ["C1.1", "C1.2", "CC6.1"],
@@ -199,7 +199,7 @@ export const dataControls: Control[] = [
     {
         id: "DATA-CLS-TAG",
         section: "data_protection",
-        guidePath: "data_protection.classification.levels",
+        guidePath: "data_protection.classification.levels[critical].encryption",
         requirement: `Every taggable resource carries tag ${CLASSIFICATION_TAG} ∈ {${Object.keys(cls).join(", ")}} (provider default internal, overridden per resource).`,
         iso27001: ["A.5.12", "A.5.13"],
         soc2: ["C1.1"],
@@ -208,7 +208,7 @@ export const dataControls: Control[] = [
     {
         id: "DATA-CLS-DISCOVERY",
         section: "data_protection",
-        guidePath: "data_protection.classification",
+        guidePath: "data_protection.classification.levels[sensitive].encryption",
         requirement:
             "Amazon Macie scans the data buckets on a schedule to find sensitive data stored below its classification (findings go to the alerting pipeline).",
         iso27001: ["A.5.12", "A.8.12"],
@@ -234,7 +234,7 @@ export const dataControls: Control[] = [
     {
         id: "LOG-AUDIT-TRAIL",
         section: "security_monitoring",
-        guidePath: "security_monitoring.log_collection.sources[audit_logs]",
+        guidePath: "security_monitoring.log_collection.sources[audit_logs].level",
         requirement:
             "A multi-region CloudTrail trail with log-file validation records management events (read + write) and S3 data events of the log and data buckets, KMS-encrypted, into the audit bucket and log group.",
         iso27001: ["A.8.15", "A.8.16"],
@@ -357,7 +357,7 @@ export const dataControls: Control[] = [
     {
         id: "ACC-DATA-AGENT-READ",
         section: "access_control",
-        guidePath: "access_control.data_access.policies[agent_data].access.read",
+        guidePath: "access_control.data_access.policies[agent_data].access.read.roles[system_admin]",
         requirement:
             "agent_data objects are readable only by system_admin and operator, over TLS, and only as SSE-KMS objects under the critical key (encryption_verified).",
         iso27001: ["A.5.15", "A.8.3"],
@@ -367,7 +367,7 @@ export const dataControls: Control[] = [
     {
         id: "ACC-DATA-AGENT-WRITE",
         section: "access_control",
-        guidePath: "access_control.data_access.policies[agent_data].access.write",
+        guidePath: "access_control.data_access.policies[agent_data].access.write.roles[system_admin]",
         requirement:
             "agent_data objects are written only by system_admin with MFA (aws:MultiFactorAuthPresent), and every write is a CloudTrail data event (audit_logged).",
         iso27001: ["A.5.15", "A.8.3", "A.8.5"],
@@ -377,7 +377,7 @@ export const dataControls: Control[] = [
     {
         id: "ACC-DATA-METRICS-READ",
         section: "access_control",
-        guidePath: "access_control.data_access.policies[metrics_data].access.read",
+        guidePath: "access_control.data_access.policies[metrics_data].access.read.roles[system_admin]",
         requirement:
             "metrics_data objects are readable only by authenticated system_admin, operator and agent roles (anonymous and other principals denied).",
         iso27001: ["A.5.15", "A.8.3"],
@@ -387,7 +387,7 @@ export const dataControls: Control[] = [
     {
         id: "ACC-DATA-METRICS-WRITE",
         section: "access_control",
-        guidePath: "access_control.data_access.policies[metrics_data].access.write",
+        guidePath: "access_control.data_access.policies[metrics_data].access.write.roles[monitoring_agent]",
         requirement:
             "metrics_data objects are written only by the monitoring_agent role with SigV4-signed requests (signature_verified).",
         iso27001: ["A.5.15", "A.8.3"],

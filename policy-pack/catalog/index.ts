@@ -6,6 +6,7 @@ import { meshControls } from "./mesh";
 import { operationsControls } from "./operations";
 
 export * from "./guide";
+export * from "./requirements";
 export * from "./types";
 
 /** Every leaf control of the guide, ordered by guide section. */
