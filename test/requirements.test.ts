@@ -47,7 +47,6 @@ describe("the guide's requirement leaves", () => {
 
     const withGuide = guideFile ? it : it.skip;
     if (!guideFile) {
-        // eslint-disable-next-line no-console
         console.log(`requirements: ${GUIDE_NAME} not found (set MAS_GUIDE_FILE): list not compared with the guide`);
     }
     withGuide("equal the leaves derived from the guide text, in order", () => {
