@@ -7,6 +7,7 @@ import { operationsControls } from "./operations";
 
 export * from "./guide";
 export * from "./requirements";
+export * from "./assessment";
 export * from "./types";
 
 /** Every leaf control of the guide, ordered by guide section. */

@@ -225,8 +225,10 @@ export const MUTATIONS: readonly Mutation[] = [
     set("IPS-PREVENT", "firewall stateful default actions alert only (aws:alert_established)", (p) => {
         p.inputs(T.fwPolicy, "mas-firewall-policy").firewallPolicy.statefulDefaultActions = ["aws:alert_established"];
     }),
-    set("EKS-ENDPOINT", "public EKS endpoint in prod (endpointPublicAccess true)", (p) => {
-        p.inputs(T.eks, "mas-eks").vpcConfig.endpointPublicAccess = true;
+    set("EKS-ENDPOINT", "EKS API endpoint public to the internet (endpointPublicAccess true, 0.0.0.0/0)", (p) => {
+        const vpc = p.inputs(T.eks, "mas-eks").vpcConfig;
+        vpc.endpointPublicAccess = true;
+        vpc.publicAccessCidrs = ["0.0.0.0/0"];
     }),
     // identity_management
     set("AUTH-CERT", "ingress origin certificate valid for a year (validityPeriodHours 8760)", (p) => {
@@ -442,7 +444,13 @@ export const MUTATIONS: readonly Mutation[] = [
             });
         },
     ),
-    remove("ACC-RES-QUOTA", T.quota, "mas-quota-planner", "planner namespace without its ResourceQuota"),
+    set("ACC-RES-QUOTA", "the first agent namespace without its ResourceQuota", (p) => {
+        const quota = p.resources.find((r) => r.type === T.quota);
+        if (!quota) {
+            throw new Error(`no ${T.quota} in this plan`);
+        }
+        p.remove(T.quota, quota.urn.split("::").pop() as string);
+    }),
     remove(
         "ACC-RES-PRIORITY",
         T.vapBinding,
