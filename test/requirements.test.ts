@@ -85,3 +85,26 @@ describe("deriveGuideLeaves", () => {
         ]);
     });
 });
+
+describe("claims the catalog makes about the repository", () => {
+    it("CODEOWNERS names the guide's policy approvers for policy-pack/ and components/", () => {
+        const file = path.join(ROOT, ".github", "CODEOWNERS");
+        const owners = new Map(
+            fs
+                .readFileSync(file, "utf8")
+                .split("\n")
+                .filter((l) => l.trim() && !l.startsWith("#"))
+                .map((l) => {
+                    const [pattern, ...who] = l.trim().split(/\s+/);
+                    return [pattern, who] as const;
+                }),
+        );
+        // guide: security_maintenance.updates.policies.review.approvers = [security_team, operations]
+        for (const dir of ["/policy-pack/", "/components/"]) {
+            expect(owners.get(dir)).toEqual([
+                "@multi-agent-security/security-team",
+                "@multi-agent-security/operations",
+            ]);
+        }
+    });
+});

@@ -83,6 +83,9 @@ export const assessments: Record<string, Assessment> = {
     "RBAC-AGENT-PERMS": {
         gap: "execute_tasks is the mesh rule (task-executor → coordinator POST/GET /api/v1/tasks/*) and report_status the agent's IAM / Kubernetes grants; request_resources has no grant of its own: agents do not allocate compute (resource_manager does)",
     },
+    "MNT-POLICY-APPROVERS": {
+        gap: ".github/CODEOWNERS names both security_team and operations for policy-pack/ and components/, but GitHub accepts one code owner's approval per file: requiring both teams needs a second required approval in the branch ruleset, which lives in the repository settings, not in this repository",
+    },
     "MSG-SIG-ALG": {
         gap: "the ED25519 key exists, but no agent role may call kms:Sign / kms:Verify on it, and one shared key could not attribute a message to an agent",
     },

@@ -153,7 +153,7 @@ export const identityControls: Control[] = [
         section: "identity_management",
         guidePath: "identity_management.authentication.mfa.methods[hardware_token]",
         requirement:
-            "Hardware tokens are an MFA method: the human IAM roles' MFA condition accepts FIDO2 security keys and hardware TOTP devices; Cognito's WebAuthn relying party requires user verification, and passkeys become a Cognito sign-in factor only as MFA (factorConfiguration MULTI_FACTOR_WITH_USER_VERIFICATION, not yet settable through @pulumi/aws).",
+            "Hardware tokens are an MFA method: the human IAM roles' MFA condition accepts FIDO2 security keys and hardware TOTP devices, and Cognito's WebAuthn relying party requires user verification. Not met in full: neither requires a hardware token (see the gap).",
         iso27001: ["A.8.5"],
         soc2: ["CC6.1"],
         how: INFRA,
@@ -222,7 +222,7 @@ export const identityControls: Control[] = [
         section: "identity_management",
         guidePath: "identity_management.authorization.rbac.roles.agent.permissions[execute_tasks]",
         requirement:
-            "Each agent runs as its own service account with its own IAM role (EKS Pod Identity) allowed only to report status (metrics in its own namespace) and read its own configuration.",
+            "Agents may execute_tasks, report_status and request_resources, nothing more: each runs as its own service account with its own IAM role (EKS Pod Identity); execute_tasks is the mesh rule to the coordinator, report_status its metrics in its own namespace and its own configuration; request_resources has no grant (resource_manager allocates compute).",
         iso27001: ["A.5.15", "A.8.2"],
         soc2: ["CC6.1", "CC6.3"],
         how: INFRA,

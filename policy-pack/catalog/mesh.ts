@@ -71,7 +71,7 @@ export const meshControls: Control[] = [
         id: "MESH-MTLS-CIPHERS",
         section: "service_mesh",
         guidePath: "service_mesh.mtls.cipher_suites[TLS_AES_256_GCM_SHA384]",
-        requirement: `Mesh mTLS uses only TLS 1.3 cipher suites, including ${sm.cipherSuites.join(" and ")}: the mesh minimum protocol is TLS 1.3 (meshConfig.meshMTLS.minProtocolVersion ${MESH.minTlsVersion}).`,
+        requirement: `Mesh mTLS uses the cipher suites ${sm.cipherSuites.join(" and ")}: the mesh minimum protocol is TLS 1.3 (meshConfig.meshMTLS.minProtocolVersion ${MESH.minTlsVersion}), whose suites include both.`,
         iso27001: ["A.8.24"],
         soc2: ["CC6.7"],
         how: { kind: "infrastructure" },

@@ -219,7 +219,7 @@ export const networkControls: Control[] = [
         id: "TLS-IN-TRANSIT",
         section: "data_protection",
         guidePath: "data_protection.encryption.in_transit.method",
-        requirement: `Data in transit from the internet is encrypted with ${guide.dataProtection.inTransit.method} at the perimeter (ALB listener policy ${networkDesign.albSslPolicy}).`,
+        requirement: `Data in transit is encrypted with ${guide.dataProtection.inTransit.method} wherever the stack controls the protocol: the ALB listener (${networkDesign.albSslPolicy}), the ALB → ingress gateway hop (gateway minProtocolVersion TLSV1_3; the ALB's back-end policy for TLS 1.3 listeners, ELBSecurityPolicy-TLS13-1-0-2021-06, then negotiates 1.3) and the mesh (minimum TLS 1.3, MESH-MTLS-CIPHERS). AWS API endpoints set their own TLS versions.`,
         iso27001: ["A.8.24"],
         soc2: ["CC6.7"],
         how: { kind: "infrastructure" },
