@@ -86,13 +86,4 @@ export const assessments: Record<string, Assessment> = {
     "MNT-POLICY-APPROVERS": {
         gap: ".github/CODEOWNERS names both security_team and operations for policy-pack/ and components/, but GitHub accepts one code owner's approval per file: requiring both teams needs a second required approval in the branch ruleset, which lives in the repository settings, not in this repository",
     },
-    "MSG-SIG-ALG": {
-        gap: "the ED25519 key exists, but no agent role may call kms:Sign / kms:Verify on it, and one shared key could not attribute a message to an agent",
-    },
-    "MSG-SIG-VERIFY": {
-        gap: "receivers have no usable verification key: no agent role may call kms:Verify or kms:GetPublicKey on the signing key",
-    },
-    "MSG-PAYLOAD-ALG": {
-        gap: "agents cannot use the payload data key: no agent role may read the payload secret or decrypt with the payload KMS key",
-    },
 };

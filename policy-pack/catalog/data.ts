@@ -38,6 +38,20 @@ export const KMS_ROTATION_DAYS = Math.max(
 export const KMS_DELETION_WINDOW_DAYS = 30;
 /** Ed25519 key spec of AWS KMS (message_security.integrity.signatures). */
 export const SIGNING_KEY_SPEC = "ECC_NIST_EDWARDS25519";
+/**
+ * Per-agent message keys (components/data/message-keys.ts): each agent's Ed25519 key is tagged
+ * purpose=agent-signing and agent=<agent>; an agent may sign only with the key whose agent tag equals its
+ * Pod Identity service-account tag, so a signature attributes the message to that agent. Payload envelope
+ * keys are bound to the sender by the KMS encryption context key `sender`.
+ */
+export const AGENT_SIGNING = {
+    purposeTag: "purpose",
+    purpose: "agent-signing",
+    agentTag: "agent",
+    senderContextKey: "sender",
+    /** IAM policy variable: the service account EKS Pod Identity tags the agent's session with. */
+    callerVariable: "$" + "{aws:PrincipalTag/kubernetes-service-account}",
+} as const;
 
 /** The retentionInDays values CloudWatch Logs accepts (PutRetentionPolicy); any other value fails the API call. */
 export const CLOUDWATCH_RETENTION_DAYS: readonly number[] = [
@@ -279,7 +293,8 @@ export const dataControls: Control[] = [
         soc2: ["CC6.7", "C1.1"],
         how: {
             kind: "application",
-            primitive: "the payload data key in Secrets Manager (32 bytes, KMS-wrapped) and the payload KMS key",
+            primitive:
+                "the payload data key in Secrets Manager (32 bytes, rotated daily), readable by every agent role (GetSecretValue, kms:Decrypt only through Secrets Manager), and the payload KMS key for envelope encryption (kms:GenerateDataKey / Encrypt only with encryption context sender = the agent's own service account; kms:Decrypt of any message that names a sender)",
             justification:
                 "Encrypting a message body happens in the sending agent's code; the stack provides and rotates the key.",
         },
@@ -309,7 +324,7 @@ export const dataControls: Control[] = [
         id: "MSG-SIG-ALG",
         section: "message_security",
         guidePath: "message_security.integrity.signatures.algorithm",
-        requirement: `Messages are signed with ${guide.messageSecurity.signatureAlgorithm}: a KMS key of spec ${SIGNING_KEY_SPEC} (SIGN_VERIFY) whose private half never leaves KMS.`,
+        requirement: `Messages are signed with ${guide.messageSecurity.signatureAlgorithm}, attributably: each agent has its own KMS key of spec ${SIGNING_KEY_SPEC} (SIGN_VERIFY, private half never leaves KMS) and may sign only with it (aws:ResourceTag/agent = its Pod Identity service account), so a valid signature names one agent; every kms:Sign is in CloudTrail with the calling session.`,
         iso27001: ISO_CRYPTO,
         soc2: ["CC6.1", "PI1.3"],
         how: { kind: "infrastructure" },
@@ -323,7 +338,7 @@ export const dataControls: Control[] = [
         soc2: ["PI1.3"],
         how: {
             kind: "application",
-            primitive: `the ${SIGNING_KEY_SPEC} KMS key (kms:Verify or its exported public key)`,
+            primitive: `every agent's ${SIGNING_KEY_SPEC} key (alias alias/<prefix>-signing-<agent>), which every agent role may use for kms:Verify or kms:GetPublicKey`,
             justification:
                 "Verification is part of the receiving agent's message handling; infrastructure cannot see message bodies.",
         },

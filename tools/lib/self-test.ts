@@ -361,9 +361,17 @@ export const MUTATIONS: readonly Mutation[] = [
         "mas-payload-secret",
         "the stack without the payload data key secret",
     ),
-    set("MSG-SIG-ALG", "signing key of spec ECC_NIST_P256", (p) => {
-        p.inputs(T.kmsKey, "mas-keys-signing").customerMasterKeySpec = "ECC_NIST_P256";
-    }),
+    set(
+        "MSG-SIG-ALG",
+        "agents may sign with any agent's key (the Sign statement's agent-tag condition removed)",
+        (p) => {
+            p.json(T.iamPolicy, "mas-message-agent-message-crypto", "policy", (doc) => {
+                delete doc.Statement.find((x: any) => x.Sid === "SignAsSelf").Condition.StringEquals[
+                    "aws:ResourceTag/agent"
+                ];
+            });
+        },
+    ),
     set("CERT-LETSENCRYPT", "ACME issuer on the Let's Encrypt staging directory in prod", (p) => {
         p.inputs(T.clusterIssuer, "mas-letsencrypt").spec.acme.server =
             "https://acme-staging-v02.api.letsencrypt.org/directory";
