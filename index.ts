@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Cluster } from "./components/cluster";
 import { loadConfig, segmentCidrs } from "./components/config";
 import { DataProtection } from "./components/data";
+import { MessageKeys } from "./components/data/message-keys";
 import { EvidenceRegistry } from "./components/evidence";
 import { Identity } from "./components/identity";
 import { Mesh } from "./components/mesh";
@@ -43,6 +44,19 @@ const data = new DataProtection(
             monitoringAgent: identity.roles.monitoringAgent.arn,
         },
         permissionsBoundaryArn: identity.permissionsBoundaryArn,
+    },
+    opts,
+);
+
+// Agents' message keys: one Ed25519 key per agent (only it signs), the payload key usable as sender.
+new MessageKeys(
+    "mas-message",
+    {
+        config: cfg,
+        evidence,
+        agentRoles: identity.agentRoles,
+        payloadKeyArn: data.keys.payload.arn,
+        payloadSecretArn: data.payloadKeySecret.arn,
     },
     opts,
 );

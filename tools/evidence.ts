@@ -1,12 +1,24 @@
 // npm run evidence -- --stack <dev|prod> [--state <pulumi stack export file>] [--outputs <pulumi stack output --json file>] [--out-dir <dir>]
-// Writes evidence.json and evidence.md: per control, the resources that implement it (as planned or as
-// deployed), the policies that enforce it and their audit result. Without --state it uses the offline plan.
+// Writes evidence.json and evidence.md: coverage over the guide's requirement leaves, then per control its
+// status, the resources that implement it (as planned or as deployed, every setting), the policies that enforce
+// it and their audit result, and its mutation self-test. Without --state it uses the offline plan.
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { audit, policyConfigPath, readPolicyConfig, REPO_ROOT } from "./lib/audit";
 import { toDeployment, writeJson, writeText } from "./lib/deployment";
 import { parseFlags, runMain, UsageError } from "./lib/errors";
-import { AuditEvidenceOutput, buildEvidence, renderMarkdown, testsByControl } from "./lib/evidence-report";
+import {
+    AuditEvidenceOutput,
+    buildEvidence,
+    Provenance,
+    renderMarkdown,
+    STATUS_LABEL,
+    testsByControl,
+} from "./lib/evidence-report";
+import { runSelfTest } from "./lib/self-test";
+import { GUIDE_VERSION } from "../policy-pack/catalog";
+import { MOCK_ACCOUNT } from "./lib/mocks";
 import { runUnderMocks } from "./lib/program";
 import { listStacks, readStackConfig } from "./lib/stack-config";
 import { LoadedState, parseState, readState } from "./lib/state";
@@ -51,6 +63,44 @@ function evidenceFromState(state: LoadedState): AuditEvidenceOutput {
     return out && typeof out === "object" ? (out as AuditEvidenceOutput) : {};
 }
 
+function git(args: string[]): string | undefined {
+    try {
+        return execFileSync("git", args, {
+            cwd: REPO_ROOT,
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "ignore"],
+        }).trim();
+    } catch {
+        return undefined;
+    }
+}
+
+/** manifest.time of a stack export (a preview has none). */
+function manifestTime(file: string): string | undefined {
+    try {
+        const doc = JSON.parse(fs.readFileSync(file, "utf8")) as { deployment?: { manifest?: { time?: unknown } } };
+        const t = doc.deployment?.manifest?.time;
+        return typeof t === "string" ? t : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+/** True when the state's ARNs name the mocks' account, i.e. it is an offline plan written by `plan`. */
+function hasMockIds(state: LoadedState): boolean {
+    return state.resources.some(
+        (r) => typeof r.outputs.arn === "string" && r.outputs.arn.includes(`:${MOCK_ACCOUNT}:`),
+    );
+}
+
+function packInfo(): { name: string; version: string } {
+    const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "policy-pack", "package.json"), "utf8")) as {
+        name: string;
+        version: string;
+    };
+    return { name: pkg.name, version: pkg.version };
+}
+
 export async function evidenceCommand(argv: string[]): Promise<number> {
     const flags = parseFlags(argv, ["stack", "state", "outputs", "out-dir"]);
     const stacks = listStacks(REPO_ROOT);
@@ -62,9 +112,11 @@ export async function evidenceCommand(argv: string[]): Promise<number> {
     const outputs = flags.outputs ? readOutputs(flags.outputs) : undefined;
     let state: LoadedState;
     let source: string;
+    let stateTime: string | undefined;
     if (flags.state) {
         state = readState(flags.state);
         source = `deployed state ${flags.state}` + (flags.outputs ? ` with outputs ${flags.outputs}` : "");
+        stateTime = manifestTime(flags.state);
     } else {
         const sc = readStackConfig(REPO_ROOT, flags.stack);
         const run = await runUnderMocks({
@@ -75,28 +127,46 @@ export async function evidenceCommand(argv: string[]): Promise<number> {
             // eslint-disable-next-line @typescript-eslint/no-require-imports
             load: () => require(path.join(REPO_ROOT, "index")),
         });
+        stateTime = new Date().toISOString();
         state = parseState(
-            JSON.stringify(toDeployment(run, { project: sc.project, stack: flags.stack })),
+            JSON.stringify(toDeployment(run, { project: sc.project, stack: flags.stack, time: stateTime })),
             "offline plan",
         );
         source = `offline plan of Pulumi.${flags.stack}.yaml`;
     }
     const report = await audit(state, { stack: flags.stack, policyConfig });
+    const provenance: Provenance = {
+        gitCommit: git(["rev-parse", "HEAD"]) ?? "unknown (not a git checkout)",
+        gitDirty: (git(["status", "--porcelain"]) ?? "") !== "",
+        pack: packInfo(),
+        guideVersion: GUIDE_VERSION,
+        sourceKind: flags.state ? (state.format === "preview-json" ? "preview" : "stack-export") : "offline-plan",
+        // A plan file passed as --state still holds the mocks' ids: its ARNs carry the mock account.
+        placeholderIds: !flags.state || hasMockIds(state),
+        ...(stateTime ? { stateTime } : {}),
+        policyConfig: path.relative(REPO_ROOT, policyConfigPath(flags.stack)),
+    };
     const doc = buildEvidence({
         stack: flags.stack,
         source,
+        provenance,
         resources: state.resources,
         auditEvidence: outputs ?? evidenceFromState(state),
         report,
         tests: testsByControl(path.join(REPO_ROOT, "test")),
+        // Each infrastructure control's break, applied to this state and evaluated with the same policy config.
+        selfTest: runSelfTest(state.resources, policyConfig),
     });
     writeJson(path.join(outDir, "evidence.json"), doc);
     writeText(path.join(outDir, "evidence.md"), renderMarkdown(doc));
     const failing = doc.controls.filter((c) => c.status === "fail");
-    const cov = doc.coverage;
+    const g = doc.guide;
     process.stdout.write(
-        `evidence: ${cov.leafControls} controls (${cov.infrastructure} infrastructure: ${cov.implemented} implemented, ` +
-            `${cov.enforced} enforced; ${cov.tested} tested; ${cov.evidenced} evidenced), ${failing.length} failing → ${outDir}\n`,
+        `evidence: ${g.leaves} guide leaves: ${Object.entries(g.coverage)
+            .map(([s, n]) => `${n} ${STATUS_LABEL[s as keyof typeof STATUS_LABEL].toLowerCase()}`)
+            .join(
+                ", ",
+            )}; ${doc.coverage.selfTested} of ${doc.coverage.infrastructure} infrastructure controls proven by a mutation; ${failing.length} control(s) failing → ${outDir}\n`,
     );
     for (const f of failing) {
         process.stdout.write(`  FAIL ${f.id}\n`);

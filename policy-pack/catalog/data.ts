@@ -38,6 +38,20 @@ export const KMS_ROTATION_DAYS = Math.max(
 export const KMS_DELETION_WINDOW_DAYS = 30;
 /** Ed25519 key spec of AWS KMS (message_security.integrity.signatures). */
 export const SIGNING_KEY_SPEC = "ECC_NIST_EDWARDS25519";
+/**
+ * Per-agent message keys (components/data/message-keys.ts): each agent's Ed25519 key is tagged
+ * purpose=agent-signing and agent=<agent>; an agent may sign only with the key whose agent tag equals its
+ * Pod Identity service-account tag, so a signature attributes the message to that agent. Payload envelope
+ * keys are bound to the sender by the KMS encryption context key `sender`.
+ */
+export const AGENT_SIGNING = {
+    purposeTag: "purpose",
+    purpose: "agent-signing",
+    agentTag: "agent",
+    senderContextKey: "sender",
+    /** IAM policy variable: the service account EKS Pod Identity tags the agent's session with. */
+    callerVariable: "$" + "{aws:PrincipalTag/kubernetes-service-account}",
+} as const;
 
 /** The retentionInDays values CloudWatch Logs accepts (PutRetentionPolicy); any other value fails the API call. */
 export const CLOUDWATCH_RETENTION_DAYS: readonly number[] = [
@@ -99,7 +113,7 @@ function level(name: ClassificationLevel): Control[] {
         {
             id: `DATA-CLS-${upper}`,
             section: "data_protection",
-            guidePath: `data_protection.classification.levels[${name}]`,
+            guidePath: `data_protection.classification.levels[${name}].encryption`,
             requirement: `${name} data (tag classification=${name}) is encrypted (${c.encryption}) with its own KMS key and kept ${c.retentionDays} days; stores are protected from deletion.`,
             iso27001: ["A.5.12", "A.5.13", "A.8.24", "A.5.33"],
             soc2: ["C1.1", "C1.2", "CC6.1"],
@@ -199,7 +213,7 @@ export const dataControls: Control[] = [
     {
         id: "DATA-CLS-TAG",
         section: "data_protection",
-        guidePath: "data_protection.classification.levels",
+        guidePath: "data_protection.classification.levels[critical].encryption",
         requirement: `Every taggable resource carries tag ${CLASSIFICATION_TAG} ∈ {${Object.keys(cls).join(", ")}} (provider default internal, overridden per resource).`,
         iso27001: ["A.5.12", "A.5.13"],
         soc2: ["C1.1"],
@@ -208,7 +222,7 @@ export const dataControls: Control[] = [
     {
         id: "DATA-CLS-DISCOVERY",
         section: "data_protection",
-        guidePath: "data_protection.classification",
+        guidePath: "data_protection.classification.levels[sensitive].encryption",
         requirement:
             "Amazon Macie scans the data buckets on a schedule to find sensitive data stored below its classification (findings go to the alerting pipeline).",
         iso27001: ["A.5.12", "A.8.12"],
@@ -234,7 +248,7 @@ export const dataControls: Control[] = [
     {
         id: "LOG-AUDIT-TRAIL",
         section: "security_monitoring",
-        guidePath: "security_monitoring.log_collection.sources[audit_logs]",
+        guidePath: "security_monitoring.log_collection.sources[audit_logs].level",
         requirement:
             "A multi-region CloudTrail trail with log-file validation records management events (read + write) and S3 data events of the log and data buckets, KMS-encrypted, into the audit bucket and log group.",
         iso27001: ["A.8.15", "A.8.16"],
@@ -279,7 +293,8 @@ export const dataControls: Control[] = [
         soc2: ["CC6.7", "C1.1"],
         how: {
             kind: "application",
-            primitive: "the payload data key in Secrets Manager (32 bytes, KMS-wrapped) and the payload KMS key",
+            primitive:
+                "the payload data key in Secrets Manager (32 bytes, rotated daily), readable by every agent role (GetSecretValue, kms:Decrypt only through Secrets Manager), and the payload KMS key for envelope encryption (kms:GenerateDataKey / Encrypt only with encryption context sender = the agent's own service account; kms:Decrypt of any message that names a sender)",
             justification:
                 "Encrypting a message body happens in the sending agent's code; the stack provides and rotates the key.",
         },
@@ -309,7 +324,7 @@ export const dataControls: Control[] = [
         id: "MSG-SIG-ALG",
         section: "message_security",
         guidePath: "message_security.integrity.signatures.algorithm",
-        requirement: `Messages are signed with ${guide.messageSecurity.signatureAlgorithm}: a KMS key of spec ${SIGNING_KEY_SPEC} (SIGN_VERIFY) whose private half never leaves KMS.`,
+        requirement: `Messages are signed with ${guide.messageSecurity.signatureAlgorithm}, attributably: each agent has its own KMS key of spec ${SIGNING_KEY_SPEC} (SIGN_VERIFY, private half never leaves KMS) and may sign only with it (aws:ResourceTag/agent = its Pod Identity service account), so a valid signature names one agent; every kms:Sign is in CloudTrail with the calling session.`,
         iso27001: ISO_CRYPTO,
         soc2: ["CC6.1", "PI1.3"],
         how: { kind: "infrastructure" },
@@ -323,7 +338,7 @@ export const dataControls: Control[] = [
         soc2: ["PI1.3"],
         how: {
             kind: "application",
-            primitive: `the ${SIGNING_KEY_SPEC} KMS key (kms:Verify or its exported public key)`,
+            primitive: `every agent's ${SIGNING_KEY_SPEC} key (alias alias/<prefix>-signing-<agent>), which every agent role may use for kms:Verify or kms:GetPublicKey`,
             justification:
                 "Verification is part of the receiving agent's message handling; infrastructure cannot see message bodies.",
         },
@@ -357,7 +372,7 @@ export const dataControls: Control[] = [
     {
         id: "ACC-DATA-AGENT-READ",
         section: "access_control",
-        guidePath: "access_control.data_access.policies[agent_data].access.read",
+        guidePath: "access_control.data_access.policies[agent_data].access.read.roles[system_admin]",
         requirement:
             "agent_data objects are readable only by system_admin and operator, over TLS, and only as SSE-KMS objects under the critical key (encryption_verified).",
         iso27001: ["A.5.15", "A.8.3"],
@@ -367,7 +382,7 @@ export const dataControls: Control[] = [
     {
         id: "ACC-DATA-AGENT-WRITE",
         section: "access_control",
-        guidePath: "access_control.data_access.policies[agent_data].access.write",
+        guidePath: "access_control.data_access.policies[agent_data].access.write.roles[system_admin]",
         requirement:
             "agent_data objects are written only by system_admin with MFA (aws:MultiFactorAuthPresent), and every write is a CloudTrail data event (audit_logged).",
         iso27001: ["A.5.15", "A.8.3", "A.8.5"],
@@ -377,7 +392,7 @@ export const dataControls: Control[] = [
     {
         id: "ACC-DATA-METRICS-READ",
         section: "access_control",
-        guidePath: "access_control.data_access.policies[metrics_data].access.read",
+        guidePath: "access_control.data_access.policies[metrics_data].access.read.roles[system_admin]",
         requirement:
             "metrics_data objects are readable only by authenticated system_admin, operator and agent roles (anonymous and other principals denied).",
         iso27001: ["A.5.15", "A.8.3"],
@@ -387,7 +402,7 @@ export const dataControls: Control[] = [
     {
         id: "ACC-DATA-METRICS-WRITE",
         section: "access_control",
-        guidePath: "access_control.data_access.policies[metrics_data].access.write",
+        guidePath: "access_control.data_access.policies[metrics_data].access.write.roles[monitoring_agent]",
         requirement:
             "metrics_data objects are written only by the monitoring_agent role with SigV4-signed requests (signature_verified).",
         iso27001: ["A.5.15", "A.8.3"],

@@ -112,7 +112,7 @@ export const identityControls: Control[] = [
     {
         id: "AUTH-CERT",
         section: "identity_management",
-        guidePath: "identity_management.authentication.methods.primary",
+        guidePath: "identity_management.authentication.methods.primary.type",
         requirement: `Agents authenticate primarily with certificates, rotated at least every ${idm.certificateRotationDays} days (mesh mTLS identities; the mesh section enforces rotation on the certificates the stack issues).`,
         iso27001: ["A.5.17", "A.8.5", "A.8.24"],
         soc2: ["CC6.1", "CC6.7"],
@@ -122,7 +122,7 @@ export const identityControls: Control[] = [
     {
         id: "AUTH-TOKEN",
         section: "identity_management",
-        guidePath: "identity_management.authentication.methods.secondary",
+        guidePath: "identity_management.authentication.methods.secondary.type",
         requirement: `Secondary authentication is OAuth2 tokens (Cognito) whose access and ID tokens expire after at most ${idm.tokenExpiryHours} h.`,
         iso27001: ["A.5.17", "A.8.5"],
         soc2: ["CC6.1"],
@@ -153,7 +153,7 @@ export const identityControls: Control[] = [
         section: "identity_management",
         guidePath: "identity_management.authentication.mfa.methods[hardware_token]",
         requirement:
-            "Hardware tokens are an MFA method: the human IAM roles' MFA condition accepts FIDO2 security keys and hardware TOTP devices; Cognito's WebAuthn relying party requires user verification, and passkeys become a Cognito sign-in factor only as MFA (factorConfiguration MULTI_FACTOR_WITH_USER_VERIFICATION, not yet settable through @pulumi/aws).",
+            "Hardware tokens are an MFA method: the human IAM roles' MFA condition accepts FIDO2 security keys and hardware TOTP devices, and Cognito's WebAuthn relying party requires user verification. Not met in full: neither requires a hardware token (see the gap).",
         iso27001: ["A.8.5"],
         soc2: ["CC6.1"],
         how: INFRA,
@@ -161,7 +161,7 @@ export const identityControls: Control[] = [
     {
         id: "RBAC-ADMIN-PERMS",
         section: "identity_management",
-        guidePath: "identity_management.authorization.rbac.roles.system_admin.permissions",
+        guidePath: "identity_management.authorization.rbac.roles.system_admin.permissions[manage_agents]",
         requirement:
             "system_admin manages agents, resources and security through policies scoped to this stack's cluster, node groups, roles and keys; no Allow of * on *.",
         iso27001: ["A.5.15", "A.5.18", "A.8.2"],
@@ -190,7 +190,7 @@ export const identityControls: Control[] = [
     {
         id: "RBAC-OPERATOR-PERMS",
         section: "identity_management",
-        guidePath: "identity_management.authorization.rbac.roles.operator.permissions",
+        guidePath: "identity_management.authorization.rbac.roles.operator.permissions[view_status]",
         requirement:
             "operator may view status, restart agents (patch deployments) and view logs; nothing else in Kubernetes or AWS.",
         iso27001: ["A.5.15", "A.8.2"],
@@ -220,9 +220,9 @@ export const identityControls: Control[] = [
     {
         id: "RBAC-AGENT-PERMS",
         section: "identity_management",
-        guidePath: "identity_management.authorization.rbac.roles.agent.permissions",
+        guidePath: "identity_management.authorization.rbac.roles.agent.permissions[execute_tasks]",
         requirement:
-            "Each agent runs as its own service account with its own IAM role (EKS Pod Identity) allowed only to report status (metrics in its own namespace) and read its own configuration.",
+            "Agents may execute_tasks, report_status and request_resources, nothing more: each runs as its own service account with its own IAM role (EKS Pod Identity); execute_tasks is the mesh rule to the coordinator, report_status its metrics in its own namespace and its own configuration; request_resources has no grant (resource_manager allocates compute).",
         iso27001: ["A.5.15", "A.8.2"],
         soc2: ["CC6.1", "CC6.3"],
         how: INFRA,
@@ -249,7 +249,7 @@ export const identityControls: Control[] = [
     {
         id: "ACC-RES-ALLOCATE",
         section: "access_control",
-        guidePath: "access_control.resource_access.policies[compute_resources].access.allocate",
+        guidePath: "access_control.resource_access.policies[compute_resources].access.allocate.roles[resource_manager]",
         requirement:
             "Only resource_manager allocates compute: node group scaling (IAM, scoped to this cluster's node groups by tag) and quotas / priority classes in Kubernetes.",
         iso27001: ["A.8.6", "A.5.15"],
@@ -280,7 +280,7 @@ export const identityControls: Control[] = [
     {
         id: "ACC-RES-MONITOR",
         section: "access_control",
-        guidePath: "access_control.resource_access.policies[compute_resources].access.monitor",
+        guidePath: "access_control.resource_access.policies[compute_resources].access.monitor.roles[system_admin]",
         requirement:
             "system_admin and operator monitor compute after authentication: EKS authenticates only IAM principals through access entries (authentication mode API); both roles require MFA.",
         iso27001: ["A.8.5", "A.8.16"],
@@ -290,7 +290,7 @@ export const identityControls: Control[] = [
     {
         id: "IAM-PAM",
         section: "identity_management",
-        guidePath: "overview.security_architecture.identity_access.privileged_access",
+        guidePath: "identity_management.authorization.rbac.roles.system_admin.restrictions[require_mfa]",
         requirement: `Privileged access is time-boxed and strong: privileged sessions last at most ${PAM_MAX_SESSION_HOURS} h, need fresh MFA, and every role carries the permissions boundary.`,
         iso27001: ["A.8.2", "A.8.18"],
         soc2: ["CC6.1", "CC6.3"],
@@ -299,7 +299,7 @@ export const identityControls: Control[] = [
     {
         id: "IAM-BOUNDARY",
         section: "identity_management",
-        guidePath: "identity_management.authorization.rbac.roles",
+        guidePath: "identity_management.authorization.rbac.roles.system_admin.restrictions[audit_logging]",
         requirement:
             "Least privilege: every IAM role of the stack has the permissions boundary (which forbids stopping the audit trail, removing the boundary and creating users / access keys); no policy allows * on *.",
         iso27001: ["A.5.15", "A.8.2"],
@@ -309,7 +309,7 @@ export const identityControls: Control[] = [
     {
         id: "EKS-ENDPOINT",
         section: "infrastructure_security",
-        guidePath: "infrastructure_security.network_protection.segmentation.networks[management_network]",
+        guidePath: "infrastructure_security.network_protection.segmentation.networks[management_network].access",
         requirement:
             "The Kubernetes API is admin_only: private endpoint reachable from the management segment; no public endpoint in prod, in dev only from listed CIDRs (never 0.0.0.0/0).",
         iso27001: ["A.8.20", "A.8.22"],
@@ -319,7 +319,7 @@ export const identityControls: Control[] = [
     {
         id: "EKS-SECRETS",
         section: "data_protection",
-        guidePath: "data_protection.encryption.at_rest",
+        guidePath: "data_protection.encryption.at_rest.method",
         requirement: `Kubernetes secrets are envelope-encrypted with a customer-managed KMS key (${guide.dataProtection.atRest}).`,
         iso27001: ["A.8.24"],
         soc2: ["CC6.1", "CC6.7"],
@@ -329,7 +329,7 @@ export const identityControls: Control[] = [
     {
         id: "EKS-LOGS",
         section: "security_monitoring",
-        guidePath: "security_monitoring.log_collection.sources[audit_logs]",
+        guidePath: "security_monitoring.log_collection.sources[audit_logs].level",
         requirement: `All EKS control plane logs (${EKS_LOG_TYPES.join(", ")}) go to the cluster's log group.`,
         iso27001: ["A.8.15"],
         soc2: ["CC7.2"],
@@ -338,7 +338,7 @@ export const identityControls: Control[] = [
     {
         id: "EKS-AUTH-API",
         section: "identity_management",
-        guidePath: "identity_management.authentication",
+        guidePath: "identity_management.authentication.mfa.required",
         requirement:
             "The cluster authenticates through EKS access entries only (authentication mode API, no aws-auth ConfigMap, no implicit admin for the creator).",
         iso27001: ["A.8.5", "A.5.18"],
@@ -358,7 +358,7 @@ export const identityControls: Control[] = [
     {
         id: "EKS-NODE-EBS",
         section: "data_protection",
-        guidePath: "data_protection.encryption.at_rest",
+        guidePath: "data_protection.encryption.at_rest.method",
         requirement: "Node volumes are encrypted with the stack's EBS KMS key; nodes have no SSH key pair.",
         iso27001: ["A.8.24"],
         soc2: ["CC6.1", "CC6.7"],

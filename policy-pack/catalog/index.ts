@@ -6,6 +6,8 @@ import { meshControls } from "./mesh";
 import { operationsControls } from "./operations";
 
 export * from "./guide";
+export * from "./requirements";
+export * from "./assessment";
 export * from "./types";
 
 /** Every leaf control of the guide, ordered by guide section. */

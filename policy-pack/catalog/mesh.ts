@@ -98,8 +98,8 @@ export const meshControls: Control[] = [
     {
         id: "MESH-MTLS-CIPHERS",
         section: "service_mesh",
-        guidePath: "service_mesh.mtls.cipher_suites",
-        requirement: `Mesh mTLS uses only TLS 1.3 cipher suites, including ${sm.cipherSuites.join(" and ")}: the mesh minimum protocol is TLS 1.3 (meshConfig.meshMTLS.minProtocolVersion ${MESH.minTlsVersion}).`,
+        guidePath: "service_mesh.mtls.cipher_suites[TLS_AES_256_GCM_SHA384]",
+        requirement: `Mesh mTLS uses the cipher suites ${sm.cipherSuites.join(" and ")}: the mesh minimum protocol is TLS 1.3 (meshConfig.meshMTLS.minProtocolVersion ${MESH.minTlsVersion}), whose suites include both.`,
         iso27001: ["A.8.24"],
         soc2: ["CC6.7"],
         how: { kind: "infrastructure" },
@@ -117,7 +117,7 @@ export const meshControls: Control[] = [
     {
         id: "MESH-AUTHZ-TASKS",
         section: "service_mesh",
-        guidePath: "service_mesh.policies.authorization.rules[0]",
+        guidePath: "service_mesh.policies.authorization.rules[0].source.principals[agent.task-executor.*]",
         requirement: `Only ${authz.sourcePrincipal} may call ${authz.destinationPrincipal}, and only ${authz.methods.join("/")} on ${authz.paths.join(", ")}: an ALLOW AuthorizationPolicy on the coordinator workloads whose source principals are the task-executor service accounts (<trustDomain>/ns/agent-<task-executor>/sa/<task-executor>[-*]).`,
         iso27001: ["A.5.15", "A.8.3"],
         soc2: ["CC6.1", "CC6.3"],

@@ -88,7 +88,7 @@ export const networkControls: Control[] = [
     {
         id: "NET-SEG-AGENT",
         section: "infrastructure_security",
-        guidePath: `${np}.segmentation.networks[agent_network]`,
+        guidePath: "infrastructure_security.network_protection.segmentation.networks[agent_network].cidr",
         requirement: `Agent workloads live in ${seg.agent.cidr} with ${seg.agent.access} access: only mesh / service ports to the service segment, egress only through the firewall.`,
         iso27001: ["A.8.20", "A.8.22"],
         soc2: ["CC6.1", "CC6.6"],
@@ -97,7 +97,7 @@ export const networkControls: Control[] = [
     {
         id: "NET-SEG-SERVICE",
         section: "infrastructure_security",
-        guidePath: `${np}.segmentation.networks[service_network]`,
+        guidePath: "infrastructure_security.network_protection.segmentation.networks[service_network].cidr",
         requirement: `Shared services live in ${seg.service.cidr} with ${seg.service.access} access: reachable from the agent and management segments only.`,
         iso27001: ["A.8.20", "A.8.22"],
         soc2: ["CC6.1", "CC6.6"],
@@ -106,7 +106,7 @@ export const networkControls: Control[] = [
     {
         id: "NET-SEG-MGMT",
         section: "infrastructure_security",
-        guidePath: `${np}.segmentation.networks[management_network]`,
+        guidePath: "infrastructure_security.network_protection.segmentation.networks[management_network].cidr",
         requirement: `Administration lives in ${seg.management.cidr} with ${seg.management.access} access: only from the configured admin CIDRs / SSM, never from agents.`,
         iso27001: ["A.8.20", "A.8.22", "A.8.2"],
         soc2: ["CC6.1", "CC6.6"],
@@ -115,7 +115,7 @@ export const networkControls: Control[] = [
     {
         id: "NET-FLOW-LOGS",
         section: "infrastructure_security",
-        guidePath: `${np}.monitoring`,
+        guidePath: "infrastructure_security.network_protection.monitoring.ips.type",
         requirement:
             "Every VPC records flow logs of ALL traffic (accepted and rejected) to the security log group, the raw material of network monitoring.",
         iso27001: ["A.8.15", "A.8.16"],
@@ -145,7 +145,7 @@ export const networkControls: Control[] = [
     {
         id: "PER-LB",
         section: "infrastructure_security",
-        guidePath: "infrastructure_security.network_protection.perimeter",
+        guidePath: "infrastructure_security.network_protection.perimeter.firewalls[network].rules[ingress_rules]",
         requirement:
             "The perimeter load balancer (FW → WAF → LB) drops invalid headers, writes access logs and, in prod, is protected from deletion.",
         iso27001: ["A.8.20", "A.8.15"],
@@ -219,7 +219,7 @@ export const networkControls: Control[] = [
         id: "TLS-IN-TRANSIT",
         section: "data_protection",
         guidePath: "data_protection.encryption.in_transit.method",
-        requirement: `Data in transit from the internet is encrypted with ${guide.dataProtection.inTransit.method} at the perimeter (ALB listener policy ${networkDesign.albSslPolicy}).`,
+        requirement: `Data in transit is encrypted with ${guide.dataProtection.inTransit.method} wherever the stack controls the protocol: the ALB listener (${networkDesign.albSslPolicy}), the ALB → ingress gateway hop (gateway minProtocolVersion TLSV1_3; the ALB's back-end policy for TLS 1.3 listeners, ELBSecurityPolicy-TLS13-1-0-2021-06, then negotiates 1.3) and the mesh (minimum TLS 1.3, MESH-MTLS-CIPHERS). AWS API endpoints set their own TLS versions.`,
         iso27001: ["A.8.24"],
         soc2: ["CC6.7"],
         how: { kind: "infrastructure" },

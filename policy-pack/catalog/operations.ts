@@ -223,16 +223,12 @@ function org(primitive: string, justification: string) {
     return { kind: "organizational" as const, primitive, justification };
 }
 
-const SB = "incident_response.procedures.security_breach";
-const DL = "incident_response.procedures.data_leak";
-const RT = "security_procedures.routine";
-
 export const operationsControls: Control[] = [
     // security_monitoring.threat_detection
     {
         id: "DET-UNAUTH",
         section: "security_monitoring",
-        guidePath: "security_monitoring.threat_detection.rules[unauthorized_access]",
+        guidePath: "security_monitoring.threat_detection.rules[unauthorized_access].condition",
         requirement: `More than ${unauth.failedAuthThreshold} failed authentications within ${unauth.windowMinutes} minutes raise a ${unauth.severity}-severity alert (console, API AccessDenied, EKS authenticator); every system_admin assumption alerts too.`,
         iso27001: ["A.8.16", "A.5.25", "A.8.5"],
         soc2: ["CC7.2", "CC7.3"],
@@ -241,7 +237,7 @@ export const operationsControls: Control[] = [
     {
         id: "DET-ANOMALY",
         section: "security_monitoring",
-        guidePath: "security_monitoring.threat_detection.rules[abnormal_behavior]",
+        guidePath: "security_monitoring.threat_detection.rules[abnormal_behavior].condition",
         requirement: `Agent traffic deviating more than ${anomaly.deviationSigma} standard deviations from its learned band over ${anomaly.windowMinutes} minutes raises a ${anomaly.severity}-severity alert; GuardDuty / Security Hub / Macie findings are routed by severity.`,
         iso27001: ["A.8.16"],
         soc2: ["CC7.2"],
@@ -251,7 +247,7 @@ export const operationsControls: Control[] = [
     {
         id: "IR-SB-SCOPE",
         section: "incident_response",
-        guidePath: `${SB}.detection.identify_scope`,
+        guidePath: "incident_response.procedures.security_breach.detection[identify_scope]",
         requirement: "The responder identifies which systems, identities and data a breach touches.",
         iso27001: ["A.5.25", "A.5.26"],
         soc2: ["CC7.4"],
@@ -263,7 +259,7 @@ export const operationsControls: Control[] = [
     {
         id: "IR-SB-EVIDENCE",
         section: "incident_response",
-        guidePath: `${SB}.detection.collect_evidence`,
+        guidePath: "incident_response.procedures.security_breach.detection[collect_evidence]",
         requirement:
             "Evidence is preserved automatically: EBS snapshots of an affected instance, tagged with the incident (finding) id.",
         iso27001: ["A.5.28"],
@@ -273,7 +269,7 @@ export const operationsControls: Control[] = [
     {
         id: "IR-SB-ISOLATE",
         section: "incident_response",
-        guidePath: `${SB}.detection.isolate_systems`,
+        guidePath: "incident_response.procedures.security_breach.detection[isolate_systems]",
         requirement:
             "An affected instance is isolated automatically: its security groups are replaced by a quarantine group with no ingress and no egress.",
         iso27001: ["A.5.26", "A.8.20"],
@@ -283,7 +279,7 @@ export const operationsControls: Control[] = [
     {
         id: "IR-SB-BLOCK",
         section: "incident_response",
-        guidePath: `${SB}.response.block_access`,
+        guidePath: "incident_response.procedures.security_breach.response[block_access]",
         requirement: "The source IP of an inbound attack is added to the WAF block IP set automatically.",
         iso27001: ["A.5.26", "A.8.20"],
         soc2: ["CC7.4", "CC6.6"],
@@ -292,7 +288,7 @@ export const operationsControls: Control[] = [
     {
         id: "IR-SB-NOTIFY",
         section: "incident_response",
-        guidePath: `${SB}.response.notify_stakeholders`,
+        guidePath: "incident_response.procedures.security_breach.response[notify_stakeholders]",
         requirement: "Stakeholders are notified through the high-severity alert topic by a runbook step.",
         iso27001: ["A.5.24", "A.6.8"],
         soc2: ["CC7.3", "CC2.3"],
@@ -301,7 +297,7 @@ export const operationsControls: Control[] = [
     {
         id: "IR-SB-INVESTIGATE",
         section: "incident_response",
-        guidePath: `${SB}.response.initiate_investigation`,
+        guidePath: "incident_response.procedures.security_breach.response[initiate_investigation]",
         requirement: "An investigation is opened with the evidence collected.",
         iso27001: ["A.5.26", "A.5.27"],
         soc2: ["CC7.4"],
@@ -313,7 +309,7 @@ export const operationsControls: Control[] = [
     {
         id: "IR-SB-PATCH",
         section: "incident_response",
-        guidePath: `${SB}.recovery.patch_vulnerabilities`,
+        guidePath: "incident_response.procedures.security_breach.recovery[patch_vulnerabilities]",
         requirement:
             "Vulnerabilities are patched through Patch Manager: critical / security patches approved at release.",
         iso27001: ["A.8.8"],
@@ -323,7 +319,7 @@ export const operationsControls: Control[] = [
     {
         id: "IR-SB-RESTORE",
         section: "incident_response",
-        guidePath: `${SB}.recovery.restore_systems`,
+        guidePath: "incident_response.procedures.security_breach.recovery[restore_systems]",
         requirement: "Systems are restored from known-good backups.",
         iso27001: ["A.8.13", "A.5.29"],
         soc2: ["CC7.5", "A1.3"],
@@ -335,7 +331,7 @@ export const operationsControls: Control[] = [
     {
         id: "IR-SB-POLICIES",
         section: "incident_response",
-        guidePath: `${SB}.recovery.update_policies`,
+        guidePath: "incident_response.procedures.security_breach.recovery[update_policies]",
         requirement: "Policies are updated after a breach through change management.",
         iso27001: ["A.5.27", "A.5.1"],
         soc2: ["CC7.5"],
@@ -348,7 +344,7 @@ export const operationsControls: Control[] = [
     {
         id: "IR-DL-SOURCE",
         section: "incident_response",
-        guidePath: `${DL}.detection.identify_source`,
+        guidePath: "incident_response.procedures.data_leak.detection[identify_source]",
         requirement: "The source of a leak is identified.",
         iso27001: ["A.5.25", "A.8.12"],
         soc2: ["CC7.3", "C1.1"],
@@ -360,7 +356,7 @@ export const operationsControls: Control[] = [
     {
         id: "IR-DL-IMPACT",
         section: "incident_response",
-        guidePath: `${DL}.detection.assess_impact`,
+        guidePath: "incident_response.procedures.data_leak.detection[assess_impact]",
         requirement: "The impact of a leak (data classes, subjects, volume) is assessed.",
         iso27001: ["A.5.25"],
         soc2: ["CC7.4", "C1.1"],
@@ -372,7 +368,7 @@ export const operationsControls: Control[] = [
     {
         id: "IR-DL-EXPOSURE",
         section: "incident_response",
-        guidePath: `${DL}.detection.track_exposure`,
+        guidePath: "incident_response.procedures.data_leak.detection[track_exposure]",
         requirement: "The exposure of leaked data is tracked over time.",
         iso27001: ["A.5.26"],
         soc2: ["CC7.4"],
@@ -384,7 +380,7 @@ export const operationsControls: Control[] = [
     {
         id: "IR-DL-CONTAIN",
         section: "incident_response",
-        guidePath: `${DL}.response.contain_leak`,
+        guidePath: "incident_response.procedures.data_leak.response[contain_leak]",
         requirement: "A leak is contained.",
         iso27001: ["A.5.26"],
         soc2: ["CC7.4"],
@@ -396,7 +392,7 @@ export const operationsControls: Control[] = [
     {
         id: "IR-DL-REVOKE",
         section: "incident_response",
-        guidePath: `${DL}.response.revoke_access`,
+        guidePath: "incident_response.procedures.data_leak.response[revoke_access]",
         requirement:
             "A compromised IAM access key is deactivated automatically; an EKS access entry can be removed by the same runbook.",
         iso27001: ["A.5.18", "A.5.26"],
@@ -406,7 +402,7 @@ export const operationsControls: Control[] = [
     {
         id: "IR-DL-NOTIFY",
         section: "incident_response",
-        guidePath: `${DL}.response.notify_affected`,
+        guidePath: "incident_response.procedures.data_leak.response[notify_affected]",
         requirement: "Affected parties are notified.",
         iso27001: ["A.5.24", "A.5.34"],
         soc2: ["CC2.3", "P6.5"],
@@ -418,7 +414,7 @@ export const operationsControls: Control[] = [
     {
         id: "IR-DL-SECURITY",
         section: "incident_response",
-        guidePath: `${DL}.recovery.update_security`,
+        guidePath: "incident_response.procedures.data_leak.recovery[update_security]",
         requirement: "Security controls are strengthened after a leak.",
         iso27001: ["A.5.27"],
         soc2: ["CC7.5"],
@@ -427,7 +423,7 @@ export const operationsControls: Control[] = [
     {
         id: "IR-DL-MONITORING",
         section: "incident_response",
-        guidePath: `${DL}.recovery.enhance_monitoring`,
+        guidePath: "incident_response.procedures.data_leak.recovery[enhance_monitoring]",
         requirement: "Monitoring is enhanced after a leak.",
         iso27001: ["A.8.16", "A.5.27"],
         soc2: ["CC7.2"],
@@ -439,7 +435,7 @@ export const operationsControls: Control[] = [
     {
         id: "IR-DL-AUDIT",
         section: "incident_response",
-        guidePath: `${DL}.recovery.conduct_audit`,
+        guidePath: "incident_response.procedures.data_leak.recovery[conduct_audit]",
         requirement: "An audit follows a leak.",
         iso27001: ["A.5.27", "A.5.35"],
         soc2: ["CC4.1"],
@@ -452,7 +448,7 @@ export const operationsControls: Control[] = [
     {
         id: "CMP-ISO-ACCESS",
         section: "compliance",
-        guidePath: "compliance.standards[ISO27001].controls.access_control",
+        guidePath: "compliance.standards[ISO27001].controls[access_control]",
         requirement:
             "ISO 27001 access control is continuously evaluated (AWS Config conformance pack rules, Access Analyzer).",
         iso27001: ["A.5.15", "A.5.18", "A.8.2", "A.8.5"],
@@ -462,7 +458,7 @@ export const operationsControls: Control[] = [
     {
         id: "CMP-ISO-CRYPTO",
         section: "compliance",
-        guidePath: "compliance.standards[ISO27001].controls.cryptography",
+        guidePath: "compliance.standards[ISO27001].controls[cryptography]",
         requirement: "ISO 27001 cryptography is continuously evaluated (encryption and key-rotation Config rules).",
         iso27001: ["A.8.24"],
         soc2: ["CC6.1", "CC6.7"],
@@ -471,7 +467,7 @@ export const operationsControls: Control[] = [
     {
         id: "CMP-ISO-OPS",
         section: "compliance",
-        guidePath: "compliance.standards[ISO27001].controls.operations_security",
+        guidePath: "compliance.standards[ISO27001].controls[operations_security]",
         requirement:
             "ISO 27001 operations security is continuously evaluated (logging, monitoring, backup rules; Security Hub standards).",
         iso27001: ["A.8.8", "A.8.15", "A.8.16", "A.8.13"],
@@ -481,7 +477,7 @@ export const operationsControls: Control[] = [
     {
         id: "CMP-ISO-AUDIT",
         section: "compliance",
-        guidePath: "compliance.standards[ISO27001].auditing",
+        guidePath: "compliance.standards[ISO27001].auditing.frequency",
         requirement: `ISO 27001 is audited ${guide.compliance.iso27001.auditFrequency}, with documentation.`,
         iso27001: ["A.5.35", "A.5.36"],
         soc2: ["CC4.1"],
@@ -493,7 +489,7 @@ export const operationsControls: Control[] = [
     {
         id: "CMP-SOC2-SECURITY",
         section: "compliance",
-        guidePath: "compliance.standards[SOC2].controls.security",
+        guidePath: "compliance.standards[SOC2].controls[security]",
         requirement:
             "SOC 2 security (common criteria) is continuously evaluated: Security Hub standards, Config rules, Access Analyzer.",
         iso27001: ["A.5.36"],
@@ -503,7 +499,7 @@ export const operationsControls: Control[] = [
     {
         id: "CMP-SOC2-AVAILABILITY",
         section: "compliance",
-        guidePath: "compliance.standards[SOC2].controls.availability",
+        guidePath: "compliance.standards[SOC2].controls[availability]",
         requirement: "SOC 2 availability is continuously evaluated (backup plan and WAF rules).",
         iso27001: ["A.8.13", "A.8.14"],
         soc2: ["A1.1", "A1.2"],
@@ -512,7 +508,7 @@ export const operationsControls: Control[] = [
     {
         id: "CMP-SOC2-CONFIDENTIALITY",
         section: "compliance",
-        guidePath: "compliance.standards[SOC2].controls.confidentiality",
+        guidePath: "compliance.standards[SOC2].controls[confidentiality]",
         requirement: "SOC 2 confidentiality is continuously evaluated (encryption at rest and in transit rules).",
         iso27001: ["A.8.24", "A.5.12"],
         soc2: ["C1.1"],
@@ -544,7 +540,7 @@ export const operationsControls: Control[] = [
     {
         id: "AUD-SYS",
         section: "auditing",
-        guidePath: "auditing.processes.system_audit",
+        guidePath: "auditing.processes.system_audit.scope[authentication_systems]",
         requirement: `A ${guide.auditing.systemAudit.frequency} system audit of authentication systems, authorization policies and encryption mechanisms runs as a scheduled runbook.`,
         iso27001: ["A.5.35", "A.8.34"],
         soc2: ["CC4.1"],
@@ -565,7 +561,7 @@ export const operationsControls: Control[] = [
     {
         id: "AUD-ACCESS",
         section: "auditing",
-        guidePath: "auditing.processes.access_audit",
+        guidePath: "auditing.processes.access_audit.scope[user_accounts]",
         requirement: `A ${guide.auditing.accessAudit.frequency} access audit of user accounts, role assignments and permission changes runs as a scheduled runbook (IAM credential report, Access Analyzer findings).`,
         iso27001: ["A.5.18", "A.8.2"],
         soc2: ["CC6.2", "CC6.3"],
@@ -584,7 +580,7 @@ export const operationsControls: Control[] = [
     {
         id: "OPS-D-INTEGRITY",
         section: "security_procedures",
-        guidePath: `${RT}.daily.verify_system_integrity`,
+        guidePath: "security_procedures.routine.daily[verify_system_integrity]",
         requirement:
             "Daily: system integrity is verified (CloudTrail log-file validation rule every 24 h; non-compliant Config rules reported).",
         iso27001: ["A.8.15", "A.8.9"],
@@ -594,7 +590,7 @@ export const operationsControls: Control[] = [
     {
         id: "OPS-D-LOGS",
         section: "security_procedures",
-        guidePath: `${RT}.daily.check_security_logs`,
+        guidePath: "security_procedures.routine.daily[check_security_logs]",
         requirement: "Daily: new high / critical Security Hub findings are reported.",
         iso27001: ["A.8.15", "A.8.16"],
         soc2: ["CC7.2"],
@@ -603,7 +599,7 @@ export const operationsControls: Control[] = [
     {
         id: "OPS-D-ALERTS",
         section: "security_procedures",
-        guidePath: `${RT}.daily.monitor_alerts`,
+        guidePath: "security_procedures.routine.daily[monitor_alerts]",
         requirement: "Daily: CloudWatch alarms in ALARM state are reported.",
         iso27001: ["A.8.16"],
         soc2: ["CC7.2"],
@@ -612,7 +608,7 @@ export const operationsControls: Control[] = [
     {
         id: "OPS-W-ACCESS",
         section: "security_procedures",
-        guidePath: `${RT}.weekly.review_access_patterns`,
+        guidePath: "security_procedures.routine.weekly[review_access_patterns]",
         requirement: "Weekly: active IAM Access Analyzer findings are reported for review.",
         iso27001: ["A.5.18", "A.8.16"],
         soc2: ["CC6.2"],
@@ -621,7 +617,7 @@ export const operationsControls: Control[] = [
     {
         id: "OPS-W-THREATINTEL",
         section: "security_procedures",
-        guidePath: `${RT}.weekly.update_threat_intel`,
+        guidePath: "security_procedures.routine.weekly[update_threat_intel]",
         requirement: "Weekly: threat intelligence is current.",
         iso27001: ["A.5.7"],
         soc2: ["CC3.2"],
@@ -633,7 +629,7 @@ export const operationsControls: Control[] = [
     {
         id: "OPS-W-BACKUPS",
         section: "security_procedures",
-        guidePath: `${RT}.weekly.verify_backups`,
+        guidePath: "security_procedures.routine.weekly[verify_backups]",
         requirement: "Weekly: failed AWS Backup jobs are reported.",
         iso27001: ["A.8.13"],
         soc2: ["A1.2"],
@@ -642,8 +638,8 @@ export const operationsControls: Control[] = [
     {
         id: "OPS-M-CREDENTIALS",
         section: "security_procedures",
-        guidePath: `${RT}.monthly.rotate_credentials`,
-        requirement: `Monthly: IAM access keys older than ${guide.identityManagement.certificateRotationDays} days are reported (Config ACCESS_KEYS_ROTATED); stack-owned keys and secrets rotate automatically.`,
+        guidePath: "security_procedures.routine.monthly[rotate_credentials]",
+        requirement: `Credentials are rotated monthly: stack-owned keys and secrets rotate automatically; the monthly access audit reports IAM access keys, and Config ACCESS_KEYS_ROTATED flags those older than ${guide.identityManagement.certificateRotationDays} days.`,
         iso27001: ["A.5.17"],
         soc2: ["CC6.1"],
         how: infra,
@@ -651,7 +647,7 @@ export const operationsControls: Control[] = [
     {
         id: "OPS-M-PATCH",
         section: "security_procedures",
-        guidePath: `${RT}.monthly.patch_systems`,
+        guidePath: "security_procedures.routine.monthly[patch_systems]",
         requirement: "Systems are patched at least monthly (the weekly maintenance window runs AWS-RunPatchBaseline).",
         iso27001: ["A.8.8"],
         soc2: ["CC7.1"],
@@ -660,7 +656,7 @@ export const operationsControls: Control[] = [
     {
         id: "OPS-M-POLICIES",
         section: "security_procedures",
-        guidePath: `${RT}.monthly.review_policies`,
+        guidePath: "security_procedures.routine.monthly[review_policies]",
         requirement: "Monthly: customer-managed IAM policies and Access Analyzer findings are reported for review.",
         iso27001: ["A.5.1", "A.5.15"],
         soc2: ["CC5.3"],
@@ -670,7 +666,7 @@ export const operationsControls: Control[] = [
     {
         id: "OPS-E-ISOLATE",
         section: "security_procedures",
-        guidePath: "security_procedures.emergency.breach_response.isolate_affected_systems",
+        guidePath: "security_procedures.emergency.breach_response[isolate_affected_systems]",
         requirement: "Affected systems are isolated by the isolate_systems runbook (quarantine security group).",
         iso27001: ["A.5.26"],
         soc2: ["CC7.4"],
@@ -679,7 +675,7 @@ export const operationsControls: Control[] = [
     {
         id: "OPS-E-INVESTIGATE",
         section: "security_procedures",
-        guidePath: "security_procedures.emergency.breach_response.investigate_breach",
+        guidePath: "security_procedures.emergency.breach_response[investigate_breach]",
         requirement: "The breach is investigated.",
         iso27001: ["A.5.26", "A.5.28"],
         soc2: ["CC7.4"],
@@ -691,7 +687,7 @@ export const operationsControls: Control[] = [
     {
         id: "OPS-E-FIX",
         section: "security_procedures",
-        guidePath: "security_procedures.emergency.breach_response.implement_fixes",
+        guidePath: "security_procedures.emergency.breach_response[implement_fixes]",
         requirement: "Fixes are implemented.",
         iso27001: ["A.8.8", "A.8.32"],
         soc2: ["CC7.5", "CC8.1"],
@@ -703,7 +699,7 @@ export const operationsControls: Control[] = [
     {
         id: "OPS-R-VALIDATE",
         section: "security_procedures",
-        guidePath: "security_procedures.emergency.recovery.validate_systems",
+        guidePath: "security_procedures.emergency.recovery[validate_systems]",
         requirement: "Systems are validated before returning to service.",
         iso27001: ["A.5.29", "A.8.29"],
         soc2: ["CC7.5"],
@@ -715,7 +711,7 @@ export const operationsControls: Control[] = [
     {
         id: "OPS-R-RESTORE",
         section: "security_procedures",
-        guidePath: "security_procedures.emergency.recovery.restore_services",
+        guidePath: "security_procedures.emergency.recovery[restore_services]",
         requirement: "Services are restored.",
         iso27001: ["A.5.29", "A.8.13"],
         soc2: ["A1.3", "CC7.5"],
@@ -724,7 +720,7 @@ export const operationsControls: Control[] = [
     {
         id: "OPS-R-UPDATE",
         section: "security_procedures",
-        guidePath: "security_procedures.emergency.recovery.update_security",
+        guidePath: "security_procedures.emergency.recovery[update_security]",
         requirement: "Security is updated after recovery.",
         iso27001: ["A.5.27"],
         soc2: ["CC7.5"],
@@ -735,7 +731,7 @@ export const operationsControls: Control[] = [
         id: "MNT-PATCH-CRITICAL",
         section: "security_maintenance",
         guidePath: "security_maintenance.updates.patches.critical.timing",
-        requirement: `Critical patches: ${guide.maintenance.criticalPatches} (Security-classified Critical/Important patches approved 0 days after release).`,
+        requirement: `Critical patches are applied ${guide.maintenance.criticalPatches}ly: Security-classified Critical/Important patches are approved 0 days after release and installed by AWS-RunPatchBaseline.`,
         iso27001: ["A.8.8"],
         soc2: ["CC7.1"],
         how: infra,
@@ -756,7 +752,7 @@ export const operationsControls: Control[] = [
     {
         id: "MNT-PATCH-NONCRITICAL",
         section: "security_maintenance",
-        guidePath: "security_maintenance.updates.patches.non_critical",
+        guidePath: "security_maintenance.updates.patches.non_critical.timing",
         requirement: `Non-critical patches are installed only in the scheduled ${guide.maintenance.nonCriticalPatches} (an SSM maintenance window), after a delay.`,
         iso27001: ["A.8.8", "A.8.32"],
         soc2: ["CC7.1", "CC8.1"],
@@ -765,7 +761,7 @@ export const operationsControls: Control[] = [
     {
         id: "MNT-POLICY-REVIEW",
         section: "security_maintenance",
-        guidePath: "security_maintenance.policies.review.frequency",
+        guidePath: "security_maintenance.updates.policies.review.frequency",
         requirement: `Policies are reviewed ${guide.maintenance.policyReview}: a scheduled runbook sends the review pack to the approvers.`,
         iso27001: ["A.5.1"],
         soc2: ["CC5.3"],
@@ -774,7 +770,7 @@ export const operationsControls: Control[] = [
     {
         id: "MNT-POLICY-APPROVERS",
         section: "security_maintenance",
-        guidePath: "security_maintenance.policies.review.approvers",
+        guidePath: "security_maintenance.updates.policies.review.approvers[security_team]",
         requirement: `Policy reviews are approved by ${guide.maintenance.policyReviewApprovers.join(" and ")}.`,
         iso27001: ["A.5.1", "A.5.2"],
         soc2: ["CC5.3", "CC1.3"],
@@ -786,7 +782,7 @@ export const operationsControls: Control[] = [
     {
         id: "MNT-CHANGE-MGMT",
         section: "security_maintenance",
-        guidePath: "security_maintenance.policies.update.process",
+        guidePath: "security_maintenance.updates.policies.update.process",
         requirement: "Policy updates follow change management.",
         iso27001: ["A.8.32"],
         soc2: ["CC8.1"],
@@ -798,7 +794,7 @@ export const operationsControls: Control[] = [
     {
         id: "MNT-VALIDATION",
         section: "security_maintenance",
-        guidePath: "security_maintenance.policies.update.validation",
+        guidePath: "security_maintenance.updates.policies.update.validation",
         requirement: "Policy updates are validated before they apply.",
         iso27001: ["A.8.29", "A.8.32"],
         soc2: ["CC8.1"],

@@ -1,6 +1,8 @@
 import { PolicyConfigSchema, PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { CLASSIFICATION_LEVELS, ClassificationLevel, guide, LOG_SOURCES, LogSource } from "../catalog";
+import { RBAC_ROLE_TAG } from "../catalog/identity";
 import {
+    AGENT_SIGNING,
     backupRules,
     CLASSIFICATION_TAG,
     CLOUDWATCH_RETENTION_DAYS,
@@ -16,6 +18,7 @@ import {
 } from "../catalog/data";
 import {
     asArray,
+    asObject,
     effectiveTags,
     environmentOf,
     environmentSchema,
@@ -795,6 +798,71 @@ export const inMemoryEnclave = stackPolicy({
     },
 });
 
+export const agentMessageKeys = stackPolicy({
+    name: "data-agent-message-keys",
+    description: `Every agent role has its own ${SIGNING_KEY_SPEC} signing key (tags ${AGENT_SIGNING.purposeTag}=${AGENT_SIGNING.purpose}, ${AGENT_SIGNING.agentTag}=<agent>) and a policy letting it sign with that key only (aws:ResourceTag/${AGENT_SIGNING.agentTag} = its Pod Identity service account), so a signature attributes a message to one agent.`,
+    controls: ["MSG-SIG-ALG"],
+    severity: "high",
+    validate: (args, report) => {
+        const roles = args.resources.filter(
+            (r) => r.type === "aws:iam/role:Role" && stackTags(r)[RBAC_ROLE_TAG] === "agent",
+        );
+        const keys = args.resources.filter(
+            (r) => r.type === T.key && stackTags(r)[AGENT_SIGNING.purposeTag] === AGENT_SIGNING.purpose,
+        );
+        const policies = args.resources.filter(
+            (r) => r.type === "aws:iam/policy:Policy" && stackTags(r)[RBAC_ROLE_TAG] === "agent",
+        );
+        const bound = (st: Stmt) =>
+            asObject(st.Condition?.StringEquals)[`aws:ResourceTag/${AGENT_SIGNING.agentTag}`] ===
+            AGENT_SIGNING.callerVariable;
+        const signers = new Set<string>();
+        for (const pol of policies) {
+            for (const st of statements(pol.props.policy)) {
+                if (st.Effect !== "Allow" || !covers(st, "kms:Sign")) {
+                    continue;
+                }
+                if (!bound(st)) {
+                    report(
+                        `[MSG-SIG-ALG] agent policy ${String(pol.props.name)} statement ${st.Sid ?? "?"} allows kms:Sign without binding the key's ${AGENT_SIGNING.agentTag} tag to the caller (${AGENT_SIGNING.callerVariable}): an agent could sign as another`,
+                        pol.urn,
+                    );
+                } else {
+                    signers.add(String(pol.props.arn));
+                }
+            }
+        }
+        const attachments = args.resources.filter(
+            (r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+        );
+        for (const role of roles) {
+            const roleName = String(role.props.name ?? "");
+            const agent = roleName.slice(roleName.lastIndexOf("-agent-") + "-agent-".length);
+            const own = keys.filter((k) => stackTags(k)[AGENT_SIGNING.agentTag] === agent);
+            if (own.length !== 1) {
+                report(
+                    `[MSG-SIG-ALG] agent ${agent} has ${own.length} signing keys; it needs exactly one of its own`,
+                    role.urn,
+                );
+            } else if (
+                own[0].props.customerMasterKeySpec !== SIGNING_KEY_SPEC ||
+                own[0].props.keyUsage !== "SIGN_VERIFY"
+            ) {
+                report(`[MSG-SIG-ALG] agent ${agent}'s signing key is not ${SIGNING_KEY_SPEC} SIGN_VERIFY`, own[0].urn);
+            }
+            const canSign = attachments.some(
+                (a) => a.props.role === roleName && signers.has(String(a.props.policyArn)),
+            );
+            if (!canSign) {
+                report(
+                    `[MSG-SIG-ALG] agent role ${roleName} may not sign with its own key (no attached signing policy)`,
+                    role.urn,
+                );
+            }
+        }
+    },
+});
+
 export const dataPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     kmsKeySettings,
     s3BucketBaseline,
@@ -806,6 +874,7 @@ export const dataPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] 
     backupCoverage,
     protectedInProd,
     messageKeys,
+    agentMessageKeys,
     dataAccessPolicies,
     macieDiscovery,
     inMemoryEnclave,

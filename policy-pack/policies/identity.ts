@@ -414,11 +414,21 @@ export const eksCluster = resourcePolicy({
         const missing = EKS_LOG_TYPES.filter((t) => !logs.includes(t));
         if (missing.length > 0) {
             report(`[EKS-LOGS] enabledClusterLogTypes lacks ${missing.join(", ")}`);
+            if (missing.includes("audit")) {
+                // The Kubernetes audit log is where administrators' cluster actions are recorded.
+                report(
+                    "[RBAC-ADMIN-AUDIT] enabledClusterLogTypes lacks audit: administrators' cluster actions go unlogged",
+                );
+            }
         }
         const access = obj(args.props.accessConfig);
         if (access.authenticationMode !== "API") {
             report(
                 `[EKS-AUTH-API] accessConfig.authenticationMode is ${String(access.authenticationMode ?? "unset")}; it must be API`,
+            );
+            // Monitoring compute needs authentication_verified: only access entries tie it to an IAM principal.
+            report(
+                `[ACC-RES-MONITOR] accessConfig.authenticationMode is ${String(access.authenticationMode ?? "unset")}: cluster access can bypass the access entries`,
             );
         }
         if (access.bootstrapClusterCreatorAdminPermissions !== false) {

@@ -291,9 +291,14 @@ export const listenerTls = resourcePolicy({
         if (protocol === "HTTPS" || protocol === "TLS") {
             const policy = str(props.sslPolicy);
             if (!policy?.startsWith(networkDesign.tls13OnlyPolicyPrefix)) {
-                report(
-                    `[TLS-TRANSPORT] ${protocol} listener on port ${port} uses ${policy ?? "the API default ELBSecurityPolicy-2016-08"}; use a TLS 1.3-only policy (${networkDesign.tls13OnlyPolicyPrefix}*), e.g. ${networkDesign.albSslPolicy}`,
-                );
+                const why = `${protocol} listener on port ${port} uses ${policy ?? "the API default ELBSecurityPolicy-2016-08"}; use a TLS 1.3-only policy (${networkDesign.tls13OnlyPolicyPrefix}*), e.g. ${networkDesign.albSslPolicy}`;
+                // Below TLS 1.3 the listener breaks both the transport and the in-transit requirement; forward
+                // secrecy holds only for the FS policies (ECDHE suites only), so any other policy breaks it too.
+                report(`[TLS-TRANSPORT] ${why}`);
+                report(`[TLS-IN-TRANSIT] ${why}`);
+                if (!policy?.includes("-FS-")) {
+                    report(`[TLS-PFS] ${why} (it may negotiate a key exchange without forward secrecy)`);
+                }
             }
         } else if (protocol === "HTTP") {
             const actions = asArray(props.defaultActions as Rec[]).map(rec);

@@ -255,19 +255,25 @@ export const conformancePack = resourcePolicy({
             return;
         }
         for (const def of CONFIG_RULES) {
+            // A missing or changed rule breaks every control it serves: report it under each of them.
+            const each = (message: string) => {
+                for (const control of def.controls) {
+                    report(`[${control}] ${message}`);
+                }
+            };
             const rule = rules.find((r) => r.Properties?.Source?.SourceIdentifier === def.identifier);
             if (!rule) {
-                report(`[${def.controls[0]}] conformance pack ${name} lacks the managed rule ${def.identifier}`);
+                each(`conformance pack ${name} lacks the managed rule ${def.identifier}`);
                 continue;
             }
             const got = JSON.stringify(rule.Properties?.InputParameters ?? {});
             const want = JSON.stringify(def.inputParameters ?? {});
             if (got !== want) {
-                report(`[${def.controls[0]}] rule ${def.identifier} has parameters ${got}; expected ${want}`);
+                each(`rule ${def.identifier} has parameters ${got}; expected ${want}`);
             }
             if (rule.Properties?.MaximumExecutionFrequency !== def.maximumExecutionFrequency) {
-                report(
-                    `[${def.controls[0]}] rule ${def.identifier} runs ${String(rule.Properties?.MaximumExecutionFrequency)}; expected ${String(def.maximumExecutionFrequency)}`,
+                each(
+                    `rule ${def.identifier} runs ${String(rule.Properties?.MaximumExecutionFrequency)}; expected ${String(def.maximumExecutionFrequency)}`,
                 );
             }
         }
@@ -317,14 +323,19 @@ export const incidentAutomation = stackPolicy({
         const quarantine = ofType(args.resources, SG).filter(
             (s) => tagsOf(s.props)[INCIDENT_RESPONSE_TAG] === "isolate_systems",
         );
+        // The quarantine group serves both the detection step (isolate_systems) and the emergency procedure.
+        const isolation = (message: string, urn?: string) => {
+            report(`[IR-SB-ISOLATE] ${message}`, urn);
+            report(`[OPS-E-ISOLATE] ${message}`, urn);
+        };
         if (quarantine.length === 0) {
-            report("[IR-SB-ISOLATE] no quarantine security group (tagged incident-response=isolate_systems)");
+            isolation("no quarantine security group (tagged incident-response=isolate_systems)");
         }
         for (const sg of quarantine) {
             const open = asArray(sg.props.ingress as unknown[]).length + asArray(sg.props.egress as unknown[]).length;
             if (open > 0) {
-                report(
-                    `[IR-SB-ISOLATE] quarantine security group ${nameOf(sg)} has ${open} rules; it must allow no traffic`,
+                isolation(
+                    `quarantine security group ${nameOf(sg)} has ${open} rules; it must allow no traffic`,
                     sg.urn,
                 );
             }
@@ -376,6 +387,9 @@ export const patching = stackPolicy({
         }
         if (!ofType(args.resources, WINDOW_TASK).some((t) => t.props.taskArn === "AWS-RunPatchBaseline")) {
             report("[OPS-M-PATCH] no maintenance window task runs AWS-RunPatchBaseline");
+            report(
+                "[IR-SB-PATCH] no maintenance window task runs AWS-RunPatchBaseline: vulnerabilities stay unpatched",
+            );
         }
     },
 });
@@ -389,27 +403,29 @@ export const routineSchedules = stackPolicy({
         const schedules = ofType(args.resources, SCHEDULE);
         for (const key of Object.keys(REPORTS) as ReportKey[]) {
             const def = REPORTS[key];
-            const control = def.controls[0];
+            // A broken schedule breaks every control its report serves: report it under each of them.
+            const each = (message: string, urn?: string) => {
+                for (const control of def.controls) {
+                    report(`[${control}] ${message}`, urn);
+                }
+            };
             const s = schedules.find((x) => nameOf(x).endsWith(`-${reportSlug(key)}`));
             if (!s) {
-                report(`[${control}] no schedule for the ${def.cadence} ${reportSlug(key)}`);
+                each(`no schedule for the ${def.cadence} ${reportSlug(key)}`);
                 continue;
             }
             if (s.props.scheduleExpression !== CADENCE[def.cadence]) {
-                report(
-                    `[${control}] schedule ${nameOf(s)} runs ${String(s.props.scheduleExpression)}; expected ${CADENCE[def.cadence]} (${def.cadence})`,
+                each(
+                    `schedule ${nameOf(s)} runs ${String(s.props.scheduleExpression)}; expected ${CADENCE[def.cadence]} (${def.cadence})`,
                     s.urn,
                 );
             }
             if (s.props.state === "DISABLED") {
-                report(`[${control}] schedule ${nameOf(s)} is disabled`, s.urn);
+                each(`schedule ${nameOf(s)} is disabled`, s.urn);
             }
             const target = (s.props.target ?? {}) as Props;
             if (target.arn !== START_AUTOMATION_TARGET) {
-                report(
-                    `[${control}] schedule ${nameOf(s)} targets ${String(target.arn)}; expected ${START_AUTOMATION_TARGET}`,
-                    s.urn,
-                );
+                each(`schedule ${nameOf(s)} targets ${String(target.arn)}; expected ${START_AUTOMATION_TARGET}`, s.urn);
             }
         }
     },

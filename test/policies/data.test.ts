@@ -1,4 +1,5 @@
 import {
+    agentMessageKeys,
     backupCoverage,
     backupPlanRules,
     cadenceOf,
@@ -853,4 +854,80 @@ describe("data-in-memory-enclave (DATA-ENC-IN-MEMORY)", () => {
             "no launch template enables Nitro Enclaves (enclaveOptions.enabled) for the agent nodes",
         ]);
     });
+});
+
+describe("data-agent-message-keys (MSG-SIG-ALG)", () => {
+    const caller = "$" + "{aws:PrincipalTag/kubernetes-service-account}";
+    const policyArn = "arn:aws:iam::1:policy/mas-dev-agent-message-crypto";
+    const signStatement = (condition: Record<string, string>) => ({
+        Sid: "SignAsSelf",
+        Effect: "Allow",
+        Action: "kms:Sign",
+        Resource: "arn:aws:kms:eu-west-1:1:key/*",
+        Condition: { StringEquals: condition },
+    });
+    const base = (
+        sign = signStatement({ "aws:ResourceTag/purpose": "agent-signing", "aws:ResourceTag/agent": caller }),
+    ) =>
+        [
+            ...["coordinator", "planner"].flatMap((agent) => [
+                {
+                    type: "aws:iam/role:Role",
+                    name: `role-${agent}`,
+                    props: { name: `mas-dev-agent-${agent}`, tags: { "rbac-role": "agent" } },
+                },
+                {
+                    type: "aws:kms/key:Key",
+                    name: `key-${agent}`,
+                    props: {
+                        keyUsage: "SIGN_VERIFY",
+                        customerMasterKeySpec: "ECC_NIST_EDWARDS25519",
+                        tags: { purpose: "agent-signing", agent },
+                    },
+                },
+                {
+                    type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+                    name: `attach-${agent}`,
+                    props: { role: `mas-dev-agent-${agent}`, policyArn },
+                },
+            ]),
+            {
+                type: "aws:iam/policy:Policy",
+                name: "crypto",
+                props: {
+                    name: "mas-dev-agent-message-crypto",
+                    arn: policyArn,
+                    tags: { "rbac-role": "agent" },
+                    policy: JSON.stringify({ Version: "2012-10-17", Statement: [sign] }),
+                },
+            },
+        ] as StackResourceCase[];
+    const run = (list: StackResourceCase[]) => messages(validateStack(agentMessageKeys, list));
+
+    it("passes one own key per agent and a Sign grant bound to the caller's service account", () =>
+        expect(run(base())).toEqual([]));
+    it("fails a Sign grant that any agent may use on any agent key", () =>
+        expect(run(base(signStatement({ "aws:ResourceTag/purpose": "agent-signing" })))).toEqual([
+            `[MSG-SIG-ALG] agent policy mas-dev-agent-message-crypto statement SignAsSelf allows kms:Sign without binding the key's agent tag to the caller (${caller}): an agent could sign as another`,
+            "[MSG-SIG-ALG] agent role mas-dev-agent-coordinator may not sign with its own key (no attached signing policy)",
+            "[MSG-SIG-ALG] agent role mas-dev-agent-planner may not sign with its own key (no attached signing policy)",
+        ]));
+    it("fails an agent without a key of its own", () =>
+        expect(run(change(base(), "key-planner", undefined))).toEqual([
+            "[MSG-SIG-ALG] agent planner has 0 signing keys; it needs exactly one of its own",
+        ]));
+    it("fails an agent key of another spec", () =>
+        expect(
+            run(
+                change(base(), "key-planner", {
+                    keyUsage: "SIGN_VERIFY",
+                    customerMasterKeySpec: "ECC_NIST_P256",
+                    tags: { purpose: "agent-signing", agent: "planner" },
+                }),
+            ),
+        ).toEqual(["[MSG-SIG-ALG] agent planner's signing key is not ECC_NIST_EDWARDS25519 SIGN_VERIFY"]));
+    it("fails an agent role without the signing policy attached", () =>
+        expect(run(change(base(), "attach-coordinator", undefined))).toEqual([
+            "[MSG-SIG-ALG] agent role mas-dev-agent-coordinator may not sign with its own key (no attached signing policy)",
+        ]));
 });

@@ -399,7 +399,10 @@ describe("identity-eks-cluster (EKS-ENDPOINT, EKS-SECRETS, EKS-LOGS, EKS-AUTH-AP
                     bootstrapClusterCreatorAdminPermissions: false,
                 },
             }),
-        ).toEqual(["[EKS-AUTH-API] accessConfig.authenticationMode is API_AND_CONFIG_MAP; it must be API"]));
+        ).toEqual([
+            "[EKS-AUTH-API] accessConfig.authenticationMode is API_AND_CONFIG_MAP; it must be API",
+            "[ACC-RES-MONITOR] accessConfig.authenticationMode is API_AND_CONFIG_MAP: cluster access can bypass the access entries",
+        ]));
     it("fails implicit creator admin", () =>
         expect(check({ ...base(), accessConfig: { authenticationMode: "API" } })).toEqual([
             "[EKS-AUTH-API] accessConfig.bootstrapClusterCreatorAdminPermissions must be false (no implicit admin)",

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { controls } from "../../policy-pack/catalog";
+import { controls, requirements } from "../../policy-pack/catalog";
 import { evidenceCommand } from "../../tools/evidence";
 import type { EvidenceDocument } from "../../tools/lib/evidence-report";
 import { runStack } from "../harness/program";
@@ -36,51 +36,86 @@ describe("evidence export", () => {
         fs.writeFileSync(stateFile, JSON.stringify(doc));
     });
 
-    it("lists every catalog control exactly once, with counts that match the catalog", async () => {
+    it("leads with coverage over the guide's leaves, with a status per leaf and a self-test per control", async () => {
         const dir = path.join(tmp, "from-state");
         expect(await run(["--stack", "dev", "--state", stateFile, "--out-dir", dir])).toBe(0);
         const { doc, md } = read(dir);
         expect(doc.controls.map((c) => c.id)).toEqual(controls.map((c) => c.id));
-        expect(doc.coverage.leafControls).toBe(controls.length);
-        expect(doc.coverage.infrastructure).toBe(controls.filter((c) => c.how.kind === "infrastructure").length);
-        const sectionTotal = Object.values(doc.summary).reduce((n, s) => n + s.pass + s.fail + s.notApplicable, 0);
-        expect(sectionTotal).toBe(controls.length);
-        const automated = controls.filter((c) => c.how.kind === "infrastructure").length;
+        // One entry per guide leaf, in the guide's order, with the catalog's mapping.
+        expect(doc.guide.requirements.map((r) => [r.path, r.controls])).toEqual(
+            requirements.map((r) => [r.path, r.controls]),
+        );
+        expect(doc.guide.leaves).toBe(171);
+        expect(Object.values(doc.guide.coverage).reduce((a, b) => a + b, 0)).toBe(171);
+        const leaf = (p: string) => doc.guide.requirements.find((r) => r.path === p)!;
+        expect(leaf("infrastructure_security.network_protection.segmentation.networks[agent_network].cidr")).toEqual({
+            path: "infrastructure_security.network_protection.segmentation.networks[agent_network].cidr",
+            value: "10.0.1.0/24",
+            controls: ["NET-SEG-AGENT"],
+            status: "pass",
+            gaps: [],
+        });
+        // No domain in dev: Let's Encrypt is not configured, even though the cert-manager release is recorded for it.
+        const le = doc.controls.find((c) => c.id === "CERT-LETSENCRYPT")!;
+        expect(le.resources.length).toBeGreaterThan(0);
+        expect(le.status).toBe("not-configured");
+        // Application / organisational controls are not assessed, with what the stack provides.
+        const ir = doc.controls.find((c) => c.id === "IR-SB-SCOPE")!;
+        expect(ir.status).toBe("not-assessed");
+        expect(ir.reason).toMatch(/^not assessed by this stack: met by an organisational procedure with /);
+        // Every infrastructure control records its mutation and whether the audit reported it.
+        const infra = doc.controls.filter((c) => c.how.kind === "infrastructure");
+        expect(infra.filter((c) => !c.selfTest).map((c) => c.id)).toEqual([]);
+        expect(doc.controls.find((c) => c.id === "NET-SEG-AGENT")!.selfTest).toEqual({
+            mutation: "subnet mas-agent-0 moved outside 10.0.1.0/24 (cidrBlock 10.0.9.0/26)",
+            caught: true,
+            reportedBy: ["network-subnet-in-segment"],
+        });
+        // No control passes unproven or without resources of its own.
+        for (const c of doc.controls.filter((x) => x.status === "pass")) {
+            expect([c.id, c.resources.length > 0, c.selfTest?.caught]).toEqual([c.id, true, true]);
+        }
+        expect(doc.provenance).toMatchObject({
+            sourceKind: "stack-export",
+            placeholderIds: true,
+            guideVersion: "1.0.0",
+        });
+        expect(doc.provenance.gitCommit).toMatch(/^[0-9a-f]{40}$|^unknown/);
+        expect(md.startsWith("# Audit evidence — stack `dev`\n\n## Coverage of the guide\n")).toBe(true);
         expect(md).toContain(
-            `Of the guide's **${controls.length}** leaf controls, **${automated} (${Math.round((100 * automated) / controls.length)} %)** are automated and passing`,
+            `**${doc.guide.coverage.pass} of 171 leaves (${Math.round((100 * doc.guide.coverage.pass) / 171)} %) pass** in this stack.`,
         );
         expect(md).toContain("**Result: no control fails.**");
-        expect(md).toContain(`| **Total** | **${automated}** | **0** | **${controls.length - automated}** |`);
-        // Each resource is listed by name with its key configuration, one setting per line.
+        expect(md).toContain("### CERT-LETSENCRYPT — NOT CONFIGURED\n");
+        expect(md).toContain("### IR-SB-SCOPE — NOT ASSESSED BY THIS STACK\n");
+        // Each resource is listed by name with every setting, one per line, none cut.
         const segSection = md.slice(md.indexOf("### NET-SEG-AGENT — PASS"), md.indexOf("### NET-SEG-SERVICE"));
-        expect(segSection).toContain("- Status: PASS — ");
         expect(segSection).toMatch(
             / {2}- \*\*mas-agent-0\*\* `aws:ec2\/subnet:Subnet` — `arn:aws:ec2:[^`]+`\n(?: {4}- .*\n)* {4}- cidrBlock: 10\.0\.1\.0\/25\n/,
         );
-        const appControl = doc.controls.find((c) => c.how.kind === "application")!;
-        expect(md).toContain(
-            `### ${appControl.id} — NOT APPLICABLE\n\n- Status: NOT APPLICABLE — met by application code`,
-        );
-        const seg = doc.controls.find((c) => c.id === "NET-SEG-AGENT")!;
-        expect(seg.status).toBe("pass");
-        expect(seg.policies).toContainEqual({
-            name: "network-subnet-in-segment",
-            enforcementLevel: "mandatory",
-            result: "pass",
-            violations: [],
-        });
-        expect(seg.policies.every((p) => p.result === "pass")).toBe(true);
-        expect(
-            seg.resources.filter((r) => r.type === "aws:ec2/subnet:Subnet").map((r) => r.configuration?.cidrBlock),
-        ).toEqual(["10.0.1.0/25", "10.0.1.128/25"]);
+        const admin = doc.controls.find((c) => c.id === "RBAC-ADMIN-MFA")!;
+        const trust = String(admin.resources[0].configuration?.assumeRolePolicy);
+        expect(JSON.parse(trust).Statement[0].Condition.Bool).toEqual({ "aws:MultiFactorAuthPresent": "true" });
+        expect(md).toContain('"aws:MultiFactorAuthPresent": "true"');
     });
 
-    it("shows a control whose policy has a mandatory violation as failing, never hidden", async () => {
+    it("shows a control whose policy has a mandatory violation as failing, and alert mode as partial", async () => {
         const doc = JSON.parse(fs.readFileSync(stateFile, "utf8"));
         const subnet = doc.deployment.resources.find(
             (r: any) => r.type === "aws:ec2/subnet:Subnet" && r.inputs.tags?.segment === "service",
         );
         subnet.inputs.cidrBlock = "10.0.7.0/25";
+        // The same state in alert mode: the IPS policy allows it outside prod, the evidence does not call it met.
+        const fp = doc.deployment.resources.find(
+            (r: any) => r.type === "aws:networkfirewall/firewallPolicy:FirewallPolicy",
+        );
+        for (const props of [fp.inputs, fp.outputs]) {
+            for (const ref of props.firewallPolicy.statefulRuleGroupReferences) {
+                if (String(ref.resourceArn).includes(":aws-managed:")) {
+                    ref.override = { action: "DROP_TO_ALERT" };
+                }
+            }
+        }
         const broken = path.join(tmp, "broken.json");
         fs.writeFileSync(broken, JSON.stringify(doc));
         const dir = path.join(tmp, "broken");
@@ -97,7 +132,23 @@ describe("evidence export", () => {
         expect(md).toContain("### NET-SEG-SERVICE — FAIL");
         expect(md).toContain("**Result: 1 control(s) FAIL** — NET-SEG-SERVICE.");
         expect(md).toContain("- Status: FAIL — policy `network-subnet-in-segment` has mandatory violations\n");
-        expect(ev.summary.infrastructure_security.fail).toBeGreaterThanOrEqual(1);
+        expect(ev.summary.infrastructure_security.fail).toBe(1);
+        const leaf = ev.guide.requirements.find(
+            (r) => r.path === "infrastructure_security.network_protection.segmentation.networks[service_network].cidr",
+        )!;
+        expect(leaf.status).toBe("fail");
+        const ips = ev.controls.find((c) => c.id === "IPS-PREVENT")!;
+        expect(ips.policies.every((p) => p.result === "pass")).toBe(true);
+        expect(ips.status).toBe("partial");
+        expect(ips.gap).toBe(
+            "the stack is in alert mode (config ipsMode alert): 4 managed signature group(s) are overridden DROP_TO_ALERT, so matches are logged, not blocked; the guide's mode is prevent",
+        );
+        expect(
+            ev.guide.requirements.find(
+                (r) => r.path === "infrastructure_security.network_protection.monitoring.ips.mode",
+            )!.status,
+        ).toBe("partial");
+        expect(md).toContain("### IPS-PREVENT — PARTIAL\n\n- Status: PARTIAL — ");
     });
 
     it("takes deployed identifiers from `pulumi stack output auditEvidence --json`", async () => {

@@ -1,31 +1,49 @@
 import * as fs from "fs";
 import * as path from "path";
-import { Control, controls, SECTIONS } from "../../policy-pack/catalog";
+import { assessments, Control, controls, GUIDE_VERSION, requirements, SECTIONS } from "../../policy-pack/catalog";
 import { AuditReport } from "./audit";
 import { SECRET_SIG, SIG_KEY } from "./program";
+import { SelfTestResult } from "./self-test";
 import { StateResource } from "./state";
 
-export type ControlStatus = "pass" | "fail" | "not-applicable";
+/**
+ * - pass: resources of its own in this stack, every enforcing policy free of mandatory violations, and a
+ *   mutation self-test proves the policy reports a break of it.
+ * - partial: as pass, but the guide's requirement is only partly met (the gap is stated), or the break is not
+ *   proven.
+ * - fail: a mandatory violation, or no resource / no enforcing policy although the stack should build it.
+ * - not-configured: the stack does not build it for this stack's config (the reason is stated).
+ * - not-assessed: met by application code or an organisational procedure, outside this stack's checks; the
+ *   primitive or procedure the stack provides is stated.
+ */
+export type ControlStatus = "pass" | "partial" | "fail" | "not-configured" | "not-assessed";
+export const STATUSES: readonly ControlStatus[] = ["pass", "partial", "fail", "not-configured", "not-assessed"];
 
 export interface EvidenceResourceEntry {
     urn: string;
     type: string;
     id?: string;
     arn?: string;
-    /** Key configuration values as planned / deployed (top-level scalar and small inputs; secrets redacted). */
+    /** Every input as planned / deployed, in full (secrets redacted). */
     configuration?: Record<string, unknown>;
 }
 
 export interface ControlEvidence {
     id: string;
     section: string;
+    /** The guide leaf the control cites; `guideLeaves` lists every leaf it serves. */
     guidePath: string;
+    guideLeaves: string[];
     requirement: string;
     iso27001: string[];
     soc2: string[];
     how: Control["how"];
     substitution?: string;
     status: ControlStatus;
+    /** Why the control has its status, in words. */
+    reason: string;
+    /** What of the guide's requirement is not met (partial / not configured / fail). */
+    gap?: string;
     resources: EvidenceResourceEntry[];
     policies: {
         name: string;
@@ -33,25 +51,55 @@ export interface ControlEvidence {
         result: "pass" | "fail" | "advisory";
         violations: { urn: string; message: string }[];
     }[];
+    /** Test files that name the control (documentation, not proof: the self-test is the proof). */
     tests: string[];
+    /** Infrastructure controls: the one-change break and whether the audit reported it under this control. */
+    selfTest?: { mutation: string; caught: boolean; reportedBy: string[]; error?: string };
+}
+
+export interface GuideRequirementEvidence {
+    path: string;
+    value: string;
+    controls: string[];
+    status: ControlStatus;
+    gaps: string[];
+}
+
+export interface Provenance {
+    /** Commit of the repository the pack and the catalog were read from; `dirty` when it had changes. */
+    gitCommit: string;
+    gitDirty: boolean;
+    pack: { name: string; version: string };
+    guideVersion: string;
+    /** What was audited: an offline plan (mock ids and ARNs are placeholders), an export, or a preview. */
+    sourceKind: "offline-plan" | "stack-export" | "preview";
+    placeholderIds: boolean;
+    /** manifest.time of the stack export / plan, when the file has one. */
+    stateTime?: string;
+    policyConfig: string;
 }
 
 export interface EvidenceDocument {
     stack: string;
     source: string;
     generatedAt: string;
-    coverage: {
-        leafControls: number;
-        infrastructure: number;
-        implemented: number;
-        enforced: number;
-        tested: number;
-        evidenced: number;
-        notAutomated: { id: string; how: string; reason: string }[];
-        gaps: { id: string; missing: string[] }[];
+    provenance: Provenance;
+    guide: {
+        version: string;
+        leaves: number;
+        coverage: Record<ControlStatus, number>;
+        requirements: GuideRequirementEvidence[];
     };
-    summary: Record<string, { pass: number; fail: number; notApplicable: number }>;
+    coverage: {
+        controls: number;
+        byStatus: Record<ControlStatus, number>;
+        infrastructure: number;
+        selfTested: number;
+    };
+    summary: Record<string, Record<ControlStatus, number>>;
     controls: ControlEvidence[];
+    /** Sections other tools add (e.g. the access matrix), keyed by title. */
+    sections: Record<string, unknown>;
 }
 
 /** auditEvidence as the stack exports it: control ID → { resources: [{urn, type, id?, arn?}] , ...}. */
@@ -60,7 +108,15 @@ export type AuditEvidenceOutput = Record<
     { resources?: { urn: string; type?: string; id?: string; arn?: string }[] }
 >;
 
-const MAX_VALUE_CHARS = 400;
+/**
+ * A section another part of the project adds to the evidence (the access matrix): `build` returns the JSON
+ * kept under `sections[title]` and the markdown lines shown under `## title`, or undefined to leave it out.
+ */
+export interface EvidenceSection {
+    title: string;
+    build(input: { stack: string; resources: StateResource[] }): { json: unknown; markdown: string[] } | undefined;
+}
+export const EVIDENCE_SECTIONS: EvidenceSection[] = [];
 
 function redact(value: unknown): unknown {
     if (Array.isArray(value)) {
@@ -76,20 +132,13 @@ function redact(value: unknown): unknown {
     return value;
 }
 
-/** The configuration values worth showing an auditor: every input small enough to read, secrets redacted. */
+/** Every input of a resource, in full, secrets redacted: nothing an auditor needs is cut. */
 export function keyConfiguration(r: StateResource): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(r.inputs)) {
-        if (k.startsWith("__")) {
-            continue;
-        }
-        const clean = redact(v);
-        const text = JSON.stringify(clean);
-        if (text !== undefined && text.length <= MAX_VALUE_CHARS) {
-            out[k] = clean;
-        }
-    }
-    return out;
+    return Object.fromEntries(
+        Object.entries(r.inputs)
+            .filter(([k]) => !k.startsWith("__"))
+            .map(([k, v]) => [k, redact(v)]),
+    );
 }
 
 /** Test files that mention each control ID. */
@@ -116,18 +165,108 @@ export function testsByControl(testDir: string): Map<string, string[]> {
     return found;
 }
 
+function emptyCounts(): Record<ControlStatus, number> {
+    return { pass: 0, partial: 0, fail: 0, "not-configured": 0, "not-assessed": 0 };
+}
+
+/** A leaf's status from its controls' statuses: any fail fails it; all pass passes it; some met is partial. */
+export function leafStatus(statuses: ControlStatus[]): ControlStatus {
+    if (statuses.includes("fail")) {
+        return "fail";
+    }
+    if (statuses.length > 0 && statuses.every((s) => s === "pass")) {
+        return "pass";
+    }
+    if (statuses.some((s) => s === "pass" || s === "partial")) {
+        return "partial";
+    }
+    return statuses.includes("not-configured") ? "not-configured" : "not-assessed";
+}
+
+function assess(
+    c: Control,
+    resources: StateResource[],
+    policies: ControlEvidence["policies"],
+    selfTest: SelfTestResult | undefined,
+): { status: ControlStatus; reason: string; gap?: string } {
+    const a = assessments[c.id] ?? {};
+    if (c.how.kind !== "infrastructure") {
+        const by = c.how.kind === "application" ? "application code" : "an organisational procedure";
+        if (a.gap) {
+            return {
+                status: "partial",
+                reason: `met by ${by}; the primitive the stack provides is incomplete`,
+                gap: a.gap,
+            };
+        }
+        return {
+            status: "not-assessed",
+            reason: `not assessed by this stack: met by ${by} with ${c.how.primitive}`,
+        };
+    }
+    const failing = policies
+        .filter((p) => p.result === "fail")
+        .map((p) => `policy \`${p.name}\` has mandatory violations`);
+    if (failing.length > 0) {
+        return { status: "fail", reason: failing.join("; ") };
+    }
+    for (const rule of a.requires ?? []) {
+        if (!resources.some((r) => rule.anyOfTypes.includes(r.type))) {
+            return {
+                status: rule.otherwise,
+                reason:
+                    rule.otherwise === "not-configured"
+                        ? "not configured: the stack does not build it for this stack's config"
+                        : "partly built for this stack's config",
+                gap: rule.gap,
+            };
+        }
+    }
+    if (resources.length === 0) {
+        return { status: "fail", reason: "no resource of this stack implements it" };
+    }
+    if (policies.length === 0) {
+        return { status: "fail", reason: "no enabled policy enforces it" };
+    }
+    const found = a.check?.(resources.map((r) => ({ type: r.type, inputs: r.inputs })));
+    const gap = found ?? a.gap;
+    const proven = selfTest?.caught === true;
+    const base = `${resources.length} resource(s) of its own; ${policies.length} enforcing policy(ies) without mandatory violations`;
+    if (gap) {
+        return { status: "partial", reason: `${base}; the guide's requirement is only partly met`, gap };
+    }
+    if (!proven) {
+        return {
+            status: "partial",
+            reason: `${base}; not proven: ${selfTest ? (selfTest.error ?? "the mutation self-test's break was not reported under this control") : "no mutation self-test"}`,
+        };
+    }
+    return { status: "pass", reason: `${base}; the mutation self-test's break is reported under it` };
+}
+
 export function buildEvidence(opts: {
     stack: string;
     source: string;
+    provenance: Provenance;
     resources: StateResource[];
     auditEvidence: AuditEvidenceOutput;
     report: AuditReport;
     tests: Map<string, string[]>;
+    selfTest: SelfTestResult[];
     generatedAt?: string;
 }): EvidenceDocument {
     const byUrn = new Map(opts.resources.map((r) => [r.urn, r]));
+    const selfTests = new Map(opts.selfTest.map((s) => [s.control, s]));
+    const leavesOf = new Map<string, string[]>();
+    for (const req of requirements) {
+        for (const id of req.controls) {
+            leavesOf.set(id, [...(leavesOf.get(id) ?? []), req.path]);
+        }
+    }
     const entries: ControlEvidence[] = controls.map((c) => {
         const recorded = opts.auditEvidence[c.id]?.resources ?? [];
+        // Only what this state holds counts as the control's own resources.
+        const own = recorded.map((r) => byUrn.get(r.urn)).filter((r): r is StateResource => !!r);
         const resources: EvidenceResourceEntry[] = recorded.map((r) => {
             const state = byUrn.get(r.urn);
             return {
@@ -153,72 +292,89 @@ export function buildEvidence(opts: {
                     violations: violations.map(({ urn, message }) => ({ urn, message })),
                 };
             });
-        const status: ControlStatus =
-            c.how.kind !== "infrastructure"
-                ? "not-applicable"
-                : policies.some((p) => p.result === "fail") || resources.length === 0 || policies.length === 0
-                  ? "fail"
-                  : "pass";
+        const st = selfTests.get(c.id);
+        const { status, reason, gap } = assess(c, own, policies, st);
         return {
             id: c.id,
             section: c.section,
             guidePath: c.guidePath,
+            guideLeaves: leavesOf.get(c.id) ?? [],
             requirement: c.requirement,
             iso27001: c.iso27001,
             soc2: c.soc2,
             how: c.how,
             ...(c.substitution ? { substitution: c.substitution } : {}),
             status,
+            reason,
+            ...(gap ? { gap } : {}),
             resources,
             policies,
             tests: opts.tests.get(c.id) ?? [],
+            ...(c.how.kind === "infrastructure"
+                ? {
+                      selfTest: st
+                          ? {
+                                mutation: st.mutation,
+                                caught: st.caught,
+                                reportedBy: st.reportedBy,
+                                ...(st.error ? { error: st.error } : {}),
+                            }
+                          : { mutation: "none registered", caught: false, reportedBy: [] },
+                  }
+                : {}),
         };
     });
-    const infra = entries.filter((e) => e.how.kind === "infrastructure");
+    const byId = new Map(entries.map((e) => [e.id, e]));
+    const reqs: GuideRequirementEvidence[] = requirements.map((r) => {
+        const cs = r.controls.map((id) => byId.get(id)).filter((e): e is ControlEvidence => !!e);
+        return {
+            path: r.path,
+            value: r.value,
+            controls: r.controls,
+            status: leafStatus(cs.map((e) => e.status)),
+            gaps: cs
+                .filter((e) => e.status !== "pass")
+                .map((e) => `${e.id} (${STATUS_LABEL[e.status].toLowerCase()}): ${e.gap ?? e.reason}`),
+        };
+    });
+    const guideCoverage = emptyCounts();
+    for (const r of reqs) {
+        guideCoverage[r.status]++;
+    }
+    const byStatus = emptyCounts();
+    for (const e of entries) {
+        byStatus[e.status]++;
+    }
     const summary: EvidenceDocument["summary"] = {};
     for (const s of SECTIONS) {
-        const inSection = entries.filter((e) => e.section === s);
-        summary[s] = {
-            pass: inSection.filter((e) => e.status === "pass").length,
-            fail: inSection.filter((e) => e.status === "fail").length,
-            notApplicable: inSection.filter((e) => e.status === "not-applicable").length,
-        };
+        summary[s] = emptyCounts();
+        for (const e of entries.filter((x) => x.section === s)) {
+            summary[s][e.status]++;
+        }
     }
+    const sections: Record<string, unknown> = {};
+    for (const extra of EVIDENCE_SECTIONS) {
+        const built = extra.build({ stack: opts.stack, resources: opts.resources });
+        if (built) {
+            sections[extra.title] = built.json;
+        }
+    }
+    const infra = entries.filter((e) => e.how.kind === "infrastructure");
     return {
         stack: opts.stack,
         source: opts.source,
         generatedAt: opts.generatedAt ?? new Date().toISOString(),
+        provenance: opts.provenance,
+        guide: { version: GUIDE_VERSION, leaves: reqs.length, coverage: guideCoverage, requirements: reqs },
         coverage: {
-            leafControls: entries.length,
+            controls: entries.length,
+            byStatus,
             infrastructure: infra.length,
-            implemented: infra.filter((e) => e.resources.length > 0).length,
-            enforced: infra.filter((e) => e.policies.length > 0).length,
-            tested: entries.filter((e) => e.tests.length > 0).length,
-            evidenced: entries.filter((e) => e.resources.length > 0).length,
-            notAutomated: entries
-                .filter((e) => e.how.kind !== "infrastructure")
-                .map((e) => ({
-                    id: e.id,
-                    how: e.how.kind,
-                    reason:
-                        e.how.kind === "infrastructure"
-                            ? ""
-                            : `${e.how.justification} (stack provides: ${e.how.primitive})`,
-                })),
-            gaps: infra
-                .map((e) => ({
-                    id: e.id,
-                    missing: [
-                        ...(e.resources.length ? [] : ["resources"]),
-                        ...(e.policies.length ? [] : ["policy"]),
-                        ...(e.tests.length ? [] : ["test"]),
-                        ...(e.policies.some((p) => p.result === "fail") ? ["passing policy"] : []),
-                    ],
-                }))
-                .filter((g) => g.missing.length > 0),
+            selfTested: infra.filter((e) => e.selfTest?.caught).length,
         },
         summary,
         controls: entries,
+        sections,
     };
 }
 
@@ -226,15 +382,17 @@ function cell(text: string): string {
     return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 }
 
-const STATUS_LABEL: Record<ControlStatus, string> = {
+export const STATUS_LABEL: Record<ControlStatus, string> = {
     pass: "PASS",
+    partial: "PARTIAL",
     fail: "FAIL",
-    "not-applicable": "NOT APPLICABLE",
+    "not-configured": "NOT CONFIGURED",
+    "not-assessed": "NOT ASSESSED BY THIS STACK",
 };
-const MAX_SHOWN_CHARS = 160;
-const MAX_SHOWN_RESOURCES = 25;
+/** Values longer than this are shown in full inside a collapsed block. */
+const INLINE_CHARS = 200;
 
-/** One configuration value for a reader: JSON documents held as strings are shown compact, long values cut. */
+/** One configuration value for a reader, in full: JSON documents held as strings are parsed and shown as JSON. */
 function shown(value: unknown): string {
     let v = value;
     if (typeof v === "string" && /^\s*[[{]/.test(v)) {
@@ -244,100 +402,113 @@ function shown(value: unknown): string {
             // not JSON: show the string as it is
         }
     }
-    const text = (typeof v === "string" ? v : JSON.stringify(v)).replace(/\s*\n\s*/g, " ");
-    return text.length > MAX_SHOWN_CHARS ? `${text.slice(0, MAX_SHOWN_CHARS)}… (${text.length} chars)` : text;
+    return typeof v === "string" ? v : JSON.stringify(v);
 }
 
-/** Why a control has its status, in words. */
-function statusReason(e: ControlEvidence): string {
-    if (e.status === "not-applicable") {
-        return `met by ${e.how.kind === "application" ? "application code" : "organisational process"}, outside this stack's automated checks`;
+function settingLines(key: string, value: unknown): string[] {
+    const text = shown(value);
+    if (text.length <= INLINE_CHARS && !text.includes("\n")) {
+        return [`    - ${key}: ${cell(text)}`];
     }
-    const reasons = [
-        ...(e.resources.length ? [] : ["no resource implements it"]),
-        ...(e.policies.length ? [] : ["no enabled policy enforces it"]),
-        ...e.policies.filter((p) => p.result === "fail").map((p) => `policy \`${p.name}\` has mandatory violations`),
+    let pretty = text;
+    try {
+        pretty = JSON.stringify(JSON.parse(text), null, 2);
+    } catch {
+        // not JSON: keep the text
+    }
+    return [
+        `    - ${key}:`,
+        "",
+        `      <details><summary>${text.length} characters</summary>`,
+        "",
+        "      ```",
+        ...pretty.split("\n").map((l) => `      ${l}`),
+        "      ```",
+        "",
+        "      </details>",
+        "",
     ];
-    if (e.status === "fail") {
-        return reasons.join("; ");
-    }
-    const advisory = e.policies.filter((p) => p.result === "advisory").map((p) => `\`${p.name}\``);
-    return (
-        `${e.resources.length} resource(s), ${e.policies.length} policy(ies) without mandatory violations` +
-        (advisory.length ? ` (advisory findings: ${advisory.join(", ")})` : "")
-    );
 }
 
-/** The auditor's report: coverage, a summary by guide section, then one entry per control, by section. */
+const pct = (n: number, of: number) => `${Math.round((100 * n) / Math.max(1, of))} %`;
+
+/** The auditor's report: coverage over the guide's leaves, provenance, per-section summary, then each control. */
 export function renderMarkdown(doc: EvidenceDocument): string {
-    const c = doc.coverage;
-    const infra = doc.controls.filter((e) => e.how.kind === "infrastructure");
-    const automated = infra.filter((e) => e.status === "pass" && e.tests.length > 0).length;
-    const application = doc.controls.filter((e) => e.how.kind === "application").length;
-    const organisational = doc.controls.filter((e) => e.how.kind === "organizational").length;
-    const pct = (n: number) => `${Math.round((100 * n) / Math.max(1, c.leafControls))} %`;
+    const g = doc.guide;
+    const p = doc.provenance;
     const failing = doc.controls.filter((e) => e.status === "fail");
     const lines: string[] = [
         `# Audit evidence — stack \`${doc.stack}\``,
         "",
-        `Source: ${doc.source}. Generated ${doc.generatedAt}.`,
+        "## Coverage of the guide",
+        "",
+        `The guide (version ${g.version}) has **${g.leaves}** requirement leaves (every scalar of its YAML, see ` +
+            "`policy-pack/catalog/requirements.ts` for how they are counted). Each leaf takes the status of the " +
+            "controls that meet it (any failing control fails it; all passing passes it; otherwise partial). " +
+            `**${g.coverage.pass} of ${g.leaves} leaves (${pct(g.coverage.pass, g.leaves)}) pass** in this stack.`,
+        "",
+        "| Leaves | Count | Share |",
+        "|---|---:|---:|",
+        ...STATUSES.map((s) => `| ${STATUS_LABEL[s]} | ${g.coverage[s]} | ${pct(g.coverage[s], g.leaves)} |`),
+        `| **Total** | **${g.leaves}** | |`,
+        "",
+        "Statuses: **PASS** — resources of its own in this stack, every enforcing policy free of mandatory " +
+            "violations, and a one-change break of the plan (mutation self-test) is reported under the control. " +
+            "**PARTIAL** — built and enforced, but the guide's requirement is only partly met (the gap is stated) or " +
+            "the break is not proven. **FAIL** — a mandatory violation, or nothing implements it. **NOT CONFIGURED** " +
+            "— the stack does not build it for this stack's config (the reason is stated). **NOT ASSESSED BY THIS " +
+            "STACK** — application code or an organisational procedure meets it; the primitive or procedure is stated.",
         "",
         failing.length
             ? `**Result: ${failing.length} control(s) FAIL** — ${failing.map((e) => e.id).join(", ")}.`
             : "**Result: no control fails.**",
         "",
-        "## Coverage",
+        "## Provenance",
         "",
-        `Of the guide's **${c.leafControls}** leaf controls, **${automated} (${pct(automated)})** are automated and ` +
-            "passing: implemented by resources of this stack, enforced by a policy without mandatory violations, and " +
-            `tested. The other controls are met by application code (${application}) or by organisational process ` +
-            `(${organisational}); each is listed below with what the stack provides for it.`,
+        `- Source: ${doc.source} (${p.sourceKind}${p.placeholderIds ? "; ids and ARNs are mock placeholders, not deployed resources" : ""})`,
+        `- State time: ${p.stateTime ?? "not recorded in the source"}`,
+        `- Repository commit: \`${p.gitCommit}\`${p.gitDirty ? " (with uncommitted changes)" : ""}`,
+        `- Policy pack: ${p.pack.name} ${p.pack.version}; policy config ${p.policyConfig}`,
+        `- Guide version: ${p.guideVersion}`,
+        `- Generated: ${doc.generatedAt}`,
         "",
-        "| | Controls |",
-        "|---|---:|",
-        `| Leaf controls in the guide | ${c.leafControls} |`,
-        `| Met by infrastructure | ${c.infrastructure} |`,
-        `| — implemented (resources recorded) | ${c.implemented} |`,
-        `| — enforced by a policy | ${c.enforced} |`,
-        `| — referenced by a test | ${infra.filter((e) => e.tests.length > 0).length} |`,
-        `| — passing the audit | ${infra.filter((e) => e.status === "pass").length} |`,
-        `| Met by application code | ${application} |`,
-        `| Met by organisational process | ${organisational} |`,
+        "## Requirement leaves not passing",
         "",
+        "| Leaf | Guide value | Status | Controls | Gap |",
+        "|---|---|---|---|---|",
     ];
-    if (c.gaps.length) {
-        lines.push("Infrastructure controls with gaps:", "");
-        for (const g of c.gaps) {
-            lines.push(`- **${g.id}**: missing ${g.missing.join(", ")}`);
-        }
-        lines.push("");
+    for (const r of g.requirements.filter((x) => x.status !== "pass")) {
+        lines.push(
+            `| \`${cell(r.path)}\` | ${cell(r.value)} | ${STATUS_LABEL[r.status]} | ${r.controls.join(", ")} | ${cell(r.gaps.join("; ")) || "—"} |`,
+        );
     }
-    lines.push(`Controls met by application code or organisation (${c.notAutomated.length}), with the reason:`, "");
-    for (const n of c.notAutomated) {
-        lines.push(`- **${n.id}** (${n.how}): ${n.reason}`);
-    }
+    const c = doc.coverage;
     lines.push(
         "",
-        "## Summary by guide section",
+        "## Controls",
         "",
-        "Pass: resources recorded and every enforcing policy free of mandatory violations. Fail: a mandatory " +
-            "violation, or no resource / policy. Not applicable: met by application code or organisational process " +
-            "(not checked by this stack).",
+        `${c.controls} controls in the catalog: ${STATUSES.map((s) => `${c.byStatus[s]} ${STATUS_LABEL[s].toLowerCase()}`).join(", ")}. ` +
+            `${c.selfTested} of ${c.infrastructure} infrastructure controls are proven by a mutation self-test.`,
         "",
-        "| Section | Pass | Fail | Not applicable |",
-        "|---|---:|---:|---:|",
+        "| Section | Pass | Partial | Fail | Not configured | Not assessed |",
+        "|---|---:|---:|---:|---:|---:|",
     );
-    const total = { pass: 0, fail: 0, notApplicable: 0 };
+    const total = emptyCounts();
     for (const [section, s] of Object.entries(doc.summary)) {
-        if (s.pass + s.fail + s.notApplicable > 0) {
-            lines.push(`| ${section} | ${s.pass} | ${s.fail} | ${s.notApplicable} |`);
-            total.pass += s.pass;
-            total.fail += s.fail;
-            total.notApplicable += s.notApplicable;
+        if (STATUSES.some((k) => s[k] > 0)) {
+            lines.push(`| ${section} | ${STATUSES.map((k) => s[k]).join(" | ")} |`);
+            for (const k of STATUSES) {
+                total[k] += s[k];
+            }
         }
     }
-    lines.push(`| **Total** | **${total.pass}** | **${total.fail}** | **${total.notApplicable}** |`);
-    lines.push("");
+    lines.push(`| **Total** | ${STATUSES.map((k) => `**${total[k]}**`).join(" | ")} |`, "");
+    for (const extra of EVIDENCE_SECTIONS) {
+        const built = extra.build({ stack: doc.stack, resources: [] });
+        if (built && doc.sections[extra.title] !== undefined) {
+            lines.push(`## ${extra.title}`, "", ...built.markdown, "");
+        }
+    }
     let section = "";
     for (const e of doc.controls) {
         if (e.section !== section) {
@@ -345,8 +516,11 @@ export function renderMarkdown(doc: EvidenceDocument): string {
             lines.push(`## Controls — \`${section}\``, "");
         }
         lines.push(`### ${e.id} — ${STATUS_LABEL[e.status]}`, "");
-        lines.push(`- Status: ${STATUS_LABEL[e.status]} — ${statusReason(e)}`);
-        lines.push(`- Guide: \`${e.guidePath}\``);
+        lines.push(`- Status: ${STATUS_LABEL[e.status]} — ${e.reason}`);
+        if (e.gap) {
+            lines.push(`- Gap: ${e.gap}`);
+        }
+        lines.push(`- Guide: ${e.guideLeaves.map((l) => `\`${l}\``).join(", ")}`);
         lines.push(`- Requirement: ${e.requirement}`);
         lines.push(`- ISO/IEC 27001:2022: ${e.iso27001.join(", ") || "—"}; SOC 2: ${e.soc2.join(", ") || "—"}`);
         if (e.how.kind === "infrastructure") {
@@ -357,32 +531,34 @@ export function renderMarkdown(doc: EvidenceDocument): string {
         if (e.substitution) {
             lines.push(`- Substitution: ${e.substitution}`);
         }
+        if (e.selfTest) {
+            lines.push(
+                `- Mutation self-test: ${e.selfTest.mutation} → ${e.selfTest.caught ? `reported (${e.selfTest.reportedBy.join(", ")})` : `NOT reported${e.selfTest.error ? ` (${e.selfTest.error})` : ""}`}`,
+            );
+        }
         if (e.policies.length) {
             lines.push("- Policies:");
-            for (const p of e.policies) {
-                lines.push(`  - \`${p.name}\` (${p.enforcementLevel}): ${p.result}`);
-                for (const v of p.violations) {
+            for (const pol of e.policies) {
+                lines.push(`  - \`${pol.name}\` (${pol.enforcementLevel}): ${pol.result}`);
+                for (const v of pol.violations) {
                     lines.push(`    - ${cell(v.message)} — \`${v.urn}\``);
                 }
             }
         }
         if (e.resources.length) {
             lines.push(`- Resources (${e.resources.length}):`);
-            for (const r of e.resources.slice(0, MAX_SHOWN_RESOURCES)) {
+            for (const r of e.resources) {
                 const name = r.urn.split("::").slice(3).join("::");
                 const ident = r.arn ?? r.id;
                 lines.push(`  - **${name}** \`${r.type}\`` + (ident ? ` — \`${ident}\`` : ""));
                 const conf = Object.entries(r.configuration ?? {}).sort(([a], [b]) => a.localeCompare(b));
                 for (const [k, v] of conf) {
-                    lines.push(`    - ${k}: ${cell(shown(v))}`);
+                    lines.push(...settingLines(k, v));
                 }
-            }
-            if (e.resources.length > MAX_SHOWN_RESOURCES) {
-                lines.push(`  - … ${e.resources.length - MAX_SHOWN_RESOURCES} more in evidence.json`);
             }
         }
         if (e.tests.length) {
-            lines.push(`- Tests: ${e.tests.join(", ")}`);
+            lines.push(`- Tests naming it: ${e.tests.join(", ")}`);
         }
         lines.push("");
     }

@@ -1,0 +1,73 @@
+import { controls } from "../../policy-pack/catalog";
+import { toDeployment } from "../../tools/lib/deployment";
+import { controlsWithoutMutation, MUTATIONS, runSelfTest } from "../../tools/lib/self-test";
+import { parseState, StateResource } from "../../tools/lib/state";
+import { runStack } from "../harness/program";
+
+// Every infrastructure control is proven by a break of the prod plan that the pack reports under it.
+describe("mutation self-test", () => {
+    let resources: StateResource[];
+    beforeAll(async () => {
+        const doc = toDeployment(await runStack("prod"), { project: "multi-agent-security", stack: "prod" });
+        resources = parseState(JSON.stringify(doc), "prod plan").resources;
+    });
+
+    it("has one mutation for every infrastructure control and none for the others", () => {
+        expect(controlsWithoutMutation()).toEqual([]);
+        const infra = new Set(controls.filter((c) => c.how.kind === "infrastructure").map((c) => c.id));
+        expect(MUTATIONS.filter((m) => !infra.has(m.control)).map((m) => m.control)).toEqual([]);
+        expect(new Set(MUTATIONS.map((m) => m.control)).size).toBe(MUTATIONS.length);
+    });
+
+    it("catches every break in the prod plan, within seconds", () => {
+        const started = Date.now();
+        const results = runSelfTest(resources, { all: "mandatory" });
+        const elapsed = Date.now() - started;
+        // Prod has no public domain: the Let's Encrypt issuer is not built, so its break cannot be applied.
+        expect(results.filter((r) => !r.caught).map((r) => `${r.control}: ${r.error ?? r.mutation}`)).toEqual([
+            "CERT-LETSENCRYPT: no kubernetes:cert-manager.io/v1:ClusterIssuer named mas-letsencrypt in this plan",
+        ]);
+        expect(results.find((r) => r.control === "IPS-PREVENT")).toEqual({
+            control: "IPS-PREVENT",
+            mutation: "firewall stateful default actions alert only (aws:alert_established)",
+            caught: true,
+            reportedBy: ["network-firewall-policy"],
+        });
+        expect(elapsed).toBeLessThan(15_000);
+    });
+
+    it("does not call a change that breaks nothing caught, nor a control the break is not reported under", () => {
+        const results = runSelfTest(resources, { all: "mandatory" }, [
+            {
+                control: "NET-SEG-AGENT",
+                mutation: "a tag added",
+                apply: (p) => void (p.inputs("aws:ec2/subnet:Subnet", "mas-agent-0").tags.note = "x"),
+            },
+            {
+                control: "NET-SEG-SERVICE",
+                mutation: "an agent subnet moved (reported under NET-SEG-AGENT, not NET-SEG-SERVICE)",
+                apply: (p) => void (p.inputs("aws:ec2/subnet:Subnet", "mas-agent-0").cidrBlock = "10.0.9.0/26"),
+            },
+        ]);
+        expect(results.map((r) => r.caught)).toEqual([false, false]);
+    });
+
+    it("does not call a break caught when the untouched plan already fails the control", () => {
+        const broken = resources.map((r) =>
+            r.urn.endsWith("::mas-flow-logs") && r.type === "aws:ec2/flowLog:FlowLog"
+                ? {
+                      ...r,
+                      inputs: { ...r.inputs, trafficType: "ACCEPT" },
+                      outputs: { ...r.outputs, trafficType: "ACCEPT" },
+                  }
+                : r,
+        );
+        const [result] = runSelfTest(
+            broken,
+            { all: "mandatory" },
+            MUTATIONS.filter((m) => m.control === "NET-FLOW-LOGS"),
+        );
+        expect(result.caught).toBe(false);
+        expect(result.reportedBy.length).toBeGreaterThan(0);
+    });
+});
