@@ -1,3 +1,5 @@
+import { platformDesign } from "../../policy-pack/catalog/platform";
+
 /**
  * Nitro Enclaves support, decided from the instance type's name alone (no API call, so plans stay offline).
  * The rule (AWS Nitro Enclaves user guide, "Requirements"): a Nitro-based Intel or AMD type with at least
@@ -36,4 +38,19 @@ export function nitroEnclaveCapable(instanceType: string): boolean {
 /** AMI type of a managed node group for the instance type's architecture. */
 export function amiTypeFor(instanceType: string): string {
     return /^[a-z]+\d+g/.test(instanceType.split(".")[0] ?? "") ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD";
+}
+
+/**
+ * The vpc-cni add-on's configurationValues: NetworkPolicy enforcement, and IP allocation bounded for the
+ * segment subnets (a few warm addresses instead of a whole warm ENI; at most MAX_ENI interfaces per node).
+ * Keys and string values as in the add-on's configuration schema (`aws eks describe-addon-configuration`).
+ */
+export function vpcCniConfiguration(): { enableNetworkPolicy: string; env: Record<string, string> } {
+    return {
+        enableNetworkPolicy: "true",
+        env: {
+            WARM_IP_TARGET: String(platformDesign.vpcCni.warmIpTarget),
+            MAX_ENI: String(platformDesign.vpcCni.maxEni),
+        },
+    };
 }

@@ -39,6 +39,8 @@ export class DataProtection extends pulumi.ComponentResource {
     readonly signingKey: aws.kms.Key;
     readonly logBuckets: Record<LogSource, aws.s3.Bucket>;
     readonly albAccessLogBucket: aws.s3.Bucket;
+    /** The ALB log bucket's policy: ELB writes a test object when access logging is enabled, so the ALB waits for it. */
+    readonly albAccessLogBucketPolicy: aws.s3.BucketPolicy;
     readonly logGroups: Record<LogGroupName, aws.cloudwatch.LogGroup>;
     readonly dataBuckets: Record<DataStoreName, aws.s3.Bucket>;
     readonly backupVault: aws.backup.Vault;
@@ -114,6 +116,7 @@ export class DataProtection extends pulumi.ComponentResource {
         this.signingKey = keys.signingKey;
         this.logBuckets = logging.logBuckets;
         this.albAccessLogBucket = logging.albAccessLogBucket;
+        this.albAccessLogBucketPolicy = logging.bucketPolicies.alb;
         this.logGroups = logging.logGroups;
         this.dataBuckets = stores.dataBuckets;
         this.backupVault = backup.vault;
