@@ -223,7 +223,9 @@ export const CONFIG_KEYS = {
         "GitHub repository (owner/name) whose workflow jobs the in-VPC deploy runner takes; empty means no runner (then the EKS API must be reachable from wherever Pulumi runs).",
         z.union([
             z.literal(""),
-            z.string().regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, { message: "expected a repository such as my-org/my-repo" }),
+            z
+                .string()
+                .regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, { message: "expected a repository such as my-org/my-repo" }),
         ]),
         "",
     ),
@@ -232,9 +234,14 @@ export const CONFIG_KEYS = {
         "ARN of the AWS CodeConnections (GitHub App) connection CodeBuild uses to register the runner; required with deployRunnerRepository.",
         z.union([
             z.literal(""),
-            z.string().regex(/^arn:aws[a-z-]*:(codeconnections|codestar-connections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]+$/, {
-                message: "expected a CodeConnections connection ARN",
-            }),
+            z
+                .string()
+                .regex(
+                    /^arn:aws[a-z-]*:(codeconnections|codestar-connections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]+$/,
+                    {
+                        message: "expected a CodeConnections connection ARN",
+                    },
+                ),
         ]),
         "",
     ),
@@ -506,7 +513,12 @@ function crossChecks(cfg: StackConfig, prefix: string): string[] {
     const subnets = segmentSubnets(cfg);
     const capacity = capacityProblems(
         [
-            { name: "agent", instanceType: cfg.agentNodeInstanceType, maxSize: cfg.nodeMaxCount, subnetCidrs: subnets.agent },
+            {
+                name: "agent",
+                instanceType: cfg.agentNodeInstanceType,
+                maxSize: cfg.nodeMaxCount,
+                subnetCidrs: subnets.agent,
+            },
             {
                 name: "service",
                 instanceType: cfg.serviceNodeInstanceType,

@@ -70,7 +70,8 @@ export class DeployRunner extends pulumi.ComponentResource {
                 fromPort: networkDesign.ports.https,
                 toPort: networkDesign.ports.https,
                 cidrIpv4: "0.0.0.0/0",
-                description: "HTTPS: EKS API and VPC endpoints in the VPC; GitHub, npm, Pulumi via NAT and the firewall",
+                description:
+                    "HTTPS: EKS API and VPC endpoints in the VPC; GitHub, npm, Pulumi via NAT and the firewall",
                 tags,
             },
             parent,
@@ -109,7 +110,8 @@ export class DeployRunner extends pulumi.ComponentResource {
             `${name}-role`,
             {
                 name: `${prefix}-deploy-runner`,
-                description: "CodeBuild service role of the deploy runner (network interfaces, logs, GitHub connection)",
+                description:
+                    "CodeBuild service role of the deploy runner (network interfaces, logs, GitHub connection)",
                 permissionsBoundary: args.permissionsBoundaryArn,
                 assumeRolePolicy: pulumi.all([account, region, partition]).apply(([acct, r, p]) =>
                     JSON.stringify({
@@ -121,7 +123,9 @@ export class DeployRunner extends pulumi.ComponentResource {
                                 Action: "sts:AssumeRole",
                                 Condition: {
                                     StringEquals: { "aws:SourceAccount": acct },
-                                    ArnLike: { "aws:SourceArn": `arn:${p}:codebuild:${r}:${acct}:project/${projectName}` },
+                                    ArnLike: {
+                                        "aws:SourceArn": `arn:${p}:codebuild:${r}:${acct}:project/${projectName}`,
+                                    },
                                 },
                             },
                         ],

@@ -137,9 +137,12 @@ export class Firewall extends pulumi.ComponentResource {
                     name: `${prefix}-deploy-domains`,
                     type: "STATEFUL",
                     capacity: 100,
-                    description: "Outbound from the deploy runner's NAT gateway only: GitHub, npm, Pulumi, charts, AWS APIs.",
+                    description:
+                        "Outbound from the deploy runner's NAT gateway only: GitHub, npm, Pulumi, charts, AWS APIs.",
                     ruleGroup: {
-                        ruleVariables: { ipSets: [{ key: "HOME_NET", ipSet: { definitions: [args.deploySourceCidr] } }] },
+                        ruleVariables: {
+                            ipSets: [{ key: "HOME_NET", ipSet: { definitions: [args.deploySourceCidr] } }],
+                        },
                         rulesSource: {
                             rulesSourceList: {
                                 generatedRulesType: "ALLOWLIST",

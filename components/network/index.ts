@@ -447,7 +447,14 @@ export class Network extends pulumi.ComponentResource {
         ev.record("NET-SEG-AGENT", defaultSg);
         ev.record("NET-FLOW-LOGS", this.flowLog, flowRole);
         ev.record("PER-FW-INGRESS", edgeRt, ...edgeRoutes);
-        ev.record("PER-FW-EGRESS", firewallRt, firewallDefault, ...publicRts, ...this.natGateways, this.vpcEndpoints.s3);
+        ev.record(
+            "PER-FW-EGRESS",
+            firewallRt,
+            firewallDefault,
+            ...publicRts,
+            ...this.natGateways,
+            this.vpcEndpoints.s3,
+        );
         if (this.deployNatGateway) {
             ev.record("NET-DEPLOY-PATH", this.deployNatGateway, ...this.routeTables.management);
         }

@@ -5,6 +5,7 @@ import { dataPolicies } from "./data";
 import { identityPolicies } from "./identity";
 import { meshPolicies } from "./mesh";
 import { operationsPolicies } from "./operations";
+import { platformPolicies } from "./platform";
 
 /** Every policy of the pack, one module per guide area. */
 export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
@@ -13,6 +14,7 @@ export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
     ...identityPolicies,
     ...meshPolicies,
     ...operationsPolicies,
+    ...platformPolicies,
 ];
 
 /** Policy names that enforce a control. */
