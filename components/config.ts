@@ -186,7 +186,12 @@ export const CONFIG_KEYS = {
         z.number().int().min(1),
         2,
     ),
-    nodeMaxCount: key("integer", "Maximum nodes per node group.", z.number().int().min(1), 6),
+    nodeMaxCount: key(
+        "integer",
+        "Maximum nodes per node group; with a rolling update's surge it must fit the segment subnets' addresses (checked).",
+        z.number().int().min(1),
+        3,
+    ),
     // identity: per-agent namespace quota (access_control.resource_access quota_check) and OAuth2 callbacks
     agentQuotaCpu: key("string", "CPU requests/limits quota of each agent namespace.", quantity, "4"),
     agentQuotaMemory: key("string", "Memory requests/limits quota of each agent namespace.", quantity, "8Gi"),

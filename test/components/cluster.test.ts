@@ -455,7 +455,8 @@ describe("Cluster (prod)", () => {
         expect(named(run, "aws:eks/nodeGroup:NodeGroup", "mas-agent").inputs.scalingConfig).toEqual({
             minSize: 3,
             desiredSize: 3,
-            maxSize: 12,
+            // A /26 per AZ: 1 node at the maximum + 2 surging in an update, 15 addresses each (MAX_ENI 1).
+            maxSize: 3,
         });
         expect(named(run, "aws:ec2/launchTemplate:LaunchTemplate", "mas-agent-nodes").inputs.instanceType).toBe(
             "m6i.2xlarge",
