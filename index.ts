@@ -7,7 +7,7 @@ import { MessageKeys } from "./components/data/message-keys";
 import { EvidenceRegistry } from "./components/evidence";
 import { Identity } from "./components/identity";
 import { Mesh } from "./components/mesh";
-import { Network, Perimeter } from "./components/network";
+import { DeployRunner, Network, Perimeter } from "./components/network";
 import { Compliance, Detection, IncidentResponse, Operations } from "./components/operations";
 
 // Validate all config first: a bad value fails here, before any resource is registered.
@@ -98,6 +98,24 @@ const cluster = new Cluster(
     opts,
 );
 
+// The deploy path into the private EKS API: a GitHub Actions runner inside the management segment.
+const deployRunner =
+    cfg.deployRunnerRepository !== ""
+        ? new DeployRunner(
+              "mas-deploy-runner",
+              {
+                  config: cfg,
+                  evidence,
+                  vpcId: network.vpc.id,
+                  subnetIds: network.segmentSubnets.management.map((s) => s.id),
+                  clusterSecurityGroupId: cluster.clusterSecurityGroup.id,
+                  logsKeyArn: data.keys.logs.arn,
+                  permissionsBoundaryArn: identity.permissionsBoundaryArn,
+              },
+              { ...opts, dependsOn: network.deployNatGateway ? [network.deployNatGateway] : [] },
+          )
+        : undefined;
+
 const perimeter = new Perimeter(
     "mas",
     {
@@ -109,6 +127,7 @@ const perimeter = new Perimeter(
         // The service nodes (where the ingress gateway's NodePort listens) are the ALB's targets.
         ingressAutoScalingGroupName: cluster.autoScalingGroupNames.service,
         albAccessLogBucketName: data.albAccessLogBucket.bucket,
+        albAccessLogBucketPolicy: data.albAccessLogBucketPolicy,
         wafLogGroupArn: data.logGroups.waf.arn,
     },
     opts,
@@ -203,6 +222,8 @@ export const segmentSubnetIds = {
 export const albDnsName = perimeter.alb.dnsName;
 export const webAclArn = perimeter.webAcl.arn;
 export const clusterName = cluster.cluster.name;
+/** runs-on of the deploy jobs: `<this>-${{ github.run_id }}-${{ github.run_attempt }}`. */
+export const deployRunnerLabelPrefix = deployRunner?.runsOnPrefix;
 export const clusterEndpoint = cluster.cluster.endpoint;
 export const kubeconfig = pulumi.secret(cluster.kubeconfig);
 export const userPoolId = identity.userPool.id;

@@ -2,6 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { guide, SEGMENTS, SegmentName } from "../policy-pack/catalog";
 import { MESH } from "../policy-pack/catalog/mesh";
+import { coversSharedStorage, platformDesign } from "../policy-pack/catalog/platform";
+import { capacityProblems } from "../policy-pack/lib/capacity";
 import { contains, isCidr, overlaps, parseCidr, split } from "../policy-pack/lib/cidr";
 import { bytes, milliCpu, podsThatFit, PodResources } from "../policy-pack/lib/quantity";
 
@@ -49,14 +51,16 @@ const seg = guide.infrastructureSecurity.segmentation;
 const logs = guide.logCollection;
 
 /**
- * The default egress allow-list: AWS APIs (ECR, EKS, SSM, ...), the image registries and Helm chart repositories
- * the stack pulls from (nodes pull images; the in-VPC deploy runner fetches charts) and the ACME directory
- * cert-manager's issuer uses (dev uses the production directory too, so no staging host).
+ * The default egress allow-list of the workloads: the image registries of the pinned charts, the ACME
+ * directory cert-manager's issuer uses (dev uses the production directory too, so no staging host) and the
+ * Route 53 API its DNS01 solver calls. AWS APIs are reached through VPC endpoints (S3 through the gateway
+ * endpoint, whose policy admits only the stack's account), never through a `.amazonaws.com` wildcard: that
+ * would admit any S3 bucket in the world (virtual-hosted `<bucket>.s3.amazonaws.com`).
  */
 export const DEFAULT_EGRESS_DOMAINS = [
-    ".amazonaws.com",
-    // Istio images from docker.io/istio: the stack sets the charts' hub to it (the 1.30 charts default to
-    // registry.istio.io/release, which is not allowed here). Docker Hub's registry, token service and blob CDN.
+    // Global endpoint, no VPC endpoint: cert-manager's DNS01 solver (Route 53 is a global service).
+    "route53.amazonaws.com",
+    // Istio's release charts pull docker.io/istio/*: Docker Hub's registry, token service and blob CDN.
     "registry-1.docker.io",
     "auth.docker.io",
     "production.cloudflare.docker.com",
@@ -192,7 +196,12 @@ export const CONFIG_KEYS = {
         z.number().int().min(1),
         2,
     ),
-    nodeMaxCount: key("integer", "Maximum nodes per node group.", z.number().int().min(1), 6),
+    nodeMaxCount: key(
+        "integer",
+        "Maximum nodes per node group; with a rolling update's surge it must fit the segment subnets' addresses (checked).",
+        z.number().int().min(1),
+        3,
+    ),
     // identity: per-agent namespace quota (access_control.resource_access quota_check) and OAuth2 callbacks
     agentQuotaCpu: key("string", "CPU requests/limits quota of each agent namespace.", quantity, "4"),
     agentQuotaMemory: key("string", "Memory requests/limits quota of each agent namespace.", quantity, "8Gi"),
@@ -232,6 +241,34 @@ export const CONFIG_KEYS = {
             z
                 .string()
                 .regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/, { message: "expected an IAM role or user ARN" }),
+        ]),
+        "",
+    ),
+    // network: the in-VPC deploy runner (CodeBuild-hosted GitHub Actions runner in the management segment)
+    deployRunnerRepository: key(
+        "string",
+        "GitHub repository (owner/name) whose workflow jobs the in-VPC deploy runner takes; empty means no runner (then the EKS API must be reachable from wherever Pulumi runs).",
+        z.union([
+            z.literal(""),
+            z
+                .string()
+                .regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, { message: "expected a repository such as my-org/my-repo" }),
+        ]),
+        "",
+    ),
+    deployRunnerConnectionArn: key(
+        "string",
+        "ARN of the AWS CodeConnections (GitHub App) connection CodeBuild uses to register the runner; required with deployRunnerRepository.",
+        z.union([
+            z.literal(""),
+            z
+                .string()
+                .regex(
+                    /^arn:aws[a-z-]*:(codeconnections|codestar-connections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]+$/,
+                    {
+                        message: "expected a CodeConnections connection ARN",
+                    },
+                ),
         ]),
         "",
     ),
@@ -506,6 +543,38 @@ function crossChecks(cfg: StackConfig, prefix: string): string[] {
                 `${prefix}alertEmails[0]: ${contact} is the Let's Encrypt account contact (domainName is set) and Let's Encrypt refuses contacts at ${domain}; put a real address first`,
             );
         }
+    }
+    if ((cfg.deployRunnerRepository === "") !== (cfg.deployRunnerConnectionArn === "")) {
+        problems.push(
+            `${prefix}deployRunnerConnectionArn: deployRunnerRepository and deployRunnerConnectionArn are set together (the runner registers through the connection)`,
+        );
+    }
+    for (const entry of cfg.egressAllowedDomains.filter(coversSharedStorage)) {
+        problems.push(
+            `${prefix}egressAllowedDomains: ${entry} admits any host of a shared object store (anyone's bucket): list exact hosts instead`,
+        );
+    }
+    // Pod addresses: the node groups at their maximum plus a rolling update must fit their segment subnets.
+    const subnets = segmentSubnets(cfg);
+    const capacity = capacityProblems(
+        [
+            {
+                name: "agent",
+                instanceType: cfg.agentNodeInstanceType,
+                maxSize: cfg.nodeMaxCount,
+                subnetCidrs: subnets.agent,
+            },
+            {
+                name: "service",
+                instanceType: cfg.serviceNodeInstanceType,
+                maxSize: cfg.nodeMaxCount,
+                subnetCidrs: subnets.service,
+            },
+        ],
+        { maxEni: platformDesign.vpcCni.maxEni },
+    );
+    for (const p of capacity) {
+        problems.push(`${prefix}nodeMaxCount: ${p}`);
     }
     if (cfg.nodeMaxCount < Math.max(cfg.agentNodeCount, cfg.serviceNodeCount)) {
         problems.push(`${prefix}nodeMaxCount: ${cfg.nodeMaxCount} is below a node group's desired count`);

@@ -111,6 +111,31 @@ describe("stack config", () => {
         );
     });
 
+    it("refuses node group maxima whose pod addresses outgrow the segment subnets (NET-POD-CAPACITY)", () => {
+        // 3 AZs: /26 per AZ, 59 usable; nodeMaxCount 4 → 2 per AZ + 2 surging, × 15 addresses (MAX_ENI 1) = 60.
+        const found = problems({ azCount: "3", nodeMaxCount: "4" });
+        expect(found).toContain(
+            `${P}:nodeMaxCount: subnet 10.0.1.0/26 has 59 usable addresses but its node groups can take 60 at their maximum plus a rolling update (agent: 4 nodes × 15 addresses (m6i.xlarge))`,
+        );
+        expect(found).toHaveLength(6);
+        expect(() => parse({ azCount: "3", nodeMaxCount: "3" })).not.toThrow();
+        expect(problems({ serviceNodeInstanceType: "x9z.large" })).toEqual([
+            `${P}:nodeMaxCount: node group service: instance type x9z.large has no known ENI limits, so its pod addresses cannot be checked against the subnets`,
+        ]);
+    });
+
+    it("refuses egress wildcards over shared object stores, and a runner without its connection", () => {
+        expect(problems({ egressAllowedDomains: [".amazonaws.com", "quay.io"] })).toEqual([
+            `${P}:egressAllowedDomains: .amazonaws.com admits any host of a shared object store (anyone's bucket): list exact hosts instead`,
+        ]);
+        expect(problems({ deployRunnerRepository: "my-org/my-repo" })).toEqual([
+            `${P}:deployRunnerConnectionArn: deployRunnerRepository and deployRunnerConnectionArn are set together (the runner registers through the connection)`,
+        ]);
+        expect(problems({ deployRunnerRepository: "not a repo" })[0]).toMatch(
+            /^multi-agent-security:deployRunnerRepository: expected a repository/,
+        );
+    });
+
     it("reports every bad key at once", () => {
         expect(problems({ azCount: "1", vpcCidr: "nope" })).toHaveLength(2);
     });

@@ -6,7 +6,14 @@ import { AGENT_LABEL, EKS_LOG_TYPES, K8S_GROUPS, K8S_RBAC_LABEL } from "../../po
 import { agentNamespace, clusterName, namePrefix, patchGroupName, StackConfig } from "../config";
 import { EvidenceRegistry } from "../evidence";
 import { MONITORING_SERVICE_ACCOUNT, serviceTrust } from "../identity";
-import { amiTypeFor, ENCLAVE_ALLOCATION, ENCLAVE_DEVICE_PLUGIN, enclaveFits, enclaveUserData } from "./nodes";
+import {
+    amiTypeFor,
+    ENCLAVE_ALLOCATION,
+    ENCLAVE_DEVICE_PLUGIN,
+    enclaveFits,
+    enclaveUserData,
+    vpcCniConfiguration,
+} from "./nodes";
 
 export * from "./nodes";
 
@@ -283,7 +290,7 @@ export class Cluster extends pulumi.ComponentResource {
                 },
                 parent,
             );
-        const vpcCni = addon("vpc-cni", JSON.stringify({ enableNetworkPolicy: "true" }));
+        const vpcCni = addon("vpc-cni", JSON.stringify(vpcCniConfiguration()));
         const podIdentityAgent = addon("eks-pod-identity-agent");
 
         // --- Nodes: one launch template + managed node group per segment.

@@ -1,3 +1,5 @@
+import { platformDesign } from "../../policy-pack/catalog/platform";
+
 /**
  * Nitro Enclaves support, decided from the instance type's name alone (no API call, so plans stay offline).
  * The rule (AWS Nitro Enclaves user guide, "Requirements"): a Nitro-based Intel or AMD type with at least
@@ -96,4 +98,19 @@ export function enclaveUserData(alloc: { cpuCount: number; memoryMib: number } =
 /** Whether an instance type leaves its parent at least 2 vCPUs after the enclave allocation. */
 export function enclaveFits(instanceType: string, alloc: { cpuCount: number } = ENCLAVE_ALLOCATION): boolean {
     return nitroEnclaveCapable(instanceType) && (vcpusOf(instanceType) ?? 0) - alloc.cpuCount >= 2;
+}
+
+/**
+ * The vpc-cni add-on's configurationValues: NetworkPolicy enforcement, and IP allocation bounded for the
+ * segment subnets (a few warm addresses instead of a whole warm ENI; at most MAX_ENI interfaces per node).
+ * Keys and string values as in the add-on's configuration schema (`aws eks describe-addon-configuration`).
+ */
+export function vpcCniConfiguration(): { enableNetworkPolicy: string; env: Record<string, string> } {
+    return {
+        enableNetworkPolicy: "true",
+        env: {
+            WARM_IP_TARGET: String(platformDesign.vpcCni.warmIpTarget),
+            MAX_ENI: String(platformDesign.vpcCni.maxEni),
+        },
+    };
 }

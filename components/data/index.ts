@@ -41,6 +41,8 @@ export class DataProtection extends pulumi.ComponentResource {
     readonly albAccessLogBucket: aws.s3.Bucket;
     /** AWS Config's delivery bucket (no Object Lock: Config cannot deliver to one). */
     readonly configBucket: aws.s3.Bucket;
+    /** The ALB log bucket's policy: ELB writes a test object when access logging is enabled, so the ALB waits for it. */
+    readonly albAccessLogBucketPolicy: aws.s3.BucketPolicy;
     readonly logGroups: Record<LogGroupName, aws.cloudwatch.LogGroup>;
     readonly dataBuckets: Record<DataStoreName, aws.s3.Bucket>;
     readonly backupVault: aws.backup.Vault;
@@ -123,6 +125,7 @@ export class DataProtection extends pulumi.ComponentResource {
         this.logBuckets = logging.logBuckets;
         this.albAccessLogBucket = logging.albAccessLogBucket;
         this.configBucket = logging.configBucket;
+        this.albAccessLogBucketPolicy = logging.bucketPolicies.alb;
         this.logGroups = logging.logGroups;
         this.dataBuckets = stores.dataBuckets;
         this.backupVault = backup.vault;

@@ -60,6 +60,9 @@ export const BOUNDARY_SERVICES = [
     "backup-storage",
     "cloudtrail",
     "cloudwatch",
+    // The deploy runner's CodeBuild service role reads its GitHub connection token.
+    "codeconnections",
+    "codestar-connections",
     "cognito-idp",
     "config",
     "ec2",

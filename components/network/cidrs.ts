@@ -54,3 +54,14 @@ export function perimeterPlan(vpcCidr: string, segmentCidrs: string[], azCount: 
         ),
     };
 }
+
+/** The n-th address of a CIDR block (n = 0 is the network address), e.g. a fixed private IP in a subnet. */
+export function hostAt(cidr: string, n: number): string {
+    const c = parseCidr(cidr);
+    const addr = c.first + n;
+    // AWS reserves the first four and the last address of every subnet.
+    if (n < 4 || addr >= c.last) {
+        throw new Error(`host ${n} of ${cidr} is reserved or outside the block`);
+    }
+    return [24, 16, 8, 0].map((shift) => (addr >>> shift) & 255).join(".");
+}

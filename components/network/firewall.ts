@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { logDeliveryPolicy } from "./log-delivery";
 import { networkDesign } from "../../policy-pack/catalog/network";
+import { platformDesign } from "../../policy-pack/catalog/platform";
 import { namePrefix, StackConfig } from "../config";
 import { EvidenceRegistry } from "../evidence";
 
@@ -15,10 +16,15 @@ export interface FirewallArgs {
     publicSubnetCidrs: string[];
     /** Data section: CloudWatch log group (name) for ALERT and FLOW logs. */
     firewallLogGroupName: pulumi.Input<string>;
+    /**
+     * The deploy NAT gateway's private address (a /32): the only source the deploy runner's allow-list
+     * (platformDesign.deployRunner.egressDomains) admits. Absent: no deploy runner.
+     */
+    deploySourceCidr?: string;
 }
 
 /** Stateful rule-group priorities (STRICT_ORDER: lowest first). Signatures run before any `pass` rule. */
-const PRIORITY = { managed: 10, ingress: 100, egressHygiene: 200, domains: 300 } as const;
+const PRIORITY = { managed: 10, ingress: 100, egressHygiene: 200, deployDomains: 250, domains: 300 } as const;
 
 /** Suricata sid range of this stack's own rules. */
 const SID = 1_000_000;
@@ -34,6 +40,8 @@ export class Firewall extends pulumi.ComponentResource {
     readonly ingressRules: aws.networkfirewall.RuleGroup;
     readonly egressHygieneRules: aws.networkfirewall.RuleGroup;
     readonly egressDomains: aws.networkfirewall.RuleGroup;
+    /** The deploy runner's allow-list, scoped to the deploy NAT gateway's address. */
+    readonly deployDomains?: aws.networkfirewall.RuleGroup;
     readonly logging: aws.networkfirewall.LoggingConfiguration;
     readonly guardDutyDetector: aws.guardduty.Detector;
 
@@ -119,6 +127,37 @@ export class Firewall extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        // The deploy runner's list, before the workloads' one: the firewall sees traffic after NAT, so the
+        // deploy NAT gateway's own address is what tells the runner's flows apart. Its generated rules also
+        // drop that source's TLS / HTTP to anything else, so the list holds everything a deploy job needs.
+        if (args.deploySourceCidr) {
+            this.deployDomains = new aws.networkfirewall.RuleGroup(
+                `${name}-deploy-domains`,
+                {
+                    name: `${prefix}-deploy-domains`,
+                    type: "STATEFUL",
+                    capacity: 100,
+                    description:
+                        "Outbound from the deploy runner's NAT gateway only: GitHub, npm, Pulumi, charts, AWS APIs.",
+                    ruleGroup: {
+                        ruleVariables: {
+                            ipSets: [{ key: "HOME_NET", ipSet: { definitions: [args.deploySourceCidr] } }],
+                        },
+                        rulesSource: {
+                            rulesSourceList: {
+                                generatedRulesType: "ALLOWLIST",
+                                targetTypes: ["TLS_SNI", "HTTP_HOST"],
+                                targets: [...platformDesign.deployRunner.egressDomains],
+                            },
+                        },
+                        statefulRuleOptions: strict,
+                    },
+                    tags: { role: "deploy-runner" },
+                },
+                { parent: this },
+            );
+        }
+
         const region = aws.getRegionOutput({}, { parent: this });
         const partition = aws.getPartitionOutput({}, { parent: this });
         // ipsMode "alert" (dev only; config refuses it in prod) downgrades the managed groups' drops.
@@ -144,6 +183,9 @@ export class Firewall extends pulumi.ComponentResource {
                         ...managed,
                         { resourceArn: this.ingressRules.arn, priority: PRIORITY.ingress },
                         { resourceArn: this.egressHygieneRules.arn, priority: PRIORITY.egressHygiene },
+                        ...(this.deployDomains
+                            ? [{ resourceArn: this.deployDomains.arn, priority: PRIORITY.deployDomains }]
+                            : []),
                         { resourceArn: this.egressDomains.arn, priority: PRIORITY.domains },
                     ],
                 },
@@ -212,6 +254,9 @@ export class Firewall extends pulumi.ComponentResource {
 
         ev.record("PER-FW-INGRESS", this.firewall, this.policy, this.ingressRules);
         ev.record("PER-FW-EGRESS", this.firewall, this.policy, this.egressHygieneRules, this.egressDomains);
+        if (this.deployDomains) {
+            ev.record("NET-DEPLOY-PATH", this.deployDomains);
+        }
         ev.record("IDS-SIGNATURE", this.policy, this.logging);
         ev.record("IDS-AUTO-UPDATE", this.policy);
         ev.record("IPS-PREVENT", this.policy);

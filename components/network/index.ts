@@ -4,7 +4,8 @@ import { SEGMENTS, SegmentName } from "../../policy-pack/catalog";
 import { networkDesign } from "../../policy-pack/catalog/network";
 import { namePrefix, segmentCidrs, segmentSubnets, StackConfig } from "../config";
 import { EvidenceRegistry } from "../evidence";
-import { perimeterPlan } from "./cidrs";
+import { platformDesign } from "../../policy-pack/catalog/platform";
+import { hostAt, perimeterPlan } from "./cidrs";
 import { Firewall } from "./firewall";
 import { networkAcls, segmentSecurityRules } from "./rules";
 
@@ -12,7 +13,9 @@ export { Firewall } from "./firewall";
 export type { FirewallArgs } from "./firewall";
 export { Perimeter } from "./perimeter";
 export type { PerimeterArgs } from "./perimeter";
-export { perimeterPlan } from "./cidrs";
+export { hostAt, perimeterPlan } from "./cidrs";
+export { DeployRunner } from "./deploy-runner";
+export type { DeployRunnerArgs } from "./deploy-runner";
 
 export interface NetworkArgs {
     config: StackConfig;
@@ -41,7 +44,9 @@ const SEGMENT_CONTROL: Record<SegmentName, string> = {
  *   firewall subnet ─0.0.0.0/0→ internet gateway
  *   internet gateway edge route table: public subnet i → firewall endpoint in AZ i (replies to NAT, and
  *   inbound to the ALB: FW → WAF → LB)
- *   management subnets: no route out at all (SSM and AWS APIs through VPC endpoints).
+ *   management subnets: no route out (SSM and AWS APIs through VPC endpoints), except with the deploy runner:
+ *   then 0.0.0.0/0 → the deploy NAT gateway (public subnet 0, fixed address) → firewall, where only the
+ *   runner's allow-list admits that address.
  */
 export class Network extends pulumi.ComponentResource {
     readonly vpc: aws.ec2.Vpc;
@@ -55,6 +60,8 @@ export class Network extends pulumi.ComponentResource {
     readonly internetGateway: aws.ec2.InternetGateway;
     /** One per AZ when natGatewayPerAz, else one. */
     readonly natGateways: aws.ec2.NatGateway[];
+    /** The deploy runner's own NAT gateway (management segment egress), when deployRunnerRepository is set. */
+    readonly deployNatGateway?: aws.ec2.NatGateway;
     /** Route tables per segment, one per AZ. */
     readonly routeTables: Record<SegmentName, aws.ec2.RouteTable[]>;
     /** Security group per segment (nodes of a segment attach its group), plus the VPC endpoints' group. */
@@ -169,6 +176,28 @@ export class Network extends pulumi.ComponentResource {
         });
         const natFor = (i: number) => this.natGateways[cfg.natGatewayPerAz ? i : 0];
 
+        // The deploy runner's NAT gateway: its own fixed address, so the firewall can tell the runner's flows
+        // (after NAT) from the workloads' and admit GitHub, npm and the like for that source only.
+        const deployNatIp = hostAt(plan.public[0], platformDesign.deployRunner.natHost);
+        if (cfg.deployRunnerRepository !== "") {
+            const eip = new aws.ec2.Eip(
+                `${name}-deploy-nat`,
+                { domain: "vpc", tags: { Name: `${name}-deploy-nat`, role: "deploy-runner" } },
+                { parent: this, dependsOn: [this.internetGateway] },
+            );
+            this.deployNatGateway = new aws.ec2.NatGateway(
+                `${name}-deploy-nat`,
+                {
+                    allocationId: eip.id,
+                    subnetId: this.publicSubnets[0].id,
+                    connectivityType: "public",
+                    privateIp: deployNatIp,
+                    tags: { Name: `${name}-deploy-nat`, role: "deploy-runner" },
+                },
+                { parent: this },
+            );
+        }
+
         this.firewall = new Firewall(
             `${name}-firewall`,
             {
@@ -178,6 +207,7 @@ export class Network extends pulumi.ComponentResource {
                 subnetIds: this.firewallSubnets.map((s) => s.id),
                 publicSubnetCidrs: plan.public,
                 firewallLogGroupName: args.firewallLogGroupName,
+                ...(this.deployNatGateway ? { deploySourceCidr: `${deployNatIp}/32` } : {}),
             },
             { parent: this },
         );
@@ -196,10 +226,11 @@ export class Network extends pulumi.ComponentResource {
                 this.segmentSubnets[segment].map((s, i) => {
                     const rt = routeTable(`${name}-${segment}-rt-${i}`, { segment });
                     associate(`${name}-${segment}-rt-${i}`, rt.id, s.id);
-                    if (segment !== "management") {
+                    const nat = segment !== "management" ? natFor(i) : this.deployNatGateway;
+                    if (nat) {
                         new aws.ec2.Route(
                             `${name}-${segment}-default-${i}`,
-                            { routeTableId: rt.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: natFor(i).id },
+                            { routeTableId: rt.id, destinationCidrBlock: "0.0.0.0/0", natGatewayId: nat.id },
                             { parent: this },
                         );
                     }
@@ -376,6 +407,9 @@ export class Network extends pulumi.ComponentResource {
                     serviceName: pulumi.interpolate`com.amazonaws.${region.region}.s3`,
                     vpcEndpointType: "Gateway",
                     routeTableIds: SEGMENTS.flatMap((s) => this.routeTables[s].map((rt) => rt.id)),
+                    policy: pulumi
+                        .all([account.accountId, region.region])
+                        .apply(([accountId, r]) => JSON.stringify(s3EndpointPolicy(accountId, r))),
                     tags: { Name: `${name}-vpce-s3` },
                 },
                 { parent: this },
@@ -413,7 +447,17 @@ export class Network extends pulumi.ComponentResource {
         ev.record("NET-SEG-AGENT", defaultSg);
         ev.record("NET-FLOW-LOGS", this.flowLog, flowRole);
         ev.record("PER-FW-INGRESS", edgeRt, ...edgeRoutes);
-        ev.record("PER-FW-EGRESS", firewallRt, firewallDefault, ...publicRts, ...this.natGateways);
+        ev.record(
+            "PER-FW-EGRESS",
+            firewallRt,
+            firewallDefault,
+            ...publicRts,
+            ...this.natGateways,
+            this.vpcEndpoints.s3,
+        );
+        if (this.deployNatGateway) {
+            ev.record("NET-DEPLOY-PATH", this.deployNatGateway, ...this.routeTables.management);
+        }
 
         this.registerOutputs({
             vpcId: this.vpc.id,
@@ -424,4 +468,32 @@ export class Network extends pulumi.ComponentResource {
             guardDutyDetectorId: this.guardDutyDetector.id,
         });
     }
+}
+
+/**
+ * The S3 gateway endpoint's policy: the stack's own account's buckets (aws:ResourceAccount), plus reads of
+ * the AWS-owned buckets nodes need (ECR layers, AL2023 repositories, SSM). Without a policy the endpoint
+ * admits every bucket in the world, an exfiltration path around the firewall.
+ */
+export function s3EndpointPolicy(accountId: string, region: string) {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "StackAccountBuckets",
+                Effect: "Allow",
+                Principal: "*",
+                Action: "s3:*",
+                Resource: "*",
+                Condition: { StringEquals: { "aws:ResourceAccount": accountId } },
+            },
+            {
+                Sid: "AwsOwnedReadOnly",
+                Effect: "Allow",
+                Principal: "*",
+                Action: "s3:GetObject",
+                Resource: platformDesign.awsOwnedBuckets.map((b) => `arn:aws:s3:::${b.replace("{region}", region)}/*`),
+            },
+        ],
+    };
 }

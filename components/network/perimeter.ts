@@ -23,6 +23,11 @@ export interface PerimeterArgs {
     ingressAutoScalingGroupName: pulumi.Input<string>;
     /** Data section: `albAccessLogBucket` name (SSE-S3, ELB log-delivery bucket policy). */
     albAccessLogBucketName: pulumi.Input<string>;
+    /**
+     * Data section: that bucket's policy. Enabling access logs makes ELB write a test object at once; created
+     * before the policy grants it, the ALB fails with "Access Denied for bucket". index.ts always passes it.
+     */
+    albAccessLogBucketPolicy?: pulumi.Resource;
     /** Data section: ARN of the `waf` log group (its name starts with aws-waf-logs-). */
     wafLogGroupArn: pulumi.Input<string>;
 }
@@ -146,7 +151,11 @@ export class Perimeter extends pulumi.ComponentResource {
                 accessLogs: { bucket: args.albAccessLogBucketName, enabled: true },
                 tags: { Name: `${prefix}-alb`, ...albTags },
             },
-            { parent: this, protect: cfg.deletionProtection },
+            {
+                parent: this,
+                protect: cfg.deletionProtection,
+                dependsOn: args.albAccessLogBucketPolicy ? [args.albAccessLogBucketPolicy] : [],
+            },
         );
 
         this.targetGroup = new aws.lb.TargetGroup(
@@ -406,8 +415,52 @@ export class Perimeter extends pulumi.ComponentResource {
                 visibilityConfig: visibility("global-rate-limit"),
             },
             {
-                name: "per-agent-rate-limit",
+                // The per-agent limit keys on a header the client sends; WAF does not count a request that lacks
+                // a custom key, so agent API requests without it are blocked here (only the OAuth2 sign-in
+                // paths of human users are exempt).
+                name: "agent-id-required",
                 priority: 4,
+                action: { block: {} },
+                statement: {
+                    andStatement: {
+                        statements: [
+                            { notStatement: { statement: headerPresent(cfg.agentIdHeader) } },
+                            {
+                                notStatement: {
+                                    statement: {
+                                        byteMatchStatement: {
+                                            fieldToMatch: { uriPath: {} },
+                                            positionalConstraint: "STARTS_WITH",
+                                            searchString: networkDesign.wafAgentIdExemptPathPrefix,
+                                            textTransformations: [{ priority: 0, type: "NONE" }],
+                                        },
+                                    },
+                                },
+                            },
+                        ],
+                    },
+                },
+                visibilityConfig: visibility("agent-id-required"),
+            },
+            {
+                // Rotating the header value opens a new bucket per value: one source address may never exceed
+                // one agent's rate, whatever identifiers it sends. (The authenticated per-agent limit is the
+                // mesh's, keyed on the mTLS identity.)
+                name: "per-source-rate-limit",
+                priority: 5,
+                action: { block: {} },
+                statement: {
+                    rateBasedStatement: {
+                        aggregateKeyType: "IP",
+                        evaluationWindowSec: networkDesign.wafRateWindowSec,
+                        limit: wafRateLimit(rate.perAgentRps),
+                    },
+                },
+                visibilityConfig: visibility("per-source-rate-limit"),
+            },
+            {
+                name: "per-agent-rate-limit",
+                priority: 6,
                 action: { block: {} },
                 statement: {
                     rateBasedStatement: {
@@ -426,9 +479,21 @@ export class Perimeter extends pulumi.ComponentResource {
                 },
                 visibilityConfig: visibility("per-agent-rate-limit"),
             },
-            managed(5, "AWSManagedRulesCommonRuleSet"),
-            managed(6, "AWSManagedRulesKnownBadInputsRuleSet"),
-            managed(7, "AWSManagedRulesSQLiRuleSet"),
+            managed(7, "AWSManagedRulesCommonRuleSet"),
+            managed(8, "AWSManagedRulesKnownBadInputsRuleSet"),
+            managed(9, "AWSManagedRulesSQLiRuleSet"),
         ];
     }
+}
+
+/** Matches a request that carries the header with a non-empty value (a missing header never matches). */
+function headerPresent(header: string): aws.types.input.wafv2.WebAclRuleStatement {
+    return {
+        sizeConstraintStatement: {
+            fieldToMatch: { singleHeader: { name: header } },
+            comparisonOperator: "GT",
+            size: 0,
+            textTransformations: [{ priority: 0, type: "NONE" }],
+        },
+    };
 }

@@ -143,6 +143,7 @@ export function networkAcls(
 ): Record<SegmentName, { ingress: AclEntry[]; egress: AclEntry[] }> {
     const seg = segmentCidrs(cfg);
     const eph = [ports.ephemeral.from, ports.ephemeral.to] as const;
+    const deployRunner = cfg.deployRunnerRepository !== "";
     return {
         agent: {
             ingress: numbered([
@@ -189,12 +190,16 @@ export function networkAcls(
                 ...cfg.adminCidrs.flatMap((cidr) => networkDesign.adminPorts.map((p) => tcp(cidr, p))),
                 tcp(seg.service, ...eph),
                 udp(seg.service, ...eph),
+                // Replies to the deploy runner's HTTPS connections (security groups stay stateful and closed).
+                ...(deployRunner ? [tcp(ANYWHERE, ...eph)] : []),
             ]),
             egress: numbered([
                 all("deny", seg.agent),
                 all("allow", seg.management),
                 all("allow", seg.service),
                 ...cfg.adminCidrs.map((cidr) => tcp(cidr, ...eph)),
+                // The deploy runner: HTTPS out through its NAT gateway and the firewall's deploy allow-list.
+                ...(deployRunner ? [tcp(ANYWHERE, ports.https)] : []),
             ]),
         },
     };

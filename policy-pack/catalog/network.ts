@@ -49,6 +49,8 @@ export const networkDesign = {
      * rps × window (60 s, the shortest window, so a burst is cut within a minute).
      */
     wafRateWindowSec: 60,
+    /** Paths exempt from the WAF's agent-identifier requirement: the OAuth2 sign-in flow of human users. */
+    wafAgentIdExemptPathPrefix: "/oauth2/",
     /** AWS-managed Network Firewall threat-signature groups (Suricata; AWS updates them automatically). */
     firewallManagedGroups: [
         "ThreatSignaturesBotnetStrictOrder",
@@ -232,6 +234,26 @@ export const networkControls: Control[] = [
             "Perfect forward secrecy: TLS 1.3-only listener policies admit only ephemeral (EC)DHE / ML-KEM key exchange, never static RSA.",
         iso27001: ["A.8.24"],
         soc2: ["CC6.7"],
+        how: { kind: "infrastructure" },
+    },
+    {
+        id: "NET-DEPLOY-PATH",
+        section: "infrastructure_security",
+        guidePath: `${np}.segmentation.networks[management_network]`,
+        requirement:
+            "A private (or CIDR-restricted) EKS API is deployed from inside the VPC: a CI runner in the admin_only management segment, admitted by the cluster's security group on 443, with internet egress only through the firewall's deploy allow-list.",
+        iso27001: ["A.8.20", "A.8.32"],
+        soc2: ["CC8.1", "CC6.6"],
+        how: { kind: "infrastructure" },
+    },
+    {
+        id: "NET-POD-CAPACITY",
+        section: "infrastructure_security",
+        guidePath: `${np}.segmentation.networks`,
+        requirement:
+            "Each segment subnet holds the addresses its node groups can take at their maximum plus a rolling update (instance ENI limits × the VPC CNI's per-node bound), so scaling and updates stay inside the guide's segments.",
+        iso27001: ["A.8.6", "A.8.20"],
+        soc2: ["A1.1"],
         how: { kind: "infrastructure" },
     },
 ];

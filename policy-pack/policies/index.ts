@@ -6,6 +6,7 @@ import { identityPolicies } from "./identity";
 import { meshPolicies } from "./mesh";
 import { operationsPolicies } from "./operations";
 import { crossServicePolicies } from "./cross-service";
+import { platformPolicies } from "./platform";
 
 /** Every policy of the pack, one module per guide area. */
 export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
@@ -15,6 +16,7 @@ export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
     ...meshPolicies,
     ...operationsPolicies,
     ...crossServicePolicies,
+    ...platformPolicies,
 ];
 
 /** Policy names that enforce a control. */

@@ -188,7 +188,7 @@ export const noPublicIngress = resourcePolicy({
 export const segmentRoutes = stackPolicy({
     name: "network-segment-no-igw-route",
     description:
-        "Route tables tagged with a segment never route to an internet gateway (agents and services leave through NAT and the firewall); the management segment has no default route.",
+        "Route tables tagged with a segment never route to an internet gateway (agents and services leave through NAT and the firewall); the management segment has no default route except to the deploy runner's NAT gateway, whose address only the firewall's deploy allow-list admits.",
     controls: ["PER-FW-EGRESS", "NET-SEG-AGENT", "NET-SEG-SERVICE", "NET-SEG-MGMT"],
     severity: "critical",
     validate: (args, report) => {
@@ -201,6 +201,28 @@ export const segmentRoutes = stackPolicy({
                 segmentOf.set(id, segment as SegmentName);
             }
         }
+        // The one exception: the deploy runner's NAT gateway (tag role=deploy-runner) whose address is the
+        // only source of a firewall allow-list (the runner's), so management egress stays scoped.
+        const scopedSources = new Set(
+            args.resources
+                .filter((r) => r.type === "aws:networkfirewall/ruleGroup:RuleGroup")
+                .flatMap((r) => {
+                    const sets = asArray(rec(rec(r.props.ruleGroup).ruleVariables).ipSets as Rec[]).map(rec);
+                    const home = sets.find((v) => v.key === "HOME_NET");
+                    const defs = asArray(rec(home?.ipSet).definitions as string[]);
+                    return defs.length === 1 && defs[0].endsWith("/32") ? [defs[0].slice(0, -3)] : [];
+                }),
+        );
+        const deployNats = new Set(
+            args.resources
+                .filter(
+                    (r) =>
+                        r.type === "aws:ec2/natGateway:NatGateway" &&
+                        outputTags(r.props)["role"] === "deploy-runner" &&
+                        scopedSources.has(str(r.props.privateIp) ?? ""),
+                )
+                .map((r) => str(r.props.id) ?? ""),
+        );
         const check = (tableId: string, route: Rec, urn: string) => {
             const segment = segmentOf.get(tableId);
             if (!segment) {
@@ -218,7 +240,11 @@ export const segmentRoutes = stackPolicy({
                     `[PER-FW-EGRESS] route table ${tableId} of the ${segment} segment routes ${dest} to internet gateway ${gateway}; segments reach the internet only through NAT and the network firewall`,
                     urn,
                 );
-            } else if (segment === "management" && (dest === PUBLIC_V4 || dest === PUBLIC_V6)) {
+            } else if (
+                segment === "management" &&
+                (dest === PUBLIC_V4 || dest === PUBLIC_V6) &&
+                !deployNats.has(str(route.natGatewayId) ?? "")
+            ) {
                 const target =
                     str(route.natGatewayId) ??
                     str(route.vpcEndpointId) ??

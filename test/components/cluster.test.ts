@@ -216,7 +216,12 @@ describe("Cluster (dev)", () => {
 
     it("K8S-NETPOL / RBAC-AGENT-PERMS: VPC CNI enforces NetworkPolicies; Pod Identity agent and associations per agent", () => {
         const cni = named(run, "aws:eks/addon:Addon", "mas-vpc-cni").inputs;
-        expect(JSON.parse(cni.configurationValues as string)).toEqual({ enableNetworkPolicy: "true" });
+        // NetworkPolicy enforcement, and at most one ENI (15 addresses on m6i) per node with 2 warm addresses:
+        // the default WARM_ENI_TARGET=1 would park a spare ENI's addresses on every node of a /26 subnet.
+        expect(JSON.parse(cni.configurationValues as string)).toEqual({
+            enableNetworkPolicy: "true",
+            env: { WARM_IP_TARGET: "2", MAX_ENI: "1" },
+        });
         expect(named(run, "aws:eks/addon:Addon", "mas-eks-pod-identity-agent").inputs.addonName).toBe(
             "eks-pod-identity-agent",
         );
@@ -462,7 +467,8 @@ describe("Cluster (prod)", () => {
         expect(named(run, "aws:eks/nodeGroup:NodeGroup", "mas-agent").inputs.scalingConfig).toEqual({
             minSize: 3,
             desiredSize: 3,
-            maxSize: 12,
+            // A /26 per AZ: 1 node at the maximum + 2 surging in an update, 15 addresses each (MAX_ENI 1).
+            maxSize: 3,
         });
         expect(named(run, "aws:ec2/launchTemplate:LaunchTemplate", "mas-agent-nodes").inputs.instanceType).toBe(
             "m6i.2xlarge",

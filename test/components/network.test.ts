@@ -113,9 +113,12 @@ describe("Routing: egress only through NAT and the firewall (PER-FW-EGRESS, PER-
     };
 
     it("dev: one NAT gateway shared by every AZ; prod: one per AZ", () => {
-        expect(ofType(dev, "aws:ec2/natGateway:NatGateway")).toHaveLength(1);
+        // Besides the deploy runner's own NAT gateway (tested below).
+        const workloadNats = (run: ProgramRun) =>
+            ofType(run, "aws:ec2/natGateway:NatGateway").filter((n) => !n.name.startsWith("mas-deploy-nat"));
+        expect(workloadNats(dev)).toHaveLength(1);
         expect(route(dev, "mas-agent-default-1").natGatewayId).toBe(nat(dev, 0));
-        expect(ofType(prod, "aws:ec2/natGateway:NatGateway")).toHaveLength(3);
+        expect(workloadNats(prod)).toHaveLength(3);
         expect(route(prod, "mas-service-default-2").natGatewayId).toBe(nat(prod, 2));
         expect(route(prod, "mas-agent-default-1")).toMatchObject({
             destinationCidrBlock: "0.0.0.0/0",
@@ -130,9 +133,31 @@ describe("Routing: egress only through NAT and the firewall (PER-FW-EGRESS, PER-
         }
     });
 
-    it("management has no route out", () => {
-        const names = ofType(prod, "aws:ec2/route:Route").map((r) => r.name);
-        expect(names.filter((n) => n.startsWith("mas-management"))).toEqual([]);
+    it("management leaves only through the deploy runner's NAT gateway, at a fixed address", () => {
+        const deployNat = named(prod, "aws:ec2/natGateway:NatGateway", "mas-deploy-nat");
+        expect(deployNat.inputs).toMatchObject({
+            privateIp: "10.0.255.10",
+            subnetId: idOf(named(prod, "aws:ec2/subnet:Subnet", "mas-public-0")),
+            tags: { role: "deploy-runner" },
+        });
+        for (const i of [0, 1, 2]) {
+            expect(route(prod, `mas-management-default-${i}`)).toEqual({
+                routeTableId: idOf(named(prod, "aws:ec2/routeTable:RouteTable", `mas-management-rt-${i}`)),
+                destinationCidrBlock: "0.0.0.0/0",
+                natGatewayId: idOf(deployNat),
+            });
+        }
+    });
+
+    it("without a deploy runner management has no route out and no deploy NAT", async () => {
+        const run = await program({ deployRunnerRepository: "", deployRunnerConnectionArn: "" }, "dev");
+        expect(ofType(run, "aws:ec2/route:Route").filter((r) => r.name.startsWith("mas-management"))).toEqual([]);
+        expect(ofType(run, "aws:ec2/natGateway:NatGateway").map((n) => n.name)).toEqual(["mas-nat-0"]);
+        expect(ofType(run, "aws:networkfirewall/ruleGroup:RuleGroup").map((r) => r.name)).not.toContain(
+            "mas-firewall-deploy-domains",
+        );
+        const mgmtAcl = named(run, "aws:ec2/networkAcl:NetworkAcl", "mas-management-acl").inputs;
+        expect((mgmtAcl.ingress as Rec[]).some((e) => e.cidrBlock === "0.0.0.0/0")).toBe(false);
     });
 
     it("public subnets leave through the same-AZ firewall endpoint; the firewall subnets through the IGW", () => {
@@ -201,7 +226,13 @@ describe("Network ACLs and security groups (access levels)", () => {
             ["tcp", 22],
             ["tcp", 443],
         ]);
-        expect(ingress.some((e) => e.cidrBlock === "0.0.0.0/0")).toBe(false);
+        // From anywhere only replies (ephemeral ports) to the deploy runner's HTTPS; its egress: 443 only.
+        expect(ingress.filter((e) => e.cidrBlock === "0.0.0.0/0")).toEqual([
+            expect.objectContaining({ action: "allow", protocol: "tcp", fromPort: 1024, toPort: 65535 }),
+        ]);
+        expect(acl(dev, "management").egress.filter((e) => e.cidrBlock === "0.0.0.0/0")).toEqual([
+            expect.objectContaining({ action: "allow", protocol: "tcp", fromPort: 443, toPort: 443 }),
+        ]);
     });
 
     it("NET-SEG-AGENT: agents may send only mesh/service ports and DNS to the service segment, 443/80 out", () => {
@@ -548,6 +579,7 @@ describe("Network Firewall (IDS-SIGNATURE, IDS-AUTO-UPDATE, IPS-PREVENT, PER-FW-
             },
             { resourceArn: rule("mas-firewall-ingress"), priority: 100 },
             { resourceArn: rule("mas-firewall-egress-hygiene"), priority: 200 },
+            { resourceArn: rule("mas-firewall-deploy-domains"), priority: 250 },
             { resourceArn: rule("mas-firewall-egress-domains"), priority: 300 },
         ]);
     });
@@ -559,10 +591,49 @@ describe("Network Firewall (IDS-SIGNATURE, IDS-AUTO-UPDATE, IPS-PREVENT, PER-FW-
         expect(refs.slice(4).every((r) => r.override === undefined)).toBe(true);
     });
 
-    it("PER-FW-EGRESS: the default egress allow-list is AWS plus the pinned charts' registries, ECR Public (enclave device plugin) and the ACME endpoint", () => {
+    it("NET-DEPLOY-PATH: the deploy allow-list admits only the deploy NAT gateway's address", () => {
+        const rg = named(prod, "aws:networkfirewall/ruleGroup:RuleGroup", "mas-firewall-deploy-domains").inputs;
+        expect(rg).toMatchObject({
+            type: "STATEFUL",
+            ruleGroup: {
+                ruleVariables: { ipSets: [{ key: "HOME_NET", ipSet: { definitions: ["10.0.255.10/32"] } }] },
+                rulesSource: {
+                    rulesSourceList: { generatedRulesType: "ALLOWLIST", targetTypes: ["TLS_SNI", "HTTP_HOST"] },
+                },
+                statefulRuleOptions: { ruleOrder: "STRICT_ORDER" },
+            },
+        });
+        const targets = ((rg.ruleGroup as Rec).rulesSource as { rulesSourceList: Rec }).rulesSourceList
+            .targets as string[];
+        expect(targets).toEqual(
+            expect.arrayContaining([
+                "github.com",
+                "api.github.com",
+                ".actions.githubusercontent.com",
+                "get.pulumi.com",
+            ]),
+        );
+    });
+
+    it("PER-FW-EGRESS: the S3 gateway endpoint admits the stack's account and named AWS-owned buckets only", () => {
+        const policy = JSON.parse(named(dev, "aws:ec2/vpcEndpoint:VpcEndpoint", "mas-vpce-s3").inputs.policy as string);
+        expect(policy.Statement[0]).toEqual({
+            Sid: "StackAccountBuckets",
+            Effect: "Allow",
+            Principal: "*",
+            Action: "s3:*",
+            Resource: "*",
+            Condition: { StringEquals: { "aws:ResourceAccount": "123456789012" } },
+        });
+        expect(policy.Statement[1].Action).toBe("s3:GetObject");
+        expect(policy.Statement[1].Resource).toContain("arn:aws:s3:::prod-eu-west-1-starport-layer-bucket/*");
+        expect(policy.Statement).toHaveLength(2);
+    });
+
+    it("PER-FW-EGRESS: the default egress allow-list is the pinned charts' registries, the ACME endpoint and Route 53 (no .amazonaws.com)", () => {
         const rg = named(dev, "aws:networkfirewall/ruleGroup:RuleGroup", "mas-firewall-egress-domains").inputs;
         expect(((rg.ruleGroup as Rec).rulesSource as { rulesSourceList: Rec }).rulesSourceList.targets).toEqual([
-            ".amazonaws.com",
+            "route53.amazonaws.com",
             "registry-1.docker.io",
             "auth.docker.io",
             "production.cloudflare.docker.com",
@@ -575,6 +646,8 @@ describe("Network Firewall (IDS-SIGNATURE, IDS-AUTO-UPDATE, IPS-PREVENT, PER-FW-
             "d2glxqk2uabbnd.cloudfront.net",
             "d5l0dvt14r5h8.cloudfront.net",
             "acme-v02.api.letsencrypt.org",
+            "istio-release.storage.googleapis.com",
+            "charts.jetstack.io",
         ]);
     });
 
@@ -660,6 +733,7 @@ describe("evidence and the network policies on the component's own resources", (
                 "IDS-SIGNATURE",
                 "IPS-BEHAVIORAL",
                 "IPS-PREVENT",
+                "NET-DEPLOY-PATH",
                 "NET-FLOW-LOGS",
                 "NET-SEG-AGENT",
                 "NET-SEG-MGMT",

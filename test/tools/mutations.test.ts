@@ -436,6 +436,46 @@ const mutations: { control: string; what: string; apply(rs: Res[]): Res[] }[] = 
             return rs;
         },
     },
+    // awsnet (issue 11: deploy path, pod addresses, ALB log order, egress paths, WAF per-agent bypass)
+    {
+        control: "NET-DEPLOY-PATH",
+        what: "the private cluster's deploy runner removed (CI on GitHub-hosted runners)",
+        apply: (rs) => rs.filter((r) => r.type !== "aws:codebuild/project:Project"),
+    },
+    {
+        control: "NET-POD-CAPACITY",
+        what: "the agent node group's maximum at 12 on /26 subnets",
+        apply: (rs) => {
+            find(rs, "aws:eks/nodeGroup:NodeGroup", "mas-agent").inputs.scalingConfig.maxSize = 12;
+            return rs;
+        },
+    },
+    {
+        control: "PER-LB",
+        what: "the ALB no longer waiting for its log bucket's policy",
+        apply: (rs) => {
+            const alb = find(rs, "aws:lb/loadBalancer:LoadBalancer", "mas-alb") as Res & { dependencies?: string[] };
+            alb.dependencies = (alb.dependencies ?? []).filter((d) => !d.includes("aws:s3/bucketPolicy:BucketPolicy"));
+            return rs;
+        },
+    },
+    {
+        control: "PER-FW-EGRESS",
+        what: "the S3 gateway endpoint without a policy",
+        apply: (rs) => {
+            delete find(rs, "aws:ec2/vpcEndpoint:VpcEndpoint", "mas-vpce-s3").inputs.policy;
+            return rs;
+        },
+    },
+    {
+        control: "PER-DDOS",
+        what: "the WAF no longer blocking requests without the agent-id header",
+        apply: (rs) => {
+            const acl = find(rs, "aws:wafv2/webAcl:WebAcl", "mas-waf");
+            acl.inputs.rules = acl.inputs.rules.filter((r: any) => r.name !== "agent-id-required");
+            return rs;
+        },
+    },
 ];
 
 async function audit(

@@ -1,0 +1,134 @@
+import { platformDesign } from "../catalog/platform";
+import { parseCidr } from "./cidr";
+
+/** EC2 network-interface limits of an instance type: interfaces, and private IPv4 addresses per interface. */
+export interface EniLimits {
+    enis: number;
+    ipsPerEni: number;
+}
+
+/**
+ * Limits by size for the Nitro general-purpose / compute / memory families (EC2 user guide, "Maximum IP
+ * addresses per network interface": e.g. m6i.large 3 × 10, m6i.xlarge and 2xlarge 4 × 15, 4xlarge to 12xlarge
+ * 8 × 30, 16xlarge and up 15 × 50) and for T3.
+ */
+const NITRO_SIZES: Record<string, EniLimits> = {
+    large: { enis: 3, ipsPerEni: 10 },
+    xlarge: { enis: 4, ipsPerEni: 15 },
+    "2xlarge": { enis: 4, ipsPerEni: 15 },
+    "4xlarge": { enis: 8, ipsPerEni: 30 },
+    "8xlarge": { enis: 8, ipsPerEni: 30 },
+    "12xlarge": { enis: 8, ipsPerEni: 30 },
+    "16xlarge": { enis: 15, ipsPerEni: 50 },
+    "24xlarge": { enis: 15, ipsPerEni: 50 },
+    "32xlarge": { enis: 15, ipsPerEni: 50 },
+};
+const NITRO_FAMILY = /^(m5|m5a|m6i|m6a|m6g|m7i|m7a|m7g|c5|c6i|c6a|c6g|c7i|c7g|r5|r6i|r6a|r6g|r7i|r7g)$/;
+const T3_SIZES: Record<string, EniLimits> = {
+    medium: { enis: 3, ipsPerEni: 6 },
+    large: { enis: 3, ipsPerEni: 12 },
+    xlarge: { enis: 4, ipsPerEni: 15 },
+    "2xlarge": { enis: 4, ipsPerEni: 15 },
+};
+
+/** The instance type's ENI limits, or undefined when the table does not know it (capacity then unprovable). */
+export function eniLimits(instanceType: string): EniLimits | undefined {
+    const [family = "", size = ""] = instanceType.split(".");
+    if (NITRO_FAMILY.test(family)) {
+        return NITRO_SIZES[size];
+    }
+    if (family === "t3" || family === "t3a") {
+        return T3_SIZES[size];
+    }
+    return undefined;
+}
+
+/** The VPC CNI settings that bound a node's addresses (add-on configurationValues `env`). */
+export interface CniSettings {
+    maxEni?: number;
+    prefixDelegation?: boolean;
+}
+
+/** Reads CniSettings from the vpc-cni add-on's configurationValues (a JSON string). */
+export function cniSettings(configurationValues: unknown): CniSettings {
+    let parsed: unknown = configurationValues;
+    if (typeof parsed === "string") {
+        try {
+            parsed = JSON.parse(parsed);
+        } catch {
+            return {};
+        }
+    }
+    const env = ((parsed as { env?: Record<string, unknown> } | undefined)?.env ?? {}) as Record<string, unknown>;
+    const maxEni = Number(env.MAX_ENI);
+    return {
+        ...(Number.isInteger(maxEni) && maxEni > 0 ? { maxEni } : {}),
+        ...(String(env.ENABLE_PREFIX_DELEGATION) === "true" ? { prefixDelegation: true } : {}),
+    };
+}
+
+/**
+ * Most subnet addresses one node can hold: every interface the CNI may attach (MAX_ENI, else all the
+ * instance allows), each with all its addresses; with prefix delegation every secondary slot is a /28.
+ */
+export function addressesPerNode(limits: EniLimits, cni: CniSettings): number {
+    const enis = Math.min(cni.maxEni ?? limits.enis, limits.enis);
+    const perEni = cni.prefixDelegation ? 1 + (limits.ipsPerEni - 1) * 16 : limits.ipsPerEni;
+    return enis * perEni;
+}
+
+/** Nodes one AZ's subnet may hold at once: the group's maximum spread over its AZs, plus the update surge. */
+export function peakNodesPerAz(maxSize: number, azCount: number): number {
+    return Math.ceil(maxSize / azCount) + platformDesign.updateSurgePerAz;
+}
+
+/** Addresses of a subnet that instances can use. */
+export function usableAddresses(cidr: string): number {
+    return 2 ** (32 - parseCidr(cidr).prefix) - platformDesign.reservedPerSubnet;
+}
+
+export interface NodeGroupDemand {
+    name: string;
+    instanceType: string;
+    maxSize: number;
+    /** The group's subnets, one per AZ. */
+    subnetCidrs: string[];
+}
+
+/**
+ * Every way the node groups can outgrow their subnets: per subnet, the peak nodes of each group using it
+ * times the addresses one node can take, against the usable addresses. Returns one message per problem.
+ */
+export function capacityProblems(groups: NodeGroupDemand[], cni: CniSettings): string[] {
+    const problems: string[] = [];
+    const demand = new Map<string, { need: number; parts: string[] }>();
+    for (const g of groups) {
+        const limits = eniLimits(g.instanceType);
+        if (!limits) {
+            problems.push(
+                `node group ${g.name}: instance type ${g.instanceType} has no known ENI limits, so its pod addresses cannot be checked against the subnets`,
+            );
+            continue;
+        }
+        if (g.subnetCidrs.length === 0) {
+            continue;
+        }
+        const nodes = peakNodesPerAz(g.maxSize, g.subnetCidrs.length);
+        const perNode = addressesPerNode(limits, cni);
+        for (const cidr of g.subnetCidrs) {
+            const d = demand.get(cidr) ?? { need: 0, parts: [] };
+            d.need += nodes * perNode;
+            d.parts.push(`${g.name}: ${nodes} nodes × ${perNode} addresses (${g.instanceType})`);
+            demand.set(cidr, d);
+        }
+    }
+    for (const [cidr, d] of demand) {
+        const usable = usableAddresses(cidr);
+        if (d.need > usable) {
+            problems.push(
+                `subnet ${cidr} has ${usable} usable addresses but its node groups can take ${d.need} at their maximum plus a rolling update (${d.parts.join("; ")})`,
+            );
+        }
+    }
+    return problems;
+}

@@ -1,0 +1,369 @@
+import { PolicyResource } from "@pulumi/policy";
+import { guide } from "../catalog";
+import { networkDesign } from "../catalog/network";
+import { coversSharedStorage, platformDesign } from "../catalog/platform";
+import { capacityProblems, cniSettings, NodeGroupDemand } from "../lib/capacity";
+import { contains, isCidr } from "../lib/cidr";
+import { asArray, asObject, asString, asStrings, parsePolicyDocument, resourcePolicy, stackPolicy } from "./lib";
+
+// Cross-service facts of the platform (issue 11): how CI reaches a private EKS API, whether the segment
+// subnets hold the pods, what ELB needs before an ALB logs, and the egress paths around the firewall.
+
+type Rec = Record<string, unknown>;
+const rec = asObject;
+const str = asString;
+const num = (v: unknown): number | undefined =>
+    typeof v === "number" ? v : typeof v === "string" && /^\d+$/.test(v) ? Number(v) : undefined;
+const ofType = (rs: PolicyResource[], type: string) => rs.filter((r) => r.type === type);
+
+const T = {
+    cluster: "aws:eks/cluster:Cluster",
+    project: "aws:codebuild/project:Project",
+    webhook: "aws:codebuild/webhook:Webhook",
+    subnet: "aws:ec2/subnet:Subnet",
+    ingress: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    assoc: "aws:ec2/routeTableAssociation:RouteTableAssociation",
+    route: "aws:ec2/route:Route",
+    nodeGroup: "aws:eks/nodeGroup:NodeGroup",
+    launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
+    addon: "aws:eks/addon:Addon",
+    alb: "aws:lb/loadBalancer:LoadBalancer",
+    bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
+    ruleGroup: "aws:networkfirewall/ruleGroup:RuleGroup",
+    endpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
+    webAcl: "aws:wafv2/webAcl:WebAcl",
+} as const;
+
+const HTTPS = networkDesign.ports.https;
+
+/** Does the rule admit TCP 443? */
+function admits443(rule: Rec): boolean {
+    const proto = str(rule.ipProtocol);
+    if (proto === "-1") {
+        return true;
+    }
+    return (proto === "tcp" || proto === "6") && (num(rule.fromPort) ?? 0) <= HTTPS && (num(rule.toPort) ?? 0) >= HTTPS;
+}
+
+export const deployPath = stackPolicy({
+    name: "network-deploy-path",
+    description:
+        "An EKS cluster whose API is not open to the internet has an in-VPC deploy path: a CodeBuild GitHub Actions runner (webhook on WORKFLOW_JOB_QUEUED) in the cluster's VPC, admitted on 443 by the cluster's security group, with a default route out through NAT.",
+    controls: ["NET-DEPLOY-PATH"],
+    severity: "high",
+    validate: (args, report) => {
+        const rs = args.resources;
+        const subnetCidr = new Map(
+            ofType(rs, T.subnet).map((s) => [str(s.props.id) ?? "", str(s.props.cidrBlock) ?? ""] as const),
+        );
+        const subnets = new Map(ofType(rs, T.subnet).map((s) => [str(s.props.id) ?? "", s] as const));
+        const hooked = new Set(
+            ofType(rs, T.webhook)
+                .filter((w) =>
+                    asArray(w.props.filterGroups as Rec[]).some((g) =>
+                        asArray(rec(g).filters as Rec[]).some(
+                            (f) =>
+                                rec(f).type === "EVENT" &&
+                                String(rec(f).pattern)
+                                    .split(",")
+                                    .map((e) => e.trim())
+                                    .includes(platformDesign.deployRunner.webhookEvent) &&
+                                rec(f).excludeMatchedPattern !== true,
+                        ),
+                    ),
+                )
+                .map((w) => str(w.props.projectName)),
+        );
+        const routeTableOf = new Map(
+            ofType(rs, T.assoc).map((a) => [str(a.props.subnetId) ?? "", str(a.props.routeTableId) ?? ""] as const),
+        );
+        const natDefault = new Set(
+            ofType(rs, T.route)
+                .filter((r) => str(r.props.destinationCidrBlock) === "0.0.0.0/0" && str(r.props.natGatewayId))
+                .map((r) => str(r.props.routeTableId)),
+        );
+        const ingress = ofType(rs, T.ingress).map((r) => r.props as Rec);
+        for (const cluster of ofType(rs, T.cluster)) {
+            const vpc = rec(asArray(cluster.props.vpcConfig as Rec | Rec[])[0] ?? cluster.props.vpcConfig);
+            const publicCidrs = asStrings(vpc.publicAccessCidrs);
+            if (vpc.endpointPublicAccess === true && publicCidrs.includes("0.0.0.0/0")) {
+                continue; // reachable from any runner (another policy forbids this endpoint)
+            }
+            // vpcId is computed by EKS; before it exists the cluster's subnets tell the VPC.
+            const clusterVpc = str(vpc.vpcId) ?? str(subnets.get(asStrings(vpc.subnetIds)[0] ?? "")?.props.vpcId);
+            const clusterSgs = new Set([...asStrings(vpc.securityGroupIds), ...asStrings(vpc.clusterSecurityGroupId)]);
+            const problems: string[] = [];
+            const runners = ofType(rs, T.project).filter((p) => {
+                const v = rec(asArray(p.props.vpcConfig as Rec | Rec[])[0]);
+                return clusterVpc !== undefined && str(v.vpcId) === clusterVpc;
+            });
+            const ok = runners.some((p) => {
+                const v = rec(asArray(p.props.vpcConfig as Rec | Rec[])[0]);
+                const runnerSubnets = asStrings(v.subnets);
+                const groups = new Set(asStrings(v.securityGroupIds));
+                const why: string[] = [];
+                if (!hooked.has(str(p.props.name))) {
+                    why.push(`no webhook starts it on ${platformDesign.deployRunner.webhookEvent}`);
+                }
+                const reach = ingress.some((r) => {
+                    if (!clusterSgs.has(str(r.securityGroupId) ?? "") || !admits443(r)) {
+                        return false;
+                    }
+                    if (groups.has(str(r.referencedSecurityGroupId) ?? "")) {
+                        return true;
+                    }
+                    const cidr = str(r.cidrIpv4);
+                    return (
+                        cidr !== undefined &&
+                        isCidr(cidr) &&
+                        runnerSubnets.length > 0 &&
+                        runnerSubnets.every(
+                            (s) => isCidr(subnetCidr.get(s) ?? "") && contains(cidr, subnetCidr.get(s) ?? ""),
+                        )
+                    );
+                });
+                if (!reach) {
+                    why.push("the cluster's security group does not admit it on 443");
+                }
+                if (runnerSubnets.length === 0 || !runnerSubnets.every((s) => natDefault.has(routeTableOf.get(s)))) {
+                    why.push("its subnets have no default route through a NAT gateway (GitHub, npm, Pulumi)");
+                }
+                problems.push(`${p.name}: ${why.join("; ")}`);
+                return why.length === 0;
+            });
+            if (!ok) {
+                report(
+                    `[NET-DEPLOY-PATH] EKS cluster ${cluster.name} has a private API endpoint${publicCidrs.length ? ` (public only from ${publicCidrs.join(", ")})` : ""} but no usable in-VPC deploy runner: ${runners.length ? problems.join(" | ") : "no CodeBuild project in its VPC"}. CI on GitHub-hosted runners cannot reach it.`,
+                    cluster.urn,
+                );
+            }
+        }
+    },
+});
+
+export const podIpCapacity = stackPolicy({
+    name: "network-pod-ip-capacity",
+    description:
+        "Every EKS node group fits its subnets: peak nodes per AZ (maximum over the AZs plus the managed-update surge of 2 per AZ) × the addresses one node can take (instance ENI limits, bounded by the vpc-cni add-on's MAX_ENI) ≤ usable addresses.",
+    controls: ["NET-POD-CAPACITY"],
+    severity: "high",
+    validate: (args, report) => {
+        const rs = args.resources;
+        const subnetCidr = new Map(
+            ofType(rs, T.subnet).map((s) => [str(s.props.id) ?? "", str(s.props.cidrBlock) ?? ""] as const),
+        );
+        const ltType = new Map(
+            ofType(rs, T.launchTemplate).map((l) => [str(l.props.id) ?? "", str(l.props.instanceType)] as const),
+        );
+        const byCluster = new Map<string, PolicyResource[]>();
+        for (const g of ofType(rs, T.nodeGroup)) {
+            const c = str(g.props.clusterName) ?? "";
+            byCluster.set(c, [...(byCluster.get(c) ?? []), g]);
+        }
+        for (const [clusterName, groups] of byCluster) {
+            const addon = ofType(rs, T.addon).find(
+                (a) => str(a.props.clusterName) === clusterName && a.props.addonName === "vpc-cni",
+            );
+            const cni = cniSettings(addon?.props.configurationValues);
+            const demands: NodeGroupDemand[] = groups.map((g) => {
+                const lt = rec(g.props.launchTemplate);
+                const instanceType = asStrings(g.props.instanceTypes)[0] ?? ltType.get(str(lt.id) ?? "") ?? "?";
+                return {
+                    name: g.name,
+                    instanceType,
+                    maxSize: num(rec(g.props.scalingConfig).maxSize) ?? 0,
+                    subnetCidrs: asStrings(g.props.subnetIds)
+                        .map((id) => subnetCidr.get(id) ?? "")
+                        .filter(isCidr),
+                };
+            });
+            for (const p of capacityProblems(demands, cni)) {
+                report(`[NET-POD-CAPACITY] cluster ${clusterName}: ${p}`, groups[0].urn);
+            }
+        }
+    },
+});
+
+export const albLogBucketOrder = stackPolicy({
+    name: "network-alb-log-bucket-order",
+    description:
+        "An ALB with access logs enabled depends on the policy of its log bucket: ELB writes a test object when logging is enabled and fails with Access Denied if the grant is not there yet.",
+    controls: ["PER-LB"],
+    severity: "medium",
+    validate: (args, report) => {
+        const policies = ofType(args.resources, T.bucketPolicy);
+        for (const lb of ofType(args.resources, T.alb)) {
+            const logs = rec(asArray(lb.props.accessLogs as Rec | Rec[])[0]);
+            const bucket = str(logs.bucket);
+            if (logs.enabled !== true || !bucket) {
+                continue;
+            }
+            const policy = policies.find((p) => str(p.props.bucket) === bucket);
+            const seen = new Set<PolicyResource>();
+            const dependsOn = (r: PolicyResource, target: PolicyResource): boolean =>
+                (r.dependencies ?? []).some((d) => {
+                    if (d === target) {
+                        return true;
+                    }
+                    if (seen.has(d)) {
+                        return false;
+                    }
+                    seen.add(d);
+                    return dependsOn(d, target);
+                });
+            if (!policy) {
+                report(
+                    `[PER-LB] ALB ${lb.name} logs to bucket ${bucket}, which has no bucket policy in the stack`,
+                    lb.urn,
+                );
+            } else if (!dependsOn(lb, policy)) {
+                report(
+                    `[PER-LB] ALB ${lb.name} does not depend on ${policy.name}, the policy of its log bucket ${bucket}: creating it first fails ELB's test write (Access Denied)`,
+                    lb.urn,
+                );
+            }
+        }
+    },
+});
+
+/** HOME_NET of a rule group: its definitions (the firewall's VPC CIDR when unset, i.e. every workload). */
+function homeNet(props: Rec): string[] | undefined {
+    const sets = asArray(rec(rec(props.ruleGroup).ruleVariables).ipSets as Rec[]).map(rec);
+    const home = sets.find((v) => v.key === "HOME_NET");
+    return home ? asStrings(rec(home.ipSet).definitions) : undefined;
+}
+
+export const egressNoSharedStorage = resourcePolicy({
+    name: "network-egress-no-shared-storage",
+    description:
+        "A firewall allow-list that workloads use holds no wildcard covering a shared object store (.amazonaws.com, .blob.core.windows.net, ...): it would admit anyone's bucket. Only a list scoped to one /32 source (the deploy runner's NAT) may.",
+    controls: ["PER-FW-EGRESS"],
+    severity: "high",
+    types: [T.ruleGroup],
+    validate: (args, report) => {
+        const source = rec(rec(rec(args.props.ruleGroup).rulesSource).rulesSourceList);
+        if (source.generatedRulesType !== "ALLOWLIST") {
+            return;
+        }
+        const home = homeNet(args.props as Rec);
+        if (home && home.length === 1 && home[0].endsWith("/32")) {
+            return;
+        }
+        const wide = asStrings(source.targets).filter(coversSharedStorage);
+        if (wide.length > 0) {
+            report(
+                `[PER-FW-EGRESS] egress allow-list ${args.name} admits ${wide.join(", ")} for ${home?.join(", ") ?? "the whole VPC"}: any bucket / blob of anyone is reachable (exfiltration); list exact hosts and reach AWS through VPC endpoints`,
+            );
+        }
+    },
+});
+
+export const s3EndpointScoped = resourcePolicy({
+    name: "network-s3-endpoint-policy",
+    description:
+        "The S3 gateway endpoint has a policy, and each Allow is limited to the stack's account (aws:ResourceAccount / s3:ResourceAccount) or to named buckets: without one it reaches every bucket in the world, around the firewall.",
+    controls: ["PER-FW-EGRESS"],
+    severity: "high",
+    types: [T.endpoint],
+    validate: (args, report) => {
+        const p = args.props as Rec;
+        if (!/\.s3$/.test(str(p.serviceName) ?? "") || (str(p.vpcEndpointType) ?? "Gateway") !== "Gateway") {
+            return;
+        }
+        const doc = parsePolicyDocument(p.policy);
+        if (!doc) {
+            report(
+                `[PER-FW-EGRESS] S3 gateway endpoint ${args.name} has no policy: it admits every bucket in the world`,
+            );
+            return;
+        }
+        for (const s of asArray(doc.Statement as Rec | Rec[]).map(rec)) {
+            if (s.Effect !== "Allow") {
+                continue;
+            }
+            const eq = { ...rec(rec(s.Condition).StringEquals) };
+            const scoped = ["aws:ResourceAccount", "s3:ResourceAccount"].some((k) => eq[k] !== undefined);
+            const named = asStrings(s.Resource).every((r) => /^arn:aws[a-z-]*:s3:::[a-z0-9.-]+(\/.*)?$/.test(r));
+            if (s.NotResource !== undefined || (!scoped && !(s.Resource !== undefined && named))) {
+                report(
+                    `[PER-FW-EGRESS] S3 gateway endpoint ${args.name}: statement ${str(s.Sid) ?? "(no Sid)"} allows ${JSON.stringify(s.Resource ?? s.NotResource)} without an account condition`,
+                );
+            }
+        }
+    },
+});
+
+/** The header a statement requires to be present (sizeConstraint on a single header, > 0 or >= 1). */
+function presentHeader(statement: Rec): string | undefined {
+    const sc = rec(statement.sizeConstraintStatement);
+    const header = str(rec(rec(sc.fieldToMatch).singleHeader).name);
+    const size = num(sc.size);
+    const present = (sc.comparisonOperator === "GT" && size === 0) || (sc.comparisonOperator === "GE" && size === 1);
+    return header && present ? header.toLowerCase() : undefined;
+}
+
+/** Headers whose absence the statement matches (NOT present, alone or as one conjunct of an AND). */
+function blocksMissing(statement: Rec): string[] {
+    const direct = presentHeader(rec(rec(statement.notStatement).statement));
+    if (direct) {
+        return [direct];
+    }
+    return asArray(rec(statement.andStatement).statements as Rec[]).flatMap((s) => {
+        const h = presentHeader(rec(rec(rec(s).notStatement).statement));
+        return h ? [h] : [];
+    });
+}
+
+export const wafAgentKeyRequired = resourcePolicy({
+    name: "network-waf-agent-key-required",
+    description: `A per-agent WAF rate rule keyed on a client-chosen header cannot be bypassed: requests lacking the header are blocked by an earlier rule (WAF does not count a request missing a custom key), and a per-source-address limit of ${guide.serviceMesh.rateLimiting.perAgentRps} rps stops rotating the header value.`,
+    controls: ["PER-DDOS"],
+    severity: "high",
+    types: [T.webAcl],
+    validate: (args, report) => {
+        const rules = asArray((args.props as Rec).rules as Rec[]).map(rec);
+        const blocking = rules.filter((r) => "block" in rec(r.action));
+        const perSecond = (s: Rec) => (num(s.limit) ?? 0) / (num(s.evaluationWindowSec) ?? 300);
+        const perAgentRps = guide.serviceMesh.rateLimiting.perAgentRps;
+        for (const r of rules) {
+            const rate = rec(rec(r.statement).rateBasedStatement);
+            if (rate.aggregateKeyType !== "CUSTOM_KEYS") {
+                continue;
+            }
+            const headers = asArray(rate.customKeys as Rec[])
+                .map((k) => str(rec(rec(k).header).name)?.toLowerCase())
+                .filter((h): h is string => h !== undefined);
+            for (const h of headers) {
+                const guard = blocking.some(
+                    (b) =>
+                        (num(b.priority) ?? 0) < (num(r.priority) ?? 0) && blocksMissing(rec(b.statement)).includes(h),
+                );
+                if (!guard) {
+                    report(
+                        `[PER-DDOS] web ACL rule ${str(r.name)} limits per ${h} header, but no earlier blocking rule rejects requests without it: omitting the header bypasses the limit`,
+                    );
+                }
+            }
+            if (headers.length > 0) {
+                const perSource = blocking.some((b) => {
+                    const s = rec(rec(b.statement).rateBasedStatement);
+                    return s.aggregateKeyType === "IP" && perSecond(s) <= perAgentRps;
+                });
+                if (!perSource) {
+                    report(
+                        `[PER-DDOS] web ACL rule ${str(r.name)} keys on a client-chosen header, and no blocking per-IP rate rule of at most ${perAgentRps} rps stops a client rotating its value`,
+                    );
+                }
+            }
+        }
+    },
+});
+
+export const platformPolicies = [
+    deployPath,
+    podIpCapacity,
+    albLogBucketOrder,
+    egressNoSharedStorage,
+    s3EndpointScoped,
+    wafAgentKeyRequired,
+];
