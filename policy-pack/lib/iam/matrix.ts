@@ -381,6 +381,39 @@ export function computeAccessMatrix(resources: PlanResource[], model: IamModel =
         }
     }
 
+    // Each boundary as a ceiling: even under administrator identity policies it must stop the requests no
+    // role of the stack may make (a boundary that allows everything limits nothing).
+    const everythingDoc = parseDocument({ Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] })!;
+    const seen = new Set<string>();
+    for (const role of model.roles) {
+        const b = role.principal.boundary;
+        if (!b || seen.has(b.name)) {
+            continue;
+        }
+        seen.add(b.name);
+        for (const probe of PRIVILEGED_PROBES.filter((x) => x.target === "foreign" && x.allowedFor.length === 0)) {
+            for (const t of targets(probe.target, probe.action)) {
+                const d = evaluate(
+                    {
+                        ...role.principal,
+                        identity: [{ name: "AdministratorAccess (assumed)", document: everythingDoc }],
+                    },
+                    { action: probe.action, resource: t.arn, resourceAccount: model.account, context: favorable() },
+                );
+                if (d.possible) {
+                    privileged.push({
+                        principal: `the permissions boundary ${b.name.replace(/^boundary /, "")}`,
+                        probe: `let ${probe.action} through (${probe.reason})`,
+                        target: t.arn,
+                        why: "its Allow statements reach it",
+                        urn: role.boundaryUrn ?? role.resource.urn,
+                        control: "IAM-BOUNDARY",
+                    });
+                }
+            }
+        }
+    }
+
     // Resource policies that let another account (or anyone) in.
     const external: AccessMatrix["external"] = [];
     const outsiders = principals.filter((p) => p.id === "external-account" || p.id === "anonymous");

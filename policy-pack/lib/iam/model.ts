@@ -38,6 +38,8 @@ export interface ModelRole {
     /** Services that may assume it (trust policy), for service roles. */
     trustedServices: string[];
     principal: Principal;
+    /** URN of the boundary policy resource, when the plan defines it. */
+    boundaryUrn?: string;
     /** Attachments / documents the model cannot read: "cannot evaluate", never a pass. */
     unreadable: string[];
     /** AWS-managed attachments it cannot expand and that are not on the catalog's allow-list. */
@@ -120,7 +122,8 @@ export function buildModel(resources: PlanResource[]): IamModel {
         }
     }
     const resolvePolicy = (arn: string | undefined, urns: string[]): NamedDocument | "unreadable" | "unexpandable" => {
-        const customer = (arn ? policies.get(arn) : undefined) ?? urns.map((u) => policies.get(u)).find((p) => p);
+        // The ARN decides when it is known (a dependency may be stale after an edit); else the dependency.
+        const customer = arn ? policies.get(arn) : urns.map((u) => policies.get(u)).find((p) => p);
         if (customer) {
             return named(String(customer.props.name ?? customer.name), customer.props.policy);
         }
@@ -221,6 +224,7 @@ export function buildModel(resources: PlanResource[]): IamModel {
             }
         }
         let boundary: NamedDocument | undefined;
+        let boundaryUrn: string | undefined;
         const boundaryArn = str(r.props.permissionsBoundary);
         if (boundaryArn || dep(r, "permissionsBoundary").length > 0) {
             const got = resolvePolicy(boundaryArn, dep(r, "permissionsBoundary"));
@@ -230,6 +234,8 @@ export function buildModel(resources: PlanResource[]): IamModel {
                 unreadable.push(`permissions boundary ${boundaryArn ?? "(unknown)"}`);
             } else {
                 boundary = { ...got, name: `boundary ${got.name}` };
+                boundaryUrn =
+                    (boundaryArn ? policies.get(boundaryArn) : undefined)?.urn ?? dep(r, "permissionsBoundary")[0];
             }
         }
         const trust = parseDocument(r.props.assumeRolePolicy);
@@ -242,6 +248,7 @@ export function buildModel(resources: PlanResource[]): IamModel {
             arn,
             rbac: tags[RBAC_ROLE_TAG],
             trustedServices,
+            ...(boundaryUrn ? { boundaryUrn } : {}),
             unreadable,
             unexpandable,
             principal: { kind: "role", arn, account, identity, ...(boundary ? { boundary } : {}), tags },
