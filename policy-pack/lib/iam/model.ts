@@ -110,7 +110,11 @@ export function buildModel(resources: PlanResource[]): IamModel {
     const account = /:iam::(\d{12}):/.exec(roleArns[0] ?? "")?.[1] ?? /:(\d{12}):/.exec(keyArns[0] ?? "")?.[1] ?? "";
     const keyArn = /^arn:([^:]+):kms:([^:]+):/.exec(keyArns[0] ?? "");
     const partition = keyArn?.[1] ?? /^arn:([^:]+):/.exec(roleArns[0] ?? "")?.[1] ?? "aws";
-    const region = keyArn?.[2] ?? "";
+    // Region from any regional ARN of the plan (keys first; IAM ARNs have none).
+    const regional = resources
+        .map((r) => /^arn:[^:]+:[a-z0-9-]+:([a-z]{2}(?:-[a-z]+)+-\d+):\d{12}:/.exec(String(r.props.arn ?? ""))?.[1])
+        .find((x) => x !== undefined);
+    const region = keyArn?.[2] ?? regional ?? "";
 
     // Customer-managed policies by ARN and URN.
     const policies = new Map<string, PlanResource>();
