@@ -151,7 +151,7 @@ export const noFullAdmin = stackPolicy({
     validate: (args, report) => {
         const matrix = accessMatrixOf(args.resources);
         for (const p of matrix.privileged) {
-            report(`[${p.control}] ${p.principal} can ${p.probe} on ${p.target} (allowed by ${p.why})`, p.urn);
+            report(`[${p.control}] ${p.message}`, p.urn);
         }
         for (const u of matrix.unevaluable) {
             for (const arn of u.unexpandable) {

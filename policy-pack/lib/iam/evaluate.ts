@@ -238,7 +238,7 @@ export function evaluate(p: Principal, req: Request): Decision {
     const allowedBy = [
         ...identity.flatMap((s) => s.allowedBy),
         ...direct.allowedBy,
-        ...(boundary && boundary.allow !== "no" ? [] : []),
+        ...(boundary ? boundary.allowedBy : []),
     ];
     return {
         possible: deny !== "yes" && allow !== "no",

@@ -248,7 +248,7 @@ function expectation(cell: Cell, mp: MatrixPrincipal): { expected: MatrixRow["ex
 export interface AccessMatrix {
     rows: MatrixRow[];
     /** Privileged requests a principal can make that the catalog does not allow it. */
-    privileged: { principal: string; probe: string; target: string; why: string; urn: string; control: string }[];
+    privileged: { principal: string; message: string; urn: string; control: string }[];
     /** Resource-policy grants to principals outside the account. */
     external: { resource: string; action: string; principal: string; why: string; urn: string; kind: string }[];
     /** Roles the model cannot fully evaluate. */
@@ -369,9 +369,7 @@ export function computeAccessMatrix(resources: PlanResource[], model: IamModel =
                 if (d.possible) {
                     privileged.push({
                         principal: mp.label,
-                        probe: `${probe.action} (${probe.reason})`,
-                        target: t.arn,
-                        why: d.allowedBy.join(", ") || "allowed",
+                        message: `${mp.label} can ${probe.action} (${probe.reason}) on ${t.arn} (allowed by ${d.allowedBy.join(", ") || "?"})`,
                         urn: mp.roles[0].resource.urn,
                         control: (mp.roles[0].rbac && CONTROL_BY_ROLE[mp.roles[0].rbac]) || "IAM-BOUNDARY",
                     });
@@ -401,11 +399,10 @@ export function computeAccessMatrix(resources: PlanResource[], model: IamModel =
                     { action: probe.action, resource: t.arn, resourceAccount: model.account, context: favorable() },
                 );
                 if (d.possible) {
+                    const name = b.name.replace(/^boundary /, "");
                     privileged.push({
-                        principal: `the permissions boundary ${b.name.replace(/^boundary /, "")}`,
-                        probe: `let ${probe.action} through (${probe.reason})`,
-                        target: t.arn,
-                        why: "its Allow statements reach it",
+                        principal: `the permissions boundary ${name}`,
+                        message: `the permissions boundary ${name} lets ${probe.action} through on ${t.arn} (${probe.reason}; allowed by ${d.allowedBy.join(", ")})`,
                         urn: role.boundaryUrn ?? role.resource.urn,
                         control: "IAM-BOUNDARY",
                     });
