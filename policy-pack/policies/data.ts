@@ -179,7 +179,7 @@ export const kmsKeySettings = resourcePolicy({
                 });
                 if (d.possible) {
                     report(
-                        `[KMS-KEY-MGMT] ${who.kind === "anonymous" ? "an anonymous caller" : "a principal of another account"} can ${action} with this key (key policy ${d.allowedBy.join(", ")})`,
+                        `[KMS-KEY-MGMT] ${who.kind === "anonymous" ? "an anonymous caller" : "a principal of another account"} can ${action} with this key (${d.allowedBy.filter((a) => a.startsWith("key policy:")).join(", ")})`,
                     );
                     break;
                 }
