@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Control, controls, SECTIONS } from "../../policy-pack/catalog";
 import { AuditReport } from "./audit";
+import { AccessMatrixEvidence, accessMatrixEvidence, renderAccessMatrix } from "./evidence-access-matrix";
 import { SECRET_SIG, SIG_KEY } from "./program";
 import { StateResource } from "./state";
 
@@ -52,6 +53,8 @@ export interface EvidenceDocument {
     };
     summary: Record<string, { pass: number; fail: number; notApplicable: number }>;
     controls: ControlEvidence[];
+    /** access_control simulated by the pack's IAM model (evidence-access-matrix.ts). */
+    accessMatrix?: AccessMatrixEvidence;
 }
 
 /** auditEvidence as the stack exports it: control ID → { resources: [{urn, type, id?, arn?}] , ...}. */
@@ -219,6 +222,7 @@ export function buildEvidence(opts: {
         },
         summary,
         controls: entries,
+        accessMatrix: accessMatrixEvidence(opts.resources),
     };
 }
 
@@ -386,5 +390,6 @@ export function renderMarkdown(doc: EvidenceDocument): string {
         }
         lines.push("");
     }
+    lines.push(renderAccessMatrix(doc.accessMatrix));
     return lines.join("\n");
 }
