@@ -372,7 +372,7 @@ export function resourceManagerPolicy(c: IamContext): PolicyDocument {
             Action: ["autoscaling:Describe*", "ec2:DescribeInstances", "ec2:DescribeInstanceTypes"],
             Resource: "*",
         },
-        ...observe(c),
+        // No observe(): access_control.resource_access gives compute monitoring to system_admin and operator only.
     );
 }
 

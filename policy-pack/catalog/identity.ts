@@ -385,3 +385,152 @@ export const identityControls: Control[] = [
         how: INFRA,
     },
 ];
+
+// ------------------------------------------------------------------------------ IAM evaluation model data
+
+/** The guide's access_control section as data (its words; role ids of RBAC_ROLES). */
+export const ACCESS_MATRIX = {
+    data_access: {
+        agent_data: {
+            read: { roles: ["system_admin", "operator"], conditions: ["encryption_verified"] },
+            write: { roles: ["system_admin"], conditions: ["mfa_verified", "audit_logged"] },
+        },
+        metrics_data: {
+            read: { roles: ["system_admin", "operator", "agent"], conditions: ["authentication_verified"] },
+            write: { roles: ["monitoring_agent"], conditions: ["signature_verified"] },
+        },
+    },
+    resource_access: {
+        compute_resources: {
+            allocate: { roles: ["resource_manager"], conditions: ["quota_check", "priority_verified"] },
+            monitor: { roles: ["system_admin", "operator"], conditions: ["authentication_verified"] },
+        },
+    },
+} as const satisfies Record<
+    string,
+    Record<string, Record<string, { roles: readonly RbacRole[]; conditions: readonly string[] }>>
+>;
+
+/** Control of each matrix cell. */
+export const ACCESS_MATRIX_CONTROLS: Record<string, string> = {
+    "agent_data/read": "ACC-DATA-AGENT-READ",
+    "agent_data/write": "ACC-DATA-AGENT-WRITE",
+    "metrics_data/read": "ACC-DATA-METRICS-READ",
+    "metrics_data/write": "ACC-DATA-METRICS-WRITE",
+    "compute_resources/allocate": "ACC-RES-ALLOCATE",
+    "compute_resources/monitor": "ACC-RES-MONITOR",
+};
+
+/** Grants outside a matrix cell that another guide line gives (RBAC permissions), with the line. */
+export const ACCESS_MATRIX_ALSO_ALLOWED: { cell: string; role: RbacRole; reason: string }[] = [
+    {
+        cell: "compute_resources/allocate",
+        role: "system_admin",
+        reason: "identity_management.rbac.roles.system_admin.permissions: manage_resources",
+    },
+];
+
+/**
+ * Service roles of the stack (by the service that assumes them) that reach the data stores although the guide
+ * names no such role, with the reason; the stores' policies exempt them by ARN.
+ */
+export const SERVICE_DATA_EXEMPTIONS: { service: string; cells: string[]; reason: string }[] = [
+    {
+        service: "backup.amazonaws.com",
+        cells: ["agent_data/read", "agent_data/write", "metrics_data/read", "metrics_data/write"],
+        reason: "AWS Backup backs up (reads) and restores (writes) the data stores under the backup plans of their classification",
+    },
+];
+
+/**
+ * AWS-managed policies the model may not be able to expand (missing from the managed-policy data) that the
+ * stack itself attaches, each with its reason and the services it is read as granting (an upper bound: the
+ * policy is taken to allow every action of these services on every resource). Any other unexpandable
+ * attachment is a violation.
+ */
+export const MANAGED_POLICY_ALLOW_LIST: { arn: string; services: string[]; reason: string }[] = [
+    {
+        arn: "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly",
+        services: ["ecr"],
+        reason: "EKS nodes pull images (added 2024; older managed-policy data lacks it)",
+    },
+];
+
+/**
+ * Requests no principal of the stack may be able to make (privilege escalation, destroying keys or audit
+ * logs, services outside the stack), except the roles listed, with the reason. Targets: resources of the
+ * plan the probe is made against.
+ */
+export interface PrivilegedProbe {
+    id: string;
+    action: string;
+    target: "stackRole" | "key" | "auditLogBucket" | "dataBucket" | "foreign";
+    allowedFor: RbacRole[];
+    /** Service roles (by the service that assumes them) allowed it, with the reason. */
+    allowedForServices?: { service: string; reason: string }[];
+    reason: string;
+}
+export const PRIVILEGED_PROBES: PrivilegedProbe[] = [
+    {
+        id: "attach-policy-to-stack-role",
+        action: "iam:AttachRolePolicy",
+        target: "stackRole",
+        allowedFor: ["system_admin"],
+        reason: "attaching a policy to a role escalates privileges (system_admin: manage_security)",
+    },
+    {
+        id: "put-inline-policy",
+        action: "iam:PutRolePolicy",
+        target: "stackRole",
+        allowedFor: ["system_admin"],
+        reason: "an inline policy escalates privileges (system_admin: manage_security)",
+    },
+    {
+        id: "create-user",
+        action: "iam:CreateUser",
+        target: "foreign",
+        allowedFor: [],
+        reason: "long-lived identities bypass MFA and the boundary",
+    },
+    {
+        id: "schedule-key-deletion",
+        action: "kms:ScheduleKeyDeletion",
+        target: "key",
+        allowedFor: [],
+        reason: "deleting a key destroys the data it protects",
+    },
+    {
+        id: "put-key-policy",
+        action: "kms:PutKeyPolicy",
+        target: "key",
+        allowedFor: ["system_admin"],
+        reason: "a key policy decides who uses the key (system_admin: manage_security)",
+    },
+    {
+        id: "delete-audit-log",
+        action: "s3:DeleteObject",
+        target: "auditLogBucket",
+        allowedFor: [],
+        reason: "audit logs are immutable evidence",
+        allowedForServices: [
+            {
+                service: "backup.amazonaws.com",
+                reason: "AWS Backup restores S3 objects (AWSBackupServiceRolePolicyForS3Restore grants s3:DeleteObject on *); the audit bucket's Object Lock keeps every version for the audit retention",
+            },
+        ],
+    },
+    {
+        id: "replace-data-store-policy",
+        action: "s3:PutBucketPolicy",
+        target: "dataBucket",
+        allowedFor: [],
+        reason: "the data stores' policies enforce access_control.data_access",
+    },
+    {
+        id: "service-outside-stack",
+        action: "dynamodb:DeleteTable",
+        target: "foreign",
+        allowedFor: [],
+        reason: "the permissions boundary limits every role to the services the stack uses",
+    },
+];

@@ -27,6 +27,8 @@ import {
     stackEnvironmentOf,
     stackPolicy,
 } from "./lib";
+import { accessMatrixOf } from "./iam-model";
+import { ANY, evaluate, parseDocument } from "../lib/iam";
 
 const T = {
     key: "aws:kms/key:Key",
@@ -96,6 +98,16 @@ function isRootPrincipal(principal: unknown): boolean {
     return list.length > 0 && list.every((p) => typeof p === "string" && /^arn:[^:]+:iam::\d{12}:root$/.test(p));
 }
 
+/** What no principal outside the account may do with a key of the stack. */
+const OUTSIDER_KMS_ACTIONS = [
+    "kms:Decrypt",
+    "kms:Encrypt",
+    "kms:GenerateDataKey",
+    "kms:CreateGrant",
+    "kms:PutKeyPolicy",
+    "kms:ScheduleKeyDeletion",
+];
+
 export const kmsKeySettings = resourcePolicy({
     name: "data-kms-key-settings",
     description: `Customer-managed KMS keys: symmetric encryption keys (AES-256-GCM) rotate automatically every ${KMS_ROTATION_DAYS} days or less, every key has a ${KMS_DELETION_WINDOW_DAYS}-day deletion window and an explicit key policy in which only the account-root administration statement grants kms:*.`,
@@ -133,6 +145,48 @@ export const kmsKeySettings = resourcePolicy({
         if (p.policy === undefined) {
             report("[KMS-KEY-MGMT] key has no explicit key policy naming the services that may use it");
             return;
+        }
+        const doc = parseDocument(p.policy);
+        if (!doc) {
+            report("[KMS-KEY-MGMT] key policy is not a readable policy document; it cannot be evaluated");
+            return;
+        }
+        // Simulated: a role of another account (administrator there) and an anonymous caller, with every
+        // context key they could influence left open, must be unable to use or manage the key.
+        const keyArn = typeof p.arn === "string" ? p.arn : "arn:aws:kms:region:000000000000:key/this";
+        const account = /:(\d{12}):/.exec(keyArn)?.[1] ?? "000000000000";
+        const everything = parseDocument({ Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] })!;
+        const outsiders = [
+            {
+                kind: "role" as const,
+                arn: "arn:aws:iam::999999999999:role/outsider",
+                account: "999999999999",
+                identity: [{ name: "admin", document: everything }],
+            },
+            { kind: "anonymous" as const, identity: [] },
+        ];
+        for (const action of OUTSIDER_KMS_ACTIONS) {
+            for (const who of outsiders) {
+                const d = evaluate(who, {
+                    action,
+                    resource: keyArn,
+                    resourceAccount: account,
+                    isKmsKey: true,
+                    resourcePolicy: { name: "key policy", document: doc },
+                    context: {
+                        "kms:viaservice": ANY,
+                        "aws:sourcearn": ANY,
+                        "aws:sourceaccount": ANY,
+                        "aws:securetransport": ["true"],
+                    },
+                });
+                if (d.possible) {
+                    report(
+                        `[KMS-KEY-MGMT] ${who.kind === "anonymous" ? "an anonymous caller" : "a principal of another account"} can ${action} with this key (${d.allowedBy.filter((a) => a.startsWith("key policy:")).join(", ")})`,
+                    );
+                    break;
+                }
+            }
         }
         for (const s of statements(p.policy)) {
             if (
@@ -683,67 +737,35 @@ export const messageKeys = stackPolicy({
 
 // --------------------------------------------------------------------------------------- data access
 
-const DATA_STORE_CONTROLS = {
-    agent_data: { read: "ACC-DATA-AGENT-READ", write: "ACC-DATA-AGENT-WRITE" },
-    metrics_data: { read: "ACC-DATA-METRICS-READ", write: "ACC-DATA-METRICS-WRITE" },
-} as const;
-type DataStore = keyof typeof DATA_STORE_CONTROLS;
-
-function deniesOutsidePrincipals(list: Stmt[], action: string): boolean {
-    return list.some(
-        (s) =>
-            s.Effect === "Deny" &&
-            isEveryone(s.Principal) &&
-            covers(s, action) &&
-            (condition(s, "ArnNotLike", "aws:PrincipalArn") !== undefined ||
-                condition(s, "ArnNotEquals", "aws:PrincipalArn") !== undefined),
-    );
-}
-
+/**
+ * access_control.data_access as simulated requests (lib/iam access matrix): for every role of the plan, one
+ * role of the account outside the stack with administrator identity policies, a role of another account and
+ * an anonymous caller, S3 object reads / writes of each store and the KMS use through S3 that they need, with
+ * the guide's conditions (MFA for agent_data writes, SigV4 for metrics_data writes) required.
+ */
 export const dataAccessPolicies = stackPolicy({
     name: "data-access-bucket-policies",
     description:
-        "The agent_data and metrics_data buckets exist and their policies deny reads and writes by principals outside the guide's roles; agent_data writes need MFA, metrics_data writes need SigV4 signatures.",
+        "The agent_data and metrics_data buckets exist; simulated from bucket, key and role policies, only the guide's roles read and write them (agent_data: read system_admin / operator, write system_admin with MFA; metrics_data: read system_admin / operator / agent, write monitoring_agent with SigV4), and every other principal, in the account or not, is denied.",
     controls: ["ACC-DATA-AGENT-READ", "ACC-DATA-AGENT-WRITE", "ACC-DATA-METRICS-READ", "ACC-DATA-METRICS-WRITE"],
     severity: "critical",
     validate: (args, report) => {
         const buckets = bucketsOf(args.resources);
-        for (const store of Object.keys(DATA_STORE_CONTROLS) as DataStore[]) {
-            const ids = DATA_STORE_CONTROLS[store];
-            const bucket = buckets.find((b) => b.tags[DATA_STORE_TAG] === store);
-            if (!bucket) {
-                report(`[${ids.read}] no bucket is tagged ${DATA_STORE_TAG}=${store}`);
+        for (const store of ["agent_data", "metrics_data"]) {
+            if (!buckets.some((b) => b.tags[DATA_STORE_TAG] === store)) {
+                report(
+                    `[${store === "agent_data" ? "ACC-DATA-AGENT-READ" : "ACC-DATA-METRICS-READ"}] no bucket is tagged ${DATA_STORE_TAG}=${store}`,
+                );
+            }
+        }
+        for (const row of accessMatrixOf(args.resources).rows) {
+            if (row.ok || row.data === "compute_resources" || row.why.startsWith("no resource of the plan")) {
                 continue;
             }
-            const list = configsOf(args.resources, T.bucketPolicy, bucket).flatMap((p) => statements(p.props.policy));
-            const urn = bucket.resource.urn;
-            if (!deniesOutsidePrincipals(list, "s3:GetObject")) {
-                report(
-                    `[${ids.read}] ${store} bucket policy does not deny reads by principals outside the allowed roles`,
-                    urn,
-                );
-            }
-            if (!deniesOutsidePrincipals(list, "s3:PutObject")) {
-                report(
-                    `[${ids.write}] ${store} bucket policy does not deny writes by principals outside the allowed roles`,
-                    urn,
-                );
-            }
-            const writeDenies = list.filter(
-                (s) => s.Effect === "Deny" && isEveryone(s.Principal) && covers(s, "s3:PutObject"),
+            report(
+                `[${row.control}] ${row.principal}: ${row.action} ${row.data} is ${row.allowed === "no" ? "denied" : row.allowed === "yes" ? "allowed" : "allowed under some conditions"}, the guide says ${row.expected}${row.requiredConditions.length ? ` (requires ${row.requiredConditions.join(", ")})` : ""} (${row.why})`,
+                row.urn,
             );
-            if (
-                store === "agent_data" &&
-                !writeDenies.some((s) => String(condition(s, "BoolIfExists", "aws:MultiFactorAuthPresent")) === "false")
-            ) {
-                report(`[${ids.write}] agent_data bucket policy does not deny writes without MFA`, urn);
-            }
-            if (
-                store === "metrics_data" &&
-                !writeDenies.some((s) => condition(s, "StringNotEquals", "s3:signatureversion") === "AWS4-HMAC-SHA256")
-            ) {
-                report(`[${ids.write}] metrics_data bucket policy does not deny writes without SigV4 signatures`, urn);
-            }
         }
     },
 });

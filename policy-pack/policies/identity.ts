@@ -25,10 +25,10 @@ import {
     resourcePolicy,
     stackPolicy,
 } from "./lib";
+import { accessMatrixOf } from "./iam-model";
 
 const ROLE = "aws:iam/role:Role";
 const POLICY = "aws:iam/policy:Policy";
-const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 const USER_POOL = "aws:cognito/userPool:UserPool";
 const USER_POOL_CLIENT = "aws:cognito/userPoolClient:UserPoolClient";
 const EKS_CLUSTER = "aws:eks/cluster:Cluster";
@@ -136,32 +136,29 @@ export const humanRoleMfa = resourcePolicy({
     },
 });
 
-export const noFullAdmin = resourcePolicy({
+/**
+ * Effective permissions, not statement text: the IAM model (lib/iam) expands every role's identity policies
+ * (inline, customer-managed, AWS-managed by ARN), its boundary and the resource policies, and simulates the
+ * catalog's privileged requests (PRIVILEGED_PROBES) for each role. An AWS-managed attachment the model cannot
+ * expand is a violation unless the catalog's allow-list names it.
+ */
+export const noFullAdmin = stackPolicy({
     name: "identity-iam-no-full-admin",
-    description: 'No IAM policy (managed, inline, or a role\'s inline policies) allows Action "*" on Resource "*".',
-    controls: ["IAM-BOUNDARY", "RBAC-ADMIN-PERMS"],
+    description:
+        "No role of the stack can make privileged requests (escalate through IAM, delete or re-police keys, delete audit logs, replace the data stores' policies, use services outside the boundary), simulated from its effective policies; every AWS-managed attachment is expanded or allow-listed.",
+    controls: ["IAM-BOUNDARY", "RBAC-ADMIN-PERMS", "RBAC-AGENT-PERMS", "RBAC-OPERATOR-NO-SECURITY"],
     severity: "critical",
-    types: [POLICY, ROLE_POLICY, ROLE],
     validate: (args, report) => {
-        const docs =
-            args.type === ROLE
-                ? asArray(args.props.inlinePolicies as Obj[] | undefined).map((p) => obj(p).policy)
-                : [args.props.policy];
-        for (const doc of docs) {
-            if (doc === undefined || doc === "") {
-                continue;
-            }
-            const statements = statementsOf(doc);
-            if (!statements) {
-                report("IAM policy document is not valid JSON; it cannot be checked");
-                continue;
-            }
-            for (const [i, s] of statements.entries()) {
-                const actions = strings(s.Action);
-                const resources = strings(s.Resource);
-                if (s.Effect === "Allow" && actions.some((a) => a === "*" || a === "*:*") && resources.includes("*")) {
-                    report(`statement ${s.Sid ?? i} allows Action "*" on Resource "*"; scope actions and resources`);
-                }
+        const matrix = accessMatrixOf(args.resources);
+        for (const p of matrix.privileged) {
+            report(`[${p.control}] ${p.message}`, p.urn);
+        }
+        for (const u of matrix.unevaluable) {
+            for (const arn of u.unexpandable) {
+                report(
+                    `[IAM-BOUNDARY] role ${u.role} attaches ${arn}, which the IAM model cannot expand and the catalog does not allow-list`,
+                    u.urn,
+                );
             }
         }
     },
@@ -706,10 +703,30 @@ export const certificateRotation = resourcePolicy({
     },
 });
 
+export const accessMatrix = stackPolicy({
+    name: "identity-access-matrix",
+    description:
+        "access_control.resource_access as simulated requests: compute allocation (scaling the node groups) only by resource_manager (and system_admin: manage_resources), compute monitoring only by system_admin and operator; every other role of the stack is denied.",
+    controls: ["ACC-RES-ALLOCATE", "ACC-RES-MONITOR"],
+    severity: "high",
+    validate: (args, report) => {
+        for (const row of accessMatrixOf(args.resources).rows) {
+            if (row.ok || row.data !== "compute_resources") {
+                continue;
+            }
+            report(
+                `[${row.control}] ${row.principal}: ${row.action} ${row.data} is ${row.allowed === "no" ? "denied" : "allowed"}, the guide says ${row.expected} (${row.why})`,
+                row.urn,
+            );
+        }
+    },
+});
+
 export const identityPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     certificateRotation,
     humanRoleMfa,
     noFullAdmin,
+    accessMatrix,
     rolePermissionsBoundary,
     boundaryGuardrails,
     operatorExplicitDeny,

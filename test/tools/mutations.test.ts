@@ -476,7 +476,85 @@ const mutations: { control: string; what: string; apply(rs: Res[]): Res[] }[] = 
             return rs;
         },
     },
+    // IAM evaluation model (issue 13): effective permissions, not statement text.
+    {
+        control: "RBAC-AGENT-PERMS",
+        what: "an agent role with the AWS-managed AdministratorAccess attached",
+        apply: (rs) => {
+            const a = find(rs, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "mas-agent-planner");
+            a.inputs.policyArn = "arn:aws:iam::aws:policy/AdministratorAccess";
+            return rs;
+        },
+    },
+    {
+        control: "RBAC-ADMIN-PERMS",
+        what: "system_admin's policy with a service wildcard (s3:* on *)",
+        apply: (rs) =>
+            addStatement(rs, find(rs, "aws:iam/policy:Policy", "mas-system-admin"), "policy", {
+                Sid: "AllS3",
+                Effect: "Allow",
+                Action: "s3:*",
+                Resource: "*",
+            }),
+    },
+    {
+        control: "RBAC-OPERATOR-NO-SECURITY",
+        what: "the operator's policy allowing everything but IAM (NotAction)",
+        apply: (rs) =>
+            addStatement(rs, find(rs, "aws:iam/policy:Policy", "mas-operator"), "policy", {
+                Sid: "AllButIam",
+                Effect: "Allow",
+                NotAction: "iam:*",
+                Resource: "*",
+            }),
+    },
+    {
+        control: "IAM-BOUNDARY",
+        what: "a permissions boundary that allows every action",
+        apply: (rs) =>
+            addStatement(rs, find(rs, "aws:iam/policy:Policy", "mas-permissions-boundary"), "policy", {
+                Sid: "Everything",
+                Effect: "Allow",
+                Action: "*",
+                Resource: "*",
+            }),
+    },
+    {
+        control: "KMS-KEY-MGMT",
+        what: 'the logs key policy letting Principal "*" decrypt without a restricting condition',
+        apply: (rs) =>
+            addStatement(rs, find(rs, "aws:kms/key:Key", "mas-keys-logs"), "policy", {
+                Sid: "Anyone",
+                Effect: "Allow",
+                Principal: "*",
+                Action: "kms:Decrypt",
+                Resource: "*",
+            }),
+    },
+    {
+        control: "ACC-DATA-METRICS-WRITE",
+        what: "the metrics_data write deny exempting every role ARN",
+        apply: (rs) => {
+            const p = find(rs, "aws:s3/bucketPolicy:BucketPolicy", "mas-stores-metrics-data");
+            const doc = JSON.parse(p.inputs.policy);
+            const deny = doc.Statement.find((s: any) => s.Sid === "MetricsDataWriteOnlyMonitoringAgent");
+            deny.Condition.ArnNotLike["aws:PrincipalArn"] = [
+                ...[deny.Condition.ArnNotLike["aws:PrincipalArn"]].flat(),
+                "arn:aws:iam::*:role/*",
+            ];
+            p.inputs.policy = JSON.stringify(doc);
+            return rs;
+        },
+    },
 ];
+
+/** Appends a statement to a resource's policy document (JSON string) input. */
+function addStatement(rs: Res[], r: Res, prop: string, statement: Record<string, unknown>): Res[] {
+    const doc = JSON.parse(r.inputs[prop]);
+    doc.Statement = [...[doc.Statement].flat(), statement];
+    r.inputs[prop] = JSON.stringify(doc);
+    return rs;
+}
 
 async function audit(
     file: string,

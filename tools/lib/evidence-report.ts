@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { assessments, Control, controls, GUIDE_VERSION, requirements, SECTIONS } from "../../policy-pack/catalog";
 import { AuditReport } from "./audit";
+import { AccessMatrixEvidence, accessMatrixEvidence, renderAccessMatrix } from "./evidence-access-matrix";
 import { SECRET_SIG, SIG_KEY } from "./program";
 import { SelfTestResult } from "./self-test";
 import { StateResource } from "./state";
@@ -100,6 +101,8 @@ export interface EvidenceDocument {
     controls: ControlEvidence[];
     /** Sections other tools add (e.g. the access matrix), keyed by title. */
     sections: Record<string, unknown>;
+    /** access_control simulated by the pack's IAM model (evidence-access-matrix.ts). */
+    accessMatrix?: AccessMatrixEvidence;
 }
 
 /** auditEvidence as the stack exports it: control ID → { resources: [{urn, type, id?, arn?}] , ...}. */
@@ -375,6 +378,7 @@ export function buildEvidence(opts: {
         summary,
         controls: entries,
         sections,
+        accessMatrix: accessMatrixEvidence(opts.resources),
     };
 }
 
@@ -562,5 +566,6 @@ export function renderMarkdown(doc: EvidenceDocument): string {
         }
         lines.push("");
     }
+    lines.push(renderAccessMatrix(doc.accessMatrix));
     return lines.join("\n");
 }

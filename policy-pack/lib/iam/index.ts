@@ -1,0 +1,12 @@
+export { ANY, evaluateCondition, evaluateConditions } from "./conditions";
+export type { RequestContext, Tri } from "./conditions";
+export { actionMatches, arnMatches, parseDocument } from "./document";
+export type { PolicyDocument, Statement } from "./document";
+export { evaluate } from "./evaluate";
+export type { Decision, NamedDocument, Principal, Request } from "./evaluate";
+export { buildModel } from "./model";
+export type { IamModel, ModelRole, PlanResource } from "./model";
+export { computeAccessMatrix } from "./matrix";
+export type { AccessMatrix, MatrixRow } from "./matrix";
+export { accessLevel, actionExists, allServices, expandActions } from "./actions";
+export { managedPolicyDocument } from "./managed";
