@@ -485,9 +485,9 @@ function trustDomainOf(resources: PolicyResource[]): string {
     return typeof td === "string" && td ? td : DEFAULT_TRUST_DOMAIN;
 }
 
-/** Agent namespaces with the agent each belongs to (`mas/agent` label). */
-function agentsByNamespace(resources: PolicyResource[]): Map<string, string> {
-    const out = new Map<string, string>();
+/** Agent namespaces with the agent each belongs to (`mas/agent` label; configured ones named `agent-<agent>`). */
+function agentsByNamespace(resources: PolicyResource[], configured: string[] = []): Map<string, string> {
+    const out = new Map<string, string>(configured.map((ns) => [ns, ns.replace(/^agent-/, "")]));
     for (const r of resources.filter((x) => x.type === NAMESPACE)) {
         const m = meta(r.props);
         const agent = m.labels[MESH.agentNamespaceLabel];
@@ -503,9 +503,13 @@ export const authorizationEffective = stackPolicy({
     description: `The mesh's AuthorizationPolicies, evaluated as Istio does (CUSTOM, DENY, ALLOW; root-namespace policies mesh-wide; principals with their namespace), allow exactly the guide's rule into agent workloads: ${intendedMeshRule.sourceType} → ${intendedMeshRule.destinationType}, ${intendedMeshRule.methods.join("/")} on ${intendedMeshRule.paths.join(", ")}.`,
     controls: ["MESH-AUTHZ-STRICT", "MESH-AUTHZ-TASKS"],
     severity: "critical",
+    configSchema: agentNamespacesSchema,
     validate: (args, report) => {
         const td = trustDomainOf(args.resources);
-        const agents = agentsByNamespace(args.resources);
+        const agents = agentsByNamespace(
+            args.resources,
+            args.getConfig<{ agentNamespaces?: string[] }>().agentNamespaces,
+        );
         const policies = args.resources.filter((r) => AUTHZ.includes(r.type)).map((r) => parseAuthz(r.props));
         const isType = (agent: string | undefined, type: string) => agent !== undefined && agent.startsWith(type);
         const methods = probeValues(policies, "methods", HTTP_PROBE_METHODS);
