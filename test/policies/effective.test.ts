@@ -1,3 +1,5 @@
+import * as fs from "fs";
+import * as path from "path";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import {
     authorizationEffective,
@@ -8,7 +10,7 @@ import {
 import { segmentReachability } from "../../policy-pack/policies/network";
 import { requiredAndEnabled } from "../../policy-pack/policies/operations";
 import { StackResourceCase, validateResource, validateStack } from "../harness/policy";
-import { plain, runStack } from "../harness/program";
+import { plain, ROOT, runStack, stackConfig } from "../harness/program";
 
 // Breaks of effective behaviour in the prod plan, each written differently from the examples in the issue
 // (an allow-all NetworkPolicy, an SG open to all destinations, a missing resource): every one must be
@@ -450,5 +452,18 @@ describe("required-and-enabled", () => {
     ];
     it.each(cases)("%s", (_what, apply, expected) => {
         expect(messages(requiredAndEnabled, apply(copy()))).toContain(expected);
+    });
+});
+
+describe("declared admin paths", () => {
+    // The reachability policy's admin CIDRs are the stack's own (config key adminCidrs): one source of truth
+    // each side, kept equal here so an admin path is declared, never inferred from what happens to be open.
+    it.each(["dev", "prod"])("policy-pack/config/%s.json repeats Pulumi.<stack>.yaml's adminCidrs", (stack) => {
+        const file = path.join(ROOT, "policy-pack", "config", `${stack}.json`);
+        const policyConfig = JSON.parse(fs.readFileSync(file, "utf8"));
+        const raw = stackConfig(stack).config["multi-agent-security:adminCidrs"];
+        const stackValue: unknown = typeof raw === "string" ? JSON.parse(raw) : raw;
+        expect(policyConfig["network-segment-reachability"].adminCidrs).toEqual(stackValue);
+        expect((stackValue as string[]).length).toBeGreaterThan(0);
     });
 });
