@@ -1,5 +1,16 @@
 import { PolicyConfigSchema, PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { intendedAgentFlows, intendedMeshRule } from "../catalog/flows";
+import {
+    atomsOf,
+    covered,
+    describeAtom,
+    isolated,
+    Namespace as NetNamespace,
+    parseNetPol,
+    Rule as NetRule,
+} from "../lib/k8s-netpol";
 import { MESH } from "../catalog/mesh";
+import { decide, matchValue, parseAuthz, principalParts, probeValues } from "../lib/mesh-authz";
 import { asArray, asStrings as strings, environmentOf, resourcePolicy, stackPolicy } from "./lib";
 import { caIssuerFor, meshDeployPolicies } from "./mesh-deploy";
 
@@ -458,6 +469,305 @@ export const letsEncryptIssuer = resourcePolicy({
     },
 });
 
+// --- Effective behaviour (lib/mesh-authz.ts) --------------------------------------------------------------
+
+const DESTINATION_RULE = [
+    "kubernetes:networking.istio.io/v1:DestinationRule",
+    "kubernetes:networking.istio.io/v1beta1:DestinationRule",
+    "kubernetes:networking.istio.io/v1alpha3:DestinationRule",
+];
+const HTTP_PROBE_METHODS = HTTP_METHODS;
+const DEFAULT_TRUST_DOMAIN = "cluster.local";
+
+function trustDomainOf(resources: PolicyResource[]): string {
+    const istiod = resources.find((r) => r.type === HELM_RELEASE && r.props.chart === "istiod");
+    const td = obj(obj(istiod?.props.values).meshConfig).trustDomain;
+    return typeof td === "string" && td ? td : DEFAULT_TRUST_DOMAIN;
+}
+
+/** Agent namespaces with the agent each belongs to (`mas/agent` label; configured ones named `agent-<agent>`). */
+function agentsByNamespace(resources: PolicyResource[], configured: string[] = []): Map<string, string> {
+    const out = new Map<string, string>(configured.map((ns) => [ns, ns.replace(/^agent-/, "")]));
+    for (const r of resources.filter((x) => x.type === NAMESPACE)) {
+        const m = meta(r.props);
+        const agent = m.labels[MESH.agentNamespaceLabel];
+        if (typeof agent === "string") {
+            out.set(m.name, agent);
+        }
+    }
+    return out;
+}
+
+export const authorizationEffective = stackPolicy({
+    name: "mesh-authorization-effective",
+    description: `The mesh's AuthorizationPolicies, evaluated as Istio does (CUSTOM, DENY, ALLOW; root-namespace policies mesh-wide; principals with their namespace), allow exactly the guide's rule into agent workloads: ${intendedMeshRule.sourceType} → ${intendedMeshRule.destinationType}, ${intendedMeshRule.methods.join("/")} on ${intendedMeshRule.paths.join(", ")}.`,
+    controls: ["MESH-AUTHZ-STRICT", "MESH-AUTHZ-TASKS"],
+    severity: "critical",
+    configSchema: agentNamespacesSchema,
+    validate: (args, report) => {
+        const td = trustDomainOf(args.resources);
+        const agents = agentsByNamespace(
+            args.resources,
+            args.getConfig<{ agentNamespaces?: string[] }>().agentNamespaces,
+        );
+        const policies = args.resources.filter((r) => AUTHZ.includes(r.type)).map((r) => parseAuthz(r.props));
+        const isType = (agent: string | undefined, type: string) => agent !== undefined && agent.startsWith(type);
+        const methods = probeValues(policies, "methods", HTTP_PROBE_METHODS);
+        const paths = probeValues(policies, "paths", [
+            ...intendedMeshRule.paths.map((p) => (p.endsWith("*") ? `${p.slice(0, -1)}probe` : p)),
+            "/",
+            "/api/v1/admin",
+        ]);
+        const namedPrincipals = policies.flatMap((p) =>
+            p.rules.flatMap((r) =>
+                list(r.from).flatMap((f) => {
+                    const src = obj(f.source);
+                    return [...strings(src.principals), ...strings(src.notPrincipals)].map((v) =>
+                        v.endsWith("*")
+                            ? `${v.slice(0, -1)}probe`
+                            : v.startsWith("*")
+                              ? `${td}/ns/probe/sa/probe${v.slice(1)}`
+                              : v,
+                    );
+                }),
+            ),
+        );
+        const namedNamespaces = policies.flatMap((p) =>
+            p.rules.flatMap((r) => list(r.from).flatMap((f) => strings(obj(f.source).namespaces))),
+        );
+        const sources = new Set<string | undefined>([
+            undefined,
+            `${td}/ns/default/sa/default`,
+            ...namedPrincipals,
+            ...namedNamespaces.filter((n) => !n.includes("*")).map((n) => `${td}/ns/${n}/sa/probe`),
+            ...[...agents].flatMap(([ns, agent]) => [
+                `${td}/ns/${ns}/sa/${agent}`,
+                `${td}/ns/${ns}/sa/${agent}-probe`,
+                `${td}/ns/${ns}/sa/other`,
+            ]),
+        ]);
+        /** The guide's rule, with principals judged by namespace and service account (not by text). */
+        const intended = (destNs: string, principal: string | undefined, method: string, path: string) => {
+            const { namespace, serviceAccount } = principalParts(principal);
+            const srcAgent = namespace ? agents.get(namespace) : undefined;
+            return (
+                principal?.startsWith(`${td}/ns/`) === true &&
+                isType(agents.get(destNs), intendedMeshRule.destinationType) &&
+                isType(srcAgent, intendedMeshRule.sourceType) &&
+                (serviceAccount === srcAgent || serviceAccount?.startsWith(`${srcAgent}-`) === true) &&
+                intendedMeshRule.methods.includes(method) &&
+                intendedMeshRule.paths.some((p) => matchValue(p, path))
+            );
+        };
+        for (const [ns, agent] of [...agents].sort()) {
+            const labelSets = [
+                {},
+                ...policies
+                    .filter((p) => (p.namespace === ns || p.namespace === MESH.rootNamespace) && p.selector)
+                    .map((p) => p.selector as Record<string, string>),
+            ];
+            const extra: string[] = [];
+            const missing: string[] = [];
+            for (const labels of labelSets) {
+                for (const principal of sources) {
+                    for (const method of methods) {
+                        for (const path of paths) {
+                            const d = decide(
+                                policies,
+                                { namespace: ns, labels },
+                                { principal, method, path },
+                                MESH.rootNamespace,
+                            );
+                            const want = intended(ns, principal, method, path);
+                            const what = `${principal ?? "an unauthenticated peer"} ${method} ${path}${Object.keys(labels).length ? ` (pods ${JSON.stringify(labels)})` : ""}`;
+                            if (d.allowed && !want) {
+                                extra.push(`${what} via ${d.by ?? "?"}`);
+                            } else if (!d.allowed && want) {
+                                missing.push(`${what}${d.by ? ` (denied by ${d.by})` : ""}`);
+                            }
+                        }
+                    }
+                }
+            }
+            if (extra.length) {
+                report(
+                    `[MESH-AUTHZ-STRICT] agent namespace ${ns} (${agent}) admits ${extra.length} requests outside the guide's rule, e.g. ${extra.slice(0, 3).join("; ")}`,
+                );
+            }
+            if (missing.length) {
+                report(
+                    `[MESH-AUTHZ-TASKS] agent namespace ${ns} (${agent}) refuses ${missing.length} requests the guide's rule allows, e.g. ${missing.slice(0, 3).join("; ")}`,
+                );
+            }
+        }
+    },
+});
+
+export const destinationRuleTls = resourcePolicy({
+    name: "mesh-destination-rule-tls",
+    description:
+        "No DestinationRule sends in-mesh traffic without Istio mTLS: tls.mode DISABLE or SIMPLE (also per port or subset) to a cluster host is refused.",
+    controls: ["MESH-MTLS-STRICT"],
+    severity: "critical",
+    types: DESTINATION_RULE,
+    validate: (args, report) => {
+        const spec = obj(args.props.spec);
+        const host = String(spec.host ?? "");
+        // Hosts inside the mesh: cluster service names (short, namespaced or *.cluster.local / *.svc.* / `*`).
+        const inMesh =
+            host === "*" ||
+            !host.includes(".") ||
+            /\.svc(\.|$)/.test(host) ||
+            host.endsWith(".local") ||
+            host.split(".").length === 2;
+        if (!inMesh) {
+            return;
+        }
+        const policies = [
+            { where: "trafficPolicy", tp: obj(spec.trafficPolicy) },
+            ...list(spec.subsets).map((s) => ({ where: `subset ${String(s.name)}`, tp: obj(s.trafficPolicy) })),
+        ];
+        for (const { where, tp } of policies) {
+            const modes = [
+                { at: where, mode: obj(tp.tls).mode },
+                ...list(tp.portLevelSettings).map((p) => ({
+                    at: `${where} port ${String(obj(p.port).number)}`,
+                    mode: obj(p.tls).mode,
+                })),
+            ];
+            for (const { at, mode } of modes) {
+                if (mode === "DISABLE" || mode === "SIMPLE") {
+                    report(
+                        `[MESH-MTLS-STRICT] DestinationRule ${ref(args.props)} (${at}) sets tls.mode ${mode} for in-mesh host ${host}; clients would send ${mode === "DISABLE" ? "plain text" : "TLS without a workload certificate"}, which STRICT peers refuse or which bypasses mesh identity`,
+                    );
+                }
+            }
+        }
+    },
+});
+
+/** Go duration (`24h`, `720h0m0s`, `90m`, `1.5h`) in hours; undefined when unreadable. */
+export function durationHours(v: unknown): number | undefined {
+    if (typeof v !== "string" || !/^(\d+(\.\d+)?(h|m|s|ms))+$/.test(v)) {
+        return undefined;
+    }
+    const unit: Record<string, number> = { h: 1, m: 1 / 60, s: 1 / 3600, ms: 1 / 3_600_000 };
+    let total = 0;
+    for (const m of v.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)) {
+        total += Number(m[1]) * unit[m[2]];
+    }
+    return total;
+}
+
+/** istio-agent asks for SECRET_TTL (default 24 h); istiod caps every workload certificate at MAX_WORKLOAD_CERT_TTL (default 90 days). */
+const ISTIO_DEFAULT_MAX_CERT_TTL_HOURS = 90 * 24;
+
+export const workloadCertTtl = resourcePolicy({
+    name: "mesh-workload-cert-ttl",
+    description: `Workload certificates live at most the guide's rotation period (${MESH.intermediateValidityHours} h): istiod caps them with MAX_WORKLOAD_CERT_TTL (Istio's default, 90 days, is too long) and no default or requested TTL exceeds it.`,
+    controls: ["MESH-MTLS-ROTATION"],
+    severity: "high",
+    types: [HELM_RELEASE],
+    validate: (args, report) => {
+        if (args.props.chart !== "istiod") {
+            return;
+        }
+        const values = obj(args.props.values);
+        const env = obj(obj(values.pilot).env);
+        const proxyMeta = obj(obj(obj(values.meshConfig).defaultConfig).proxyMetadata);
+        const settings: [string, unknown, number | undefined][] = [
+            ["pilot.env.MAX_WORKLOAD_CERT_TTL", env.MAX_WORKLOAD_CERT_TTL, ISTIO_DEFAULT_MAX_CERT_TTL_HOURS],
+            ["pilot.env.DEFAULT_WORKLOAD_CERT_TTL", env.DEFAULT_WORKLOAD_CERT_TTL, undefined],
+            ["meshConfig.defaultConfig.proxyMetadata.SECRET_TTL", proxyMeta.SECRET_TTL, undefined],
+        ];
+        for (const [key, raw, fallback] of settings) {
+            const hours = raw === undefined ? fallback : durationHours(raw);
+            if (raw !== undefined && hours === undefined) {
+                report(`[MESH-MTLS-ROTATION] istiod ${key} ${JSON.stringify(raw)} is not a Go duration`);
+            } else if (hours !== undefined && hours > MESH.intermediateValidityHours) {
+                report(
+                    `[MESH-MTLS-ROTATION] istiod ${key} is ${raw === undefined ? `unset (Istio's default ${hours} h)` : String(raw)}: workload certificates could live longer than the ${MESH.intermediateValidityHours} h rotation period`,
+                );
+            }
+        }
+    },
+});
+
+// --- NetworkPolicies as a union (lib/k8s-netpol.ts) -------------------------------------------------------
+
+const NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
+/** Namespaces every cluster has, whether or not the plan creates them. */
+const BUILT_IN_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
+/** A namespace nobody declared: stands for every namespace created later, so "all namespaces" shows. */
+const STRANGER_NAMESPACE = "any-other-namespace";
+
+export const networkPolicyEffective = stackPolicy({
+    name: "k8s-network-policy-effective",
+    description:
+        "The NetworkPolicies of each agent namespace, taken together as Kubernetes does (isolation by any selecting policy, allowed traffic the union of all their rules), isolate every pod in both directions and allow only the catalog's intended flows (own namespace, DNS, istiod, Pod Identity agent, the coordinator, HTTPS out).",
+    controls: ["K8S-NETPOL"],
+    severity: "critical",
+    validate: (args, report) => {
+        const declared: NetNamespace[] = args.resources
+            .filter((r) => r.type === NAMESPACE)
+            .map((r) => meta(r.props))
+            .map((m) => ({ name: m.name, labels: { ...(m.labels as Record<string, string>) } }));
+        const universe: NetNamespace[] = [
+            ...declared,
+            ...[...BUILT_IN_NAMESPACES, STRANGER_NAMESPACE]
+                .filter((n) => !declared.some((d) => d.name === n))
+                .map((name) => ({ name, labels: {} })),
+        ].map((n) => ({ ...n, labels: { ...n.labels, "kubernetes.io/metadata.name": n.name } }));
+        const agents = agentsByNamespace(args.resources);
+        const coordinators = [...agents]
+            .filter(([, a]) => a.startsWith(intendedMeshRule.destinationType))
+            .map(([ns]) => ns);
+        const policies = args.resources
+            .filter((r) => r.type === NETWORK_POLICY)
+            .map((r) => ({ urn: r.urn, np: parseNetPol(r.props) }));
+        for (const ns of [...agents.keys()].sort()) {
+            const mine = policies.filter((p) => p.np.namespace === ns);
+            const intent = intendedAgentFlows(ns, coordinators);
+            const allowed = {
+                ingress: intent.ingress.flatMap((r) => atomsOf(r as NetRule, ns, universe)),
+                egress: intent.egress.flatMap((r) => atomsOf(r as NetRule, ns, universe)),
+            };
+            const labelSets = [{}, ...mine.map((p) => p.np.podSelector.matchLabels ?? {})];
+            for (const labels of labelSets) {
+                const iso = isolated(
+                    mine.map((p) => p.np),
+                    ns,
+                    labels,
+                );
+                const pods = Object.keys(labels).length ? `pods ${JSON.stringify(labels)}` : "every pod";
+                for (const dir of ["ingress", "egress"] as const) {
+                    if (!iso[dir]) {
+                        report(
+                            `[K8S-NETPOL] agent namespace ${ns}: ${pods} is not isolated for ${dir} (no NetworkPolicy selecting it lists ${dir === "ingress" ? "Ingress" : "Egress"}), so all ${dir} is allowed`,
+                        );
+                    }
+                }
+            }
+            for (const { urn, np } of mine) {
+                for (const dir of ["ingress", "egress"] as const) {
+                    const extra = np[dir]
+                        .flatMap((r) => atomsOf(r, ns, universe))
+                        .filter((a) => !covered(a, allowed[dir]));
+                    if (extra.length) {
+                        report(
+                            `[K8S-NETPOL] NetworkPolicy ${ns}/${np.name} allows ${dir} beyond the intended flows: ${extra
+                                .slice(0, 4)
+                                .map(describeAtom)
+                                .join("; ")}${extra.length > 4 ? ` (+${extra.length - 4} more)` : ""}`,
+                            urn,
+                        );
+                    }
+                }
+            }
+        }
+    },
+});
+
 export const meshPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     peerAuthenticationNoDowngrade,
     peerAuthenticationMeshWide,
@@ -471,4 +781,8 @@ export const meshPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] 
     certManagerRelease,
     letsEncryptIssuer,
     ...meshDeployPolicies,
+    authorizationEffective,
+    destinationRuleTls,
+    workloadCertTtl,
+    networkPolicyEffective,
 ];

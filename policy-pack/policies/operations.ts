@@ -14,6 +14,8 @@ import {
     SECURITY_HUB_STANDARDS,
     START_AUTOMATION_TARGET,
 } from "../catalog/operations";
+import { CLASSIFICATION_LEVELS } from "../catalog";
+import { checkRequired, requirements } from "../lib/required";
 import { asArray, resourcePolicy, stackPolicy } from "./lib";
 
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
@@ -431,6 +433,33 @@ export const routineSchedules = stackPolicy({
     },
 });
 
+// Required-and-enabled (lib/required.ts): a control fails when the resource it needs is missing or off.
+const REQUIRED_TABLE = requirements({
+    backupControls: CLASSIFICATION_LEVELS.map((l) => `BAK-${l.toUpperCase()}`),
+    conformancePackSuffix: "-iso27001-soc2",
+});
+
+export const requiredAndEnabled = stackPolicy({
+    name: "operations-required-and-enabled",
+    description:
+        "Every control that needs a resource fails when it is missing or switched off: GuardDuty detector / features, Security Hub and its controls, Config recorder and status, the conformance pack, EventBridge rules (state DISABLED), alarm actions, WAF rules in COUNT, the network firewall and alert-only rule groups, flow logs, trail logging, Macie and its job (PAUSED), backup plans / selections / restore tests, KMS keys (disabled or not rotating).",
+    controls: [
+        ...new Set(
+            REQUIRED_TABLE.flatMap((r) =>
+                typeof r.control === "string"
+                    ? [r.control]
+                    : [r.control({}), r.control({ tags: { "incident-response": "x", control: "DET-ANOMALY" } })],
+            ),
+        ),
+    ],
+    severity: "high",
+    validate: (args, report) => {
+        for (const f of checkRequired(args.resources, REQUIRED_TABLE)) {
+            report(f.message, f.urn);
+        }
+    },
+});
+
 export const operationsPolicies = [
     failedAuthAlarm,
     anomalyAlarm,
@@ -441,4 +470,5 @@ export const operationsPolicies = [
     incidentAutomation,
     patching,
     routineSchedules,
+    requiredAndEnabled,
 ];

@@ -77,6 +77,8 @@ describe("the mesh component passes the mesh policies", () => {
         expect(audit(run, ["agent-coordinator", "agent-task-executor", "agent-rogue"], "dev")).toEqual([
             "mesh-agent-namespace-default-deny: agent namespace agent-rogue has no deny-by-default AuthorizationPolicy (an ALLOW policy with an empty spec)",
             "mesh-agent-rate-limit: agent namespace agent-rogue has no namespace-wide EnvoyFilter with a SIDECAR_INBOUND local rate limit (100 rps)",
+            // Without any ALLOW policy, Istio allows every request (9 methods × 3 paths × 11 callers).
+            "mesh-authorization-effective: [MESH-AUTHZ-STRICT] agent namespace agent-rogue (rogue) admits 297 requests outside the guide's rule, e.g. an unauthenticated peer GET /api/v1/tasks/probe via no ALLOW policy applies; an unauthenticated peer GET / via no ALLOW policy applies; an unauthenticated peer GET /api/v1/admin via no ALLOW policy applies",
         ]);
     });
 });
