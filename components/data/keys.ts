@@ -305,13 +305,15 @@ function servicesStatements(
     // aws:SourceAccount / aws:SourceArn / aws:SourceOrgID in the key policy are not supported for EventBridge
     // to encrypted topics; with them every rule target fails (FailedInvocations). The topic policies still bind
     // EventBridge's sns:Publish to this account.
-    const events = pulumi.output({
+    // SNS's encryption context (the topic ARN) still confines it to this account's topics.
+    const events = pulumi.all([env.partition, env.region, env.accountId]).apply(([p, region, acct]): Statement => ({
         Sid: "EventBridgeRules",
         Effect: "Allow" as const,
         Principal: { Service: "events.amazonaws.com" },
         Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
         Resource: "*",
-    } satisfies Statement);
+        Condition: { ArnLike: { "kms:EncryptionContext:aws:sns:topicArn": `arn:${p}:sns:${region}:${acct}:*` } },
+    }));
     const spread = (o: pulumi.Output<Statement[]>, i: number) => o.apply((l) => l[i]);
 
     return {

@@ -605,6 +605,70 @@ export class Operations extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        // Non-critical patches: the same roll, without a separate approval, in the weekly maintenance window.
+        const windowRole = new aws.iam.Role(
+            `${name}-node-roll-window`,
+            {
+                name: `${prefix}-node-roll-window`,
+                description: "Lets the maintenance window start the node roll runbook.",
+                assumeRolePolicy: serviceTrust("ssm.amazonaws.com", ctx.account),
+                permissionsBoundary: args.permissionsBoundaryArn,
+            },
+            { parent: this },
+        );
+        new aws.iam.RolePolicy(
+            `${name}-node-roll-window`,
+            {
+                role: windowRole.id,
+                policy: pulumi
+                    .all([ctx.region, ctx.account, this.nodeRollDocument.name, rollRole.arn])
+                    .apply(([region, acct, docName, role]) =>
+                        policyJson([
+                            {
+                                Sid: "StartNodeRoll",
+                                Effect: "Allow",
+                                Action: ["ssm:StartAutomationExecution", "ssm:GetAutomationExecution"],
+                                Resource: [
+                                    `arn:aws:ssm:${region}:${acct}:automation-definition/${docName}:*`,
+                                    `arn:aws:ssm:${region}:${acct}:automation-execution/*`,
+                                ],
+                            },
+                            {
+                                Sid: "PassNodeRollRole",
+                                Effect: "Allow",
+                                Action: "iam:PassRole",
+                                Resource: role,
+                                Condition: { StringEquals: { "iam:PassedToService": "ssm.amazonaws.com" } },
+                            },
+                        ]),
+                    ),
+            },
+            { parent: this },
+        );
+        const windowRoll = new aws.ssm.MaintenanceWindowTask(
+            `${name}-maintenance-node-roll`,
+            {
+                windowId: this.maintenanceWindow.id,
+                name: `${prefix}-roll-node-amis`,
+                taskType: "AUTOMATION",
+                taskArn: this.nodeRollDocument.name,
+                serviceRoleArn: windowRole.arn,
+                priority: 2,
+                maxConcurrency: "1",
+                maxErrors: "1",
+                taskInvocationParameters: {
+                    automationParameters: {
+                        documentVersion: "$DEFAULT",
+                        parameters: [
+                            { name: "Approval", values: ["skipped"] },
+                            { name: "Reason", values: ["weekly maintenance window"] },
+                        ],
+                    },
+                },
+            },
+            { parent: this },
+        );
+
         const criticalFound = new aws.cloudwatch.EventRule(
             `${name}-critical-patch`,
             {
@@ -635,8 +699,8 @@ export class Operations extends pulumi.ComponentResource {
 
         const e = args.evidence;
         e.record("MNT-PATCH-CRITICAL", this.patchBaseline, group, this.nodeRollDocument, criticalFound, rollTarget);
-        e.record("MNT-PATCH-NONCRITICAL", this.patchBaseline, this.maintenanceWindow, target, task);
-        e.record("OPS-M-PATCH", this.maintenanceWindow, task);
+        e.record("MNT-PATCH-NONCRITICAL", this.patchBaseline, this.maintenanceWindow, target, task, windowRoll);
+        e.record("OPS-M-PATCH", this.maintenanceWindow, task, windowRoll);
         e.record("IR-SB-PATCH", this.patchBaseline, this.maintenanceWindow, task);
 
         this.registerOutputs({

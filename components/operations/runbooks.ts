@@ -372,8 +372,23 @@ export function rollNodeAmis(
                 description: "Why (finding or patch compliance change).",
                 default: "Critical patch available",
             },
+            Approval: {
+                type: "String",
+                description:
+                    "required (default: critical patches, outside the window) or skipped (the scheduled maintenance window itself is the approved slot).",
+                default: "required",
+                allowedPattern: "^(required|skipped)$",
+            },
         },
         [
+            {
+                name: "NeedsApproval",
+                action: "aws:branch",
+                inputs: {
+                    Choices: [{ NextStep: "Roll0", Variable: "{{ Approval }}", StringEquals: "skipped" }],
+                    Default: "Approve",
+                },
+            },
             {
                 name: "Approve",
                 action: "aws:approve",
@@ -384,6 +399,7 @@ export function rollNodeAmis(
                     Approvers: approverArns,
                 },
                 onFailure: "Abort",
+                nextStep: "Roll0",
             },
             ...nodeGroupNames.map((group, i): AutomationStep => ({
                 name: `Roll${i}`,

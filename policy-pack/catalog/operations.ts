@@ -531,7 +531,7 @@ export const operationsControls: Control[] = [
         section: "compliance",
         guidePath: "compliance.standards[SOC2].auditing.evidence",
         requirement:
-            "Evidence is recorded continuously: AWS Config records every supported resource type (global ones included) and delivers snapshots to the audit bucket.",
+            "Evidence is recorded continuously: AWS Config records every supported resource type (global ones included) and delivers snapshots to its own bucket (AWS Config cannot deliver to the Object Lock audit bucket), under the audit key and retention.",
         iso27001: ["A.5.33", "A.8.15"],
         soc2: ["CC4.1", "CC7.2"],
         how: infra,
@@ -648,7 +648,8 @@ export const operationsControls: Control[] = [
         id: "OPS-M-PATCH",
         section: "security_procedures",
         guidePath: "security_procedures.routine.monthly[patch_systems]",
-        requirement: "Systems are patched at least monthly (the weekly maintenance window runs AWS-RunPatchBaseline).",
+        requirement:
+            "Systems are patched at least monthly: Patch Manager scans the EKS nodes (AWS-RunPatchBaseline Scan) and the weekly maintenance window rolls the node groups onto the latest EKS AMI, draining each node.",
         iso27001: ["A.8.8"],
         soc2: ["CC7.1"],
         how: infra,
@@ -731,7 +732,7 @@ export const operationsControls: Control[] = [
         id: "MNT-PATCH-CRITICAL",
         section: "security_maintenance",
         guidePath: "security_maintenance.updates.patches.critical.timing",
-        requirement: `Critical patches are applied ${guide.maintenance.criticalPatches}ly: Security-classified Critical/Important patches are approved 0 days after release and installed by AWS-RunPatchBaseline.`,
+        requirement: `Critical patches are applied ${guide.maintenance.criticalPatches}ly: Security-classified Critical/Important patches are approved 0 days after release; a node missing one starts the node-group roll onto the latest EKS AMI, which waits for system_admin's approval.`,
         iso27001: ["A.8.8"],
         soc2: ["CC7.1"],
         how: infra,

@@ -383,7 +383,7 @@ export const noNodePatchInstall = stackPolicy({
     name: "cross-no-node-patch-install",
     description:
         "No maintenance window installs patches (AWS-RunPatchBaseline Operation=Install, which reboots without draining) on instances of an EKS managed node group: node AMIs roll through the node group; Patch Manager only scans them.",
-    controls: ["OPS-M-PATCH", "MNT-PATCH-CRITICAL"],
+    controls: ["OPS-M-PATCH", "MNT-PATCH-CRITICAL", "MNT-PATCH-NONCRITICAL"],
     severity: "high",
     validate: (args, report) => {
         const groups = ofType(args.resources, T.nodeGroup);
@@ -399,6 +399,18 @@ export const noNodePatchInstall = stackPolicy({
                 );
                 return approve >= 0 && roll > approve;
             };
+            // Non-critical patches reach the nodes in the maintenance window: a window task runs the roll.
+            const rollDocs = ofType(args.resources, T.document)
+                .filter((d) => asObject(d.props.tags).patching === NODE_AMI_ROLL)
+                .map((d) => asString(d.props.name));
+            const inWindow = ofType(args.resources, T.windowTask).some(
+                (t) => t.props.taskType === "AUTOMATION" && rollDocs.includes(asString(t.props.taskArn)),
+            );
+            if (!inWindow) {
+                report(
+                    `[MNT-PATCH-NONCRITICAL] no maintenance window task runs the node roll (Automation tagged patching=${NODE_AMI_ROLL}): with Patch Manager scanning only, non-critical patches never reach the EKS nodes`,
+                );
+            }
             for (const g of groups) {
                 const group = asString(g.props.nodeGroupName) ?? g.name;
                 if (!rolls.some((steps) => rolled(steps, group))) {

@@ -183,6 +183,7 @@ describe("Keys (KMS-AT-REST, KMS-KEY-MGMT)", () => {
             Principal: { Service: "events.amazonaws.com" },
             Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
             Resource: "*",
+            Condition: { ArnLike: { "kms:EncryptionContext:aws:sns:topicArn": `arn:aws:sns:eu-west-1:${ACCT}:*` } },
         });
     });
 

@@ -557,16 +557,23 @@ describe("Operations patching (MNT-PATCH-CRITICAL, MNT-PATCH-NONCRITICAL, OPS-M-
     it("critical patches: a missing patch asks system_admin to approve, then rolls each node group onto the latest AMI", () => {
         const c = content(named(dev, DOC, "mas-node-ami-roll"));
         expect(c.mainSteps.map((s) => [s.action, s.inputs.Api ?? null, s.inputs.nodegroupName ?? null])).toEqual([
+            ["aws:branch", null, null],
             ["aws:approve", null, null],
             ["aws:executeAwsApi", "UpdateNodegroupVersion", "mas-dev-agent"],
             ["aws:executeAwsApi", "UpdateNodegroupVersion", "mas-dev-service"],
         ]);
-        expect(c.mainSteps[0].inputs).toMatchObject({
+        // Approval is skipped only when the caller says so: the weekly window task does, the critical-patch rule does not.
+        expect(c.parameters.Approval.default).toBe("required");
+        expect(c.mainSteps[0].inputs).toEqual({
+            Choices: [{ NextStep: "Roll0", Variable: "{{ Approval }}", StringEquals: "skipped" }],
+            Default: "Approve",
+        });
+        expect(c.mainSteps[1].inputs).toMatchObject({
             NotificationArn: `arn:aws:sns:${REGION}:${ACCOUNT}:mas-dev-alerts-high`,
             MinRequiredApprovals: 1,
             Approvers: [ADMIN],
         });
-        expect(c.mainSteps[1].inputs).toEqual({
+        expect(c.mainSteps[2].inputs).toEqual({
             Service: "eks",
             Api: "UpdateNodegroupVersion",
             clusterName: "mas-dev-eks",
@@ -582,6 +589,20 @@ describe("Operations patching (MNT-PATCH-CRITICAL, MNT-PATCH-NONCRITICAL, OPS-M-
         expect(named(dev, TARGET, "mas-critical-patch").inputs.arn).toBe(
             `arn:aws:ssm:${REGION}:${ACCOUNT}:automation-definition/mas-dev-node-ami-roll:$DEFAULT`,
         );
+        expect(
+            named(dev, "aws:ssm/maintenanceWindowTask:MaintenanceWindowTask", "mas-maintenance-node-roll").inputs,
+        ).toMatchObject({
+            taskType: "AUTOMATION",
+            taskArn: "mas-dev-node-ami-roll",
+            taskInvocationParameters: {
+                automationParameters: {
+                    parameters: [
+                        { name: "Approval", values: ["skipped"] },
+                        { name: "Reason", values: ["weekly maintenance window"] },
+                    ],
+                },
+            },
+        });
         const roll = policy(named(dev, "aws:iam/rolePolicy:RolePolicy", "mas-node-roll")).Statement;
         expect(roll[0]).toEqual({
             Sid: "RollNodeGroups",

@@ -312,7 +312,7 @@ describe("cross-managed-login-branding (AUTH-TOKEN)", () => {
     });
 });
 
-describe("cross-no-node-patch-install (OPS-M-PATCH, MNT-PATCH-CRITICAL)", () => {
+describe("cross-no-node-patch-install (OPS-M-PATCH, MNT-PATCH-CRITICAL, MNT-PATCH-NONCRITICAL)", () => {
     const roll = rollNodeAmis(
         `arn:aws:iam::${ACCT}:role/mas-node-roll`,
         `arn:aws:sns:eu-west-1:${ACCT}:mas-alerts-high`,
@@ -357,6 +357,11 @@ describe("cross-no-node-patch-install (OPS-M-PATCH, MNT-PATCH-CRITICAL)", () => 
             name: "roll",
             props: { name: "mas-prod-node-ami-roll", content: roll, tags: { patching: "node-ami-roll" } },
         },
+        {
+            type: "aws:ssm/maintenanceWindowTask:MaintenanceWindowTask",
+            name: "window-roll",
+            props: { taskType: "AUTOMATION", taskArn: "mas-prod-node-ami-roll" },
+        },
     ];
 
     it("passes scan-only patching of the nodes with an approved roll of every node group", () => {
@@ -366,6 +371,13 @@ describe("cross-no-node-patch-install (OPS-M-PATCH, MNT-PATCH-CRITICAL)", () => 
     it("fails Install (reboot without draining) on node group instances", () => {
         expect(msgs(validateStack(noNodePatchInstall, base("Install")))).toEqual([
             "[OPS-M-PATCH] maintenance task mas-prod-scan-patch-baseline runs AWS-RunPatchBaseline Operation=Install on EKS node group instances; installing reboots nodes without draining them: roll node AMIs through the node group and keep Patch Manager at Operation=Scan",
+        ]);
+    });
+
+    it("fails when no maintenance window task runs the roll (non-critical patches never reach the nodes)", () => {
+        const rs = base().filter((r) => r.name !== "window-roll");
+        expect(msgs(validateStack(noNodePatchInstall, rs))).toEqual([
+            "[MNT-PATCH-NONCRITICAL] no maintenance window task runs the node roll (Automation tagged patching=node-ami-roll): with Patch Manager scanning only, non-critical patches never reach the EKS nodes",
         ]);
     });
 

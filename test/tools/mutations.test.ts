@@ -426,6 +426,11 @@ const mutations: { control: string; what: string; policy?: string; apply(rs: Res
         },
     },
     {
+        control: "MNT-PATCH-NONCRITICAL",
+        what: "no maintenance window task rolling the node AMIs (Patch Manager only scans)",
+        apply: (rs) => rs.filter((r) => !r.urn.endsWith("::mas-maintenance-node-roll")),
+    },
+    {
         control: "MNT-PATCH-CRITICAL",
         what: "the node AMI roll without its approval step",
         apply: (rs) => {
