@@ -8,7 +8,7 @@ import {
     workloadCertTtl,
 } from "../../policy-pack/policies/mesh";
 import { segmentReachability } from "../../policy-pack/policies/network";
-import { requiredAndEnabled } from "../../policy-pack/policies/operations";
+import { incidentAutomation, requiredAndEnabled } from "../../policy-pack/policies/operations";
 import { StackResourceCase, validateResource, validateStack } from "../harness/policy";
 import { plain, ROOT, runStack, stackConfig } from "../harness/program";
 
@@ -465,5 +465,28 @@ describe("declared admin paths", () => {
         const stackValue: unknown = typeof raw === "string" ? JSON.parse(raw) : raw;
         expect(policyConfig["network-segment-reachability"].adminCidrs).toEqual(stackValue);
         expect((stackValue as string[]).length).toBeGreaterThan(0);
+    });
+});
+
+describe("IR-SB-ISOLATE: the quarantine group allows no traffic, however its rules are written", () => {
+    it("counts a separate egress rule resource attached to the quarantine group", () => {
+        const { incidentAutomation } =
+            require("../../policy-pack/policies/operations") as typeof import("../../policy-pack/policies/operations");
+        const rs = copy();
+        expect(messages(incidentAutomation, rs)).toEqual([]);
+        rs.push({
+            type: SG_OUT,
+            name: "leak",
+            props: {
+                securityGroupId: "sg-ec0ac60dc0ff5aa2f",
+                ipProtocol: "tcp",
+                fromPort: 443,
+                toPort: 443,
+                cidrIpv4: "0.0.0.0/0",
+            },
+        });
+        expect(messages(incidentAutomation, rs)).toEqual([
+            "[IR-SB-ISOLATE] quarantine security group mas-prod-quarantine has 1 rules; it must allow no traffic",
+        ]);
     });
 });
