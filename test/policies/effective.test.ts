@@ -470,8 +470,6 @@ describe("declared admin paths", () => {
 
 describe("IR-SB-ISOLATE: the quarantine group allows no traffic, however its rules are written", () => {
     it("counts a separate egress rule resource attached to the quarantine group", () => {
-        const { incidentAutomation } =
-            require("../../policy-pack/policies/operations") as typeof import("../../policy-pack/policies/operations");
         const rs = copy();
         expect(messages(incidentAutomation, rs)).toEqual([]);
         rs.push({
