@@ -220,6 +220,17 @@ describe("MESH-MTLS-*: DestinationRule TLS and workload certificate lifetime", (
                 istiod({ MAX_WORKLOAD_CERT_TTL: "720h", DEFAULT_WORKLOAD_CERT_TTL: "720h0m1s" }),
             ),
         ).toHaveLength(1);
+        expect(
+            validateResource(
+                workloadCertTtl as ResourceValidationPolicy,
+                istiod({ MAX_WORKLOAD_CERT_TTL: "720h", WORKLOAD_CERT_TTL: "2160h" }),
+            ),
+        ).toEqual([
+            "[MESH-MTLS-ROTATION] istiod pilot.env.WORKLOAD_CERT_TTL is 2160h: workload certificates could live longer than the 720 h rotation period",
+        ]);
+        expect(
+            validateResource(workloadCertTtl as ResourceValidationPolicy, istiod({ MAX_WORKLOAD_CERT_TTL: "30 days" })),
+        ).toEqual(['[MESH-MTLS-ROTATION] istiod pilot.env.MAX_WORKLOAD_CERT_TTL "30 days" is not a Go duration']);
     });
 
     it("passes at the rotation period exactly", () => {
