@@ -746,8 +746,12 @@ export const networkPolicyEffective = stackPolicy({
         const policies = args.resources
             .filter((r) => r.type === NETWORK_POLICY)
             .map((r) => ({ urn: r.urn, np: parseNetPol(r.props) }));
+        const inNamespace = new Map<string, typeof policies>();
+        for (const p of policies) {
+            inNamespace.set(p.np.namespace, [...(inNamespace.get(p.np.namespace) ?? []), p]);
+        }
         for (const ns of [...agents.keys()].sort()) {
-            const mine = policies.filter((p) => p.np.namespace === ns);
+            const mine = inNamespace.get(ns) ?? [];
             const intent = intendedAgentFlows(ns, coordinators);
             const allowed = {
                 ingress: intent.ingress.flatMap((r) => atomsOf(r as NetRule, ns, universe)),
