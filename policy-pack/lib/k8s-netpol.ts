@@ -4,9 +4,9 @@ import { parseCidr } from "./cidr";
  * Kubernetes NetworkPolicy semantics (kubernetes.io "Network Policies", networking.k8s.io/v1): a pod is
  * isolated for a direction iff some policy selecting it lists that policyType; what it may then exchange is
  * the union of the rules of every policy selecting it. A rule without `from`/`to` (or with an empty list)
- * admits every peer; a peer `{}`... is not valid alone, but `namespaceSelector: {}` is every namespace and
- * `podSelector: {}` every pod; a peer with only `podSelector` means the policy's own namespace; `ipBlock`
- * admits its CIDR minus `except`; a rule without `ports` admits every port.
+ * admits every peer; `namespaceSelector: {}` is every namespace and `podSelector: {}` every pod; a peer with
+ * only `podSelector` means the policy's own namespace; `ipBlock` admits its CIDR minus `except`; a rule
+ * without `ports` admits every port.
  */
 
 type Obj = Record<string, unknown>;
