@@ -4,9 +4,9 @@ import { parseCidr } from "./cidr";
  * Kubernetes NetworkPolicy semantics (kubernetes.io "Network Policies", networking.k8s.io/v1): a pod is
  * isolated for a direction iff some policy selecting it lists that policyType; what it may then exchange is
  * the union of the rules of every policy selecting it. A rule without `from`/`to` (or with an empty list)
- * admits every peer; a peer `{}`... is not valid alone, but `namespaceSelector: {}` is every namespace and
- * `podSelector: {}` every pod; a peer with only `podSelector` means the policy's own namespace; `ipBlock`
- * admits its CIDR minus `except`; a rule without `ports` admits every port.
+ * admits every peer; `namespaceSelector: {}` is every namespace and `podSelector: {}` every pod; a peer with
+ * only `podSelector` means the policy's own namespace; `ipBlock` admits its CIDR minus `except`; a rule
+ * without `ports` admits every port.
  */
 
 type Obj = Record<string, unknown>;
@@ -179,6 +179,24 @@ function ipIntervals(block: { cidr: string; except?: string[] }): [number, numbe
     return out;
 }
 
+const NAME_LABEL = "kubernetes.io/metadata.name";
+const byNameIndex = new WeakMap<Namespace[], Map<string, Namespace>>();
+
+/** Namespaces a selector picks; a selector on the name label alone is a lookup, not a scan. */
+function namespacesMatching(sel: Selector, universe: Namespace[]): string[] {
+    const labels = Object.keys(sel.matchLabels ?? {});
+    if (labels.length === 1 && labels[0] === NAME_LABEL && !(sel.matchExpressions ?? []).length) {
+        let index = byNameIndex.get(universe);
+        if (!index) {
+            index = new Map(universe.map((n) => [n.labels[NAME_LABEL] ?? n.name, n]));
+            byNameIndex.set(universe, index);
+        }
+        const hit = index.get((sel.matchLabels ?? {})[NAME_LABEL]);
+        return hit ? [hit.name] : [];
+    }
+    return universe.filter((n) => selectorMatches(sel, n.labels)).map((n) => n.name);
+}
+
 /**
  * The concrete allowances of a rule, over a universe of namespaces. The universe should contain every
  * namespace of the plan plus one unlabelled stranger, so that "all namespaces" shows up as such.
@@ -198,7 +216,7 @@ export function atomsOf(rule: Rule, policyNamespace: string, universe: Namespace
             continue;
         }
         const namespaces = peer.namespaceSelector
-            ? universe.filter((n) => selectorMatches(peer.namespaceSelector as Selector, n.labels)).map((n) => n.name)
+            ? namespacesMatching(peer.namespaceSelector, universe)
             : [policyNamespace];
         for (const namespace of namespaces) {
             out.push(

@@ -306,7 +306,19 @@ export function buildNetwork(resources: Res[]): Network {
 /** A set of addresses as sorted disjoint integer intervals. */
 export type Addrs = Range[];
 
+const single = new Map<string, Addrs>();
+
 export function addrs(cidrs: string[]): Addrs {
+    if (cidrs.length === 1) {
+        // Rules repeat the same few blocks: parse each once.
+        const hit = single.get(cidrs[0]) ?? parseAll(cidrs);
+        single.set(cidrs[0], hit);
+        return hit.map((r) => [r[0], r[1]] as Range);
+    }
+    return parseAll(cidrs);
+}
+
+function parseAll(cidrs: string[]): Addrs {
     return normalise(
         cidrs.flatMap((c) => {
             try {

@@ -10,7 +10,7 @@ import {
     Rule as NetRule,
 } from "../lib/k8s-netpol";
 import { MESH } from "../catalog/mesh";
-import { decide, matchValue, parseAuthz, principalParts, probeValues } from "../lib/mesh-authz";
+import { AuthzPolicy, decide, matchValue, parseAuthz, principalParts, probeValues } from "../lib/mesh-authz";
 import { asArray, asStrings as strings, environmentOf, resourcePolicy, stackPolicy } from "./lib";
 import { caIssuerFor, meshDeployPolicies } from "./mesh-deploy";
 
@@ -518,34 +518,46 @@ export const authorizationEffective = stackPolicy({
             "/",
             "/api/v1/admin",
         ]);
-        const namedPrincipals = policies.flatMap((p) =>
-            p.rules.flatMap((r) =>
-                list(r.from).flatMap((f) => {
-                    const src = obj(f.source);
-                    return [...strings(src.principals), ...strings(src.notPrincipals)].map((v) =>
-                        v.endsWith("*")
-                            ? `${v.slice(0, -1)}probe`
-                            : v.startsWith("*")
-                              ? `${td}/ns/probe/sa/probe${v.slice(1)}`
-                              : v,
-                    );
-                }),
+        // Callers to probe: outsiders, everyone a policy names, and per agent namespace its own service
+        // account, an instance of it and a stranger. Probing is per destination, with only the policies that
+        // apply there (its namespace and the root), so the cost grows with the agents, not their square.
+        const outsiders = [undefined, `${td}/ns/default/sa/default`];
+        const ownCallers = (ns: string, agent: string) => [
+            `${td}/ns/${ns}/sa/${agent}`,
+            `${td}/ns/${ns}/sa/${agent}-probe`,
+            `${td}/ns/${ns}/sa/other`,
+        ];
+        const named = (ps: AuthzPolicy[]) => [
+            ...ps.flatMap((p) =>
+                p.rules.flatMap((r) =>
+                    list(r.from).flatMap((f) => {
+                        const src = obj(f.source);
+                        return [...strings(src.principals), ...strings(src.notPrincipals)].map((v) =>
+                            v.endsWith("*")
+                                ? `${v.slice(0, -1)}probe`
+                                : v.startsWith("*")
+                                  ? `${td}/ns/probe/sa/probe${v.slice(1)}`
+                                  : v,
+                        );
+                    }),
+                ),
             ),
-        );
-        const namedNamespaces = policies.flatMap((p) =>
-            p.rules.flatMap((r) => list(r.from).flatMap((f) => strings(obj(f.source).namespaces))),
-        );
-        const sources = new Set<string | undefined>([
-            undefined,
-            `${td}/ns/default/sa/default`,
-            ...namedPrincipals,
-            ...namedNamespaces.filter((n) => !n.includes("*")).map((n) => `${td}/ns/${n}/sa/probe`),
-            ...[...agents].flatMap(([ns, agent]) => [
-                `${td}/ns/${ns}/sa/${agent}`,
-                `${td}/ns/${ns}/sa/${agent}-probe`,
-                `${td}/ns/${ns}/sa/other`,
-            ]),
-        ]);
+            ...ps.flatMap((p) =>
+                p.rules.flatMap((r) =>
+                    list(r.from).flatMap((f) =>
+                        [...strings(obj(f.source).namespaces), ...strings(obj(f.source).notNamespaces)]
+                            .filter((n) => !n.includes("*"))
+                            .map((n) => `${td}/ns/${n}/sa/probe`),
+                    ),
+                ),
+            ),
+        ];
+        const sourceAgents = [...agents].filter(([, a]) => isType(a, intendedMeshRule.sourceType));
+        const otherAgent = [...agents].find(([, a]) => !isType(a, intendedMeshRule.sourceType));
+        const byNamespace = new Map<string, AuthzPolicy[]>();
+        for (const p of policies) {
+            byNamespace.set(p.namespace, [...(byNamespace.get(p.namespace) ?? []), p]);
+        }
         /** The guide's rule, with principals judged by namespace and service account (not by text). */
         const intended = (destNs: string, principal: string | undefined, method: string, path: string) => {
             const { namespace, serviceAccount } = principalParts(principal);
@@ -560,11 +572,18 @@ export const authorizationEffective = stackPolicy({
             );
         };
         for (const [ns, agent] of [...agents].sort()) {
+            const applicable = [...(byNamespace.get(ns) ?? []), ...(byNamespace.get(MESH.rootNamespace) ?? [])];
+            const isDestination = isType(agent, intendedMeshRule.destinationType);
+            const sources = new Set<string | undefined>([
+                ...outsiders,
+                ...named(applicable),
+                ...ownCallers(ns, agent),
+                ...(otherAgent ? ownCallers(...otherAgent) : []),
+                ...(isDestination ? sourceAgents : sourceAgents.slice(0, 1)).flatMap(([n, a]) => ownCallers(n, a)),
+            ]);
             const labelSets = [
                 {},
-                ...policies
-                    .filter((p) => (p.namespace === ns || p.namespace === MESH.rootNamespace) && p.selector)
-                    .map((p) => p.selector as Record<string, string>),
+                ...applicable.filter((p) => p.selector).map((p) => p.selector as Record<string, string>),
             ];
             const extra: string[] = [];
             const missing: string[] = [];
@@ -573,7 +592,7 @@ export const authorizationEffective = stackPolicy({
                     for (const method of methods) {
                         for (const path of paths) {
                             const d = decide(
-                                policies,
+                                applicable,
                                 { namespace: ns, labels },
                                 { principal, method, path },
                                 MESH.rootNamespace,
@@ -678,6 +697,8 @@ export const workloadCertTtl = resourcePolicy({
         const settings: [string, unknown, number | undefined][] = [
             ["pilot.env.MAX_WORKLOAD_CERT_TTL", env.MAX_WORKLOAD_CERT_TTL, ISTIO_DEFAULT_MAX_CERT_TTL_HOURS],
             ["pilot.env.DEFAULT_WORKLOAD_CERT_TTL", env.DEFAULT_WORKLOAD_CERT_TTL, undefined],
+            // The pre-1.6 name of the same default, still read by older istiod images.
+            ["pilot.env.WORKLOAD_CERT_TTL", env.WORKLOAD_CERT_TTL, undefined],
             ["meshConfig.defaultConfig.proxyMetadata.SECRET_TTL", proxyMeta.SECRET_TTL, undefined],
         ];
         for (const [key, raw, fallback] of settings) {
@@ -725,8 +746,12 @@ export const networkPolicyEffective = stackPolicy({
         const policies = args.resources
             .filter((r) => r.type === NETWORK_POLICY)
             .map((r) => ({ urn: r.urn, np: parseNetPol(r.props) }));
+        const inNamespace = new Map<string, typeof policies>();
+        for (const p of policies) {
+            inNamespace.set(p.np.namespace, [...(inNamespace.get(p.np.namespace) ?? []), p]);
+        }
         for (const ns of [...agents.keys()].sort()) {
-            const mine = policies.filter((p) => p.np.namespace === ns);
+            const mine = inNamespace.get(ns) ?? [];
             const intent = intendedAgentFlows(ns, coordinators);
             const allowed = {
                 ingress: intent.ingress.flatMap((r) => atomsOf(r as NetRule, ns, universe)),

@@ -15,6 +15,7 @@ import {
     START_AUTOMATION_TARGET,
 } from "../catalog/operations";
 import { CLASSIFICATION_LEVELS } from "../catalog";
+import { buildNetwork } from "../lib/reachability";
 import { checkRequired, requirements } from "../lib/required";
 import { asArray, resourcePolicy, stackPolicy } from "./lib";
 
@@ -333,8 +334,13 @@ export const incidentAutomation = stackPolicy({
         if (quarantine.length === 0) {
             isolation("no quarantine security group (tagged incident-response=isolate_systems)");
         }
+        // Rules count wherever they are written: inline, or as separate ingress / egress rule resources.
+        const groups = buildNetwork(args.resources).groups;
         for (const sg of quarantine) {
-            const open = asArray(sg.props.ingress as unknown[]).length + asArray(sg.props.egress as unknown[]).length;
+            const model = groups.get(String(sg.props.id));
+            const open = model
+                ? model.ingress.length + model.egress.length
+                : asArray(sg.props.ingress as unknown[]).length + asArray(sg.props.egress as unknown[]).length;
             if (open > 0) {
                 isolation(
                     `quarantine security group ${nameOf(sg)} has ${open} rules; it must allow no traffic`,

@@ -8,7 +8,7 @@ import {
     workloadCertTtl,
 } from "../../policy-pack/policies/mesh";
 import { segmentReachability } from "../../policy-pack/policies/network";
-import { requiredAndEnabled } from "../../policy-pack/policies/operations";
+import { incidentAutomation, requiredAndEnabled } from "../../policy-pack/policies/operations";
 import { StackResourceCase, validateResource, validateStack } from "../harness/policy";
 import { plain, ROOT, runStack, stackConfig } from "../harness/program";
 
@@ -220,6 +220,17 @@ describe("MESH-MTLS-*: DestinationRule TLS and workload certificate lifetime", (
                 istiod({ MAX_WORKLOAD_CERT_TTL: "720h", DEFAULT_WORKLOAD_CERT_TTL: "720h0m1s" }),
             ),
         ).toHaveLength(1);
+        expect(
+            validateResource(
+                workloadCertTtl as ResourceValidationPolicy,
+                istiod({ MAX_WORKLOAD_CERT_TTL: "720h", WORKLOAD_CERT_TTL: "2160h" }),
+            ),
+        ).toEqual([
+            "[MESH-MTLS-ROTATION] istiod pilot.env.WORKLOAD_CERT_TTL is 2160h: workload certificates could live longer than the 720 h rotation period",
+        ]);
+        expect(
+            validateResource(workloadCertTtl as ResourceValidationPolicy, istiod({ MAX_WORKLOAD_CERT_TTL: "30 days" })),
+        ).toEqual(['[MESH-MTLS-ROTATION] istiod pilot.env.MAX_WORKLOAD_CERT_TTL "30 days" is not a Go duration']);
     });
 
     it("passes at the rotation period exactly", () => {
@@ -465,5 +476,26 @@ describe("declared admin paths", () => {
         const stackValue: unknown = typeof raw === "string" ? JSON.parse(raw) : raw;
         expect(policyConfig["network-segment-reachability"].adminCidrs).toEqual(stackValue);
         expect((stackValue as string[]).length).toBeGreaterThan(0);
+    });
+});
+
+describe("IR-SB-ISOLATE: the quarantine group allows no traffic, however its rules are written", () => {
+    it("counts a separate egress rule resource attached to the quarantine group", () => {
+        const rs = copy();
+        expect(messages(incidentAutomation, rs)).toEqual([]);
+        rs.push({
+            type: SG_OUT,
+            name: "leak",
+            props: {
+                securityGroupId: "sg-ec0ac60dc0ff5aa2f",
+                ipProtocol: "tcp",
+                fromPort: 443,
+                toPort: 443,
+                cidrIpv4: "0.0.0.0/0",
+            },
+        });
+        expect(messages(incidentAutomation, rs)).toEqual([
+            "[IR-SB-ISOLATE] quarantine security group mas-prod-quarantine has 1 rules; it must allow no traffic",
+        ]);
     });
 });
