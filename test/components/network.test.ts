@@ -730,6 +730,7 @@ describe("evidence and the network policies on the component's own resources", (
                 "IPS-PREVENT",
                 "NET-DEPLOY-PATH",
                 "NET-FLOW-LOGS",
+                "NET-POD-CAPACITY",
                 "NET-SEG-AGENT",
                 "NET-SEG-MGMT",
                 "NET-SEG-SERVICE",
