@@ -753,6 +753,13 @@ export class Cluster extends pulumi.ComponentResource {
         ev.record("ACC-RES-MONITOR", adminEntry, operatorEntry, operatorRole);
         ev.record("K8S-PSA", ...perAgent.ns);
         ev.record("K8S-NETPOL", vpcCni, ...perAgent.deny, ...perAgent.allow);
+        // Pod addresses: the CNI's per-node bound and the node groups' maxima, checked against the subnets.
+        ev.record(
+            "NET-POD-CAPACITY",
+            vpcCni,
+            ...Object.values(this.nodeGroups),
+            ...Object.values(this.launchTemplates),
+        );
 
         this.registerOutputs({
             clusterName: cluster.name,

@@ -446,6 +446,7 @@ export class Network extends pulumi.ComponentResource {
         ev.record("NET-SEG-MGMT", this.securityGroups.endpoints, ...Object.values(this.vpcEndpoints));
         ev.record("NET-SEG-AGENT", defaultSg);
         ev.record("NET-FLOW-LOGS", this.flowLog, flowRole);
+        ev.record("NET-POD-CAPACITY", ...this.segmentSubnets.agent, ...this.segmentSubnets.service);
         ev.record("PER-FW-INGRESS", edgeRt, ...edgeRoutes);
         ev.record(
             "PER-FW-EGRESS",

@@ -42,6 +42,7 @@ export const platformDesign = {
             ".actions.githubusercontent.com",
             "objects.githubusercontent.com",
             "objects-origin.githubusercontent.com",
+            "raw.githubusercontent.com",
             "release-assets.githubusercontent.com",
             "github-releases.githubusercontent.com",
             ".blob.core.windows.net",

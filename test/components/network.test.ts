@@ -517,6 +517,56 @@ describe("WAF (PER-WAF-RULES, PER-DDOS)", () => {
         });
     });
 
+    it("PER-DDOS: requests without x-agent-id are blocked before the per-agent rule (except /oauth2/), and one source address is capped at 100 rps", () => {
+        const NONE = [{ priority: 0, type: "NONE" }];
+        expect(rule("agent-id-required")).toEqual({
+            name: "agent-id-required",
+            priority: 4,
+            action: { block: {} },
+            statement: {
+                andStatement: {
+                    statements: [
+                        {
+                            notStatement: {
+                                statement: {
+                                    sizeConstraintStatement: {
+                                        fieldToMatch: { singleHeader: { name: "x-agent-id" } },
+                                        comparisonOperator: "GT",
+                                        size: 0,
+                                        textTransformations: NONE,
+                                    },
+                                },
+                            },
+                        },
+                        {
+                            notStatement: {
+                                statement: {
+                                    byteMatchStatement: {
+                                        fieldToMatch: { uriPath: {} },
+                                        positionalConstraint: "STARTS_WITH",
+                                        searchString: "/oauth2/",
+                                        textTransformations: NONE,
+                                    },
+                                },
+                            },
+                        },
+                    ],
+                },
+            },
+            visibilityConfig: {
+                cloudwatchMetricsEnabled: true,
+                metricName: "agent-id-required",
+                sampledRequestsEnabled: true,
+            },
+        });
+        expect(rule("per-source-rate-limit")).toMatchObject({
+            priority: 5,
+            action: { block: {} },
+            statement: { rateBasedStatement: { aggregateKeyType: "IP", evaluationWindowSec: 60, limit: 6000 } },
+        });
+        expect(rule("per-agent-rate-limit").priority).toBe(6);
+    });
+
     it("blocks the incident-response IP set first; the set ignores address changes", () => {
         const ipSet = named(dev, "aws:wafv2/ipSet:IpSet", "mas-waf-block");
         expect(rule("incident-response-block")).toMatchObject({
@@ -735,6 +785,7 @@ describe("evidence and the network policies on the component's own resources", (
                 "IPS-PREVENT",
                 "NET-DEPLOY-PATH",
                 "NET-FLOW-LOGS",
+                "NET-POD-CAPACITY",
                 "NET-SEG-AGENT",
                 "NET-SEG-MGMT",
                 "NET-SEG-SERVICE",
