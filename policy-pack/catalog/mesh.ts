@@ -71,7 +71,7 @@ export const meshControls: Control[] = [
         section: "service_mesh",
         guidePath: "service_mesh.mtls.enabled",
         requirement:
-            "Mutual TLS between all meshed workloads: a mesh-wide Istio PeerAuthentication in istio-system with mode STRICT, and no PeerAuthentication anywhere (or on any port) relaxes it to PERMISSIVE or DISABLE.",
+            "Mutual TLS between all meshed workloads: a mesh-wide Istio PeerAuthentication in istio-system with mode STRICT, and no PeerAuthentication anywhere (or on any port) relaxes it to PERMISSIVE or DISABLE. The mesh can be installed: its chart repository and image registry (hub set explicitly) are on the egress allow-list.",
         iso27001: ["A.8.20", "A.8.24", "A.5.14"],
         soc2: ["CC6.1", "CC6.7"],
         how: { kind: "infrastructure" },
@@ -146,7 +146,7 @@ export const meshControls: Control[] = [
         section: "message_security",
         guidePath: "message_security.encryption.transport.certificate_management.issuer",
         requirement:
-            "Public TLS certificates for the ingress gateway come from Let's Encrypt (ACME production directory, DNS-01 through the configured Route 53 zone) when a domain is configured.",
+            "Public TLS certificates for the ingress gateway come from Let's Encrypt (ACME production directory, DNS-01 through the configured Route 53 zone) when a domain is configured; cert-manager's DNS-01 self-check uses only the VPC resolver, and the ACME contact is an address Let's Encrypt accepts (not example.com/.net/.org).",
         iso27001: ["A.8.24"],
         soc2: ["CC6.7"],
         how: { kind: "infrastructure" },
@@ -156,7 +156,7 @@ export const meshControls: Control[] = [
         section: "message_security",
         guidePath: "message_security.encryption.transport.certificate_management.automation",
         requirement:
-            "cert-manager (jetstack chart, pinned version, CRDs managed by the chart) issues and renews certificates automatically; its Route 53 access is an EKS Pod Identity role limited to the configured hosted zone.",
+            "cert-manager (jetstack chart, pinned version, CRDs managed by the chart, images from a stated registry; chart repository and registry on the egress allow-list) issues and renews certificates automatically; its Route 53 access is an EKS Pod Identity role limited to the configured hosted zone.",
         iso27001: ["A.8.24", "A.8.32"],
         soc2: ["CC6.7", "CC8.1"],
         how: { kind: "infrastructure" },

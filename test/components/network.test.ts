@@ -433,7 +433,15 @@ describe("Perimeter ALB (PER-LB, TLS-TRANSPORT, TLS-IN-TRANSIT, TLS-PFS)", () =>
     });
 
     it("with domainName, requests a DNS-validated ACM certificate in the hosted zone", async () => {
-        const run = await program({ domainName: "agents.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ" }, "dev");
+        // A real ACME contact: with a domain, Let's Encrypt refuses example.com addresses (config validation).
+        const run = await program(
+            {
+                domainName: "agents.example.com",
+                hostedZoneId: "Z0123456789ABCDEFGHIJ",
+                alertEmails: ["security@mas-agents.io"],
+            },
+            "dev",
+        );
         expect(ofType(run, "tls:index/privateKey:PrivateKey")).toHaveLength(0);
         expect(named(run, "aws:acm/certificate:Certificate", "mas-cert").inputs).toMatchObject({
             domainName: "agents.example.com",
@@ -696,6 +704,7 @@ describe("Network Firewall (IDS-SIGNATURE, IDS-AUTO-UPDATE, IPS-PREVENT, PER-FW-
             "d2glxqk2uabbnd.cloudfront.net",
             "d5l0dvt14r5h8.cloudfront.net",
             "acme-v02.api.letsencrypt.org",
+            // Helm chart repositories, fetched by the deploy runner behind the firewall (mesh lane, issue 12).
             "istio-release.storage.googleapis.com",
             "charts.jetstack.io",
         ]);
