@@ -636,6 +636,20 @@ const mutations: { control: string; what: string; policy?: string; apply(rs: Res
             return rs;
         },
     },
+    // evidence helper: per-agent message keys
+    {
+        control: "MSG-SIG-ALG",
+        what: "agents allowed to sign with any agent's key",
+        apply: (rs) => {
+            const p = find(rs, "aws:iam/policy:Policy", "mas-message-agent-message-crypto");
+            const doc = JSON.parse(p.inputs.policy);
+            delete doc.Statement.find((x: any) => x.Sid === "SignAsSelf").Condition.StringEquals[
+                "aws:ResourceTag/agent"
+            ];
+            p.inputs.policy = JSON.stringify(doc);
+            return rs;
+        },
+    },
 ];
 
 /** Appends a statement to a resource's policy document (JSON string) input. */
@@ -690,5 +704,13 @@ describe("broken settings in a prod plan fail the audit under their control ID",
             .filter((m) => !failing.has(m.control) || (m.policy && !byPolicy.has(`${m.policy}|${m.control}`)))
             .map((m) => `${m.control} (${m.what})`);
         expect(missed).toEqual([]);
+        // The mutation self-test evaluates policies in process (tools/lib/in-process.ts): on this broken plan it
+        // must report exactly what the pack's analyzer server reports.
+        const { InProcessPack } = require("../../tools/lib/in-process") as typeof import("../../tools/lib/in-process");
+        const { readState } = require("../../tools/lib/state") as typeof import("../../tools/lib/state");
+        const key = (v: { policy: string; control: string; urn: string; enforcementLevel: string; message: string }) =>
+            JSON.stringify([v.policy, v.control, v.urn, v.enforcementLevel, v.message]);
+        const inProcess = new InProcessPack({ all: "mandatory" }).evaluate(readState(file).resources);
+        expect(inProcess.map(key).sort()).toEqual(violations.map((v) => key(v as never)).sort());
     });
 });

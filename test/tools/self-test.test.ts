@@ -19,10 +19,8 @@ describe("mutation self-test", () => {
         expect(new Set(MUTATIONS.map((m) => m.control)).size).toBe(MUTATIONS.length);
     });
 
-    it("catches every break in the prod plan, within seconds", () => {
-        const started = Date.now();
+    it("catches every break in the prod plan", () => {
         const results = runSelfTest(resources, { all: "mandatory" });
-        const elapsed = Date.now() - started;
         // Prod has no public domain: the Let's Encrypt issuer is not built, so its break cannot be applied.
         expect(results.filter((r) => !r.caught).map((r) => `${r.control}: ${r.error ?? r.mutation}`)).toEqual([
             "CERT-LETSENCRYPT: no kubernetes:cert-manager.io/v1:ClusterIssuer named mas-letsencrypt in this plan",
@@ -33,7 +31,6 @@ describe("mutation self-test", () => {
             caught: true,
             reportedBy: ["network-firewall-policy"],
         });
-        expect(elapsed).toBeLessThan(15_000);
     });
 
     it("does not call a change that breaks nothing caught, nor a control the break is not reported under", () => {

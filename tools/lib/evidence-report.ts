@@ -112,12 +112,13 @@ export type AuditEvidenceOutput = Record<
 >;
 
 /**
- * A section another part of the project adds to the evidence (the access matrix): `build` returns the JSON
- * kept under `sections[title]` and the markdown lines shown under `## title`, or undefined to leave it out.
+ * A section another part of the project adds to the evidence (e.g. the access matrix): `build` returns the JSON
+ * kept under `sections[title]` (undefined leaves it out), `render` the markdown lines shown under `## title`.
  */
 export interface EvidenceSection {
     title: string;
-    build(input: { stack: string; resources: StateResource[] }): { json: unknown; markdown: string[] } | undefined;
+    build(input: { stack: string; resources: StateResource[] }): unknown;
+    render(json: unknown): string[];
 }
 export const EVIDENCE_SECTIONS: EvidenceSection[] = [];
 
@@ -213,20 +214,22 @@ function assess(
     if (failing.length > 0) {
         return { status: "fail", reason: failing.join("; ") };
     }
-    for (const rule of a.requires ?? []) {
-        if (!resources.some((r) => rule.anyOfTypes.includes(r.type))) {
-            return {
-                status: rule.otherwise,
-                reason:
-                    rule.otherwise === "not-configured"
-                        ? "not configured: the stack does not build it for this stack's config"
-                        : "partly built for this stack's config",
-                gap: rule.gap,
-            };
-        }
+    // Not configured explains missing resources; a missing part of a built control is a gap, checked after.
+    const unmet = (a.requires ?? []).filter((rule) => !resources.some((r) => rule.anyOfTypes.includes(r.type)));
+    const notConfigured = unmet.find((rule) => rule.otherwise === "not-configured");
+    if (notConfigured) {
+        return {
+            status: "not-configured",
+            reason: "not configured: the stack does not build it for this stack's config",
+            gap: notConfigured.gap,
+        };
     }
     if (resources.length === 0) {
         return { status: "fail", reason: "no resource of this stack implements it" };
+    }
+    const missingPart = unmet.find((rule) => rule.otherwise === "partial");
+    if (missingPart) {
+        return { status: "partial", reason: "partly built for this stack's config", gap: missingPart.gap };
     }
     if (policies.length === 0) {
         return { status: "fail", reason: "no enabled policy enforces it" };
@@ -358,8 +361,8 @@ export function buildEvidence(opts: {
     const sections: Record<string, unknown> = {};
     for (const extra of EVIDENCE_SECTIONS) {
         const built = extra.build({ stack: opts.stack, resources: opts.resources });
-        if (built) {
-            sections[extra.title] = built.json;
+        if (built !== undefined) {
+            sections[extra.title] = built;
         }
     }
     const infra = entries.filter((e) => e.how.kind === "infrastructure");
@@ -508,9 +511,8 @@ export function renderMarkdown(doc: EvidenceDocument): string {
     }
     lines.push(`| **Total** | ${STATUSES.map((k) => `**${total[k]}**`).join(" | ")} |`, "");
     for (const extra of EVIDENCE_SECTIONS) {
-        const built = extra.build({ stack: doc.stack, resources: [] });
-        if (built && doc.sections[extra.title] !== undefined) {
-            lines.push(`## ${extra.title}`, "", ...built.markdown, "");
+        if (doc.sections[extra.title] !== undefined) {
+            lines.push(`## ${extra.title}`, "", ...extra.render(doc.sections[extra.title]), "");
         }
     }
     let section = "";
