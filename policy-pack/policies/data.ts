@@ -756,7 +756,8 @@ export const dataAccessPolicies = stackPolicy({
             }
         }
         for (const row of accessMatrixOf(args.resources).rows) {
-            if (row.ok || row.data === "compute_resources" || row.why.startsWith("no resource of the plan")) {
+            const store = row.data === "agent_data" || row.data === "metrics_data";
+            if (row.ok || !store || row.why.startsWith("no resource of the plan")) {
                 continue;
             }
             report(

@@ -749,12 +749,12 @@ export const certificateRotation = resourcePolicy({
 export const accessMatrix = stackPolicy({
     name: "identity-access-matrix",
     description:
-        "access_control.resource_access as simulated requests: compute allocation (scaling the node groups) only by resource_manager (and system_admin: manage_resources), compute monitoring only by system_admin and operator; every other role of the stack is denied.",
-    controls: ["ACC-RES-ALLOCATE", "ACC-RES-MONITOR"],
+        "access_control.resource_access as simulated requests: compute allocation (scaling the node groups) only by resource_manager (and system_admin: manage_resources), compute monitoring only by system_admin and operator; every other role of the stack is denied. Agents report status only into their own metric namespace.",
+    controls: ["ACC-RES-ALLOCATE", "ACC-RES-MONITOR", "RBAC-AGENT-PERMS"],
     severity: "high",
     validate: (args, report) => {
         for (const row of accessMatrixOf(args.resources).rows) {
-            if (row.ok || row.data !== "compute_resources") {
+            if (row.ok || (row.data !== "compute_resources" && row.data !== "agent_status")) {
                 continue;
             }
             report(

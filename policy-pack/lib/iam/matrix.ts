@@ -3,6 +3,8 @@ import {
     ACCESS_MATRIX,
     ACCESS_MATRIX_ALSO_ALLOWED,
     ACCESS_MATRIX_CONTROLS,
+    METRICS_NAMESPACE_ROOT,
+    POD_NAMESPACE_SESSION_TAG,
     PRIVILEGED_PROBES,
     SERVICE_DATA_EXEMPTIONS,
 } from "../../catalog/identity";
@@ -318,6 +320,54 @@ export function computeAccessMatrix(resources: PlanResource[], model: IamModel =
                 ok,
                 why: missing.length > 0 && expected === "allow" ? `${why}; not required: ${missing.join(", ")}` : why,
                 ...(cell.urn ? { urn: cell.urn } : {}),
+            });
+        }
+    }
+
+    // identity_management.rbac.roles.agent: report_status, namespace_bound. An agent session carries its pod's
+    // namespace as a session tag; it may report status only into its own metric namespace.
+    for (const mp of principals.filter((p) => p.id === "agent")) {
+        const own = "agent-own";
+        const cases: { action: string; namespace: string; expected: "allow" | "deny" }[] = [
+            {
+                action: "report status (own namespace)",
+                namespace: `${METRICS_NAMESPACE_ROOT}/Agents/${own}`,
+                expected: "allow",
+            },
+            {
+                action: "report status (another agent's namespace)",
+                namespace: `${METRICS_NAMESPACE_ROOT}/Agents/agent-other`,
+                expected: "deny",
+            },
+            {
+                action: "report status (outside the agents' namespaces)",
+                namespace: `${METRICS_NAMESPACE_ROOT}/Platform`,
+                expected: "deny",
+            },
+        ];
+        for (const c of cases) {
+            const d = evaluate(mp.principal, {
+                action: "cloudwatch:PutMetricData",
+                resource: "*",
+                resourceAccount: model.account,
+                context: {
+                    [`aws:principaltag/${POD_NAMESPACE_SESSION_TAG}`]: [own],
+                    "cloudwatch:namespace": [c.namespace],
+                },
+            });
+            const ok = c.expected === "allow" ? d.definite : !d.possible;
+            rows.push({
+                data: "agent_status",
+                action: c.action,
+                principal: mp.label,
+                roles: mp.roles.length,
+                allowed: d.definite ? "yes" : d.possible ? "conditional" : "no",
+                requiredConditions: [],
+                expected: c.expected,
+                control: "RBAC-AGENT-PERMS",
+                ok,
+                why: d.possible ? d.allowedBy.join(", ") : (d.deniedBy ?? "no policy allows it"),
+                urn: mp.roles[0].resource.urn,
             });
         }
     }

@@ -52,7 +52,16 @@ describe("the access matrix of the stack's documents", () => {
         expect(m.external).toEqual([]);
     });
     it("evaluates the two agent roles once, as one group", () => {
-        expect(m.rows.filter((r) => r.principal === "agent (2 roles)")).toHaveLength(6);
+        expect(m.rows.filter((r) => r.principal === "agent (2 roles)")).toHaveLength(9);
+    });
+    it("lets an agent report status only into its own metric namespace", () => {
+        expect(
+            m.rows.filter((r) => r.data === "agent_status").map((r) => [r.action, r.allowed, r.expected, r.ok]),
+        ).toEqual([
+            ["report status (own namespace)", "yes", "allow", true],
+            ["report status (another agent's namespace)", "no", "deny", true],
+            ["report status (outside the agents' namespaces)", "no", "deny", true],
+        ]);
     });
     it("passes the data and identity policies", () => {
         expect(messages(dataAccessPolicies, fixture())).toEqual([]);
@@ -76,6 +85,16 @@ describe("breaks of the effective behaviour", () => {
                 m.includes(`s3:DeleteObject (audit logs are immutable evidence) on arn:aws:s3:::${AUDIT_BUCKET}/probe`),
             ),
         ).toBe(true);
+    });
+    it("an agent policy whose namespace condition any agent satisfies", () => {
+        const f = fixture();
+        const report = f.policies.agent.Statement.find((s) => s.Sid === "ReportOwnStatus") as { Condition: unknown };
+        report.Condition = { StringLike: { "cloudwatch:namespace": "MAS/Agents/*" } };
+        expect(messages(accessMatrix, f)).toEqual([
+            expect.stringMatching(
+                /^\[RBAC-AGENT-PERMS\] agent \(2 roles\): report status \(another agent's namespace\) agent_status is allowed, the guide says deny/,
+            ),
+        ]);
     });
     it("an AWS-managed attachment the model cannot expand", () => {
         const f = fixture();
