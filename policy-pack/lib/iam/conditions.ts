@@ -134,7 +134,7 @@ export function evaluateCondition(entry: ConditionEntry, ctx: RequestContext): T
         }
         return operator.negated ? "yes" : "no";
     }
-    let policyValues: string[] = [];
+    const policyValues: string[] = [];
     let unknown = false;
     for (const raw of entry.values) {
         const v = substitute(raw, ctx);
@@ -156,7 +156,6 @@ export function evaluateCondition(entry: ConditionEntry, ctx: RequestContext): T
     if (operator.negated && set === undefined) {
         return value.every(holds) ? "yes" : "no";
     }
-    policyValues = policyValues.slice();
     return value.some(holds) ? "yes" : "no";
 }
 

@@ -124,6 +124,8 @@ function principalsOf(model: IamModel): MatrixPrincipal[] {
 }
 
 interface Cell {
+    /** Why the cell cannot be evaluated (a policy of its resources is unknown or unreadable). */
+    unevaluable?: string;
     data: string;
     action: string;
     control: string;
@@ -167,6 +169,7 @@ function dataCells(model: IamModel): Cell[] {
                       }))
                     : []),
             ];
+            const unreadable = [bucket, ...(key ? [key] : [])].filter((r) => r.unreadable);
             cells.push({
                 data,
                 action,
@@ -175,6 +178,11 @@ function dataCells(model: IamModel): Cell[] {
                 conditions: spec.conditions,
                 requests,
                 urn: bucket.resource.urn,
+                ...(unreadable.length > 0
+                    ? {
+                          unevaluable: `unknown or unreadable policy of ${unreadable.map((r) => r.resource.name).join(", ")}`,
+                      }
+                    : {}),
             });
         }
     }
@@ -227,6 +235,11 @@ function run(principal: Principal, requests: Request[], extra: RequestContext): 
 
 function expectation(cell: Cell, mp: MatrixPrincipal): { expected: MatrixRow["expected"]; reason?: string } {
     const key = `${cell.data}/${cell.action}`;
+    // Cannot evaluate (e.g. documents unknown during a preview): neither a pass nor a failure is claimed.
+    const unknown = cell.unevaluable ?? unreadableOf(mp);
+    if (unknown) {
+        return { expected: "either", reason: `cannot evaluate: ${unknown}` };
+    }
     if (mp.id === "unlisted" && !key.endsWith("_data/read") && !key.endsWith("_data/write")) {
         // Without a resource policy only identity policies decide: a role outside the stack is not the plan's.
         return { expected: "either", reason: "no resource policy: only the role's own policies decide" };
@@ -245,6 +258,11 @@ function expectation(cell: Cell, mp: MatrixPrincipal): { expected: MatrixRow["ex
         return { expected: "either", reason: service.reason };
     }
     return { expected: "deny" };
+}
+
+function unreadableOf(mp: MatrixPrincipal): string | undefined {
+    const what = mp.roles.flatMap((r) => r.unreadable);
+    return what.length > 0 ? `unknown or unreadable ${[...new Set(what)].join(", ")}` : undefined;
 }
 
 export interface AccessMatrix {
@@ -326,7 +344,7 @@ export function computeAccessMatrix(resources: PlanResource[], model: IamModel =
 
     // identity_management.rbac.roles.agent: report_status, namespace_bound. An agent session carries its pod's
     // namespace as a session tag; it may report status only into its own metric namespace.
-    for (const mp of principals.filter((p) => p.id === "agent")) {
+    for (const mp of principals.filter((p) => p.id === "agent" && !unreadableOf(p))) {
         const own = "agent-own";
         const cases: { action: string; namespace: string; expected: "allow" | "deny" }[] = [
             {
@@ -399,7 +417,7 @@ export function computeAccessMatrix(resources: PlanResource[], model: IamModel =
                 ];
         }
     };
-    for (const mp of principals.filter((p) => p.roles.length > 0)) {
+    for (const mp of principals.filter((p) => p.roles.length > 0 && !unreadableOf(p))) {
         for (const probe of PRIVILEGED_PROBES) {
             if (
                 probe.allowedFor.some((r) => r === mp.id) ||
@@ -408,6 +426,9 @@ export function computeAccessMatrix(resources: PlanResource[], model: IamModel =
                 continue;
             }
             for (const t of targets(probe.target, probe.action)) {
+                if (t.res?.unreadable) {
+                    continue; // cannot evaluate against an unknown resource policy
+                }
                 const d = evaluate(mp.principal, {
                     action: probe.action,
                     resource: t.arn,

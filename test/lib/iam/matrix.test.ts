@@ -70,6 +70,34 @@ describe("the access matrix of the stack's documents", () => {
     });
 });
 
+describe("documents unknown during a preview", () => {
+    it("are neither passed nor failed: the cells they decide say they cannot be evaluated", () => {
+        const rs = resources(fixture()).map((r) =>
+            (r.type === "aws:iam/policy:Policy" && r.name === "operator") ||
+            (r.type === "aws:kms/key:Key" && r.name === "sensitive")
+                ? { ...r, props: { ...r.props, policy: undefined } }
+                : r,
+        );
+        expect(validateStack(dataAccessPolicies, rs)).toEqual([]);
+        expect(validateStack(noFullAdmin, rs)).toEqual([]);
+        expect(validateStack(accessMatrix, rs)).toEqual([]);
+        const m = computeAccessMatrix(rs.map((r) => ({ ...r, name: r.name ?? "", urn: `urn:${r.name}` })));
+        const operatorRead = m.rows.find(
+            (r) => r.data === "agent_data" && r.action === "read" && r.principal.startsWith("operator"),
+        );
+        expect(operatorRead).toMatchObject({
+            expected: "either",
+            ok: true,
+            reason: expect.stringMatching(/^cannot evaluate: unknown or unreadable attachment/),
+        });
+        const metrics = m.rows.filter((r) => r.data === "metrics_data");
+        expect(metrics.every((r) => r.reason === "cannot evaluate: unknown or unreadable policy of sensitive")).toBe(
+            true,
+        );
+        expect(m.unevaluable.map((u) => u.role)).toEqual(["mas-dev-operator"]);
+    });
+});
+
 describe("breaks of the effective behaviour", () => {
     it("an AWS-managed administrator policy on an agent role (ReadOnlyAccess is not enough to fail)", () => {
         const f = fixture();
