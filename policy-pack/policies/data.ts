@@ -172,8 +172,9 @@ export const kmsKeySettings = resourcePolicy({
                     resourcePolicy: { name: "key policy", document: doc },
                     context: {
                         "kms:viaservice": ANY,
-                        "aws:sourcearn": ANY,
-                        "aws:sourceaccount": ANY,
+                        // A service acting for an outsider names the outsider's resource and account, never ours.
+                        "aws:sourcearn": ["arn:aws:sns:eu-west-1:999999999999:outsider"],
+                        "aws:sourceaccount": ["999999999999"],
                         "aws:securetransport": ["true"],
                     },
                 });

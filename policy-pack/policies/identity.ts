@@ -135,13 +135,20 @@ export const humanRoleMfa = resourcePolicy({
 export const noFullAdmin = stackPolicy({
     name: "identity-iam-no-full-admin",
     description:
-        "No role of the stack can make privileged requests (escalate through IAM, delete or re-police keys, delete audit logs, replace the data stores' policies, use services outside the boundary), simulated from its effective policies; every AWS-managed attachment is expanded or allow-listed.",
+        "No role of the stack can make privileged requests (escalate through IAM, delete or re-police keys, delete audit logs, replace the data stores' policies, use services outside the boundary), simulated from its effective policies; every AWS-managed attachment is expanded or allow-listed; no bucket, topic or secret policy lets another account or an anonymous caller in.",
     controls: ["IAM-BOUNDARY", "RBAC-ADMIN-PERMS", "RBAC-AGENT-PERMS", "RBAC-OPERATOR-NO-SECURITY"],
     severity: "critical",
     validate: (args, report) => {
         const matrix = accessMatrixOf(args.resources);
         for (const p of matrix.privileged) {
             report(`[${p.control}] ${p.message}`, p.urn);
+        }
+        // Keys: data-kms-key-settings judges their policies the same way.
+        for (const e of matrix.external.filter((x) => x.kind !== "key")) {
+            report(
+                `[IAM-BOUNDARY] ${e.kind} policy lets ${e.principal} ${e.action} on ${e.resource} (${e.why})`,
+                e.urn,
+            );
         }
         for (const u of matrix.unevaluable) {
             for (const arn of u.unexpandable) {

@@ -510,14 +510,19 @@ export function computeAccessMatrix(resources: PlanResource[], model: IamModel =
                     resourceAccount: model.account,
                     resourcePolicy: res.policy,
                     isKmsKey: res.kind === "key",
-                    context: { ...favorable(), "kms:viaservice": ANY, "aws:sourcearn": ANY, "aws:sourceaccount": ANY },
+                    context: {
+                        ...favorable(),
+                        "kms:viaservice": ANY, // A service acting for an outsider names the outsider's resource and account, never ours.
+                        "aws:sourcearn": ["arn:aws:sns:eu-west-1:999999999999:outsider"],
+                        "aws:sourceaccount": ["999999999999"],
+                    },
                 });
                 if (d.possible) {
                     external.push({
                         resource: res.arn,
                         action,
                         principal: o.label,
-                        why: d.allowedBy.join(", "),
+                        why: d.allowedBy.filter((a) => a.startsWith(`${res.policy?.name}:`)).join(", "),
                         urn: res.resource.urn,
                         kind: res.kind,
                     });

@@ -124,6 +124,34 @@ describe("breaks of the effective behaviour", () => {
             ),
         ]);
     });
+    it("a topic policy that lets anyone publish, unless restricted to the account", () => {
+        const topic = (Condition?: object) => ({
+            type: "aws:sns/topicPolicy:TopicPolicy",
+            name: "alerts",
+            props: {
+                arn: `arn:aws:sns:eu-west-1:${ACCT}:alerts`,
+                policy: JSON.stringify({
+                    Statement: [
+                        {
+                            Sid: "Publish",
+                            Effect: "Allow",
+                            Principal: "*",
+                            Action: "sns:Publish",
+                            Resource: "*",
+                            ...(Condition ? { Condition } : {}),
+                        },
+                    ],
+                }),
+            },
+        });
+        const run = (t: ReturnType<typeof topic>) =>
+            validateStack(noFullAdmin, [...resources(fixture()), t]).map((v) => v.message);
+        expect(run(topic())).toEqual([
+            `[IAM-BOUNDARY] topic policy lets a role of another account (administrator there) sns:Publish on arn:aws:sns:eu-west-1:${ACCT}:alerts (topic policy alerts:Publish)`,
+            `[IAM-BOUNDARY] topic policy lets anonymous caller sns:Publish on arn:aws:sns:eu-west-1:${ACCT}:alerts (topic policy alerts:Publish)`,
+        ]);
+        expect(run(topic({ StringEquals: { "aws:SourceAccount": ACCT } }))).toEqual([]);
+    });
     it("an AWS-managed attachment the model cannot expand", () => {
         const f = fixture();
         f.attachments.push({
