@@ -1,5 +1,6 @@
 import {
     BOUNDARY_DENIED_ACTIONS,
+    METRICS_NAMESPACE_ROOT,
     OPERATOR_DENIED_ACTIONS,
     PAM_MAX_SESSION_HOURS,
     POD_IDENTITY_PRINCIPAL,
@@ -44,8 +45,8 @@ const nodeCapacity = (Sid: string, c: IamContext): Statement => ({
     Condition: { StringEquals: { "aws:ResourceTag/eks:cluster-name": c.clusterName } },
 });
 
-/** Namespace of custom CloudWatch metrics the stack's workloads write ("MAS/..."). */
-export const METRICS_NAMESPACE_ROOT = "MAS";
+/** Namespace of custom CloudWatch metrics the stack's workloads write ("MAS/..."); the catalog owns it. */
+export { METRICS_NAMESPACE_ROOT };
 
 /**
  * Services whose actions the permissions boundary lets any role of the stack use at all (the ceiling, not a

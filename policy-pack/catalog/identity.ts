@@ -388,6 +388,11 @@ export const identityControls: Control[] = [
 
 // ------------------------------------------------------------------------------ IAM evaluation model data
 
+/** Root of the CloudWatch namespaces the stack's workloads write; an agent reports only under `<root>/Agents/<its namespace>`. */
+export const METRICS_NAMESPACE_ROOT = "MAS";
+/** Session tag EKS Pod Identity sets to the pod's Kubernetes namespace (the agent policy's ABAC key). */
+export const POD_NAMESPACE_SESSION_TAG = "kubernetes-namespace";
+
 /** The guide's access_control section as data (its words; role ids of RBAC_ROLES). */
 export const ACCESS_MATRIX = {
     data_access: {

@@ -175,8 +175,9 @@ export const kmsKeySettings = resourcePolicy({
                     resourcePolicy: { name: "key policy", document: doc },
                     context: {
                         "kms:viaservice": ANY,
-                        "aws:sourcearn": ANY,
-                        "aws:sourceaccount": ANY,
+                        // A service acting for an outsider names the outsider's resource and account, never ours.
+                        "aws:sourcearn": ["arn:aws:sns:eu-west-1:999999999999:outsider"],
+                        "aws:sourceaccount": ["999999999999"],
                         "aws:securetransport": ["true"],
                     },
                 });
@@ -759,7 +760,8 @@ export const dataAccessPolicies = stackPolicy({
             }
         }
         for (const row of accessMatrixOf(args.resources).rows) {
-            if (row.ok || row.data === "compute_resources" || row.why.startsWith("no resource of the plan")) {
+            const store = row.data === "agent_data" || row.data === "metrics_data";
+            if (row.ok || !store || row.why.startsWith("no resource of the plan")) {
                 continue;
             }
             report(

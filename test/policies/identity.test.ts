@@ -174,6 +174,37 @@ describe("identity-boundary-guardrails (IAM-BOUNDARY, RBAC-ADMIN-AUDIT)", () => 
         });
     it("passes a boundary denying the audit and identity tampering actions", () =>
         expect(boundary(actions)).toEqual([]));
+    it("fails a deny that a condition can switch off, and counts a NotAction deny", () => {
+        expect(
+            validateResource(p.boundaryGuardrails, {
+                type: POLICY,
+                props: {
+                    tags: { "mas/permissions-boundary": "true" },
+                    policy: doc(
+                        { Effect: "Allow", Action: "*", Resource: "*" },
+                        {
+                            Effect: "Deny",
+                            Action: actions,
+                            Resource: "*",
+                            Condition: { Bool: { "aws:MultiFactorAuthPresent": "false" } },
+                        },
+                    ),
+                },
+            }),
+        ).toEqual([`permissions boundary does not deny ${actions.join(", ")} on every resource`]);
+        expect(
+            validateResource(p.boundaryGuardrails, {
+                type: POLICY,
+                props: {
+                    tags: { "mas/permissions-boundary": "true" },
+                    policy: doc(
+                        { Effect: "Allow", Action: "s3:*", Resource: "*" },
+                        { Effect: "Deny", NotAction: ["s3:*"], Resource: "*" },
+                    ),
+                },
+            }),
+        ).toEqual([]);
+    });
     it("accepts wildcards that cover them", () =>
         expect(boundary(["cloudtrail:*", "iam:DeleteRolePermissionsBoundary", "iam:Create*"])).toEqual([]));
     it("fails a boundary that lets roles stop the trail", () =>
@@ -206,6 +237,18 @@ describe("identity-operator-explicit-deny (RBAC-OPERATOR-NO-CONFIG, RBAC-OPERATO
                 deny(OPERATOR_DENIED_ACTIONS),
             ),
         ).toEqual([]));
+    it("fails a Deny that only holds without MFA, and an Allow with NotAction", () => {
+        const conditional = {
+            ...deny(OPERATOR_DENIED_ACTIONS),
+            Condition: { BoolIfExists: { "aws:MultiFactorAuthPresent": "false" } },
+        };
+        expect(operator(view, conditional)[0]).toMatch(
+            /^\[RBAC-OPERATOR-NO-SECURITY\] operator policy lacks an unconditional Deny of iam:\*, kms:Create\*/,
+        );
+        expect(
+            operator({ Sid: "Most", Effect: "Allow", NotAction: "s3:*", Resource: "*" }, deny(OPERATOR_DENIED_ACTIONS)),
+        ).toEqual(["[RBAC-OPERATOR-NO-CONFIG] operator statement Most allows a configuration or security change"]);
+    });
     it("fails an Allow of key management (kms:ScheduleKeyDeletion)", () =>
         expect(
             operator(
@@ -237,9 +280,15 @@ describe("identity-resource-manager-scope (ACC-RES-ALLOCATE)", () => {
         });
     it("passes scaling scoped by the cluster tag", () =>
         expect(rm(stmt({ StringEquals: { "aws:ResourceTag/eks:cluster-name": "mas-dev-eks" } }))).toEqual([]));
+    it("fails a cluster condition any cluster satisfies (StringLike *), and NotAction scaling", () => {
+        expect(rm(stmt({ StringLike: { "aws:ResourceTag/eks:cluster-name": "*" } }))).toHaveLength(1);
+        expect(rm({ Sid: "Most", Effect: "Allow", NotAction: "iam:*", Resource: "*" })).toEqual([
+            "statement Most allows scaling Auto Scaling groups of other clusters (no aws:ResourceTag/eks:cluster-name condition for this cluster)",
+        ]);
+    });
     it("fails account-wide scaling", () =>
         expect(rm(stmt())).toEqual([
-            "statement Scale allows node group scaling without an aws:ResourceTag/eks:cluster-name condition",
+            "statement Scale allows scaling Auto Scaling groups of other clusters (no aws:ResourceTag/eks:cluster-name condition for this cluster)",
         ]));
 });
 

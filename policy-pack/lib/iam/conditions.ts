@@ -6,8 +6,11 @@ import { arnMatches, ConditionEntry, glob } from "./document";
  */
 export const ANY = Symbol("any value");
 export type ContextValue = string[] | typeof ANY;
-/** Keys lower-cased. */
+/** Keys lower-cased. The key "*" gives the value of every key not listed (ANY: "any request context"). */
 export type RequestContext = Record<string, ContextValue>;
+
+const lookup = (ctx: RequestContext, key: string): ContextValue | undefined =>
+    Object.prototype.hasOwnProperty.call(ctx, key) ? ctx[key] : ctx["*"];
 
 /** Three-valued: a condition is met, not met, or cannot be decided from the context. */
 export type Tri = "yes" | "no" | "maybe";
@@ -68,7 +71,7 @@ export function substitute(value: string, ctx: RequestContext): string | undefin
         if (name === "*" || name === "?" || name === "$") {
             return name;
         }
-        const v = ctx[name.toLowerCase()];
+        const v = lookup(ctx, name.toLowerCase());
         if (v === ANY) {
             unknown = true;
             return "";
@@ -99,7 +102,7 @@ export function evaluateCondition(entry: ConditionEntry, ctx: RequestContext): T
         set = "any";
         op = op.slice("foranyvalue:".length);
     }
-    const value = ctx[entry.key];
+    const value = lookup(ctx, entry.key);
     if (op === "null") {
         if (value === ANY) {
             return "maybe";
@@ -131,7 +134,7 @@ export function evaluateCondition(entry: ConditionEntry, ctx: RequestContext): T
         }
         return operator.negated ? "yes" : "no";
     }
-    let policyValues: string[] = [];
+    const policyValues: string[] = [];
     let unknown = false;
     for (const raw of entry.values) {
         const v = substitute(raw, ctx);
@@ -153,7 +156,6 @@ export function evaluateCondition(entry: ConditionEntry, ctx: RequestContext): T
     if (operator.negated && set === undefined) {
         return value.every(holds) ? "yes" : "no";
     }
-    policyValues = policyValues.slice();
     return value.some(holds) ? "yes" : "no";
 }
 

@@ -3,6 +3,8 @@ import {
     ACCESS_MATRIX,
     ACCESS_MATRIX_ALSO_ALLOWED,
     ACCESS_MATRIX_CONTROLS,
+    METRICS_NAMESPACE_ROOT,
+    POD_NAMESPACE_SESSION_TAG,
     PRIVILEGED_PROBES,
     SERVICE_DATA_EXEMPTIONS,
 } from "../../catalog/identity";
@@ -122,6 +124,8 @@ function principalsOf(model: IamModel): MatrixPrincipal[] {
 }
 
 interface Cell {
+    /** Why the cell cannot be evaluated (a policy of its resources is unknown or unreadable). */
+    unevaluable?: string;
     data: string;
     action: string;
     control: string;
@@ -165,6 +169,7 @@ function dataCells(model: IamModel): Cell[] {
                       }))
                     : []),
             ];
+            const unreadable = [bucket, ...(key ? [key] : [])].filter((r) => r.unreadable);
             cells.push({
                 data,
                 action,
@@ -173,6 +178,11 @@ function dataCells(model: IamModel): Cell[] {
                 conditions: spec.conditions,
                 requests,
                 urn: bucket.resource.urn,
+                ...(unreadable.length > 0
+                    ? {
+                          unevaluable: `unknown or unreadable policy of ${unreadable.map((r) => r.resource.name).join(", ")}`,
+                      }
+                    : {}),
             });
         }
     }
@@ -225,6 +235,11 @@ function run(principal: Principal, requests: Request[], extra: RequestContext): 
 
 function expectation(cell: Cell, mp: MatrixPrincipal): { expected: MatrixRow["expected"]; reason?: string } {
     const key = `${cell.data}/${cell.action}`;
+    // Cannot evaluate (e.g. documents unknown during a preview): neither a pass nor a failure is claimed.
+    const unknown = cell.unevaluable ?? unreadableOf(mp);
+    if (unknown) {
+        return { expected: "either", reason: `cannot evaluate: ${unknown}` };
+    }
     if (mp.id === "unlisted" && !key.endsWith("_data/read") && !key.endsWith("_data/write")) {
         // Without a resource policy only identity policies decide: a role outside the stack is not the plan's.
         return { expected: "either", reason: "no resource policy: only the role's own policies decide" };
@@ -243,6 +258,11 @@ function expectation(cell: Cell, mp: MatrixPrincipal): { expected: MatrixRow["ex
         return { expected: "either", reason: service.reason };
     }
     return { expected: "deny" };
+}
+
+function unreadableOf(mp: MatrixPrincipal): string | undefined {
+    const what = mp.roles.flatMap((r) => r.unreadable);
+    return what.length > 0 ? `unknown or unreadable ${[...new Set(what)].join(", ")}` : undefined;
 }
 
 export interface AccessMatrix {
@@ -322,6 +342,54 @@ export function computeAccessMatrix(resources: PlanResource[], model: IamModel =
         }
     }
 
+    // identity_management.rbac.roles.agent: report_status, namespace_bound. An agent session carries its pod's
+    // namespace as a session tag; it may report status only into its own metric namespace.
+    for (const mp of principals.filter((p) => p.id === "agent" && !unreadableOf(p))) {
+        const own = "agent-own";
+        const cases: { action: string; namespace: string; expected: "allow" | "deny" }[] = [
+            {
+                action: "report status (own namespace)",
+                namespace: `${METRICS_NAMESPACE_ROOT}/Agents/${own}`,
+                expected: "allow",
+            },
+            {
+                action: "report status (another agent's namespace)",
+                namespace: `${METRICS_NAMESPACE_ROOT}/Agents/agent-other`,
+                expected: "deny",
+            },
+            {
+                action: "report status (outside the agents' namespaces)",
+                namespace: `${METRICS_NAMESPACE_ROOT}/Platform`,
+                expected: "deny",
+            },
+        ];
+        for (const c of cases) {
+            const d = evaluate(mp.principal, {
+                action: "cloudwatch:PutMetricData",
+                resource: "*",
+                resourceAccount: model.account,
+                context: {
+                    [`aws:principaltag/${POD_NAMESPACE_SESSION_TAG}`]: [own],
+                    "cloudwatch:namespace": [c.namespace],
+                },
+            });
+            const ok = c.expected === "allow" ? d.definite : !d.possible;
+            rows.push({
+                data: "agent_status",
+                action: c.action,
+                principal: mp.label,
+                roles: mp.roles.length,
+                allowed: d.definite ? "yes" : d.possible ? "conditional" : "no",
+                requiredConditions: [],
+                expected: c.expected,
+                control: "RBAC-AGENT-PERMS",
+                ok,
+                why: d.possible ? d.allowedBy.join(", ") : (d.deniedBy ?? "no policy allows it"),
+                urn: mp.roles[0].resource.urn,
+            });
+        }
+    }
+
     // Privileged probes for the stack's own roles.
     const privileged: AccessMatrix["privileged"] = [];
     const stackRole = model.roles.find((r) => r.rbac === "system_admin") ?? model.roles[0];
@@ -349,7 +417,7 @@ export function computeAccessMatrix(resources: PlanResource[], model: IamModel =
                 ];
         }
     };
-    for (const mp of principals.filter((p) => p.roles.length > 0)) {
+    for (const mp of principals.filter((p) => p.roles.length > 0 && !unreadableOf(p))) {
         for (const probe of PRIVILEGED_PROBES) {
             if (
                 probe.allowedFor.some((r) => r === mp.id) ||
@@ -358,6 +426,9 @@ export function computeAccessMatrix(resources: PlanResource[], model: IamModel =
                 continue;
             }
             for (const t of targets(probe.target, probe.action)) {
+                if (t.res?.unreadable) {
+                    continue; // cannot evaluate against an unknown resource policy
+                }
                 const d = evaluate(mp.principal, {
                     action: probe.action,
                     resource: t.arn,
@@ -439,14 +510,19 @@ export function computeAccessMatrix(resources: PlanResource[], model: IamModel =
                     resourceAccount: model.account,
                     resourcePolicy: res.policy,
                     isKmsKey: res.kind === "key",
-                    context: { ...favorable(), "kms:viaservice": ANY, "aws:sourcearn": ANY, "aws:sourceaccount": ANY },
+                    context: {
+                        ...favorable(),
+                        "kms:viaservice": ANY, // A service acting for an outsider names the outsider's resource and account, never ours.
+                        "aws:sourcearn": ["arn:aws:sns:eu-west-1:999999999999:outsider"],
+                        "aws:sourceaccount": ["999999999999"],
+                    },
                 });
                 if (d.possible) {
                     external.push({
                         resource: res.arn,
                         action,
                         principal: o.label,
-                        why: d.allowedBy.join(", "),
+                        why: d.allowedBy.filter((a) => a.startsWith(`${res.policy?.name}:`)).join(", "),
                         urn: res.resource.urn,
                         kind: res.kind,
                     });

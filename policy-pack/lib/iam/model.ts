@@ -287,7 +287,9 @@ export function buildModel(resources: PlanResource[]): IamModel {
         };
     });
     const keys: ModelResource[] = byType(TYPES.key).map((k) => {
-        const got = k.props.policy === undefined ? undefined : named(`key policy ${k.name}`, k.props.policy);
+        // A key without a readable policy (unknown during a preview) cannot be evaluated; kmsKeySettings
+        // requires an explicit one.
+        const got = named(`key policy ${k.name}`, k.props.policy);
         return {
             resource: k,
             kind: "key" as const,

@@ -52,12 +52,49 @@ describe("the access matrix of the stack's documents", () => {
         expect(m.external).toEqual([]);
     });
     it("evaluates the two agent roles once, as one group", () => {
-        expect(m.rows.filter((r) => r.principal === "agent (2 roles)")).toHaveLength(6);
+        expect(m.rows.filter((r) => r.principal === "agent (2 roles)")).toHaveLength(9);
+    });
+    it("lets an agent report status only into its own metric namespace", () => {
+        expect(
+            m.rows.filter((r) => r.data === "agent_status").map((r) => [r.action, r.allowed, r.expected, r.ok]),
+        ).toEqual([
+            ["report status (own namespace)", "yes", "allow", true],
+            ["report status (another agent's namespace)", "no", "deny", true],
+            ["report status (outside the agents' namespaces)", "no", "deny", true],
+        ]);
     });
     it("passes the data and identity policies", () => {
         expect(messages(dataAccessPolicies, fixture())).toEqual([]);
         expect(messages(accessMatrix, fixture())).toEqual([]);
         expect(messages(noFullAdmin, fixture())).toEqual([]);
+    });
+});
+
+describe("documents unknown during a preview", () => {
+    it("are neither passed nor failed: the cells they decide say they cannot be evaluated", () => {
+        const rs = resources(fixture()).map((r) =>
+            (r.type === "aws:iam/policy:Policy" && r.name === "operator") ||
+            (r.type === "aws:kms/key:Key" && r.name === "sensitive")
+                ? { ...r, props: { ...r.props, policy: undefined } }
+                : r,
+        );
+        expect(validateStack(dataAccessPolicies, rs)).toEqual([]);
+        expect(validateStack(noFullAdmin, rs)).toEqual([]);
+        expect(validateStack(accessMatrix, rs)).toEqual([]);
+        const m = computeAccessMatrix(rs.map((r) => ({ ...r, name: r.name ?? "", urn: `urn:${r.name}` })));
+        const operatorRead = m.rows.find(
+            (r) => r.data === "agent_data" && r.action === "read" && r.principal.startsWith("operator"),
+        );
+        expect(operatorRead).toMatchObject({
+            expected: "either",
+            ok: true,
+            reason: expect.stringMatching(/^cannot evaluate: unknown or unreadable attachment/),
+        });
+        const metrics = m.rows.filter((r) => r.data === "metrics_data");
+        expect(metrics.every((r) => r.reason === "cannot evaluate: unknown or unreadable policy of sensitive")).toBe(
+            true,
+        );
+        expect(m.unevaluable.map((u) => u.role)).toEqual(["mas-dev-operator"]);
     });
 });
 
@@ -76,6 +113,44 @@ describe("breaks of the effective behaviour", () => {
                 m.includes(`s3:DeleteObject (audit logs are immutable evidence) on arn:aws:s3:::${AUDIT_BUCKET}/probe`),
             ),
         ).toBe(true);
+    });
+    it("an agent policy whose namespace condition any agent satisfies", () => {
+        const f = fixture();
+        const report = f.policies.agent.Statement.find((s) => s.Sid === "ReportOwnStatus") as { Condition: unknown };
+        report.Condition = { StringLike: { "cloudwatch:namespace": "MAS/Agents/*" } };
+        expect(messages(accessMatrix, f)).toEqual([
+            expect.stringMatching(
+                /^\[RBAC-AGENT-PERMS\] agent \(2 roles\): report status \(another agent's namespace\) agent_status is allowed, the guide says deny/,
+            ),
+        ]);
+    });
+    it("a topic policy that lets anyone publish, unless restricted to the account", () => {
+        const topic = (Condition?: object) => ({
+            type: "aws:sns/topicPolicy:TopicPolicy",
+            name: "alerts",
+            props: {
+                arn: `arn:aws:sns:eu-west-1:${ACCT}:alerts`,
+                policy: JSON.stringify({
+                    Statement: [
+                        {
+                            Sid: "Publish",
+                            Effect: "Allow",
+                            Principal: "*",
+                            Action: "sns:Publish",
+                            Resource: "*",
+                            ...(Condition ? { Condition } : {}),
+                        },
+                    ],
+                }),
+            },
+        });
+        const run = (t: ReturnType<typeof topic>) =>
+            validateStack(noFullAdmin, [...resources(fixture()), t]).map((v) => v.message);
+        expect(run(topic())).toEqual([
+            `[IAM-BOUNDARY] topic policy lets a role of another account (administrator there) sns:Publish on arn:aws:sns:eu-west-1:${ACCT}:alerts (topic policy alerts:Publish)`,
+            `[IAM-BOUNDARY] topic policy lets anonymous caller sns:Publish on arn:aws:sns:eu-west-1:${ACCT}:alerts (topic policy alerts:Publish)`,
+        ]);
+        expect(run(topic({ StringEquals: { "aws:SourceAccount": ACCT } }))).toEqual([]);
     });
     it("an AWS-managed attachment the model cannot expand", () => {
         const f = fixture();
