@@ -110,6 +110,7 @@ const deployRunner =
                   subnetIds: network.segmentSubnets.management.map((s) => s.id),
                   clusterSecurityGroupId: cluster.clusterSecurityGroup.id,
                   logsKeyArn: data.keys.logs.arn,
+                  securityLogStream: data.securityLogStream,
                   permissionsBoundaryArn: identity.permissionsBoundaryArn,
               },
               { ...opts, dependsOn: network.deployNatGateway ? [network.deployNatGateway] : [] },

@@ -44,6 +44,8 @@ export class DataProtection extends pulumi.ComponentResource {
     /** The ALB log bucket's policy: ELB writes a test object when access logging is enabled, so the ALB waits for it. */
     readonly albAccessLogBucketPolicy: aws.s3.BucketPolicy;
     readonly logGroups: Record<LogGroupName, aws.cloudwatch.LogGroup>;
+    /** Where a log group of another component streams to reach the central S3 store (subscription filter). */
+    readonly securityLogStream: { destinationArn: pulumi.Output<string>; roleArn: pulumi.Output<string> };
     readonly dataBuckets: Record<DataStoreName, aws.s3.Bucket>;
     readonly backupVault: aws.backup.Vault;
     readonly trail: aws.cloudtrail.Trail;
@@ -127,6 +129,10 @@ export class DataProtection extends pulumi.ComponentResource {
         this.configBucket = logging.configBucket;
         this.albAccessLogBucketPolicy = logging.bucketPolicies.alb;
         this.logGroups = logging.logGroups;
+        this.securityLogStream = {
+            destinationArn: logging.logStreams.security.arn,
+            roleArn: logging.subscriptionRoleArn,
+        };
         this.dataBuckets = stores.dataBuckets;
         this.backupVault = backup.vault;
         this.trail = trail.trail;

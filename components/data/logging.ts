@@ -80,6 +80,11 @@ export class Logging extends pulumi.ComponentResource {
     /** Firehose streams copying the system / security log groups into their buckets. */
     readonly logStreams: Record<StreamedSource, aws.kinesis.FirehoseDeliveryStream>;
     /**
+     * The role CloudWatch Logs subscription filters use to put records into the log streams; it resolves once
+     * the role's policy exists (CloudWatch Logs test-delivers when a filter is created).
+     */
+    readonly subscriptionRoleArn: pulumi.Output<string>;
+    /**
      * AWS Config's delivery bucket: AWS Config does not support a delivery channel to a bucket with Object Lock
      * (AWS::Config::DeliveryChannel, PutDeliveryChannel), so configuration history cannot go to the audit
      * bucket. Same key, same retention as the audit logs, deletes denied by policy.
@@ -325,6 +330,7 @@ export class Logging extends pulumi.ComponentResource {
             },
             { parent: this },
         );
+        this.subscriptionRoleArn = pulumi.all([subscriptionRole.arn, subscriptionPolicy.id]).apply(([arn]) => arn);
         const streamed = (g: LogGroupName) => (STREAMED_SOURCES as readonly LogSource[]).includes(LOG_GROUP_SOURCE[g]);
         const subscriptions = (Object.keys(this.logGroups) as LogGroupName[]).filter(streamed).map(
             (g) =>

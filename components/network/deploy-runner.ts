@@ -16,6 +16,8 @@ export interface DeployRunnerArgs {
     clusterSecurityGroupId: pulumi.Input<string>;
     /** Data section: the logs key (the runner's CloudWatch log group is encrypted with it). */
     logsKeyArn: pulumi.Input<string>;
+    /** Data section: the security log stream (Firehose → security log bucket) the runner's log group feeds. */
+    securityLogStream: { destinationArn: pulumi.Input<string>; roleArn: pulumi.Input<string> };
     /** Identity section: the permissions boundary every role of the stack carries. */
     permissionsBoundaryArn?: pulumi.Input<string>;
 }
@@ -195,6 +197,19 @@ export class DeployRunner extends pulumi.ComponentResource {
         );
         this.runsOnPrefix = pulumi.interpolate`codebuild-${this.project.name}`;
 
+        // Deployment records belong in the central security store too, like every security log group.
+        const toS3 = new aws.cloudwatch.LogSubscriptionFilter(
+            `${name}-logs-to-s3`,
+            {
+                name: `${projectName}-to-s3`,
+                logGroup: this.logGroup.name,
+                filterPattern: "",
+                destinationArn: args.securityLogStream.destinationArn,
+                roleArn: args.securityLogStream.roleArn,
+            },
+            parent,
+        );
+
         args.evidence.record(
             "NET-DEPLOY-PATH",
             this.project,
@@ -205,6 +220,7 @@ export class DeployRunner extends pulumi.ComponentResource {
             this.role,
             rolePolicy,
             this.logGroup,
+            toS3,
         );
 
         this.registerOutputs({

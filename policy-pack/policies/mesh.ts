@@ -692,13 +692,13 @@ export const workloadCertTtl = resourcePolicy({
             return;
         }
         const values = obj(args.props.values);
-        const env = obj(obj(values.pilot).env);
+        const env = obj(values.env);
         const proxyMeta = obj(obj(obj(values.meshConfig).defaultConfig).proxyMetadata);
         const settings: [string, unknown, number | undefined][] = [
-            ["pilot.env.MAX_WORKLOAD_CERT_TTL", env.MAX_WORKLOAD_CERT_TTL, ISTIO_DEFAULT_MAX_CERT_TTL_HOURS],
-            ["pilot.env.DEFAULT_WORKLOAD_CERT_TTL", env.DEFAULT_WORKLOAD_CERT_TTL, undefined],
+            ["env.MAX_WORKLOAD_CERT_TTL", env.MAX_WORKLOAD_CERT_TTL, ISTIO_DEFAULT_MAX_CERT_TTL_HOURS],
+            ["env.DEFAULT_WORKLOAD_CERT_TTL", env.DEFAULT_WORKLOAD_CERT_TTL, undefined],
             // The pre-1.6 name of the same default, still read by older istiod images.
-            ["pilot.env.WORKLOAD_CERT_TTL", env.WORKLOAD_CERT_TTL, undefined],
+            ["env.WORKLOAD_CERT_TTL", env.WORKLOAD_CERT_TTL, undefined],
             ["meshConfig.defaultConfig.proxyMetadata.SECRET_TTL", proxyMeta.SECRET_TTL, undefined],
         ];
         for (const [key, raw, fallback] of settings) {

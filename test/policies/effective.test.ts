@@ -205,14 +205,14 @@ describe("MESH-MTLS-*: DestinationRule TLS and workload certificate lifetime", (
             chart: "istiod",
             values: {
                 meshConfig: { defaultConfig: { proxyMetadata: secretTtl ? { SECRET_TTL: secretTtl } : {} } },
-                pilot: { env },
+                env,
             },
         },
     });
 
     it("fails when istiod's cap is left at Istio's 90-day default, or a TTL exceeds 720 h", () => {
         expect(validateResource(workloadCertTtl as ResourceValidationPolicy, istiod({}, "24h"))).toEqual([
-            "[MESH-MTLS-ROTATION] istiod pilot.env.MAX_WORKLOAD_CERT_TTL is unset (Istio's default 2160 h): workload certificates could live longer than the 720 h rotation period",
+            "[MESH-MTLS-ROTATION] istiod env.MAX_WORKLOAD_CERT_TTL is unset (Istio's default 2160 h): workload certificates could live longer than the 720 h rotation period",
         ]);
         expect(
             validateResource(
@@ -226,11 +226,11 @@ describe("MESH-MTLS-*: DestinationRule TLS and workload certificate lifetime", (
                 istiod({ MAX_WORKLOAD_CERT_TTL: "720h", WORKLOAD_CERT_TTL: "2160h" }),
             ),
         ).toEqual([
-            "[MESH-MTLS-ROTATION] istiod pilot.env.WORKLOAD_CERT_TTL is 2160h: workload certificates could live longer than the 720 h rotation period",
+            "[MESH-MTLS-ROTATION] istiod env.WORKLOAD_CERT_TTL is 2160h: workload certificates could live longer than the 720 h rotation period",
         ]);
         expect(
             validateResource(workloadCertTtl as ResourceValidationPolicy, istiod({ MAX_WORKLOAD_CERT_TTL: "30 days" })),
-        ).toEqual(['[MESH-MTLS-ROTATION] istiod pilot.env.MAX_WORKLOAD_CERT_TTL "30 days" is not a Go duration']);
+        ).toEqual(['[MESH-MTLS-ROTATION] istiod env.MAX_WORKLOAD_CERT_TTL "30 days" is not a Go duration']);
     });
 
     it("passes at the rotation period exactly", () => {

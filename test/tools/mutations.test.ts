@@ -578,8 +578,7 @@ const mutations: { control: string; what: string; policy?: string; apply(rs: Res
         policy: "mesh-workload-cert-ttl",
         what: "istiod's workload certificate cap left at Istio's 90-day default",
         apply: (rs) => {
-            delete find(rs, "kubernetes:helm.sh/v3:Release", "mas-istiod").inputs.values.pilot.env
-                .MAX_WORKLOAD_CERT_TTL;
+            delete find(rs, "kubernetes:helm.sh/v3:Release", "mas-istiod").inputs.values.env.MAX_WORKLOAD_CERT_TTL;
             return rs;
         },
     },
