@@ -496,6 +496,7 @@ describe("IR-SB-ISOLATE: the quarantine group allows no traffic, however its rul
         });
         expect(messages(incidentAutomation, rs)).toEqual([
             "[IR-SB-ISOLATE] quarantine security group mas-prod-quarantine has 1 rules; it must allow no traffic",
+            "[OPS-E-ISOLATE] quarantine security group mas-prod-quarantine has 1 rules; it must allow no traffic",
         ]);
     });
 });

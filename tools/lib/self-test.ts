@@ -115,8 +115,6 @@ const T = {
     authz: "kubernetes:security.istio.io/v1:AuthorizationPolicy",
     envoyFilter: "kubernetes:networking.istio.io/v1alpha3:EnvoyFilter",
     helm: "kubernetes:helm.sh/v3:Release",
-    localCert: "tls:index/locallySignedCert:LocallySignedCert",
-    secret: "kubernetes:core/v1:Secret",
     kmsKey: "aws:kms/key:Key",
     smSecret: "aws:secretsmanager/secret:Secret",
     smRotation: "aws:secretsmanager/secretRotation:SecretRotation",
@@ -144,6 +142,9 @@ const T = {
     securityHubStandard: "aws:securityhub/standardsSubscription:StandardsSubscription",
     accessAnalyzer: "aws:accessanalyzer/analyzer:Analyzer",
     clusterIssuer: "kubernetes:cert-manager.io/v1:ClusterIssuer",
+    certificate: "kubernetes:cert-manager.io/v1:Certificate",
+    codebuild: "aws:codebuild/project:Project",
+    nodeGroup: "aws:eks/nodeGroup:NodeGroup",
     securityHubAccount: "aws:securityhub/account:Account",
     selfSignedCert: "tls:index/selfSignedCert:SelfSignedCert",
     flowSchema: "kubernetes:flowcontrol.apiserver.k8s.io/v1:FlowSchema",
@@ -198,6 +199,10 @@ export const MUTATIONS: readonly Mutation[] = [
     }),
     set("PER-FW-INGRESS", "Kubernetes API rule mas-api-from-mgmt opened to 0.0.0.0/0", (p) => {
         p.inputs(T.sgIngress, "mas-api-from-mgmt").cidrIpv4 = "0.0.0.0/0";
+    }),
+    remove("NET-DEPLOY-PATH", T.codebuild, "mas-deploy-runner", "the private cluster without its in-VPC deploy runner"),
+    set("NET-POD-CAPACITY", "the agent node group's maximum raised to 12 on /26 segment subnets", (p) => {
+        p.inputs(T.nodeGroup, "mas-agent").scalingConfig.maxSize = 12;
     }),
     set("PER-LB", "ALB access logs disabled (accessLogs.enabled false)", (p) => {
         p.inputs(T.alb, "mas-alb").accessLogs.enabled = false;
@@ -312,14 +317,11 @@ export const MUTATIONS: readonly Mutation[] = [
     set("MESH-MTLS-STRICT", "mesh-wide mTLS PERMISSIVE", (p) => {
         p.inputs(T.peerAuth, "mas-peer-authentication").spec.mtls.mode = "PERMISSIVE";
     }),
-    set("MESH-MTLS-CA", "cacerts bundle without cert-chain.pem", (p) => {
-        const data = p.inputs(T.secret, "mas-cacerts").stringData;
-        const bundle = JSON.parse(data.plaintext);
-        delete bundle["cert-chain.pem"];
-        data.plaintext = JSON.stringify(bundle);
+    set("MESH-MTLS-CA", "the istio-ca Certificate (cacerts) issued by an issuer that is not the mesh CA", (p) => {
+        p.inputs(T.certificate, "mas-istio-ca").spec.issuerRef.name = "letsencrypt";
     }),
-    set("MESH-MTLS-ROTATION", "intermediate CA valid for a year (validityPeriodHours 8760)", (p) => {
-        p.inputs(T.localCert, "mas-ca-intermediate").validityPeriodHours = 8760;
+    set("MESH-MTLS-ROTATION", "intermediate CA certificate valid for a year (duration 8760h)", (p) => {
+        p.inputs(T.certificate, "mas-istio-ca").spec.duration = "8760h";
     }),
     set("MESH-MTLS-CIPHERS", "mesh minimum TLS version TLSV1_2", (p) => {
         const values = p.inputs(T.helm, "mas-istiod").values;
