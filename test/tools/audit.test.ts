@@ -134,7 +134,11 @@ describe("audit", () => {
         [["--state", "/nonexistent/file.json", "--stack", "dev"], /cannot read \/nonexistent\/file.json: ENOENT/],
         [["--state", "x.json"], /--stack <name> is required/],
         [["--state", "x.json", "--stack", "dev", "--bogus", "1"], /unexpected argument '--bogus'/],
-        [["--state", "x.json", "--stack", "staging"], /cannot read policy config .*staging.json/],
+        [["--state", path.join(fixtures, "state-broken.json"), "--stack", "prod"], /holds stack 'dev', not --stack prod/],
+        [
+            ["--state", path.join(fixtures, "state-broken.json"), "--stack", "dev", "--project-dir", fixtures],
+            /fixtures\/Pulumi.yaml/,
+        ],
     ])("rejects bad arguments %j", async (args, message) => {
         await expect(auditCommand(args)).rejects.toMatchObject({
             name: "UsageError",
@@ -168,7 +172,7 @@ describe("audit launchers", () => {
 
     it("rejects an unknown launcher", async () => {
         await expect(auditCommand(["--state", "x.json", "--stack", "dev", "--launcher", "bun"])).rejects.toMatchObject({
-            message: expect.stringMatching(/--launcher must be engine/),
+            message: expect.stringMatching(/--launcher must be one of engine, tsx, in-process/),
         });
     });
 });

@@ -109,7 +109,7 @@ describe("evidence export", () => {
                 "NET-SEG-MGMT": {
                     resources: [
                         {
-                            urn: "urn:pulumi:dev::multi-agent-security::aws:ec2/subnet:Subnet::x",
+                            urn: "urn:pulumi:dev::multi-agent-security::mas:network:Network$aws:ec2/subnet:Subnet::mas-management-0",
                             type: "aws:ec2/subnet:Subnet",
                             arn,
                         },
@@ -122,7 +122,7 @@ describe("evidence export", () => {
         const { doc } = read(dir);
         expect(doc.controls.find((c) => c.id === "NET-SEG-MGMT")!.resources).toEqual([
             {
-                urn: "urn:pulumi:dev::multi-agent-security::aws:ec2/subnet:Subnet::x",
+                urn: "urn:pulumi:dev::multi-agent-security::mas:network:Network$aws:ec2/subnet:Subnet::mas-management-0",
                 type: "aws:ec2/subnet:Subnet",
                 arn,
             },
