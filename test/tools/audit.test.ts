@@ -134,7 +134,10 @@ describe("audit", () => {
         [["--state", "/nonexistent/file.json", "--stack", "dev"], /cannot read \/nonexistent\/file.json: ENOENT/],
         [["--state", "x.json"], /--stack <name> is required/],
         [["--state", "x.json", "--stack", "dev", "--bogus", "1"], /unexpected argument '--bogus'/],
-        [["--state", path.join(fixtures, "state-broken.json"), "--stack", "prod"], /holds stack 'dev', not --stack prod/],
+        [
+            ["--state", path.join(fixtures, "state-broken.json"), "--stack", "prod"],
+            /holds stack 'dev', not --stack prod/,
+        ],
         [
             ["--state", path.join(fixtures, "state-broken.json"), "--stack", "dev", "--project-dir", fixtures],
             /fixtures\/Pulumi.yaml/,

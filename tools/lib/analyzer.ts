@@ -36,6 +36,7 @@ interface Transport {
 /** The pack's service implementation, captured once per module registry (the pack constructs one server). */
 const inProcessServices = new Map<string, Record<string, Handler>>();
 
+/* eslint-disable @typescript-eslint/no-require-imports */
 function loadInProcess(packDir: string): Record<string, Handler> {
     const known = inProcessServices.get(packDir);
     if (known) {
@@ -67,6 +68,7 @@ function loadInProcess(packDir: string): Record<string, Handler> {
     inProcessServices.set(packDir, service);
     return service;
 }
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 const RESOURCE_REF_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
 const ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17";
