@@ -135,6 +135,17 @@ export async function benchCommand(argv: string[]): Promise<number> {
     rows.push([`plan of ${agents} agents (${bigN} resources), with its audit`, `${(big.ms / 1000).toFixed(1)} s`]);
     rows.push([`peak RSS of that plan`, `${big.peakRssMb?.toFixed(0)} MB`]);
 
+    // The same resources registered by the bare SDK: the memory and time no program on it can go below.
+    const [fc, fa] = node([path.join(__dirname, "floor.js"), bigFile]);
+    const bigFloor = must(await timed(fc, fa), "floor of the scale plan");
+    out(
+        `bare-SDK floor for those ${bigN} resources: ${(bigFloor.ms / 1000).toFixed(1)} s, peak RSS ${bigFloor.peakRssMb?.toFixed(0)} MB`,
+    );
+    rows.push([
+        `bare-SDK floor for the same ${bigN} resources: time, peak RSS`,
+        `${(bigFloor.ms / 1000).toFixed(1)} s, ${bigFloor.peakRssMb?.toFixed(0)} MB`,
+    ]);
+
     // 4. The audit alone of that plan, per 1,000 resources: the engine's gRPC path (audit's default) and in-process.
     for (const launcher of ["engine", "in-process"]) {
         const [ac, aa] = tsx("tools/audit.ts", ["--state", bigFile, "--stack", "bench", "--launcher", launcher]);

@@ -123,7 +123,14 @@ export class AnalyzerSession {
      */
     static async start(
         packDir: string,
-        env: { stack: string; project: string; dryRun?: boolean; launcher?: Launcher },
+        env: {
+            stack: string;
+            project: string;
+            dryRun?: boolean;
+            launcher?: Launcher;
+            /** The language host's run-policy-pack to start (default: the one this tool resolves). */
+            runPolicyPack?: string;
+        },
     ): Promise<AnalyzerSession> {
         const launcher = env.launcher ?? "engine";
         if (launcher === "in-process") {
@@ -144,7 +151,7 @@ export class AnalyzerSession {
         }
         const args =
             launcher === "engine"
-                ? [require.resolve("@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:0", "."]
+                ? [env.runPolicyPack ?? require.resolve("@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:0", "."]
                 : ["--import", "tsx", "index.ts"];
         const child = spawn(process.execPath, args, {
             cwd: packDir,
