@@ -88,7 +88,7 @@ export async function planCommand(argv: string[]): Promise<number> {
         deployment = toDeployment(run, { project: sc.project, stack });
         writeJson(out, deployment);
     } catch (e) {
-        void session?.then((s) => s.close());
+        await session?.then((s) => s.close()).catch(() => undefined);
         throw e;
     }
     const state = parseDocument(deployment, out);

@@ -47,7 +47,7 @@ describe("the policy pack installed on its own", () => {
             expect(info.policies.map((p) => p.name).sort()).toEqual(allPolicies.map((p) => p.name).sort());
             expect(info.policies.every((p) => p.enforcementLevel === "mandatory")).toBe(true);
         } finally {
-            session.close();
+            await session.close();
         }
     }, 600_000);
 });

@@ -30,7 +30,8 @@ type Handler = (call: { request: unknown }, cb: (err: Error | null | undefined, 
 
 interface Transport {
     call<T>(method: string, req: unknown): Promise<T>;
-    close(): void;
+    /** Resolves once nothing of the session is left running (no child process, no open channel). */
+    close(): Promise<void>;
 }
 
 /** The pack's service implementation, captured once per module registry (the pack constructs one server). */
@@ -145,7 +146,7 @@ export class AnalyzerSession {
                         }
                         void handler({ request: req }, (err, resp) => (err ? reject(err) : resolve(resp as T)));
                     }),
-                close: () => undefined,
+                close: () => Promise.resolve(),
             };
             return new AnalyzerSession(transport, 1);
         }
@@ -201,7 +202,12 @@ export class AnalyzerSession {
                 ),
             close: () => {
                 client.close();
+                if (child.exitCode !== null || child.signalCode !== null) {
+                    return Promise.resolve();
+                }
+                const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
                 child.kill();
+                return exited;
             },
         };
         return new AnalyzerSession(transport, GRPC_WINDOW);
@@ -410,8 +416,8 @@ export class AnalyzerSession {
         return diagnostics;
     }
 
-    close(): void {
-        this.transport.close();
+    close(): Promise<void> {
+        return this.transport.close();
     }
 }
 

@@ -126,7 +126,7 @@ export async function audit(
             })),
         };
     } finally {
-        session.close();
+        await session.close();
     }
 }
 

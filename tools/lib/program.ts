@@ -158,6 +158,7 @@ export async function runUnderMocks(opts: RunOptions): Promise<ProgramRun> {
     const failures: unknown[] = [];
     const onRejection = (reason: unknown) => failures.push(reason);
     process.on("unhandledRejection", onRejection);
+    const exitListeners = new Set(process.listeners("exit"));
     const restoreStacks = cheapPromiseStacks();
     try {
         const stackOutputs = (await pulumi.runtime.runInPulumiStack(async () => {
@@ -179,6 +180,13 @@ export async function runUnderMocks(opts: RunOptions): Promise<ProgramRun> {
     } finally {
         restoreStacks();
         process.off("unhandledRejection", onRejection);
+        // Each copy of the SDK's runtime (one per jest module registry) adds an exit listener that reports
+        // leaked promises; the run is over, so drop them rather than pile up past Node's MaxListeners warning.
+        for (const l of process.listeners("exit")) {
+            if (!exitListeners.has(l)) {
+                process.off("exit", l);
+            }
+        }
     }
 }
 
