@@ -559,9 +559,18 @@ export function toWire(value: unknown): unknown {
 function toStruct(props: Record<string, unknown>, urn: string): Struct {
     // Top-level keys starting with "__" are internal and skipped, as in the engine.
     const filtered = Object.fromEntries(Object.entries(props).filter(([k]) => !k.startsWith("__")));
+    let struct: Struct;
     try {
-        return Struct.fromJavaScript(toWire(filtered) as Record<string, never>);
+        struct = Struct.fromJavaScript(toWire(filtered) as Record<string, never>);
     } catch (e) {
         throw new UsageError(`${urn}: ${(e as Error).message}`);
     }
+    // The pack's server converts every resource's properties back to JavaScript once per stack policy
+    // (@pulumi/policy server.js, AnalyzeStack), each time into a fresh copy it deep-copies again
+    // (deserializeProperties). In-process it reads this very object: convert once and hand out the same
+    // result. Over gRPC the server reads its own decoded copy and this is never called.
+    const convert = struct.toJavaScript.bind(struct);
+    let converted: ReturnType<Struct["toJavaScript"]> | undefined;
+    struct.toJavaScript = () => (converted ??= convert());
+    return struct;
 }
