@@ -75,7 +75,9 @@ export const CONFIG_KEYS = {
     environment: key(
         "string",
         "Deployment environment name (dev, staging, prod, ...). `dev` gets the dev profile; every other name gets the prod profile (prod's config rules, the strict policy reading).",
-        z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, "expected a lowercase environment name such as dev, staging or prod"),
+        z
+            .string()
+            .regex(/^[a-z][a-z0-9-]{0,31}$/, "expected a lowercase environment name such as dev, staging or prod"),
         "dev",
     ),
     azCount: key(
