@@ -88,7 +88,14 @@ export const DEFAULT_EGRESS_DOMAINS = [
  * (`npm run gen:project-config`) and a test keeps the two in step.
  */
 export const CONFIG_KEYS = {
-    environment: key("string", "Deployment environment: dev or prod.", z.enum(["dev", "prod"]), "dev"),
+    environment: key(
+        "string",
+        "Deployment environment name (dev, staging, prod, ...). `dev` gets the dev profile; every other name gets the prod profile (prod's config rules, the strict policy reading).",
+        z
+            .string()
+            .regex(/^[a-z][a-z0-9-]{0,31}$/, "expected a lowercase environment name such as dev, staging or prod"),
+        "dev",
+    ),
     azCount: key(
         "integer",
         "Availability zones to spread each segment over (at least 2, as EKS requires; at most 4).",
@@ -355,7 +362,19 @@ export type StackConfig = { [K in keyof Keys]: z.output<Keys[K]["schema"]> } & {
     /** Project and stack names, for naming and tagging. */
     project: string;
     stack: string;
+    /** The rules the environment follows: see profileOf. */
+    profile: Profile;
 };
+
+export type Profile = "dev" | "prod";
+
+/**
+ * `dev` relaxes cost and convenience settings; any other environment (staging, qa, prod, ...) is held to prod's
+ * rules, the same reading the policy pack gives a resource whose `environment` tag is not `dev`.
+ */
+export function profileOf(environment: string): Profile {
+    return environment === "dev" ? "dev" : "prod";
+}
 
 /** Prefix for physical names (`mas-<stack>`), so two stacks can share an account. */
 export function namePrefix(cfg: Pick<StackConfig, "stack">): string {
@@ -453,12 +472,15 @@ export function parseConfig(
         problems.push(`aws:region: expected an AWS region such as eu-west-1 (got ${JSON.stringify(region ?? null)})`);
     }
     if (problems.length === 0) {
-        problems.push(...crossChecks(out as StackConfig, prefix));
+        problems.push(
+            ...crossChecks({ ...(out as StackConfig), profile: profileOf(out.environment as string) }, prefix),
+        );
     }
     if (problems.length > 0) {
         throw new ConfigError(problems);
     }
-    return { ...(out as StackConfig), region: region as string, project, stack };
+    const cfg = out as StackConfig;
+    return { ...cfg, region: region as string, project, stack, profile: profileOf(cfg.environment) };
 }
 
 function decode(type: PulumiType, text: string): { value?: unknown; error?: string } {
@@ -510,7 +532,7 @@ function crossChecks(cfg: StackConfig, prefix: string): string[] {
             }
         }),
     );
-    if (cfg.environment === "prod") {
+    if (cfg.profile === "prod") {
         if (cfg.eksPublicAccessCidrs.length > 0) {
             problems.push(`${prefix}eksPublicAccessCidrs: must be empty in prod (the EKS API endpoint stays private)`);
         }
@@ -524,7 +546,7 @@ function crossChecks(cfg: StackConfig, prefix: string): string[] {
     if (cfg.domainName !== "" && cfg.hostedZoneId === "") {
         problems.push(`${prefix}hostedZoneId: required when domainName is set (ACM DNS validation)`);
     }
-    if (cfg.ipsMode === "alert" && cfg.environment === "prod") {
+    if (cfg.ipsMode === "alert" && cfg.profile === "prod") {
         problems.push(`${prefix}ipsMode: must be prevent in prod (the guide's IPS mode)`);
     }
     const perPod = meshedPodResources(cfg);

@@ -1,33 +1,84 @@
-// npm run audit -- --state <file> --stack <dev|prod> [--out <report.json>] [--policy-config <file>] [--launcher engine|tsx]
-// Evaluates the policy pack against a `pulumi stack export` file or `pulumi preview --json` output.
+// npm run audit -- --state <file> --stack <name> [--out <report.json>] [--policy-config <file>] [--launcher ...]
+// Evaluates the policy pack against a `pulumi stack export` file or `pulumi preview --json --show-sames` output.
 // Exit 0: no mandatory violation; 1: at least one; 2: bad arguments or an unreadable / unrecognised file.
-import { audit, formatReport, policyConfigPath, readPolicyConfig, reportJson } from "./lib/audit";
+import * as path from "path";
+import { audit, formatReport, REPO_ROOT, reportJson, stackPolicyConfig } from "./lib/audit";
 import { writeJson } from "./lib/deployment";
-import { parseFlags, runMain, UsageError } from "./lib/errors";
-import { readState } from "./lib/state";
+import { CommandSpec, parseCommand, runMain, UsageError } from "./lib/errors";
+import { readProjectName } from "./lib/stack-config";
+import { checkScope, isEmptyState, readState } from "./lib/state";
+import { parseLauncher } from "./plan";
+
+export const AUDIT: CommandSpec = {
+    name: "audit",
+    summary:
+        "Evaluates the policy pack against a `pulumi stack export` file or `pulumi preview --json --show-sames` output,\n" +
+        "driving the pack's own analyzer over the engine's gRPC protocol.",
+    flags: [
+        {
+            name: "state",
+            value: "<file>",
+            help: "`pulumi stack export` file or `pulumi preview --json --show-sames` output",
+            required: true,
+        },
+        {
+            name: "stack",
+            value: "<name>",
+            help: "the stack the file holds (checked against its URNs); selects the policy config",
+            required: true,
+        },
+        { name: "out", value: "<file>", help: "also write the report as JSON {violations, summary}" },
+        {
+            name: "policy-config",
+            value: "<file>",
+            help: "policy pack config (default policy-pack/config/<stack>.json, else the pack's defaults: all mandatory)",
+        },
+        {
+            name: "project-dir",
+            value: "<dir>",
+            help: "directory with the project's Pulumi.yaml, whose name the file's URNs must carry (default: the repository)",
+        },
+        {
+            name: "launcher",
+            value: "<engine|tsx|in-process>",
+            help: "how the pack runs: engine (default; run-policy-pack over gRPC, as the CLI), tsx, or in-process",
+        },
+    ],
+    footer:
+        "Exit 0: no mandatory violation; 1: at least one; 2: a missing / unreadable / unrecognised file, a file of another\n" +
+        "stack or project, a preview without --show-sames, nothing deployed, an invalid policy config, an output that\n" +
+        "cannot be written, or bad arguments (one line on stderr).",
+};
 
 export async function auditCommand(argv: string[]): Promise<number> {
-    const flags = parseFlags(argv, ["state", "stack", "out", "policy-config", "launcher"]);
-    const launcher = flags.launcher ?? "engine";
-    if (launcher !== "tsx" && launcher !== "engine") {
-        throw new UsageError(`--launcher must be engine (the Pulumi host's run-policy-pack, the default) or tsx`);
-    }
+    const flags = parseCommand(argv, AUDIT);
+    const launcher = parseLauncher(flags.launcher, "engine");
     if (!flags.state) {
         throw new UsageError(
-            "--state <file> is required (a `pulumi stack export` file or `pulumi preview --json` output)",
+            "--state <file> is required (a `pulumi stack export` file or `pulumi preview --json --show-sames` output)",
         );
     }
     if (!flags.stack || !/^[A-Za-z0-9_.-]+$/.test(flags.stack)) {
-        throw new UsageError("--stack <name> is required (dev or prod): it selects policy-pack/config/<stack>.json");
+        throw new UsageError("--stack <name> is required: the stack the file holds; it selects the policy config");
     }
-    const policyConfig = readPolicyConfig(flags["policy-config"] ?? policyConfigPath(flags.stack));
+    const policy = stackPolicyConfig(flags.stack, flags["policy-config"]);
     const state = readState(flags.state);
-    const report = await audit(state, { stack: flags.stack, policyConfig, launcher });
+    checkScope(state, flags.state, { stack: flags.stack, project: readProjectName(flags["project-dir"] ?? REPO_ROOT) });
+    if (isEmptyState(state)) {
+        throw new UsageError(
+            `${flags.state}: nothing deployed (no resources besides the root stack): nothing to audit`,
+        );
+    }
+    const report = await audit(state, { stack: flags.stack, policyConfig: policy.config, launcher });
     process.stdout.write(
-        formatReport(report, `Audit of ${flags.state} (${state.format}, stack ${flags.stack})`) + "\n",
+        formatReport(
+            report,
+            `Audit of ${flags.state} (${state.format}, stack ${flags.stack}, policy config: ${policy.source})`,
+        ) + "\n",
     );
     if (flags.out) {
         writeJson(flags.out, reportJson(report));
+        process.stdout.write(`report written to ${path.resolve(flags.out)}\n`);
     }
     return report.summary.mandatory > 0 ? 1 : 0;
 }

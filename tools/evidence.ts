@@ -5,9 +5,9 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { audit, policyConfigPath, readPolicyConfig, REPO_ROOT } from "./lib/audit";
+import { audit, REPO_ROOT, stackPolicyConfig } from "./lib/audit";
 import { toDeployment, writeJson, writeText } from "./lib/deployment";
-import { parseFlags, runMain, UsageError } from "./lib/errors";
+import { CommandSpec, parseCommand, runMain, UsageError } from "./lib/errors";
 import {
     AuditEvidenceOutput,
     buildEvidence,
@@ -21,7 +21,65 @@ import { GUIDE_VERSION } from "../policy-pack/catalog";
 import { MOCK_ACCOUNT } from "./lib/mocks";
 import { runUnderMocks } from "./lib/program";
 import { listStacks, readStackConfig } from "./lib/stack-config";
-import { LoadedState, parseState, readState } from "./lib/state";
+import { checkScope, isEmptyState, LoadedState, parseDocument, readState, urnScope } from "./lib/state";
+
+export const EVIDENCE: CommandSpec = {
+    name: "evidence",
+    summary:
+        "Writes evidence.json and evidence.md: per control, the resources that implement it (as planned or as deployed),\n" +
+        "the policies that enforce it and their audit result. Without --state it plans the stack offline first.",
+    flags: [
+        {
+            name: "stack",
+            value: "<name>",
+            help: "a stack with a Pulumi.<name>.yaml in the project directory",
+            required: true,
+        },
+        {
+            name: "state",
+            value: "<file>",
+            help: "`pulumi stack export` of the deployed stack (default: the offline plan)",
+        },
+        {
+            name: "outputs",
+            value: "<file>",
+            help: "`pulumi stack output auditEvidence --json` (or `pulumi stack output --json`) of the same stack",
+        },
+        { name: "out-dir", value: "<dir>", help: "where evidence.json and evidence.md go (default .evidence/<stack>)" },
+        {
+            name: "project-dir",
+            value: "<dir>",
+            help: "directory with Pulumi.yaml and Pulumi.<stack>.yaml (default: the repository)",
+        },
+    ],
+    footer:
+        "Exit 0: no control fails; 1: a control fails; 2: bad arguments, a file of another stack or project, outputs\n" +
+        "naming resources absent from the state, nothing deployed, or an unreadable / unrecognised file.",
+};
+
+/** The outputs must describe the state's stack: every URN they name is in the state. */
+function checkOutputs(outputs: AuditEvidenceOutput, state: LoadedState, file: string, stack: string): void {
+    const urns = new Set(state.resources.map((r) => r.urn));
+    for (const [id, entry] of Object.entries(outputs)) {
+        for (const r of (entry as { resources: unknown[] }).resources) {
+            const urn = r && typeof r === "object" ? (r as { urn?: unknown }).urn : undefined;
+            if (typeof urn !== "string") {
+                continue;
+            }
+            const scope = urnScope(urn);
+            if (scope && (scope.stack !== stack || (state.project && scope.project !== state.project))) {
+                throw new UsageError(
+                    `${file}: ${id} names ${urn}, of stack '${scope.stack}' in project '${scope.project}', not stack '${stack}'${state.project ? ` in '${state.project}'` : ""}`,
+                );
+            }
+            if (!urns.has(urn)) {
+                throw new UsageError(
+                    `${file}: ${id} names ${urn}, which the state does not hold (outputs of another deployment?)`,
+                );
+            }
+        }
+    }
+}
 
 function readOutputs(file: string): AuditEvidenceOutput {
     let text: string;
@@ -102,23 +160,41 @@ function packInfo(): { name: string; version: string } {
 }
 
 export async function evidenceCommand(argv: string[]): Promise<number> {
-    const flags = parseFlags(argv, ["stack", "state", "outputs", "out-dir"]);
-    const stacks = listStacks(REPO_ROOT);
+    const flags = parseCommand(argv, EVIDENCE);
+    const projectDir = path.resolve(flags["project-dir"] ?? REPO_ROOT);
+    const stacks = listStacks(projectDir);
     if (!flags.stack || !stacks.includes(flags.stack)) {
-        throw new UsageError(`--stack must name a stack with a Pulumi.<stack>.yaml: ${stacks.join(", ")}`);
+        throw new UsageError(
+            `--stack must name a stack with a Pulumi.<stack>.yaml in ${projectDir}: ${stacks.join(", ") || "none"}`,
+        );
     }
     const outDir = flags["out-dir"] ?? path.join(REPO_ROOT, ".evidence", flags.stack);
-    const policyConfig = readPolicyConfig(policyConfigPath(flags.stack));
+    const { config: policyConfig, source: policyConfigSource } = stackPolicyConfig(flags.stack);
     const outputs = flags.outputs ? readOutputs(flags.outputs) : undefined;
     let state: LoadedState;
     let source: string;
     let stateTime: string | undefined;
     if (flags.state) {
         state = readState(flags.state);
+        checkScope(state, flags.state, {
+            stack: flags.stack,
+            project: readStackConfig(projectDir, flags.stack).project,
+        });
+        if (isEmptyState(state)) {
+            throw new UsageError(
+                `${flags.state}: nothing deployed (no resources besides the root stack): no evidence to export`,
+            );
+        }
+        if (outputs && flags.outputs) {
+            checkOutputs(outputs, state, flags.outputs, flags.stack);
+        }
         source = `deployed state ${flags.state}` + (flags.outputs ? ` with outputs ${flags.outputs}` : "");
         stateTime = manifestTime(flags.state);
     } else {
-        const sc = readStackConfig(REPO_ROOT, flags.stack);
+        if (flags.outputs) {
+            throw new UsageError("--outputs needs --state: outputs of a deployment describe that deployment's state");
+        }
+        const sc = readStackConfig(projectDir, flags.stack);
         const run = await runUnderMocks({
             project: sc.project,
             stack: flags.stack,
@@ -128,13 +204,13 @@ export async function evidenceCommand(argv: string[]): Promise<number> {
             load: () => require(path.join(REPO_ROOT, "index")),
         });
         stateTime = new Date().toISOString();
-        state = parseState(
-            JSON.stringify(toDeployment(run, { project: sc.project, stack: flags.stack, time: stateTime })),
+        state = parseDocument(
+            toDeployment(run, { project: sc.project, stack: flags.stack, time: stateTime }),
             "offline plan",
         );
         source = `offline plan of Pulumi.${flags.stack}.yaml`;
     }
-    const report = await audit(state, { stack: flags.stack, policyConfig });
+    const report = await audit(state, { stack: flags.stack, policyConfig, launcher: "in-process" });
     const provenance: Provenance = {
         gitCommit: git(["rev-parse", "HEAD"]) ?? "unknown (not a git checkout)",
         gitDirty: (git(["status", "--porcelain"]) ?? "") !== "",
@@ -144,7 +220,7 @@ export async function evidenceCommand(argv: string[]): Promise<number> {
         // A plan file passed as --state still holds the mocks' ids: its ARNs carry the mock account.
         placeholderIds: !flags.state || hasMockIds(state),
         ...(stateTime ? { stateTime } : {}),
-        policyConfig: path.relative(REPO_ROOT, policyConfigPath(flags.stack)),
+        policyConfig: policyConfigSource,
     };
     const doc = buildEvidence({
         stack: flags.stack,

@@ -1,39 +1,110 @@
-// npm run plan -- --stack <dev|prod> [--out <file>] [--project-dir <dir with Pulumi.yaml and Pulumi.<stack>.yaml>]
+// npm run plan -- --stack <name> [--out <file>] [--project-dir <dir>] [--policy-config <file>] [--launcher ...]
 // Runs index.ts under Pulumi mocks with Pulumi.<stack>.yaml, writes the registered resources in
 // `pulumi stack export` format (default .plan/<stack>.json), then audits that file with the policy pack.
 import * as path from "path";
-import { audit, formatReport, policyConfigPath, readPolicyConfig, REPO_ROOT } from "./lib/audit";
+import { AnalyzerSession, Launcher, LAUNCHERS } from "./lib/analyzer";
+import { audit, formatReport, PACK_DIR, REPO_ROOT, stackPolicyConfig } from "./lib/audit";
 import { toDeployment, writeJson } from "./lib/deployment";
-import { parseFlags, runMain, UsageError } from "./lib/errors";
+import { CommandSpec, parseCommand, runMain, UsageError } from "./lib/errors";
 import { runUnderMocks } from "./lib/program";
 import { listStacks, readStackConfig } from "./lib/stack-config";
-import { parseState } from "./lib/state";
+import { parseDocument } from "./lib/state";
+
+export const PLAN: CommandSpec = {
+    name: "plan",
+    summary:
+        "Runs index.ts under Pulumi mocks with Pulumi.yaml + Pulumi.<stack>.yaml (no cloud, no Pulumi CLI), writes the\n" +
+        "registered resources as a `pulumi stack export` file, then audits that file with the policy pack.",
+    flags: [
+        {
+            name: "stack",
+            value: "<name>",
+            help: "a stack with a Pulumi.<name>.yaml in the project directory",
+            required: true,
+        },
+        { name: "out", value: "<file>", help: "where the plan is written (default .plan/<stack>.json)" },
+        {
+            name: "project-dir",
+            value: "<dir>",
+            help: "directory with Pulumi.yaml and Pulumi.<stack>.yaml (default: the repository)",
+        },
+        {
+            name: "policy-config",
+            value: "<file>",
+            help: "policy pack config (default policy-pack/config/<stack>.json, else the pack's defaults: all mandatory)",
+        },
+        {
+            name: "launcher",
+            value: "<in-process|engine|tsx>",
+            help: "how the pack runs: in-process (default here; same handlers, no process) or engine (run-policy-pack over gRPC)",
+        },
+    ],
+    footer:
+        "Exit 0: no mandatory violation; 1: at least one; 2: bad arguments, invalid stack config (the message names the\n" +
+        "key), an unreadable file or an output that cannot be written.",
+};
+
+export function parseLauncher(value: string | undefined, fallback: Launcher): Launcher {
+    const launcher = (value ?? fallback) as Launcher;
+    if (!LAUNCHERS.includes(launcher)) {
+        throw new UsageError(`--launcher must be one of ${LAUNCHERS.join(", ")}`);
+    }
+    return launcher;
+}
 
 export async function planCommand(argv: string[]): Promise<number> {
-    const flags = parseFlags(argv, ["stack", "out", "project-dir"]);
+    const flags = parseCommand(argv, PLAN);
+    const launcher = parseLauncher(flags.launcher, "in-process");
     const projectDir = path.resolve(flags["project-dir"] ?? REPO_ROOT);
     const stacks = listStacks(projectDir);
     if (!flags.stack || !stacks.includes(flags.stack)) {
-        throw new UsageError(`--stack must name a stack with a Pulumi.<stack>.yaml: ${stacks.join(", ")}`);
+        throw new UsageError(
+            `--stack must name a stack with a Pulumi.<stack>.yaml in ${projectDir}: ${stacks.join(", ") || "none"}`,
+        );
     }
-    const out = flags.out ?? path.join(REPO_ROOT, ".plan", `${flags.stack}.json`);
-    const policyConfig = readPolicyConfig(policyConfigPath(flags.stack));
-    const sc = readStackConfig(projectDir, flags.stack);
+    const stack = flags.stack;
+    const out = path.resolve(flags.out ?? path.join(REPO_ROOT, ".plan", `${stack}.json`));
+    const policy = stackPolicyConfig(stack, flags["policy-config"]);
+    const sc = readStackConfig(projectDir, stack);
     const started = Date.now();
-    const run = await runUnderMocks({
-        project: sc.project,
-        stack: flags.stack,
-        config: sc.config,
-        secretKeys: sc.secretKeys,
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        load: () => require(path.join(REPO_ROOT, "index")),
-    });
-    const deployment = toDeployment(run, { project: sc.project, stack: flags.stack });
-    writeJson(out, deployment);
-    process.stdout.write(`plan: ${run.resources.length} resources registered in ${Date.now() - started} ms → ${out}\n`);
-    const state = parseState(JSON.stringify(deployment), out);
-    const report = await audit(state, { stack: flags.stack, policyConfig });
-    process.stdout.write(formatReport(report, `Audit of ${out} (stack ${flags.stack})`) + "\n");
+    // A pack in its own process starts while the program runs (the engine also starts it before the update).
+    const session =
+        launcher === "in-process"
+            ? undefined
+            : AnalyzerSession.start(PACK_DIR, { stack, project: sc.project, launcher });
+    session?.catch(() => undefined);
+    let deployment: Record<string, unknown>;
+    let registered: number;
+    try {
+        const run = await runUnderMocks({
+            project: sc.project,
+            stack,
+            config: sc.config,
+            secretKeys: sc.secretKeys,
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            load: () => require(path.join(REPO_ROOT, "index")),
+        });
+        registered = run.resources.length;
+        deployment = toDeployment(run, { project: sc.project, stack });
+        writeJson(out, deployment);
+    } catch (e) {
+        await session?.then((s) => s.close()).catch(() => undefined);
+        throw e;
+    }
+    const state = parseDocument(deployment, out);
+    const defaults = state.resources.length - registered;
+    process.stdout.write(
+        `plan: ${state.resources.length} resources (${registered} registered by the program` +
+            (defaults ? `, ${defaults} default provider${defaults > 1 ? "s" : ""}` : "") +
+            `) in ${Date.now() - started} ms, written to ${path.relative(process.cwd(), out) || out}\n`,
+    );
+    const report = await audit(state, { stack, policyConfig: policy.config, launcher, session });
+    process.stdout.write(
+        formatReport(
+            report,
+            `Audit of ${path.relative(process.cwd(), out) || out} (stack ${stack}, policy config: ${policy.source})`,
+        ) + "\n",
+    );
     return report.summary.mandatory > 0 ? 1 : 0;
 }
 

@@ -214,7 +214,7 @@ export class Cluster extends pulumi.ComponentResource {
         });
 
         // --- The cluster.
-        const publicCidrs = cfg.environment === "prod" ? [] : cfg.eksPublicAccessCidrs;
+        const publicCidrs = cfg.profile === "prod" ? [] : cfg.eksPublicAccessCidrs;
         this.cluster = new aws.eks.Cluster(
             `${name}-eks`,
             {

@@ -55,7 +55,7 @@ export class Backup extends pulumi.ComponentResource {
                 backupVaultName: this.vault.name,
                 minRetentionDays: Math.min(...retentions),
                 maxRetentionDays: Math.max(...retentions),
-                ...(cfg.environment === "prod" ? { changeableForDays: VAULT_LOCK_COOLING_OFF_DAYS } : {}),
+                ...(cfg.profile === "prod" ? { changeableForDays: VAULT_LOCK_COOLING_OFF_DAYS } : {}),
             },
             { parent: this, protect: cfg.deletionProtection },
         );

@@ -1,9 +1,38 @@
 // One directory per jest run where whole-stack plans are cached (see runStack in program.ts): several suites
-// need the same dev / prod plan, and a plan under mocks costs seconds.
+// need the same dev / prod plan. Both are planned here, in parallel plain node processes (under jest's module
+// registry a plan costs twice the CPU, and two workers would each plan the same stack). A plan that fails here
+// is left out: the first suite that needs it plans it itself and reports the error where it belongs.
+const { spawn } = require("child_process");
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
 
+const STACKS = ["dev", "prod"];
+
 module.exports = async () => {
-    process.env.MAS_PLAN_CACHE = fs.mkdtempSync(path.join(os.tmpdir(), "mas-plans-"));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mas-plans-"));
+    process.env.MAS_PLAN_CACHE = dir;
+    const script = path.join(__dirname, "plan-cache.ts");
+    await Promise.all(
+        STACKS.map(
+            (stack) =>
+                new Promise((resolve) => {
+                    const child = spawn(
+                        process.execPath,
+                        ["--import", "tsx", script, path.join(dir, `${stack}.json`), stack],
+                        { stdio: ["ignore", "ignore", "pipe"] },
+                    );
+                    let stderr = "";
+                    child.stderr.on("data", (d) => (stderr += d));
+                    child.on("close", (code) => {
+                        if (code !== 0) {
+                            process.stderr.write(
+                                `global setup: plan of ${stack} failed (${code}); suites plan it\n${stderr}`,
+                            );
+                        }
+                        resolve();
+                    });
+                }),
+        ),
+    );
 };

@@ -160,7 +160,7 @@ describe("evidence export", () => {
                 "NET-SEG-MGMT": {
                     resources: [
                         {
-                            urn: "urn:pulumi:dev::multi-agent-security::aws:ec2/subnet:Subnet::x",
+                            urn: "urn:pulumi:dev::multi-agent-security::mas:network:Network$aws:ec2/subnet:Subnet::mas-management-0",
                             type: "aws:ec2/subnet:Subnet",
                             arn,
                         },
@@ -171,12 +171,14 @@ describe("evidence export", () => {
         const dir = path.join(tmp, "outputs");
         await run(["--stack", "dev", "--state", stateFile, "--outputs", outputs, "--out-dir", dir]);
         const { doc } = read(dir);
+        // The deployed ARN comes from the outputs; the settings from the state, which holds the same URN.
         expect(doc.controls.find((c) => c.id === "NET-SEG-MGMT")!.resources).toEqual([
-            {
-                urn: "urn:pulumi:dev::multi-agent-security::aws:ec2/subnet:Subnet::x",
+            expect.objectContaining({
+                urn: "urn:pulumi:dev::multi-agent-security::mas:network:Network$aws:ec2/subnet:Subnet::mas-management-0",
                 type: "aws:ec2/subnet:Subnet",
                 arn,
-            },
+                configuration: expect.objectContaining({ cidrBlock: "10.0.3.0/25" }),
+            }),
         ]);
     });
 

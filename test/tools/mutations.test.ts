@@ -4,8 +4,8 @@ import * as path from "path";
 import { auditCommand } from "../../tools/audit";
 import { runStack } from "../harness/program";
 
-// End to end: a copy of the prod plan with one guide setting broken per control, audited through the pack's
-// analyzer server exactly as `npm run audit` does. Every broken setting must surface under its control ID,
+// End to end: a copy of the prod plan with one guide setting broken per control, audited by the pack's own
+// analyzer handlers as `npm run audit` does. Every broken setting must surface under its control ID,
 // and the untouched plan must pass. (The policy unit tests cover each rule in isolation.)
 type Res = { urn: string; type: string; inputs: Record<string, any>; outputs: Record<string, any> };
 
@@ -665,7 +665,8 @@ async function audit(
     const out = `${file}.report.json`;
     const spy = jest.spyOn(process.stdout, "write").mockImplementation(() => true);
     try {
-        const code = await auditCommand(["--state", file, "--stack", "prod", "--out", out]);
+        // In-process: the same handlers as the engine's gRPC path (test/tools/launchers.test.ts proves the reports equal).
+        const code = await auditCommand(["--state", file, "--stack", "prod", "--out", out, "--launcher", "in-process"]);
         return { code, violations: JSON.parse(fs.readFileSync(out, "utf8")).violations };
     } finally {
         spy.mockRestore();

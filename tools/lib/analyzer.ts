@@ -1,4 +1,5 @@
-import { ChildProcess, spawn } from "child_process";
+import { spawn } from "child_process";
+import * as path from "path";
 import * as readline from "readline";
 import * as grpc from "@grpc/grpc-js";
 import Ajv from "ajv";
@@ -13,8 +14,62 @@ const analyzerPb = require("@pulumi/pulumi/proto/analyzer_pb");
 const analyzerGrpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-/** How the pack's process is started: see AnalyzerSession.start. */
-export type Launcher = "tsx" | "engine";
+/**
+ * How the pack is run: "engine" (default for `audit`) starts it as the Pulumi nodejs language host does and talks
+ * gRPC to it; "tsx" starts it with tsx instead (source maps for debugging the pack); "in-process" loads the pack
+ * into this process and calls the very handlers its gRPC server would register, with the same request
+ * messages, skipping only process start and transport (test/tools/launchers.test.ts proves the reports equal).
+ */
+export type Launcher = "tsx" | "engine" | "in-process";
+export const LAUNCHERS: readonly Launcher[] = ["engine", "tsx", "in-process"];
+
+/** Requests in flight at once over gRPC: the engine also analyzes resources concurrently. */
+const GRPC_WINDOW = 16;
+
+type Handler = (call: { request: unknown }, cb: (err: Error | null | undefined, resp?: unknown) => void) => unknown;
+
+interface Transport {
+    call<T>(method: string, req: unknown): Promise<T>;
+    /** Resolves once nothing of the session is left running (no child process, no open channel). */
+    close(): Promise<void>;
+}
+
+/** The pack's service implementation, captured once per module registry (the pack constructs one server). */
+const inProcessServices = new Map<string, Record<string, Handler>>();
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+function loadInProcess(packDir: string): Record<string, Handler> {
+    const known = inProcessServices.get(packDir);
+    if (known) {
+        return known;
+    }
+    // The pack's `new PolicyPack(...)` calls @pulumi/policy's serve(), which registers its handlers with a
+    // @grpc/grpc-js Server and binds a port. Capture the handlers instead of serving them.
+    const policyDir = path.dirname(require.resolve("@pulumi/policy/package.json", { paths: [packDir] }));
+    const grpcFromPolicy = require(require.resolve("@grpc/grpc-js", { paths: [policyDir] })) as typeof grpc;
+    const proto = grpcFromPolicy.Server.prototype as unknown as Record<string, unknown>;
+    const addService = proto.addService;
+    const bindAsync = proto.bindAsync;
+    let service: Record<string, Handler> | undefined;
+    proto.addService = (_def: unknown, impl: Record<string, Handler>) => {
+        service = impl;
+    };
+    proto.bindAsync = () => undefined;
+    try {
+        require(packDir);
+    } catch (e) {
+        throw new Error(`policy pack failed to load in-process: ${(e as Error).stack ?? String(e)}`);
+    } finally {
+        proto.addService = addService;
+        proto.bindAsync = bindAsync;
+    }
+    if (!service) {
+        throw new Error(`policy pack ${packDir} constructed no PolicyPack (or it was loaded before in this process)`);
+    }
+    inProcessServices.set(packDir, service);
+    return service;
+}
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 const RESOURCE_REF_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
 const ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17";
@@ -56,23 +111,48 @@ export type PolicyConfigFile = Record<string, unknown>;
 /** A running analyzer: the pack's own gRPC server, driven the way the Pulumi engine drives it. */
 export class AnalyzerSession {
     private constructor(
-        private readonly child: ChildProcess,
-        private readonly client: grpc.Client & Record<string, (...args: unknown[]) => void>,
+        private readonly transport: Transport,
+        /** Requests sent before waiting for the first answer. */
+        private readonly window: number,
     ) {}
 
     /**
      * Starts the pack in `packDir` (cwd = pack, as the engine does) and connects to the port it prints.
      * `launcher`: "engine" (default) runs it exactly as the Pulumi nodejs language host does —
      * `@pulumi/pulumi/cmd/run-policy-pack <engine address> <pack dir>`, loading the TypeScript with the SDK's
-     * ts-node; "tsx" loads it with tsx instead (for debugging the pack with source maps).
+     * ts-node; "tsx" loads it with tsx instead (for debugging the pack with source maps); "in-process": see Launcher.
      */
     static async start(
         packDir: string,
-        env: { stack: string; project: string; dryRun?: boolean; launcher?: Launcher },
+        env: {
+            stack: string;
+            project: string;
+            dryRun?: boolean;
+            launcher?: Launcher;
+            /** The language host's run-policy-pack to start (default: the one this tool resolves). */
+            runPolicyPack?: string;
+        },
     ): Promise<AnalyzerSession> {
+        const launcher = env.launcher ?? "engine";
+        if (launcher === "in-process") {
+            const service = loadInProcess(packDir);
+            const transport: Transport = {
+                call: <T>(method: string, req: unknown) =>
+                    new Promise<T>((resolve, reject) => {
+                        const handler = service[method];
+                        if (!handler) {
+                            reject(new Error(`the pack serves no ${method}`));
+                            return;
+                        }
+                        void handler({ request: req }, (err, resp) => (err ? reject(err) : resolve(resp as T)));
+                    }),
+                close: () => Promise.resolve(),
+            };
+            return new AnalyzerSession(transport, 1);
+        }
         const args =
-            (env.launcher ?? "engine") === "engine"
-                ? [require.resolve("@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:0", "."]
+            launcher === "engine"
+                ? [env.runPolicyPack ?? require.resolve("@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:0", "."]
                 : ["--import", "tsx", "index.ts"];
         const child = spawn(process.execPath, args, {
             cwd: packDir,
@@ -94,8 +174,15 @@ export class AnalyzerSession {
                 60_000,
             );
             const lines = readline.createInterface({ input: child.stdout! });
+            const onExit = (code: number | null) => {
+                clearTimeout(timer);
+                reject(new Error(`policy pack exited with ${code} before serving: ${stderr}`));
+            };
+            child.once("exit", onExit);
             lines.once("line", (line) => {
                 clearTimeout(timer);
+                child.off("exit", onExit);
+                lines.close();
                 const n = Number(line.trim());
                 if (Number.isInteger(n) && n > 0) {
                     resolve(n);
@@ -103,19 +190,31 @@ export class AnalyzerSession {
                     reject(new Error(`policy pack printed '${line}' instead of its port: ${stderr}`));
                 }
             });
-            child.once("exit", (code) => {
-                clearTimeout(timer);
-                reject(new Error(`policy pack exited with ${code} before serving: ${stderr}`));
-            });
         });
-        const client = new analyzerGrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-        return new AnalyzerSession(child, client);
+        const client = new analyzerGrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
+            "grpc.max_send_message_length": -1,
+            "grpc.max_receive_message_length": -1,
+        }) as grpc.Client & Record<string, (...args: unknown[]) => void>;
+        const transport: Transport = {
+            call: <T>(method: string, req: unknown) =>
+                new Promise<T>((resolve, reject) =>
+                    client[method](req, (err: Error | null, resp: T) => (err ? reject(err) : resolve(resp))),
+                ),
+            close: () => {
+                client.close();
+                if (child.exitCode !== null || child.signalCode !== null) {
+                    return Promise.resolve();
+                }
+                const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+                child.kill();
+                return exited;
+            },
+        };
+        return new AnalyzerSession(transport, GRPC_WINDOW);
     }
 
     private call<T>(method: string, req: unknown): Promise<T> {
-        return new Promise((resolve, reject) =>
-            this.client[method](req, (err: Error | null, resp: T) => (err ? reject(err) : resolve(resp))),
-        );
+        return this.transport.call<T>(method, req);
     }
 
     async info(): Promise<{
@@ -256,7 +355,7 @@ export class AnalyzerSession {
     async analyzeAll(resources: StateResource[]): Promise<Diagnostic[]> {
         const byUrn = new Map(resources.map((r) => [r.urn, r]));
         const diagnostics: Diagnostic[] = [];
-        for (const r of resources) {
+        const request = (r: StateResource) => {
             const req = new analyzerPb.AnalyzeRequest();
             req.setType(r.type);
             req.setName(nameOf(r.urn));
@@ -267,8 +366,22 @@ export class AnalyzerSession {
             if (provider) {
                 req.setProvider(provider);
             }
-            const resp = await this.call<DiagResponse>("analyze", req);
-            diagnostics.push(...collect(resp, r.urn));
+            return this.call<DiagResponse>("analyze", req).then((resp) => collect(resp, r.urn));
+        };
+        // A window of requests in flight overlaps this side's encoding with the pack's evaluation; results keep
+        // the resources' order.
+        const results: Promise<Diagnostic[]>[] = [];
+        for (let i = 0; i < resources.length; i++) {
+            if (i >= this.window) {
+                await results[i - this.window];
+            }
+            const pending = request(resources[i]);
+            // Awaited below (or the first failure ends the loop): never an unhandled rejection.
+            pending.catch(() => undefined);
+            results.push(pending);
+        }
+        for (const d of await Promise.all(results)) {
+            diagnostics.push(...d);
         }
         const stackReq = new analyzerPb.AnalyzeStackRequest();
         stackReq.setResourcesList(
@@ -303,9 +416,8 @@ export class AnalyzerSession {
         return diagnostics;
     }
 
-    close(): void {
-        this.client.close();
-        this.child.kill();
+    close(): Promise<void> {
+        return this.transport.close();
     }
 }
 
@@ -447,9 +559,18 @@ export function toWire(value: unknown): unknown {
 function toStruct(props: Record<string, unknown>, urn: string): Struct {
     // Top-level keys starting with "__" are internal and skipped, as in the engine.
     const filtered = Object.fromEntries(Object.entries(props).filter(([k]) => !k.startsWith("__")));
+    let struct: Struct;
     try {
-        return Struct.fromJavaScript(toWire(filtered) as Record<string, never>);
+        struct = Struct.fromJavaScript(toWire(filtered) as Record<string, never>);
     } catch (e) {
         throw new UsageError(`${urn}: ${(e as Error).message}`);
     }
+    // The pack's server converts every resource's properties back to JavaScript once per stack policy
+    // (@pulumi/policy server.js, AnalyzeStack), each time into a fresh copy it deep-copies again
+    // (deserializeProperties). In-process it reads this very object: convert once and hand out the same
+    // result. Over gRPC the server reads its own decoded copy and this is never called.
+    const convert = struct.toJavaScript.bind(struct);
+    let converted: ReturnType<Struct["toJavaScript"]> | undefined;
+    struct.toJavaScript = () => (converted ??= convert());
+    return struct;
 }

@@ -54,6 +54,22 @@ export function policyConfigPath(stack: string): string {
     return path.join(PACK_DIR, "config", `${stack}.json`);
 }
 
+/**
+ * The policy config for a stack: `--policy-config` when given, else policy-pack/config/<stack>.json when it
+ * exists, else none, so every policy runs at the pack's own levels (all mandatory), as `pulumi preview
+ * --policy-pack` does without `--policy-pack-config`.
+ */
+export function stackPolicyConfig(stack: string, explicit?: string): { config: PolicyConfigFile; source: string } {
+    if (explicit) {
+        return { config: readPolicyConfig(explicit), source: explicit };
+    }
+    const file = policyConfigPath(stack);
+    if (!fs.existsSync(file)) {
+        return { config: {}, source: "the pack's defaults (no policy-pack/config/" + `${stack}.json)` };
+    }
+    return { config: readPolicyConfig(file), source: path.relative(process.cwd(), file) || file };
+}
+
 function controlsOf(p: PolicyMeta): string[] {
     return p.tags.filter((t) => t.startsWith(CONTROL_TAG)).map((t) => t.slice(CONTROL_TAG.length));
 }
@@ -61,13 +77,20 @@ function controlsOf(p: PolicyMeta): string[] {
 /** Evaluates the pack against a loaded state through the pack's analyzer server. */
 export async function audit(
     state: LoadedState,
-    opts: { stack: string; policyConfig: PolicyConfigFile; launcher?: Launcher },
+    opts: {
+        stack: string;
+        policyConfig: PolicyConfigFile;
+        launcher?: Launcher;
+        /** A session started earlier (e.g. while the program ran); closed here. */
+        session?: Promise<AnalyzerSession>;
+    },
 ): Promise<AuditReport> {
-    const session = await AnalyzerSession.start(PACK_DIR, {
-        stack: opts.stack,
-        project: state.project ?? "project",
-        launcher: opts.launcher,
-    });
+    const session = await (opts.session ??
+        AnalyzerSession.start(PACK_DIR, {
+            stack: opts.stack,
+            project: state.project ?? "project",
+            launcher: opts.launcher,
+        }));
     try {
         const info = await session.info();
         const levels = await session.configure(info.policies, opts.policyConfig, info.initialConfig);
@@ -103,7 +126,7 @@ export async function audit(
             })),
         };
     } finally {
-        session.close();
+        await session.close();
     }
 }
 

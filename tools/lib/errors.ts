@@ -6,6 +6,50 @@ export class UsageError extends Error {
     }
 }
 
+/** `--help` / `-h`: the command's usage goes to stdout and the exit code is 0. */
+export class HelpRequest extends Error {
+    constructor(usage: string) {
+        super(usage);
+        this.name = "HelpRequest";
+    }
+}
+
+/** A command's flags, for parsing and for `--help`. */
+export interface CommandSpec {
+    /** `npm run <name> -- ...` */
+    name: string;
+    summary: string;
+    flags: { name: string; value: string; help: string; required?: boolean }[];
+    /** Exit codes and examples, after the flags. */
+    footer: string;
+}
+
+export function usage(spec: CommandSpec): string {
+    const width = Math.max(...spec.flags.map((f) => f.name.length + f.value.length + 3));
+    const synopsis = spec.flags.map((f) => (f.required ? `--${f.name} ${f.value}` : `[--${f.name} ${f.value}]`));
+    return [
+        `usage: npm run ${spec.name} -- ${synopsis.join(" ")}`,
+        "",
+        spec.summary,
+        "",
+        ...spec.flags.map((f) => `  ${`--${f.name} ${f.value}`.padEnd(width)}  ${f.help}`),
+        `  ${"--help".padEnd(width)}  this text`,
+        "",
+        spec.footer,
+    ].join("\n");
+}
+
+/** parseFlags for a command: `--help` / `-h` anywhere prints its usage instead. */
+export function parseCommand(argv: string[], spec: CommandSpec): Record<string, string> {
+    if (argv.includes("--help") || argv.includes("-h")) {
+        throw new HelpRequest(usage(spec));
+    }
+    return parseFlags(
+        argv,
+        spec.flags.map((f) => f.name),
+    );
+}
+
 /** Runs a command's main, mapping errors to the documented exit codes without stack traces. */
 export function runMain(main: () => Promise<number>): void {
     main().then(
@@ -14,6 +58,11 @@ export function runMain(main: () => Promise<number>): void {
         },
         (err: unknown) => {
             const e = err as Error;
+            if (e?.name === "HelpRequest") {
+                process.stdout.write(`${e.message}\n`);
+                process.exitCode = 0;
+                return;
+            }
             if (e?.name === "UsageError" || e?.name === "ConfigError") {
                 process.stderr.write(`error: ${oneLine(e.message)}\n`);
                 process.exitCode = 2;
@@ -37,7 +86,9 @@ export function parseFlags(argv: string[], allowed: string[]): Record<string, st
         const arg = argv[i];
         const m = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
         if (!m || !allowed.includes(m[1])) {
-            throw new UsageError(`unexpected argument '${arg}' (expected ${allowed.map((a) => `--${a}`).join(", ")})`);
+            throw new UsageError(
+                `unexpected argument '${arg}' (expected ${allowed.map((a) => `--${a}`).join(", ")}; --help for usage)`,
+            );
         }
         const value = m[2] ?? argv[++i];
         if (value === undefined || value.startsWith("--")) {

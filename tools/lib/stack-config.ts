@@ -71,6 +71,16 @@ export function readStackConfig(projectDir: string, stack: string): StackConfigF
     return { project: project.name, config, secretKeys };
 }
 
+/** The project name in <projectDir>/Pulumi.yaml. */
+export function readProjectName(projectDir: string): string {
+    const file = path.join(projectDir, "Pulumi.yaml");
+    const project = readYaml(file) as { name?: unknown } | null;
+    if (!project || typeof project.name !== "string") {
+        throw new UsageError(`${file} has no project name`);
+    }
+    return project.name;
+}
+
 export function listStacks(projectDir: string): string[] {
     let files: string[];
     try {

@@ -1,0 +1,237 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as YAML from "yaml";
+import { AUDIT, auditCommand } from "../../tools/audit";
+import { EVIDENCE, evidenceCommand } from "../../tools/evidence";
+import { PLAN, planCommand } from "../../tools/plan";
+import { ROOT } from "../harness/program";
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "inputs-test-"));
+const P = "multi-agent-security";
+const urn = (stack: string, rest: string, project = P) => `urn:pulumi:${stack}::${project}::${rest}`;
+const root = (stack: string, project = P) => ({
+    urn: urn(stack, `pulumi:pulumi:Stack::${project}-${stack}`, project),
+    custom: false,
+    type: "pulumi:pulumi:Stack",
+});
+const subnet = (stack: string, name: string, project = P) => ({
+    urn: urn(stack, `aws:ec2/subnet:Subnet::${name}`, project),
+    custom: true,
+    id: `subnet-${name}`,
+    type: "aws:ec2/subnet:Subnet",
+    inputs: { cidrBlock: "10.0.1.0/25", tags: { segment: "agent" } },
+});
+const segmentsOnly = ["--policy-config", path.join(__dirname, "..", "fixtures", "policy-config-segments.json")];
+
+function write(name: string, doc: unknown): string {
+    const file = path.join(tmp, name);
+    fs.writeFileSync(file, typeof doc === "string" ? doc : JSON.stringify(doc));
+    return file;
+}
+const exportOf = (resources: unknown[]) => ({ version: 3, deployment: { manifest: {}, resources } });
+
+async function quiet<T>(f: () => Promise<T>): Promise<{ value: T; out: string }> {
+    let out = "";
+    const spy = jest.spyOn(process.stdout, "write").mockImplementation((c: string | Uint8Array) => {
+        out += c.toString();
+        return true;
+    });
+    try {
+        return { value: await f(), out };
+    } finally {
+        spy.mockRestore();
+    }
+}
+
+describe("--help", () => {
+    it.each([
+        ["plan", planCommand, PLAN],
+        ["audit", auditCommand, AUDIT],
+        ["evidence", evidenceCommand, EVIDENCE],
+    ] as const)("%s --help lists every flag, --project-dir included", async (name, command, spec) => {
+        const err = await command(["--stack", "dev", "--help"]).then(
+            () => undefined,
+            (e: Error) => e,
+        );
+        expect(err?.name).toBe("HelpRequest");
+        expect(err?.message).toMatch(new RegExp(`^usage: npm run ${name} -- `));
+        for (const flag of spec.flags) {
+            expect(err?.message).toContain(`--${flag.name} ${flag.value}`);
+        }
+        expect(err?.message).toContain("--project-dir <dir>");
+        expect(err?.message).toMatch(/Exit 0/);
+    });
+
+    it("exits 0 with the usage on stdout from the command line", () => {
+        const res = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "tools", "audit.ts"), "--help"], {
+            cwd: ROOT,
+            encoding: "utf8",
+        });
+        expect(res.status).toBe(0);
+        expect(res.stdout).toContain("--state <file>");
+        expect(res.stderr).toBe("");
+    });
+});
+
+describe("audit and evidence inputs must describe the stack they are told", () => {
+    const good = exportOf([root("dev"), subnet("dev", "a")]);
+
+    it.each([
+        [
+            "a state of another stack",
+            exportOf([root("prod"), subnet("prod", "a")]),
+            /holds stack 'prod', not --stack dev/,
+        ],
+        [
+            "a state of another project",
+            exportOf([root("dev", "other"), subnet("dev", "a", "other")]),
+            /holds project 'other', not this project 'multi-agent-security'/,
+        ],
+        [
+            "a state mixing stacks",
+            exportOf([root("dev"), subnet("prod", "a")]),
+            /mixes stacks or projects: .*Subnet::a/,
+        ],
+        ["an empty export", exportOf([]), /nothing deployed/],
+        ["an export of a destroyed stack", exportOf([root("dev")]), /nothing deployed/],
+    ])("audit rejects %s (exit 2)", async (_what, doc, message) => {
+        const file = write("state.json", doc);
+        await expect(auditCommand(["--state", file, "--stack", "dev"])).rejects.toMatchObject({
+            name: "UsageError",
+            message: expect.stringMatching(message),
+        });
+        await expect(evidenceCommand(["--state", file, "--stack", "dev"])).rejects.toMatchObject({
+            name: "UsageError",
+            message: expect.stringMatching(message),
+        });
+    });
+
+    it("accepts the matching state", async () => {
+        const file = write("good.json", good);
+        const { value } = await quiet(() =>
+            auditCommand(["--state", file, "--stack", "dev", "--launcher", "in-process", ...segmentsOnly]),
+        );
+        expect(value).toBe(0);
+    });
+
+    it.each([
+        [
+            "a URN the state does not hold",
+            urn("dev", "aws:ec2/subnet:Subnet::gone"),
+            /names .*Subnet::gone, which the state does not hold/,
+        ],
+        [
+            "a URN of another stack",
+            urn("prod", "aws:ec2/subnet:Subnet::a"),
+            /of stack 'prod' in project .*not stack 'dev'/,
+        ],
+    ])("evidence rejects outputs naming %s", async (_what, u, message) => {
+        const state = write("good.json", good);
+        const outputs = write("outputs.json", {
+            "NET-SEG-AGENT": { resources: [{ urn: u, type: "aws:ec2/subnet:Subnet" }] },
+        });
+        await expect(evidenceCommand(["--stack", "dev", "--state", state, "--outputs", outputs])).rejects.toMatchObject(
+            { name: "UsageError", message: expect.stringMatching(message) },
+        );
+    });
+
+    it("explains a `pulumi preview --json` without --show-sames instead of reporting missing resources", async () => {
+        const a = subnet("dev", "a");
+        const preview = {
+            steps: [
+                { op: "same", urn: root("dev").urn, oldState: root("dev"), newState: root("dev") },
+                { op: "update", urn: a.urn, oldState: a, newState: a, detailedDiff: null },
+            ],
+            changeSummary: { same: 120, update: 1 },
+        };
+        const file = write("preview.json", preview);
+        await expect(auditCommand(["--state", file, "--stack", "dev"])).rejects.toMatchObject({
+            name: "UsageError",
+            message: expect.stringMatching(
+                /without --show-sames: it leaves out 119 unchanged resources.*pulumi preview --json --show-sames/,
+            ),
+        });
+        // With the unchanged steps (as --show-sames writes them) the same preview is audited.
+        const full = { ...preview, changeSummary: { same: 1, update: 1 } };
+        const { value } = await quiet(() =>
+            auditCommand([
+                "--state",
+                write("full.json", full),
+                "--stack",
+                "dev",
+                "--launcher",
+                "in-process",
+                ...segmentsOnly,
+            ]),
+        );
+        expect(value).toBe(0);
+    });
+});
+
+describe("a stack the repository does not ship", () => {
+    // `pulumi stack init staging` + Pulumi.staging.yaml copied from dev: nothing else added.
+    function project(edit?: (doc: { config: Record<string, unknown> }) => void): string {
+        const dir = fs.mkdtempSync(path.join(tmp, "proj-"));
+        fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+        const doc = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8"));
+        edit?.(doc);
+        fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), YAML.stringify(doc));
+        return dir;
+    }
+
+    it("plans and audits with the pack's defaults (all mandatory) and exit 0", async () => {
+        const dir = project();
+        const out = path.join(dir, "staging.json");
+        // From the command line, as a user would run it (a plain node process also plans twice as fast as jest).
+        const res = spawnSync(
+            process.execPath,
+            [
+                "--import",
+                "tsx",
+                path.join(ROOT, "tools", "plan.ts"),
+                "--stack",
+                "staging",
+                "--project-dir",
+                dir,
+                "--out",
+                out,
+            ],
+            { cwd: ROOT, encoding: "utf8" },
+        );
+        expect(res.stderr).toBe("");
+        expect(res.stdout).toContain("policy config: the pack's defaults (no policy-pack/config/staging.json)");
+        expect(res.stdout).toMatch(/0 mandatory and 0 advisory violations — pass/);
+        expect(res.status).toBe(0);
+        const doc = JSON.parse(fs.readFileSync(out, "utf8"));
+        expect(doc.deployment.resources[0].urn).toBe(urn("staging", `pulumi:pulumi:Stack::${P}-staging`));
+        // The plan's count and the audit's count are the same figure.
+        expect(res.stdout).toContain(`plan: ${doc.deployment.resources.length} resources (`);
+        expect(res.stdout).toContain(`\n${doc.deployment.resources.length} resources, `);
+        const audited = await quiet(() =>
+            auditCommand(["--state", out, "--stack", "staging", "--project-dir", dir, "--launcher", "in-process"]),
+        );
+        expect(audited.value).toBe(0);
+        expect(audited.out).toContain(`\n${doc.deployment.resources.length} resources, `);
+    });
+
+    it("holds an environment other than dev to prod's rules, naming the keys (exit 2)", async () => {
+        const dir = project((doc) => {
+            doc.config["multi-agent-security:environment"] = "staging";
+        });
+        let err: Error | undefined;
+        await jest.isolateModulesAsync(async () => {
+            const { planCommand: plan } = require("../../tools/plan") as typeof import("../../tools/plan");
+            err = await quiet(() =>
+                plan(["--stack", "staging", "--project-dir", dir, "--out", path.join(dir, "x.json")]),
+            ).then(
+                () => undefined,
+                (e: Error) => e,
+            );
+        });
+        expect(err?.name).toBe("ConfigError");
+        expect(err?.message).toContain("multi-agent-security:deletionProtection: must be true in prod");
+        expect(err?.message).toContain("multi-agent-security:eksPublicAccessCidrs: must be empty in prod");
+    });
+});
