@@ -239,7 +239,7 @@ export function checkRequired(resources: RequiredResource[], table: Requirement[
         const found = resources.filter((r) => req.types.includes(r.type) && (req.select?.(r.props) ?? true));
         if (req.required && found.length === 0) {
             const control = typeof req.control === "string" ? req.control : req.control({});
-            findings.push({ control, message: `[${control}] the stack has no ${req.what}` });
+            findings.push({ control, message: `[${control}] the stack lacks ${req.what}` });
         }
         for (const r of found) {
             const why = req.disabled?.(r.props);

@@ -12,7 +12,14 @@ let last: { key: string; matrix: AccessMatrix } | undefined;
 
 export function accessMatrixOf(resources: PolicyResource[]): AccessMatrix {
     const relevant = resources.filter((r) => MODEL_TYPES.has(r.type));
-    const key = JSON.stringify(relevant.map((r) => [r.urn, r.props, r.propertyDependencies]));
+    // Dependencies by URN only: they are resource objects whose own dependencies reach the whole plan.
+    const key = JSON.stringify(
+        relevant.map((r) => [
+            r.urn,
+            r.props,
+            Object.entries(r.propertyDependencies ?? {}).map(([k, ds]) => [k, ds.map((d) => d.urn)]),
+        ]),
+    );
     if (last?.key !== key) {
         last = { key, matrix: computeAccessMatrix(resources) };
     }

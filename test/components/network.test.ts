@@ -4,6 +4,12 @@ import { networkPolicies } from "../../policy-pack/policies/network";
 import { validateResource, validateStack } from "../harness/policy";
 import { isSecretValue, named, ofType, plain, runIsolated, stackConfig } from "../harness/program";
 
+/** policy-pack/config/<stack>.json: the policy config `npm run audit` hands the pack for that stack. */
+function packConfig(stack: string): Record<string, unknown> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require(`../../policy-pack/config/${stack}.json`) as Record<string, unknown>;
+}
+
 const FLOW_LOG_GROUP = "arn:aws:logs:eu-west-1:123456789012:log-group:/mas/dev/vpc-flow";
 const WAF_LOG_GROUP = "arn:aws:logs:eu-west-1:123456789012:log-group:aws-waf-logs-mas-dev";
 const SERVICE_ASG = "eks-mas-dev-service-4ac6e0b2-1d3f-8e2a-5b7c-0123456789ab";
@@ -834,8 +840,11 @@ describe("evidence and the network policies on the component's own resources", (
                         urn: r.urn,
                     })),
                 ];
+                // The stack's policy config, as the audit passes it (e.g. the declared admin CIDRs).
+                const entry = packConfig(env)[policy.name];
+                const config = entry && typeof entry === "object" ? (entry as Record<string, unknown>) : {};
                 violations.push(
-                    ...validateStack(policy as StackValidationPolicy, resources).map(
+                    ...validateStack(policy as StackValidationPolicy, resources, config).map(
                         (v) => `${policy.name}: ${v.message}`,
                     ),
                 );

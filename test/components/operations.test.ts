@@ -624,7 +624,10 @@ describe("the operations components satisfy the operations policies (stack outpu
             const resources = run.resources
                 .filter((r) => r.custom)
                 .map((r) => ({ type: r.type, name: r.name, props: r.outputs }));
-            for (const p of operationsPolicies) {
+            // operations-required-and-enabled judges the whole stack (network, data, ...): the full-plan tests cover it.
+            for (const p of operationsPolicies.filter(
+                (x: { name: string }) => x.name !== "operations-required-and-enabled",
+            )) {
                 if (p.validateStack) {
                     expect([p.name, validateStack(p, resources)]).toEqual([p.name, []]);
                 } else {

@@ -28,7 +28,7 @@ describe("required-and-enabled table", () => {
             table,
         );
         expect(found.map((f) => f.message)).toContain(
-            "[CMP-ISO-OPS] the stack has no the ISO 27001 / SOC 2 conformance pack (*-pack)",
+            "[CMP-ISO-OPS] the stack lacks the ISO 27001 / SOC 2 conformance pack (*-pack)",
         );
     });
 

@@ -381,7 +381,7 @@ describe("required-and-enabled", () => {
         [
             "the conformance pack removed",
             (rs) => rs.filter((r) => r.type !== "aws:cfg/conformancePack:ConformancePack"),
-            "[CMP-ISO-OPS] the stack has no the ISO 27001 / SOC 2 conformance pack (*-iso27001-soc2)",
+            "[CMP-ISO-OPS] the stack lacks the ISO 27001 / SOC 2 conformance pack (*-iso27001-soc2)",
         ],
         [
             "a GuardDuty feature switched off",
@@ -433,7 +433,7 @@ describe("required-and-enabled", () => {
         [
             "every backup selection removed",
             (rs) => rs.filter((r) => r.type !== "aws:backup/selection:Selection"),
-            "[BAK-CRITICAL] the stack has no an AWS Backup selection",
+            "[BAK-CRITICAL] the stack lacks an AWS Backup selection",
         ],
         [
             "a KMS key disabled",

@@ -245,9 +245,13 @@ describe("network-alb-listener-tls13 (TLS-TRANSPORT, TLS-IN-TRANSIT, TLS-PFS)", 
             }),
         ).toEqual([
             "[TLS-TRANSPORT] HTTPS listener on port 443 uses ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09; use a TLS 1.3-only policy (ELBSecurityPolicy-TLS13-1-3-*), e.g. ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
+            "[TLS-IN-TRANSIT] HTTPS listener on port 443 uses ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09; use a TLS 1.3-only policy (ELBSecurityPolicy-TLS13-1-3-*), e.g. ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
+            "[TLS-PFS] HTTPS listener on port 443 uses ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09; use a TLS 1.3-only policy (ELBSecurityPolicy-TLS13-1-3-*), e.g. ELBSecurityPolicy-TLS13-1-3-PQ-2025-09 (it may negotiate a key exchange without forward secrecy)",
         ]);
         expect(validateResource(listenerTls, { type: L, props: https({ sslPolicy: undefined }) })).toEqual([
             "[TLS-TRANSPORT] HTTPS listener on port 443 uses the API default ELBSecurityPolicy-2016-08; use a TLS 1.3-only policy (ELBSecurityPolicy-TLS13-1-3-*), e.g. ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
+            "[TLS-IN-TRANSIT] HTTPS listener on port 443 uses the API default ELBSecurityPolicy-2016-08; use a TLS 1.3-only policy (ELBSecurityPolicy-TLS13-1-3-*), e.g. ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
+            "[TLS-PFS] HTTPS listener on port 443 uses the API default ELBSecurityPolicy-2016-08; use a TLS 1.3-only policy (ELBSecurityPolicy-TLS13-1-3-*), e.g. ELBSecurityPolicy-TLS13-1-3-PQ-2025-09 (it may negotiate a key exchange without forward secrecy)",
         ]);
     });
 
