@@ -201,9 +201,13 @@ export const MUTATIONS: readonly Mutation[] = [
         p.inputs(T.sgIngress, "mas-api-from-mgmt").cidrIpv4 = "0.0.0.0/0";
     }),
     remove("NET-DEPLOY-PATH", T.codebuild, "mas-deploy-runner", "the private cluster without its in-VPC deploy runner"),
-    set("NET-POD-CAPACITY", "the agent node group's maximum raised to 12 on /26 segment subnets", (p) => {
-        p.inputs(T.nodeGroup, "mas-agent").scalingConfig.maxSize = 12;
-    }),
+    set(
+        "NET-POD-CAPACITY",
+        "the agent node group's maximum raised to 40 nodes (beyond what the segment subnets hold)",
+        (p) => {
+            p.inputs(T.nodeGroup, "mas-agent").scalingConfig.maxSize = 40;
+        },
+    ),
     set("PER-LB", "ALB access logs disabled (accessLogs.enabled false)", (p) => {
         p.inputs(T.alb, "mas-alb").accessLogs.enabled = false;
     }),
