@@ -5,7 +5,7 @@ import * as path from "path";
 import { audit, formatReport, REPO_ROOT, reportJson, stackPolicyConfig } from "./lib/audit";
 import { writeJson } from "./lib/deployment";
 import { CommandSpec, parseCommand, runMain, UsageError } from "./lib/errors";
-import { readProjectName } from "./lib/stack-config";
+import { exposeStackConfigToPack, listStacks, readProjectName, readStackConfig } from "./lib/stack-config";
 import { checkScope, isEmptyState, readState } from "./lib/state";
 import { parseLauncher } from "./plan";
 
@@ -68,6 +68,11 @@ export async function auditCommand(argv: string[]): Promise<number> {
         throw new UsageError(
             `${flags.state}: nothing deployed (no resources besides the root stack): nothing to audit`,
         );
+    }
+    // The stack's config reaches the pack as in `pulumi preview --policy-pack`, when this project holds the stack.
+    const projectDir = flags["project-dir"] ?? REPO_ROOT;
+    if (listStacks(projectDir).includes(flags.stack)) {
+        exposeStackConfigToPack(readStackConfig(projectDir, flags.stack).config);
     }
     const report = await audit(state, { stack: flags.stack, policyConfig: policy.config, launcher });
     process.stdout.write(

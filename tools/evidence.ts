@@ -20,7 +20,7 @@ import { runSelfTest } from "./lib/self-test";
 import { GUIDE_VERSION } from "../policy-pack/catalog";
 import { MOCK_ACCOUNT } from "./lib/mocks";
 import { runUnderMocks } from "./lib/program";
-import { listStacks, readStackConfig } from "./lib/stack-config";
+import { exposeStackConfigToPack, listStacks, readStackConfig } from "./lib/stack-config";
 import { checkScope, isEmptyState, LoadedState, parseDocument, readState, urnScope } from "./lib/state";
 
 export const EVIDENCE: CommandSpec = {
@@ -168,6 +168,7 @@ export async function evidenceCommand(argv: string[]): Promise<number> {
             `--stack must name a stack with a Pulumi.<stack>.yaml in ${projectDir}: ${stacks.join(", ") || "none"}`,
         );
     }
+    exposeStackConfigToPack(readStackConfig(projectDir, flags.stack).config);
     const outDir = flags["out-dir"] ?? path.join(REPO_ROOT, ".evidence", flags.stack);
     const { config: policyConfig, source: policyConfigSource } = stackPolicyConfig(flags.stack);
     const outputs = flags.outputs ? readOutputs(flags.outputs) : undefined;

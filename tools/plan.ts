@@ -7,7 +7,7 @@ import { audit, formatReport, PACK_DIR, REPO_ROOT, stackPolicyConfig } from "./l
 import { toDeployment, writeJson } from "./lib/deployment";
 import { CommandSpec, parseCommand, runMain, UsageError } from "./lib/errors";
 import { runUnderMocks } from "./lib/program";
-import { listStacks, readStackConfig } from "./lib/stack-config";
+import { exposeStackConfigToPack, listStacks, readStackConfig } from "./lib/stack-config";
 import { parseDocument } from "./lib/state";
 
 export const PLAN: CommandSpec = {
@@ -66,6 +66,7 @@ export async function planCommand(argv: string[]): Promise<number> {
     const out = path.resolve(flags.out ?? path.join(REPO_ROOT, ".plan", `${stack}.json`));
     const policy = stackPolicyConfig(stack, flags["policy-config"]);
     const sc = readStackConfig(projectDir, stack);
+    exposeStackConfigToPack(sc.config);
     const started = Date.now();
     // A pack in its own process starts while the program runs (the engine also starts it before the update).
     const session =

@@ -657,7 +657,8 @@ export const shieldAlb = stackPolicy({
 const reachabilitySchema: PolicyConfigSchema = {
     properties: {
         ...segmentSchema.properties,
-        adminCidrs: { type: "array", items: { type: "string" }, default: [] },
+        // No default: unset means "the stack's own adminCidrs" (stackAdminCidrs).
+        adminCidrs: { type: "array", items: { type: "string" } },
     },
 };
 
@@ -684,6 +685,21 @@ function intendedInbound(dst: SegmentName, src: string): Ports | "all" | undefin
     return (intent.fromSegments as readonly string[]).includes(src) ? "all" : undefined;
 }
 
+/**
+ * The stack's declared admin CIDRs (its `adminCidrs` config key), as the Pulumi nodejs host hands a policy pack
+ * the stack's config: PULUMI_CONFIG, a JSON map of `<project>:<key>` to string. [] when absent or unreadable.
+ */
+function stackAdminCidrs(): string[] {
+    try {
+        const config = JSON.parse(process.env.PULUMI_CONFIG ?? "{}") as Record<string, unknown>;
+        const entry = Object.entries(config).find(([k]) => k.endsWith(":adminCidrs"))?.[1];
+        const value: unknown = typeof entry === "string" ? JSON.parse(entry) : entry;
+        return Array.isArray(value) ? value.filter((c): c is string => typeof c === "string") : [];
+    } catch {
+        return [];
+    }
+}
+
 const INTERNET_EGRESS_PORTS = portsFrom([
     { protocol: "tcp", from: networkDesign.ports.https },
     { protocol: "tcp", from: networkDesign.ports.http },
@@ -702,7 +718,7 @@ export const segmentReachability = stackPolicy({
             return;
         }
         const segments = segmentsOf(args);
-        const admin = addrs(args.getConfig<{ adminCidrs?: string[] }>().adminCidrs ?? []);
+        const admin = addrs(args.getConfig<{ adminCidrs?: string[] }>().adminCidrs ?? stackAdminCidrs());
         const vpc = addrs(net.vpcCidrs);
         const internet = minus(minus(addrs([PUBLIC_V4]), vpc), admin);
         const zones: Zone[] = SEGMENTS.map((s) => ({

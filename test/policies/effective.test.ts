@@ -479,6 +479,31 @@ describe("declared admin paths", () => {
     });
 });
 
+describe("admin CIDRs from the stack's own config (PULUMI_CONFIG, as the Pulumi nodejs host passes it)", () => {
+    const saved = process.env.PULUMI_CONFIG;
+    afterEach(() => {
+        if (saved === undefined) {
+            delete process.env.PULUMI_CONFIG;
+        } else {
+            process.env.PULUMI_CONFIG = saved;
+        }
+    });
+
+    it("counts the stack's adminCidrs as the admin path when the policy config names none", () => {
+        process.env.PULUMI_CONFIG = JSON.stringify({
+            "multi-agent-security:adminCidrs": JSON.stringify(["198.51.100.0/24"]),
+        });
+        expect(messages(segmentReachability, copy())).toEqual([]);
+    });
+
+    it("treats the admin rules as internet access when neither declares them", () => {
+        process.env.PULUMI_CONFIG = "{}";
+        expect(messages(segmentReachability, copy())).toEqual([
+            expect.stringContaining("[PER-FW-INGRESS] the management segment is reachable from internet on tcp 22,443"),
+        ]);
+    });
+});
+
 describe("IR-SB-ISOLATE: the quarantine group allows no traffic, however its rules are written", () => {
     it("counts a separate egress rule resource attached to the quarantine group", () => {
         const rs = copy();

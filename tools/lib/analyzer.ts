@@ -162,7 +162,7 @@ export class AnalyzerSession {
                 PULUMI_NODEJS_PROJECT: env.project,
                 PULUMI_NODEJS_ORGANIZATION: "organization",
                 PULUMI_NODEJS_DRY_RUN: String(env.dryRun ?? true),
-                PULUMI_CONFIG: "{}",
+                PULUMI_CONFIG: process.env.PULUMI_CONFIG ?? "{}",
             },
             stdio: ["ignore", "pipe", "pipe"],
         });

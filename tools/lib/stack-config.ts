@@ -92,3 +92,12 @@ export function listStacks(projectDir: string): string[] {
     }
     return files.map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => !!s);
 }
+
+/**
+ * Hands the stack's config to the policy pack the way the Pulumi nodejs host does for `pulumi preview
+ * --policy-pack`: as PULUMI_CONFIG (key → string) in the analyzer's environment. The engine launcher passes it on;
+ * the in-process pack reads it here.
+ */
+export function exposeStackConfigToPack(config: Record<string, string>): void {
+    process.env.PULUMI_CONFIG = JSON.stringify(config);
+}
