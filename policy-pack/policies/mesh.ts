@@ -1,5 +1,5 @@
 import { PolicyConfigSchema, PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { intendedAgentFlows, intendedMeshRule } from "../catalog/flows";
+import { HttpsScope, intendedAgentFlows, intendedMeshRule } from "../catalog/flows";
 import {
     atomsOf,
     covered,
@@ -722,10 +722,40 @@ const BUILT_IN_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node
 /** A namespace nobody declared: stands for every namespace created later, so "all namespaces" shows. */
 const STRANGER_NAMESPACE = "any-other-namespace";
 
+/**
+ * The plan's VPC ranges and the subnets of the EKS cluster's ENIs and the interface endpoints; undefined when the
+ * plan has no VPC (then HTTPS may go anywhere).
+ */
+function httpsScopeOf(resources: PolicyResource[]): HttpsScope | undefined {
+    const vpcCidrs = resources
+        .filter((r) => r.type === "aws:ec2/vpc:Vpc")
+        .map((r) => r.props.cidrBlock)
+        .filter((c): c is string => typeof c === "string");
+    if (vpcCidrs.length === 0) {
+        return undefined;
+    }
+    const subnetCidr = new Map<string, string>();
+    for (const s of resources.filter((r) => r.type === "aws:ec2/subnet:Subnet")) {
+        if (typeof s.props.id === "string" && typeof s.props.cidrBlock === "string") {
+            subnetCidr.set(s.props.id, s.props.cidrBlock);
+        }
+    }
+    const subnetIds = [
+        ...resources
+            .filter((r) => r.type === "aws:eks/cluster:Cluster")
+            .flatMap((r) => strings(obj(r.props.vpcConfig).subnetIds)),
+        ...resources
+            .filter((r) => r.type === "aws:ec2/vpcEndpoint:VpcEndpoint" && r.props.vpcEndpointType === "Interface")
+            .flatMap((r) => strings(r.props.subnetIds)),
+    ];
+    const endpointSubnetCidrs = [...new Set(subnetIds.flatMap((id) => subnetCidr.get(id) ?? []))].sort();
+    return { vpcCidrs, endpointSubnetCidrs };
+}
+
 export const networkPolicyEffective = stackPolicy({
     name: "k8s-network-policy-effective",
     description:
-        "The NetworkPolicies of each agent namespace, taken together as Kubernetes does (isolation by any selecting policy, allowed traffic the union of all their rules), isolate every pod in both directions and allow only the catalog's intended flows (own namespace, DNS, istiod, Pod Identity agent, the coordinator, HTTPS out).",
+        "The NetworkPolicies of each agent namespace, taken together as Kubernetes does (isolation by any selecting policy, allowed traffic the union of all their rules), isolate every pod in both directions and allow only the catalog's intended flows (own namespace, DNS, istiod, Pod Identity agent, the coordinator, HTTPS out of the VPC or to the subnets of the Kubernetes API and the interface endpoints).",
     controls: ["K8S-NETPOL"],
     severity: "critical",
     validate: (args, report) => {
@@ -740,6 +770,7 @@ export const networkPolicyEffective = stackPolicy({
                 .map((name) => ({ name, labels: {} })),
         ].map((n) => ({ ...n, labels: { ...n.labels, "kubernetes.io/metadata.name": n.name } }));
         const agents = agentsByNamespace(args.resources);
+        const https = httpsScopeOf(args.resources);
         const coordinators = [...agents]
             .filter(([, a]) => a.startsWith(intendedMeshRule.destinationType))
             .map(([ns]) => ns);
@@ -752,7 +783,7 @@ export const networkPolicyEffective = stackPolicy({
         }
         for (const ns of [...agents.keys()].sort()) {
             const mine = inNamespace.get(ns) ?? [];
-            const intent = intendedAgentFlows(ns, coordinators);
+            const intent = intendedAgentFlows(ns, coordinators, https);
             const allowed = {
                 ingress: intent.ingress.flatMap((r) => atomsOf(r as NetRule, ns, universe)),
                 egress: intent.egress.flatMap((r) => atomsOf(r as NetRule, ns, universe)),
