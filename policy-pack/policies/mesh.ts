@@ -132,7 +132,7 @@ export const peerAuthenticationMeshWide = stackPolicy({
 
 export const pluginCa = stackPolicy({
     name: "mesh-plugin-ca",
-    description: `istiod's plug-in CA: Secret ${MESH.caSecretName} in ${MESH.rootNamespace}, written by a cert-manager Certificate from a CA Issuer (tls.crt, tls.key, ca.crt) or holding ${MESH.caSecretKeys.join(", ")}.`,
+    description: `istiod's plug-in CA: Secret ${MESH.caSecretName} in ${MESH.rootNamespace}, written by a cert-manager Certificate from a CA Issuer whose Secret carries the root as ca.crt (tls.crt, tls.key, ca.crt), or holding ${MESH.caSecretKeys.join(", ")}.`,
     controls: ["MESH-MTLS-CA"],
     severity: "high",
     validate: (args, report) => {
@@ -141,11 +141,38 @@ export const pluginCa = stackPolicy({
             (r) => r.type === CERTIFICATE && inRoot(r) && obj(r.props.spec).secretName === MESH.caSecretName,
         );
         if (certificate) {
-            if (!caIssuerFor(certificate, args.resources)) {
+            const issuer = caIssuerFor(certificate, args.resources);
+            if (!issuer) {
                 report(
                     `Certificate ${ref(certificate.props)} (${MESH.caSecretName}) names no CA Issuer of the stack: nothing signs istiod's intermediate with the mesh root`,
                     certificate.urn,
                 );
+                return;
+            }
+            // cert-manager writes as ca.crt the top of the chain it knows: the issuer Secret's ca.crt, else the
+            // issuing CA itself (cert-manager pkg/util/kube/pki.go SecretTLSKeyPairAndCA, pkg/util/pki
+            // parse_certificate_chain.go). istiod takes ca.crt as the mesh root and refuses a changed root on
+            // reload (pilot/pkg/bootstrap/istio_ca.go handleEvent, ISTIO_MULTIROOT_MESH off): without the root
+            // there, the first new issuing CA stops every intermediate rotation.
+            const secretName = obj(obj(issuer.props.spec).ca).secretName;
+            const secret = args.resources.find(
+                (r) =>
+                    r.type === SECRET &&
+                    meta(r.props).name === secretName &&
+                    meta(r.props).namespace === meta(issuer.props).namespace,
+            );
+            const readable = (v: unknown) => v === undefined || (typeof v === "object" && v !== null);
+            if (secret && readable(secret.props.stringData) && readable(secret.props.data)) {
+                const keys = new Set([
+                    ...Object.keys(obj(secret.props.stringData)),
+                    ...Object.keys(obj(secret.props.data)),
+                ]);
+                if (!keys.has("ca.crt")) {
+                    report(
+                        `CA Issuer secret ${meta(secret.props).namespace}/${String(secretName)} has no ca.crt (the mesh root): cert-manager then hands istiod the issuing CA as its root, and istiod refuses the next issuing CA as a root change`,
+                        secret.urn,
+                    );
+                }
             }
             return;
         }

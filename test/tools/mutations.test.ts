@@ -662,6 +662,18 @@ const mutations: { control: string; what: string; policy?: string; apply(rs: Res
             return rs;
         },
     },
+    {
+        control: "MESH-MTLS-CA",
+        policy: "mesh-plugin-ca",
+        what: "the CA Issuer's Secret without ca.crt (istiod would take the issuing CA as the mesh root)",
+        apply: (rs) => {
+            find(rs, "kubernetes:core/v1:Secret", "mas-issuing-ca").inputs.stringData = {
+                "tls.crt": "issuing",
+                "tls.key": "key",
+            };
+            return rs;
+        },
+    },
 ];
 
 /** Appends a statement to a resource's policy document (JSON string) input. */
