@@ -40,13 +40,14 @@ const ISTIO_CHART_DEFAULT_HUB = "registry.istio.io/release";
 const CERT_MANAGER_DEFAULT_REGISTRY = "quay.io";
 /**
  * Docker Hub's hosts for an anonymous pull (nodes pull without credentials): registry, token service and the blob
- * storage anonymous pulls are redirected to (docker/docs content/manuals/desktop/setup/allow-list.md: the R2
- * bucket is listed for "Personal plan / Anonymous" pulls, production.cloudflare.docker.com for paid plans).
+ * storage pulls are redirected to (docker/docs content/manuals/desktop/setup/allow-list.md lists both CDNs for
+ * pulls, and the R2 bucket for "Personal plan / Anonymous" pulls).
  */
 const DOCKER_HUB_HOSTS = [
     "registry-1.docker.io",
     "auth.docker.io",
     "production.cloudflare.docker.com",
+    "production.cloudfront.docker.com",
     "docker-images-prod.6aa30f8b08e16409b46e0173d6de2f56.r2.cloudflarestorage.com",
 ];
 /**
