@@ -60,10 +60,13 @@ const logs = guide.logCollection;
 export const DEFAULT_EGRESS_DOMAINS = [
     // Global endpoint, no VPC endpoint: cert-manager's DNS01 solver (Route 53 is a global service).
     "route53.amazonaws.com",
-    // Istio's release charts pull docker.io/istio/*: Docker Hub's registry, token service and blob CDN.
+    // Istio's release charts pull docker.io/istio/*: Docker Hub's registry, token service and blob storage. Nodes
+    // pull anonymously: Docker's allow-list page names both CDNs and, for anonymous pulls, its R2 bucket.
     "registry-1.docker.io",
     "auth.docker.io",
     "production.cloudflare.docker.com",
+    "production.cloudfront.docker.com",
+    "docker-images-prod.6aa30f8b08e16409b46e0173d6de2f56.r2.cloudflarestorage.com",
     // cert-manager's chart pulls quay.io/jetstack/*: Quay's registry and the CDN hosts serving its blobs.
     "quay.io",
     "cdn.quay.io",

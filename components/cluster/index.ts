@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { guide, hasControl } from "../../policy-pack/catalog";
 import { AGENT_LABEL, EKS_LOG_TYPES, K8S_GROUPS, K8S_RBAC_LABEL } from "../../policy-pack/catalog/identity";
-import { agentNamespace, clusterName, namePrefix, patchGroupName, StackConfig } from "../config";
+import { agentNamespace, clusterName, namePrefix, patchGroupName, segmentSubnets, StackConfig } from "../config";
 import { EvidenceRegistry } from "../evidence";
 import { MONITORING_SERVICE_ACCOUNT, serviceTrust } from "../identity";
 import {
@@ -665,7 +665,7 @@ export class Cluster extends pulumi.ComponentResource {
                         coordinator,
                         agents.includes(coordinator),
                         cfg.vpcCidr,
-                        cfg.serviceSegmentCidr,
+                        segmentSubnets(cfg).service,
                     ),
                 },
                 k,
@@ -837,7 +837,7 @@ export function meshNetworkPolicySpec(
     coordinator: string,
     haveCoordinator: boolean,
     vpcCidr: string,
-    serviceSegmentCidr: string,
+    serviceSubnetCidrs: string[],
 ): k8s.types.input.networking.v1.NetworkPolicySpec {
     const tcp = (port: number) => ({ protocol: "TCP", port });
     const isCoordinator = agent === coordinator;
@@ -872,7 +872,8 @@ export function meshNetworkPolicySpec(
                 ? [{ to: [{ namespaceSelector: nsSelector(agentNamespace(coordinator)) }] }]
                 : []),
             // An ipBlock, not the `kubernetes` Service: the policy engine sees the API endpoint's ENI addresses.
-            { to: [{ ipBlock: { cidr: serviceSegmentCidr } }], ports: [tcp(443)] },
+            // The service subnets only (where those ENIs are), not the rest of the segment's range.
+            { to: serviceSubnetCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(443)] },
             { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: [vpcCidr] } }], ports: [tcp(443)] },
         ],
     };

@@ -33,10 +33,19 @@ export const POD_IDENTITY_AGENT_CIDR = "169.254.170.23/32";
 /**
  * The flows an agent namespace may allow beside its default-deny NetworkPolicy (K8S-NETPOL): its own pods,
  * DNS, istiod (xDS / CA 15012, injection webhook 15017), the Pod Identity agent, the coordinator (every agent
- * may reach it; it accepts every agent namespace) and HTTPS to any address (the network firewall's domain
- * allow-list and the security groups judge where HTTPS may go; AWS APIs sit behind VPC endpoints).
+ * may reach it; it accepts every agent namespace) and HTTPS (see HttpsScope).
  */
-export function intendedAgentFlows(agentNamespace: string, coordinatorNamespaces: string[]) {
+/**
+ * Where an agent's HTTPS may go inside the plan's network: anywhere outside the VPC (the network firewall's
+ * domain allow-list judges it) and, inside it, only the subnets holding the Kubernetes API endpoint's and the
+ * interface endpoints' ENIs; not the agent, management or other segments on 443.
+ */
+export interface HttpsScope {
+    vpcCidrs: string[];
+    endpointSubnetCidrs: string[];
+}
+
+export function intendedAgentFlows(agentNamespace: string, coordinatorNamespaces: string[], https?: HttpsScope) {
     const isCoordinator = coordinatorNamespaces.includes(agentNamespace);
     const agents: IntendedSelector = { matchExpressions: [{ key: MESH.agentNamespaceLabel, operator: "Exists" }] };
     const ingress: IntendedRule[] = [
@@ -62,7 +71,16 @@ export function intendedAgentFlows(agentNamespace: string, coordinatorNamespaces
         ...coordinatorNamespaces
             .filter((c) => c !== agentNamespace)
             .map((c) => ({ peers: [{ namespaceSelector: byName(c), podSelector: {} }] })),
-        { peers: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [tcp(networkDesign.ports.https)] },
+        {
+            // Without a VPC in the plan (a cluster-only plan): HTTPS to any address.
+            peers: https
+                ? [
+                      { ipBlock: { cidr: "0.0.0.0/0", except: https.vpcCidrs } },
+                      ...https.endpointSubnetCidrs.map((cidr) => ({ ipBlock: { cidr } })),
+                  ]
+                : [{ ipBlock: { cidr: "0.0.0.0/0" } }],
+            ports: [tcp(networkDesign.ports.https)],
+        },
     ];
     return { ingress, egress };
 }

@@ -379,7 +379,7 @@ export const identityControls: Control[] = [
         section: "identity_management",
         guidePath: "identity_management.authorization.rbac.roles.agent.restrictions[namespace_bound]",
         requirement:
-            "Every agent namespace has a default-deny NetworkPolicy (ingress and egress) plus only the flows the mesh needs (DNS, istiod, same namespace, the coordinator).",
+            "Every agent namespace has a default-deny NetworkPolicy (ingress and egress) plus only the flows the mesh needs (DNS, istiod, the Pod Identity agent, same namespace, the coordinator) and HTTPS out of the VPC or, inside it, only to the subnets of the Kubernetes API endpoint and the interface endpoints.",
         iso27001: ["A.8.22", "A.8.20"],
         soc2: ["CC6.6"],
         how: INFRA,

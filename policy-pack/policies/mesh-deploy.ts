@@ -39,12 +39,24 @@ const ISTIO_CHART_DEFAULT_HUB = "registry.istio.io/release";
 /** cert-manager chart defaults (values.yaml imageRegistry). */
 const CERT_MANAGER_DEFAULT_REGISTRY = "quay.io";
 /**
+ * Docker Hub's hosts for an anonymous pull (nodes pull without credentials): registry, token service and the blob
+ * storage pulls are redirected to (docker/docs content/manuals/desktop/setup/allow-list.md lists both CDNs for
+ * pulls, and the R2 bucket for "Personal plan / Anonymous" pulls).
+ */
+const DOCKER_HUB_HOSTS = [
+    "registry-1.docker.io",
+    "auth.docker.io",
+    "production.cloudflare.docker.com",
+    "production.cloudfront.docker.com",
+    "docker-images-prod.6aa30f8b08e16409b46e0173d6de2f56.r2.cloudflarestorage.com",
+];
+/**
  * The hosts a pull from a registry touches besides the registry itself: Docker Hub's token service and blob
- * CDN, Quay's blob CDN. Other registries (ECR, mirrors) are taken as one host.
+ * storage, Quay's blob CDN. Other registries (ECR, mirrors) are taken as one host.
  */
 const REGISTRY_HOSTS: Record<string, string[]> = {
-    "docker.io": ["registry-1.docker.io", "auth.docker.io", "production.cloudflare.docker.com"],
-    "registry-1.docker.io": ["registry-1.docker.io", "auth.docker.io", "production.cloudflare.docker.com"],
+    "docker.io": DOCKER_HUB_HOSTS,
+    "registry-1.docker.io": DOCKER_HUB_HOSTS,
     "quay.io": ["quay.io", "cdn01.quay.io"],
 };
 /** Interface endpoints agents call, next to the Kubernetes API (AWS SDK credentials, keys, secrets, logs). */

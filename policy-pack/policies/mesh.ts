@@ -1,5 +1,5 @@
 import { PolicyConfigSchema, PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { intendedAgentFlows, intendedMeshRule } from "../catalog/flows";
+import { HttpsScope, intendedAgentFlows, intendedMeshRule } from "../catalog/flows";
 import {
     atomsOf,
     covered,
@@ -132,7 +132,7 @@ export const peerAuthenticationMeshWide = stackPolicy({
 
 export const pluginCa = stackPolicy({
     name: "mesh-plugin-ca",
-    description: `istiod's plug-in CA: Secret ${MESH.caSecretName} in ${MESH.rootNamespace}, written by a cert-manager Certificate from a CA Issuer (tls.crt, tls.key, ca.crt) or holding ${MESH.caSecretKeys.join(", ")}.`,
+    description: `istiod's plug-in CA: Secret ${MESH.caSecretName} in ${MESH.rootNamespace}, written by a cert-manager Certificate from a CA Issuer whose Secret carries the root as ca.crt (tls.crt, tls.key, ca.crt), or holding ${MESH.caSecretKeys.join(", ")}.`,
     controls: ["MESH-MTLS-CA"],
     severity: "high",
     validate: (args, report) => {
@@ -141,11 +141,38 @@ export const pluginCa = stackPolicy({
             (r) => r.type === CERTIFICATE && inRoot(r) && obj(r.props.spec).secretName === MESH.caSecretName,
         );
         if (certificate) {
-            if (!caIssuerFor(certificate, args.resources)) {
+            const issuer = caIssuerFor(certificate, args.resources);
+            if (!issuer) {
                 report(
                     `Certificate ${ref(certificate.props)} (${MESH.caSecretName}) names no CA Issuer of the stack: nothing signs istiod's intermediate with the mesh root`,
                     certificate.urn,
                 );
+                return;
+            }
+            // cert-manager writes as ca.crt the top of the chain it knows: the issuer Secret's ca.crt, else the
+            // issuing CA itself (cert-manager pkg/util/kube/pki.go SecretTLSKeyPairAndCA, pkg/util/pki
+            // parse_certificate_chain.go). istiod takes ca.crt as the mesh root and refuses a changed root on
+            // reload (pilot/pkg/bootstrap/istio_ca.go handleEvent, ISTIO_MULTIROOT_MESH off): without the root
+            // there, the first new issuing CA stops every intermediate rotation.
+            const secretName = obj(obj(issuer.props.spec).ca).secretName;
+            const secret = args.resources.find(
+                (r) =>
+                    r.type === SECRET &&
+                    meta(r.props).name === secretName &&
+                    meta(r.props).namespace === meta(issuer.props).namespace,
+            );
+            const readable = (v: unknown) => v === undefined || (typeof v === "object" && v !== null);
+            if (secret && readable(secret.props.stringData) && readable(secret.props.data)) {
+                const keys = new Set([
+                    ...Object.keys(obj(secret.props.stringData)),
+                    ...Object.keys(obj(secret.props.data)),
+                ]);
+                if (!keys.has("ca.crt")) {
+                    report(
+                        `CA Issuer secret ${meta(secret.props).namespace}/${String(secretName)} has no ca.crt (the mesh root): cert-manager then hands istiod the issuing CA as its root, and istiod refuses the next issuing CA as a root change`,
+                        secret.urn,
+                    );
+                }
             }
             return;
         }
@@ -722,10 +749,40 @@ const BUILT_IN_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node
 /** A namespace nobody declared: stands for every namespace created later, so "all namespaces" shows. */
 const STRANGER_NAMESPACE = "any-other-namespace";
 
+/**
+ * The plan's VPC ranges and the subnets of the EKS cluster's ENIs and the interface endpoints; undefined when the
+ * plan has no VPC (then HTTPS may go anywhere).
+ */
+function httpsScopeOf(resources: PolicyResource[]): HttpsScope | undefined {
+    const vpcCidrs = resources
+        .filter((r) => r.type === "aws:ec2/vpc:Vpc")
+        .map((r) => r.props.cidrBlock)
+        .filter((c): c is string => typeof c === "string");
+    if (vpcCidrs.length === 0) {
+        return undefined;
+    }
+    const subnetCidr = new Map<string, string>();
+    for (const s of resources.filter((r) => r.type === "aws:ec2/subnet:Subnet")) {
+        if (typeof s.props.id === "string" && typeof s.props.cidrBlock === "string") {
+            subnetCidr.set(s.props.id, s.props.cidrBlock);
+        }
+    }
+    const subnetIds = [
+        ...resources
+            .filter((r) => r.type === "aws:eks/cluster:Cluster")
+            .flatMap((r) => strings(obj(r.props.vpcConfig).subnetIds)),
+        ...resources
+            .filter((r) => r.type === "aws:ec2/vpcEndpoint:VpcEndpoint" && r.props.vpcEndpointType === "Interface")
+            .flatMap((r) => strings(r.props.subnetIds)),
+    ];
+    const endpointSubnetCidrs = [...new Set(subnetIds.flatMap((id) => subnetCidr.get(id) ?? []))].sort();
+    return { vpcCidrs, endpointSubnetCidrs };
+}
+
 export const networkPolicyEffective = stackPolicy({
     name: "k8s-network-policy-effective",
     description:
-        "The NetworkPolicies of each agent namespace, taken together as Kubernetes does (isolation by any selecting policy, allowed traffic the union of all their rules), isolate every pod in both directions and allow only the catalog's intended flows (own namespace, DNS, istiod, Pod Identity agent, the coordinator, HTTPS out).",
+        "The NetworkPolicies of each agent namespace, taken together as Kubernetes does (isolation by any selecting policy, allowed traffic the union of all their rules), isolate every pod in both directions and allow only the catalog's intended flows (own namespace, DNS, istiod, Pod Identity agent, the coordinator, HTTPS out of the VPC or to the subnets of the Kubernetes API and the interface endpoints).",
     controls: ["K8S-NETPOL"],
     severity: "critical",
     validate: (args, report) => {
@@ -740,6 +797,7 @@ export const networkPolicyEffective = stackPolicy({
                 .map((name) => ({ name, labels: {} })),
         ].map((n) => ({ ...n, labels: { ...n.labels, "kubernetes.io/metadata.name": n.name } }));
         const agents = agentsByNamespace(args.resources);
+        const https = httpsScopeOf(args.resources);
         const coordinators = [...agents]
             .filter(([, a]) => a.startsWith(intendedMeshRule.destinationType))
             .map(([ns]) => ns);
@@ -752,7 +810,7 @@ export const networkPolicyEffective = stackPolicy({
         }
         for (const ns of [...agents.keys()].sort()) {
             const mine = inNamespace.get(ns) ?? [];
-            const intent = intendedAgentFlows(ns, coordinators);
+            const intent = intendedAgentFlows(ns, coordinators, https);
             const allowed = {
                 ingress: intent.ingress.flatMap((r) => atomsOf(r as NetRule, ns, universe)),
                 egress: intent.egress.flatMap((r) => atomsOf(r as NetRule, ns, universe)),

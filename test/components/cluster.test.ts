@@ -304,8 +304,8 @@ describe("Cluster (dev)", () => {
             { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "agent-coordinator" } } },
         ]);
         // The EKS API endpoint's ENIs and the interface endpoints (STS, KMS, Secrets Manager, Logs) are in the
-        // service subnets; the rule below excludes the VPC.
-        expect(egress[5].to).toEqual([{ ipBlock: { cidr: "10.0.2.0/24" } }]);
+        // service subnets (dev: two AZs); the rule below excludes the VPC.
+        expect(egress[5].to).toEqual([{ ipBlock: { cidr: "10.0.2.0/25" } }, { ipBlock: { cidr: "10.0.2.128/25" } }]);
         expect(egress[6].to).toEqual([{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/16"] } }]);
         expect(allow.ingress).toEqual([{ from: [{ podSelector: {} }] }]);
         const coordinator = spec(named(run, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "mas-mesh-coordinator"));

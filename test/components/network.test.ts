@@ -701,6 +701,8 @@ describe("Network Firewall (IDS-SIGNATURE, IDS-AUTO-UPDATE, IPS-PREVENT, PER-FW-
             "registry-1.docker.io",
             "auth.docker.io",
             "production.cloudflare.docker.com",
+            "production.cloudfront.docker.com",
+            "docker-images-prod.6aa30f8b08e16409b46e0173d6de2f56.r2.cloudflarestorage.com",
             "quay.io",
             "cdn.quay.io",
             "cdn01.quay.io",

@@ -100,6 +100,32 @@ describe("K8S-NETPOL: NetworkPolicies taken as a union", () => {
         ]);
     });
 
+    it("HTTPS into the whole VPC (the agent and management segments), not only the API / endpoint subnets", () => {
+        const rs = copy();
+        rs.push({
+            type: NP,
+            name: "extra",
+            props: {
+                metadata: { name: "vpc-https", namespace: "agent-planner" },
+                spec: {
+                    podSelector: {},
+                    policyTypes: ["Egress"],
+                    egress: [{ to: [{ ipBlock: { cidr: "10.0.0.0/16" } }], ports: [{ protocol: "TCP", port: 443 }] }],
+                },
+            },
+        });
+        const m = messages(networkPolicyEffective, rs);
+        expect(m).toHaveLength(1);
+        // The intent admits only the three service subnets (10.0.2.0-10.0.2.191) of the VPC on 443.
+        expect(m[0]).toBe(
+            "[K8S-NETPOL] NetworkPolicy agent-planner/vpc-https allows egress beyond the intended flows: 10.0.0.0-10.0.255.255 on TCP/443",
+        );
+        // The service subnets alone are intended: the same rule narrowed to them passes.
+        const np = one(rs, NP, "extra").props.spec;
+        np.egress[0].to = ["10.0.2.0/26", "10.0.2.64/26", "10.0.2.128/26"].map((cidr) => ({ ipBlock: { cidr } }));
+        expect(messages(networkPolicyEffective, rs)).toEqual([]);
+    });
+
     it("the default-deny removed and the allow policy limited to Ingress: egress is no longer isolated", () => {
         const rs = copy().filter((r) => r.name !== "mas-deny-coordinator");
         one(rs, NP, "mas-mesh-coordinator").props.spec.policyTypes = ["Ingress"];

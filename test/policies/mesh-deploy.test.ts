@@ -31,6 +31,8 @@ const ALLOW = [
     "registry-1.docker.io",
     "auth.docker.io",
     "production.cloudflare.docker.com",
+    "production.cloudfront.docker.com",
+    "docker-images-prod.6aa30f8b08e16409b46e0173d6de2f56.r2.cloudflarestorage.com",
     "quay.io",
     "cdn01.quay.io",
     "istio-release.storage.googleapis.com",
@@ -111,6 +113,19 @@ describe("MESH-MTLS-STRICT / CERT-MANAGER mesh-image-sources-reachable", () => {
             "images of release istio-cni from docker.io needs auth.docker.io, which the egress allow-list drops",
             "images of release istiod from docker.io needs auth.docker.io, which the egress allow-list drops",
             "image ghcr.io/acme/agent:1 of app needs ghcr.io, which the egress allow-list drops",
+        ]);
+    });
+    it("fails Docker Hub images when the blob storage of anonymous pulls (Cloudflare R2) is not allowed", () => {
+        const s = edit(supplyStack(), "allow", (p) => {
+            const list = (((p.ruleGroup as Obj).rulesSource as Obj).rulesSourceList as Obj).targets as string[];
+            list.splice(
+                list.indexOf("docker-images-prod.6aa30f8b08e16409b46e0173d6de2f56.r2.cloudflarestorage.com"),
+                1,
+            );
+        });
+        expect(messages(validateStack(imageSourcesReachable, s))).toEqual([
+            "images of release istio-cni from docker.io needs docker-images-prod.6aa30f8b08e16409b46e0173d6de2f56.r2.cloudflarestorage.com, which the egress allow-list drops",
+            "images of release istiod from docker.io needs docker-images-prod.6aa30f8b08e16409b46e0173d6de2f56.r2.cloudflarestorage.com, which the egress allow-list drops",
         ]);
     });
     it("accepts images mirrored to ECR (OCI charts too) under the .amazonaws.com entry", () => {

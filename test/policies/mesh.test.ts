@@ -222,6 +222,35 @@ describe("MESH-MTLS-CA mesh-plugin-ca", () => {
             "Certificate istio-system/istio-ca (cacerts) names no CA Issuer of the stack: nothing signs istiod's intermediate with the mesh root",
         ]);
     });
+    it("fails a CA Issuer whose Secret lacks ca.crt (istiod would take the issuing CA as its root)", () => {
+        const issued = (issuerData: Obj): StackResourceCase[] => [
+            ...without(meshStack(), "cacerts"),
+            {
+                type: "kubernetes:core/v1:Secret",
+                name: "issuing-ca",
+                props: { metadata: { name: "ca", namespace: "istio-system" }, stringData: issuerData },
+            },
+            {
+                type: "kubernetes:cert-manager.io/v1:Issuer",
+                name: "issuer",
+                props: { metadata: { name: "mesh-ca", namespace: "istio-system" }, spec: { ca: { secretName: "ca" } } },
+            },
+            {
+                type: "kubernetes:cert-manager.io/v1:Certificate",
+                name: "cert",
+                props: {
+                    metadata: { name: "istio-ca", namespace: "istio-system" },
+                    spec: { secretName: "cacerts", isCA: true, issuerRef: { name: "mesh-ca", kind: "Issuer" } },
+                },
+            },
+        ];
+        expect(validateStack(pluginCa, issued({ "tls.crt": "i", "tls.key": "k", "ca.crt": "root" }))).toEqual([]);
+        expect(messages(validateStack(pluginCa, issued({ "tls.crt": "i", "tls.key": "k" })))).toEqual([
+            "CA Issuer secret istio-system/ca has no ca.crt (the mesh root): cert-manager then hands istiod the issuing CA as its root, and istiod refuses the next issuing CA as a root change",
+        ]);
+        // Encrypted (unreadable) data: not guessed.
+        expect(validateStack(pluginCa, issued("[secret]" as unknown as Obj))).toEqual([]);
+    });
     it("cannot see the keys of an exported state whose secrets stayed encrypted, and does not guess", () => {
         const s = edit(meshStack(), "cacerts", (p) => {
             p.stringData = "[secret]";

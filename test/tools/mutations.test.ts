@@ -288,7 +288,7 @@ const mutations: { control: string; what: string; policy?: string; apply(rs: Res
         apply: (rs) => {
             const np = find(rs, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "mas-mesh-planner");
             np.inputs.spec.egress = np.inputs.spec.egress.filter(
-                (e: { to?: { ipBlock?: { cidr?: string } }[] }) => e.to?.[0]?.ipBlock?.cidr !== "10.0.2.0/24",
+                (e: { to?: { ipBlock?: { cidr?: string } }[] }) => e.to?.[0]?.ipBlock?.cidr !== "10.0.2.0/26",
             );
             return rs;
         },
@@ -646,6 +646,31 @@ const mutations: { control: string; what: string; policy?: string; apply(rs: Res
                 "aws:ResourceTag/agent"
             ];
             p.inputs.policy = JSON.stringify(doc);
+            return rs;
+        },
+    },
+    // rev-k8s: agent HTTPS inside the VPC only to the API / interface endpoint subnets
+    {
+        control: "K8S-NETPOL",
+        policy: "k8s-network-policy-effective",
+        what: "the coordinator's HTTPS rule without its VPC exception (443 to the agent and management segments)",
+        apply: (rs) => {
+            const np = find(rs, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "mas-mesh-coordinator");
+            for (const e of np.inputs.spec.egress as { to?: { ipBlock?: { except?: string[] } }[] }[]) {
+                delete e.to?.[0]?.ipBlock?.except;
+            }
+            return rs;
+        },
+    },
+    {
+        control: "MESH-MTLS-CA",
+        policy: "mesh-plugin-ca",
+        what: "the CA Issuer's Secret without ca.crt (istiod would take the issuing CA as the mesh root)",
+        apply: (rs) => {
+            find(rs, "kubernetes:core/v1:Secret", "mas-issuing-ca").inputs.stringData = {
+                "tls.crt": "issuing",
+                "tls.key": "key",
+            };
             return rs;
         },
     },
