@@ -2,7 +2,14 @@ import { PolicyResource } from "@pulumi/policy";
 import { guide } from "../catalog";
 import { networkDesign } from "../catalog/network";
 import { coversSharedStorage, platformDesign } from "../catalog/platform";
-import { capacityProblems, cniSettings, NodeGroupDemand } from "../lib/capacity";
+import {
+    capacityProblems,
+    cniSettings,
+    eniLimits,
+    maxPodsFor,
+    NodeGroupDemand,
+    userDataMaxPods,
+} from "../lib/capacity";
 import { contains, isCidr } from "../lib/cidr";
 import { asArray, asObject, asString, asStrings, parsePolicyDocument, resourcePolicy, stackPolicy } from "./lib";
 
@@ -179,6 +186,40 @@ export const podIpCapacity = stackPolicy({
             });
             for (const p of capacityProblems(demands, cni)) {
                 report(`[NET-POD-CAPACITY] cluster ${clusterName}: ${p}`, groups[0].urn);
+            }
+        }
+    },
+});
+
+export const nodeMaxPods = stackPolicy({
+    name: "network-node-max-pods",
+    description:
+        "Kubelet's maxPods on every EKS node group (launch-template user data, nodeadm NodeConfig) is at most the pods the VPC CNI can address: ENIs (bounded by the vpc-cni add-on's MAX_ENI) × (IPv4 per ENI − 1) + 2 host-network pods. Unset, nodeadm counts every ENI of the instance, so pods past the node's addresses are scheduled and never start.",
+    controls: ["NET-POD-CAPACITY"],
+    severity: "high",
+    validate: (args, report) => {
+        const rs = args.resources;
+        const lts = new Map(ofType(rs, T.launchTemplate).map((l) => [str(l.props.id) ?? "", l.props] as const));
+        for (const g of ofType(rs, T.nodeGroup)) {
+            const clusterName = str(g.props.clusterName) ?? "";
+            const addon = ofType(rs, T.addon).find(
+                (a) => str(a.props.clusterName) === clusterName && a.props.addonName === "vpc-cni",
+            );
+            const cni = cniSettings(addon?.props.configurationValues);
+            const lt = lts.get(str(rec(g.props.launchTemplate).id) ?? "");
+            const instanceType = asStrings(g.props.instanceTypes)[0] ?? str(lt?.instanceType) ?? "?";
+            const limits = eniLimits(instanceType);
+            if (!limits) {
+                continue; // network-pod-ip-capacity reports the unknown type
+            }
+            const addressable = maxPodsFor(limits, cni);
+            const set = userDataMaxPods(str(lt?.userData));
+            const effective = set ?? maxPodsFor(limits, { prefixDelegation: cni.prefixDelegation });
+            if (effective > addressable) {
+                report(
+                    `[NET-POD-CAPACITY] node group ${str(g.props.nodeGroupName) ?? g.name} (${instanceType}): kubelet maxPods ${effective}${set === undefined ? " (not set in a NodeConfig part of its launch template user data: nodeadm's default from every ENI)" : ""} exceeds the ${addressable} pods the VPC CNI can address${cni.maxEni ? ` with MAX_ENI ${cni.maxEni}` : ""}: pods past that are scheduled and never get an address`,
+                    g.urn,
+                );
             }
         }
     },
@@ -362,6 +403,7 @@ export const wafAgentKeyRequired = resourcePolicy({
 export const platformPolicies = [
     deployPath,
     podIpCapacity,
+    nodeMaxPods,
     albLogBucketOrder,
     egressNoSharedStorage,
     s3EndpointScoped,

@@ -3,11 +3,19 @@ import {
     albLogBucketOrder,
     deployPath,
     egressNoSharedStorage,
+    nodeMaxPods,
     podIpCapacity,
     s3EndpointScoped,
     wafAgentKeyRequired,
 } from "../../policy-pack/policies/platform";
-import { capacityProblems, eniLimits, peakNodesPerAz } from "../../policy-pack/lib/capacity";
+import {
+    capacityProblems,
+    eniLimits,
+    maxPodsFor,
+    peakNodesPerAz,
+    userDataMaxPods,
+} from "../../policy-pack/lib/capacity";
+import { nodeUserData } from "../../components/cluster/nodes";
 import { StackResourceCase, validateResource, validateStack } from "../harness/policy";
 
 type Rec = Record<string, unknown>;
@@ -186,12 +194,18 @@ describe("pod IP capacity model", () => {
     });
 });
 
-function capacityStack(o: { maxSize?: number; cni?: string; instanceType?: string } = {}): StackResourceCase[] {
+function capacityStack(
+    o: { maxSize?: number; cni?: string; instanceType?: string; userData?: string } = {},
+): StackResourceCase[] {
     return [
         r("aws:ec2/subnet:Subnet", "a0", { id: "subnet-a0", cidrBlock: "10.0.1.0/26" }),
         r("aws:ec2/subnet:Subnet", "a1", { id: "subnet-a1", cidrBlock: "10.0.1.64/26" }),
         r("aws:ec2/subnet:Subnet", "a2", { id: "subnet-a2", cidrBlock: "10.0.1.128/26" }),
-        r("aws:ec2/launchTemplate:LaunchTemplate", "lt", { id: "lt-1", instanceType: o.instanceType ?? "m6i.2xlarge" }),
+        r("aws:ec2/launchTemplate:LaunchTemplate", "lt", {
+            id: "lt-1",
+            instanceType: o.instanceType ?? "m6i.2xlarge",
+            userData: "userData" in o ? o.userData : nodeUserData({ maxPods: 16 }),
+        }),
         r("aws:eks/nodeGroup:NodeGroup", "mas-agent", {
             clusterName: "mas-prod-eks",
             subnetIds: ["subnet-a0", "subnet-a1", "subnet-a2"],
@@ -228,6 +242,72 @@ describe("network-pod-ip-capacity (NET-POD-CAPACITY)", () => {
     it("fails an instance type whose limits are unknown", () => {
         const v = validateStack(podIpCapacity, capacityStack({ instanceType: "x9z.huge" }));
         expect(v[0].message).toContain("has no known ENI limits");
+    });
+});
+
+describe("kubelet maxPods model", () => {
+    it("is the EKS formula with the ENIs bounded by MAX_ENI (eni-max-pods.txt: m6i.2xlarge 58)", () => {
+        expect(maxPodsFor({ enis: 4, ipsPerEni: 15 }, {})).toBe(58);
+        expect(maxPodsFor({ enis: 3, ipsPerEni: 10 }, {})).toBe(29);
+        expect(maxPodsFor({ enis: 4, ipsPerEni: 15 }, { maxEni: 1 })).toBe(16);
+    });
+
+    it("reads maxPods from the NodeConfig part only, the last one winning", () => {
+        expect(userDataMaxPods(nodeUserData({ maxPods: 16 }))).toBe(16);
+        expect(userDataMaxPods(nodeUserData({ maxPods: 16, enclave: { cpuCount: 2, memoryMib: 2048 } }))).toBe(16);
+        const shellOnly = [
+            'Content-Type: multipart/mixed; boundary="B"',
+            "",
+            "--B",
+            "Content-Type: text/x-shellscript",
+            "",
+            "echo maxPods: 16",
+            "--B--",
+        ].join("\n");
+        expect(userDataMaxPods(shellOnly)).toBeUndefined();
+        const two = shellOnly.replace(
+            "--B--",
+            "--B\nContent-Type: application/node.eks.aws\n\nspec:\n  kubelet:\n    config:\n      maxPods: 30\n--B--",
+        );
+        expect(userDataMaxPods(two)).toBe(30);
+        expect(userDataMaxPods(undefined)).toBeUndefined();
+    });
+
+    it("writes an AL2023 NodeConfig part in the user data", () => {
+        const text = Buffer.from(nodeUserData({ maxPods: 16 }), "base64").toString("utf8");
+        expect(text).toContain(
+            "Content-Type: application/node.eks.aws\n\n---\napiVersion: node.eks.aws/v1alpha1\nkind: NodeConfig\nspec:\n  kubelet:\n    config:\n      maxPods: 16\n",
+        );
+        expect(text).not.toContain("x-shellscript");
+        expect(() => nodeUserData({ maxPods: 0 })).toThrow(/maxPods must be a positive integer/);
+    });
+});
+
+describe("network-node-max-pods (NET-POD-CAPACITY)", () => {
+    it("passes maxPods 16 on m6i.2xlarge with MAX_ENI 1 (1 × 14 + 2)", () => {
+        expect(validateStack(nodeMaxPods, capacityStack())).toEqual([]);
+    });
+
+    it("fails a launch template without maxPods: nodeadm's default counts all 4 ENIs", () => {
+        const v = validateStack(nodeMaxPods, capacityStack({ userData: undefined }));
+        expect(v.map((x) => x.message)).toEqual([
+            "[NET-POD-CAPACITY] node group mas-agent (m6i.2xlarge): kubelet maxPods 58 (not set in a NodeConfig part of its launch template user data: nodeadm's default from every ENI) exceeds the 16 pods the VPC CNI can address with MAX_ENI 1: pods past that are scheduled and never get an address",
+        ]);
+    });
+
+    it("fails maxPods one above the addressable pods", () => {
+        const v = validateStack(nodeMaxPods, capacityStack({ userData: nodeUserData({ maxPods: 17 }) }));
+        expect(v).toHaveLength(1);
+        expect(v[0].message).toContain("kubelet maxPods 17 exceeds the 16 pods");
+    });
+
+    it("passes the default maxPods when the CNI may use every ENI", () => {
+        expect(
+            validateStack(
+                nodeMaxPods,
+                capacityStack({ userData: undefined, cni: JSON.stringify({ enableNetworkPolicy: "true" }) }),
+            ),
+        ).toEqual([]);
     });
 });
 

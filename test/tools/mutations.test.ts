@@ -455,6 +455,20 @@ const mutations: { control: string; what: string; policy?: string; apply(rs: Res
             return rs;
         },
     },
+    // rev-aws (outside AWS review)
+    {
+        control: "NET-POD-CAPACITY",
+        policy: "network-node-max-pods",
+        what: "the service launch template without kubelet maxPods (nodeadm's default counts every ENI)",
+        apply: (rs) => {
+            const lt = find(rs, "aws:ec2/launchTemplate:LaunchTemplate", "mas-service-nodes");
+            const text = Buffer.from(lt.inputs.userData, "base64").toString("utf8");
+            lt.inputs.userData = Buffer.from(text.replace(/maxPods: \d+/, "podPidsLimit: 4096"), "utf8").toString(
+                "base64",
+            );
+            return rs;
+        },
+    },
     {
         control: "PER-LB",
         what: "the ALB no longer waiting for its log bucket's policy",
