@@ -70,6 +70,8 @@ export const networkDesign = {
         "ec2messages",
         "eks",
         "eks-auth",
+        // CloudWatch metrics (PutMetricData by the agents and the monitoring agent).
+        "monitoring",
         "sns",
         "secretsmanager",
         "elasticloadbalancing",

@@ -7,6 +7,7 @@ import {
     podIpCapacity,
     s3EndpointScoped,
     wafAgentKeyRequired,
+    workloadApisReachable,
 } from "../../policy-pack/policies/platform";
 import {
     capacityProblems,
@@ -532,5 +533,106 @@ describe("network-waf-agent-key-required (PER-DDOS)", () => {
             statement: { rateBasedStatement: { ...perSource.statement.rateBasedStatement, limit: 60000 } },
         };
         expect(waf([requireHeader, loose, perAgent])).toHaveLength(1);
+    });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// network-workload-apis-reachable
+
+function apisStack(o: { endpoints?: string[]; allowList?: string[]; privateDns?: boolean } = {}): StackResourceCase[] {
+    const eps = o.endpoints ?? ["s3", "eks-auth", "monitoring", "kms"];
+    return [
+        ...eps.map((e) =>
+            r("aws:ec2/vpcEndpoint:VpcEndpoint", `vpce-${e}`, {
+                serviceName: `com.amazonaws.eu-west-1.${e}`,
+                vpcEndpointType: e === "s3" ? "Gateway" : "Interface",
+                ...(e === "s3" ? {} : { privateDnsEnabled: o.privateDns ?? true }),
+            }),
+        ),
+        r("aws:networkfirewall/ruleGroup:RuleGroup", "egress-domains", {
+            ruleGroup: {
+                ruleVariables: { ipSets: [{ key: "HOME_NET", ipSet: { definitions: ["10.0.0.0/16"] } }] },
+                rulesSource: {
+                    rulesSourceList: {
+                        generatedRulesType: "ALLOWLIST",
+                        targetTypes: ["TLS_SNI"],
+                        targets: o.allowList ?? ["quay.io"],
+                    },
+                },
+            },
+        }),
+        // The deploy runner's list (/32) admits everything AWS; workloads never use it.
+        r("aws:networkfirewall/ruleGroup:RuleGroup", "deploy-domains", {
+            ruleGroup: {
+                ruleVariables: { ipSets: [{ key: "HOME_NET", ipSet: { definitions: ["10.0.4.10/32"] } }] },
+                rulesSource: {
+                    rulesSourceList: {
+                        generatedRulesType: "ALLOWLIST",
+                        targetTypes: ["TLS_SNI"],
+                        targets: [".amazonaws.com"],
+                    },
+                },
+            },
+        }),
+        r("aws:iam/role:Role", "agent-role", {
+            name: "mas-prod-agent",
+            arn: "arn:aws:iam::123456789012:role/mas-prod-agent",
+        }),
+        r("aws:iam/policy:Policy", "agent-policy", {
+            arn: "arn:aws:iam::123456789012:policy/mas-prod-agent",
+            policy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [
+                    { Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*" },
+                    { Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::b/*" },
+                ],
+            }),
+        }),
+        r("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "agent-attach", {
+            role: "mas-prod-agent",
+            policyArn: "arn:aws:iam::123456789012:policy/mas-prod-agent",
+        }),
+        r("aws:iam/rolePolicy:RolePolicy", "agent-inline", {
+            role: "mas-prod-agent",
+            policy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Action: "kms:Decrypt", Resource: "*" }],
+            }),
+        }),
+        r("aws:eks/podIdentityAssociation:PodIdentityAssociation", "pia", {
+            namespace: "agent-planner",
+            serviceAccount: "planner",
+            roleArn: "arn:aws:iam::123456789012:role/mas-prod-agent",
+        }),
+    ];
+}
+
+describe("network-workload-apis-reachable (PER-FW-EGRESS)", () => {
+    it("passes when every service the pod role calls has an endpoint (monitoring, s3, kms, eks-auth)", () => {
+        expect(validateStack(workloadApisReachable, apisStack())).toEqual([]);
+    });
+
+    it("fails PutMetricData without a monitoring endpoint (the allow-list no longer holds .amazonaws.com)", () => {
+        const v = validateStack(workloadApisReachable, apisStack({ endpoints: ["s3", "eks-auth", "kms"] }));
+        expect(v.map((x) => x.message)).toEqual([
+            "[PER-FW-EGRESS] pods of service account agent-planner/planner (role mas-prod-agent) may call cloudwatch (endpoint monitoring), which the VPC reaches through neither an endpoint nor the firewall allow-list: those calls never leave the VPC",
+        ]);
+    });
+
+    it("fails Pod Identity without eks-auth, and interface endpoints without private DNS", () => {
+        const v = validateStack(workloadApisReachable, apisStack({ privateDns: false }));
+        expect(v).toHaveLength(1);
+        expect(v[0].message).toContain(
+            "may call eks-auth (endpoint eks-auth), kms (endpoint kms), cloudwatch (endpoint monitoring)",
+        );
+    });
+
+    it("accepts the service's host on the workloads' allow-list instead of an endpoint", () => {
+        expect(
+            validateStack(
+                workloadApisReachable,
+                apisStack({ endpoints: ["s3", "eks-auth", "kms"], allowList: ["monitoring.eu-west-1.amazonaws.com"] }),
+            ),
+        ).toEqual([]);
     });
 });

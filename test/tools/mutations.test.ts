@@ -470,6 +470,12 @@ const mutations: { control: string; what: string; policy?: string; apply(rs: Res
         },
     },
     {
+        control: "PER-FW-EGRESS",
+        policy: "network-workload-apis-reachable",
+        what: "no CloudWatch (monitoring) interface endpoint while agents put metrics",
+        apply: (rs) => rs.filter((r) => !r.urn.endsWith("::mas-vpce-monitoring")),
+    },
+    {
         control: "PER-LB",
         what: "the ALB no longer waiting for its log bucket's policy",
         apply: (rs) => {
