@@ -476,6 +476,20 @@ const mutations: { control: string; what: string; policy?: string; apply(rs: Res
         apply: (rs) => rs.filter((r) => !r.urn.endsWith("::mas-vpce-monitoring")),
     },
     {
+        control: "MNT-PATCH-CRITICAL",
+        policy: "operations-window-task-targetless",
+        what: "a targetless window task with MaxConcurrency / MaxErrors (SSM refuses it)",
+        apply: (rs) => {
+            // The node-roll task is removed by an earlier case: add a targetless copy of the patch task.
+            const t = find(rs, "aws:ssm/maintenanceWindowTask:MaintenanceWindowTask", "mas-maintenance-patch");
+            const copy: Res = JSON.parse(JSON.stringify(t));
+            copy.urn = t.urn.replace(/::mas-maintenance-patch$/, "::mas-maintenance-targetless");
+            delete copy.inputs.targets;
+            delete copy.outputs.targets;
+            return [...rs, copy];
+        },
+    },
+    {
         control: "PER-LB",
         what: "the ALB no longer waiting for its log bucket's policy",
         apply: (rs) => {
