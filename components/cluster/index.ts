@@ -11,7 +11,8 @@ import {
     ENCLAVE_ALLOCATION,
     ENCLAVE_DEVICE_PLUGIN,
     enclaveFits,
-    enclaveUserData,
+    nodeMaxPods,
+    nodeUserData,
     vpcCniConfiguration,
 } from "./nodes";
 
@@ -331,9 +332,15 @@ export class Cluster extends pulumi.ComponentResource {
                             },
                         },
                     ],
-                    // Agents process data in Nitro Enclaves (data_protection.encryption.in_memory: secure_enclave).
-                    // The allocator user data reserves the enclave's CPUs and hugepages at boot (usable, not just on).
-                    ...(segment === "agent" ? { enclaveOptions: { enabled: true }, userData: enclaveUserData() } : {}),
+                    // Kubelet's maxPods bounded to what MAX_ENI lets the CNI address (else pods past the
+                    // node's addresses are scheduled and never start). Agents process data in Nitro Enclaves
+                    // (data_protection.encryption.in_memory: secure_enclave): the allocator part reserves the
+                    // enclave's CPUs and hugepages at boot (usable, not just on).
+                    userData: nodeUserData({
+                        maxPods: nodeMaxPods(instanceType),
+                        ...(segment === "agent" ? { enclave: ENCLAVE_ALLOCATION } : {}),
+                    }),
+                    ...(segment === "agent" ? { enclaveOptions: { enabled: true } } : {}),
                     // With groups in the launch template EKS adds no cluster security group itself: the node
                     // group (control plane paths) plus the segment's group (segmentation, ALB → gateway).
                     vpcSecurityGroupIds: [

@@ -1,4 +1,5 @@
 import { platformDesign } from "../../policy-pack/catalog/platform";
+import { eniLimits, maxPodsFor, NODECONFIG_CONTENT_TYPE } from "../../policy-pack/lib/capacity";
 
 /**
  * Nitro Enclaves support, decided from the instance type's name alone (no API call, so plans stay offline).
@@ -62,14 +63,9 @@ export const ENCLAVE_DEVICE_PLUGIN = {
 /** Boundary of the MIME multipart user data (EKS managed node groups take launch-template user data only so). */
 const MIME_BOUNDARY = "==MASBOUNDARY==";
 
-/**
- * Launch-template user data that makes Nitro Enclaves usable on an EKS managed node (Amazon Linux 2023): install
- * the Nitro Enclaves CLI (its allocator service), size the allocation, and start the allocator, which reserves
- * the CPUs and the memory as hugepages before kubelet starts and reports them. MIME multipart, as EKS merges
- * its own bootstrap part into it; base64, as EC2 expects.
- */
-export function enclaveUserData(alloc: { cpuCount: number; memoryMib: number } = ENCLAVE_ALLOCATION): string {
-    const script = [
+/** The shell part that makes Nitro Enclaves usable: the CLI (its allocator service), the allocation, started. */
+function enclaveScript(alloc: { cpuCount: number; memoryMib: number }): string {
+    return [
         "#!/bin/bash",
         "set -euo pipefail",
         "dnf install -y aws-nitro-enclaves-cli",
@@ -80,19 +76,72 @@ export function enclaveUserData(alloc: { cpuCount: number; memoryMib: number } =
         "ALLOCATOR",
         "systemctl enable --now nitro-enclaves-allocator.service",
     ].join("\n");
+}
+
+/**
+ * The nodeadm NodeConfig part that caps kubelet's pods at what the CNI can address. EKS merges its own
+ * NodeConfig (cluster endpoint, CA, DNS) with this one; without it nodeadm sets maxPods from the instance
+ * type's full ENI count, above what MAX_ENI lets the CNI attach.
+ */
+function nodeConfig(maxPods: number): string {
+    return [
+        "---",
+        "apiVersion: node.eks.aws/v1alpha1",
+        "kind: NodeConfig",
+        "spec:",
+        "  kubelet:",
+        "    config:",
+        `      maxPods: ${maxPods}`,
+    ].join("\n");
+}
+
+/**
+ * Launch-template user data of an EKS managed node (Amazon Linux 2023), MIME multipart as EKS merges its own
+ * bootstrap into it, base64 as EC2 expects: always kubelet's maxPods (NodeConfig), and on agent nodes the
+ * Nitro Enclaves allocator, which reserves the CPUs and the memory as hugepages before kubelet starts (nodeadm
+ * starts kubelet after cloud-init's scripts) and reports them.
+ */
+export function nodeUserData(opts: { maxPods: number; enclave?: { cpuCount: number; memoryMib: number } }): string {
+    if (!Number.isInteger(opts.maxPods) || opts.maxPods < 1) {
+        throw new Error(`node user data: maxPods must be a positive integer, got ${opts.maxPods}`);
+    }
+    const part = (contentType: string, body: string) => [
+        `--${MIME_BOUNDARY}`,
+        `Content-Type: ${contentType}`,
+        "",
+        body,
+        "",
+    ];
     const mime = [
         "MIME-Version: 1.0",
         `Content-Type: multipart/mixed; boundary="${MIME_BOUNDARY}"`,
         "",
-        `--${MIME_BOUNDARY}`,
-        'Content-Type: text/x-shellscript; charset="us-ascii"',
-        "",
-        script,
-        "",
+        ...part(NODECONFIG_CONTENT_TYPE, nodeConfig(opts.maxPods)),
+        ...(opts.enclave ? part('text/x-shellscript; charset="us-ascii"', enclaveScript(opts.enclave)) : []),
         `--${MIME_BOUNDARY}--`,
         "",
     ].join("\n");
     return Buffer.from(mime, "utf8").toString("base64");
+}
+
+/** Agent-node user data with the default enclave allocation (see nodeUserData). */
+export function enclaveUserData(
+    maxPods: number,
+    alloc: { cpuCount: number; memoryMib: number } = ENCLAVE_ALLOCATION,
+): string {
+    return nodeUserData({ maxPods, enclave: alloc });
+}
+
+/**
+ * Kubelet's maxPods for a node group: what the VPC CNI can address with this stack's MAX_ENI (the EKS formula,
+ * policy-pack/lib/capacity). Unknown instance types are refused (config validation names them first).
+ */
+export function nodeMaxPods(instanceType: string): number {
+    const limits = eniLimits(instanceType);
+    if (!limits) {
+        throw new Error(`instance type ${instanceType} has no known ENI limits: kubelet maxPods cannot be set`);
+    }
+    return maxPodsFor(limits, { maxEni: platformDesign.vpcCni.maxEni });
 }
 
 /** Whether an instance type leaves its parent at least 2 vCPUs after the enclave allocation. */

@@ -654,8 +654,7 @@ export class Operations extends pulumi.ComponentResource {
                 taskArn: this.nodeRollDocument.name,
                 serviceRoleArn: windowRole.arn,
                 priority: 2,
-                maxConcurrency: "1",
-                maxErrors: "1",
+                // No targets (the runbook names its node groups): SSM refuses MaxConcurrency / MaxErrors here.
                 taskInvocationParameters: {
                     automationParameters: {
                         documentVersion: "$DEFAULT",

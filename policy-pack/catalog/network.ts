@@ -58,7 +58,10 @@ export const networkDesign = {
         "ThreatSignaturesEmergingEventsStrictOrder",
         "AbusedLegitMalwareDomainsStrictOrder",
     ],
-    /** VPC interface endpoints, so nodes and SSM reach AWS APIs without the internet. */
+    /**
+     * VPC interface endpoints, so nodes, SSM and pods reach AWS APIs without the internet (the workload allow-list
+     * holds no .amazonaws.com; network-workload-apis-reachable checks pod roles' services against this list).
+     */
     interfaceEndpoints: [
         "sts",
         "ecr.api",
@@ -70,6 +73,8 @@ export const networkDesign = {
         "ec2messages",
         "eks",
         "eks-auth",
+        // CloudWatch metrics (PutMetricData by the agents and the monitoring agent).
+        "monitoring",
         "sns",
         "secretsmanager",
         "elasticloadbalancing",
@@ -251,7 +256,7 @@ export const networkControls: Control[] = [
         section: "infrastructure_security",
         guidePath: `${np}.segmentation.networks[agent_network].cidr`,
         requirement:
-            "Each segment subnet holds the addresses its node groups can take at their maximum plus a rolling update (instance ENI limits × the VPC CNI's per-node bound), so scaling and updates stay inside the guide's segments.",
+            "Each segment subnet holds the addresses its node groups can take at their maximum plus a rolling update (instance ENI limits × the VPC CNI's per-node bound), so scaling and updates stay inside the guide's segments; kubelet's maxPods on every node group stays within the pod addresses the CNI can give one node.",
         iso27001: ["A.8.6", "A.8.20"],
         soc2: ["A1.1"],
         how: { kind: "infrastructure" },

@@ -77,6 +77,19 @@ export function addressesPerNode(limits: EniLimits, cni: CniSettings): number {
     return enis * perEni;
 }
 
+/**
+ * Pods a node can run that all get an address: the secondary addresses of every interface the CNI may attach
+ * (an interface's primary address is the node's), plus the two host-network pods (aws-node, kube-proxy) that
+ * need none. The EKS formula `ENIs × (IPv4 per ENI − 1) + 2` (amazon-vpc-cni-k8s misc/eni-max-pods.txt,
+ * max-pods-calculator.sh), with the ENIs bounded by MAX_ENI. Kubelet's maxPods above this schedules pods the
+ * CNI cannot address (they stay ContainerCreating: "failed to assign an IP address to container").
+ */
+export function maxPodsFor(limits: EniLimits, cni: CniSettings): number {
+    const enis = Math.min(cni.maxEni ?? limits.enis, limits.enis);
+    const perEni = cni.prefixDelegation ? (limits.ipsPerEni - 1) * 16 : limits.ipsPerEni - 1;
+    return enis * perEni + 2;
+}
+
 /** Nodes one AZ's subnet may hold at once: the group's maximum spread over its AZs, plus the update surge. */
 export function peakNodesPerAz(maxSize: number, azCount: number): number {
     return Math.ceil(maxSize / azCount) + platformDesign.updateSurgePerAz;
@@ -131,4 +144,37 @@ export function capacityProblems(groups: NodeGroupDemand[], cni: CniSettings): s
         }
     }
     return problems;
+}
+
+/** Content type of a nodeadm NodeConfig part in AL2023 MIME multipart user data. */
+export const NODECONFIG_CONTENT_TYPE = "application/node.eks.aws";
+
+/**
+ * The kubelet maxPods that launch-template user data sets through a nodeadm NodeConfig part (the last one
+ * wins, as nodeadm merges parts in order), or undefined when no NodeConfig part sets it: then nodeadm derives
+ * it from the instance type's full ENI count, whatever MAX_ENI the CNI uses. Accepts base64 (as EC2 takes it)
+ * or plain text.
+ */
+export function userDataMaxPods(userData: string | undefined): number | undefined {
+    if (!userData) {
+        return undefined;
+    }
+    const text = /^[A-Za-z0-9+/=\s]+$/.test(userData) ? Buffer.from(userData, "base64").toString("utf8") : userData;
+    const boundary = /boundary="?([^";\r\n]+)"?/i.exec(text)?.[1];
+    if (!boundary) {
+        return undefined;
+    }
+    let maxPods: number | undefined;
+    for (const part of text.split(`--${boundary}`)) {
+        const split = part.search(/\r?\n\r?\n/);
+        const headers = split < 0 ? part : part.slice(0, split);
+        if (!new RegExp(`content-type:\\s*${NODECONFIG_CONTENT_TYPE.replace(/\./g, "\\.")}`, "i").test(headers)) {
+            continue;
+        }
+        const m = /["']?maxPods["']?\s*:\s*(\d+)/.exec(part.slice(split));
+        if (m) {
+            maxPods = Number(m[1]);
+        }
+    }
+    return maxPods;
 }

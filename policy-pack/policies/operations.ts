@@ -402,6 +402,27 @@ export const patching = stackPolicy({
     },
 });
 
+export const windowTaskTargetless = resourcePolicy({
+    name: "operations-window-task-targetless",
+    description:
+        "A maintenance window task without targets (an Automation that picks its own resources) sets neither maxConcurrency nor maxErrors: SSM refuses the task (ValidationException: maintenance window tasks without targets do not support MaxConcurrency / MaxErrors values), so the node AMI roll would never be registered.",
+    controls: ["MNT-PATCH-CRITICAL"],
+    severity: "high",
+    types: [WINDOW_TASK],
+    validate: (args, report) => {
+        const targets = asArray(args.props.targets as unknown[]);
+        if (targets.length > 0) {
+            return;
+        }
+        const set = ["maxConcurrency", "maxErrors"].filter((k) => args.props[k] !== undefined && args.props[k] !== "");
+        if (set.length > 0) {
+            report(
+                `[MNT-PATCH-CRITICAL] maintenance window task ${String(args.props.name ?? args.name)} has no targets but sets ${set.join(" and ")}: SSM rejects it at registration`,
+            );
+        }
+    },
+});
+
 export const routineSchedules = stackPolicy({
     name: "operations-routine-schedules",
     description: "Each audit / routine report runbook is started by an enabled schedule at the guide's cadence.",
@@ -475,6 +496,7 @@ export const operationsPolicies = [
     conformancePack,
     incidentAutomation,
     patching,
+    windowTaskTargetless,
     routineSchedules,
     requiredAndEnabled,
 ];

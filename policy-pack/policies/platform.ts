@@ -2,7 +2,14 @@ import { PolicyResource } from "@pulumi/policy";
 import { guide } from "../catalog";
 import { networkDesign } from "../catalog/network";
 import { coversSharedStorage, platformDesign } from "../catalog/platform";
-import { capacityProblems, cniSettings, NodeGroupDemand } from "../lib/capacity";
+import {
+    capacityProblems,
+    cniSettings,
+    eniLimits,
+    maxPodsFor,
+    NodeGroupDemand,
+    userDataMaxPods,
+} from "../lib/capacity";
 import { contains, isCidr } from "../lib/cidr";
 import { asArray, asObject, asString, asStrings, parsePolicyDocument, resourcePolicy, stackPolicy } from "./lib";
 
@@ -32,6 +39,11 @@ const T = {
     ruleGroup: "aws:networkfirewall/ruleGroup:RuleGroup",
     endpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
     webAcl: "aws:wafv2/webAcl:WebAcl",
+    podIdentity: "aws:eks/podIdentityAssociation:PodIdentityAssociation",
+    role: "aws:iam/role:Role",
+    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+    attachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    policy: "aws:iam/policy:Policy",
 } as const;
 
 const HTTPS = networkDesign.ports.https;
@@ -179,6 +191,40 @@ export const podIpCapacity = stackPolicy({
             });
             for (const p of capacityProblems(demands, cni)) {
                 report(`[NET-POD-CAPACITY] cluster ${clusterName}: ${p}`, groups[0].urn);
+            }
+        }
+    },
+});
+
+export const nodeMaxPods = stackPolicy({
+    name: "network-node-max-pods",
+    description:
+        "Kubelet's maxPods on every EKS node group (launch-template user data, nodeadm NodeConfig) is at most the pods the VPC CNI can address: ENIs (bounded by the vpc-cni add-on's MAX_ENI) × (IPv4 per ENI − 1) + 2 host-network pods. Unset, nodeadm counts every ENI of the instance, so pods past the node's addresses are scheduled and never start.",
+    controls: ["NET-POD-CAPACITY"],
+    severity: "high",
+    validate: (args, report) => {
+        const rs = args.resources;
+        const lts = new Map(ofType(rs, T.launchTemplate).map((l) => [str(l.props.id) ?? "", l.props] as const));
+        for (const g of ofType(rs, T.nodeGroup)) {
+            const clusterName = str(g.props.clusterName) ?? "";
+            const addon = ofType(rs, T.addon).find(
+                (a) => str(a.props.clusterName) === clusterName && a.props.addonName === "vpc-cni",
+            );
+            const cni = cniSettings(addon?.props.configurationValues);
+            const lt = lts.get(str(rec(g.props.launchTemplate).id) ?? "");
+            const instanceType = asStrings(g.props.instanceTypes)[0] ?? str(lt?.instanceType) ?? "?";
+            const limits = eniLimits(instanceType);
+            if (!limits) {
+                continue; // network-pod-ip-capacity reports the unknown type
+            }
+            const addressable = maxPodsFor(limits, cni);
+            const set = userDataMaxPods(str(lt?.userData));
+            const effective = set ?? maxPodsFor(limits, { prefixDelegation: cni.prefixDelegation });
+            if (effective > addressable) {
+                report(
+                    `[NET-POD-CAPACITY] node group ${str(g.props.nodeGroupName) ?? g.name} (${instanceType}): kubelet maxPods ${effective}${set === undefined ? " (not set in a NodeConfig part of its launch template user data: nodeadm's default from every ENI)" : ""} exceeds the ${addressable} pods the VPC CNI can address${cni.maxEni ? ` with MAX_ENI ${cni.maxEni}` : ""}: pods past that are scheduled and never get an address`,
+                    g.urn,
+                );
             }
         }
     },
@@ -359,11 +405,120 @@ export const wafAgentKeyRequired = resourcePolicy({
     },
 });
 
+/**
+ * The VPC endpoint service (`com.amazonaws.<region>.<name>`) that serves an IAM action prefix; "s3" and
+ * "dynamodb" also have gateway endpoints. A prefix missing here cannot be proven reachable.
+ */
+const ENDPOINT_OF_PREFIX: Record<string, string> = {
+    cloudwatch: "monitoring",
+    logs: "logs",
+    kms: "kms",
+    secretsmanager: "secretsmanager",
+    sts: "sts",
+    sns: "sns",
+    sqs: "sqs",
+    ssm: "ssm",
+    ec2: "ec2",
+    eks: "eks",
+    autoscaling: "autoscaling",
+    elasticloadbalancing: "elasticloadbalancing",
+    ecr: "ecr.api",
+    firehose: "firehose",
+    s3: "s3",
+    dynamodb: "dynamodb",
+    events: "events",
+    xray: "xray",
+    "eks-auth": "eks-auth",
+};
+
+/** Service prefixes of the actions a policy document allows. */
+function allowedPrefixes(policy: unknown): string[] {
+    const doc = parsePolicyDocument(policy);
+    const out = new Set<string>();
+    for (const s of asArray(doc?.Statement as Rec | Rec[]).map(rec)) {
+        if (s.Effect === "Allow") {
+            for (const a of asStrings(s.Action)) {
+                out.add(a.split(":")[0].toLowerCase());
+            }
+        }
+    }
+    return [...out];
+}
+
+export const workloadApisReachable = stackPolicy({
+    name: "network-workload-apis-reachable",
+    description:
+        "Every AWS API a pod's role (EKS Pod Identity) is allowed to call is reachable from the VPC without the internet path the allow-list closes: an interface (or gateway) endpoint of that service, or its host on the workloads' firewall allow-list. Pod Identity itself needs eks-auth. Otherwise the call times out at the firewall and the feature deploys but does nothing.",
+    controls: ["PER-FW-EGRESS"],
+    severity: "high",
+    validate: (args, report) => {
+        const rs = args.resources;
+        const associations = ofType(rs, T.podIdentity);
+        if (associations.length === 0) {
+            return;
+        }
+        const endpoints = new Set<string>();
+        let region = "";
+        for (const e of ofType(rs, T.endpoint)) {
+            const m = /^com\.amazonaws\.([a-z0-9-]+)\.(.+)$/.exec(str(e.props.serviceName) ?? "");
+            if (!m) {
+                continue;
+            }
+            region = m[1];
+            const type = str(e.props.vpcEndpointType) ?? "Gateway";
+            // An interface endpoint serves the public host name only with private DNS on.
+            if (type === "Gateway" || e.props.privateDnsEnabled === true) {
+                endpoints.add(m[2]);
+            }
+        }
+        // The workloads' allow-lists: every ALLOWLIST rule group not scoped to one /32 (the deploy NAT).
+        const allowed = ofType(rs, T.ruleGroup).flatMap((g) => {
+            const source = rec(rec(rec(g.props.ruleGroup).rulesSource).rulesSourceList);
+            const home = homeNet(g.props as Rec);
+            const deployOnly = home !== undefined && home.length === 1 && home[0].endsWith("/32");
+            return source.generatedRulesType === "ALLOWLIST" && !deployOnly ? asStrings(source.targets) : [];
+        });
+        const onAllowList = (host: string) =>
+            allowed.some((t) => t === host || (t.startsWith(".") && host.endsWith(t)));
+        const roles = ofType(rs, T.role);
+        const policies = ofType(rs, T.policy);
+        for (const a of associations) {
+            const roleArn = str(a.props.roleArn) ?? "";
+            const role = roles.find((r) => str(r.props.arn) === roleArn);
+            const roleName = str(role?.props.name) ?? roleArn.split("/").pop() ?? "";
+            const docs = [
+                ...ofType(rs, T.rolePolicy)
+                    .filter((p) => str(p.props.role) === roleName)
+                    .map((p) => p.props.policy),
+                ...ofType(rs, T.attachment)
+                    .filter((p) => str(p.props.role) === roleName)
+                    .map((p) => policies.find((q) => str(q.props.arn) === str(p.props.policyArn))?.props.policy),
+            ];
+            const prefixes = new Set(["eks-auth", ...docs.flatMap(allowedPrefixes)]);
+            const unreachable = [...prefixes].filter((prefix) => {
+                const service = ENDPOINT_OF_PREFIX[prefix];
+                if (!service) {
+                    return true;
+                }
+                return !endpoints.has(service) && !onAllowList(`${service}.${region}.amazonaws.com`);
+            });
+            if (unreachable.length > 0) {
+                report(
+                    `[PER-FW-EGRESS] pods of service account ${str(a.props.namespace)}/${str(a.props.serviceAccount)} (role ${roleName}) may call ${unreachable.map((p) => `${p} (endpoint ${ENDPOINT_OF_PREFIX[p] ?? "unknown"})`).join(", ")}, which the VPC reaches through neither an endpoint nor the firewall allow-list: those calls never leave the VPC`,
+                    a.urn,
+                );
+            }
+        }
+    },
+});
+
 export const platformPolicies = [
     deployPath,
     podIpCapacity,
+    nodeMaxPods,
     albLogBucketOrder,
     egressNoSharedStorage,
     s3EndpointScoped,
     wafAgentKeyRequired,
+    workloadApisReachable,
 ];

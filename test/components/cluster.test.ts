@@ -502,10 +502,20 @@ describe("Cluster config checks", () => {
     it("makes agent enclaves usable: allocator user data on the agent template only, device plugin on agent nodes", async () => {
         const run = await runCluster("dev");
         const lt = (seg: string) => named(run, "aws:ec2/launchTemplate:LaunchTemplate", `mas-${seg}-nodes`).inputs;
-        const { enclaveUserData } =
-            require("../../components/cluster/nodes") as typeof import("../../components/cluster/nodes");
-        expect(lt("agent").userData).toBe(enclaveUserData());
-        expect(lt("service").userData).toBeUndefined();
+        const text = (seg: string) => Buffer.from(String(lt(seg).userData), "base64").toString("utf8");
+        expect(text("agent")).toContain("dnf install -y aws-nitro-enclaves-cli");
+        expect(text("agent")).toContain("memory_mib: 2048\ncpu_count: 2\n");
+        expect(text("service")).not.toContain("nitro");
+        // Dev, MAX_ENI 1: agent m6i.xlarge 1 × (15 − 1) + 2 = 16; service m6i.large 1 × (10 − 1) + 2 = 11.
+        for (const [seg, maxPods] of [
+            ["agent", 16],
+            ["service", 11],
+        ] as const) {
+            expect(text(seg)).toContain(
+                "Content-Type: application/node.eks.aws\n\n---\napiVersion: node.eks.aws/v1alpha1",
+            );
+            expect(text(seg)).toContain(`      maxPods: ${maxPods}\n`);
+        }
         const ds = named(run, "kubernetes:apps/v1:DaemonSet", "mas-nitro-enclaves-device-plugin").inputs as any;
         expect(ds.metadata).toMatchObject({ name: "aws-nitro-enclaves-k8s-daemonset", namespace: "kube-system" });
         const pod = ds.spec.template.spec;

@@ -342,6 +342,7 @@ describe("Network ACLs and security groups (access levels)", () => {
                 "ec2messages",
                 "eks",
                 "eks-auth",
+                "monitoring",
                 "sns",
                 "secretsmanager",
                 "elasticloadbalancing",

@@ -603,6 +603,13 @@ describe("Operations patching (MNT-PATCH-CRITICAL, MNT-PATCH-NONCRITICAL, OPS-M-
                 },
             },
         });
+        // Targetless: SSM refuses MaxConcurrency / MaxErrors on it.
+        const task = named(
+            dev,
+            "aws:ssm/maintenanceWindowTask:MaintenanceWindowTask",
+            "mas-maintenance-node-roll",
+        ).inputs;
+        expect([task.targets, task.maxConcurrency, task.maxErrors]).toEqual([undefined, undefined, undefined]);
         const roll = policy(named(dev, "aws:iam/rolePolicy:RolePolicy", "mas-node-roll")).Statement;
         expect(roll[0]).toEqual({
             Sid: "RollNodeGroups",

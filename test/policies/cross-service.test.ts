@@ -458,7 +458,7 @@ describe("cross-log-groups-reach-buckets (LOG-AGG-CENTRAL)", () => {
 });
 
 describe("cross-enclaves-usable (DATA-ENC-IN-MEMORY)", () => {
-    const { enclaveUserData } =
+    const { nodeUserData } =
         require("../../components/cluster/nodes") as typeof import("../../components/cluster/nodes");
     const plugin = (tolerations: object[]): StackResourceCase => ({
         type: "kubernetes:apps/v1:DaemonSet",
@@ -482,7 +482,11 @@ describe("cross-enclaves-usable (DATA-ENC-IN-MEMORY)", () => {
         {
             type: "aws:ec2/launchTemplate:LaunchTemplate",
             name: "agent-lt",
-            props: { id: "lt-agent", enclaveOptions: { enabled: true }, userData: enclaveUserData() },
+            props: {
+                id: "lt-agent",
+                enclaveOptions: { enabled: true },
+                userData: nodeUserData({ maxPods: 16, enclave: { cpuCount: 2, memoryMib: 2048 } }),
+            },
         },
         {
             type: "aws:eks/nodeGroup:NodeGroup",
@@ -498,7 +502,10 @@ describe("cross-enclaves-usable (DATA-ENC-IN-MEMORY)", () => {
     ];
 
     it("writes MIME multipart user data that sizes and starts the allocator", () => {
-        const text = Buffer.from(enclaveUserData(), "base64").toString("utf8");
+        const text = Buffer.from(
+            nodeUserData({ maxPods: 16, enclave: { cpuCount: 2, memoryMib: 2048 } }),
+            "base64",
+        ).toString("utf8");
         expect(text).toMatch(/^MIME-Version: 1.0\nContent-Type: multipart\/mixed; boundary="==MASBOUNDARY=="\n/);
         expect(text).toContain('Content-Type: text/x-shellscript; charset="us-ascii"');
         expect(text).toContain("dnf install -y aws-nitro-enclaves-cli");

@@ -8,6 +8,7 @@ import {
     routineSchedules,
     securityHub,
     topicEncrypted,
+    windowTaskTargetless,
 } from "../../policy-pack/policies/operations";
 import { conformancePackTemplate } from "../../components/operations/compliance";
 import { StackResourceCase, validateResource, validateStack } from "../harness/policy";
@@ -468,4 +469,35 @@ describe("operations-routine-schedules (AUD-SYS, AUD-ACCESS, OPS-D-INTEGRITY, OP
             ],
         ],
     ])("fails: %s", (_n, m, message) => expect(run(m)).toEqual([message].flat()));
+});
+
+describe("operations-window-task-targetless (MNT-PATCH-CRITICAL)", () => {
+    const T = "aws:ssm/maintenanceWindowTask:MaintenanceWindowTask";
+    const roll = { name: "mas-prod-roll-node-amis", taskType: "AUTOMATION", taskArn: "mas-prod-node-ami-roll" };
+
+    it("passes a targetless Automation task without concurrency / error limits, and a targeted one with them", () => {
+        expect(validateResource(windowTaskTargetless, { type: T, props: roll })).toEqual([]);
+        expect(
+            validateResource(windowTaskTargetless, {
+                type: T,
+                props: {
+                    taskArn: "AWS-RunPatchBaseline",
+                    targets: [{ key: "WindowTargetIds", values: ["t-1"] }],
+                    maxConcurrency: "1",
+                    maxErrors: "1",
+                },
+            }),
+        ).toEqual([]);
+    });
+
+    it("fails a targetless task that sets maxConcurrency and maxErrors (SSM ValidationException)", () => {
+        expect(
+            validateResource(windowTaskTargetless, {
+                type: T,
+                props: { ...roll, maxConcurrency: "1", maxErrors: "1" },
+            }),
+        ).toEqual([
+            "[MNT-PATCH-CRITICAL] maintenance window task mas-prod-roll-node-amis has no targets but sets maxConcurrency and maxErrors: SSM rejects it at registration",
+        ]);
+    });
 });

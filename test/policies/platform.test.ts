@@ -3,11 +3,20 @@ import {
     albLogBucketOrder,
     deployPath,
     egressNoSharedStorage,
+    nodeMaxPods,
     podIpCapacity,
     s3EndpointScoped,
     wafAgentKeyRequired,
+    workloadApisReachable,
 } from "../../policy-pack/policies/platform";
-import { capacityProblems, eniLimits, peakNodesPerAz } from "../../policy-pack/lib/capacity";
+import {
+    capacityProblems,
+    eniLimits,
+    maxPodsFor,
+    peakNodesPerAz,
+    userDataMaxPods,
+} from "../../policy-pack/lib/capacity";
+import { nodeUserData } from "../../components/cluster/nodes";
 import { StackResourceCase, validateResource, validateStack } from "../harness/policy";
 
 type Rec = Record<string, unknown>;
@@ -186,12 +195,18 @@ describe("pod IP capacity model", () => {
     });
 });
 
-function capacityStack(o: { maxSize?: number; cni?: string; instanceType?: string } = {}): StackResourceCase[] {
+function capacityStack(
+    o: { maxSize?: number; cni?: string; instanceType?: string; userData?: string } = {},
+): StackResourceCase[] {
     return [
         r("aws:ec2/subnet:Subnet", "a0", { id: "subnet-a0", cidrBlock: "10.0.1.0/26" }),
         r("aws:ec2/subnet:Subnet", "a1", { id: "subnet-a1", cidrBlock: "10.0.1.64/26" }),
         r("aws:ec2/subnet:Subnet", "a2", { id: "subnet-a2", cidrBlock: "10.0.1.128/26" }),
-        r("aws:ec2/launchTemplate:LaunchTemplate", "lt", { id: "lt-1", instanceType: o.instanceType ?? "m6i.2xlarge" }),
+        r("aws:ec2/launchTemplate:LaunchTemplate", "lt", {
+            id: "lt-1",
+            instanceType: o.instanceType ?? "m6i.2xlarge",
+            userData: "userData" in o ? o.userData : nodeUserData({ maxPods: 16 }),
+        }),
         r("aws:eks/nodeGroup:NodeGroup", "mas-agent", {
             clusterName: "mas-prod-eks",
             subnetIds: ["subnet-a0", "subnet-a1", "subnet-a2"],
@@ -228,6 +243,72 @@ describe("network-pod-ip-capacity (NET-POD-CAPACITY)", () => {
     it("fails an instance type whose limits are unknown", () => {
         const v = validateStack(podIpCapacity, capacityStack({ instanceType: "x9z.huge" }));
         expect(v[0].message).toContain("has no known ENI limits");
+    });
+});
+
+describe("kubelet maxPods model", () => {
+    it("is the EKS formula with the ENIs bounded by MAX_ENI (eni-max-pods.txt: m6i.2xlarge 58)", () => {
+        expect(maxPodsFor({ enis: 4, ipsPerEni: 15 }, {})).toBe(58);
+        expect(maxPodsFor({ enis: 3, ipsPerEni: 10 }, {})).toBe(29);
+        expect(maxPodsFor({ enis: 4, ipsPerEni: 15 }, { maxEni: 1 })).toBe(16);
+    });
+
+    it("reads maxPods from the NodeConfig part only, the last one winning", () => {
+        expect(userDataMaxPods(nodeUserData({ maxPods: 16 }))).toBe(16);
+        expect(userDataMaxPods(nodeUserData({ maxPods: 16, enclave: { cpuCount: 2, memoryMib: 2048 } }))).toBe(16);
+        const shellOnly = [
+            'Content-Type: multipart/mixed; boundary="B"',
+            "",
+            "--B",
+            "Content-Type: text/x-shellscript",
+            "",
+            "echo maxPods: 16",
+            "--B--",
+        ].join("\n");
+        expect(userDataMaxPods(shellOnly)).toBeUndefined();
+        const two = shellOnly.replace(
+            "--B--",
+            "--B\nContent-Type: application/node.eks.aws\n\nspec:\n  kubelet:\n    config:\n      maxPods: 30\n--B--",
+        );
+        expect(userDataMaxPods(two)).toBe(30);
+        expect(userDataMaxPods(undefined)).toBeUndefined();
+    });
+
+    it("writes an AL2023 NodeConfig part in the user data", () => {
+        const text = Buffer.from(nodeUserData({ maxPods: 16 }), "base64").toString("utf8");
+        expect(text).toContain(
+            "Content-Type: application/node.eks.aws\n\n---\napiVersion: node.eks.aws/v1alpha1\nkind: NodeConfig\nspec:\n  kubelet:\n    config:\n      maxPods: 16\n",
+        );
+        expect(text).not.toContain("x-shellscript");
+        expect(() => nodeUserData({ maxPods: 0 })).toThrow(/maxPods must be a positive integer/);
+    });
+});
+
+describe("network-node-max-pods (NET-POD-CAPACITY)", () => {
+    it("passes maxPods 16 on m6i.2xlarge with MAX_ENI 1 (1 × 14 + 2)", () => {
+        expect(validateStack(nodeMaxPods, capacityStack())).toEqual([]);
+    });
+
+    it("fails a launch template without maxPods: nodeadm's default counts all 4 ENIs", () => {
+        const v = validateStack(nodeMaxPods, capacityStack({ userData: undefined }));
+        expect(v.map((x) => x.message)).toEqual([
+            "[NET-POD-CAPACITY] node group mas-agent (m6i.2xlarge): kubelet maxPods 58 (not set in a NodeConfig part of its launch template user data: nodeadm's default from every ENI) exceeds the 16 pods the VPC CNI can address with MAX_ENI 1: pods past that are scheduled and never get an address",
+        ]);
+    });
+
+    it("fails maxPods one above the addressable pods", () => {
+        const v = validateStack(nodeMaxPods, capacityStack({ userData: nodeUserData({ maxPods: 17 }) }));
+        expect(v).toHaveLength(1);
+        expect(v[0].message).toContain("kubelet maxPods 17 exceeds the 16 pods");
+    });
+
+    it("passes the default maxPods when the CNI may use every ENI", () => {
+        expect(
+            validateStack(
+                nodeMaxPods,
+                capacityStack({ userData: undefined, cni: JSON.stringify({ enableNetworkPolicy: "true" }) }),
+            ),
+        ).toEqual([]);
     });
 });
 
@@ -452,5 +533,106 @@ describe("network-waf-agent-key-required (PER-DDOS)", () => {
             statement: { rateBasedStatement: { ...perSource.statement.rateBasedStatement, limit: 60000 } },
         };
         expect(waf([requireHeader, loose, perAgent])).toHaveLength(1);
+    });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// network-workload-apis-reachable
+
+function apisStack(o: { endpoints?: string[]; allowList?: string[]; privateDns?: boolean } = {}): StackResourceCase[] {
+    const eps = o.endpoints ?? ["s3", "eks-auth", "monitoring", "kms"];
+    return [
+        ...eps.map((e) =>
+            r("aws:ec2/vpcEndpoint:VpcEndpoint", `vpce-${e}`, {
+                serviceName: `com.amazonaws.eu-west-1.${e}`,
+                vpcEndpointType: e === "s3" ? "Gateway" : "Interface",
+                ...(e === "s3" ? {} : { privateDnsEnabled: o.privateDns ?? true }),
+            }),
+        ),
+        r("aws:networkfirewall/ruleGroup:RuleGroup", "egress-domains", {
+            ruleGroup: {
+                ruleVariables: { ipSets: [{ key: "HOME_NET", ipSet: { definitions: ["10.0.0.0/16"] } }] },
+                rulesSource: {
+                    rulesSourceList: {
+                        generatedRulesType: "ALLOWLIST",
+                        targetTypes: ["TLS_SNI"],
+                        targets: o.allowList ?? ["quay.io"],
+                    },
+                },
+            },
+        }),
+        // The deploy runner's list (/32) admits everything AWS; workloads never use it.
+        r("aws:networkfirewall/ruleGroup:RuleGroup", "deploy-domains", {
+            ruleGroup: {
+                ruleVariables: { ipSets: [{ key: "HOME_NET", ipSet: { definitions: ["10.0.4.10/32"] } }] },
+                rulesSource: {
+                    rulesSourceList: {
+                        generatedRulesType: "ALLOWLIST",
+                        targetTypes: ["TLS_SNI"],
+                        targets: [".amazonaws.com"],
+                    },
+                },
+            },
+        }),
+        r("aws:iam/role:Role", "agent-role", {
+            name: "mas-prod-agent",
+            arn: "arn:aws:iam::123456789012:role/mas-prod-agent",
+        }),
+        r("aws:iam/policy:Policy", "agent-policy", {
+            arn: "arn:aws:iam::123456789012:policy/mas-prod-agent",
+            policy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [
+                    { Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*" },
+                    { Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::b/*" },
+                ],
+            }),
+        }),
+        r("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "agent-attach", {
+            role: "mas-prod-agent",
+            policyArn: "arn:aws:iam::123456789012:policy/mas-prod-agent",
+        }),
+        r("aws:iam/rolePolicy:RolePolicy", "agent-inline", {
+            role: "mas-prod-agent",
+            policy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Action: "kms:Decrypt", Resource: "*" }],
+            }),
+        }),
+        r("aws:eks/podIdentityAssociation:PodIdentityAssociation", "pia", {
+            namespace: "agent-planner",
+            serviceAccount: "planner",
+            roleArn: "arn:aws:iam::123456789012:role/mas-prod-agent",
+        }),
+    ];
+}
+
+describe("network-workload-apis-reachable (PER-FW-EGRESS)", () => {
+    it("passes when every service the pod role calls has an endpoint (monitoring, s3, kms, eks-auth)", () => {
+        expect(validateStack(workloadApisReachable, apisStack())).toEqual([]);
+    });
+
+    it("fails PutMetricData without a monitoring endpoint (the allow-list no longer holds .amazonaws.com)", () => {
+        const v = validateStack(workloadApisReachable, apisStack({ endpoints: ["s3", "eks-auth", "kms"] }));
+        expect(v.map((x) => x.message)).toEqual([
+            "[PER-FW-EGRESS] pods of service account agent-planner/planner (role mas-prod-agent) may call cloudwatch (endpoint monitoring), which the VPC reaches through neither an endpoint nor the firewall allow-list: those calls never leave the VPC",
+        ]);
+    });
+
+    it("fails Pod Identity without eks-auth, and interface endpoints without private DNS", () => {
+        const v = validateStack(workloadApisReachable, apisStack({ privateDns: false }));
+        expect(v).toHaveLength(1);
+        expect(v[0].message).toContain(
+            "may call eks-auth (endpoint eks-auth), kms (endpoint kms), cloudwatch (endpoint monitoring)",
+        );
+    });
+
+    it("accepts the service's host on the workloads' allow-list instead of an endpoint", () => {
+        expect(
+            validateStack(
+                workloadApisReachable,
+                apisStack({ endpoints: ["s3", "eks-auth", "kms"], allowList: ["monitoring.eu-west-1.amazonaws.com"] }),
+            ),
+        ).toEqual([]);
     });
 });

@@ -455,6 +455,40 @@ const mutations: { control: string; what: string; policy?: string; apply(rs: Res
             return rs;
         },
     },
+    // rev-aws (outside AWS review)
+    {
+        control: "NET-POD-CAPACITY",
+        policy: "network-node-max-pods",
+        what: "the service launch template without kubelet maxPods (nodeadm's default counts every ENI)",
+        apply: (rs) => {
+            const lt = find(rs, "aws:ec2/launchTemplate:LaunchTemplate", "mas-service-nodes");
+            const text = Buffer.from(lt.inputs.userData, "base64").toString("utf8");
+            lt.inputs.userData = Buffer.from(text.replace(/maxPods: \d+/, "podPidsLimit: 4096"), "utf8").toString(
+                "base64",
+            );
+            return rs;
+        },
+    },
+    {
+        control: "PER-FW-EGRESS",
+        policy: "network-workload-apis-reachable",
+        what: "no CloudWatch (monitoring) interface endpoint while agents put metrics",
+        apply: (rs) => rs.filter((r) => !r.urn.endsWith("::mas-vpce-monitoring")),
+    },
+    {
+        control: "MNT-PATCH-CRITICAL",
+        policy: "operations-window-task-targetless",
+        what: "a targetless window task with MaxConcurrency / MaxErrors (SSM refuses it)",
+        apply: (rs) => {
+            // The node-roll task is removed by an earlier case: add a targetless copy of the patch task.
+            const t = find(rs, "aws:ssm/maintenanceWindowTask:MaintenanceWindowTask", "mas-maintenance-patch");
+            const copy: Res = JSON.parse(JSON.stringify(t));
+            copy.urn = t.urn.replace(/::mas-maintenance-patch$/, "::mas-maintenance-targetless");
+            delete copy.inputs.targets;
+            delete copy.outputs.targets;
+            return [...rs, copy];
+        },
+    },
     {
         control: "PER-LB",
         what: "the ALB no longer waiting for its log bucket's policy",
