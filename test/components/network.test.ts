@@ -6,7 +6,6 @@ import { isSecretValue, named, ofType, plain, runIsolated, stackConfig } from ".
 
 /** policy-pack/config/<stack>.json: the policy config `npm run audit` hands the pack for that stack. */
 function packConfig(stack: string): Record<string, unknown> {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require(`../../policy-pack/config/${stack}.json`) as Record<string, unknown>;
 }
 
