@@ -569,81 +569,70 @@ export class Operations extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const rollEventsRole = new aws.iam.Role(
-            `${name}-node-roll-events`,
-            {
-                name: `${prefix}-node-roll-events`,
-                description: "Lets EventBridge start the node roll runbook.",
-                assumeRolePolicy: serviceTrust("events.amazonaws.com", ctx.account),
-                permissionsBoundary: args.permissionsBoundaryArn,
-            },
-            { parent: this },
-        );
-        new aws.iam.RolePolicy(
-            `${name}-node-roll-events`,
-            {
-                role: rollEventsRole.id,
-                policy: pulumi
-                    .all([ctx.region, ctx.account, this.nodeRollDocument.name, rollRole.arn])
-                    .apply(([region, acct, docName, role]) =>
-                        policyJson([
-                            {
-                                Sid: "StartNodeRoll",
-                                Effect: "Allow",
-                                Action: "ssm:StartAutomationExecution",
-                                Resource: `arn:aws:ssm:${region}:${acct}:automation-definition/${docName}:*`,
-                            },
-                            {
-                                Sid: "PassNodeRollRole",
-                                Effect: "Allow",
-                                Action: "iam:PassRole",
-                                Resource: role,
-                                Condition: { StringEquals: { "iam:PassedToService": "ssm.amazonaws.com" } },
-                            },
-                        ]),
-                    ),
-            },
-            { parent: this },
+        // Who may start the node roll: EventBridge (critical patches, after approval) and the maintenance window
+        // (non-critical patches), each a role that may only start the runbook and pass its role to SSM.
+        const rollStarter = (suffix: string, service: string, description: string, readsExecutions: boolean) => {
+            const role = new aws.iam.Role(
+                `${name}-${suffix}`,
+                {
+                    name: `${prefix}-${suffix}`,
+                    description,
+                    assumeRolePolicy: serviceTrust(service, ctx.account),
+                    permissionsBoundary: args.permissionsBoundaryArn,
+                },
+                { parent: this },
+            );
+            new aws.iam.RolePolicy(
+                `${name}-${suffix}`,
+                {
+                    role: role.id,
+                    policy: pulumi
+                        .all([ctx.region, ctx.account, this.nodeRollDocument.name, rollRole.arn])
+                        .apply(([region, acct, docName, passed]) => {
+                            const definition = `arn:aws:ssm:${region}:${acct}:automation-definition/${docName}:*`;
+                            return policyJson([
+                                readsExecutions
+                                    ? {
+                                          Sid: "StartNodeRoll",
+                                          Effect: "Allow",
+                                          Action: ["ssm:StartAutomationExecution", "ssm:GetAutomationExecution"],
+                                          Resource: [
+                                              definition,
+                                              `arn:aws:ssm:${region}:${acct}:automation-execution/*`,
+                                          ],
+                                      }
+                                    : {
+                                          Sid: "StartNodeRoll",
+                                          Effect: "Allow",
+                                          Action: "ssm:StartAutomationExecution",
+                                          Resource: definition,
+                                      },
+                                {
+                                    Sid: "PassNodeRollRole",
+                                    Effect: "Allow",
+                                    Action: "iam:PassRole",
+                                    Resource: passed,
+                                    Condition: { StringEquals: { "iam:PassedToService": "ssm.amazonaws.com" } },
+                                },
+                            ]);
+                        }),
+                },
+                { parent: this },
+            );
+            return role;
+        };
+        const rollEventsRole = rollStarter(
+            "node-roll-events",
+            "events.amazonaws.com",
+            "Lets EventBridge start the node roll runbook.",
+            false,
         );
         // Non-critical patches: the same roll, without a separate approval, in the weekly maintenance window.
-        const windowRole = new aws.iam.Role(
-            `${name}-node-roll-window`,
-            {
-                name: `${prefix}-node-roll-window`,
-                description: "Lets the maintenance window start the node roll runbook.",
-                assumeRolePolicy: serviceTrust("ssm.amazonaws.com", ctx.account),
-                permissionsBoundary: args.permissionsBoundaryArn,
-            },
-            { parent: this },
-        );
-        new aws.iam.RolePolicy(
-            `${name}-node-roll-window`,
-            {
-                role: windowRole.id,
-                policy: pulumi
-                    .all([ctx.region, ctx.account, this.nodeRollDocument.name, rollRole.arn])
-                    .apply(([region, acct, docName, role]) =>
-                        policyJson([
-                            {
-                                Sid: "StartNodeRoll",
-                                Effect: "Allow",
-                                Action: ["ssm:StartAutomationExecution", "ssm:GetAutomationExecution"],
-                                Resource: [
-                                    `arn:aws:ssm:${region}:${acct}:automation-definition/${docName}:*`,
-                                    `arn:aws:ssm:${region}:${acct}:automation-execution/*`,
-                                ],
-                            },
-                            {
-                                Sid: "PassNodeRollRole",
-                                Effect: "Allow",
-                                Action: "iam:PassRole",
-                                Resource: role,
-                                Condition: { StringEquals: { "iam:PassedToService": "ssm.amazonaws.com" } },
-                            },
-                        ]),
-                    ),
-            },
-            { parent: this },
+        const windowRole = rollStarter(
+            "node-roll-window",
+            "ssm.amazonaws.com",
+            "Lets the maintenance window start the node roll runbook.",
+            true,
         );
         const windowRoll = new aws.ssm.MaintenanceWindowTask(
             `${name}-maintenance-node-roll`,
