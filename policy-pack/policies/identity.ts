@@ -143,8 +143,9 @@ export const noFullAdmin = stackPolicy({
         for (const p of matrix.privileged) {
             report(`[${p.control}] ${p.message}`, p.urn);
         }
-        // Keys: data-kms-key-settings judges their policies the same way.
-        for (const e of matrix.external.filter((x) => x.kind !== "key")) {
+        // Keys: data-kms-key-settings judges their policies for the generic outsiders; the accounts a key policy
+        // names are told apart from the stack's own only here, where the account is known.
+        for (const e of matrix.external.filter((x) => x.kind !== "key" || x.named)) {
             report(
                 `[IAM-BOUNDARY] ${e.kind} policy lets ${e.principal} ${e.action} on ${e.resource} (${e.why})`,
                 e.urn,

@@ -649,6 +649,34 @@ const mutations: { control: string; what: string; policy?: string; apply(rs: Res
             return rs;
         },
     },
+    // rev-audit: outsiders a resource policy names, and conditions every caller meets.
+    {
+        control: "IAM-BOUNDARY",
+        what: "the system log bucket's policy lets a named role of another account read objects",
+        policy: "identity-iam-no-full-admin",
+        apply: (rs) =>
+            addStatement(rs, find(rs, "aws:s3/bucketPolicy:BucketPolicy", "mas-logging-system"), "policy", {
+                Sid: "PartnerRead",
+                Effect: "Allow",
+                Principal: { AWS: "arn:aws:iam::111122223333:role/partner" },
+                Action: "s3:GetObject",
+                Resource: "*",
+            }),
+    },
+    {
+        control: "IAM-BOUNDARY",
+        what: "the high alert topic lets everyone subscribe after a date (aws:CurrentTime: every caller meets it)",
+        policy: "identity-iam-no-full-admin",
+        apply: (rs) =>
+            addStatement(rs, find(rs, "aws:sns/topicPolicy:TopicPolicy", "mas-alerts-high"), "policy", {
+                Sid: "AnyoneAfter2020",
+                Effect: "Allow",
+                Principal: { AWS: "*" },
+                Action: "sns:Subscribe",
+                Resource: "*",
+                Condition: { DateGreaterThan: { "aws:CurrentTime": "2020-01-01T00:00:00Z" } },
+            }),
+    },
 ];
 
 /** Appends a statement to a resource's policy document (JSON string) input. */

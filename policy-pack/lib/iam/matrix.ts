@@ -8,10 +8,11 @@ import {
     PRIVILEGED_PROBES,
     SERVICE_DATA_EXEMPTIONS,
 } from "../../catalog/identity";
-import { ANY, RequestContext } from "./conditions";
+import { RequestContext } from "./conditions";
 import { parseDocument } from "./document";
 import { Decision, evaluate, Principal, Request } from "./evaluate";
 import { buildModel, IamModel, ModelResource, ModelRole, PlanResource } from "./model";
+import { GENERIC_OUTSIDER_ACCOUNT, outsiderContext, outsiderLabel, outsidersOf } from "./outsiders";
 
 /** A principal of the matrix: a group of the plan's roles with identical permissions, or a synthetic one. */
 export interface MatrixPrincipal {
@@ -270,7 +271,16 @@ export interface AccessMatrix {
     /** Privileged requests a principal can make that the catalog does not allow it. */
     privileged: { principal: string; message: string; urn: string; control: string }[];
     /** Resource-policy grants to principals outside the account. */
-    external: { resource: string; action: string; principal: string; why: string; urn: string; kind: string }[];
+    external: {
+        resource: string;
+        action: string;
+        principal: string;
+        why: string;
+        urn: string;
+        kind: string;
+        /** The outsider is an account the policy itself names (not the generic one, not anonymous). */
+        named: boolean;
+    }[];
     /** Roles the model cannot fully evaluate. */
     unevaluable: { role: string; urn: string; what: string[]; unexpandable: string[] }[];
 }
@@ -484,7 +494,6 @@ export function computeAccessMatrix(resources: PlanResource[], model: IamModel =
 
     // Resource policies that let another account (or anyone) in.
     const external: AccessMatrix["external"] = [];
-    const outsiders = principals.filter((p) => p.id === "external-account" || p.id === "anonymous");
     const PROBES: Record<string, string[]> = {
         key: [
             "kms:Decrypt",
@@ -503,26 +512,24 @@ export function computeAccessMatrix(resources: PlanResource[], model: IamModel =
             continue;
         }
         for (const action of PROBES[res.kind]) {
-            for (const o of outsiders) {
-                const d = evaluate(o.principal, {
+            for (const o of outsidersOf(res.policy.document, model.account, model.partition)) {
+                const d = evaluate(o, {
                     action,
                     resource: res.kind === "bucket" && action.endsWith("Object") ? `${res.arn}/probe` : res.arn,
                     resourceAccount: model.account,
                     resourcePolicy: res.policy,
                     isKmsKey: res.kind === "key",
-                    context: {
-                        ...favorable(),
-                        "kms:viaservice": ANY, // A service acting for an outsider names the outsider's resource and account, never ours.
-                        "aws:sourcearn": ["arn:aws:sns:eu-west-1:999999999999:outsider"],
-                        "aws:sourceaccount": ["999999999999"],
-                    },
+                    context: { ...favorable(), ...outsiderContext() },
                 });
                 if (d.possible) {
                     external.push({
                         resource: res.arn,
                         action,
-                        principal: o.label,
-                        why: d.allowedBy.filter((a) => a.startsWith(`${res.policy?.name}:`)).join(", "),
+                        principal: outsiderLabel(o, "a role of another account (administrator there)"),
+                        named: o.kind !== "anonymous" && o.account !== GENERIC_OUTSIDER_ACCOUNT,
+                        why:
+                            d.allowedBy.filter((a) => a.startsWith(`${res.policy?.name}:`)).join(", ") ||
+                            `${res.policy?.name} names the account ${o.account ?? ""}`,
                         urn: res.resource.urn,
                         kind: res.kind,
                     });
