@@ -123,6 +123,11 @@ describe("identity-iam-no-full-admin (IAM-BOUNDARY, RBAC-ADMIN-PERMS, RBAC-AGENT
                 expect.stringMatching(/^\[RBAC-AGENT-PERMS\] agent agent-a can iam:CreateUser /),
                 expect.stringMatching(/^\[RBAC-AGENT-PERMS\] agent agent-a can kms:ScheduleKeyDeletion /),
                 expect.stringMatching(/^\[RBAC-AGENT-PERMS\] agent agent-a can kms:PutKeyPolicy /),
+                expect.stringMatching(/^\[RBAC-AGENT-PERMS\] agent agent-a can sts:AssumeRole /),
+                expect.stringMatching(
+                    /^\[RBAC-AGENT-PERMS\] agent agent-a can iam:PassRole .* on arn:aws:iam::123456789012:role\/probe /,
+                ),
+                expect.stringMatching(/^\[RBAC-AGENT-PERMS\] agent agent-a can kms:CreateGrant /),
                 expect.stringMatching(/^\[RBAC-AGENT-PERMS\] agent agent-a can dynamodb:DeleteTable /),
             ],
         );
@@ -130,7 +135,7 @@ describe("identity-iam-no-full-admin (IAM-BOUNDARY, RBAC-ADMIN-PERMS, RBAC-AGENT
     it("fails *:* in an inline role policy of the operator", () => {
         expect(
             run(role("op", "operator"), inline("op", doc({ Effect: "Allow", Action: ["*:*"], Resource: ["*"] }))),
-        ).toHaveLength(6);
+        ).toHaveLength(9);
     });
     it("lets system_admin manage key policies but not delete keys", () => {
         const admin = doc({ Effect: "Allow", Action: ["kms:PutKeyPolicy", "kms:ScheduleKeyDeletion"], Resource: "*" });

@@ -677,6 +677,30 @@ const mutations: { control: string; what: string; policy?: string; apply(rs: Res
                 Condition: { DateGreaterThan: { "aws:CurrentTime": "2020-01-01T00:00:00Z" } },
             }),
     },
+    {
+        control: "RBAC-OPERATOR-NO-SECURITY",
+        what: "the operator may sts:AssumeRole on * (system_admin's trust admits the account)",
+        policy: "identity-iam-no-full-admin",
+        apply: (rs) =>
+            addStatement(rs, find(rs, "aws:iam/policy:Policy", "mas-operator"), "policy", {
+                Sid: "AssumeAnything",
+                Effect: "Allow",
+                Action: "sts:AssumeRole",
+                Resource: "*",
+            }),
+    },
+    {
+        control: "RBAC-AGENT-PERMS",
+        what: "the agents may kms:CreateGrant on every key",
+        policy: "identity-iam-no-full-admin",
+        apply: (rs) =>
+            addStatement(rs, find(rs, "aws:iam/policy:Policy", "mas-agent"), "policy", {
+                Sid: "Grants",
+                Effect: "Allow",
+                Action: "kms:CreateGrant",
+                Resource: "*",
+            }),
+    },
 ];
 
 /** Appends a statement to a resource's policy document (JSON string) input. */

@@ -405,11 +405,29 @@ export function computeAccessMatrix(resources: PlanResource[], model: IamModel =
     const stackRole = model.roles.find((r) => r.rbac === "system_admin") ?? model.roles[0];
     const auditBuckets = model.buckets.filter((b) => b.tags[LOG_SOURCE_TAG] === "audit");
     const dataBuckets = model.buckets.filter((b) => b.tags[DATA_STORE_TAG] !== undefined);
-    const targets = (t: string, action: string): { arn: string; res?: ModelResource; kms?: boolean }[] => {
+    const targets = (
+        t: string,
+        action: string,
+    ): { arn: string; res?: Pick<ModelResource, "policy" | "unreadable">; kms?: boolean }[] => {
         const svc = action.split(":")[0];
         switch (t) {
-            case "stackRole":
-                return stackRole ? [{ arn: stackRole.arn }] : [];
+            case "stackRole": {
+                if (!stackRole) {
+                    return [];
+                }
+                // Assuming a role: its trust policy is the root of trust, like a key policy (it must allow,
+                // directly or by naming the account, and then an identity policy must allow).
+                const trust = svc === "sts" ? parseDocument(stackRole.resource.props.assumeRolePolicy) : undefined;
+                return [
+                    {
+                        arn: stackRole.arn,
+                        ...(trust ? { res: { policy: { name: `trust ${stackRole.name}`, document: trust } } } : {}),
+                        ...(trust ? { kms: true } : {}),
+                    },
+                ];
+            }
+            case "anyRole":
+                return [{ arn: `arn:${model.partition}:iam::${model.account}:role/probe` }];
             case "key":
                 return model.keys.map((k) => ({ arn: k.arn, res: k, kms: true }));
             case "auditLogBucket":
@@ -445,7 +463,8 @@ export function computeAccessMatrix(resources: PlanResource[], model: IamModel =
                     resourceAccount: model.account,
                     ...(t.res?.policy ? { resourcePolicy: t.res.policy } : {}),
                     ...(t.kms ? { isKmsKey: true } : {}),
-                    context: favorable(),
+                    // A fresh MFA sign-in is within the caller's reach too (trust policies bound its age).
+                    context: { ...favorable(), "aws:multifactorauthage": ["60"] },
                 });
                 if (d.possible) {
                     privileged.push({

@@ -189,6 +189,31 @@ describe("breaks of the effective behaviour", () => {
         // The own account and its roles are not outsiders.
         expect(run(topic({ AWS: [`arn:aws:iam::${ACCT}:root`, roleArn("operator")] }))).toEqual([]);
     });
+    it("escalation paths: assuming system_admin, passing any role, creating key grants", () => {
+        const f = fixture();
+        f.policies.operator.Statement.push({ Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" });
+        f.policies["resource-manager"].Statement.push({
+            Effect: "Allow",
+            Action: ["iam:PassRole", "lambda:CreateFunction"],
+            Resource: "*",
+        });
+        f.policies["monitoring-agent"].Statement.push({ Effect: "Allow", Action: "kms:CreateGrant", Resource: "*" });
+        const got = messages(noFullAdmin, f);
+        expect(got).toEqual(
+            expect.arrayContaining([
+                expect.stringMatching(
+                    /^\[RBAC-OPERATOR-NO-SECURITY\] operator mas-dev-operator can sts:AssumeRole .* on arn:aws:iam::123456789012:role\/mas-dev-system-admin /,
+                ),
+                expect.stringMatching(
+                    /^\[IAM-BOUNDARY\] resource_manager mas-dev-resource-manager can iam:PassRole .* on arn:aws:iam::123456789012:role\/probe /,
+                ),
+                expect.stringMatching(
+                    /^\[IAM-BOUNDARY\] monitoring_agent mas-dev-monitoring-agent can kms:CreateGrant .* on arn:aws:kms:eu-west-1:123456789012:key\//,
+                ),
+            ]),
+        );
+        expect(messages(noFullAdmin, fixture())).toEqual([]);
+    });
     it("an AWS-managed attachment the model cannot expand", () => {
         const f = fixture();
         f.attachments.push({
@@ -208,6 +233,9 @@ describe("breaks of the effective behaviour", () => {
             ),
             expect.stringMatching(
                 /^\[IAM-BOUNDARY\] monitoring_agent mas-dev-monitoring-agent can kms:PutKeyPolicy .* on arn:aws:kms:eu-west-1:123456789012:key\/critical /,
+            ),
+            expect.stringMatching(
+                /^\[IAM-BOUNDARY\] monitoring_agent mas-dev-monitoring-agent can kms:CreateGrant .* on arn:aws:kms:eu-west-1:123456789012:key\/critical /,
             ),
         ]);
     });
