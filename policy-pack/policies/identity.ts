@@ -651,15 +651,47 @@ export const priorityClassAdmission = stackPolicy({
 });
 
 const PRIVILEGED_CLUSTER_ROLES = ["cluster-admin", "admin", "edit"];
+/**
+ * Subjects that stand for everyone, or for every service account (every agent among them): whatever the
+ * role, a binding to them hands it to every agent, outside its own namespace (Kubernetes RBAC, "Default
+ * roles and role bindings": system:authenticated, system:unauthenticated, system:serviceaccounts).
+ */
+const BROAD_GROUPS = ["system:authenticated", "system:unauthenticated", "system:serviceaccounts"];
+const BROAD_USERS = ["system:anonymous"];
 
 export const noPrivilegedBinding = resourcePolicy({
     name: "identity-no-privileged-binding",
-    description: `No (Cluster)RoleBinding grants cluster-admin / admin / edit to the operator group or to agent service accounts.`,
+    description: `No (Cluster)RoleBinding grants cluster-admin / admin / edit to the operator group or to agent service accounts; none binds any role to everyone (system:authenticated, system:unauthenticated, system:serviceaccounts, system:anonymous) or an agent's service account in another agent's namespace.`,
     controls: ["RBAC-OPERATOR-NO-SECURITY", "RBAC-AGENT-NS"],
     severity: "critical",
     types: [CLUSTER_ROLE_BINDING, ROLE_BINDING],
     validate: (args, report) => {
         const ref = obj(args.props.roleRef);
+        const namespace = String(obj(args.props.metadata).namespace ?? "");
+        for (const s of asArray(args.props.subjects as Obj[] | undefined).map(obj)) {
+            const name = String(s.name ?? "");
+            const broad =
+                (s.kind === "Group" && BROAD_GROUPS.includes(name)) ||
+                (s.kind === "User" && BROAD_USERS.includes(name));
+            // An agent's service account bound in another agent's namespace acts there.
+            const foreignAgent =
+                namespace.startsWith("agent-") &&
+                ((s.kind === "ServiceAccount" &&
+                    String(s.namespace ?? "").startsWith("agent-") &&
+                    s.namespace !== namespace) ||
+                    (s.kind === "Group" &&
+                        name.startsWith("system:serviceaccounts:agent-") &&
+                        name !== `system:serviceaccounts:${namespace}`));
+            if (broad) {
+                report(
+                    `[RBAC-AGENT-NS] binding grants ${String(ref.kind)} ${String(ref.name)} to ${String(s.kind)} ${name}: every agent (and more) gets it, whatever its namespace`,
+                );
+            } else if (foreignAgent) {
+                report(
+                    `[RBAC-AGENT-NS] binding in ${namespace} grants ${String(ref.kind)} ${String(ref.name)} to ${String(s.kind)} ${String(s.namespace ?? name)}: an agent acting outside its own namespace`,
+                );
+            }
+        }
         if (ref.kind !== "ClusterRole" || !PRIVILEGED_CLUSTER_ROLES.includes(String(ref.name))) {
             return;
         }

@@ -679,6 +679,39 @@ describe("identity-no-privileged-binding (RBAC-OPERATOR-NO-SECURITY, RBAC-AGENT-
                 "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
             ),
         ).toEqual(["[RBAC-AGENT-NS] binding grants admin to agent ServiceAccount agent-coordinator"]));
+    const agentBinding = (namespace: string, subject: object) =>
+        validateResource(p.noPrivilegedBinding, {
+            type: "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
+            props: {
+                metadata: { name: "agent", namespace },
+                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "mas:agent" },
+                subjects: [subject],
+            },
+        });
+    it("passes the agent role bound to the namespace's own service account", () =>
+        expect(
+            agentBinding("agent-planner", { kind: "ServiceAccount", name: "planner", namespace: "agent-planner" }),
+        ).toEqual([]));
+    it("fails the agent role bound to system:authenticated (every caller, every agent)", () =>
+        expect(
+            agentBinding("agent-planner", {
+                kind: "Group",
+                name: "system:authenticated",
+                apiGroup: "rbac.authorization.k8s.io",
+            }),
+        ).toEqual([
+            "[RBAC-AGENT-NS] binding grants ClusterRole mas:agent to Group system:authenticated: every agent (and more) gets it, whatever its namespace",
+        ]));
+    it("fails another agent's service account bound in an agent namespace", () =>
+        expect(
+            agentBinding("agent-planner", {
+                kind: "ServiceAccount",
+                name: "coordinator",
+                namespace: "agent-coordinator",
+            }),
+        ).toEqual([
+            "[RBAC-AGENT-NS] binding in agent-planner grants ClusterRole mas:agent to ServiceAccount agent-coordinator: an agent acting outside its own namespace",
+        ]));
 });
 
 describe("identity-operator-k8s-role (RBAC-OPERATOR-PERMS, RBAC-OPERATOR-NO-CONFIG)", () => {

@@ -701,6 +701,19 @@ const mutations: { control: string; what: string; policy?: string; apply(rs: Res
                 Resource: "*",
             }),
     },
+    {
+        control: "RBAC-AGENT-NS",
+        what: "the planner's agent RoleBinding also names the group system:authenticated",
+        policy: "identity-no-privileged-binding",
+        apply: (rs) => {
+            find(rs, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "mas-agent-planner").inputs.subjects.push({
+                kind: "Group",
+                name: "system:authenticated",
+                apiGroup: "rbac.authorization.k8s.io",
+            });
+            return rs;
+        },
+    },
 ];
 
 /** Appends a statement to a resource's policy document (JSON string) input. */
