@@ -714,6 +714,21 @@ const mutations: { control: string; what: string; policy?: string; apply(rs: Res
             return rs;
         },
     },
+    {
+        control: "NET-SEG-SERVICE",
+        what: "the service group's rule from the management segment re-pointed at a prefix list the plan does not define",
+        policy: "network-segment-reachability",
+        apply: (rs) => {
+            const r = find(
+                rs,
+                "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+                "mas-service-in-mgmt-any-all",
+            );
+            delete r.inputs.cidrIpv4;
+            r.inputs.prefixListId = "pl-6da54004";
+            return rs;
+        },
+    },
 ];
 
 /** Appends a statement to a resource's policy document (JSON string) input. */
