@@ -787,3 +787,58 @@ describe("identity-certificate-rotation (AUTH-CERT)", () => {
         ]);
     });
 });
+
+describe("identity-cluster-access-entries (RBAC-ADMIN-PERMS, RBAC-OPERATOR-PERMS, ACC-RES-ALLOCATE)", () => {
+    const arn = (n: string) => `arn:aws:iam::${ACCT}:role/mas-prod-${n}`;
+    const humanRole = (n: string, rbac: string) => ({
+        type: ROLE,
+        name: n,
+        props: { arn: arn(n), tags: { "rbac-role": rbac } },
+    });
+    const entry = (n: string, groups: string[]) => ({
+        type: "aws:eks/accessEntry:AccessEntry",
+        name: `entry-${n}`,
+        props: { clusterName: "mas-prod-eks", principalArn: arn(n), kubernetesGroups: groups, type: "STANDARD" },
+    });
+    const adminPolicy = {
+        type: "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
+        name: "admin-assoc",
+        props: {
+            clusterName: "mas-prod-eks",
+            principalArn: arn("system-admin"),
+            policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+            accessScope: { type: "cluster" },
+        },
+    };
+    const stack = () => [
+        { type: "aws:eks/cluster:Cluster", name: "eks", props: { name: "mas-prod-eks" } },
+        humanRole("system-admin", "system_admin"),
+        humanRole("operator", "operator"),
+        humanRole("resource-manager", "resource_manager"),
+        entry("system-admin", ["mas:system-admins"]),
+        entry("operator", ["mas:operators"]),
+        entry("resource-manager", ["mas:resource-managers"]),
+        adminPolicy,
+    ];
+    const run = (rs: object[]) => validateStack(p.clusterAccessEntries, rs as never).map((v) => v.message);
+    it("passes each human role with its entry and group, system_admin with cluster admin", () =>
+        expect(run(stack())).toEqual([]));
+    it("fails a deleted operator entry", () =>
+        expect(run(stack().filter((r) => r.name !== "entry-operator"))).toEqual([
+            `[RBAC-OPERATOR-PERMS] operator role ${arn("operator")} has no EKS access entry: it cannot reach the cluster (authentication mode API)`,
+        ]));
+    it("fails the resource manager's entry mapped to the operators' group", () =>
+        expect(
+            run(
+                stack().map((r) =>
+                    r.name === "entry-resource-manager" ? entry("resource-manager", ["mas:operators"]) : r,
+                ),
+            ),
+        ).toEqual([
+            "[ACC-RES-ALLOCATE] the EKS access entry of resource_manager maps it to [mas:operators] (type STANDARD); expected a STANDARD entry with group mas:resource-managers",
+        ]));
+    it("fails system_admin without the cluster admin access policy", () =>
+        expect(run(stack().filter((r) => r !== adminPolicy))).toEqual([
+            `[RBAC-ADMIN-PERMS] system_admin role ${arn("system-admin")} has no AmazonEKSClusterAdminPolicy association at cluster scope: no full access to the cluster`,
+        ]));
+});

@@ -729,6 +729,16 @@ const mutations: { control: string; what: string; policy?: string; apply(rs: Res
             return rs;
         },
     },
+    {
+        control: "RBAC-ADMIN-PERMS",
+        what: "system_admin's EKS access entry and its cluster-admin association deleted",
+        policy: "identity-cluster-access-entries",
+        apply: (rs) =>
+            rs.filter(
+                (r) =>
+                    !r.urn.endsWith("::mas-access-system-admin") && !r.urn.endsWith("::mas-access-system-admin-admin"),
+            ),
+    },
 ];
 
 /** Appends a statement to a resource's policy document (JSON string) input. */
