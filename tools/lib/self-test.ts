@@ -144,6 +144,9 @@ const T = {
     securityHubStandard: "aws:securityhub/standardsSubscription:StandardsSubscription",
     accessAnalyzer: "aws:accessanalyzer/analyzer:Analyzer",
     clusterIssuer: "kubernetes:cert-manager.io/v1:ClusterIssuer",
+    cmCertificate: "kubernetes:cert-manager.io/v1:Certificate",
+    nodeGroup: "aws:eks/nodeGroup:NodeGroup",
+    codebuildWebhook: "aws:codebuild/webhook:Webhook",
     securityHubAccount: "aws:securityhub/account:Account",
     selfSignedCert: "tls:index/selfSignedCert:SelfSignedCert",
     flowSchema: "kubernetes:flowcontrol.apiserver.k8s.io/v1:FlowSchema",
@@ -179,6 +182,19 @@ function packRule(control: string): Mutation {
 /** One break per infrastructure control, written against the names the stack gives its resources. */
 export const MUTATIONS: readonly Mutation[] = [
     // infrastructure_security
+    set(
+        "NET-POD-CAPACITY",
+        "agent node group allowed to grow to 4 nodes (maxSize 4): the /26 subnets cannot address them",
+        (p) => {
+            const scaling = p.inputs(T.nodeGroup, "mas-agent").scalingConfig;
+            scaling.maxSize = 4;
+            scaling.desiredSize = 4;
+            scaling.minSize = 4;
+        },
+    ),
+    set("NET-DEPLOY-PATH", "deploy runner webhook started on PUSH instead of WORKFLOW_JOB_QUEUED", (p) => {
+        p.inputs(T.codebuildWebhook, "mas-deploy-runner").filterGroups[0].filters[0].pattern = "PUSH";
+    }),
     set("NET-SEG-AGENT", "subnet mas-agent-0 moved outside 10.0.1.0/24 (cidrBlock 10.0.9.0/26)", (p) => {
         p.inputs(T.subnet, "mas-agent-0").cidrBlock = "10.0.9.0/26";
     }),
@@ -312,15 +328,21 @@ export const MUTATIONS: readonly Mutation[] = [
     set("MESH-MTLS-STRICT", "mesh-wide mTLS PERMISSIVE", (p) => {
         p.inputs(T.peerAuth, "mas-peer-authentication").spec.mtls.mode = "PERMISSIVE";
     }),
-    set("MESH-MTLS-CA", "cacerts bundle without cert-chain.pem", (p) => {
-        const data = p.inputs(T.secret, "mas-cacerts").stringData;
-        const bundle = JSON.parse(data.plaintext);
-        delete bundle["cert-chain.pem"];
-        data.plaintext = JSON.stringify(bundle);
-    }),
-    set("MESH-MTLS-ROTATION", "intermediate CA valid for a year (validityPeriodHours 8760)", (p) => {
-        p.inputs(T.localCert, "mas-ca-intermediate").validityPeriodHours = 8760;
-    }),
+    // istiod's intermediate is the cert-manager Certificate mas-istio-ca (cacerts), signed by the mesh-ca Issuer.
+    set(
+        "MESH-MTLS-CA",
+        "istiod's intermediate (Certificate mas-istio-ca) issued by an Issuer the stack does not define",
+        (p) => {
+            p.inputs(T.cmCertificate, "mas-istio-ca").spec.issuerRef.name = "selfsigned";
+        },
+    ),
+    set(
+        "MESH-MTLS-ROTATION",
+        "istiod's intermediate (Certificate mas-istio-ca) valid for a year (duration 8760h)",
+        (p) => {
+            p.inputs(T.cmCertificate, "mas-istio-ca").spec.duration = "8760h";
+        },
+    ),
     set("MESH-MTLS-CIPHERS", "mesh minimum TLS version TLSV1_2", (p) => {
         const values = p.inputs(T.helm, "mas-istiod").values;
         values.meshConfig.meshMTLS.minProtocolVersion = "TLSV1_2";
