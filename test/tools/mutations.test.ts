@@ -799,7 +799,9 @@ describe("broken settings in a prod plan fail the audit under their control ID",
         const { readState } = require("../../tools/lib/state") as typeof import("../../tools/lib/state");
         const key = (v: { policy: string; control: string; urn: string; enforcementLevel: string; message: string }) =>
             JSON.stringify([v.policy, v.control, v.urn, v.enforcementLevel, v.message]);
-        const inProcess = new InProcessPack({ all: "mandatory" }).evaluate(readState(file).resources);
+        // Same policy config as the audit (policy-pack/config/prod.json: adminCidrs).
+        const config = JSON.parse(fs.readFileSync(path.join(__dirname, "../../policy-pack/config/prod.json"), "utf8"));
+        const inProcess = new InProcessPack(config).evaluate(readState(file).resources);
         expect(inProcess.map(key).sort()).toEqual(violations.map((v) => key(v as never)).sort());
     });
 });
