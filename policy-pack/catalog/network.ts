@@ -239,7 +239,7 @@ export const networkControls: Control[] = [
     {
         id: "NET-DEPLOY-PATH",
         section: "infrastructure_security",
-        guidePath: `${np}.segmentation.networks[management_network]`,
+        guidePath: `${np}.segmentation.networks[management_network].access`,
         requirement:
             "A private (or CIDR-restricted) EKS API is deployed from inside the VPC: a CI runner in the admin_only management segment, admitted by the cluster's security group on 443, with internet egress only through the firewall's deploy allow-list.",
         iso27001: ["A.8.20", "A.8.32"],
@@ -249,7 +249,8 @@ export const networkControls: Control[] = [
     {
         id: "NET-POD-CAPACITY",
         section: "infrastructure_security",
-        guidePath: `${np}.segmentation.networks`,
+        // The node groups live in the agent and service segments: their /24s must hold the pods.
+        guidePath: `${np}.segmentation.networks[agent_network].cidr`,
         requirement:
             "Each segment subnet holds the addresses its node groups can take at their maximum plus a rolling update (instance ENI limits × the VPC CNI's per-node bound), so scaling and updates stay inside the guide's segments.",
         iso27001: ["A.8.6", "A.8.20"],

@@ -50,7 +50,7 @@ export const requirements: readonly GuideRequirement[] = [
     {
         path: "infrastructure_security.network_protection.segmentation.networks[agent_network].cidr",
         value: "10.0.1.0/24",
-        controls: ["NET-SEG-AGENT"],
+        controls: ["NET-SEG-AGENT", "NET-POD-CAPACITY"],
     },
     {
         path: "infrastructure_security.network_protection.segmentation.networks[agent_network].access",
@@ -60,7 +60,7 @@ export const requirements: readonly GuideRequirement[] = [
     {
         path: "infrastructure_security.network_protection.segmentation.networks[service_network].cidr",
         value: "10.0.2.0/24",
-        controls: ["NET-SEG-SERVICE"],
+        controls: ["NET-SEG-SERVICE", "NET-POD-CAPACITY"],
     },
     {
         path: "infrastructure_security.network_protection.segmentation.networks[service_network].access",
@@ -75,7 +75,7 @@ export const requirements: readonly GuideRequirement[] = [
     {
         path: "infrastructure_security.network_protection.segmentation.networks[management_network].access",
         value: "admin_only",
-        controls: ["NET-SEG-MGMT", "EKS-ENDPOINT"],
+        controls: ["NET-SEG-MGMT", "EKS-ENDPOINT", "NET-DEPLOY-PATH"],
     },
     {
         path: "infrastructure_security.network_protection.monitoring.ids.type",
