@@ -51,7 +51,7 @@ describe("evidence export", () => {
         expect(leaf("infrastructure_security.network_protection.segmentation.networks[agent_network].cidr")).toEqual({
             path: "infrastructure_security.network_protection.segmentation.networks[agent_network].cidr",
             value: "10.0.1.0/24",
-            controls: ["NET-SEG-AGENT"],
+            controls: ["NET-SEG-AGENT", "NET-POD-CAPACITY"],
             status: "pass",
             gaps: [],
         });

@@ -184,12 +184,9 @@ export const MUTATIONS: readonly Mutation[] = [
     // infrastructure_security
     set(
         "NET-POD-CAPACITY",
-        "agent node group allowed to grow to 4 nodes (maxSize 4): the /26 subnets cannot address them",
+        "agent node group allowed to grow to 20 nodes (maxSize 20): its subnets cannot address them (a /26 in prod, a /25 in dev)",
         (p) => {
-            const scaling = p.inputs(T.nodeGroup, "mas-agent").scalingConfig;
-            scaling.maxSize = 4;
-            scaling.desiredSize = 4;
-            scaling.minSize = 4;
+            p.inputs(T.nodeGroup, "mas-agent").scalingConfig.maxSize = 20;
         },
     ),
     set("NET-DEPLOY-PATH", "deploy runner webhook started on PUSH instead of WORKFLOW_JOB_QUEUED", (p) => {
