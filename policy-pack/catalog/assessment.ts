@@ -83,6 +83,9 @@ export const assessments: Record<string, Assessment> = {
     "RBAC-AGENT-PERMS": {
         gap: "execute_tasks is the mesh rule (task-executor → coordinator POST/GET /api/v1/tasks/*) and report_status the agent's IAM / Kubernetes grants; request_resources has no grant of its own: agents do not allocate compute (resource_manager does)",
     },
+    "DATA-CLS-SENSITIVE": {
+        gap: "the ALB access-log bucket (classification sensitive) is encrypted with SSE-S3 (AES-256), not a KMS key: Elastic Load Balancing delivers access logs only to SSE-S3 buckets; the other sensitive stores use KMS keys (the metrics store its own sensitive key, the security logs the shared logs key)",
+    },
     "MNT-POLICY-APPROVERS": {
         gap: ".github/CODEOWNERS names both security_team and operations for policy-pack/ and components/, but GitHub accepts one code owner's approval per file: requiring both teams needs a second required approval in the branch ruleset, which lives in the repository settings, not in this repository",
     },

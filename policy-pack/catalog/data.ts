@@ -114,7 +114,9 @@ function level(name: ClassificationLevel): Control[] {
             id: `DATA-CLS-${upper}`,
             section: "data_protection",
             guidePath: `data_protection.classification.levels[${name}].encryption`,
-            requirement: `${name} data (tag classification=${name}) is encrypted (${c.encryption}) with its own KMS key and kept ${c.retentionDays} days; stores are protected from deletion.`,
+            // This control's policy proves the protection; encryption is KMS-AT-REST's and retention the
+            // LOG-*-RETENTION / lifecycle controls' (a shared key, e.g. the logs key, serves several levels).
+            requirement: `${name} data (tag classification=${name}) is encrypted (${c.encryption}; KMS-AT-REST) and kept ${c.retentionDays} days (the retention controls); its stores are protected from deletion in prod (protect, retainOnDelete), which this control's policy enforces.`,
             iso27001: ["A.5.12", "A.5.13", "A.8.24", "A.5.33"],
             soc2: ["C1.1", "C1.2", "CC6.1"],
             how: { kind: "infrastructure" },

@@ -469,7 +469,8 @@ export const MANAGED_POLICY_ALLOW_LIST: { arn: string; services: string[]; reaso
 export interface PrivilegedProbe {
     id: string;
     action: string;
-    target: "stackRole" | "key" | "auditLogBucket" | "dataBucket" | "foreign";
+    /** anyRole: a role of the account the stack does not define (iam:PassRole lets a new compute resource act as it). */
+    target: "stackRole" | "key" | "auditLogBucket" | "dataBucket" | "foreign" | "anyRole";
     allowedFor: RbacRole[];
     /** Service roles (by the service that assumes them) allowed it, with the reason. */
     allowedForServices?: { service: string; reason: string }[];
@@ -530,6 +531,27 @@ export const PRIVILEGED_PROBES: PrivilegedProbe[] = [
         target: "dataBucket",
         allowedFor: [],
         reason: "the data stores' policies enforce access_control.data_access",
+    },
+    {
+        id: "assume-admin-role",
+        action: "sts:AssumeRole",
+        target: "stackRole",
+        allowedFor: [],
+        reason: "a role that can become system_admin has system_admin's rights (its trust admits the account, so an identity grant is enough)",
+    },
+    {
+        id: "pass-any-role",
+        action: "iam:PassRole",
+        target: "anyRole",
+        allowedFor: ["system_admin"],
+        reason: "passing an arbitrary role to a new Lambda function, instance or task runs code with that role's rights (system_admin: manage_security)",
+    },
+    {
+        id: "create-key-grant",
+        action: "kms:CreateGrant",
+        target: "key",
+        allowedFor: ["system_admin"],
+        reason: "a grant lets any principal use the key outside its key policy (system_admin: manage_security)",
     },
     {
         id: "service-outside-stack",

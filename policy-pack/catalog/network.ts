@@ -254,6 +254,7 @@ export const networkControls: Control[] = [
     {
         id: "NET-POD-CAPACITY",
         section: "infrastructure_security",
+        // The node groups live in the agent and service segments: their /24s must hold the pods.
         guidePath: `${np}.segmentation.networks[agent_network].cidr`,
         requirement:
             "Each segment subnet holds the addresses its node groups can take at their maximum plus a rolling update (instance ENI limits × the VPC CNI's per-node bound), so scaling and updates stay inside the guide's segments; kubelet's maxPods on every node group stays within the pod addresses the CNI can give one node.",

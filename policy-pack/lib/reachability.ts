@@ -115,13 +115,17 @@ function sgRule(p: Obj, urn: string, cidrs: string[], group?: string): SgRule {
     return { protocols: protocols(protocol), from, to, cidrs, group, urn };
 }
 
-function inlineSgRules(entries: unknown, urn: string, selfId: string): SgRule[] {
+function inlineSgRules(entries: unknown, urn: string, selfId: string, prefixLists: Map<string, string[]>): SgRule[] {
     return objs(entries).map((e) => {
         const groups = strs(e.securityGroups);
         return sgRule(
             e,
             urn,
-            [...strs(e.cidrBlocks), ...strs(e.ipv6CidrBlocks).map(() => "0.0.0.0/0")],
+            [
+                ...strs(e.cidrBlocks),
+                ...strs(e.ipv6CidrBlocks).map(() => "0.0.0.0/0"),
+                ...strs(e.prefixListIds).flatMap((id) => prefixLists.get(id) ?? ["0.0.0.0/0"]),
+            ],
             e.self === true ? selfId : groups[0],
         );
     });
@@ -170,6 +174,20 @@ function routeTarget(r: Obj): RouteEntry["target"] {
 /** Builds the network model from stack-policy resources (outputs: ids are known). */
 export function buildNetwork(resources: Res[]): Network {
     const of = (t: string) => resources.filter((r) => r.type === t);
+    // A security group rule naming a prefix list admits its entries: the plan's own lists by their entries;
+    // any other (AWS-managed, or defined elsewhere) may hold any address, so it reads as 0.0.0.0/0.
+    const prefixLists = new Map<string, string[]>();
+    for (const pl of of("aws:ec2/managedPrefixList:ManagedPrefixList")) {
+        const entries = objs(pl.props.entries)
+            .map((e) => str(e.cidr))
+            .filter((c): c is string => c !== undefined)
+            .map((c) => (c.includes(":") ? "0.0.0.0/0" : c));
+        for (const id of [str(pl.props.id), str(pl.props.arn)]) {
+            if (id) {
+                prefixLists.set(id, entries);
+            }
+        }
+    }
     const net: Network = {
         vpcCidrs: of("aws:ec2/vpc:Vpc").flatMap((v) => strs(v.props.cidrBlock)),
         subnets: of("aws:ec2/subnet:Subnet")
@@ -255,8 +273,8 @@ export function buildNetwork(resources: Res[]): Network {
                 name: g.name,
                 urn: g.urn,
                 tags: tagsOf(g.props),
-                ingress: inlineSgRules(g.props.ingress, g.urn, id),
-                egress: inlineSgRules(g.props.egress, g.urn, id),
+                ingress: inlineSgRules(g.props.ingress, g.urn, id, prefixLists),
+                egress: inlineSgRules(g.props.egress, g.urn, id, prefixLists),
             });
         }
     }
@@ -276,6 +294,9 @@ export function buildNetwork(resources: Res[]): Network {
                 ...strs(r.props.cidrIpv4),
                 ...strs(r.props.cidrBlocks),
                 ...[...strs(r.props.cidrIpv6), ...strs(r.props.ipv6CidrBlocks)].map(() => "0.0.0.0/0"),
+                ...[...strs(r.props.prefixListId), ...strs(r.props.prefixListIds)].flatMap(
+                    (id) => prefixLists.get(id) ?? ["0.0.0.0/0"],
+                ),
             ];
             const group =
                 r.props.self === true

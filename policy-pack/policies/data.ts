@@ -28,7 +28,7 @@ import {
     stackPolicy,
 } from "./lib";
 import { accessMatrixOf } from "./iam-model";
-import { ANY, evaluate, parseDocument } from "../lib/iam";
+import { evaluate, outsiderContext, outsiderLabel, outsidersOf, parseDocument } from "../lib/iam";
 
 const T = {
     key: "aws:kms/key:Key",
@@ -154,36 +154,21 @@ export const kmsKeySettings = resourcePolicy({
         // Simulated: a role of another account (administrator there) and an anonymous caller, with every
         // context key they could influence left open, must be unable to use or manage the key.
         const keyArn = typeof p.arn === "string" ? p.arn : "arn:aws:kms:region:000000000000:key/this";
-        const account = /:(\d{12}):/.exec(keyArn)?.[1] ?? "000000000000";
-        const everything = parseDocument({ Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] })!;
-        const outsiders = [
-            {
-                kind: "role" as const,
-                arn: "arn:aws:iam::999999999999:role/outsider",
-                account: "999999999999",
-                identity: [{ name: "admin", document: everything }],
-            },
-            { kind: "anonymous" as const, identity: [] },
-        ];
+        const ownAccount = /:(\d{12}):/.exec(typeof p.arn === "string" ? p.arn : "")?.[1];
+        const account = ownAccount ?? "000000000000";
         for (const action of OUTSIDER_KMS_ACTIONS) {
-            for (const who of outsiders) {
+            for (const who of outsidersOf(doc, ownAccount)) {
                 const d = evaluate(who, {
                     action,
                     resource: keyArn,
                     resourceAccount: account,
                     isKmsKey: true,
                     resourcePolicy: { name: "key policy", document: doc },
-                    context: {
-                        "kms:viaservice": ANY,
-                        // A service acting for an outsider names the outsider's resource and account, never ours.
-                        "aws:sourcearn": ["arn:aws:sns:eu-west-1:999999999999:outsider"],
-                        "aws:sourceaccount": ["999999999999"],
-                        "aws:securetransport": ["true"],
-                    },
+                    context: outsiderContext(),
                 });
                 if (d.possible) {
                     report(
-                        `[KMS-KEY-MGMT] ${who.kind === "anonymous" ? "an anonymous caller" : "a principal of another account"} can ${action} with this key (${d.allowedBy.filter((a) => a.startsWith("key policy:")).join(", ")})`,
+                        `[KMS-KEY-MGMT] ${who.kind === "anonymous" ? "an anonymous caller" : outsiderLabel(who, "a principal of another account")} can ${action} with this key (${d.allowedBy.filter((a) => a.startsWith("key policy:")).join(", ")})`,
                     );
                     break;
                 }

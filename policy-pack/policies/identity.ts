@@ -143,8 +143,9 @@ export const noFullAdmin = stackPolicy({
         for (const p of matrix.privileged) {
             report(`[${p.control}] ${p.message}`, p.urn);
         }
-        // Keys: data-kms-key-settings judges their policies the same way.
-        for (const e of matrix.external.filter((x) => x.kind !== "key")) {
+        // Keys: data-kms-key-settings judges their policies for the generic outsiders; the accounts a key policy
+        // names are told apart from the stack's own only here, where the account is known.
+        for (const e of matrix.external.filter((x) => x.kind !== "key" || x.named)) {
             report(
                 `[IAM-BOUNDARY] ${e.kind} policy lets ${e.principal} ${e.action} on ${e.resource} (${e.why})`,
                 e.urn,
@@ -650,15 +651,47 @@ export const priorityClassAdmission = stackPolicy({
 });
 
 const PRIVILEGED_CLUSTER_ROLES = ["cluster-admin", "admin", "edit"];
+/**
+ * Subjects that stand for everyone, or for every service account (every agent among them): whatever the
+ * role, a binding to them hands it to every agent, outside its own namespace (Kubernetes RBAC, "Default
+ * roles and role bindings": system:authenticated, system:unauthenticated, system:serviceaccounts).
+ */
+const BROAD_GROUPS = ["system:authenticated", "system:unauthenticated", "system:serviceaccounts"];
+const BROAD_USERS = ["system:anonymous"];
 
 export const noPrivilegedBinding = resourcePolicy({
     name: "identity-no-privileged-binding",
-    description: `No (Cluster)RoleBinding grants cluster-admin / admin / edit to the operator group or to agent service accounts.`,
+    description: `No (Cluster)RoleBinding grants cluster-admin / admin / edit to the operator group or to agent service accounts; none binds any role to everyone (system:authenticated, system:unauthenticated, system:serviceaccounts, system:anonymous) or an agent's service account in another agent's namespace.`,
     controls: ["RBAC-OPERATOR-NO-SECURITY", "RBAC-AGENT-NS"],
     severity: "critical",
     types: [CLUSTER_ROLE_BINDING, ROLE_BINDING],
     validate: (args, report) => {
         const ref = obj(args.props.roleRef);
+        const namespace = String(obj(args.props.metadata).namespace ?? "");
+        for (const s of asArray(args.props.subjects as Obj[] | undefined).map(obj)) {
+            const name = String(s.name ?? "");
+            const broad =
+                (s.kind === "Group" && BROAD_GROUPS.includes(name)) ||
+                (s.kind === "User" && BROAD_USERS.includes(name));
+            // An agent's service account bound in another agent's namespace acts there.
+            const foreignAgent =
+                namespace.startsWith("agent-") &&
+                ((s.kind === "ServiceAccount" &&
+                    String(s.namespace ?? "").startsWith("agent-") &&
+                    s.namespace !== namespace) ||
+                    (s.kind === "Group" &&
+                        name.startsWith("system:serviceaccounts:agent-") &&
+                        name !== `system:serviceaccounts:${namespace}`));
+            if (broad) {
+                report(
+                    `[RBAC-AGENT-NS] binding grants ${String(ref.kind)} ${String(ref.name)} to ${String(s.kind)} ${name}: every agent (and more) gets it, whatever its namespace`,
+                );
+            } else if (foreignAgent) {
+                report(
+                    `[RBAC-AGENT-NS] binding in ${namespace} grants ${String(ref.kind)} ${String(ref.name)} to ${String(s.kind)} ${String(s.namespace ?? name)}: an agent acting outside its own namespace`,
+                );
+            }
+        }
         if (ref.kind !== "ClusterRole" || !PRIVILEGED_CLUSTER_ROLES.includes(String(ref.name))) {
             return;
         }
@@ -782,7 +815,74 @@ export const accessMatrix = stackPolicy({
     },
 });
 
+const ACCESS_ENTRY = "aws:eks/accessEntry:AccessEntry";
+const ACCESS_POLICY_ASSOCIATION = "aws:eks/accessPolicyAssociation:AccessPolicyAssociation";
+/** The Kubernetes group each human role's EKS access entry maps it to, and the control that needs it. */
+const CLUSTER_ACCESS: Record<string, { group: string; control: string }> = {
+    system_admin: { group: K8S_GROUPS.systemAdmin, control: "RBAC-ADMIN-PERMS" },
+    operator: { group: K8S_GROUPS.operator, control: "RBAC-OPERATOR-PERMS" },
+    resource_manager: { group: K8S_GROUPS.resourceManager, control: "ACC-RES-ALLOCATE" },
+};
+
+/**
+ * The cluster's authentication mode is API without creator admin: a human role reaches Kubernetes only
+ * through its EKS access entry (and system_admin's "full access" through the cluster-admin access policy).
+ * A deleted entry, or one mapped to another group, leaves the role's ClusterRoles bound to nobody.
+ */
+export const clusterAccessEntries = stackPolicy({
+    name: "identity-cluster-access-entries",
+    description:
+        "Each human role (system_admin, operator, resource_manager) has a STANDARD EKS access entry on the cluster mapping it to its Kubernetes group; system_admin's also carries AmazonEKSClusterAdminPolicy at cluster scope.",
+    controls: ["RBAC-ADMIN-PERMS", "RBAC-OPERATOR-PERMS", "ACC-RES-ALLOCATE"],
+    severity: "high",
+    validate: (args, report) => {
+        if (!args.resources.some((r) => r.type === EKS_CLUSTER)) {
+            return;
+        }
+        const entries = args.resources.filter((r) => r.type === ACCESS_ENTRY);
+        const associations = args.resources.filter((r) => r.type === ACCESS_POLICY_ASSOCIATION);
+        for (const role of args.resources.filter((r) => r.type === ROLE)) {
+            const rbac = effectiveTags({ props: role.props })[RBAC_ROLE_TAG];
+            const want = rbac && HUMAN_ROLES.includes(rbac as never) ? CLUSTER_ACCESS[rbac] : undefined;
+            const arn = role.props.arn;
+            if (!want || typeof arn !== "string") {
+                continue; // not a human role, or its ARN is unknown until it exists
+            }
+            const entry = entries.find((e) => e.props.principalArn === arn);
+            if (!entry) {
+                report(
+                    `[${want.control}] ${rbac} role ${arn} has no EKS access entry: it cannot reach the cluster (authentication mode API)`,
+                    role.urn,
+                );
+                continue;
+            }
+            const groups = strings(entry.props.kubernetesGroups);
+            if ((entry.props.type ?? "STANDARD") !== "STANDARD" || !groups.includes(want.group)) {
+                report(
+                    `[${want.control}] the EKS access entry of ${rbac} maps it to [${groups.join(", ")}] (type ${String(entry.props.type ?? "STANDARD")}); expected a STANDARD entry with group ${want.group}`,
+                    entry.urn,
+                );
+            }
+            if (
+                rbac === "system_admin" &&
+                !associations.some(
+                    (a) =>
+                        a.props.principalArn === arn &&
+                        String(a.props.policyArn ?? "").endsWith("/AmazonEKSClusterAdminPolicy") &&
+                        obj(a.props.accessScope).type === "cluster",
+                )
+            ) {
+                report(
+                    `[RBAC-ADMIN-PERMS] system_admin role ${arn} has no AmazonEKSClusterAdminPolicy association at cluster scope: no full access to the cluster`,
+                    entry.urn,
+                );
+            }
+        }
+    },
+});
+
 export const identityPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
+    clusterAccessEntries,
     certificateRotation,
     humanRoleMfa,
     noFullAdmin,

@@ -133,6 +133,37 @@ describe("effective reachability", () => {
         ).toBe("");
     });
 
+    it("a prefix list admits its entries: the plan's own by content, any other as every address", () => {
+        const viaList = (id: string) => [
+            open[0],
+            res("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "m-in-pl", {
+                securityGroupId: "sg-m",
+                ipProtocol: "tcp",
+                fromPort: 443,
+                toPort: 443,
+                prefixListId: id,
+            }),
+            res("aws:ec2/managedPrefixList:ManagedPrefixList", "own", {
+                id: "pl-own",
+                entries: [{ cidr: "10.0.2.0/24" }],
+            }),
+        ];
+        const reach = (id: string) => {
+            const net = network(viaList(id));
+            return describePorts(
+                effectivePorts(
+                    net,
+                    zone(net, "agent", "subnet-a", "sg-a", "10.0.1.0/24"),
+                    zone(net, "management", "subnet-m", "sg-m", "10.0.3.0/24"),
+                ),
+            );
+        };
+        // An AWS-managed (or foreign) list: its contents are unknown to the plan.
+        expect(reach("pl-6da54004")).toBe("tcp 443");
+        // The plan's own list holds only the service segment: agents are not in it.
+        expect(reach("pl-own")).toBe("");
+    });
+
     it("is cut when the destination's ACL lets requests in but not replies out", () => {
         const net = network([
             ...open,

@@ -123,6 +123,11 @@ describe("identity-iam-no-full-admin (IAM-BOUNDARY, RBAC-ADMIN-PERMS, RBAC-AGENT
                 expect.stringMatching(/^\[RBAC-AGENT-PERMS\] agent agent-a can iam:CreateUser /),
                 expect.stringMatching(/^\[RBAC-AGENT-PERMS\] agent agent-a can kms:ScheduleKeyDeletion /),
                 expect.stringMatching(/^\[RBAC-AGENT-PERMS\] agent agent-a can kms:PutKeyPolicy /),
+                expect.stringMatching(/^\[RBAC-AGENT-PERMS\] agent agent-a can sts:AssumeRole /),
+                expect.stringMatching(
+                    /^\[RBAC-AGENT-PERMS\] agent agent-a can iam:PassRole .* on arn:aws:iam::123456789012:role\/probe /,
+                ),
+                expect.stringMatching(/^\[RBAC-AGENT-PERMS\] agent agent-a can kms:CreateGrant /),
                 expect.stringMatching(/^\[RBAC-AGENT-PERMS\] agent agent-a can dynamodb:DeleteTable /),
             ],
         );
@@ -130,7 +135,7 @@ describe("identity-iam-no-full-admin (IAM-BOUNDARY, RBAC-ADMIN-PERMS, RBAC-AGENT
     it("fails *:* in an inline role policy of the operator", () => {
         expect(
             run(role("op", "operator"), inline("op", doc({ Effect: "Allow", Action: ["*:*"], Resource: ["*"] }))),
-        ).toHaveLength(6);
+        ).toHaveLength(9);
     });
     it("lets system_admin manage key policies but not delete keys", () => {
         const admin = doc({ Effect: "Allow", Action: ["kms:PutKeyPolicy", "kms:ScheduleKeyDeletion"], Resource: "*" });
@@ -674,6 +679,39 @@ describe("identity-no-privileged-binding (RBAC-OPERATOR-NO-SECURITY, RBAC-AGENT-
                 "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
             ),
         ).toEqual(["[RBAC-AGENT-NS] binding grants admin to agent ServiceAccount agent-coordinator"]));
+    const agentBinding = (namespace: string, subject: object) =>
+        validateResource(p.noPrivilegedBinding, {
+            type: "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
+            props: {
+                metadata: { name: "agent", namespace },
+                roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "mas:agent" },
+                subjects: [subject],
+            },
+        });
+    it("passes the agent role bound to the namespace's own service account", () =>
+        expect(
+            agentBinding("agent-planner", { kind: "ServiceAccount", name: "planner", namespace: "agent-planner" }),
+        ).toEqual([]));
+    it("fails the agent role bound to system:authenticated (every caller, every agent)", () =>
+        expect(
+            agentBinding("agent-planner", {
+                kind: "Group",
+                name: "system:authenticated",
+                apiGroup: "rbac.authorization.k8s.io",
+            }),
+        ).toEqual([
+            "[RBAC-AGENT-NS] binding grants ClusterRole mas:agent to Group system:authenticated: every agent (and more) gets it, whatever its namespace",
+        ]));
+    it("fails another agent's service account bound in an agent namespace", () =>
+        expect(
+            agentBinding("agent-planner", {
+                kind: "ServiceAccount",
+                name: "coordinator",
+                namespace: "agent-coordinator",
+            }),
+        ).toEqual([
+            "[RBAC-AGENT-NS] binding in agent-planner grants ClusterRole mas:agent to ServiceAccount agent-coordinator: an agent acting outside its own namespace",
+        ]));
 });
 
 describe("identity-operator-k8s-role (RBAC-OPERATOR-PERMS, RBAC-OPERATOR-NO-CONFIG)", () => {
@@ -748,4 +786,59 @@ describe("identity-certificate-rotation (AUTH-CERT)", () => {
             "istiod's MAX_WORKLOAD_CERT_TTL is undefined; workload certificates must expire within 2160h",
         ]);
     });
+});
+
+describe("identity-cluster-access-entries (RBAC-ADMIN-PERMS, RBAC-OPERATOR-PERMS, ACC-RES-ALLOCATE)", () => {
+    const arn = (n: string) => `arn:aws:iam::${ACCT}:role/mas-prod-${n}`;
+    const humanRole = (n: string, rbac: string) => ({
+        type: ROLE,
+        name: n,
+        props: { arn: arn(n), tags: { "rbac-role": rbac } },
+    });
+    const entry = (n: string, groups: string[]) => ({
+        type: "aws:eks/accessEntry:AccessEntry",
+        name: `entry-${n}`,
+        props: { clusterName: "mas-prod-eks", principalArn: arn(n), kubernetesGroups: groups, type: "STANDARD" },
+    });
+    const adminPolicy = {
+        type: "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
+        name: "admin-assoc",
+        props: {
+            clusterName: "mas-prod-eks",
+            principalArn: arn("system-admin"),
+            policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+            accessScope: { type: "cluster" },
+        },
+    };
+    const stack = () => [
+        { type: "aws:eks/cluster:Cluster", name: "eks", props: { name: "mas-prod-eks" } },
+        humanRole("system-admin", "system_admin"),
+        humanRole("operator", "operator"),
+        humanRole("resource-manager", "resource_manager"),
+        entry("system-admin", ["mas:system-admins"]),
+        entry("operator", ["mas:operators"]),
+        entry("resource-manager", ["mas:resource-managers"]),
+        adminPolicy,
+    ];
+    const run = (rs: object[]) => validateStack(p.clusterAccessEntries, rs as never).map((v) => v.message);
+    it("passes each human role with its entry and group, system_admin with cluster admin", () =>
+        expect(run(stack())).toEqual([]));
+    it("fails a deleted operator entry", () =>
+        expect(run(stack().filter((r) => r.name !== "entry-operator"))).toEqual([
+            `[RBAC-OPERATOR-PERMS] operator role ${arn("operator")} has no EKS access entry: it cannot reach the cluster (authentication mode API)`,
+        ]));
+    it("fails the resource manager's entry mapped to the operators' group", () =>
+        expect(
+            run(
+                stack().map((r) =>
+                    r.name === "entry-resource-manager" ? entry("resource-manager", ["mas:operators"]) : r,
+                ),
+            ),
+        ).toEqual([
+            "[ACC-RES-ALLOCATE] the EKS access entry of resource_manager maps it to [mas:operators] (type STANDARD); expected a STANDARD entry with group mas:resource-managers",
+        ]));
+    it("fails system_admin without the cluster admin access policy", () =>
+        expect(run(stack().filter((r) => r !== adminPolicy))).toEqual([
+            `[RBAC-ADMIN-PERMS] system_admin role ${arn("system-admin")} has no AmazonEKSClusterAdminPolicy association at cluster scope: no full access to the cluster`,
+        ]));
 });

@@ -708,6 +708,96 @@ const mutations: { control: string; what: string; policy?: string; apply(rs: Res
             return rs;
         },
     },
+    // rev-audit: outsiders a resource policy names, and conditions every caller meets.
+    {
+        control: "IAM-BOUNDARY",
+        what: "the system log bucket's policy lets a named role of another account read objects",
+        policy: "identity-iam-no-full-admin",
+        apply: (rs) =>
+            addStatement(rs, find(rs, "aws:s3/bucketPolicy:BucketPolicy", "mas-logging-system"), "policy", {
+                Sid: "PartnerRead",
+                Effect: "Allow",
+                Principal: { AWS: "arn:aws:iam::111122223333:role/partner" },
+                Action: "s3:GetObject",
+                Resource: "*",
+            }),
+    },
+    {
+        control: "IAM-BOUNDARY",
+        what: "the high alert topic lets everyone subscribe after a date (aws:CurrentTime: every caller meets it)",
+        policy: "identity-iam-no-full-admin",
+        apply: (rs) =>
+            addStatement(rs, find(rs, "aws:sns/topicPolicy:TopicPolicy", "mas-alerts-high"), "policy", {
+                Sid: "AnyoneAfter2020",
+                Effect: "Allow",
+                Principal: { AWS: "*" },
+                Action: "sns:Subscribe",
+                Resource: "*",
+                Condition: { DateGreaterThan: { "aws:CurrentTime": "2020-01-01T00:00:00Z" } },
+            }),
+    },
+    {
+        control: "RBAC-OPERATOR-NO-SECURITY",
+        what: "the operator may sts:AssumeRole on * (system_admin's trust admits the account)",
+        policy: "identity-iam-no-full-admin",
+        apply: (rs) =>
+            addStatement(rs, find(rs, "aws:iam/policy:Policy", "mas-operator"), "policy", {
+                Sid: "AssumeAnything",
+                Effect: "Allow",
+                Action: "sts:AssumeRole",
+                Resource: "*",
+            }),
+    },
+    {
+        control: "RBAC-AGENT-PERMS",
+        what: "the agents may kms:CreateGrant on every key",
+        policy: "identity-iam-no-full-admin",
+        apply: (rs) =>
+            addStatement(rs, find(rs, "aws:iam/policy:Policy", "mas-agent"), "policy", {
+                Sid: "Grants",
+                Effect: "Allow",
+                Action: "kms:CreateGrant",
+                Resource: "*",
+            }),
+    },
+    {
+        control: "RBAC-AGENT-NS",
+        what: "the planner's agent RoleBinding also names the group system:authenticated",
+        policy: "identity-no-privileged-binding",
+        apply: (rs) => {
+            find(rs, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "mas-agent-planner").inputs.subjects.push({
+                kind: "Group",
+                name: "system:authenticated",
+                apiGroup: "rbac.authorization.k8s.io",
+            });
+            return rs;
+        },
+    },
+    {
+        control: "NET-SEG-SERVICE",
+        what: "the service group's rule from the management segment re-pointed at a prefix list the plan does not define",
+        policy: "network-segment-reachability",
+        apply: (rs) => {
+            const r = find(
+                rs,
+                "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+                "mas-service-in-mgmt-any-all",
+            );
+            delete r.inputs.cidrIpv4;
+            r.inputs.prefixListId = "pl-6da54004";
+            return rs;
+        },
+    },
+    {
+        control: "RBAC-ADMIN-PERMS",
+        what: "system_admin's EKS access entry and its cluster-admin association deleted",
+        policy: "identity-cluster-access-entries",
+        apply: (rs) =>
+            rs.filter(
+                (r) =>
+                    !r.urn.endsWith("::mas-access-system-admin") && !r.urn.endsWith("::mas-access-system-admin-admin"),
+            ),
+    },
 ];
 
 /** Appends a statement to a resource's policy document (JSON string) input. */

@@ -25,6 +25,7 @@ describe("mutation self-test", () => {
     });
 
     it("catches every break in the prod plan", () => {
+        // The stack's own policy config (adminCidrs: without it the management segment's admin rule is "internet").
         const results = runSelfTest(resources, prodConfig);
         // Prod has no public domain: the Let's Encrypt issuer is not built, so its break cannot be applied.
         expect(results.filter((r) => !r.caught).map((r) => `${r.control}: ${r.error ?? r.mutation}`)).toEqual([

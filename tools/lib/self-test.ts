@@ -142,9 +142,9 @@ const T = {
     securityHubStandard: "aws:securityhub/standardsSubscription:StandardsSubscription",
     accessAnalyzer: "aws:accessanalyzer/analyzer:Analyzer",
     clusterIssuer: "kubernetes:cert-manager.io/v1:ClusterIssuer",
-    certificate: "kubernetes:cert-manager.io/v1:Certificate",
-    codebuild: "aws:codebuild/project:Project",
+    cmCertificate: "kubernetes:cert-manager.io/v1:Certificate",
     nodeGroup: "aws:eks/nodeGroup:NodeGroup",
+    codebuildWebhook: "aws:codebuild/webhook:Webhook",
     securityHubAccount: "aws:securityhub/account:Account",
     selfSignedCert: "tls:index/selfSignedCert:SelfSignedCert",
     flowSchema: "kubernetes:flowcontrol.apiserver.k8s.io/v1:FlowSchema",
@@ -180,6 +180,16 @@ function packRule(control: string): Mutation {
 /** One break per infrastructure control, written against the names the stack gives its resources. */
 export const MUTATIONS: readonly Mutation[] = [
     // infrastructure_security
+    set(
+        "NET-POD-CAPACITY",
+        "agent node group allowed to grow to 20 nodes (maxSize 20): its subnets cannot address them (a /26 in prod, a /25 in dev)",
+        (p) => {
+            p.inputs(T.nodeGroup, "mas-agent").scalingConfig.maxSize = 20;
+        },
+    ),
+    set("NET-DEPLOY-PATH", "deploy runner webhook started on PUSH instead of WORKFLOW_JOB_QUEUED", (p) => {
+        p.inputs(T.codebuildWebhook, "mas-deploy-runner").filterGroups[0].filters[0].pattern = "PUSH";
+    }),
     set("NET-SEG-AGENT", "subnet mas-agent-0 moved outside 10.0.1.0/24 (cidrBlock 10.0.9.0/26)", (p) => {
         p.inputs(T.subnet, "mas-agent-0").cidrBlock = "10.0.9.0/26";
     }),
@@ -200,14 +210,6 @@ export const MUTATIONS: readonly Mutation[] = [
     set("PER-FW-INGRESS", "Kubernetes API rule mas-api-from-mgmt opened to 0.0.0.0/0", (p) => {
         p.inputs(T.sgIngress, "mas-api-from-mgmt").cidrIpv4 = "0.0.0.0/0";
     }),
-    remove("NET-DEPLOY-PATH", T.codebuild, "mas-deploy-runner", "the private cluster without its in-VPC deploy runner"),
-    set(
-        "NET-POD-CAPACITY",
-        "the agent node group's maximum raised to 40 nodes (beyond what the segment subnets hold)",
-        (p) => {
-            p.inputs(T.nodeGroup, "mas-agent").scalingConfig.maxSize = 40;
-        },
-    ),
     set("PER-LB", "ALB access logs disabled (accessLogs.enabled false)", (p) => {
         p.inputs(T.alb, "mas-alb").accessLogs.enabled = false;
     }),
@@ -321,12 +323,21 @@ export const MUTATIONS: readonly Mutation[] = [
     set("MESH-MTLS-STRICT", "mesh-wide mTLS PERMISSIVE", (p) => {
         p.inputs(T.peerAuth, "mas-peer-authentication").spec.mtls.mode = "PERMISSIVE";
     }),
-    set("MESH-MTLS-CA", "the istio-ca Certificate (cacerts) issued by an issuer that is not the mesh CA", (p) => {
-        p.inputs(T.certificate, "mas-istio-ca").spec.issuerRef.name = "letsencrypt";
-    }),
-    set("MESH-MTLS-ROTATION", "intermediate CA certificate valid for a year (duration 8760h)", (p) => {
-        p.inputs(T.certificate, "mas-istio-ca").spec.duration = "8760h";
-    }),
+    // istiod's intermediate is the cert-manager Certificate mas-istio-ca (cacerts), signed by the mesh-ca Issuer.
+    set(
+        "MESH-MTLS-CA",
+        "istiod's intermediate (Certificate mas-istio-ca) issued by an Issuer the stack does not define",
+        (p) => {
+            p.inputs(T.cmCertificate, "mas-istio-ca").spec.issuerRef.name = "selfsigned";
+        },
+    ),
+    set(
+        "MESH-MTLS-ROTATION",
+        "istiod's intermediate (Certificate mas-istio-ca) valid for a year (duration 8760h)",
+        (p) => {
+            p.inputs(T.cmCertificate, "mas-istio-ca").spec.duration = "8760h";
+        },
+    ),
     set("MESH-MTLS-CIPHERS", "mesh minimum TLS version TLSV1_2", (p) => {
         const values = p.inputs(T.helm, "mas-istiod").values;
         values.meshConfig.meshMTLS.minProtocolVersion = "TLSV1_2";

@@ -10,3 +10,4 @@ export { computeAccessMatrix } from "./matrix";
 export type { AccessMatrix, MatrixRow } from "./matrix";
 export { accessLevel, actionExists, allServices, expandActions } from "./actions";
 export { managedPolicyDocument } from "./managed";
+export { outsiderContext, outsiderLabel, outsidersOf } from "./outsiders";

@@ -8,10 +8,11 @@ import {
     PRIVILEGED_PROBES,
     SERVICE_DATA_EXEMPTIONS,
 } from "../../catalog/identity";
-import { ANY, RequestContext } from "./conditions";
+import { RequestContext } from "./conditions";
 import { parseDocument } from "./document";
 import { Decision, evaluate, Principal, Request } from "./evaluate";
 import { buildModel, IamModel, ModelResource, ModelRole, PlanResource } from "./model";
+import { GENERIC_OUTSIDER_ACCOUNT, outsiderContext, outsiderLabel, outsidersOf } from "./outsiders";
 
 /** A principal of the matrix: a group of the plan's roles with identical permissions, or a synthetic one. */
 export interface MatrixPrincipal {
@@ -270,7 +271,16 @@ export interface AccessMatrix {
     /** Privileged requests a principal can make that the catalog does not allow it. */
     privileged: { principal: string; message: string; urn: string; control: string }[];
     /** Resource-policy grants to principals outside the account. */
-    external: { resource: string; action: string; principal: string; why: string; urn: string; kind: string }[];
+    external: {
+        resource: string;
+        action: string;
+        principal: string;
+        why: string;
+        urn: string;
+        kind: string;
+        /** The outsider is an account the policy itself names (not the generic one, not anonymous). */
+        named: boolean;
+    }[];
     /** Roles the model cannot fully evaluate. */
     unevaluable: { role: string; urn: string; what: string[]; unexpandable: string[] }[];
 }
@@ -395,11 +405,29 @@ export function computeAccessMatrix(resources: PlanResource[], model: IamModel =
     const stackRole = model.roles.find((r) => r.rbac === "system_admin") ?? model.roles[0];
     const auditBuckets = model.buckets.filter((b) => b.tags[LOG_SOURCE_TAG] === "audit");
     const dataBuckets = model.buckets.filter((b) => b.tags[DATA_STORE_TAG] !== undefined);
-    const targets = (t: string, action: string): { arn: string; res?: ModelResource; kms?: boolean }[] => {
+    const targets = (
+        t: string,
+        action: string,
+    ): { arn: string; res?: Pick<ModelResource, "policy" | "unreadable">; kms?: boolean }[] => {
         const svc = action.split(":")[0];
         switch (t) {
-            case "stackRole":
-                return stackRole ? [{ arn: stackRole.arn }] : [];
+            case "stackRole": {
+                if (!stackRole) {
+                    return [];
+                }
+                // Assuming a role: its trust policy is the root of trust, like a key policy (it must allow,
+                // directly or by naming the account, and then an identity policy must allow).
+                const trust = svc === "sts" ? parseDocument(stackRole.resource.props.assumeRolePolicy) : undefined;
+                return [
+                    {
+                        arn: stackRole.arn,
+                        ...(trust ? { res: { policy: { name: `trust ${stackRole.name}`, document: trust } } } : {}),
+                        ...(trust ? { kms: true } : {}),
+                    },
+                ];
+            }
+            case "anyRole":
+                return [{ arn: `arn:${model.partition}:iam::${model.account}:role/probe` }];
             case "key":
                 return model.keys.map((k) => ({ arn: k.arn, res: k, kms: true }));
             case "auditLogBucket":
@@ -435,7 +463,8 @@ export function computeAccessMatrix(resources: PlanResource[], model: IamModel =
                     resourceAccount: model.account,
                     ...(t.res?.policy ? { resourcePolicy: t.res.policy } : {}),
                     ...(t.kms ? { isKmsKey: true } : {}),
-                    context: favorable(),
+                    // A fresh MFA sign-in is within the caller's reach too (trust policies bound its age).
+                    context: { ...favorable(), "aws:multifactorauthage": ["60"] },
                 });
                 if (d.possible) {
                     privileged.push({
@@ -484,7 +513,6 @@ export function computeAccessMatrix(resources: PlanResource[], model: IamModel =
 
     // Resource policies that let another account (or anyone) in.
     const external: AccessMatrix["external"] = [];
-    const outsiders = principals.filter((p) => p.id === "external-account" || p.id === "anonymous");
     const PROBES: Record<string, string[]> = {
         key: [
             "kms:Decrypt",
@@ -503,26 +531,24 @@ export function computeAccessMatrix(resources: PlanResource[], model: IamModel =
             continue;
         }
         for (const action of PROBES[res.kind]) {
-            for (const o of outsiders) {
-                const d = evaluate(o.principal, {
+            for (const o of outsidersOf(res.policy.document, model.account, model.partition)) {
+                const d = evaluate(o, {
                     action,
                     resource: res.kind === "bucket" && action.endsWith("Object") ? `${res.arn}/probe` : res.arn,
                     resourceAccount: model.account,
                     resourcePolicy: res.policy,
                     isKmsKey: res.kind === "key",
-                    context: {
-                        ...favorable(),
-                        "kms:viaservice": ANY, // A service acting for an outsider names the outsider's resource and account, never ours.
-                        "aws:sourcearn": ["arn:aws:sns:eu-west-1:999999999999:outsider"],
-                        "aws:sourceaccount": ["999999999999"],
-                    },
+                    context: { ...favorable(), ...outsiderContext() },
                 });
                 if (d.possible) {
                     external.push({
                         resource: res.arn,
                         action,
-                        principal: o.label,
-                        why: d.allowedBy.filter((a) => a.startsWith(`${res.policy?.name}:`)).join(", "),
+                        principal: outsiderLabel(o, "a role of another account (administrator there)"),
+                        named: o.kind !== "anonymous" && o.account !== GENERIC_OUTSIDER_ACCOUNT,
+                        why:
+                            d.allowedBy.filter((a) => a.startsWith(`${res.policy?.name}:`)).join(", ") ||
+                            `${res.policy?.name} names the account ${o.account ?? ""}`,
                         urn: res.resource.urn,
                         kind: res.kind,
                     });

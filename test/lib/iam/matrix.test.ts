@@ -152,6 +152,68 @@ describe("breaks of the effective behaviour", () => {
         ]);
         expect(run(topic({ StringEquals: { "aws:SourceAccount": ACCT } }))).toEqual([]);
     });
+    it("a topic policy naming a role of another account, or everyone with a condition every caller meets", () => {
+        const topic = (Principal: unknown, Condition?: object) => ({
+            type: "aws:sns/topicPolicy:TopicPolicy",
+            name: "alerts",
+            props: {
+                arn: `arn:aws:sns:eu-west-1:${ACCT}:alerts`,
+                policy: JSON.stringify({
+                    Statement: [
+                        {
+                            Sid: "Subscribe",
+                            Effect: "Allow",
+                            Principal,
+                            Action: "sns:Subscribe",
+                            Resource: "*",
+                            ...(Condition ? { Condition } : {}),
+                        },
+                    ],
+                }),
+            },
+        });
+        const run = (t: ReturnType<typeof topic>) =>
+            validateStack(noFullAdmin, [...resources(fixture()), t]).map((v) => v.message);
+        // The named role, not the generic outsider, is who gets in.
+        expect(run(topic({ AWS: "arn:aws:iam::111122223333:role/partner" }))).toEqual([
+            `[IAM-BOUNDARY] topic policy lets arn:aws:iam::111122223333:role/partner (another account) sns:Subscribe on arn:aws:sns:eu-west-1:${ACCT}:alerts (topic policy alerts:Subscribe)`,
+        ]);
+        expect(run(topic({ AWS: "111122223333" }))).toEqual([
+            `[IAM-BOUNDARY] topic policy lets arn:aws:iam::111122223333:role/outsider (another account) sns:Subscribe on arn:aws:sns:eu-west-1:${ACCT}:alerts (topic policy alerts names the account 111122223333)`,
+        ]);
+        // Every request carries aws:CurrentTime and (authenticated) aws:userid: neither keeps anyone out.
+        expect(run(topic({ AWS: "*" }, { DateGreaterThan: { "aws:CurrentTime": "2020-01-01T00:00:00Z" } }))).toEqual([
+            `[IAM-BOUNDARY] topic policy lets a role of another account (administrator there) sns:Subscribe on arn:aws:sns:eu-west-1:${ACCT}:alerts (topic policy alerts:Subscribe)`,
+            `[IAM-BOUNDARY] topic policy lets anonymous caller sns:Subscribe on arn:aws:sns:eu-west-1:${ACCT}:alerts (topic policy alerts:Subscribe)`,
+        ]);
+        // The own account and its roles are not outsiders.
+        expect(run(topic({ AWS: [`arn:aws:iam::${ACCT}:root`, roleArn("operator")] }))).toEqual([]);
+    });
+    it("escalation paths: assuming system_admin, passing any role, creating key grants", () => {
+        const f = fixture();
+        f.policies.operator.Statement.push({ Effect: "Allow", Action: "sts:AssumeRole", Resource: "*" });
+        f.policies["resource-manager"].Statement.push({
+            Effect: "Allow",
+            Action: ["iam:PassRole", "lambda:CreateFunction"],
+            Resource: "*",
+        });
+        f.policies["monitoring-agent"].Statement.push({ Effect: "Allow", Action: "kms:CreateGrant", Resource: "*" });
+        const got = messages(noFullAdmin, f);
+        expect(got).toEqual(
+            expect.arrayContaining([
+                expect.stringMatching(
+                    /^\[RBAC-OPERATOR-NO-SECURITY\] operator mas-dev-operator can sts:AssumeRole .* on arn:aws:iam::123456789012:role\/mas-dev-system-admin /,
+                ),
+                expect.stringMatching(
+                    /^\[IAM-BOUNDARY\] resource_manager mas-dev-resource-manager can iam:PassRole .* on arn:aws:iam::123456789012:role\/probe /,
+                ),
+                expect.stringMatching(
+                    /^\[IAM-BOUNDARY\] monitoring_agent mas-dev-monitoring-agent can kms:CreateGrant .* on arn:aws:kms:eu-west-1:123456789012:key\//,
+                ),
+            ]),
+        );
+        expect(messages(noFullAdmin, fixture())).toEqual([]);
+    });
     it("an AWS-managed attachment the model cannot expand", () => {
         const f = fixture();
         f.attachments.push({
@@ -171,6 +233,9 @@ describe("breaks of the effective behaviour", () => {
             ),
             expect.stringMatching(
                 /^\[IAM-BOUNDARY\] monitoring_agent mas-dev-monitoring-agent can kms:PutKeyPolicy .* on arn:aws:kms:eu-west-1:123456789012:key\/critical /,
+            ),
+            expect.stringMatching(
+                /^\[IAM-BOUNDARY\] monitoring_agent mas-dev-monitoring-agent can kms:CreateGrant .* on arn:aws:kms:eu-west-1:123456789012:key\/critical /,
             ),
         ]);
     });
