@@ -148,7 +148,16 @@ export async function benchCommand(argv: string[]): Promise<number> {
 
     // 4. The audit alone of that plan, per 1,000 resources: the engine's gRPC path (audit's default) and in-process.
     for (const launcher of ["engine", "in-process"]) {
-        const [ac, aa] = tsx("tools/audit.ts", ["--state", bigFile, "--stack", "bench", "--launcher", launcher]);
+        const [ac, aa] = tsx("tools/audit.ts", [
+            "--state",
+            bigFile,
+            "--stack",
+            "bench",
+            "--project-dir",
+            proj,
+            "--launcher",
+            launcher,
+        ]);
         const a = must(await timed(ac, aa), `audit --launcher ${launcher}`);
         const per = a.ms / (bigN / 1000);
         out(
