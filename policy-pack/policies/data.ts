@@ -28,7 +28,7 @@ import {
     stackPolicy,
 } from "./lib";
 import { accessMatrixOf } from "./iam-model";
-import { evaluate, outsiderContext, outsiderLabel, outsidersOf, parseDocument } from "../lib/iam";
+import { evaluate, OUTSIDER_PROBES, outsiderContext, outsiderLabel, outsidersOf, parseDocument } from "../lib/iam";
 
 const T = {
     key: "aws:kms/key:Key",
@@ -98,16 +98,6 @@ function isRootPrincipal(principal: unknown): boolean {
     return list.length > 0 && list.every((p) => typeof p === "string" && /^arn:[^:]+:iam::\d{12}:root$/.test(p));
 }
 
-/** What no principal outside the account may do with a key of the stack. */
-const OUTSIDER_KMS_ACTIONS = [
-    "kms:Decrypt",
-    "kms:Encrypt",
-    "kms:GenerateDataKey",
-    "kms:CreateGrant",
-    "kms:PutKeyPolicy",
-    "kms:ScheduleKeyDeletion",
-];
-
 export const kmsKeySettings = resourcePolicy({
     name: "data-kms-key-settings",
     description: `Customer-managed KMS keys: symmetric encryption keys (AES-256-GCM) rotate automatically every ${KMS_ROTATION_DAYS} days or less, every key has a ${KMS_DELETION_WINDOW_DAYS}-day deletion window and an explicit key policy in which only the account-root administration statement grants kms:*.`,
@@ -156,7 +146,7 @@ export const kmsKeySettings = resourcePolicy({
         const keyArn = typeof p.arn === "string" ? p.arn : "arn:aws:kms:region:000000000000:key/this";
         const ownAccount = /:(\d{12}):/.exec(typeof p.arn === "string" ? p.arn : "")?.[1];
         const account = ownAccount ?? "000000000000";
-        for (const action of OUTSIDER_KMS_ACTIONS) {
+        for (const action of OUTSIDER_PROBES.key) {
             for (const who of outsidersOf(doc, ownAccount)) {
                 const d = evaluate(who, {
                     action,

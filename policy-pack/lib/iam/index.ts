@@ -6,7 +6,7 @@ export { evaluate } from "./evaluate";
 export type { Decision, NamedDocument, Principal, Request } from "./evaluate";
 export { buildModel } from "./model";
 export type { IamModel, ModelRole, PlanResource } from "./model";
-export { computeAccessMatrix } from "./matrix";
+export { computeAccessMatrix, OUTSIDER_PROBES } from "./matrix";
 export type { AccessMatrix, MatrixRow } from "./matrix";
 export { accessLevel, actionExists, allServices, expandActions } from "./actions";
 export { managedPolicyDocument } from "./managed";

@@ -292,6 +292,21 @@ const CONTROL_BY_ROLE: Record<string, string> = {
 };
 
 /** The guide's access matrix, simulated for every principal of the plan (and three it does not name). */
+/** What no principal outside the account may do with a resource of the stack, per resource kind. */
+export const OUTSIDER_PROBES: Record<"key" | "bucket" | "topic" | "secret", readonly string[]> = {
+    key: [
+        "kms:Decrypt",
+        "kms:Encrypt",
+        "kms:GenerateDataKey",
+        "kms:CreateGrant",
+        "kms:PutKeyPolicy",
+        "kms:ScheduleKeyDeletion",
+    ],
+    bucket: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:PutBucketPolicy"],
+    topic: ["sns:Publish", "sns:Subscribe", "sns:SetTopicAttributes"],
+    secret: ["secretsmanager:GetSecretValue", "secretsmanager:PutResourcePolicy"],
+};
+
 export function computeAccessMatrix(resources: PlanResource[], model: IamModel = buildModel(resources)): AccessMatrix {
     const principals = principalsOf(model);
     const rows: MatrixRow[] = [];
@@ -513,24 +528,11 @@ export function computeAccessMatrix(resources: PlanResource[], model: IamModel =
 
     // Resource policies that let another account (or anyone) in.
     const external: AccessMatrix["external"] = [];
-    const PROBES: Record<string, string[]> = {
-        key: [
-            "kms:Decrypt",
-            "kms:Encrypt",
-            "kms:GenerateDataKey",
-            "kms:CreateGrant",
-            "kms:PutKeyPolicy",
-            "kms:ScheduleKeyDeletion",
-        ],
-        bucket: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:PutBucketPolicy"],
-        topic: ["sns:Publish", "sns:Subscribe", "sns:SetTopicAttributes"],
-        secret: ["secretsmanager:GetSecretValue", "secretsmanager:PutResourcePolicy"],
-    };
     for (const res of [...model.keys, ...model.buckets, ...model.others]) {
         if (!res.policy) {
             continue;
         }
-        for (const action of PROBES[res.kind]) {
+        for (const action of OUTSIDER_PROBES[res.kind]) {
             for (const o of outsidersOf(res.policy.document, model.account, model.partition)) {
                 const d = evaluate(o, {
                     action,
