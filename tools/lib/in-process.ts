@@ -177,10 +177,15 @@ export class InProcessPack {
         return out;
     }
 
-    /** Every violation the analyzer server would report for these resources (Analyze, then AnalyzeStack). */
-    evaluate(resources: StateResource[]): InProcessViolation[] {
+    /**
+     * Every violation the analyzer server would report for these resources (Analyze, then AnalyzeStack). With
+     * `control`, only the policies mapped to that control run: the violations it can be reported under.
+     */
+    evaluate(resources: StateResource[], control?: string): InProcessViolation[] {
         const byUrn = new Map(resources.map((r) => [r.urn, r]));
-        const out = resources.flatMap((r) => this.analyze(r, byUrn));
+        const mine = (c: Configured) => control === undefined || c.controls.includes(control);
+        const names = new Set(this.configured.filter(mine).map((c) => c.policy.name));
+        const out = resources.flatMap((r) => this.analyze(r, byUrn).filter((v) => names.has(v.policy)));
         const policyResources: PolicyResource[] = resources.map((r) => ({
             type: r.type,
             props: this.decoded(this.outputs, r, "outputs"),
@@ -209,7 +214,7 @@ export class InProcessPack {
         const root = resources.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? "";
         for (const c of this.configured) {
             const validate = (c.policy as StackValidationPolicy).validateStack;
-            if (!validate) {
+            if (!validate || !mine(c)) {
                 continue;
             }
             const found: InProcessViolation[] = [];

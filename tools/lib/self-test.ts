@@ -639,7 +639,8 @@ export function runSelfTest(
                 error: (e as Error).message,
             };
         }
-        const found = mandatoryFor(pack.evaluate(plan.commit()), m.control);
+        // Only the control's own policies can report under it, so only they run on the variant.
+        const found = mandatoryFor(pack.evaluate(plan.commit(), m.control), m.control);
         return {
             control: m.control,
             mutation: m.mutation,
