@@ -12,6 +12,11 @@ module.exports = {
         ],
     },
     moduleFileExtensions: ["ts", "js", "json"],
+    // @pulumi/pulumi loads these eagerly and uses them only to serialize functions: load them on first use.
+    moduleNameMapper: {
+        "^typescript$": "<rootDir>/test/harness/lazy/typescript.js",
+        "^@npmcli/arborist$": "<rootDir>/test/harness/lazy/arborist.js",
+    },
     testTimeout: 60000,
     // Pulumi's runtime keeps module-level state: every test file gets its own module registry anyway.
     maxWorkers: 2,

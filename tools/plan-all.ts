@@ -5,6 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { REPO_ROOT } from "./lib/audit";
 import { CommandSpec, parseCommand, runMain, UsageError } from "./lib/errors";
+import { tsNodeArgs } from "./lib/node-command";
 import { listStacks } from "./lib/stack-config";
 
 export const PLAN_ALL: CommandSpec = {
@@ -16,7 +17,7 @@ export const PLAN_ALL: CommandSpec = {
 
 function planOne(stack: string): Promise<{ stack: string; code: number; output: string }> {
     return new Promise((resolve) => {
-        const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "plan.ts"), "--stack", stack], {
+        const child = spawn(process.execPath, tsNodeArgs(path.join(__dirname, "plan.ts"), ["--stack", stack]), {
             cwd: REPO_ROOT,
             stdio: ["ignore", "pipe", "pipe"],
         });

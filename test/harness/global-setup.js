@@ -8,6 +8,13 @@ const os = require("os");
 const path = require("path");
 
 const STACKS = ["dev", "prod"];
+// As tools/lib/node-command.ts: tsx's CommonJS loader and the start-up preload.
+const LOADER = [
+    "--require",
+    require.resolve("tsx/cjs"),
+    "--require",
+    path.join(__dirname, "..", "..", "tools", "lib", "preload.js"),
+];
 
 module.exports = async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mas-plans-"));
@@ -17,11 +24,9 @@ module.exports = async () => {
         STACKS.map(
             (stack) =>
                 new Promise((resolve) => {
-                    const child = spawn(
-                        process.execPath,
-                        ["--import", "tsx", script, path.join(dir, `${stack}.json`), stack],
-                        { stdio: ["ignore", "ignore", "pipe"] },
-                    );
+                    const child = spawn(process.execPath, [...LOADER, script, path.join(dir, `${stack}.json`), stack], {
+                        stdio: ["ignore", "ignore", "pipe"],
+                    });
                     let stderr = "";
                     child.stderr.on("data", (d) => (stderr += d));
                     child.on("close", (code) => {

@@ -6,6 +6,7 @@ import * as YAML from "yaml";
 import { AUDIT, auditCommand } from "../../tools/audit";
 import { EVIDENCE, evidenceCommand } from "../../tools/evidence";
 import { PLAN, planCommand } from "../../tools/plan";
+import { tsNodeArgs } from "../../tools/lib/node-command";
 import { ROOT } from "../harness/program";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "inputs-test-"));
@@ -65,7 +66,7 @@ describe("--help", () => {
     });
 
     it("exits 0 with the usage on stdout from the command line", () => {
-        const res = spawnSync(process.execPath, ["--import", "tsx", path.join(ROOT, "tools", "audit.ts"), "--help"], {
+        const res = spawnSync(process.execPath, tsNodeArgs(path.join(ROOT, "tools", "audit.ts"), ["--help"]), {
             cwd: ROOT,
             encoding: "utf8",
         });
@@ -187,17 +188,7 @@ describe("a stack the repository does not ship", () => {
         // From the command line, as a user would run it (a plain node process also plans twice as fast as jest).
         const res = spawnSync(
             process.execPath,
-            [
-                "--import",
-                "tsx",
-                path.join(ROOT, "tools", "plan.ts"),
-                "--stack",
-                "staging",
-                "--project-dir",
-                dir,
-                "--out",
-                out,
-            ],
+            tsNodeArgs(path.join(ROOT, "tools", "plan.ts"), ["--stack", "staging", "--project-dir", dir, "--out", out]),
             { cwd: ROOT, encoding: "utf8" },
         );
         expect(res.stderr).toBe("");

@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { runStack, ROOT } from "../harness/program";
+import { tsNodeArgs } from "../../tools/lib/node-command";
 import type { ProgramRun } from "../../tools/lib/program";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plan-test-"));
@@ -108,7 +109,7 @@ describe("plan with bad config", () => {
         fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), YAML.stringify(doc));
         const res = spawnSync(
             process.execPath,
-            ["--import", "tsx", path.join(ROOT, "tools", "plan.ts"), "--stack", "dev", "--project-dir", dir],
+            tsNodeArgs(path.join(ROOT, "tools", "plan.ts"), ["--stack", "dev", "--project-dir", dir]),
             { cwd: ROOT, encoding: "utf8" },
         );
         expect(res.status).toBe(2);
@@ -125,7 +126,7 @@ describe("audit from the command line", () => {
         fs.writeFileSync(file, "\u0000\u0001garbage");
         const res = spawnSync(
             process.execPath,
-            ["--import", "tsx", path.join(ROOT, "tools", "audit.ts"), "--state", file, "--stack", "dev"],
+            tsNodeArgs(path.join(ROOT, "tools", "audit.ts"), ["--state", file, "--stack", "dev"]),
             { cwd: ROOT, encoding: "utf8" },
         );
         expect(res.status).toBe(2);

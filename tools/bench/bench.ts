@@ -10,6 +10,7 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { REPO_ROOT } from "../lib/audit";
 import { CommandSpec, parseCommand, runMain, UsageError } from "../lib/errors";
+import { tsNodeArgs } from "../lib/node-command";
 
 export const BENCH: CommandSpec = {
     name: "bench",
@@ -66,7 +67,7 @@ function must(t: Timed, what: string): Timed {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const node = (args: string[]): [string, string[]] => [process.execPath, ["--require", RSS, ...args]];
 const tsx = (script: string, args: string[]): [string, string[]] =>
-    node(["--import", "tsx", path.join(REPO_ROOT, script), ...args]);
+    node(tsNodeArgs(path.join(REPO_ROOT, script), args));
 
 function resourcesOf(file: string): number {
     return (JSON.parse(fs.readFileSync(file, "utf8")) as { deployment: { resources: unknown[] } }).deployment.resources
