@@ -8,13 +8,8 @@ const os = require("os");
 const path = require("path");
 
 const STACKS = ["dev", "prod"];
-// As tools/lib/node-command.ts: tsx's CommonJS loader and the start-up preload.
-const LOADER = [
-    "--require",
-    require.resolve("tsx/cjs"),
-    "--require",
-    path.join(__dirname, "..", "..", "tools", "lib", "preload.js"),
-];
+// As tools/lib/node-command.ts: the start-up preload, which registers tsx.
+const LOADER = ["--require", path.join(__dirname, "..", "..", "tools", "lib", "preload.js")];
 
 module.exports = async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mas-plans-"));

@@ -1,4 +1,4 @@
-// Preloaded by the commands (`node -r tsx/cjs -r ./tools/lib/preload.js tools/<command>.ts`), for start-up time:
+// Preloaded by the commands (`node -r ./tools/lib/preload.js tools/<command>.ts`), for start-up time:
 // - @pulumi/pulumi requires TypeScript (to serialize functions) and npm's Arborist (to find a closure's code
 //   paths) when it loads. Offline plans, audits and unit tests never serialize a function, so these two load on
 //   first use instead: about 0.6 s per process. Any use loads the real module.
@@ -67,25 +67,46 @@ function deferSdkModules() {
             return require(file);
         });
         require.cache[file] = stub;
+        stubs.set(request, { file, stub });
     }
 }
 
-/** Compiles dependencies (node_modules) with source maps off and this project's files with them on. */
-function noDependencySourceMaps() {
-    if (!process.sourceMapsEnabled || typeof process.setSourceMapsEnabled !== "function") {
-        return;
+const stubs = new Map();
+
+/** Drops the stand-in for `request` (a tool that uses the module throughout loads it itself, unproxied). */
+function undefer(request) {
+    const entry = stubs.get(request);
+    if (entry && require.cache[entry.file] === entry.stub) {
+        delete require.cache[entry.file];
     }
+}
+
+/**
+ * Loads tsx's CommonJS loader for this project's TypeScript, and leaves dependencies' JavaScript to Node:
+ * tsx would read and scan every one of them for ES-module syntax (9 MB for TypeScript alone), and with the
+ * source maps it turns on, Node would read and parse each one's .js.map. Stacks keep TypeScript positions
+ * for this project's files.
+ */
+function registerTypeScript() {
+    const nodeJs = Module._extensions[".js"];
+    require("tsx/cjs");
     const dependency = `${path.sep}node_modules${path.sep}`;
     for (const ext of [".js", ".ts"]) {
-        const compile = Module._extensions[ext];
-        if (!compile) {
-            continue;
-        }
+        const tsx = Module._extensions[ext];
         Module._extensions[ext] = function (mod, filename) {
+            if (ext === ".js" && filename.includes(dependency)) {
+                const before = process.sourceMapsEnabled;
+                process.setSourceMapsEnabled(false);
+                try {
+                    return nodeJs.call(this, mod, filename);
+                } finally {
+                    process.setSourceMapsEnabled(before);
+                }
+            }
             const before = process.sourceMapsEnabled;
-            process.setSourceMapsEnabled(!filename.includes(dependency));
+            process.setSourceMapsEnabled(true);
             try {
-                return compile.call(this, mod, filename);
+                return tsx.call(this, mod, filename);
             } finally {
                 process.setSourceMapsEnabled(before);
             }
@@ -93,9 +114,9 @@ function noDependencySourceMaps() {
     }
 }
 
-module.exports = { lazy, deferSdkModules, DEFERRED };
+module.exports = { lazy, deferSdkModules, undefer, DEFERRED };
 
 if (module.parent && module.parent.id === "internal/preload") {
+    registerTypeScript();
     deferSdkModules();
-    noDependencySourceMaps();
 }
