@@ -1,66 +1,75 @@
 import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import { auditCommand } from "../../tools/audit";
+import { AnalyzerSession, Launcher } from "../../tools/lib/analyzer";
+import { audit, PACK_DIR, reportJson, stackPolicyConfig } from "../../tools/lib/audit";
+import { LoadedState, parseState } from "../../tools/lib/state";
 import { runStack } from "../harness/program";
 
 // `plan` and `evidence` evaluate the pack in-process: its own gRPC handlers, called without a process or a socket.
 // That is only allowed because it gives the very report the engine's path (run-policy-pack over gRPC, `audit`'s
-// default) gives: on both shipped plans and on a prod plan with broken settings, report for report.
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "launchers-"));
+// default) gives: on both shipped plans and on a prod plan with broken settings, report for report. One engine
+// process per stack, as the engine starts one per update; the broken prod plan is a second audit through it.
 
-async function report(file: string, stack: string, launcher: string): Promise<{ code: number; json: any }> {
-    const out = `${file}.${launcher}.json`;
-    const spy = jest.spyOn(process.stdout, "write").mockImplementation(() => true);
-    try {
-        const code = await auditCommand(["--state", file, "--stack", stack, "--out", out, "--launcher", launcher]);
-        return { code, json: JSON.parse(fs.readFileSync(out, "utf8")) };
-    } finally {
-        spy.mockRestore();
-    }
-}
-
-async function planFile(stack: "dev" | "prod", edit?: (resources: any[]) => void): Promise<string> {
+async function planOf(stack: "dev" | "prod", edit?: (resources: any[]) => void): Promise<LoadedState> {
     const { toDeployment } = require("../../tools/lib/deployment") as typeof import("../../tools/lib/deployment");
     const doc = toDeployment(await runStack(stack), { project: "multi-agent-security", stack }) as any;
     edit?.(doc.deployment.resources);
-    const file = path.join(tmp, `${stack}${edit ? "-broken" : ""}.json`);
-    fs.writeFileSync(file, JSON.stringify(doc));
-    return file;
+    return parseState(JSON.stringify(doc), `${stack} plan`);
+}
+
+function breakProd(resources: any[]): void {
+    const byName = (type: string, name: string) =>
+        resources.find((r) => r.type === type && r.urn.endsWith(`::${name}`));
+    // A resource policy (inputs), a stack policy (outputs) and a removed resource.
+    byName("aws:ec2/subnet:Subnet", "mas-agent-0").inputs.cidrBlock = "10.0.9.0/26";
+    byName("aws:lb/listener:Listener", "mas-https").inputs.sslPolicy = "ELBSecurityPolicy-2016-08";
+    const lifecycle = byName("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "mas-logging-system");
+    lifecycle.outputs.rules[0].expiration.days = 30;
+    lifecycle.inputs.rules[0].expiration.days = 30;
+    resources.splice(
+        resources.findIndex((r) => r.urn.endsWith("::mas-ec2-compromise-isolate-systems")),
+        1,
+    );
+}
+
+/** The report of each plan through one session of `launcher` for the stack. */
+async function reports(stack: "dev" | "prod", plans: LoadedState[], launcher: Launcher) {
+    const session = AnalyzerSession.start(PACK_DIR, { stack, project: "multi-agent-security", launcher });
+    const policyConfig = stackPolicyConfig(stack).config;
+    try {
+        const out = [];
+        for (const plan of plans) {
+            const report = await audit(plan, {
+                stack,
+                policyConfig,
+                session,
+                keepOpen: true,
+            });
+            out.push(reportJson(report));
+        }
+        return out;
+    } finally {
+        await (await session).close();
+    }
 }
 
 describe("in-process and engine launchers", () => {
-    it.each(["dev", "prod"] as const)("give the same report on the %s plan", async (stack) => {
-        const file = await planFile(stack);
-        const engine = await report(file, stack, "engine");
-        const inProcess = await report(file, stack, "in-process");
+    it("give the same report on the dev plan", async () => {
+        const plan = await planOf("dev");
+        const [engine] = await reports("dev", [plan], "engine");
+        const [inProcess] = await reports("dev", [plan], "in-process");
         expect(inProcess).toEqual(engine);
-        expect(engine.code).toBe(0);
-        expect(engine.json.summary.resources).toBeGreaterThan(400);
+        expect(engine.summary.mandatory).toBe(0);
+        expect(engine.summary.resources).toBeGreaterThan(400);
     });
 
-    it("give the same violations, in the same order, on a prod plan with broken settings", async () => {
-        const file = await planFile("prod", (resources) => {
-            const byName = (type: string, name: string) =>
-                resources.find((r) => r.type === type && r.urn.endsWith(`::${name}`));
-            // A resource policy (inputs), a stack policy (outputs) and a removed resource.
-            byName("aws:ec2/subnet:Subnet", "mas-agent-0").inputs.cidrBlock = "10.0.9.0/26";
-            byName("aws:lb/listener:Listener", "mas-https").inputs.sslPolicy = "ELBSecurityPolicy-2016-08";
-            const lifecycle = byName(
-                "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
-                "mas-logging-system",
-            );
-            lifecycle.outputs.rules[0].expiration.days = 30;
-            lifecycle.inputs.rules[0].expiration.days = 30;
-            resources.splice(
-                resources.findIndex((r) => r.urn.endsWith("::mas-ec2-compromise-isolate-systems")),
-                1,
-            );
-        });
-        const engine = await report(file, "prod", "engine");
-        const inProcess = await report(file, "prod", "in-process");
-        expect(engine.code).toBe(1);
-        expect(engine.json.violations.length).toBeGreaterThanOrEqual(4);
+    it("give the same report on the prod plan, and the same violations in the same order with broken settings", async () => {
+        const plans = [await planOf("prod"), await planOf("prod", breakProd)];
+        const engine = await reports("prod", plans, "engine");
+        const inProcess = await reports("prod", plans, "in-process");
         expect(inProcess).toEqual(engine);
+        expect(engine[0].summary.mandatory).toBe(0);
+        expect(engine[0].summary.resources).toBeGreaterThan(400);
+        expect(engine[1].summary.mandatory).toBeGreaterThanOrEqual(4);
+        expect(engine[1].violations.length).toBeGreaterThanOrEqual(4);
     });
 });

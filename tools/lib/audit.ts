@@ -81,8 +81,10 @@ export async function audit(
         stack: string;
         policyConfig: PolicyConfigFile;
         launcher?: Launcher;
-        /** A session started earlier (e.g. while the program ran); closed here. */
+        /** A session started earlier (e.g. while the program ran); closed here unless `keepOpen`. */
         session?: Promise<AnalyzerSession>;
+        /** Leave the session running (the caller audits more states with it and closes it). */
+        keepOpen?: boolean;
     },
 ): Promise<AuditReport> {
     const session = await (opts.session ??
@@ -126,7 +128,9 @@ export async function audit(
             })),
         };
     } finally {
-        await session.close();
+        if (!opts.keepOpen) {
+            await session.close();
+        }
     }
 }
 
