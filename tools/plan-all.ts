@@ -11,13 +11,21 @@ import { listStacks } from "./lib/stack-config";
 export const PLAN_ALL: CommandSpec = {
     name: "plan:all",
     summary: "Runs `plan` (offline plan + audit) for every stack with a Pulumi.<stack>.yaml, in parallel processes.",
-    flags: [{ name: "jobs", value: "<n>", help: "plans at once (default: 2, or 1 on a single core)" }],
+    flags: [
+        { name: "jobs", value: "<n>", help: "plans at once (default: 2, or 1 on a single core)" },
+        {
+            name: "run-dir",
+            value: "<dir>",
+            help: "also write each program's registrations to <dir>/<stack>.json (plan --run-out; npm test's jest reuses them)",
+        },
+    ],
     footer: "Exit: 0 when every plan passes, else the highest exit code of the plans (1 violation, 2 bad input).",
 };
 
-function planOne(stack: string): Promise<{ stack: string; code: number; output: string }> {
+function planOne(stack: string, runDir?: string): Promise<{ stack: string; code: number; output: string }> {
+    const args = ["--stack", stack, ...(runDir ? ["--run-out", path.join(runDir, `${stack}.json`)] : [])];
     return new Promise((resolve) => {
-        const child = spawn(process.execPath, tsNodeArgs(path.join(__dirname, "plan.ts"), ["--stack", stack]), {
+        const child = spawn(process.execPath, tsNodeArgs(path.join(__dirname, "plan.ts"), args), {
             cwd: REPO_ROOT,
             stdio: ["ignore", "pipe", "pipe"],
         });
@@ -41,7 +49,7 @@ export async function planAllCommand(argv: string[]): Promise<number> {
     let worst = 0;
     const worker = async () => {
         for (let stack = queue.shift(); stack !== undefined; stack = queue.shift()) {
-            const r = await planOne(stack);
+            const r = await planOne(stack, flags["run-dir"]);
             process.stdout.write(`=== plan --stack ${r.stack}: exit ${r.code}\n${r.output}\n`);
             worst = Math.max(worst, r.code);
         }

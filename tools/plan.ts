@@ -24,6 +24,11 @@ export const PLAN: CommandSpec = {
         },
         { name: "out", value: "<file>", help: "where the plan is written (default .plan/<stack>.json)" },
         {
+            name: "run-out",
+            value: "<file>",
+            help: "also write the program's registrations as recorded under mocks (the test harness's plan cache)",
+        },
+        {
             name: "project-dir",
             value: "<dir>",
             help: "directory with Pulumi.yaml and Pulumi.<stack>.yaml (default: the repository)",
@@ -86,6 +91,9 @@ export async function planCommand(argv: string[]): Promise<number> {
             load: () => require(path.join(REPO_ROOT, "index")),
         });
         registered = run.resources.length;
+        if (flags["run-out"]) {
+            writeJson(path.resolve(flags["run-out"]), run);
+        }
         deployment = toDeployment(run, { project: sc.project, stack });
         writeJson(out, deployment);
     } catch (e) {

@@ -12,11 +12,13 @@ const STACKS = ["dev", "prod"];
 const LOADER = ["--require", path.join(__dirname, "..", "..", "tools", "lib", "preload.js")];
 
 module.exports = async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mas-plans-"));
+    // `npm test` (tools/test.ts) hands over the programs its plans just ran (plan --run-out); plan what is missing.
+    const given = process.env.MAS_PLAN_CACHE;
+    const dir = given && fs.existsSync(given) ? given : fs.mkdtempSync(path.join(os.tmpdir(), "mas-plans-"));
     process.env.MAS_PLAN_CACHE = dir;
     const script = path.join(__dirname, "plan-cache.ts");
     await Promise.all(
-        STACKS.map(
+        STACKS.filter((stack) => !fs.existsSync(path.join(dir, `${stack}.json`))).map(
             (stack) =>
                 new Promise((resolve) => {
                     const child = spawn(process.execPath, [...LOADER, script, path.join(dir, `${stack}.json`), stack], {

@@ -1,0 +1,75 @@
+// npm test: `check` (type check, eslint, prettier), `plan:all` (offline plan + audit of every stack) and jest,
+// arranged for two cores. check and the plans start together; jest starts when the plans are done and reuses
+// the programs they ran (plan --run-out, read by test/harness/global-setup.js) instead of running them again.
+// Each step's output is printed whole once it ends (jest's live); the exit code is the worst of the three.
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { REPO_ROOT } from "./lib/audit";
+import { CommandSpec, parseCommand, runMain } from "./lib/errors";
+import { tsNodeArgs } from "./lib/node-command";
+
+export const TEST: CommandSpec = {
+    name: "test",
+    summary: "Runs check, plan:all and jest (what `npm test` runs), check alongside the plans and then jest.",
+    flags: [],
+    footer: "Exit: 0 when all three pass, else the highest exit code among them.",
+};
+
+interface Step {
+    name: string;
+    code: number;
+    ms: number;
+    output: string;
+}
+
+function run(name: string, args: string[], opts: { live?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<Step> {
+    const started = Date.now();
+    return new Promise((resolve) => {
+        const child = spawn(process.execPath, args, {
+            cwd: REPO_ROOT,
+            env: { ...process.env, ...opts.env },
+            stdio: opts.live ? "inherit" : ["ignore", "pipe", "pipe"],
+        });
+        let output = "";
+        child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
+        child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+        child.on("close", (code, signal) =>
+            resolve({ name, code: code ?? (signal ? 128 : 3), ms: Date.now() - started, output }),
+        );
+    });
+}
+
+function print(step: Step): void {
+    process.stdout.write(`\n=== ${step.name}: exit ${step.code} (${(step.ms / 1000).toFixed(1)} s)\n${step.output}`);
+}
+
+export async function testCommand(argv: string[]): Promise<number> {
+    parseCommand(argv, TEST);
+    const started = Date.now();
+    const runs = fs.mkdtempSync(path.join(os.tmpdir(), "mas-test-plans-"));
+    try {
+        const check = run("check", tsNodeArgs(path.join(__dirname, "check.ts")));
+        const plans = await run("plan:all", tsNodeArgs(path.join(__dirname, "plan-all.ts"), ["--run-dir", runs]));
+        print(plans);
+        const jest = await run("jest", [require.resolve("jest/bin/jest")], {
+            live: true,
+            env: { MAS_PLAN_CACHE: runs },
+        });
+        const checked = await check;
+        print(checked);
+        const steps = [checked, plans, jest];
+        process.stdout.write(
+            `\n${steps.map((s) => `${s.name}: exit ${s.code}, ${(s.ms / 1000).toFixed(1)} s`).join("; ")}` +
+                ` — npm test ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+        );
+        return Math.max(...steps.map((s) => s.code));
+    } finally {
+        fs.rmSync(runs, { recursive: true, force: true });
+    }
+}
+
+if (require.main === module) {
+    runMain(() => testCommand(process.argv.slice(2)));
+}
