@@ -90,23 +90,15 @@ function undefer(request) {
 function registerTypeScript() {
     const nodeJs = Module._extensions[".js"];
     require("tsx/cjs");
-    const dependency = `${path.sep}node_modules${path.sep}`;
+    const dependencyDir = `${path.sep}node_modules${path.sep}`;
     for (const ext of [".js", ".ts"]) {
         const tsx = Module._extensions[ext];
         Module._extensions[ext] = function (mod, filename) {
-            if (ext === ".js" && filename.includes(dependency)) {
-                const before = process.sourceMapsEnabled;
-                process.setSourceMapsEnabled(false);
-                try {
-                    return nodeJs.call(this, mod, filename);
-                } finally {
-                    process.setSourceMapsEnabled(before);
-                }
-            }
+            const dependency = ext === ".js" && filename.includes(dependencyDir);
             const before = process.sourceMapsEnabled;
-            process.setSourceMapsEnabled(true);
+            process.setSourceMapsEnabled(!dependency);
             try {
-                return tsx.call(this, mod, filename);
+                return (dependency ? nodeJs : tsx).call(this, mod, filename);
             } finally {
                 process.setSourceMapsEnabled(before);
             }
