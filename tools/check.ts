@@ -6,6 +6,7 @@ import "./lib/eager-typescript";
 import { spawn } from "child_process";
 import { ESLint } from "eslint";
 import * as path from "path";
+import { pathToFileURL } from "url";
 import * as ts from "typescript";
 import { REPO_ROOT } from "./lib/audit";
 import { CommandSpec, parseCommand, runMain, UsageError } from "./lib/errors";
@@ -17,6 +18,18 @@ export const CHECK: CommandSpec = {
     flags: [],
     footer: "Exit 0 when all three pass, else 1 (each tool's findings are printed as that tool prints them).",
 };
+
+interface ConfigBlock {
+    files?: string[];
+    languageOptions?: { parserOptions?: { projectService?: unknown } };
+}
+
+/** The files eslint.config.mjs lints with type information (its blocks that use the project service). */
+async function typedFiles(): Promise<string[]> {
+    const url = pathToFileURL(path.join(REPO_ROOT, "eslint.config.mjs")).href;
+    const config = (await import(url)) as { default: ConfigBlock[] };
+    return config.default.filter((c) => c.languageOptions?.parserOptions?.projectService).flatMap((c) => c.files ?? []);
+}
 
 function prettierCheck(): Promise<{ code: number; output: string }> {
     return new Promise((resolve) => {
@@ -69,7 +82,10 @@ export async function checkCommand(argv: string[]): Promise<number> {
     const eslint = new ESLint({
         cwd: REPO_ROOT,
         // The typed rules get the program above instead of building their own through the project service.
-        overrideConfig: { languageOptions: { parserOptions: { projectService: false, programs: [tsProgram] } } },
+        overrideConfig: {
+            files: await typedFiles(),
+            languageOptions: { parserOptions: { projectService: false, programs: [tsProgram] } },
+        },
     });
     const results = await eslint.lintFiles(["."]);
     const problems = results.reduce((n, r) => n + r.errorCount + r.warningCount, 0);

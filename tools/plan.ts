@@ -1,6 +1,7 @@
 // npm run plan -- --stack <name> [--out <file>] [--project-dir <dir>] [--policy-config <file>] [--launcher ...]
 // Runs index.ts under Pulumi mocks with Pulumi.<stack>.yaml, writes the registered resources in
 // `pulumi stack export` format (default .plan/<stack>.json), then audits that file with the policy pack.
+import * as fs from "fs";
 import * as path from "path";
 import { AnalyzerSession, Launcher, LAUNCHERS } from "./lib/analyzer";
 import { audit, formatReport, PACK_DIR, REPO_ROOT, stackPolicyConfig } from "./lib/audit";
@@ -92,7 +93,10 @@ export async function planCommand(argv: string[]): Promise<number> {
         });
         registered = run.resources.length;
         if (flags["run-out"]) {
-            writeJson(path.resolve(flags["run-out"]), run);
+            // Write then rename: a reader (jest's global setup) never sees half a file.
+            const file = path.resolve(flags["run-out"]);
+            writeJson(`${file}.${process.pid}`, run);
+            fs.renameSync(`${file}.${process.pid}`, file);
         }
         deployment = toDeployment(run, { project: sc.project, stack });
         writeJson(out, deployment);

@@ -64,7 +64,9 @@ export async function testCommand(argv: string[]): Promise<number> {
             `\n${steps.map((s) => `${s.name}: exit ${s.code}, ${(s.ms / 1000).toFixed(1)} s`).join("; ")}` +
                 ` — npm test ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
         );
-        return Math.max(...steps.map((s) => s.code));
+        // A step killed or not started at all reports a negative code: a failure all the same.
+        const failed = steps.filter((s) => s.code !== 0);
+        return failed.length === 0 ? 0 : Math.max(1, ...failed.map((s) => s.code));
     } finally {
         fs.rmSync(runs, { recursive: true, force: true });
     }

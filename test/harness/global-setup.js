@@ -15,6 +15,8 @@ module.exports = async () => {
     // `npm test` (tools/test.ts) hands over the programs its plans just ran (plan --run-out); plan what is missing.
     const given = process.env.MAS_PLAN_CACHE;
     const dir = given && fs.existsSync(given) ? given : fs.mkdtempSync(path.join(os.tmpdir(), "mas-plans-"));
+    // The teardown removes only a directory this setup made; `npm test` removes its own.
+    process.env.MAS_PLAN_CACHE_OWNED = dir === given ? "" : dir;
     process.env.MAS_PLAN_CACHE = dir;
     const script = path.join(__dirname, "plan-cache.ts");
     await Promise.all(

@@ -18,7 +18,8 @@ class CachingRuntime extends Runtime {
         const params = executor.injectedModuleParameters.join(", ");
         executor.compile = (source, filename) => {
             const vmContext = executor.environment.getVmContext();
-            if (vmContext == null || executor.resolution.isCoreModule(filename)) {
+            // Code from V8's cache loses the dynamic-import callback: such modules are compiled by jest.
+            if (vmContext == null || executor.resolution.isCoreModule(filename) || source.includes("import(")) {
                 return compile(source, filename);
             }
             let entry = compiled.get(filename);

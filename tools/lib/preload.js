@@ -95,7 +95,8 @@ function registerTypeScript() {
         const tsx = Module._extensions[ext];
         Module._extensions[ext] = function (mod, filename) {
             const dependency = ext === ".js" && filename.includes(dependencyDir);
-            const before = process.sourceMapsEnabled;
+            // process.sourceMapsEnabled is Node ≥ 20.7; before that, tsx has turned them on.
+            const before = process.sourceMapsEnabled ?? true;
             process.setSourceMapsEnabled(!dependency);
             try {
                 return (dependency ? nodeJs : tsx).call(this, mod, filename);

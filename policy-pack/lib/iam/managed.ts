@@ -11,14 +11,19 @@ import { parseDocument, PolicyDocument } from "./document";
  */
 type Ranges = Map<string, [number, number]>;
 
+const INDEX_FORMAT = 1;
+
 interface Source {
     file: string;
     key: string;
+    size: number;
     cacheFile?: string;
 }
 
 let source: Source | null | undefined;
 let ranges: Ranges | undefined;
+/** The ranges came from the cache file, not from reading the data in this process. */
+let fromCache = false;
 const cache = new Map<string, PolicyDocument | null>();
 
 function sourceOf(): Source | null {
@@ -33,7 +38,9 @@ function sourceOf(): Source | null {
                 .version;
             source = {
                 file,
-                key: `${version ?? ""}:${stat.size}:${stat.mtimeMs}`,
+                // INDEX_FORMAT changes with indexOf: an index of another format is rebuilt.
+                key: `${INDEX_FORMAT}:${version ?? ""}:${stat.size}:${stat.mtimeMs}`,
+                size: stat.size,
                 cacheFile: join(dirname(pkg), ".cache", "multi-agent-security", "managed-policies.json"),
             };
         } catch {
@@ -59,18 +66,27 @@ function indexOf(buf: Buffer): Ranges {
     return out;
 }
 
-function rangesOf(src: Source): Ranges {
-    if (ranges) {
+function rangesOf(src: Source, rebuild = false): Ranges {
+    if (ranges && !rebuild) {
         return ranges;
     }
-    if (src.cacheFile) {
+    if (src.cacheFile && !rebuild) {
         try {
             const saved = JSON.parse(readFileSync(src.cacheFile, "utf8")) as {
                 key?: string;
                 ranges?: [string, number, number][];
             };
-            if (saved.key === src.key && Array.isArray(saved.ranges)) {
+            const valid = (r: unknown): r is [string, number, number] =>
+                Array.isArray(r) &&
+                typeof r[0] === "string" &&
+                Number.isInteger(r[1]) &&
+                Number.isInteger(r[2]) &&
+                0 <= r[1] &&
+                r[1] < r[2] &&
+                r[2] <= src.size;
+            if (saved.key === src.key && Array.isArray(saved.ranges) && saved.ranges.every(valid)) {
                 ranges = new Map(saved.ranges.map(([name, start, end]) => [name, [start, end]]));
+                fromCache = true;
                 return ranges;
             }
         } catch {
@@ -78,6 +94,7 @@ function rangesOf(src: Source): Ranges {
         }
     }
     ranges = indexOf(readFileSync(src.file));
+    fromCache = false;
     if (src.cacheFile) {
         try {
             mkdirSync(dirname(src.cacheFile), { recursive: true });
@@ -92,14 +109,21 @@ function rangesOf(src: Source): Ranges {
     return ranges;
 }
 
-/** The entries of `names`, read from the file by their byte ranges. */
-function entries(names: string[]): Map<string, Record<string, unknown>> {
+/**
+ * The entries of `names`, read from the file by their byte ranges. A name the cached index lacks, or an entry
+ * that does not parse or is not the named policy, means the cached index is not this file's: it is rebuilt
+ * from the file (once: a rebuilt index is not from the cache).
+ */
+function entries(names: string[], rebuild = false): Map<string, Record<string, unknown>> {
     const out = new Map<string, Record<string, unknown>>();
     const src = sourceOf();
     if (!src) {
         return out;
     }
-    const index = rangesOf(src);
+    const index = rangesOf(src, rebuild);
+    if (fromCache && names.some((n) => !index.has(n))) {
+        return entries(names, true);
+    }
     const wanted = names.filter((n) => index.has(n));
     if (wanted.length === 0) {
         return out;
@@ -114,11 +138,20 @@ function entries(names: string[]): Map<string, Record<string, unknown>> {
             if (text.endsWith(",")) {
                 text = text.slice(0, -1);
             }
+            let entry: Record<string, unknown> | undefined;
             try {
-                out.set(name, JSON.parse(text) as Record<string, unknown>);
+                entry = JSON.parse(text) as Record<string, unknown>;
             } catch {
-                // A malformed entry expands to nothing: the model reports the attachment as unexpandable.
+                entry = undefined;
             }
+            if (!entry || typeof entry.arn !== "string" || !entry.arn.endsWith(`/${name}`)) {
+                if (fromCache) {
+                    return entries(names, true);
+                }
+                // The file itself holds no such entry: the model reports the attachment as unexpandable.
+                continue;
+            }
+            out.set(name, entry);
         }
     } finally {
         closeSync(fd);

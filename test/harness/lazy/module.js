@@ -8,6 +8,8 @@ const { lazy } = require("../../../tools/lib/preload");
 /** The stand-in for package `name`. */
 module.exports = (name) =>
     lazy(() => {
-        const dir = path.dirname(require.resolve(`${name}/package.json`));
+        // Resolved as @pulumi/pulumi resolves it (tools/lib/preload.js does the same).
+        const sdk = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+        const dir = path.dirname(require.resolve(`${name}/package.json`, { paths: [sdk] }));
         return require(path.join(dir, require(path.join(dir, "package.json")).main));
     });
