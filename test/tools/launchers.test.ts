@@ -1,4 +1,3 @@
-import * as fs from "fs";
 import { AnalyzerSession, Launcher } from "../../tools/lib/analyzer";
 import { audit, PACK_DIR, reportJson, stackPolicyConfig } from "../../tools/lib/audit";
 import { LoadedState, parseState } from "../../tools/lib/state";
