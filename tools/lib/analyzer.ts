@@ -354,6 +354,9 @@ export class AnalyzerSession {
     /** Analyze (per resource, with inputs) then AnalyzeStack (all resources, with outputs). */
     async analyzeAll(resources: StateResource[]): Promise<Diagnostic[]> {
         const byUrn = new Map(resources.map((r) => [r.urn, r]));
+        // One message per provider, shared by the requests of its resources (it is only serialized).
+        const providers = new Map<string, unknown>();
+        const providerOf = (r: StateResource) => providerMessage(r, byUrn, providers);
         const diagnostics: Diagnostic[] = [];
         const request = (r: StateResource) => {
             const req = new analyzerPb.AnalyzeRequest();
@@ -362,7 +365,7 @@ export class AnalyzerSession {
             req.setUrn(r.urn);
             req.setProperties(toStruct(r.inputs, r.urn));
             req.setOptions(options(r));
-            const provider = providerOf(r, byUrn);
+            const provider = providerOf(r);
             if (provider) {
                 req.setProvider(provider);
             }
@@ -402,7 +405,7 @@ export class AnalyzerSession {
                     d.setUrnsList(urns);
                     pd.set(k, d);
                 }
-                const provider = providerOf(r, byUrn);
+                const provider = providerOf(r);
                 if (provider) {
                     ar.setProvider(provider);
                 }
@@ -495,7 +498,7 @@ function options(r: StateResource): unknown {
     return o;
 }
 
-function providerOf(r: StateResource, byUrn: Map<string, StateResource>): unknown {
+function providerMessage(r: StateResource, byUrn: Map<string, StateResource>, made: Map<string, unknown>): unknown {
     if (!r.provider) {
         return undefined;
     }
@@ -504,11 +507,16 @@ function providerOf(r: StateResource, byUrn: Map<string, StateResource>): unknow
     if (!p) {
         return undefined;
     }
-    const msg = new analyzerPb.AnalyzerProviderResource();
-    msg.setType(p.type);
-    msg.setName(nameOf(p.urn));
-    msg.setUrn(p.urn);
-    msg.setProperties(toStruct(p.inputs, p.urn));
+    let msg = made.get(urn);
+    if (!msg) {
+        const m = new analyzerPb.AnalyzerProviderResource();
+        m.setType(p.type);
+        m.setName(nameOf(p.urn));
+        m.setUrn(p.urn);
+        m.setProperties(toStruct(p.inputs, p.urn));
+        made.set(urn, m);
+        msg = m;
+    }
     return msg;
 }
 
