@@ -10,8 +10,30 @@ export interface Cidr {
     last: number;
 }
 
+/** Parsed blocks (frozen) or the reason they are not: policies test the same few blocks per agent. */
+const parsed = new Map<string, Readonly<Cidr> | string>();
+
 /** Parses an IPv4 CIDR; throws with the reason when it is malformed or has host bits set. */
-export function parseCidr(text: string): Cidr {
+export function parseCidr(text: string): Readonly<Cidr> {
+    if (typeof text !== "string") {
+        return parseUncached(text);
+    }
+    let hit = parsed.get(text);
+    if (hit === undefined) {
+        try {
+            hit = Object.freeze(parseUncached(text));
+        } catch (e) {
+            hit = (e as Error).message;
+        }
+        parsed.set(text, hit);
+    }
+    if (typeof hit === "string") {
+        throw new Error(hit);
+    }
+    return hit;
+}
+
+function parseUncached(text: string): Cidr {
     if (!ipaddr.IPv4.isValidCIDR(text)) {
         throw new Error(`'${text}' is not an IPv4 CIDR block (a.b.c.d/n)`);
     }
@@ -34,13 +56,13 @@ export function isCidr(text: string): boolean {
     }
 }
 
-export function contains(outer: Cidr | string, inner: Cidr | string): boolean {
+export function contains(outer: Readonly<Cidr> | string, inner: Readonly<Cidr> | string): boolean {
     const o = typeof outer === "string" ? parseCidr(outer) : outer;
     const i = typeof inner === "string" ? parseCidr(inner) : inner;
     return i.first >= o.first && i.last <= o.last;
 }
 
-export function overlaps(a: Cidr | string, b: Cidr | string): boolean {
+export function overlaps(a: Readonly<Cidr> | string, b: Readonly<Cidr> | string): boolean {
     const x = typeof a === "string" ? parseCidr(a) : a;
     const y = typeof b === "string" ? parseCidr(b) : b;
     return x.first <= y.last && y.first <= x.last;

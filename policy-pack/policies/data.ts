@@ -28,6 +28,7 @@ import {
     stackPolicy,
 } from "./lib";
 import { accessMatrixOf } from "./iam-model";
+import { candidatesBy } from "../lib/lookup";
 import { evaluate, OUTSIDER_PROBES, outsiderContext, outsiderLabel, outsidersOf, parseDocument } from "../lib/iam";
 
 const T = {
@@ -834,10 +835,12 @@ export const agentMessageKeys = stackPolicy({
         const attachments = args.resources.filter(
             (r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
         );
+        const keysOf = candidatesBy(keys, (k) => stackTags(k)[AGENT_SIGNING.agentTag]);
+        const attachmentsOf = candidatesBy(attachments, (a) => a.props.role);
         for (const role of roles) {
             const roleName = String(role.props.name ?? "");
             const agent = roleName.slice(roleName.lastIndexOf("-agent-") + "-agent-".length);
-            const own = keys.filter((k) => stackTags(k)[AGENT_SIGNING.agentTag] === agent);
+            const own = keysOf(agent).filter((k) => stackTags(k)[AGENT_SIGNING.agentTag] === agent);
             if (own.length !== 1) {
                 report(
                     `[MSG-SIG-ALG] agent ${agent} has ${own.length} signing keys; it needs exactly one of its own`,
@@ -849,7 +852,7 @@ export const agentMessageKeys = stackPolicy({
             ) {
                 report(`[MSG-SIG-ALG] agent ${agent}'s signing key is not ${SIGNING_KEY_SPEC} SIGN_VERIFY`, own[0].urn);
             }
-            const canSign = attachments.some(
+            const canSign = attachmentsOf(roleName).some(
                 (a) => a.props.role === roleName && signers.has(String(a.props.policyArn)),
             );
             if (!canSign) {

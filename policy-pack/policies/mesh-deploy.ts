@@ -1,6 +1,7 @@
 import { PolicyResource } from "@pulumi/policy";
 import { MESH } from "../catalog/mesh";
 import { contains, isCidr, overlaps } from "../lib/cidr";
+import { candidatesBy } from "../lib/lookup";
 import { bytes, milliCpu, podsThatFit, PodResources } from "../lib/quantity";
 import { asArray, asObject as obj, resourcePolicy, stackEnvironmentOf, stackPolicy } from "./lib";
 
@@ -213,6 +214,10 @@ export const sidecarFitsQuota = stackPolicy({
                 .filter((r) => r.type === NAMESPACE && meta(r.props).labels[MESH.agentNamespaceLabel] !== undefined)
                 .map((r) => meta(r.props).name),
         );
+        const limitRangesIn = candidatesBy(
+            args.resources.filter((r) => r.type === LIMIT_RANGE),
+            (r) => meta(r.props).namespace,
+        );
         for (const quota of args.resources.filter((r) => r.type === RESOURCE_QUOTA)) {
             const ns = meta(quota.props).namespace;
             if (!agentNs.has(ns)) {
@@ -220,7 +225,7 @@ export const sidecarFitsQuota = stackPolicy({
             }
             const hard = obj(obj(quota.props.spec).hard);
             const pods = Number(hard.pods);
-            const limitRange = args.resources.find((r) => r.type === LIMIT_RANGE && meta(r.props).namespace === ns);
+            const limitRange = limitRangesIn(ns).find((r) => meta(r.props).namespace === ns);
             const container = asArray(obj(limitRange?.props.spec).limits as Obj[])
                 .map(obj)
                 .find((l) => l.type === "Container");
@@ -476,14 +481,30 @@ export const agentEgressToApis = stackPolicy({
         const agentNs = args.resources
             .filter((r) => r.type === NAMESPACE && meta(r.props).labels[MESH.agentNamespaceLabel] !== undefined)
             .map((r) => ({ name: meta(r.props).name, urn: r.urn }));
+        const netpolsIn = candidatesBy(
+            args.resources.filter((r) => r.type === NETWORK_POLICY),
+            (r) => meta(r.props).namespace,
+        );
         for (const ns of agentNs) {
-            const rules = args.resources
-                .filter((r) => r.type === NETWORK_POLICY && meta(r.props).namespace === ns.name)
+            const rules = netpolsIn(ns.name)
+                .filter((r) => meta(r.props).namespace === ns.name)
                 .map((r) => obj(r.props.spec))
                 .filter((spec) => Object.keys(obj(spec.podSelector)).length === 0)
                 .flatMap((spec) => asArray(spec.egress as Obj[]).map(obj));
+            // The endpoints share subnets: judge each rule once per block.
+            const judged = new Map<Obj, Map<string, boolean>>();
+            const allows = (rule: Obj, cidr: string) => {
+                const byCidr = judged.get(rule) ?? new Map<string, boolean>();
+                judged.set(rule, byCidr);
+                let ok = byCidr.get(cidr);
+                if (ok === undefined) {
+                    ok = egressAllows(rule, cidr, 443);
+                    byCidr.set(cidr, ok);
+                }
+                return ok;
+            };
             for (const t of targets) {
-                const blocked = t.cidrs.filter((cidr) => !rules.some((rule) => egressAllows(rule, cidr, 443)));
+                const blocked = t.cidrs.filter((cidr) => !rules.some((rule) => allows(rule, cidr)));
                 if (blocked.length) {
                     report(
                         `agent namespace ${ns.name}: no egress rule lets pods reach ${t.what} (${blocked.join(", ")}) on TCP 443`,

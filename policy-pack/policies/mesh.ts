@@ -10,6 +10,7 @@ import {
     Rule as NetRule,
 } from "../lib/k8s-netpol";
 import { MESH } from "../catalog/mesh";
+import { candidatesBy } from "../lib/lookup";
 import { AuthzPolicy, decide, matchValue, parseAuthz, principalParts, probeValues } from "../lib/mesh-authz";
 import { asArray, asStrings as strings, environmentOf, resourcePolicy, stackPolicy } from "./lib";
 import { caIssuerFor, meshDeployPolicies } from "./mesh-deploy";
@@ -256,10 +257,12 @@ export const agentNamespaceDefaultDeny = stackPolicy({
     configSchema: agentNamespacesSchema,
     validate: (args, report) => {
         const configured = args.getConfig<{ agentNamespaces?: string[] }>().agentNamespaces;
+        const authzIn = candidatesBy(
+            args.resources.filter((r) => AUTHZ.includes(r.type)),
+            (r) => meta(r.props).namespace,
+        );
         for (const ns of agentNamespaces(args.resources, configured)) {
-            const covered = args.resources.some(
-                (r) => AUTHZ.includes(r.type) && meta(r.props).namespace === ns && isDenyAll(obj(r.props.spec)),
-            );
+            const covered = authzIn(ns).some((r) => meta(r.props).namespace === ns && isDenyAll(obj(r.props.spec)));
             if (!covered) {
                 report(
                     `agent namespace ${ns} has no deny-by-default AuthorizationPolicy (an ALLOW policy with an empty spec)`,
@@ -374,10 +377,13 @@ export const agentRateLimit = stackPolicy({
     configSchema: agentNamespacesSchema,
     validate: (args, report) => {
         const configured = args.getConfig<{ agentNamespaces?: string[] }>().agentNamespaces;
+        const filtersIn = candidatesBy(
+            args.resources.filter((r) => ENVOY_FILTER.includes(r.type)),
+            (r) => meta(r.props).namespace,
+        );
         for (const ns of agentNamespaces(args.resources, configured)) {
-            const covered = args.resources.some(
+            const covered = filtersIn(ns).some(
                 (r) =>
-                    ENVOY_FILTER.includes(r.type) &&
                     meta(r.props).namespace === ns &&
                     obj(r.props.spec).workloadSelector === undefined &&
                     rateLimitPatches(obj(r.props.spec)).some((p) => p.context === "SIDECAR_INBOUND"),

@@ -11,6 +11,7 @@ import {
     userDataMaxPods,
 } from "../lib/capacity";
 import { contains, isCidr } from "../lib/cidr";
+import { candidatesBy } from "../lib/lookup";
 import { asArray, asObject, asString, asStrings, parsePolicyDocument, resourcePolicy, stackPolicy } from "./lib";
 
 // Cross-service facts of the platform (issue 11): how CI reaches a private EKS API, whether the segment
@@ -480,19 +481,31 @@ export const workloadApisReachable = stackPolicy({
         });
         const onAllowList = (host: string) =>
             allowed.some((t) => t === host || (t.startsWith(".") && host.endsWith(t)));
-        const roles = ofType(rs, T.role);
-        const policies = ofType(rs, T.policy);
+        const roles = candidatesBy(ofType(rs, T.role), (r) => str(r.props.arn));
+        const allPolicies = ofType(rs, T.policy);
+        const policies = candidatesBy(allPolicies, (q) => str(q.props.arn));
+        /** The document of the customer policy an attachment names; reads in the order of a scan of all. */
+        const attachedDocument = (p: PolicyResource) => {
+            if (allPolicies.length === 0) {
+                return undefined;
+            }
+            str(allPolicies[0].props.arn);
+            const arn = str(p.props.policyArn);
+            return policies(arn).find((q) => str(q.props.arn) === arn)?.props.policy;
+        };
+        const rolePolicies = candidatesBy(ofType(rs, T.rolePolicy), (p) => str(p.props.role));
+        const attachments = candidatesBy(ofType(rs, T.attachment), (p) => str(p.props.role));
         for (const a of associations) {
             const roleArn = str(a.props.roleArn) ?? "";
-            const role = roles.find((r) => str(r.props.arn) === roleArn);
+            const role = roles(roleArn).find((r) => str(r.props.arn) === roleArn);
             const roleName = str(role?.props.name) ?? roleArn.split("/").pop() ?? "";
             const docs = [
-                ...ofType(rs, T.rolePolicy)
+                ...rolePolicies(roleName)
                     .filter((p) => str(p.props.role) === roleName)
                     .map((p) => p.props.policy),
-                ...ofType(rs, T.attachment)
+                ...attachments(roleName)
                     .filter((p) => str(p.props.role) === roleName)
-                    .map((p) => policies.find((q) => str(q.props.arn) === str(p.props.policyArn))?.props.policy),
+                    .map(attachedDocument),
             ];
             const prefixes = new Set(["eks-auth", ...docs.flatMap(allowedPrefixes)]);
             const unreachable = [...prefixes].filter((prefix) => {

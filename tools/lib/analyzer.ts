@@ -8,6 +8,7 @@ import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { UsageError } from "./errors";
 import { StateResource } from "./state";
 import { SECRET_SIG, SIG_KEY } from "./program";
+import { NotEncodable, WireWriter } from "./wire";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const analyzerPb = require("@pulumi/pulumi/proto/analyzer_pb");
@@ -29,7 +30,10 @@ const GRPC_WINDOW = 16;
 type Handler = (call: { request: unknown }, cb: (err: Error | null | undefined, resp?: unknown) => void) => unknown;
 
 interface Transport {
+    /** Sends a request message, or (gRPC) a request already in the wire format (tools/lib/wire.ts). */
     call<T>(method: string, req: unknown): Promise<T>;
+    /** Whether requests may be bytes: over gRPC they are sent as they are; in-process the handlers need messages. */
+    readonly takesBytes: boolean;
     /** Resolves once nothing of the session is left running (no child process, no open channel). */
     close(): Promise<void>;
 }
@@ -147,6 +151,7 @@ export class AnalyzerSession {
                         void handler({ request: req }, (err, resp) => (err ? reject(err) : resolve(resp as T)));
                     }),
                 close: () => Promise.resolve(),
+                takesBytes: false,
             };
             return new AnalyzerSession(transport, 1);
         }
@@ -195,11 +200,28 @@ export class AnalyzerSession {
             "grpc.max_send_message_length": -1,
             "grpc.max_receive_message_length": -1,
         }) as grpc.Client & Record<string, (...args: unknown[]) => void>;
+        const service = analyzerGrpc.AnalyzerService as Record<
+            string,
+            { path: string; responseDeserialize(b: Buffer): unknown }
+        >;
         const transport: Transport = {
             call: <T>(method: string, req: unknown) =>
-                new Promise<T>((resolve, reject) =>
-                    client[method](req, (err: Error | null, resp: T) => (err ? reject(err) : resolve(resp))),
-                ),
+                new Promise<T>((resolve, reject) => {
+                    const done = (err: Error | null, resp: unknown) => (err ? reject(err) : resolve(resp as T));
+                    if (req instanceof Uint8Array) {
+                        const def = service[method];
+                        client.makeUnaryRequest(
+                            def.path,
+                            (b: Buffer) => b,
+                            def.responseDeserialize,
+                            req as Buffer,
+                            done,
+                        );
+                    } else {
+                        client[method](req, done);
+                    }
+                }),
+            takesBytes: true,
             close: () => {
                 client.close();
                 if (child.exitCode !== null || child.signalCode !== null) {
@@ -354,20 +376,10 @@ export class AnalyzerSession {
     /** Analyze (per resource, with inputs) then AnalyzeStack (all resources, with outputs). */
     async analyzeAll(resources: StateResource[]): Promise<Diagnostic[]> {
         const byUrn = new Map(resources.map((r) => [r.urn, r]));
+        const requests = new Requests(byUrn, this.transport.takesBytes);
         const diagnostics: Diagnostic[] = [];
-        const request = (r: StateResource) => {
-            const req = new analyzerPb.AnalyzeRequest();
-            req.setType(r.type);
-            req.setName(nameOf(r.urn));
-            req.setUrn(r.urn);
-            req.setProperties(toStruct(r.inputs, r.urn));
-            req.setOptions(options(r));
-            const provider = providerOf(r, byUrn);
-            if (provider) {
-                req.setProvider(provider);
-            }
-            return this.call<DiagResponse>("analyze", req).then((resp) => collect(resp, r.urn));
-        };
+        const request = (r: StateResource) =>
+            this.call<DiagResponse>("analyze", requests.analyze(r)).then((resp) => collect(resp, r.urn));
         // A window of requests in flight overlaps this side's encoding with the pack's evaluation; results keep
         // the resources' order.
         const results: Promise<Diagnostic[]>[] = [];
@@ -383,32 +395,7 @@ export class AnalyzerSession {
         for (const d of await Promise.all(results)) {
             diagnostics.push(...d);
         }
-        const stackReq = new analyzerPb.AnalyzeStackRequest();
-        stackReq.setResourcesList(
-            resources.map((r) => {
-                const ar = new analyzerPb.AnalyzerResource();
-                ar.setType(r.type);
-                ar.setName(nameOf(r.urn));
-                ar.setUrn(r.urn);
-                ar.setProperties(toStruct(r.outputs, r.urn));
-                ar.setOptions(options(r));
-                if (r.parent) {
-                    ar.setParent(r.parent);
-                }
-                ar.setDependenciesList(r.dependencies);
-                const pd = ar.getPropertydependenciesMap();
-                for (const [k, urns] of Object.entries(r.propertyDependencies)) {
-                    const d = new analyzerPb.AnalyzerPropertyDependencies();
-                    d.setUrnsList(urns);
-                    pd.set(k, d);
-                }
-                const provider = providerOf(r, byUrn);
-                if (provider) {
-                    ar.setProvider(provider);
-                }
-                return ar;
-            }),
-        );
+        const stackReq = requests.analyzeStack(resources);
         const root = resources.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? "";
         const stackResp = await this.call<DiagResponse>("analyzeStack", stackReq);
         // A stack violation whose URN is not in the snapshot is attributed to the root stack, as the engine does.
@@ -484,6 +471,169 @@ export function nameOf(urn: string): string {
     return urn.split("::").slice(3).join("::");
 }
 
+/**
+ * The engine's Analyze and AnalyzeStack requests for a plan's resources: google-protobuf messages, or, when the
+ * transport takes bytes, the same bytes written directly (tools/lib/wire.ts; a resource it cannot write goes
+ * through the messages).
+ */
+export class Requests {
+    /** One provider message (or its bytes) per provider, shared by its resources' requests. */
+    private readonly providerMessages = new Map<string, unknown>();
+    private readonly providerBytes = new Map<string, Buffer>();
+    private readonly writer = new WireWriter(1 << 14);
+
+    constructor(
+        private readonly byUrn: Map<string, StateResource>,
+        private readonly bytes: boolean,
+    ) {}
+
+    analyze(r: StateResource): unknown {
+        if (this.bytes) {
+            const w = this.writer;
+            w.rewind(0);
+            try {
+                w.optionalString(1, r.type);
+                structField(w, 2, r.inputs, r.urn);
+                this.commonFields(w, r);
+                return Buffer.from(w.finish());
+            } catch (e) {
+                if (!(e instanceof NotEncodable)) {
+                    throw e;
+                }
+            }
+        }
+        const req = new analyzerPb.AnalyzeRequest();
+        req.setType(r.type);
+        req.setName(nameOf(r.urn));
+        req.setUrn(r.urn);
+        req.setProperties(toStruct(r.inputs, r.urn));
+        req.setOptions(options(r));
+        const provider = this.providerMessage(r);
+        if (provider) {
+            req.setProvider(provider);
+        }
+        return req;
+    }
+
+    analyzeStack(resources: StateResource[]): unknown {
+        if (!this.bytes) {
+            const req = new analyzerPb.AnalyzeStackRequest();
+            req.setResourcesList(resources.map((r) => this.resourceMessage(r)));
+            return req;
+        }
+        const w = new WireWriter(1 << 20);
+        for (const r of resources) {
+            const start = w.mark();
+            try {
+                const at = w.begin(1);
+                w.optionalString(1, r.type);
+                structField(w, 2, r.outputs, r.urn);
+                this.commonFields(w, r);
+                w.optionalString(7, r.parent);
+                for (const d of r.dependencies) {
+                    w.string(8, d);
+                }
+                for (const k of Object.keys(r.propertyDependencies).sort()) {
+                    const entry = w.begin(9);
+                    w.string(1, k);
+                    const deps = w.begin(2);
+                    for (const u of r.propertyDependencies[k]) {
+                        w.string(1, u);
+                    }
+                    w.end(deps);
+                    w.end(entry);
+                }
+                w.end(at);
+            } catch (e) {
+                if (!(e instanceof NotEncodable)) {
+                    throw e;
+                }
+                w.rewind(start);
+                w.bytes(1, (this.resourceMessage(r) as { serializeBinary(): Uint8Array }).serializeBinary());
+            }
+        }
+        return w.finish();
+    }
+
+    /** urn, name, options and provider: fields 3 to 6 of AnalyzeRequest and AnalyzerResource alike. */
+    private commonFields(w: WireWriter, r: StateResource): void {
+        w.optionalString(3, r.urn);
+        w.optionalString(4, nameOf(r.urn));
+        const opts = w.begin(5);
+        if (r.protect) {
+            w.bool(1, true);
+        }
+        for (const k of r.ignoreChanges) {
+            w.string(2, k);
+        }
+        for (const k of r.additionalSecretOutputs) {
+            w.string(5, k);
+        }
+        w.optionalString(8, r.parent);
+        w.end(opts);
+        const provider = this.providerOf(r);
+        if (provider) {
+            let b = this.providerBytes.get(provider.urn);
+            if (!b) {
+                const pw = new WireWriter(1 << 12);
+                pw.optionalString(1, provider.type);
+                structField(pw, 2, provider.inputs, provider.urn);
+                pw.optionalString(3, provider.urn);
+                pw.optionalString(4, nameOf(provider.urn));
+                b = Buffer.from(pw.finish());
+                this.providerBytes.set(provider.urn, b);
+            }
+            w.bytes(6, b);
+        }
+    }
+
+    private resourceMessage(r: StateResource): unknown {
+        const ar = new analyzerPb.AnalyzerResource();
+        ar.setType(r.type);
+        ar.setName(nameOf(r.urn));
+        ar.setUrn(r.urn);
+        ar.setProperties(toStruct(r.outputs, r.urn));
+        ar.setOptions(options(r));
+        if (r.parent) {
+            ar.setParent(r.parent);
+        }
+        ar.setDependenciesList(r.dependencies);
+        const pd = ar.getPropertydependenciesMap();
+        for (const [k, urns] of Object.entries(r.propertyDependencies)) {
+            const d = new analyzerPb.AnalyzerPropertyDependencies();
+            d.setUrnsList(urns);
+            pd.set(k, d);
+        }
+        const provider = this.providerMessage(r);
+        if (provider) {
+            ar.setProvider(provider);
+        }
+        return ar;
+    }
+
+    private providerOf(r: StateResource): StateResource | undefined {
+        return r.provider ? this.byUrn.get(r.provider.slice(0, r.provider.lastIndexOf("::"))) : undefined;
+    }
+
+    private providerMessage(r: StateResource): unknown {
+        const p = this.providerOf(r);
+        if (!p) {
+            return undefined;
+        }
+        let msg = this.providerMessages.get(p.urn);
+        if (!msg) {
+            const m = new analyzerPb.AnalyzerProviderResource();
+            m.setType(p.type);
+            m.setName(nameOf(p.urn));
+            m.setUrn(p.urn);
+            m.setProperties(toStruct(p.inputs, p.urn));
+            this.providerMessages.set(p.urn, m);
+            msg = m;
+        }
+        return msg;
+    }
+}
+
 function options(r: StateResource): unknown {
     const o = new analyzerPb.AnalyzerResourceOptions();
     o.setProtect(r.protect);
@@ -493,23 +643,6 @@ function options(r: StateResource): unknown {
         o.setParent(r.parent);
     }
     return o;
-}
-
-function providerOf(r: StateResource, byUrn: Map<string, StateResource>): unknown {
-    if (!r.provider) {
-        return undefined;
-    }
-    const urn = r.provider.slice(0, r.provider.lastIndexOf("::"));
-    const p = byUrn.get(urn);
-    if (!p) {
-        return undefined;
-    }
-    const msg = new analyzerPb.AnalyzerProviderResource();
-    msg.setType(p.type);
-    msg.setName(nameOf(p.urn));
-    msg.setUrn(p.urn);
-    msg.setProperties(toStruct(p.inputs, p.urn));
-    return msg;
 }
 
 /** State values → analyzer wire values: secrets as {sig, value}, resource references as their id / URN. */
@@ -556,12 +689,32 @@ export function toWire(value: unknown): unknown {
     return value;
 }
 
+/** A resource's properties as a Struct field, written directly; fails as toStruct does. */
+function structField(w: WireWriter, field: number, props: Record<string, unknown>, urn: string): void {
+    const at = w.begin(field);
+    try {
+        w.struct(wireProperties(props));
+    } catch (e) {
+        if (e instanceof NotEncodable) {
+            throw e;
+        }
+        throw new UsageError(`${urn}: ${(e as Error).message}`);
+    }
+    w.end(at);
+}
+
+/** Top-level keys starting with "__" are internal and skipped, as in the engine. */
+function wireProperties(props: Record<string, unknown>): Record<string, never> {
+    return toWire(Object.fromEntries(Object.entries(props).filter(([k]) => !k.startsWith("__")))) as Record<
+        string,
+        never
+    >;
+}
+
 function toStruct(props: Record<string, unknown>, urn: string): Struct {
-    // Top-level keys starting with "__" are internal and skipped, as in the engine.
-    const filtered = Object.fromEntries(Object.entries(props).filter(([k]) => !k.startsWith("__")));
     let struct: Struct;
     try {
-        struct = Struct.fromJavaScript(toWire(filtered) as Record<string, never>);
+        struct = Struct.fromJavaScript(wireProperties(props));
     } catch (e) {
         throw new UsageError(`${urn}: ${(e as Error).message}`);
     }

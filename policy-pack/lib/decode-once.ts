@@ -1,0 +1,53 @@
+// The analyzer server of @pulumi/policy (server.js) converts a resource's properties from protobuf to
+// JavaScript once per policy: AnalyzeStack converts every resource of the plan again for each stack policy,
+// Analyze a resource again for each resource policy. At 15,000 resources that is most of an audit's time.
+// The conversion is pure and the server deep-copies its result (deserializeProperties) before any policy
+// sees it, so converting each message's properties once changes nothing but the time. (The audit's
+// in-process launcher already hands the server Structs that convert once: tools/lib/analyzer.ts toStruct.)
+import * as path from "path";
+
+type Struct = { toJavaScript(): unknown };
+type WithProperties = { getProperties?(): Struct | undefined };
+
+const MESSAGES = ["AnalyzeRequest", "AnalyzerResource", "AnalyzerProviderResource"];
+const memoized = new WeakSet<Struct>();
+const wrappers = new WeakSet<object>();
+
+/** Makes the server's messages convert their properties once; a no-op if the SDK's layout differs. */
+export function decodePropertiesOnce(): void {
+    let pb: Record<string, { prototype: WithProperties } | undefined>;
+    try {
+        // The very module the server loads: resolved from @pulumi/policy.
+        const policyDir = path.dirname(require.resolve("@pulumi/policy/package.json"));
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        pb = require(require.resolve("@pulumi/pulumi/proto/analyzer_pb", { paths: [policyDir] }));
+    } catch {
+        return;
+    }
+    for (const name of MESSAGES) {
+        const proto = pb[name]?.prototype;
+        const getProperties = proto?.getProperties;
+        if (!proto || typeof getProperties !== "function" || wrappers.has(getProperties)) {
+            continue;
+        }
+        const wrapped = function (this: WithProperties) {
+            const struct = getProperties.call(this);
+            if (struct && typeof struct.toJavaScript === "function" && !memoized.has(struct)) {
+                memoized.add(struct);
+                const convert = struct.toJavaScript.bind(struct);
+                let converted: unknown;
+                let done = false;
+                struct.toJavaScript = () => {
+                    if (!done) {
+                        converted = convert();
+                        done = true;
+                    }
+                    return converted;
+                };
+            }
+            return struct;
+        };
+        wrappers.add(wrapped);
+        proto.getProperties = wrapped;
+    }
+}
