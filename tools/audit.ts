@@ -2,11 +2,12 @@
 // Evaluates the policy pack against a `pulumi stack export` file or `pulumi preview --json --show-sames` output.
 // Exit 0: no mandatory violation; 1: at least one; 2: bad arguments or an unreadable / unrecognised file.
 import * as path from "path";
-import { audit, formatReport, REPO_ROOT, reportJson, stackPolicyConfig } from "./lib/audit";
+import { AnalyzerSession } from "./lib/analyzer";
+import { audit, formatReport, PACK_DIR, REPO_ROOT, reportJson, stackPolicyConfig } from "./lib/audit";
 import { writeJson } from "./lib/deployment";
 import { CommandSpec, parseCommand, runMain, UsageError } from "./lib/errors";
 import { exposeStackConfigToPack, listStacks, readProjectName, readStackConfig } from "./lib/stack-config";
-import { checkScope, isEmptyState, readState } from "./lib/state";
+import { checkScope, isEmptyState, LoadedState, readState } from "./lib/state";
 import { parseLauncher } from "./plan";
 
 export const AUDIT: CommandSpec = {
@@ -62,19 +63,43 @@ export async function auditCommand(argv: string[]): Promise<number> {
         throw new UsageError("--stack <name> is required: the stack the file holds; it selects the policy config");
     }
     const policy = stackPolicyConfig(flags.stack, flags["policy-config"]);
-    const state = readState(flags.state);
-    checkScope(state, flags.state, { stack: flags.stack, project: readProjectName(flags["project-dir"] ?? REPO_ROOT) });
-    if (isEmptyState(state)) {
-        throw new UsageError(
-            `${flags.state}: nothing deployed (no resources besides the root stack): nothing to audit`,
-        );
-    }
-    // The stack's config reaches the pack as in `pulumi preview --policy-pack`, when this project holds the stack.
     const projectDir = flags["project-dir"] ?? REPO_ROOT;
-    if (listStacks(projectDir).includes(flags.stack)) {
-        exposeStackConfigToPack(readStackConfig(projectDir, flags.stack).config);
+    // The stack's config reaches the pack as in `pulumi preview --policy-pack`, when this project holds the stack.
+    const exposeConfig = () => {
+        if (listStacks(projectDir).includes(flags.stack as string)) {
+            exposeStackConfigToPack(readStackConfig(projectDir, flags.stack as string).config);
+        }
+    };
+    // A pack in its own process starts while the state is read (about 2 s). The project is the one the state
+    // must name (checkScope); anything that fails here fails again below, where it is reported.
+    let session: Promise<AnalyzerSession> | undefined;
+    const stop = new AbortController();
+    if (launcher !== "in-process") {
+        try {
+            const project = readProjectName(projectDir);
+            exposeConfig();
+            session = AnalyzerSession.start(PACK_DIR, { stack: flags.stack, project, launcher, signal: stop.signal });
+            session.catch(() => undefined);
+        } catch {
+            session = undefined;
+        }
     }
-    const report = await audit(state, { stack: flags.stack, policyConfig: policy.config, launcher });
+    let state: LoadedState;
+    try {
+        state = readState(flags.state);
+        checkScope(state, flags.state, { stack: flags.stack, project: readProjectName(projectDir) });
+        if (isEmptyState(state)) {
+            throw new UsageError(
+                `${flags.state}: nothing deployed (no resources besides the root stack): nothing to audit`,
+            );
+        }
+        exposeConfig();
+    } catch (e) {
+        stop.abort();
+        await session?.then((s) => s.close()).catch(() => undefined);
+        throw e;
+    }
+    const report = await audit(state, { stack: flags.stack, policyConfig: policy.config, launcher, session });
     process.stdout.write(
         formatReport(
             report,

@@ -135,6 +135,8 @@ export class AnalyzerSession {
             launcher?: Launcher;
             /** The language host's run-policy-pack to start (default: the one this tool resolves). */
             runPolicyPack?: string;
+            /** Stops a pack process that is still starting (or started): the caller no longer needs it. */
+            signal?: AbortSignal;
         },
     ): Promise<AnalyzerSession> {
         const launcher = env.launcher ?? "engine";
@@ -171,6 +173,7 @@ export class AnalyzerSession {
             },
             stdio: ["ignore", "pipe", "pipe"],
         });
+        env.signal?.addEventListener("abort", () => child.kill(), { once: true });
         let stderr = "";
         child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
         const port = await new Promise<number>((resolve, reject) => {
