@@ -1,34 +1,6 @@
 // Lookups that replace scans of the whole plan inside per-agent loops (quadratic at 1,000 agents), with the
 // same results and the same failures as the scans they replace.
 
-/** Items by type, in their order, from one pass over them. */
-export function typeIndex<T extends { type: string }>(items: readonly T[]): (types: string | readonly string[]) => T[] {
-    const at = new Map<string, number[]>();
-    items.forEach((r, i) => {
-        const list = at.get(r.type);
-        if (list) {
-            list.push(i);
-        } else {
-            at.set(r.type, [i]);
-        }
-    });
-    const cache = new Map<string, T[]>();
-    return (types) => {
-        const list = typeof types === "string" ? [types] : types;
-        const key = list.join("\n");
-        let out = cache.get(key);
-        if (!out) {
-            const positions = list.flatMap((t) => at.get(t) ?? []);
-            if (list.length > 1) {
-                positions.sort((a, b) => a - b);
-            }
-            out = positions.map((i) => items[i]);
-            cache.set(key, out);
-        }
-        return out;
-    };
-}
-
 /**
  * The candidates of a scan for the items whose key is `key`, in their order: those with that key, and those whose
  * key could not be read (the read threw, e.g. on a value unknown during a preview). The caller applies its own
