@@ -505,12 +505,7 @@ export class Requests {
                 }
             }
         }
-        const req = new analyzerPb.AnalyzeRequest();
-        req.setType(r.type);
-        req.setName(nameOf(r.urn));
-        req.setUrn(r.urn);
-        req.setProperties(toStruct(r.inputs, r.urn));
-        req.setOptions(options(r));
+        const req = common(new analyzerPb.AnalyzeRequest(), r, r.inputs);
         const provider = this.providerMessage(r);
         if (provider) {
             req.setProvider(provider);
@@ -591,12 +586,7 @@ export class Requests {
     }
 
     private resourceMessage(r: StateResource): unknown {
-        const ar = new analyzerPb.AnalyzerResource();
-        ar.setType(r.type);
-        ar.setName(nameOf(r.urn));
-        ar.setUrn(r.urn);
-        ar.setProperties(toStruct(r.outputs, r.urn));
-        ar.setOptions(options(r));
+        const ar = common(new analyzerPb.AnalyzerResource(), r, r.outputs);
         if (r.parent) {
             ar.setParent(r.parent);
         }
@@ -729,4 +719,22 @@ function toStruct(props: Record<string, unknown>, urn: string): Struct {
     let converted: ReturnType<Struct["toJavaScript"]> | undefined;
     struct.toJavaScript = () => (converted ??= convert());
     return struct;
+}
+
+/** The fields an AnalyzeRequest and an AnalyzerResource share, set from a state resource and its properties. */
+function common<
+    M extends {
+        setType(v: string): void;
+        setName(v: string): void;
+        setUrn(v: string): void;
+        setProperties(v: unknown): void;
+        setOptions(v: unknown): void;
+    },
+>(msg: M, r: StateResource, props: Record<string, unknown>): M {
+    msg.setType(r.type);
+    msg.setName(nameOf(r.urn));
+    msg.setUrn(r.urn);
+    msg.setProperties(toStruct(props, r.urn));
+    msg.setOptions(options(r));
+    return msg;
 }
