@@ -1,8 +1,10 @@
 // npm test: `check` (type check, eslint, prettier), `plan:all` (offline plan + audit of every stack) and jest,
-// one after another: each already keeps both cores busy (prettier beside the type check, two plans, two jest
-// workers), and overlapping them was measured slower (100 s against 74 s, 192 s of CPU against 138 s). jest
-// reuses the programs the plans ran (plan --run-out, read by test/harness/global-setup.js) instead of running
-// them again. Each step's output is printed whole once it ends (jest's live); the exit code is the worst of the three.
+// one after another, every step whatever the one before gave (CI sees lint, type and test failures in one run).
+// The plans and jest each use both cores, check partly (prettier beside the type check). Overlapping the steps
+// was measured slower: in alternating pairs 82–84 s against 79–81 s in turn, 160–163 s of CPU against 147–149 s.
+// jest reuses the programs the plans ran (plan --run-out, read by test/harness/global-setup.js) instead of running
+// them again. Each step's output is printed once it ends (jest's live), and a failed step's again at the end,
+// below jest's; the exit code is the worst of the three.
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -60,12 +62,15 @@ export async function testCommand(argv: string[]): Promise<number> {
             env: { MAS_PLAN_CACHE: runs },
         });
         const steps = [checked, plans, jest];
+        // A step killed or not started at all reports a negative code: a failure all the same.
+        const failed = steps.filter((s) => s.code !== 0);
+        for (const step of failed.filter((s) => s.name !== "jest")) {
+            print(step);
+        }
         process.stdout.write(
             `\n${steps.map((s) => `${s.name}: exit ${s.code}, ${(s.ms / 1000).toFixed(1)} s`).join("; ")}` +
                 ` — npm test ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
         );
-        // A step killed or not started at all reports a negative code: a failure all the same.
-        const failed = steps.filter((s) => s.code !== 0);
         return failed.length === 0 ? 0 : Math.max(1, ...failed.map((s) => s.code));
     } finally {
         fs.rmSync(runs, { recursive: true, force: true });

@@ -1,9 +1,17 @@
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import type { ProgramRun, RecordedResource } from "../../tools/lib/program";
 import type { StackConfigFile } from "../../tools/lib/stack-config";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
+
+/** A temporary directory for the calling test file, removed once its tests are done. */
+export function tempDir(prefix: string): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+    return dir;
+}
 
 /** Stack config of Pulumi.<stack>.yaml with some keys overridden (values as in YAML: lists stay lists). */
 export function stackConfig(stack: string, overrides: Record<string, unknown> = {}): StackConfigFile {

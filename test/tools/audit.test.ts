@@ -1,5 +1,4 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { auditCommand } from "../../tools/audit";
 import { nameOf, toWire } from "../../tools/lib/analyzer";
@@ -7,12 +6,13 @@ import { writeJson } from "../../tools/lib/deployment";
 import { parseFlags, runMain } from "../../tools/lib/errors";
 import { listStacks } from "../../tools/lib/stack-config";
 import { parseState } from "../../tools/lib/state";
+import { tempDir } from "../harness/program";
 
 const fixtures = path.join(__dirname, "..", "fixtures");
 // The hand-made fixtures hold only subnets: evaluate just the segmentation policy (every other policy disabled,
 // the way a user narrows a pack with --policy-pack-config).
 const segmentsOnly = ["--policy-config", path.join(fixtures, "policy-config-segments.json")];
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "audit-test-"));
+const tmp = tempDir("audit-test-");
 
 /**
  * Runs `audit`; in-process unless the case names a launcher (test/tools/launchers.test.ts proves it reports what

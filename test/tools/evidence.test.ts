@@ -1,12 +1,11 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { controls, requirements } from "../../policy-pack/catalog";
 import { evidenceCommand } from "../../tools/evidence";
 import type { EvidenceDocument } from "../../tools/lib/evidence-report";
-import { runStack } from "../harness/program";
+import { runStack, tempDir } from "../harness/program";
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "evidence-test-"));
+const tmp = tempDir("evidence-test-");
 
 async function run(args: string[]): Promise<number> {
     const spy = jest.spyOn(process.stdout, "write").mockImplementation(() => true);

@@ -1,15 +1,14 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { AUDIT, auditCommand } from "../../tools/audit";
 import { EVIDENCE, evidenceCommand } from "../../tools/evidence";
 import { PLAN, planCommand } from "../../tools/plan";
 import { tsNodeArgs } from "../../tools/lib/node-command";
-import { ROOT } from "../harness/program";
+import { ROOT, tempDir } from "../harness/program";
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "inputs-test-"));
+const tmp = tempDir("inputs-test-");
 const P = "multi-agent-security";
 const urn = (stack: string, rest: string, project = P) => `urn:pulumi:${stack}::${project}::${rest}`;
 const root = (stack: string, project = P) => ({

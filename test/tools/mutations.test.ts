@@ -1,8 +1,7 @@
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { auditCommand } from "../../tools/audit";
-import { runStack } from "../harness/program";
+import { runStack, tempDir } from "../harness/program";
 
 // End to end: a copy of the prod plan with one guide setting broken per control, audited by the pack's own
 // analyzer handlers as `npm run audit` does. Every broken setting must surface under its control ID,
@@ -25,7 +24,7 @@ function mirrorToOutputs(before: Res[], after: Res[]): Res[] {
     });
 }
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "mutations-"));
+const tmp = tempDir("mutations-");
 
 function find(resources: Res[], type: string, name: string): Res {
     const r = resources.find((x) => x.type === type && x.urn.endsWith(`::${name}`));

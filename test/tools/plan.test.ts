@@ -1,13 +1,12 @@
 import { createHash } from "crypto";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import { runStack, ROOT } from "../harness/program";
+import { runStack, ROOT, tempDir } from "../harness/program";
 import { tsNodeArgs } from "../../tools/lib/node-command";
 import type { ProgramRun } from "../../tools/lib/program";
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plan-test-"));
+const tmp = tempDir("plan-test-");
 
 function deploymentOf(run: ProgramRun, stack: string) {
     const { toDeployment } = require("../../tools/lib/deployment") as typeof import("../../tools/lib/deployment");

@@ -83,99 +83,109 @@ export async function benchCommand(argv: string[]): Promise<number> {
     }
     const out = (line: string) => process.stdout.write(`${line}\n`);
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "mas-bench-"));
-    out(`bench: node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(2)}`);
-    const rows: [string, string][] = [];
+    // The jest cache and the plans are removed even when a measurement fails.
+    try {
+        out(`bench: node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(2)}`);
+        const rows: [string, string][] = [];
 
-    // 1. npm test, with a fresh jest cache (a clean clone has none).
-    if ((flags["skip-test"] ?? "no") !== "yes") {
-        const t = must(await timed("npm", ["test"], { JEST_CACHE_DIR: path.join(tmp, "jest-cache") }), "npm test");
-        out(`npm test: ${(t.ms / 1000).toFixed(1)} s`);
-        rows.push(["`npm test` (typecheck, lint, jest, plan + audit of every stack)", `${(t.ms / 1000).toFixed(0)} s`]);
-    }
+        // 1. npm test, with a fresh jest cache (a clean clone has none).
+        if ((flags["skip-test"] ?? "no") !== "yes") {
+            const t = must(await timed("npm", ["test"], { JEST_CACHE_DIR: path.join(tmp, "jest-cache") }), "npm test");
+            out(`npm test: ${(t.ms / 1000).toFixed(1)} s`);
+            rows.push([
+                "`npm test` (typecheck, lint, jest, plan + audit of every stack)",
+                `${(t.ms / 1000).toFixed(0)} s`,
+            ]);
+        }
 
-    // 2. plan of prod vs the bare-SDK floor for the same resources.
-    const planFile = path.join(tmp, "prod.json");
-    const [cmd, args] = tsx("tools/plan.ts", ["--stack", "prod", "--out", planFile]);
-    must(await timed(cmd, args), "plan (warm-up)");
-    const planMs: number[] = [];
-    const floorMs: number[] = [];
-    for (let i = 0; i < runs; i++) {
-        planMs.push(must(await timed(cmd, args), "plan").ms);
-        const [fc, fa] = node([path.join(__dirname, "floor.js"), planFile]);
-        floorMs.push(must(await timed(fc, fa), "floor").ms);
-    }
-    const n = resourcesOf(planFile);
-    const plan = median(planMs);
-    const floor = median(floorMs);
-    out(
-        `plan prod (${n} resources, synthesis + in-process audit): ${plan.toFixed(0)} ms; floor ${floor.toFixed(0)} ms; ratio ${(plan / floor).toFixed(2)}`,
-    );
-    rows.push([`\`plan --stack prod\` (${n} resources: synthesis + audit)`, `${plan.toFixed(0)} ms`]);
-    rows.push([`bare-SDK floor, same ${n} resources under mocks (\`tools/bench/floor.js\`)`, `${floor.toFixed(0)} ms`]);
-    rows.push(["plan / floor", `${(plan / floor).toFixed(2)}×`]);
-
-    // 3. A plan of many agents: time and peak RSS (the plan includes its in-process audit).
-    const proj = path.join(tmp, "project");
-    fs.mkdirSync(proj);
-    fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), path.join(proj, "Pulumi.yaml"));
-    const dev = YAML.parse(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8")) as {
-        config: Record<string, unknown>;
-    };
-    dev.config["multi-agent-security:agents"] = Array.from({ length: agents }, (_, i) =>
-        i === 0 ? "coordinator" : i === 1 ? "task-executor" : `worker-${i}`,
-    );
-    fs.writeFileSync(path.join(proj, "Pulumi.bench.yaml"), YAML.stringify(dev));
-    const bigFile = path.join(tmp, "bench.json");
-    const [bc, ba] = tsx("tools/plan.ts", ["--stack", "bench", "--project-dir", proj, "--out", bigFile]);
-    const big = must(await timed(bc, ba), `plan of ${agents} agents`);
-    const bigN = resourcesOf(bigFile);
-    const synth = Number(/\) in (\d+) ms/.exec(big.stdout)?.[1] ?? NaN);
-    out(
-        `plan of ${agents} agents (${bigN} resources): ${(big.ms / 1000).toFixed(1)} s (synthesis ${(synth / 1000).toFixed(1)} s), peak RSS ${big.peakRssMb?.toFixed(0)} MB`,
-    );
-    rows.push([`plan of ${agents} agents (${bigN} resources), with its audit`, `${(big.ms / 1000).toFixed(1)} s`]);
-    rows.push([`peak RSS of that plan`, `${big.peakRssMb?.toFixed(0)} MB`]);
-
-    // The same resources registered by the bare SDK: the memory and time no program on it can go below.
-    const [fc, fa] = node([path.join(__dirname, "floor.js"), bigFile]);
-    const bigFloor = must(await timed(fc, fa), "floor of the scale plan");
-    out(
-        `bare-SDK floor for those ${bigN} resources: ${(bigFloor.ms / 1000).toFixed(1)} s, peak RSS ${bigFloor.peakRssMb?.toFixed(0)} MB`,
-    );
-    rows.push([
-        `bare-SDK floor for the same ${bigN} resources: time, peak RSS`,
-        `${(bigFloor.ms / 1000).toFixed(1)} s, ${bigFloor.peakRssMb?.toFixed(0)} MB`,
-    ]);
-
-    // 4. The audit alone of that plan, per 1,000 resources: the engine's gRPC path (audit's default) and in-process.
-    for (const launcher of ["engine", "in-process"]) {
-        const [ac, aa] = tsx("tools/audit.ts", [
-            "--state",
-            bigFile,
-            "--stack",
-            "bench",
-            "--project-dir",
-            proj,
-            "--launcher",
-            launcher,
-        ]);
-        const a = must(await timed(ac, aa), `audit --launcher ${launcher}`);
-        const per = a.ms / (bigN / 1000);
+        // 2. plan of prod vs the bare-SDK floor for the same resources.
+        const planFile = path.join(tmp, "prod.json");
+        const [cmd, args] = tsx("tools/plan.ts", ["--stack", "prod", "--out", planFile]);
+        must(await timed(cmd, args), "plan (warm-up)");
+        const planMs: number[] = [];
+        const floorMs: number[] = [];
+        for (let i = 0; i < runs; i++) {
+            planMs.push(must(await timed(cmd, args), "plan").ms);
+            const [fc, fa] = node([path.join(__dirname, "floor.js"), planFile]);
+            floorMs.push(must(await timed(fc, fa), "floor").ms);
+        }
+        const n = resourcesOf(planFile);
+        const plan = median(planMs);
+        const floor = median(floorMs);
         out(
-            `audit --launcher ${launcher} of ${bigN} resources: ${(a.ms / 1000).toFixed(1)} s (${per.toFixed(0)} ms per 1,000 resources), peak RSS ${a.peakRssMb?.toFixed(0)} MB`,
+            `plan prod (${n} resources, synthesis + in-process audit): ${plan.toFixed(0)} ms; floor ${floor.toFixed(0)} ms; ratio ${(plan / floor).toFixed(2)}`,
+        );
+        rows.push([`\`plan --stack prod\` (${n} resources: synthesis + audit)`, `${plan.toFixed(0)} ms`]);
+        rows.push([
+            `bare-SDK floor, same ${n} resources under mocks (\`tools/bench/floor.js\`)`,
+            `${floor.toFixed(0)} ms`,
+        ]);
+        rows.push(["plan / floor", `${(plan / floor).toFixed(2)}×`]);
+
+        // 3. A plan of many agents: time and peak RSS (the plan includes its in-process audit).
+        const proj = path.join(tmp, "project");
+        fs.mkdirSync(proj);
+        fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), path.join(proj, "Pulumi.yaml"));
+        const dev = YAML.parse(fs.readFileSync(path.join(REPO_ROOT, "Pulumi.dev.yaml"), "utf8")) as {
+            config: Record<string, unknown>;
+        };
+        dev.config["multi-agent-security:agents"] = Array.from({ length: agents }, (_, i) =>
+            i === 0 ? "coordinator" : i === 1 ? "task-executor" : `worker-${i}`,
+        );
+        fs.writeFileSync(path.join(proj, "Pulumi.bench.yaml"), YAML.stringify(dev));
+        const bigFile = path.join(tmp, "bench.json");
+        const [bc, ba] = tsx("tools/plan.ts", ["--stack", "bench", "--project-dir", proj, "--out", bigFile]);
+        const big = must(await timed(bc, ba), `plan of ${agents} agents`);
+        const bigN = resourcesOf(bigFile);
+        const synth = Number(/\) in (\d+) ms/.exec(big.stdout)?.[1] ?? NaN);
+        out(
+            `plan of ${agents} agents (${bigN} resources): ${(big.ms / 1000).toFixed(1)} s (synthesis ${(synth / 1000).toFixed(1)} s), peak RSS ${big.peakRssMb?.toFixed(0)} MB`,
+        );
+        rows.push([`plan of ${agents} agents (${bigN} resources), with its audit`, `${(big.ms / 1000).toFixed(1)} s`]);
+        rows.push([`peak RSS of that plan`, `${big.peakRssMb?.toFixed(0)} MB`]);
+
+        // The same resources registered by the bare SDK: the memory and time no program on it can go below.
+        const [fc, fa] = node([path.join(__dirname, "floor.js"), bigFile]);
+        const bigFloor = must(await timed(fc, fa), "floor of the scale plan");
+        out(
+            `bare-SDK floor for those ${bigN} resources: ${(bigFloor.ms / 1000).toFixed(1)} s, peak RSS ${bigFloor.peakRssMb?.toFixed(0)} MB`,
         );
         rows.push([
-            `\`audit --launcher ${launcher}\` of those ${bigN} resources, per 1,000`,
-            `${per.toFixed(0)} ms (${(a.ms / 1000).toFixed(1)} s in all)`,
+            `bare-SDK floor for the same ${bigN} resources: time, peak RSS`,
+            `${(bigFloor.ms / 1000).toFixed(1)} s, ${bigFloor.peakRssMb?.toFixed(0)} MB`,
         ]);
-    }
-    fs.rmSync(tmp, { recursive: true, force: true });
 
-    out("\n| Measure | Value |\n|---|---|");
-    for (const [k, v] of rows) {
-        out(`| ${k} | ${v} |`);
+        // 4. The audit alone of that plan, per 1,000 resources: the engine's gRPC path (audit's default) and in-process.
+        for (const launcher of ["engine", "in-process"]) {
+            const [ac, aa] = tsx("tools/audit.ts", [
+                "--state",
+                bigFile,
+                "--stack",
+                "bench",
+                "--project-dir",
+                proj,
+                "--launcher",
+                launcher,
+            ]);
+            const a = must(await timed(ac, aa), `audit --launcher ${launcher}`);
+            const per = a.ms / (bigN / 1000);
+            out(
+                `audit --launcher ${launcher} of ${bigN} resources: ${(a.ms / 1000).toFixed(1)} s (${per.toFixed(0)} ms per 1,000 resources), peak RSS ${a.peakRssMb?.toFixed(0)} MB`,
+            );
+            rows.push([
+                `\`audit --launcher ${launcher}\` of those ${bigN} resources, per 1,000`,
+                `${per.toFixed(0)} ms (${(a.ms / 1000).toFixed(1)} s in all)`,
+            ]);
+        }
+
+        out("\n| Measure | Value |\n|---|---|");
+        for (const [k, v] of rows) {
+            out(`| ${k} | ${v} |`);
+        }
+        return 0;
+    } finally {
+        fs.rmSync(tmp, { recursive: true, force: true });
     }
-    return 0;
 }
 
 if (require.main === module) {
