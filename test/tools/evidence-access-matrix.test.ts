@@ -1,22 +1,11 @@
 import { accessMatrixEvidence, renderAccessMatrix } from "../../tools/lib/evidence-access-matrix";
 import { StateResource } from "../../tools/lib/state";
+import { stateResource } from "../harness/state";
 import { fixture, resources } from "../lib/iam/fixture";
 
 // The evidence prints the access matrix the pack simulates (who may do what on which data).
 const state = (f = fixture()): StateResource[] =>
-    resources(f).map((r) => ({
-        urn: `urn:pulumi:dev::mas::${r.type}::${r.name}`,
-        type: r.type,
-        custom: true,
-        dependencies: [],
-        propertyDependencies: {},
-        protect: false,
-        retainOnDelete: false,
-        additionalSecretOutputs: [],
-        ignoreChanges: [],
-        inputs: {},
-        outputs: r.props,
-    }));
+    resources(f).map((r) => stateResource(`urn:pulumi:dev::mas::${r.type}::${r.name}`, { outputs: r.props }));
 
 describe("evidence access matrix", () => {
     it("lists each data set's cells per principal with the simulated verdict and required conditions", () => {

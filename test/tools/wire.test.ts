@@ -4,6 +4,7 @@ import * as path from "path";
 import { Requests } from "../../tools/lib/analyzer";
 import { SECRET_SIG, SIG_KEY } from "../../tools/lib/program";
 import { parseState, StateResource } from "../../tools/lib/state";
+import { stateResource } from "../harness/state";
 
 // Over gRPC the audit writes the analyzer requests itself (tools/lib/wire.ts): the bytes must be google-protobuf's.
 
@@ -11,20 +12,7 @@ const STACK = "urn:pulumi:dev::multi-agent-security::pulumi:pulumi:Stack::multi-
 const PROVIDER = "urn:pulumi:dev::multi-agent-security::pulumi:providers:aws::default";
 
 function resource(urn: string, props: Record<string, unknown>, extra: Partial<StateResource> = {}): StateResource {
-    return {
-        urn,
-        type: urn.split("::")[2].split("$").pop() ?? "",
-        custom: true,
-        dependencies: [],
-        propertyDependencies: {},
-        protect: false,
-        retainOnDelete: false,
-        additionalSecretOutputs: [],
-        ignoreChanges: [],
-        inputs: props,
-        outputs: props,
-        ...extra,
-    };
+    return stateResource(urn, { inputs: props, outputs: props, ...extra });
 }
 
 const provider = resource(PROVIDER, { region: "eu-west-1", defaultTags: '{"tags":{"environment":"dev"}}' });
