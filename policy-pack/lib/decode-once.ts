@@ -2,8 +2,8 @@
 // JavaScript once per policy: AnalyzeStack converts every resource of the plan again for each stack policy,
 // Analyze a resource again for each resource policy: 23.5 s of the pack's CPU for a 15,467-resource plan.
 // The conversion is pure and the server deep-copies its result (deserializeProperties) before any policy
-// sees it, so converting each message's properties once changes nothing but the time. (The audit's
-// in-process launcher already hands the server Structs that convert once: tools/lib/analyzer.ts toStruct.)
+// sees it, so converting each message's properties once changes nothing but the time. The audit's in-process
+// launcher loads this pack, so its messages convert once the same way.
 import * as path from "path";
 
 type Struct = { toJavaScript(): unknown };
@@ -31,7 +31,7 @@ export function decodePropertiesOnce(): void {
         }
         const wrapped = function (this: WithProperties) {
             const struct = getProperties.call(this);
-            // An own toJavaScript: converted once already (here, or by the in-process launcher).
+            // An own toJavaScript: this struct is wrapped already.
             if (struct && typeof struct.toJavaScript === "function" && !Object.hasOwn(struct, "toJavaScript")) {
                 const convert = struct.toJavaScript.bind(struct);
                 let converted: unknown;

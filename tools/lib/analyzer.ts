@@ -704,21 +704,14 @@ function wireProperties(props: Record<string, unknown>): Record<string, never> {
     >;
 }
 
+// The pack's server converts it back once however many policies read it (policy-pack/lib/decode-once.ts), in
+// this process as over gRPC.
 function toStruct(props: Record<string, unknown>, urn: string): Struct {
-    let struct: Struct;
     try {
-        struct = Struct.fromJavaScript(wireProperties(props));
+        return Struct.fromJavaScript(wireProperties(props));
     } catch (e) {
         throw new UsageError(`${urn}: ${(e as Error).message}`);
     }
-    // The pack's server converts every resource's properties back to JavaScript once per stack policy
-    // (@pulumi/policy server.js, AnalyzeStack), each time into a fresh copy it deep-copies again
-    // (deserializeProperties). In-process it reads this very object: convert once and hand out the same
-    // result. Over gRPC the server reads its own decoded copy and this is never called.
-    const convert = struct.toJavaScript.bind(struct);
-    let converted: ReturnType<Struct["toJavaScript"]> | undefined;
-    struct.toJavaScript = () => (converted ??= convert());
-    return struct;
 }
 
 /** The fields an AnalyzeRequest and an AnalyzerResource share, set from a state resource and its properties. */
