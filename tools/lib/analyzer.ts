@@ -5,6 +5,7 @@ import * as grpc from "@grpc/grpc-js";
 import Ajv from "ajv";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { decodeOnce } from "../../policy-pack/lib/decode-once";
 import { UsageError } from "./errors";
 import { StateResource } from "./state";
 import { SECRET_SIG, SIG_KEY } from "./program";
@@ -70,6 +71,8 @@ function loadInProcess(packDir: string): Record<string, Handler> {
     if (!service) {
         throw new Error(`policy pack ${packDir} constructed no PolicyPack (or it was loaded before in this process)`);
     }
+    // The handlers read the messages this file builds: convert their properties once, as the pack does its own.
+    decodeOnce(analyzerPb);
     inProcessServices.set(packDir, service);
     return service;
 }
@@ -704,8 +707,8 @@ function wireProperties(props: Record<string, unknown>): Record<string, never> {
     >;
 }
 
-// The pack's server converts it back once however many policies read it (policy-pack/lib/decode-once.ts), in
-// this process as over gRPC.
+// The pack's server converts it back once however many policies read it (policy-pack/lib/decode-once.ts; in
+// this process, decodeOnce on this file's messages).
 function toStruct(props: Record<string, unknown>, urn: string): Struct {
     try {
         return Struct.fromJavaScript(wireProperties(props));
