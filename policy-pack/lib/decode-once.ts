@@ -1,27 +1,61 @@
 // The analyzer server of @pulumi/policy (server.js) converts a resource's properties from protobuf to
 // JavaScript once per policy: AnalyzeStack converts every resource of the plan again for each stack policy,
 // Analyze a resource again for each resource policy: 23.5 s of the pack's CPU for a 15,467-resource plan.
-// The conversion is pure and the server deep-copies its result (deserializeProperties) before any policy
-// sees it, so converting each message's properties once changes nothing but the time. The audit's in-process
-// launcher patches the messages it builds the same way (decodeOnce), whichever copy of the SDK they come from.
+// Two steps do it, each pure: Struct.toJavaScript (decodeOnce keeps its result per message) and the server's
+// deserializeProperties, which deep-copies that result into the props the policies read (deserializeOnce keeps
+// its result per Struct, so the policies of one request share one copy; none of this pack's writes to props,
+// test/policies/shared-props.test.ts checks). The audit's in-process launcher patches the messages it builds
+// the same way (decodeOnce), whichever copy of the SDK they come from.
 import * as path from "path";
 
 type Struct = { toJavaScript(): unknown };
+type Deserialize = (struct: Struct, proxySecrets: boolean) => Record<string, unknown>;
 type WithProperties = { getProperties?(): Struct | undefined };
 
 const MESSAGES = ["AnalyzeRequest", "AnalyzerResource", "AnalyzerProviderResource"];
 const wrappers = new WeakSet<object>();
 
-/** Makes the server's messages convert their properties once; a no-op if the SDK's layout differs. */
+/** Makes the server convert each message's properties once; a no-op if the SDK's layout differs. */
 export function decodePropertiesOnce(): void {
     try {
-        // The very module the server loads: resolved from @pulumi/policy.
+        // The very modules the server loads: resolved from @pulumi/policy.
         const policyDir = path.dirname(require.resolve("@pulumi/policy/package.json"));
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        /* eslint-disable @typescript-eslint/no-require-imports */
         decodeOnce(require(require.resolve("@pulumi/pulumi/proto/analyzer_pb", { paths: [policyDir] })));
+        deserializeOnce(require(path.join(policyDir, "deserialize")));
+        /* eslint-enable @typescript-eslint/no-require-imports */
     } catch {
         return;
     }
+}
+
+const deserializers = new WeakSet<object>();
+
+/**
+ * Makes @pulumi/policy's deserialize module (`mod`) return one plain copy per Struct for validation (secrets not
+ * proxied): the server calls it per policy with the same message's Struct. Remediations (secrets proxied) may
+ * rewrite their props and keep a copy of their own each.
+ */
+export function deserializeOnce(mod: { deserializeProperties?: Deserialize }): void {
+    const original = mod.deserializeProperties;
+    if (typeof original !== "function" || deserializers.has(original)) {
+        return;
+    }
+    const copies = new WeakMap<object, Record<string, unknown>>();
+    const wrapped: Deserialize = (struct, proxySecrets) => {
+        if (proxySecrets || !struct || typeof struct !== "object") {
+            return original(struct, proxySecrets);
+        }
+        let props = copies.get(struct);
+        if (!props) {
+            // A conversion that throws is not kept: the next call throws the same.
+            props = original(struct, false);
+            copies.set(struct, props);
+        }
+        return props;
+    };
+    deserializers.add(wrapped);
+    mod.deserializeProperties = wrapped;
 }
 
 /**

@@ -1,0 +1,51 @@
+import { AnalyzerSession } from "../../tools/lib/analyzer";
+import { audit, PACK_DIR } from "../../tools/lib/audit";
+import { parseState } from "../../tools/lib/state";
+import { runStack } from "../harness/program";
+
+// The pack's server hands every policy of a request the same props object per resource
+// (policy-pack/lib/decode-once.ts, deserializeOnce) instead of a deep copy per policy. That is only sound while no
+// policy writes to the props it reads: audit both shipped plans, every policy running, and compare each shared
+// copy afterwards with what it was when first handed out.
+describe("props shared by the policies of a request", () => {
+    it.each(["dev", "prod"] as const)("are not modified by any policy (%s plan)", async (stack) => {
+        const { toDeployment } = require("../../tools/lib/deployment") as typeof import("../../tools/lib/deployment");
+        const doc = toDeployment(await runStack(stack), { project: "multi-agent-security", stack });
+        const state = parseState(JSON.stringify(doc), `${stack} plan`);
+        const session = AnalyzerSession.start(PACK_DIR, {
+            stack,
+            project: "multi-agent-security",
+            launcher: "in-process",
+        });
+        await session;
+        // The deserialize module of the pack's own @pulumi/policy, as the pack patched it.
+        const policyDir = require("path").dirname(
+            require.resolve("@pulumi/policy/package.json", { paths: [PACK_DIR] }),
+        );
+        const mod = require(require("path").join(policyDir, "deserialize")) as {
+            deserializeProperties(struct: object, proxySecrets: boolean): Record<string, unknown>;
+        };
+        const shared = mod.deserializeProperties;
+        const handedOut = new Map<Record<string, unknown>, string>();
+        let calls = 0;
+        mod.deserializeProperties = (struct, proxySecrets) => {
+            calls++;
+            const props = shared(struct, proxySecrets);
+            if (!proxySecrets && !handedOut.has(props)) {
+                handedOut.set(props, JSON.stringify(props));
+            }
+            return props;
+        };
+        try {
+            const report = await audit(state, { stack, policyConfig: { all: "mandatory" }, session });
+            expect(report.summary.policies).toBeGreaterThan(90);
+        } finally {
+            mod.deserializeProperties = shared;
+        }
+        // One copy per resource (and per provider message), handed to each policy: far fewer copies than calls.
+        expect(handedOut.size).toBeGreaterThanOrEqual(state.resources.length);
+        expect(calls).toBeGreaterThan(20 * handedOut.size);
+        const changed = [...handedOut].filter(([props, first]) => JSON.stringify(props) !== first);
+        expect(changed.map(([, first]) => first.slice(0, 200))).toEqual([]);
+    });
+});
