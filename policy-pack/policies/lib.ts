@@ -51,14 +51,17 @@ function metadata(def: Common) {
 
 export function resourcePolicy(def: ResourcePolicyDef): ResourceValidationPolicy {
     const types = new Set(def.types);
-    return {
-        ...metadata(def),
-        validateResource: (args, report) => {
-            if (types.has(args.type)) {
-                def.validate(args, report);
-            }
-        },
+    const validateResource = (args: ResourceValidationArgs, report: ReportViolation) => {
+        if (types.has(args.type)) {
+            def.validate(args, report);
+        }
     };
+    // One type: marked the way validateResourceOfType marks it, so the analyzer server skips every other type
+    // before building the policy's arguments (and reports the policy not applicable to them).
+    if (def.types.length === 1) {
+        Object.assign(validateResource, { __pulumiType: def.types[0] });
+    }
+    return { ...metadata(def), validateResource };
 }
 
 export function stackPolicy(def: StackPolicyDef): StackValidationPolicy {

@@ -1,0 +1,79 @@
+import { AnalyzerSession, Requests } from "../../tools/lib/analyzer";
+import { PACK_DIR } from "../../tools/lib/audit";
+import { StateResource } from "../../tools/lib/state";
+import { resourcePolicy } from "../../policy-pack/policies/lib";
+
+// A resource policy of one type carries that type the way @pulumi/policy's validateResourceOfType marks it, so
+// the analyzer server skips it for every other type without building its arguments; one of several types is
+// filtered inside.
+describe("resource policy types", () => {
+    function policy(types: string[]) {
+        const seen: string[] = [];
+        const p = resourcePolicy({
+            name: "network-subnet-in-segment",
+            description: "test",
+            controls: ["NET-SEG-AGENT"],
+            severity: "high",
+            types,
+            validate: (args) => void seen.push(args.type),
+        });
+        const call = (type: string) => (p.validateResource as (a: unknown, r: unknown) => void)({ type }, () => {});
+        return { validate: p.validateResource as unknown as { __pulumiType?: string }, call, seen };
+    }
+
+    it("marks a single type for the server and still checks it", () => {
+        const { validate, call, seen } = policy(["aws:ec2/subnet:Subnet"]);
+        expect(validate.__pulumiType).toBe("aws:ec2/subnet:Subnet");
+        call("aws:ec2/vpc:Vpc");
+        call("aws:ec2/subnet:Subnet");
+        expect(seen).toEqual(["aws:ec2/subnet:Subnet"]);
+    });
+
+    it("leaves several types unmarked and validates each of them only", () => {
+        const { validate, call, seen } = policy(["aws:lb/listener:Listener", "aws:alb/listener:Listener"]);
+        expect(validate.__pulumiType).toBeUndefined();
+        for (const t of ["aws:lb/listener:Listener", "aws:ec2/vpc:Vpc", "aws:alb/listener:Listener"]) {
+            call(t);
+        }
+        expect(seen).toEqual(["aws:lb/listener:Listener", "aws:alb/listener:Listener"]);
+    });
+
+    it("are skipped by the pack's server for other types, and named not applicable", async () => {
+        const session = await AnalyzerSession.start(PACK_DIR, {
+            stack: "prod",
+            project: "multi-agent-security",
+            launcher: "in-process",
+        });
+        const info = await session.info();
+        await session.configure(info.policies, {}, info.initialConfig);
+        const vpc: StateResource = {
+            urn: "urn:pulumi:prod::multi-agent-security::aws:ec2/vpc:Vpc::mas-vpc",
+            type: "aws:ec2/vpc:Vpc",
+            custom: true,
+            dependencies: [],
+            propertyDependencies: {},
+            protect: false,
+            retainOnDelete: false,
+            additionalSecretOutputs: [],
+            ignoreChanges: [],
+            inputs: { cidrBlock: "10.0.0.0/16" },
+            outputs: {},
+        };
+        const req = new Requests(new Map([[vpc.urn, vpc]]), false).analyze(vpc);
+        const resp = await (
+            session as unknown as {
+                call(
+                    m: string,
+                    r: unknown,
+                ): Promise<{ getNotApplicableList(): { getPolicyName(): string; getReason(): string }[] }>;
+            }
+        ).call("analyze", req);
+        const notApplicable = new Map(resp.getNotApplicableList().map((n) => [n.getPolicyName(), n.getReason()]));
+        expect(notApplicable.get("network-subnet-in-segment")).toBe(
+            "Policy only applies to resources of type 'aws:ec2/subnet:Subnet'",
+        );
+        // Several types: the server cannot tell, the policy returns without a word.
+        expect(notApplicable.has("network-alb-listener-tls13")).toBe(false);
+        await session.close();
+    });
+});
