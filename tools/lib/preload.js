@@ -8,6 +8,7 @@
 "use strict";
 const Module = require("module");
 const path = require("path");
+const { codeCacheLoader } = require("./code-cache.js");
 
 /** A stand-in whose every use loads the module (`load`) and forwards to it, ES-module interop included. */
 function lazy(load) {
@@ -89,6 +90,11 @@ function undefer(request) {
  */
 function registerTypeScript() {
     const nodeJs = Module._extensions[".js"];
+    // Dependencies compile with V8's code cache (tools/lib/code-cache.js).
+    const dependencies = codeCacheLoader(nodeJs);
+    if (process.env.MAS_CODE_CACHE_STATS) {
+        process.on("exit", () => process.stderr.write(`code cache: ${JSON.stringify(dependencies.stats())}\n`));
+    }
     require("tsx/cjs");
     const dependencyDir = `${path.sep}node_modules${path.sep}`;
     for (const ext of [".js", ".ts"]) {
@@ -99,7 +105,7 @@ function registerTypeScript() {
             const before = process.sourceMapsEnabled ?? true;
             process.setSourceMapsEnabled(!dependency);
             try {
-                return (dependency ? nodeJs : tsx).call(this, mod, filename);
+                return (dependency ? dependencies.load : tsx).call(this, mod, filename);
             } finally {
                 process.setSourceMapsEnabled(before);
             }
