@@ -351,17 +351,25 @@ export class AnalyzerSession {
         apply(parseConfigFile(file));
 
         const ajv = new Ajv({ allErrors: true, strict: false });
+        // Most policies share a schema (the environment's): compile each distinct one once.
+        const validators = new Map<string, ReturnType<typeof ajv.compile>>();
         const req = new analyzerPb.ConfigureAnalyzerRequest();
         const map = req.getPolicyconfigMap();
         const levels = new Map<string, EnforcementLevel>();
         for (const p of policies) {
             const e = result.get(p.name) as PolicyConfigEntry;
             if (p.configSchema) {
-                const validate = ajv.compile({
+                const schema = {
                     type: "object",
                     properties: p.configSchema.properties,
                     ...(p.configSchema.required.length ? { required: p.configSchema.required } : {}),
-                });
+                };
+                const key = JSON.stringify(schema);
+                let validate = validators.get(key);
+                if (!validate) {
+                    validate = ajv.compile(schema);
+                    validators.set(key, validate);
+                }
                 if (!validate(e.props)) {
                     const why = (validate.errors ?? [])
                         .map((err) => `${err.instancePath.replace(/^\//, "") || "config"} ${err.message}`)
