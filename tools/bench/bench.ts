@@ -1,7 +1,8 @@
 // npm run bench [-- --skip-test] [--runs <n>] [--agents <n>]
 // Measures, on this machine and in one run: `npm test` seconds; `plan` of prod (synthesis + audit) against the
-// bare-SDK floor for the same resources (tools/bench/floor.js); the audit's cost per 1,000 resources (engine
-// gRPC path and in-process); and the plan of 1,000 agents (time and peak RSS). Every figure is the wall time
+// bare-SDK floor for the same resources (tools/bench/floor.js), with and without the commands' code cache
+// (tools/lib/code-cache.js); the audit's cost per 1,000 resources (engine gRPC path and in-process); and the
+// plan of 1,000 agents (time and peak RSS). Every figure is the wall time
 // of a fresh process, as a user would see it; plan and floor alternate and the median of --runs is kept.
 import { spawn } from "child_process";
 import * as fs from "fs";
@@ -104,10 +105,13 @@ export async function benchCommand(argv: string[]): Promise<number> {
         must(await timed(cmd, args), "plan (warm-up)");
         const planMs: number[] = [];
         const floorMs: number[] = [];
+        const uncachedMs: number[] = [];
         for (let i = 0; i < runs; i++) {
             planMs.push(must(await timed(cmd, args), "plan").ms);
             const [fc, fa] = node([path.join(__dirname, "floor.js"), planFile]);
             floorMs.push(must(await timed(fc, fa), "floor").ms);
+            // The floor compiles the SDK without a code cache: the plan the same way, for comparison.
+            uncachedMs.push(must(await timed(cmd, args, { MAS_CODE_CACHE: "off" }), "plan (no code cache)").ms);
         }
         const n = resourcesOf(planFile);
         const plan = median(planMs);
@@ -121,6 +125,14 @@ export async function benchCommand(argv: string[]): Promise<number> {
             `${floor.toFixed(0)} ms`,
         ]);
         rows.push(["plan / floor", `${(plan / floor).toFixed(2)}×`]);
+        const uncached = median(uncachedMs);
+        out(
+            `plan prod without the code cache (MAS_CODE_CACHE=off): ${uncached.toFixed(0)} ms; ratio ${(uncached / floor).toFixed(2)}`,
+        );
+        rows.push([
+            "`plan --stack prod` without the code cache (`MAS_CODE_CACHE=off`), / floor",
+            `${uncached.toFixed(0)} ms, ${(uncached / floor).toFixed(2)}×`,
+        ]);
 
         // 3. A plan of many agents: time and peak RSS (the plan includes its in-process audit).
         const proj = path.join(tmp, "project");
