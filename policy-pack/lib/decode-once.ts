@@ -3,9 +3,11 @@
 // Analyze a resource again for each resource policy: 23.5 s of the pack's CPU for a 15,467-resource plan.
 // Two steps do it, each pure: Struct.toJavaScript (decodeOnce keeps its result per message) and the server's
 // deserializeProperties, which deep-copies that result into the props the policies read (deserializeOnce keeps
-// its result per Struct, so the policies of one request share one copy; none of this pack's writes to props,
-// test/policies/shared-props.test.ts checks). The audit's in-process launcher patches the messages it builds
-// the same way (decodeOnce), whichever copy of the SDK they come from.
+// its result per Struct, so the policies reading one message share one copy of its props). That is sound only
+// while no policy changes its props (none of this pack's does: test/policies/shared-props.test.ts audits both
+// plans and compares every shared copy before and after). The audit's in-process launcher patches the
+// messages it builds the same way (decodeOnce), whichever copy of the SDK they come from, and builds each
+// request's own messages, as the engine's requests each decode to their own.
 import * as path from "path";
 
 type Struct = { toJavaScript(): unknown };
@@ -33,8 +35,8 @@ const deserializers = new WeakSet<object>();
 
 /**
  * Makes @pulumi/policy's deserialize module (`mod`) return one plain copy per Struct for validation (secrets not
- * proxied): the server calls it per policy with the same message's Struct. Remediations (secrets proxied) may
- * rewrite their props and keep a copy of their own each.
+ * proxied): the server calls it per policy with the same message's Struct. Conversions with secrets proxied
+ * (Remediate's) are left as they were: remediations return rewritten props.
  */
 export function deserializeOnce(mod: { deserializeProperties?: Deserialize }): void {
     const original = mod.deserializeProperties;

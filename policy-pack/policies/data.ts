@@ -467,7 +467,7 @@ export const classificationTag = resourcePolicy({
 // Every AWS type is in scope, so the type filter of resourcePolicy is bypassed here.
 classificationTag.validateResource = (args, report) => {
     if (!args.type.startsWith("aws:")) {
-        return;
+        args.notApplicable("Policy only applies to AWS resources");
     }
     const taggable = "tags" in args.props || "tagsAll" in args.props || ALWAYS_TAGGABLE.has(args.type);
     if (!taggable) {

@@ -51,13 +51,17 @@ function metadata(def: Common) {
 
 export function resourcePolicy(def: ResourcePolicyDef): ResourceValidationPolicy {
     const types = new Set(def.types);
+    const reason = `Policy only applies to resources of type${def.types.length > 1 ? "s" : ""} ${def.types.map((t) => `'${t}'`).join(", ")}`;
     const validateResource = (args: ResourceValidationArgs, report: ReportViolation) => {
         if (types.has(args.type)) {
             def.validate(args, report);
+        } else {
+            // Reported to the engine as not applicable (not as passed), as the server does for a single type.
+            args.notApplicable(reason);
         }
     };
     // One type: marked the way validateResourceOfType marks it, so the analyzer server skips every other type
-    // before building the policy's arguments (and reports the policy not applicable to them).
+    // before building the policy's arguments (and reports the policy not applicable to them itself).
     if (def.types.length === 1) {
         Object.assign(validateResource, { __pulumiType: def.types[0] });
     }

@@ -32,6 +32,9 @@ function withDefaults(
     return { ...defaults, ...config };
 }
 
+/** What args.notApplicable throws here, as the server's own NotApplicableError: caught, no diagnostics. */
+export class NotApplicable extends Error {}
+
 /** Runs a resource policy on one resource the way the analyzer server would; returns the messages. */
 export function validateResource(policy: ResourceValidationPolicy, c: ResourceCase): string[] {
     const violations: string[] = [];
@@ -62,12 +65,18 @@ export function validateResource(policy: ResourceValidationPolicy, c: ResourceCa
         asType: () => undefined,
         getConfig: <T extends object>() => withDefaults(policy, c.config) as T,
         notApplicable: (reason?: string) => {
-            throw new Error(`notApplicable: ${reason}`);
+            throw new NotApplicable(reason);
         },
     } as unknown as ResourceValidationArgs;
     const validations = policy.validateResource;
     for (const v of Array.isArray(validations) ? validations : validations ? [validations] : []) {
-        void v(args, report);
+        try {
+            void v(args, report);
+        } catch (e) {
+            if (!(e instanceof NotApplicable)) {
+                throw e;
+            }
+        }
     }
     return violations;
 }

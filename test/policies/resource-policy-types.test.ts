@@ -5,7 +5,7 @@ import { resourcePolicy } from "../../policy-pack/policies/lib";
 
 // A resource policy of one type carries that type the way @pulumi/policy's validateResourceOfType marks it, so
 // the analyzer server skips it for every other type without building its arguments; one of several types is
-// filtered inside.
+// filtered inside. Either way the engine hears "not applicable" for other types, not "passed".
 describe("resource policy types", () => {
     function policy(types: string[]) {
         const seen: string[] = [];
@@ -17,28 +17,43 @@ describe("resource policy types", () => {
             types,
             validate: (args) => void seen.push(args.type),
         });
-        const call = (type: string) => (p.validateResource as (a: unknown, r: unknown) => void)({ type }, () => {});
-        return { validate: p.validateResource as unknown as { __pulumiType?: string }, call, seen };
+        const reasons: string[] = [];
+        const call = (type: string) => {
+            const notApplicable = (reason: string) => {
+                reasons.push(reason);
+                throw new Error("not applicable");
+            };
+            try {
+                (p.validateResource as (a: unknown, r: unknown) => void)({ type, notApplicable }, () => {});
+            } catch (e) {
+                expect((e as Error).message).toBe("not applicable");
+            }
+        };
+        return { validate: p.validateResource as unknown as { __pulumiType?: string }, call, seen, reasons };
     }
 
     it("marks a single type for the server and still checks it", () => {
-        const { validate, call, seen } = policy(["aws:ec2/subnet:Subnet"]);
+        const { validate, call, seen, reasons } = policy(["aws:ec2/subnet:Subnet"]);
         expect(validate.__pulumiType).toBe("aws:ec2/subnet:Subnet");
         call("aws:ec2/vpc:Vpc");
         call("aws:ec2/subnet:Subnet");
         expect(seen).toEqual(["aws:ec2/subnet:Subnet"]);
+        expect(reasons).toEqual(["Policy only applies to resources of type 'aws:ec2/subnet:Subnet'"]);
     });
 
     it("leaves several types unmarked and validates each of them only", () => {
-        const { validate, call, seen } = policy(["aws:lb/listener:Listener", "aws:alb/listener:Listener"]);
+        const { validate, call, seen, reasons } = policy(["aws:lb/listener:Listener", "aws:alb/listener:Listener"]);
         expect(validate.__pulumiType).toBeUndefined();
         for (const t of ["aws:lb/listener:Listener", "aws:ec2/vpc:Vpc", "aws:alb/listener:Listener"]) {
             call(t);
         }
         expect(seen).toEqual(["aws:lb/listener:Listener", "aws:alb/listener:Listener"]);
+        expect(reasons).toEqual([
+            "Policy only applies to resources of types 'aws:lb/listener:Listener', 'aws:alb/listener:Listener'",
+        ]);
     });
 
-    it("are skipped by the pack's server for other types, and named not applicable", async () => {
+    it("are named not applicable to other types by the pack's server", async () => {
         const session = await AnalyzerSession.start(PACK_DIR, {
             stack: "prod",
             project: "multi-agent-security",
@@ -72,8 +87,10 @@ describe("resource policy types", () => {
         expect(notApplicable.get("network-subnet-in-segment")).toBe(
             "Policy only applies to resources of type 'aws:ec2/subnet:Subnet'",
         );
-        // Several types: the server cannot tell, the policy returns without a word.
-        expect(notApplicable.has("network-alb-listener-tls13")).toBe(false);
+        // Several types: the policy says so itself.
+        expect(notApplicable.get("network-alb-listener-tls13")).toBe(
+            "Policy only applies to resources of types 'aws:lb/listener:Listener', 'aws:alb/listener:Listener'",
+        );
         await session.close();
     });
 });

@@ -624,7 +624,9 @@ export class Requests {
         if (!p) {
             return undefined;
         }
-        let msg = this.providerMessages.get(p.urn);
+        // In-process, a message goes to the handlers as it is: one per resource, as the engine's each decode to,
+        // so that no two requests (or resources) share the props the pack's server converts once per message.
+        let msg = this.bytes ? this.providerMessages.get(p.urn) : undefined;
         if (!msg) {
             const m = new analyzerPb.AnalyzerProviderResource();
             m.setType(p.type);
