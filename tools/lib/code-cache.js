@@ -1,10 +1,11 @@
-// V8's code cache for the dependencies the commands load (1,200 modules for a plan): compiling them was about a
-// tenth of a plan's time, and the cache saves most of it (prod plan: 3.0 s → 2.7 s, measured in alternation).
-// Node ≥ 22.1 has this built in (module.enableCompileCache); on Node 20 the commands' preload installs the
-// loader below for dependencies' .js files: each compiles with the data V8 produced for the same source before.
-// The cache is one file per Node version (MAS_CODE_CACHE=<file> to move it, =off to turn it off), written at
-// exit when something was missing from it; a source whose content changed is compiled afresh (V8 itself only
-// compares lengths).
+// V8's code cache for the dependencies the commands load (1,100 modules for a plan): compiling them was about a
+// tenth of a plan's time, and the cache saves most of it (prod plan: 2.93 → 2.70 s median, measured in
+// alternation). Node ≥ 22.8 has this built in (module.enableCompileCache); elsewhere the commands' preload
+// installs the loader below for dependencies' CommonJS .js files: each compiles with the data V8 produced for
+// the same source before. The cache is one file per Node version and V8-relevant flags (MAS_CODE_CACHE=<file>
+// to move it, =off to turn it off), written at exit when something was missing from it; a source whose content
+// changed is compiled afresh (V8 itself only compares lengths). Left to Node's own loader: ES modules and any
+// source that may call import() (code compiled from cached data loses its dynamic-import callback).
 "use strict";
 const crypto = require("crypto");
 const fs = require("fs");
@@ -20,7 +21,58 @@ function cacheFile() {
     if (given === "off") {
         return undefined;
     }
-    return given || path.join(CACHE_DIR, `code-cache-${process.version}-${process.arch}.bin`);
+    // V8 rejects data produced under other flags (e.g. --max-old-space-size): one file per set of flags.
+    const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)].filter(Boolean);
+    const v8Flags = flags.filter((f, i) => !/^(-r|--require)$/.test(f) && !/^(-r|--require)$/.test(flags[i - 1] ?? ""));
+    const key = crypto.createHash("sha1").update(v8Flags.join("\0")).digest("hex").slice(0, 8);
+    return given || path.join(CACHE_DIR, `code-cache-${process.version}-${process.arch}-${key}.bin`);
+}
+
+/** A dynamic import(), also with space or a comment before the parenthesis. */
+const DYNAMIC_IMPORT = /\bimport\s*(?:\/\*[\s\S]*?\*\/\s*)*\(/;
+
+/** Whether `filename` is an ES module for Node: .mjs, or .js in a package scope of type "module". */
+const scopeTypes = new Map();
+function isEsModule(filename) {
+    if (filename.endsWith(".mjs")) {
+        return true;
+    }
+    if (!filename.endsWith(".js")) {
+        return false;
+    }
+    const seen = [];
+    let dir = path.dirname(filename);
+    let type;
+    for (;;) {
+        if (scopeTypes.has(dir)) {
+            type = scopeTypes.get(dir);
+            break;
+        }
+        seen.push(dir);
+        let pkg;
+        try {
+            pkg = fs.readFileSync(path.join(dir, "package.json"), "utf8");
+        } catch {
+            pkg = undefined;
+        }
+        if (pkg !== undefined) {
+            try {
+                type = JSON.parse(pkg).type;
+            } catch {
+                type = undefined;
+            }
+            break;
+        }
+        const up = path.dirname(dir);
+        if (up === dir || path.basename(dir) === "node_modules") {
+            break;
+        }
+        dir = up;
+    }
+    for (const d of seen) {
+        scopeTypes.set(d, type);
+    }
+    return type === "module";
 }
 
 /** filename → {hash, data}, from a file of a 4-byte header length, a JSON header [[file, hash, length]...], data. */
@@ -46,18 +98,37 @@ function read(file) {
     return entries;
 }
 
-function write(file, entries) {
-    const header = Buffer.from(JSON.stringify([...entries].map(([name, e]) => [name, e.hash, e.data.length])));
-    const length = Buffer.alloc(4);
-    length.writeUInt32LE(header.length);
-    const tmp = `${file}.${process.pid}`;
+/** Writes the cache whole; `produce` fills `entries` first, only once the file can be written. */
+function write(file, entries, produce) {
+    const tmp = `${file}.${process.pid}.${crypto.randomBytes(6).toString("hex")}`;
+    let fd;
     try {
         fs.mkdirSync(path.dirname(file), { recursive: true });
-        fs.writeFileSync(tmp, Buffer.concat([length, header, ...[...entries.values()].map((e) => e.data)]));
-        // Another process may write the cache at the same time: each writes whole files, the last one stays.
+        fd = fs.openSync(tmp, "wx");
+    } catch {
+        // A read-only checkout runs without the cache (and produces nothing).
+        return;
+    }
+    try {
+        produce();
+        // Files gone since (a package removed or upgraded) leave the cache.
+        for (const name of entries.keys()) {
+            if (!fs.existsSync(name)) {
+                entries.delete(name);
+            }
+        }
+        const header = Buffer.from(JSON.stringify([...entries].map(([name, e]) => [name, e.hash, e.data.length])));
+        const length = Buffer.alloc(4);
+        length.writeUInt32LE(header.length);
+        fs.writeFileSync(fd, Buffer.concat([length, header, ...[...entries.values()].map((e) => e.data)]));
+        fs.closeSync(fd);
+        fd = undefined;
+        // Another process may write the cache at the same time: each writes a whole file, the last one stays.
         fs.renameSync(tmp, file);
     } catch {
-        // A read-only checkout runs without the cache.
+        if (fd !== undefined) {
+            fs.closeSync(fd);
+        }
         fs.rmSync(tmp, { force: true });
     }
 }
@@ -65,7 +136,14 @@ function write(file, entries) {
 /** `require` as Node gives a CommonJS module (lib/internal/modules/helpers.js makeRequireFunction). */
 function requireFor(mod) {
     const require = (id) => mod.require(id);
-    require.resolve = (request, options) => Module._resolveFilename(request, mod, false, options);
+    require.resolve = (request, options) => {
+        if (typeof request !== "string") {
+            throw Object.assign(new TypeError(`The "request" argument must be of type string`), {
+                code: "ERR_INVALID_ARG_TYPE",
+            });
+        }
+        return Module._resolveFilename(request, mod, false, options);
+    };
     require.resolve.paths = (request) => Module._resolveLookupPaths(request, mod);
     require.main = process.mainModule;
     require.extensions = Module._extensions;
@@ -75,7 +153,7 @@ function requireFor(mod) {
 
 /**
  * A loader for dependencies' .js files that uses the code cache, or `fallback` (Node's own) when there is none:
- * Node ≥ 22.1 (its built-in cache is turned on instead), the cache turned off, or no dynamic-import support in vm.
+ * Node ≥ 22.8 (its built-in cache is turned on instead), the cache turned off, or no dynamic-import support in vm.
  * `stats()` counts the modules compiled with cached data, without, and left to Node.
  */
 function codeCacheLoader(fallback) {
@@ -98,22 +176,27 @@ function codeCacheLoader(fallback) {
         if (fresh.size === 0) {
             return;
         }
-        // Produced now, with the functions compiled since the module ran.
-        for (const [name, { script, hash }] of fresh) {
-            entries.set(name, { hash, data: script.createCachedData() });
-        }
-        write(file, entries);
+        write(file, entries, () => {
+            // Produced now, with the functions compiled since the module ran.
+            for (const [name, { script, hash }] of fresh) {
+                entries.set(name, { hash, data: script.createCachedData() });
+            }
+        });
     });
     const load = function (mod, filename) {
+        if (isEsModule(filename)) {
+            counts.skipped++;
+            return fallback.call(this, mod, filename);
+        }
         let source = fs.readFileSync(filename, "utf8");
-        // Node strips a shebang line the same way.
+        // A shebang line would not parse inside the wrapper (V8 reads it as a comment only at offset 0).
         if (source.startsWith("#!")) {
             const eol = source.indexOf("\n");
             source = eol < 0 ? "" : source.slice(eol);
         }
         // Code compiled from cached data loses its dynamic-import callback (ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING,
         // test/lib/code-cache.test.ts): a module that may import() compiles as Node compiles it (6 of 1,100).
-        if (source.includes("import(")) {
+        if (DYNAMIC_IMPORT.test(source)) {
             counts.skipped++;
             return fallback.call(this, mod, filename);
         }
@@ -124,11 +207,13 @@ function codeCacheLoader(fallback) {
         try {
             script = new vm.Script(Module.wrap(source), {
                 filename,
+                // Columns of the first line as without the wrapper.
+                columnOffset: -Module.wrapper[0].length,
                 cachedData,
                 importModuleDynamically: importDynamically,
             });
         } catch {
-            // Not CommonJS (an ES module, a syntax error): Node's loader gives the error Node gives.
+            // A syntax error: Node's loader gives the error Node gives.
             return fallback.call(this, mod, filename);
         }
         if (cachedData && !script.cachedDataRejected) {

@@ -83,10 +83,11 @@ function undefer(request) {
 }
 
 /**
- * Loads tsx's CommonJS loader for this project's TypeScript, and leaves dependencies' JavaScript to Node:
- * tsx would read and scan every one of them for ES-module syntax (9 MB for TypeScript alone), and with the
- * source maps it turns on, Node would read and parse each one's .js.map. Stacks keep TypeScript positions
- * for this project's files.
+ * Loads tsx's CommonJS loader for this project's TypeScript, and leaves dependencies' JavaScript to a plain
+ * CommonJS loader with V8's code cache (tools/lib/code-cache.js; Node's own where that does not apply): tsx
+ * would read and scan every one of them for ES-module syntax (9 MB for TypeScript alone), and with the source
+ * maps it turns on, Node would read and parse each one's .js.map. Stacks keep TypeScript positions for this
+ * project's files.
  */
 function registerTypeScript() {
     const nodeJs = Module._extensions[".js"];
