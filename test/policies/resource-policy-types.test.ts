@@ -1,7 +1,7 @@
 import { AnalyzerSession, Requests } from "../../tools/lib/analyzer";
 import { PACK_DIR } from "../../tools/lib/audit";
-import { StateResource } from "../../tools/lib/state";
 import { resourcePolicy } from "../../policy-pack/policies/lib";
+import { stateResource } from "../harness/state";
 
 // A resource policy of one type carries that type the way @pulumi/policy's validateResourceOfType marks it, so
 // the analyzer server skips it for every other type without building its arguments; one of several types is
@@ -61,19 +61,9 @@ describe("resource policy types", () => {
         });
         const info = await session.info();
         await session.configure(info.policies, {}, info.initialConfig);
-        const vpc: StateResource = {
-            urn: "urn:pulumi:prod::multi-agent-security::aws:ec2/vpc:Vpc::mas-vpc",
-            type: "aws:ec2/vpc:Vpc",
-            custom: true,
-            dependencies: [],
-            propertyDependencies: {},
-            protect: false,
-            retainOnDelete: false,
-            additionalSecretOutputs: [],
-            ignoreChanges: [],
+        const vpc = stateResource("urn:pulumi:prod::multi-agent-security::aws:ec2/vpc:Vpc::mas-vpc", {
             inputs: { cidrBlock: "10.0.0.0/16" },
-            outputs: {},
-        };
+        });
         const req = new Requests(new Map([[vpc.urn, vpc]]), false).analyze(vpc);
         const resp = await (
             session as unknown as {
