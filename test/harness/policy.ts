@@ -117,9 +117,15 @@ export function validateStack(
         stackTags: new Map(),
         getConfig: <T extends object>() => withDefaults(policy, config) as T,
         notApplicable: (reason?: string) => {
-            throw new Error(`notApplicable: ${reason}`);
+            throw new NotApplicable(reason);
         },
     } as unknown as StackValidationArgs;
-    void policy.validateStack(args, report);
+    try {
+        void policy.validateStack(args, report);
+    } catch (e) {
+        if (!(e instanceof NotApplicable)) {
+            throw e;
+        }
+    }
     return violations;
 }

@@ -59,8 +59,13 @@ function fingerprint(value: unknown): string {
     if (value instanceof Promise) {
         return "promise";
     }
-    const keys = Reflect.ownKeys(value).map(String).sort();
-    const body = keys.map((k) => `${JSON.stringify(k)}=${fingerprint((value as Record<string, unknown>)[k])}`);
+    const body = Reflect.ownKeys(value)
+        .map((k) => {
+            const d = Object.getOwnPropertyDescriptor(value, k) as PropertyDescriptor;
+            const flags = `${d.writable ? "w" : ""}${d.enumerable ? "e" : ""}${d.configurable ? "c" : ""}`;
+            return `${String(k)}/${flags}=${"value" in d ? fingerprint(d.value) : "accessor"}`;
+        })
+        .sort();
     return `${(value as object).constructor?.name ?? "null"}{${body.join(",")}}`;
 }
 

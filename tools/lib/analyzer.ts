@@ -491,7 +491,13 @@ export function nameOf(urn: string): string {
  * through the messages).
  */
 export class Requests {
-    /** One provider message (or its bytes) per provider, shared by its resources' requests. */
+    /**
+     * Over gRPC, one provider message (or its bytes) per provider, encoded once for all requests: the server
+     * decodes each request's own. In-process the handlers get the messages themselves: an Analyze request gets
+     * its own provider message, an AnalyzeStack request one per provider (shared by its resources, so that a
+     * 15,000-resource request holds a few provider copies, not one per resource; the pack's policies change no
+     * props: test/policies/shared-props.test.ts).
+     */
     private readonly providerMessages = new Map<string, unknown>();
     private readonly providerBytes = new Map<string, Buffer>();
     private readonly writer = new WireWriter(1 << 14);
@@ -517,7 +523,7 @@ export class Requests {
             }
         }
         const req = common(new analyzerPb.AnalyzeRequest(), r, r.inputs);
-        const provider = this.providerMessage(r);
+        const provider = this.providerMessage(r, this.bytes ? this.providerMessages : undefined);
         if (provider) {
             req.setProvider(provider);
         }
@@ -527,7 +533,8 @@ export class Requests {
     analyzeStack(resources: StateResource[]): unknown {
         if (!this.bytes) {
             const req = new analyzerPb.AnalyzeStackRequest();
-            req.setResourcesList(resources.map((r) => this.resourceMessage(r)));
+            const providers = new Map<string, unknown>();
+            req.setResourcesList(resources.map((r) => this.resourceMessage(r, providers)));
             return req;
         }
         const w = new WireWriter(1 << 20);
@@ -558,7 +565,12 @@ export class Requests {
                     throw e;
                 }
                 w.rewind(start);
-                w.bytes(1, (this.resourceMessage(r) as { serializeBinary(): Uint8Array }).serializeBinary());
+                w.bytes(
+                    1,
+                    (
+                        this.resourceMessage(r, this.providerMessages) as { serializeBinary(): Uint8Array }
+                    ).serializeBinary(),
+                );
             }
         }
         return w.finish();
@@ -596,7 +608,7 @@ export class Requests {
         }
     }
 
-    private resourceMessage(r: StateResource): unknown {
+    private resourceMessage(r: StateResource, providers: Map<string, unknown>): unknown {
         const ar = common(new analyzerPb.AnalyzerResource(), r, r.outputs);
         if (r.parent) {
             ar.setParent(r.parent);
@@ -608,7 +620,7 @@ export class Requests {
             d.setUrnsList(urns);
             pd.set(k, d);
         }
-        const provider = this.providerMessage(r);
+        const provider = this.providerMessage(r, providers);
         if (provider) {
             ar.setProvider(provider);
         }
@@ -619,21 +631,20 @@ export class Requests {
         return r.provider ? this.byUrn.get(r.provider.slice(0, r.provider.lastIndexOf("::"))) : undefined;
     }
 
-    private providerMessage(r: StateResource): unknown {
+    /** The provider message of `r`, taken from / kept in `cache` when given (see providerMessages). */
+    private providerMessage(r: StateResource, cache: Map<string, unknown> | undefined): unknown {
         const p = this.providerOf(r);
         if (!p) {
             return undefined;
         }
-        // In-process, a message goes to the handlers as it is: one per resource, as the engine's each decode to,
-        // so that no two requests (or resources) share the props the pack's server converts once per message.
-        let msg = this.bytes ? this.providerMessages.get(p.urn) : undefined;
+        let msg = cache?.get(p.urn);
         if (!msg) {
             const m = new analyzerPb.AnalyzerProviderResource();
             m.setType(p.type);
             m.setName(nameOf(p.urn));
             m.setUrn(p.urn);
             m.setProperties(toStruct(p.inputs, p.urn));
-            this.providerMessages.set(p.urn, m);
+            cache?.set(p.urn, m);
             msg = m;
         }
         return msg;

@@ -15,21 +15,42 @@ const vm = require("vm");
 
 const CACHE_DIR = path.join(__dirname, "..", "..", "node_modules", ".cache", "multi-agent-security");
 
+const NODE_ONLY_WITH_VALUE = new Set([
+    "-r",
+    "--require",
+    "--import",
+    "--loader",
+    "--experimental-loader",
+    "-e",
+    "--eval",
+    "-p",
+    "--print",
+]);
+
 /** The cache file, or undefined when turned off. */
 function cacheFile() {
     const given = process.env.MAS_CODE_CACHE;
     if (given === "off") {
         return undefined;
     }
-    // V8 rejects data produced under other flags (e.g. --max-old-space-size): one file per set of flags.
-    const flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)].filter(Boolean);
-    const v8Flags = flags.filter((f, i) => !/^(-r|--require)$/.test(f) && !/^(-r|--require)$/.test(flags[i - 1] ?? ""));
+    // V8 rejects data produced under other flags (e.g. --max-old-space-size): one file per set of flags, without
+    // Node's own options that take a value or change nothing in V8 (-r, -e, --inspect, --cpu-prof...).
+    const args = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)].filter(Boolean);
+    const v8Flags = [];
+    for (let i = 0; i < args.length; i++) {
+        const name = args[i].split("=")[0];
+        if (NODE_ONLY_WITH_VALUE.has(name)) {
+            i += args[i].includes("=") ? 0 : 1;
+        } else if (!/^--(inspect|cpu-prof|heap-prof|enable-source-maps|title|env-file)/.test(name)) {
+            v8Flags.push(args[i]);
+        }
+    }
     const key = crypto.createHash("sha1").update(v8Flags.join("\0")).digest("hex").slice(0, 8);
     return given || path.join(CACHE_DIR, `code-cache-${process.version}-${process.arch}-${key}.bin`);
 }
 
-/** A dynamic import(), also with space or a comment before the parenthesis. */
-const DYNAMIC_IMPORT = /\bimport\s*(?:\/\*[\s\S]*?\*\/\s*)*\(/;
+/** A dynamic import(): `import`, spaces, then a parenthesis or any comment (which may hide one). */
+const DYNAMIC_IMPORT = /\bimport\s*(?:\(|\/[*/])/;
 
 /** Whether `filename` is an ES module for Node: .mjs, or .js in a package scope of type "module". */
 const scopeTypes = new Map();
@@ -48,6 +69,10 @@ function isEsModule(filename) {
             type = scopeTypes.get(dir);
             break;
         }
+        // Node's package scope lookup stops at a node_modules directory without reading its package.json.
+        if (path.basename(dir) === "node_modules") {
+            break;
+        }
         seen.push(dir);
         let pkg;
         try {
@@ -59,12 +84,13 @@ function isEsModule(filename) {
             try {
                 type = JSON.parse(pkg).type;
             } catch {
-                type = undefined;
+                // Node fails on it (ERR_INVALID_PACKAGE_CONFIG): its loader gives that error.
+                type = "module";
             }
             break;
         }
         const up = path.dirname(dir);
-        if (up === dir || path.basename(dir) === "node_modules") {
+        if (up === dir) {
             break;
         }
         dir = up;
@@ -121,15 +147,20 @@ function write(file, entries, produce) {
         const length = Buffer.alloc(4);
         length.writeUInt32LE(header.length);
         fs.writeFileSync(fd, Buffer.concat([length, header, ...[...entries.values()].map((e) => e.data)]));
-        fs.closeSync(fd);
+        const open = fd;
         fd = undefined;
+        fs.closeSync(open);
         // Another process may write the cache at the same time: each writes a whole file, the last one stays.
         fs.renameSync(tmp, file);
     } catch {
-        if (fd !== undefined) {
-            fs.closeSync(fd);
+        try {
+            if (fd !== undefined) {
+                fs.closeSync(fd);
+            }
+            fs.rmSync(tmp, { force: true });
+        } catch {
+            // Nothing more to do at exit.
         }
-        fs.rmSync(tmp, { force: true });
     }
 }
 
