@@ -1,6 +1,6 @@
 // V8's code cache for the dependencies the commands load (1,100 modules for a plan): compiling them was about a
-// tenth of a plan's time, and the cache saves most of it (prod plan: 2.93 → 2.70 s median, measured in
-// alternation). Node ≥ 22.8 has this built in (module.enableCompileCache); elsewhere the commands' preload
+// tenth of a plan's time, and the cache saves part of it (prod plan: 2.93 → 2.70 s median in six
+// alternating runs). Node ≥ 22.8 has this built in (module.enableCompileCache); elsewhere the commands' preload
 // installs the loader below for dependencies' CommonJS .js files: each compiles with the data V8 produced for
 // the same source before. The cache is one file per Node version and V8-relevant flags (MAS_CODE_CACHE=<file>
 // to move it, =off to turn it off), written at exit when something was missing from it; a source whose content
