@@ -35,6 +35,17 @@ function withDefaults(
 /** What args.notApplicable throws here, as the server's own NotApplicableError: caught, no diagnostics. */
 export class NotApplicable extends Error {}
 
+/** Runs a validation as the server does: a not-applicable ends it without diagnostics, anything else fails. */
+function unlessNotApplicable(validate: () => unknown): void {
+    try {
+        void validate();
+    } catch (e) {
+        if (!(e instanceof NotApplicable)) {
+            throw e;
+        }
+    }
+}
+
 /** Runs a resource policy on one resource the way the analyzer server would; returns the messages. */
 export function validateResource(policy: ResourceValidationPolicy, c: ResourceCase): string[] {
     const violations: string[] = [];
@@ -70,13 +81,7 @@ export function validateResource(policy: ResourceValidationPolicy, c: ResourceCa
     } as unknown as ResourceValidationArgs;
     const validations = policy.validateResource;
     for (const v of Array.isArray(validations) ? validations : validations ? [validations] : []) {
-        try {
-            void v(args, report);
-        } catch (e) {
-            if (!(e instanceof NotApplicable)) {
-                throw e;
-            }
-        }
+        unlessNotApplicable(() => v(args, report));
     }
     return violations;
 }
@@ -120,12 +125,6 @@ export function validateStack(
             throw new NotApplicable(reason);
         },
     } as unknown as StackValidationArgs;
-    try {
-        void policy.validateStack(args, report);
-    } catch (e) {
-        if (!(e instanceof NotApplicable)) {
-            throw e;
-        }
-    }
+    unlessNotApplicable(() => policy.validateStack(args, report));
     return violations;
 }

@@ -1,7 +1,8 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { ROOT, tempDir } from "../harness/program";
+import { PRELOAD, tsNodeArgs } from "../../tools/lib/node-command";
+import { tempDir } from "../harness/program";
 
 // The commands compile dependencies with V8's code cache (tools/lib/code-cache.js): a package in a temporary
 // node_modules, loaded through the commands' preload, from a fresh cache, from the cache, and after a change of
@@ -38,7 +39,7 @@ describe("code cache of dependencies", () => {
             "require('importer').later().then((sep) => console.log(JSON.stringify({ value: p.value, self: p.self, main: p.main, sep })));\n",
     );
     const run = (env: NodeJS.ProcessEnv = {}) => {
-        const res = spawnSync(process.execPath, ["-r", path.join(ROOT, "tools", "lib", "preload.js"), "main.js"], {
+        const res = spawnSync(process.execPath, tsNodeArgs("main.js"), {
             cwd: dir,
             encoding: "utf8",
             env: { ...process.env, MAS_CODE_CACHE: cache, MAS_CODE_CACHE_STATS: "1", ...env },
@@ -104,8 +105,8 @@ describe("code cache of dependencies", () => {
             spawnSync(
                 process.execPath,
                 [
-                    "-r",
-                    path.join(ROOT, "tools", "lib", "preload.js"),
+                    "--require",
+                    PRELOAD,
                     "-e",
                     "let r; try { r = Object.keys(require('esm-pkg')) } catch (e) { r = e.code } " +
                         "console.log(JSON.stringify([r, globalThis.esmThis]))",

@@ -3,7 +3,7 @@ import * as path from "path";
 import { tsNodeArgs } from "../../tools/lib/node-command";
 import { ROOT } from "../harness/program";
 
-// runUnderMocks tracks the SDK's promises without their debug tags (tools/lib/program.ts, cheapPromiseStacks), and
+// runUnderMocks tracks the SDK's promises without their debug tags (tools/lib/program.ts, untaggedPromises), and
 // a program that leaves one pending still fails as under the Pulumi runtime: its exit check names the count and
 // sets exit code 1. With PULUMI_DEBUG_PROMISE_LEAKS the SDK's own tracking runs and names each promise.
 describe("a program that leaves promises pending", () => {

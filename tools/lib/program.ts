@@ -159,7 +159,7 @@ export async function runUnderMocks(opts: RunOptions): Promise<ProgramRun> {
     const onRejection = (reason: unknown) => failures.push(reason);
     process.on("unhandledRejection", onRejection);
     const exitListeners = new Set(process.listeners("exit"));
-    const restoreStacks = cheapPromiseStacks();
+    const restorePromises = untaggedPromises();
     const restoreCallsites = noSourcePositions();
     try {
         const stackOutputs = (await pulumi.runtime.runInPulumiStack(async () => {
@@ -179,7 +179,7 @@ export async function runUnderMocks(opts: RunOptions): Promise<ProgramRun> {
         }
         return { resources: order.map((u) => recorded.get(u) as RecordedResource), stackOutputs: stackOutputs ?? {} };
     } finally {
-        restoreStacks();
+        restorePromises();
         restoreCallsites();
         process.off("unhandledRejection", onRejection);
         // Each copy of the SDK's runtime (one per jest module registry) adds an exit listener that reports
@@ -201,7 +201,7 @@ export async function runUnderMocks(opts: RunOptions): Promise<ProgramRun> {
  * SDK's leak report and exit code 1, as under the runtime (test/tools/program-leaks.test.ts). With
  * PULUMI_DEBUG_PROMISE_LEAKS set, the SDK's own function runs.
  */
-function cheapPromiseStacks(): () => void {
+function untaggedPromises(): () => void {
     /* eslint-disable @typescript-eslint/no-require-imports */
     const debuggable = require("@pulumi/pulumi/runtime/debuggable") as {
         debuggablePromise: <T>(p: Promise<T>, ctx: unknown) => Promise<T>;
