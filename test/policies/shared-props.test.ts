@@ -1,7 +1,6 @@
 import { AnalyzerSession } from "../../tools/lib/analyzer";
 import { audit, PACK_DIR } from "../../tools/lib/audit";
-import { parseState } from "../../tools/lib/state";
-import { runStack } from "../harness/program";
+import { plannedState } from "../harness/state";
 
 // The pack's server hands every policy of a request the same props object per resource
 // (policy-pack/lib/decode-once.ts, deserializeOnce) instead of a deep copy per policy. That is only sound while no
@@ -10,9 +9,7 @@ import { runStack } from "../harness/program";
 // assets' classes), and check that none of its objects was frozen, sealed or made non-extensible.
 describe("props shared by the policies of a request", () => {
     it.each(["dev", "prod"] as const)("are not modified by any policy (%s plan)", async (stack) => {
-        const { toDeployment } = require("../../tools/lib/deployment") as typeof import("../../tools/lib/deployment");
-        const doc = toDeployment(await runStack(stack), { project: "multi-agent-security", stack });
-        const state = parseState(JSON.stringify(doc), `${stack} plan`);
+        const state = await plannedState(stack);
         const session = AnalyzerSession.start(PACK_DIR, {
             stack,
             project: "multi-agent-security",

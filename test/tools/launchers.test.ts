@@ -1,19 +1,12 @@
 import { AnalyzerSession, Launcher } from "../../tools/lib/analyzer";
 import { audit, PACK_DIR, reportJson, stackPolicyConfig } from "../../tools/lib/audit";
-import { LoadedState, parseState } from "../../tools/lib/state";
-import { runStack } from "../harness/program";
+import { LoadedState } from "../../tools/lib/state";
+import { plannedState } from "../harness/state";
 
 // `plan` and `evidence` evaluate the pack in-process: its own gRPC handlers, called without a process or a socket.
 // That is only allowed because it gives the very report the engine's path (run-policy-pack over gRPC, `audit`'s
 // default) gives: on both shipped plans and on a prod plan with broken settings, report for report. One engine
 // process per stack, as the engine starts one per update; the broken prod plan is a second audit through it.
-
-async function planOf(stack: "dev" | "prod", edit?: (resources: any[]) => void): Promise<LoadedState> {
-    const { toDeployment } = require("../../tools/lib/deployment") as typeof import("../../tools/lib/deployment");
-    const doc = toDeployment(await runStack(stack), { project: "multi-agent-security", stack }) as any;
-    edit?.(doc.deployment.resources);
-    return parseState(JSON.stringify(doc), `${stack} plan`);
-}
 
 function breakProd(resources: any[]): void {
     const byName = (type: string, name: string) =>
@@ -53,7 +46,7 @@ async function reports(stack: "dev" | "prod", plans: LoadedState[], launcher: La
 
 describe("in-process and engine launchers", () => {
     it("give the same report on the dev plan", async () => {
-        const plan = await planOf("dev");
+        const plan = await plannedState("dev");
         const [engine] = await reports("dev", [plan], "engine");
         const [inProcess] = await reports("dev", [plan], "in-process");
         expect(inProcess).toEqual(engine);
@@ -62,7 +55,7 @@ describe("in-process and engine launchers", () => {
     });
 
     it("give the same report on the prod plan, and the same violations in the same order with broken settings", async () => {
-        const plans = [await planOf("prod"), await planOf("prod", breakProd)];
+        const plans = [await plannedState("prod"), await plannedState("prod", breakProd)];
         const engine = await reports("prod", plans, "engine");
         const inProcess = await reports("prod", plans, "in-process");
         expect(inProcess).toEqual(engine);

@@ -1,9 +1,8 @@
 import { controls } from "../../policy-pack/catalog";
-import { toDeployment } from "../../tools/lib/deployment";
 import { controlsWithoutMutation, MUTATIONS, runSelfTest } from "../../tools/lib/self-test";
 import { stackPolicyConfig } from "../../tools/lib/audit";
-import { parseState, StateResource } from "../../tools/lib/state";
-import { runStack } from "../harness/program";
+import { StateResource } from "../../tools/lib/state";
+import { plannedState } from "../harness/state";
 
 // Every infrastructure control is proven by a break of the prod plan that the pack reports under it.
 // The audit's policy config for prod (policy-pack/config/prod.json): e.g. the admin CIDRs the reachability
@@ -13,8 +12,7 @@ const prodConfig = stackPolicyConfig("prod").config;
 describe("mutation self-test", () => {
     let resources: StateResource[];
     beforeAll(async () => {
-        const doc = toDeployment(await runStack("prod"), { project: "multi-agent-security", stack: "prod" });
-        resources = parseState(JSON.stringify(doc), "prod plan").resources;
+        resources = (await plannedState("prod")).resources;
     });
 
     it("has one mutation for every infrastructure control and none for the others", () => {
