@@ -12,18 +12,11 @@ module.exports = {
         ],
     },
     moduleFileExtensions: ["ts", "js", "json"],
-    // @pulumi/pulumi loads these eagerly and uses them only to serialize functions: load them on first use.
-    moduleNameMapper: {
-        "^typescript$": "<rootDir>/test/harness/lazy/typescript.js",
-        "^@npmcli/arborist$": "<rootDir>/test/harness/lazy/arborist.js",
-    },
     testTimeout: 60000,
     // Pulumi's runtime keeps module-level state: every test file gets its own module registry anyway.
     maxWorkers: 2,
     // `npm run bench` measures `npm test` as from a clean clone: with an empty transform cache.
     ...(process.env.JEST_CACHE_DIR ? { cacheDirectory: process.env.JEST_CACHE_DIR } : {}),
-    // Every file loads the SDK and providers afresh: reuse V8's compiled code for the same module source.
-    runtime: "<rootDir>/test/harness/runtime.js",
     globalSetup: "<rootDir>/test/harness/global-setup.js",
     globalTeardown: "<rootDir>/test/harness/global-teardown.js",
 };

@@ -1,10 +1,6 @@
-// The pack's entry point: construct the pack (constructing it starts the analyzer server), whose server converts
-// each resource's properties once (lib/decode-once.ts).
+// The pack's entry point: constructing the pack starts its analyzer server (the engine connects to it).
 import { PolicyPack } from "@pulumi/policy";
-import { decodePropertiesOnce } from "./lib/decode-once";
 import { allPolicies } from "./policies";
-
-decodePropertiesOnce();
 
 new PolicyPack("multi-agent-security", {
     description:

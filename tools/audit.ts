@@ -1,4 +1,4 @@
-// npm run audit -- --state <file> --stack <name> [--out <report.json>] [--policy-config <file>] [--launcher ...]
+// npm run audit -- --state <file> --stack <name> [--out <report.json>] [--policy-config <file>]
 // Evaluates the policy pack against a `pulumi stack export` file or `pulumi preview --json --show-sames` output.
 // Exit 0: no mandatory violation; 1: at least one; 2: bad arguments or an unreadable / unrecognised file.
 import * as path from "path";
@@ -8,7 +8,6 @@ import { writeJson } from "./lib/deployment";
 import { CommandSpec, parseCommand, runMain, UsageError } from "./lib/errors";
 import { exposeStackConfigToPack, listStacks, readProjectName, readStackConfig } from "./lib/stack-config";
 import { checkScope, isEmptyState, LoadedState, readState } from "./lib/state";
-import { parseLauncher } from "./plan";
 
 export const AUDIT: CommandSpec = {
     name: "audit",
@@ -39,11 +38,6 @@ export const AUDIT: CommandSpec = {
             value: "<dir>",
             help: "directory with the project's Pulumi.yaml, whose name the file's URNs must carry (default: the repository)",
         },
-        {
-            name: "launcher",
-            value: "<engine|tsx|in-process>",
-            help: "how the pack runs: engine (default; run-policy-pack over gRPC, as the CLI), tsx, or in-process",
-        },
     ],
     footer:
         "Exit 0: no mandatory violation; 1: at least one; 2: a missing / unreadable / unrecognised file, a file of another\n" +
@@ -53,7 +47,6 @@ export const AUDIT: CommandSpec = {
 
 export async function auditCommand(argv: string[]): Promise<number> {
     const flags = parseCommand(argv, AUDIT);
-    const launcher = parseLauncher(flags.launcher, "engine");
     if (!flags.state) {
         throw new UsageError(
             "--state <file> is required (a `pulumi stack export` file or `pulumi preview --json --show-sames` output)",
@@ -70,19 +63,17 @@ export async function auditCommand(argv: string[]): Promise<number> {
             exposeStackConfigToPack(readStackConfig(projectDir, flags.stack as string).config);
         }
     };
-    // A pack in its own process starts while the state is read (about 2 s). The project is the one the state
-    // must name (checkScope); anything that fails here fails again below, where it is reported.
+    // The pack starts in its own process while the state is read. The project is the one the state must name
+    // (checkScope); anything that fails here fails again below, where it is reported.
     let session: Promise<AnalyzerSession> | undefined;
     const stop = new AbortController();
-    if (launcher !== "in-process") {
-        try {
-            const project = readProjectName(projectDir);
-            exposeConfig();
-            session = AnalyzerSession.start(PACK_DIR, { stack: flags.stack, project, launcher, signal: stop.signal });
-            session.catch(() => undefined);
-        } catch {
-            session = undefined;
-        }
+    try {
+        const project = readProjectName(projectDir);
+        exposeConfig();
+        session = AnalyzerSession.start(PACK_DIR, { stack: flags.stack, project, signal: stop.signal });
+        session.catch(() => undefined);
+    } catch {
+        session = undefined;
     }
     let state: LoadedState;
     try {
@@ -99,7 +90,7 @@ export async function auditCommand(argv: string[]): Promise<number> {
         await session?.then((s) => s.close()).catch(() => undefined);
         throw e;
     }
-    const report = await audit(state, { stack: flags.stack, policyConfig: policy.config, launcher, session });
+    const report = await audit(state, { stack: flags.stack, policyConfig: policy.config, session });
     process.stdout.write(
         formatReport(
             report,

@@ -2,7 +2,6 @@
 // tsc and eslint's typed rules would each build the same TypeScript program (a million lines of provider
 // declarations): here it is built once and handed to eslint (parserOptions.programs). prettier runs in its
 // own process meanwhile, on the other core. `npm run typecheck` and `npm run lint` remain the plain tools.
-import "./lib/eager-typescript";
 import { spawn } from "child_process";
 import { ESLint } from "eslint";
 import * as path from "path";

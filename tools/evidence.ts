@@ -16,7 +16,7 @@ import {
     STATUS_LABEL,
     testsByControl,
 } from "./lib/evidence-report";
-import { runSelfTest } from "./lib/self-test";
+import { cachedSelfTest } from "./lib/self-test";
 import { GUIDE_VERSION } from "../policy-pack/catalog";
 import { MOCK_ACCOUNT } from "./lib/mocks";
 import { runUnderMocks } from "./lib/program";
@@ -211,7 +211,7 @@ export async function evidenceCommand(argv: string[]): Promise<number> {
         );
         source = `offline plan of Pulumi.${flags.stack}.yaml`;
     }
-    const report = await audit(state, { stack: flags.stack, policyConfig, launcher: "in-process" });
+    const report = await audit(state, { stack: flags.stack, policyConfig });
     const provenance: Provenance = {
         gitCommit: git(["rev-parse", "HEAD"]) ?? "unknown (not a git checkout)",
         gitDirty: (git(["status", "--porcelain"]) ?? "") !== "",
@@ -232,7 +232,10 @@ export async function evidenceCommand(argv: string[]): Promise<number> {
         report,
         tests: testsByControl(path.join(REPO_ROOT, "test")),
         // Each infrastructure control's break, applied to this state and evaluated with the same policy config.
-        selfTest: runSelfTest(state.resources, policyConfig),
+        selfTest: await cachedSelfTest(state.resources, policyConfig, {
+            stack: flags.stack,
+            project: state.project ?? readStackConfig(projectDir, flags.stack).project,
+        }),
     });
     writeJson(path.join(outDir, "evidence.json"), doc);
     writeText(path.join(outDir, "evidence.md"), renderMarkdown(doc));

@@ -1,9 +1,9 @@
-// npm run plan -- --stack <name> [--out <file>] [--project-dir <dir>] [--policy-config <file>] [--launcher ...]
+// npm run plan -- --stack <name> [--out <file>] [--project-dir <dir>] [--policy-config <file>]
 // Runs index.ts under Pulumi mocks with Pulumi.<stack>.yaml, writes the registered resources in
 // `pulumi stack export` format (default .plan/<stack>.json), then audits that file with the policy pack.
 import * as fs from "fs";
 import * as path from "path";
-import { AnalyzerSession, Launcher, LAUNCHERS } from "./lib/analyzer";
+import { AnalyzerSession } from "./lib/analyzer";
 import { audit, formatReport, PACK_DIR, REPO_ROOT, stackPolicyConfig } from "./lib/audit";
 import { toDeployment, writeJson } from "./lib/deployment";
 import { CommandSpec, parseCommand, runMain, UsageError } from "./lib/errors";
@@ -39,28 +39,14 @@ export const PLAN: CommandSpec = {
             value: "<file>",
             help: "policy pack config (default policy-pack/config/<stack>.json, else the pack's defaults: all mandatory)",
         },
-        {
-            name: "launcher",
-            value: "<in-process|engine|tsx>",
-            help: "how the pack runs: in-process (default here; same handlers, no process) or engine (run-policy-pack over gRPC)",
-        },
     ],
     footer:
         "Exit 0: no mandatory violation; 1: at least one; 2: bad arguments, invalid stack config (the message names the\n" +
         "key), an unreadable file or an output that cannot be written.",
 };
 
-export function parseLauncher(value: string | undefined, fallback: Launcher): Launcher {
-    const launcher = (value ?? fallback) as Launcher;
-    if (!LAUNCHERS.includes(launcher)) {
-        throw new UsageError(`--launcher must be one of ${LAUNCHERS.join(", ")}`);
-    }
-    return launcher;
-}
-
 export async function planCommand(argv: string[]): Promise<number> {
     const flags = parseCommand(argv, PLAN);
-    const launcher = parseLauncher(flags.launcher, "in-process");
     const projectDir = path.resolve(flags["project-dir"] ?? REPO_ROOT);
     const stacks = listStacks(projectDir);
     if (!flags.stack || !stacks.includes(flags.stack)) {
@@ -74,12 +60,9 @@ export async function planCommand(argv: string[]): Promise<number> {
     const sc = readStackConfig(projectDir, stack);
     exposeStackConfigToPack(sc.config);
     const started = Date.now();
-    // A pack in its own process starts while the program runs (the engine also starts it before the update).
-    const session =
-        launcher === "in-process"
-            ? undefined
-            : AnalyzerSession.start(PACK_DIR, { stack, project: sc.project, launcher });
-    session?.catch(() => undefined);
+    // The pack starts in its own process while the program runs (the engine also starts it before the update).
+    const session = AnalyzerSession.start(PACK_DIR, { stack, project: sc.project });
+    session.catch(() => undefined);
     let deployment: Record<string, unknown>;
     let registered: number;
     try {
@@ -101,7 +84,7 @@ export async function planCommand(argv: string[]): Promise<number> {
         deployment = toDeployment(run, { project: sc.project, stack });
         writeJson(out, deployment);
     } catch (e) {
-        await session?.then((s) => s.close()).catch(() => undefined);
+        await session.then((s) => s.close()).catch(() => undefined);
         throw e;
     }
     const state = parseDocument(deployment, out);
@@ -111,7 +94,7 @@ export async function planCommand(argv: string[]): Promise<number> {
             (defaults ? `, ${defaults} default provider${defaults > 1 ? "s" : ""}` : "") +
             `) in ${Date.now() - started} ms, written to ${path.relative(process.cwd(), out) || out}\n`,
     );
-    const report = await audit(state, { stack, policyConfig: policy.config, launcher, session });
+    const report = await audit(state, { stack, policyConfig: policy.config, session });
     process.stdout.write(
         formatReport(
             report,

@@ -8,8 +8,8 @@ const os = require("os");
 const path = require("path");
 
 const STACKS = ["dev", "prod"];
-// As tools/lib/node-command.ts: the start-up preload, which registers tsx.
-const LOADER = ["--require", path.join(__dirname, "..", "..", "tools", "lib", "preload.js")];
+// As tools/lib/node-command.ts: the start-up file (compile cache, tsx).
+const LOADER = ["--require", path.join(__dirname, "..", "..", "tools", "lib", "start.js")];
 
 module.exports = async () => {
     // `npm test` (tools/test.ts) hands over the programs its plans just ran (plan --run-out); plan what is missing.

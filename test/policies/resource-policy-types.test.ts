@@ -57,14 +57,13 @@ describe("resource policy types", () => {
         const session = await AnalyzerSession.start(PACK_DIR, {
             stack: "prod",
             project: "multi-agent-security",
-            launcher: "in-process",
         });
         const info = await session.info();
         await session.configure(info.policies, {}, info.initialConfig);
         const vpc = stateResource("urn:pulumi:prod::multi-agent-security::aws:ec2/vpc:Vpc::mas-vpc", {
             inputs: { cidrBlock: "10.0.0.0/16" },
         });
-        const req = new Requests(new Map([[vpc.urn, vpc]]), false).analyze(vpc);
+        const req = new Requests([vpc]).analyze(vpc);
         const resp = await (
             session as unknown as {
                 call(

@@ -37,7 +37,7 @@ describe("the policy pack installed on its own", () => {
         const session = await AnalyzerSession.start(dir, {
             stack: "dev",
             project: "multi-agent-security",
-            runPolicyPack: own,
+            command: [own, "127.0.0.1:0", "."],
         });
         try {
             const info = await session.info();

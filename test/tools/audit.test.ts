@@ -14,12 +14,8 @@ const fixtures = path.join(__dirname, "..", "fixtures");
 const segmentsOnly = ["--policy-config", path.join(fixtures, "policy-config-segments.json")];
 const tmp = tempDir("audit-test-");
 
-/**
- * Runs `audit`; in-process unless the case names a launcher (test/tools/launchers.test.ts proves it reports what
- * the engine's gRPC path reports; the first case and "audit launchers" below run the default engine path).
- */
+/** Runs `audit` and captures what it prints. */
 async function run(args: string[]): Promise<{ code: number; out: string }> {
-    args = args.includes("--launcher") ? args : [...args, "--launcher", "in-process"];
     let out = "";
     const spy = jest.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
         out += chunk.toString();
@@ -42,8 +38,6 @@ describe("audit", () => {
             "dev",
             "--out",
             report,
-            "--launcher",
-            "engine",
             ...segmentsOnly,
         ]);
         expect(code).toBe(1);
@@ -157,37 +151,6 @@ describe("audit", () => {
     });
 });
 
-describe("audit launchers", () => {
-    it("gives the same report whether the pack runs under the engine's run-policy-pack, tsx or in-process", async () => {
-        const reports = [];
-        for (const launcher of ["engine", "tsx", "in-process"]) {
-            const out = path.join(tmp, `launcher-${launcher}.json`);
-            const { code } = await run([
-                "--state",
-                path.join(fixtures, "state-broken.json"),
-                "--stack",
-                "dev",
-                "--out",
-                out,
-                "--launcher",
-                launcher,
-                ...segmentsOnly,
-            ]);
-            expect(code).toBe(1);
-            reports.push(JSON.parse(fs.readFileSync(out, "utf8")));
-        }
-        expect(reports[0]).toEqual(reports[1]);
-        expect(reports[0]).toEqual(reports[2]);
-        expect(reports[0].summary.mandatory).toBe(2);
-    });
-
-    it("rejects an unknown launcher", async () => {
-        await expect(auditCommand(["--state", "x.json", "--stack", "dev", "--launcher", "bun"])).rejects.toMatchObject({
-            message: expect.stringMatching(/--launcher must be one of engine, tsx, in-process/),
-        });
-    });
-});
-
 const SIG = "4dabf18193072939515e22adb298388d";
 const stackUrn = "urn:pulumi:dev::multi-agent-security::pulumi:pulumi:Stack::multi-agent-security-dev";
 const subnetUrn = (name: string) => `urn:pulumi:dev::multi-agent-security::aws:ec2/subnet:Subnet::${name}`;
@@ -245,9 +208,7 @@ describe("audit inputs the engine reads the same way", () => {
         const file = path.join(tmp, "bad-sig.json");
         const r = { ...subnetState("odd", "10.0.1.0/26", "agent"), outputs: { x: { [SIG]: "deadbeef" } } };
         fs.writeFileSync(file, JSON.stringify({ version: 3, deployment: { resources: [r] } }));
-        await expect(
-            auditCommand(["--state", file, "--stack", "dev", "--launcher", "in-process", ...segmentsOnly]),
-        ).rejects.toMatchObject({
+        await expect(auditCommand(["--state", file, "--stack", "dev", ...segmentsOnly])).rejects.toMatchObject({
             name: "UsageError",
             message: `${r.urn}: unrecognized signature 'deadbeef' in a property value`,
         });
@@ -301,9 +262,7 @@ describe("policy config (reconciled as the CLI does)", () => {
         ["a file that is not JSON", "{ all: mandatory", expect.stringMatching(/^policy config .* is not JSON/)],
         ["a JSON list", "[]", expect.stringMatching(/^policy config .* must be a JSON object$/)],
     ])("rejects %s (exit 2)", async (name, config, message) => {
-        await expect(
-            auditCommand([...withConfig(name.replace(/\W+/g, "-"), config), "--launcher", "in-process"]),
-        ).rejects.toMatchObject({
+        await expect(auditCommand(withConfig(name.replace(/\W+/g, "-"), config))).rejects.toMatchObject({
             name: "UsageError",
             message,
         });

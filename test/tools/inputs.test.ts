@@ -110,9 +110,7 @@ describe("audit and evidence inputs must describe the stack they are told", () =
 
     it("accepts the matching state", async () => {
         const file = write("good.json", good);
-        const { value } = await quiet(() =>
-            auditCommand(["--state", file, "--stack", "dev", "--launcher", "in-process", ...segmentsOnly]),
-        );
+        const { value } = await quiet(() => auditCommand(["--state", file, "--stack", "dev", ...segmentsOnly]));
         expect(value).toBe(0);
     });
 
@@ -156,15 +154,7 @@ describe("audit and evidence inputs must describe the stack they are told", () =
         // With the unchanged steps (as --show-sames writes them) the same preview is audited.
         const full = { ...preview, changeSummary: { same: 1, update: 1 } };
         const { value } = await quiet(() =>
-            auditCommand([
-                "--state",
-                write("full.json", full),
-                "--stack",
-                "dev",
-                "--launcher",
-                "in-process",
-                ...segmentsOnly,
-            ]),
+            auditCommand(["--state", write("full.json", full), "--stack", "dev", ...segmentsOnly]),
         );
         expect(value).toBe(0);
     });
@@ -199,9 +189,7 @@ describe("a stack the repository does not ship", () => {
         // The plan's count and the audit's count are the same figure.
         expect(res.stdout).toContain(`plan: ${doc.deployment.resources.length} resources (`);
         expect(res.stdout).toContain(`\n${doc.deployment.resources.length} resources, `);
-        const audited = await quiet(() =>
-            auditCommand(["--state", out, "--stack", "staging", "--project-dir", dir, "--launcher", "in-process"]),
-        );
+        const audited = await quiet(() => auditCommand(["--state", out, "--stack", "staging", "--project-dir", dir]));
         expect(audited.value).toBe(0);
         expect(audited.out).toContain(`\n${doc.deployment.resources.length} resources, `);
     });

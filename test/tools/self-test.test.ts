@@ -1,5 +1,5 @@
 import { controls } from "../../policy-pack/catalog";
-import { controlsWithoutMutation, MUTATIONS, runSelfTest } from "../../tools/lib/self-test";
+import { controlsWithoutMutation, Mutation, MUTATIONS, runSelfTest } from "../../tools/lib/self-test";
 import { stackPolicyConfig } from "../../tools/lib/audit";
 import { StateResource } from "../../tools/lib/state";
 import { plannedState } from "../harness/state";
@@ -8,6 +8,7 @@ import { plannedState } from "../harness/state";
 // The audit's policy config for prod (policy-pack/config/prod.json): e.g. the admin CIDRs the reachability
 // policy must not count as the internet.
 const prodConfig = stackPolicyConfig("prod").config;
+const PROD = { stack: "prod", project: "multi-agent-security" };
 
 describe("mutation self-test", () => {
     let resources: StateResource[];
@@ -22,9 +23,9 @@ describe("mutation self-test", () => {
         expect(new Set(MUTATIONS.map((m) => m.control)).size).toBe(MUTATIONS.length);
     });
 
-    it("catches every break in the prod plan", () => {
+    it("catches every break in the prod plan", async () => {
         // The stack's own policy config (adminCidrs: without it the management segment's admin rule is "internet").
-        const results = runSelfTest(resources, prodConfig);
+        const results = await runSelfTest(resources, prodConfig, PROD);
         // Prod has no public domain: the Let's Encrypt issuer is not built, so its break cannot be applied.
         expect(results.filter((r) => !r.caught).map((r) => `${r.control}: ${r.error ?? r.mutation}`)).toEqual([
             "CERT-LETSENCRYPT: no kubernetes:cert-manager.io/v1:ClusterIssuer named mas-letsencrypt in this plan",
@@ -37,8 +38,8 @@ describe("mutation self-test", () => {
         });
     });
 
-    it("does not call a change that breaks nothing caught, nor a control the break is not reported under", () => {
-        const results = runSelfTest(resources, prodConfig, [
+    it("does not call a change that breaks nothing caught, nor a control the break is not reported under", async () => {
+        const mutations: Mutation[] = [
             {
                 control: "NET-SEG-AGENT",
                 mutation: "a tag added",
@@ -49,11 +50,12 @@ describe("mutation self-test", () => {
                 mutation: "an agent subnet moved (reported under NET-SEG-AGENT, not NET-SEG-SERVICE)",
                 apply: (p) => void (p.inputs("aws:ec2/subnet:Subnet", "mas-agent-0").cidrBlock = "10.0.9.0/26"),
             },
-        ]);
+        ];
+        const results = await runSelfTest(resources, prodConfig, { ...PROD, mutations });
         expect(results.map((r) => r.caught)).toEqual([false, false]);
     });
 
-    it("does not call a break caught when the untouched plan already fails the control", () => {
+    it("does not call a break caught when the untouched plan already fails the control", async () => {
         const broken = resources.map((r) =>
             r.urn.endsWith("::mas-flow-logs") && r.type === "aws:ec2/flowLog:FlowLog"
                 ? {
@@ -63,11 +65,10 @@ describe("mutation self-test", () => {
                   }
                 : r,
         );
-        const [result] = runSelfTest(
-            broken,
-            prodConfig,
-            MUTATIONS.filter((m) => m.control === "NET-FLOW-LOGS"),
-        );
+        const [result] = await runSelfTest(broken, prodConfig, {
+            ...PROD,
+            mutations: MUTATIONS.filter((m) => m.control === "NET-FLOW-LOGS"),
+        });
         expect(result.caught).toBe(false);
         expect(result.reportedBy.length).toBeGreaterThan(0);
     });

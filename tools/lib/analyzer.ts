@@ -1,82 +1,22 @@
 import { spawn } from "child_process";
-import * as path from "path";
 import * as readline from "readline";
 import * as grpc from "@grpc/grpc-js";
 import Ajv from "ajv";
-import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
-import { decodeOnce } from "../../policy-pack/lib/decode-once";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { UsageError } from "./errors";
-import { StateResource } from "./state";
+import { START } from "./node-command";
 import { SECRET_SIG, SIG_KEY } from "./program";
-import { NotEncodable, WireWriter } from "./wire";
+import { StateResource } from "./state";
 
+// The engine's analyzer protocol, as generated from its .proto files and shipped with the SDK.
 /* eslint-disable @typescript-eslint/no-require-imports */
 const analyzerPb = require("@pulumi/pulumi/proto/analyzer_pb");
 const analyzerGrpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-/**
- * How the pack is run: "engine" (default for `audit`) starts it as the Pulumi nodejs language host does and talks
- * gRPC to it; "tsx" starts it with tsx instead (source maps for debugging the pack); "in-process" loads the pack
- * into this process and calls the very handlers its gRPC server would register, with the same request
- * messages, skipping only process start and transport (test/tools/launchers.test.ts proves the reports equal).
- */
-export type Launcher = "tsx" | "engine" | "in-process";
-export const LAUNCHERS: readonly Launcher[] = ["engine", "tsx", "in-process"];
-
-/** Requests in flight at once over gRPC: the engine also analyzes resources concurrently. */
-const GRPC_WINDOW = 16;
-
-type Handler = (call: { request: unknown }, cb: (err: Error | null | undefined, resp?: unknown) => void) => unknown;
-
-interface Transport {
-    /** Sends a request message, or (gRPC) a request already in the wire format (tools/lib/wire.ts). */
-    call<T>(method: string, req: unknown): Promise<T>;
-    /** Whether requests may be bytes: over gRPC they are sent as they are; in-process the handlers need messages. */
-    readonly takesBytes: boolean;
-    /** Resolves once nothing of the session is left running (no child process, no open channel). */
-    close(): Promise<void>;
-}
-
-/** The pack's service implementation, captured once per module registry (the pack constructs one server). */
-const inProcessServices = new Map<string, Record<string, Handler>>();
-
-/* eslint-disable @typescript-eslint/no-require-imports */
-function loadInProcess(packDir: string): Record<string, Handler> {
-    const known = inProcessServices.get(packDir);
-    if (known) {
-        return known;
-    }
-    // The pack's `new PolicyPack(...)` calls @pulumi/policy's serve(), which registers its handlers with a
-    // @grpc/grpc-js Server and binds a port. Capture the handlers instead of serving them.
-    const policyDir = path.dirname(require.resolve("@pulumi/policy/package.json", { paths: [packDir] }));
-    const grpcFromPolicy = require(require.resolve("@grpc/grpc-js", { paths: [policyDir] })) as typeof grpc;
-    const proto = grpcFromPolicy.Server.prototype as unknown as Record<string, unknown>;
-    const addService = proto.addService;
-    const bindAsync = proto.bindAsync;
-    let service: Record<string, Handler> | undefined;
-    proto.addService = (_def: unknown, impl: Record<string, Handler>) => {
-        service = impl;
-    };
-    proto.bindAsync = () => undefined;
-    try {
-        require(packDir);
-    } catch (e) {
-        throw new Error(`policy pack failed to load in-process: ${(e as Error).stack ?? String(e)}`);
-    } finally {
-        proto.addService = addService;
-        proto.bindAsync = bindAsync;
-    }
-    if (!service) {
-        throw new Error(`policy pack ${packDir} constructed no PolicyPack (or it was loaded before in this process)`);
-    }
-    // The handlers read the messages this file builds: convert their properties once, as the pack does its own.
-    decodeOnce(analyzerPb);
-    inProcessServices.set(packDir, service);
-    return service;
-}
-/* eslint-enable @typescript-eslint/no-require-imports */
+/** Requests in flight at once: the engine also analyzes resources concurrently. */
+const WINDOW = 16;
 
 const RESOURCE_REF_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
 const ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17";
@@ -115,56 +55,34 @@ export interface Diagnostic {
 /** The pack's policy config file: `{all: level, <policy>: level | {enforcementLevel?, ...props}}`. */
 export type PolicyConfigFile = Record<string, unknown>;
 
-/** A running analyzer: the pack's own gRPC server, driven the way the Pulumi engine drives it. */
+/**
+ * A running analyzer: the pack's own gRPC server in a process of its own, started from the pack's directory
+ * with this project's TypeScript loader, and driven the way the Pulumi engine drives it (GetAnalyzerInfo,
+ * Configure, Analyze per resource, AnalyzeStack).
+ */
 export class AnalyzerSession {
     private constructor(
-        private readonly transport: Transport,
-        /** Requests sent before waiting for the first answer. */
-        private readonly window: number,
+        private readonly client: grpc.Client & Record<string, (...args: unknown[]) => void>,
+        private readonly child: ReturnType<typeof spawn>,
     ) {}
 
-    /**
-     * Starts the pack in `packDir` (cwd = pack, as the engine does) and connects to the port it prints.
-     * `launcher`: "engine" (default) runs it exactly as the Pulumi nodejs language host does —
-     * `@pulumi/pulumi/cmd/run-policy-pack <engine address> <pack dir>`, loading the TypeScript with the SDK's
-     * ts-node; "tsx" loads it with tsx instead (for debugging the pack with source maps); "in-process": see Launcher.
-     */
+    /** Starts the pack in `packDir` (cwd = the pack, as the engine does) and connects to the port it prints. */
     static async start(
         packDir: string,
         env: {
             stack: string;
             project: string;
             dryRun?: boolean;
-            launcher?: Launcher;
-            /** The language host's run-policy-pack to start (default: the one this tool resolves). */
-            runPolicyPack?: string;
+            /**
+             * node arguments that start the pack's server; by default its index.ts under this project's loader.
+             * (The scale suite starts an installed copy with its own run-policy-pack, as the engine does.)
+             */
+            command?: string[];
             /** Stops a pack process that is still starting (or started): the caller no longer needs it. */
             signal?: AbortSignal;
         },
     ): Promise<AnalyzerSession> {
-        const launcher = env.launcher ?? "engine";
-        if (launcher === "in-process") {
-            const service = loadInProcess(packDir);
-            const transport: Transport = {
-                call: <T>(method: string, req: unknown) =>
-                    new Promise<T>((resolve, reject) => {
-                        const handler = service[method];
-                        if (!handler) {
-                            reject(new Error(`the pack serves no ${method}`));
-                            return;
-                        }
-                        void handler({ request: req }, (err, resp) => (err ? reject(err) : resolve(resp as T)));
-                    }),
-                close: () => Promise.resolve(),
-                takesBytes: false,
-            };
-            return new AnalyzerSession(transport, 1);
-        }
-        const args =
-            launcher === "engine"
-                ? [env.runPolicyPack ?? require.resolve("@pulumi/pulumi/cmd/run-policy-pack"), "127.0.0.1:0", "."]
-                : ["--import", "tsx", "index.ts"];
-        const child = spawn(process.execPath, args, {
+        const child = spawn(process.execPath, env.command ?? ["--require", START, "index.ts"], {
             cwd: packDir,
             env: {
                 ...process.env,
@@ -205,44 +123,14 @@ export class AnalyzerSession {
         const client = new analyzerGrpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
             "grpc.max_send_message_length": -1,
             "grpc.max_receive_message_length": -1,
-        }) as grpc.Client & Record<string, (...args: unknown[]) => void>;
-        const service = analyzerGrpc.AnalyzerService as Record<
-            string,
-            { path: string; responseDeserialize(b: Buffer): unknown }
-        >;
-        const transport: Transport = {
-            call: <T>(method: string, req: unknown) =>
-                new Promise<T>((resolve, reject) => {
-                    const done = (err: Error | null, resp: unknown) => (err ? reject(err) : resolve(resp as T));
-                    if (req instanceof Uint8Array) {
-                        const def = service[method];
-                        client.makeUnaryRequest(
-                            def.path,
-                            (b: Buffer) => b,
-                            def.responseDeserialize,
-                            req as Buffer,
-                            done,
-                        );
-                    } else {
-                        client[method](req, done);
-                    }
-                }),
-            takesBytes: true,
-            close: () => {
-                client.close();
-                if (child.exitCode !== null || child.signalCode !== null) {
-                    return Promise.resolve();
-                }
-                const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-                child.kill();
-                return exited;
-            },
-        };
-        return new AnalyzerSession(transport, GRPC_WINDOW);
+        });
+        return new AnalyzerSession(client, child);
     }
 
     private call<T>(method: string, req: unknown): Promise<T> {
-        return this.transport.call<T>(method, req);
+        return new Promise<T>((resolve, reject) =>
+            this.client[method](req, (err: Error | null, resp: unknown) => (err ? reject(err) : resolve(resp as T))),
+        );
     }
 
     async info(): Promise<{
@@ -315,6 +203,8 @@ export class AnalyzerSession {
             string,
             { enforcementLevel?: EnforcementLevel; properties: Record<string, unknown> }
         > = {},
+        /** When given, every other policy is sent as disabled (the self-test runs one control's policies). */
+        only?: ReadonlySet<string>,
     ): Promise<Map<string, EnforcementLevel>> {
         const known = new Set(policies.map((p) => p.name));
         for (const name of Object.keys(file)) {
@@ -378,7 +268,7 @@ export class AnalyzerSession {
                 }
             }
             const pc = new analyzerPb.PolicyConfig();
-            pc.setEnforcementlevel(LEVELS.indexOf(e.level));
+            pc.setEnforcementlevel(LEVELS.indexOf(only && !only.has(p.name) ? "disabled" : e.level));
             pc.setProperties(Struct.fromJavaScript(e.props as Record<string, never>));
             map.set(p.name, pc);
             levels.set(p.name, e.level);
@@ -389,36 +279,53 @@ export class AnalyzerSession {
 
     /** Analyze (per resource, with inputs) then AnalyzeStack (all resources, with outputs). */
     async analyzeAll(resources: StateResource[]): Promise<Diagnostic[]> {
-        const byUrn = new Map(resources.map((r) => [r.urn, r]));
-        const requests = new Requests(byUrn, this.transport.takesBytes);
+        const requests = new Requests(resources);
         const diagnostics: Diagnostic[] = [];
-        const request = (r: StateResource) =>
-            this.call<DiagResponse>("analyze", requests.analyze(r)).then((resp) => collect(resp, r.urn));
-        // A window of requests in flight overlaps this side's encoding with the pack's evaluation; results keep
-        // the resources' order.
+        for (const d of await this.analyzeEach(resources, requests)) {
+            diagnostics.push(...d);
+        }
+        diagnostics.push(...(await this.analyzeStack(resources, requests)));
+        return diagnostics;
+    }
+
+    /** Analyze of each resource (its inputs), results in the resources' order. */
+    async analyzeEach(resources: StateResource[], requests = new Requests(resources)): Promise<Diagnostic[][]> {
+        // A window of requests in flight overlaps this side's encoding with the pack's evaluation.
         const results: Promise<Diagnostic[]>[] = [];
         for (let i = 0; i < resources.length; i++) {
-            if (i >= this.window) {
-                await results[i - this.window];
+            if (i >= WINDOW) {
+                await results[i - WINDOW];
             }
-            const pending = request(resources[i]);
+            const r = resources[i];
+            const pending = this.call<DiagResponse>("analyze", requests.analyze(r)).then((resp) =>
+                collect(resp, r.urn),
+            );
             // Awaited below (or the first failure ends the loop): never an unhandled rejection.
             pending.catch(() => undefined);
             results.push(pending);
         }
-        for (const d of await Promise.all(results)) {
-            diagnostics.push(...d);
-        }
-        const stackReq = requests.analyzeStack(resources);
-        const root = resources.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? "";
-        const stackResp = await this.call<DiagResponse>("analyzeStack", stackReq);
-        // A stack violation whose URN is not in the snapshot is attributed to the root stack, as the engine does.
-        diagnostics.push(...collect(stackResp, root).map((d) => (byUrn.has(d.urn) ? d : { ...d, urn: root })));
-        return diagnostics;
+        return Promise.all(results);
     }
 
+    /** AnalyzeStack over all resources (their outputs). */
+    async analyzeStack(resources: StateResource[], requests = new Requests(resources)): Promise<Diagnostic[]> {
+        const root = resources.find((r) => r.type === "pulumi:pulumi:Stack")?.urn ?? "";
+        const resp = await this.call<DiagResponse>("analyzeStack", requests.analyzeStack(resources));
+        const known = new Set(resources.map((r) => r.urn));
+        // A stack violation whose URN is not in the snapshot is attributed to the root stack, as the engine does.
+        return collect(resp, root).map((d) => (known.has(d.urn) ? d : { ...d, urn: root }));
+    }
+
+    /** Resolves once the pack's process has exited and the channel is closed. */
     close(): Promise<void> {
-        return this.transport.close();
+        this.client.close();
+        const child = this.child;
+        if (child.exitCode !== null || child.signalCode !== null) {
+            return Promise.resolve();
+        }
+        const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+        child.kill();
+        return exited;
     }
 }
 
@@ -485,45 +392,32 @@ export function nameOf(urn: string): string {
     return urn.split("::").slice(3).join("::");
 }
 
-/**
- * The engine's Analyze and AnalyzeStack requests for a plan's resources: google-protobuf messages, or, when the
- * transport takes bytes, the same bytes written directly (tools/lib/wire.ts; a resource it cannot write goes
- * through the messages).
- */
+/** Messages built for resources, kept per resource object: variants of one plan share the unchanged ones. */
+export interface MessageCache {
+    /** A provider's AnalyzerProviderResource, shared by the requests that name it. */
+    providers: WeakMap<StateResource, unknown>;
+    /** A resource's AnalyzerResource (AnalyzeStack). */
+    resources: WeakMap<StateResource, unknown>;
+}
+
+export function messageCache(): MessageCache {
+    return { providers: new WeakMap(), resources: new WeakMap() };
+}
+
+/** The engine's Analyze and AnalyzeStack request messages for a plan's resources. */
 export class Requests {
-    /**
-     * Over gRPC, one provider message (or its bytes) per provider, encoded once for all requests: the server
-     * decodes each request's own. In-process the handlers get the messages themselves: an Analyze request gets
-     * its own provider message, an AnalyzeStack request one per provider (shared by its resources, so that a
-     * 15,000-resource request holds a few provider copies, not one per resource; the pack's policies change no
-     * props: test/policies/shared-props.test.ts).
-     */
-    private readonly providerMessages = new Map<string, unknown>();
-    private readonly providerBytes = new Map<string, Buffer>();
-    private readonly writer = new WireWriter(1 << 14);
+    private readonly byUrn: Map<string, StateResource>;
 
     constructor(
-        private readonly byUrn: Map<string, StateResource>,
-        private readonly bytes: boolean,
-    ) {}
+        resources: StateResource[],
+        private readonly cache: MessageCache = messageCache(),
+    ) {
+        this.byUrn = new Map(resources.map((r) => [r.urn, r]));
+    }
 
     analyze(r: StateResource): unknown {
-        if (this.bytes) {
-            const w = this.writer;
-            w.rewind(0);
-            try {
-                w.optionalString(1, r.type);
-                structField(w, 2, r.inputs, r.urn);
-                this.commonFields(w, r);
-                return Buffer.from(w.finish());
-            } catch (e) {
-                if (!(e instanceof NotEncodable)) {
-                    throw e;
-                }
-            }
-        }
         const req = common(new analyzerPb.AnalyzeRequest(), r, r.inputs);
-        const provider = this.providerMessage(r, this.bytes ? this.providerMessages : undefined);
+        const provider = this.providerMessage(r);
         if (provider) {
             req.setProvider(provider);
         }
@@ -531,84 +425,18 @@ export class Requests {
     }
 
     analyzeStack(resources: StateResource[]): unknown {
-        if (!this.bytes) {
-            const req = new analyzerPb.AnalyzeStackRequest();
-            const providers = new Map<string, unknown>();
-            req.setResourcesList(resources.map((r) => this.resourceMessage(r, providers)));
-            return req;
-        }
-        const w = new WireWriter(1 << 20);
-        for (const r of resources) {
-            const start = w.mark();
-            try {
-                const at = w.begin(1);
-                w.optionalString(1, r.type);
-                structField(w, 2, r.outputs, r.urn);
-                this.commonFields(w, r);
-                w.optionalString(7, r.parent);
-                for (const d of r.dependencies) {
-                    w.string(8, d);
-                }
-                for (const k of Object.keys(r.propertyDependencies).sort()) {
-                    const entry = w.begin(9);
-                    w.string(1, k);
-                    const deps = w.begin(2);
-                    for (const u of r.propertyDependencies[k]) {
-                        w.string(1, u);
-                    }
-                    w.end(deps);
-                    w.end(entry);
-                }
-                w.end(at);
-            } catch (e) {
-                if (!(e instanceof NotEncodable)) {
-                    throw e;
-                }
-                w.rewind(start);
-                w.bytes(
-                    1,
-                    (
-                        this.resourceMessage(r, this.providerMessages) as { serializeBinary(): Uint8Array }
-                    ).serializeBinary(),
-                );
-            }
-        }
-        return w.finish();
+        const req = new analyzerPb.AnalyzeStackRequest();
+        req.setResourcesList(resources.map((r) => this.resourceMessage(r)));
+        return req;
     }
 
-    /** urn, name, options and provider: fields 3 to 6 of AnalyzeRequest and AnalyzerResource alike. */
-    private commonFields(w: WireWriter, r: StateResource): void {
-        w.optionalString(3, r.urn);
-        w.optionalString(4, nameOf(r.urn));
-        const opts = w.begin(5);
-        if (r.protect) {
-            w.bool(1, true);
+    private resourceMessage(r: StateResource): unknown {
+        const provider = this.providerMessage(r);
+        const known = this.cache.resources.get(r) as { getProvider(): unknown } | undefined;
+        // A message is reused only with the same provider message (a variant may change the provider).
+        if (known && known.getProvider() === provider) {
+            return known;
         }
-        for (const k of r.ignoreChanges) {
-            w.string(2, k);
-        }
-        for (const k of r.additionalSecretOutputs) {
-            w.string(5, k);
-        }
-        w.optionalString(8, r.parent);
-        w.end(opts);
-        const provider = this.providerOf(r);
-        if (provider) {
-            let b = this.providerBytes.get(provider.urn);
-            if (!b) {
-                const pw = new WireWriter(1 << 12);
-                pw.optionalString(1, provider.type);
-                structField(pw, 2, provider.inputs, provider.urn);
-                pw.optionalString(3, provider.urn);
-                pw.optionalString(4, nameOf(provider.urn));
-                b = Buffer.from(pw.finish());
-                this.providerBytes.set(provider.urn, b);
-            }
-            w.bytes(6, b);
-        }
-    }
-
-    private resourceMessage(r: StateResource, providers: Map<string, unknown>): unknown {
         const ar = common(new analyzerPb.AnalyzerResource(), r, r.outputs);
         if (r.parent) {
             ar.setParent(r.parent);
@@ -620,31 +448,27 @@ export class Requests {
             d.setUrnsList(urns);
             pd.set(k, d);
         }
-        const provider = this.providerMessage(r, providers);
         if (provider) {
             ar.setProvider(provider);
         }
+        this.cache.resources.set(r, ar);
         return ar;
     }
 
-    private providerOf(r: StateResource): StateResource | undefined {
-        return r.provider ? this.byUrn.get(r.provider.slice(0, r.provider.lastIndexOf("::"))) : undefined;
-    }
-
-    /** The provider message of `r`, taken from / kept in `cache` when given (see providerMessages). */
-    private providerMessage(r: StateResource, cache: Map<string, unknown> | undefined): unknown {
-        const p = this.providerOf(r);
+    /** The provider message of `r` (none for a resource of a default provider the state does not list). */
+    private providerMessage(r: StateResource): unknown {
+        const p = r.provider ? this.byUrn.get(r.provider.slice(0, r.provider.lastIndexOf("::"))) : undefined;
         if (!p) {
             return undefined;
         }
-        let msg = cache?.get(p.urn);
+        let msg = this.cache.providers.get(p);
         if (!msg) {
             const m = new analyzerPb.AnalyzerProviderResource();
             m.setType(p.type);
             m.setName(nameOf(p.urn));
             m.setUrn(p.urn);
             m.setProperties(toStruct(p.inputs, p.urn));
-            cache?.set(p.urn, m);
+            this.cache.providers.set(p, m);
             msg = m;
         }
         return msg;
@@ -706,20 +530,6 @@ export function toWire(value: unknown): unknown {
     return value;
 }
 
-/** A resource's properties as a Struct field, written directly; fails as toStruct does. */
-function structField(w: WireWriter, field: number, props: Record<string, unknown>, urn: string): void {
-    const at = w.begin(field);
-    try {
-        w.struct(wireProperties(props));
-    } catch (e) {
-        if (e instanceof NotEncodable) {
-            throw e;
-        }
-        throw new UsageError(`${urn}: ${(e as Error).message}`);
-    }
-    w.end(at);
-}
-
 /** Top-level keys starting with "__" are internal and skipped, as in the engine. */
 function wireProperties(props: Record<string, unknown>): Record<string, never> {
     return toWire(Object.fromEntries(Object.entries(props).filter(([k]) => !k.startsWith("__")))) as Record<
@@ -728,8 +538,6 @@ function wireProperties(props: Record<string, unknown>): Record<string, never> {
     >;
 }
 
-// The pack's server converts it back once however many policies read it (policy-pack/lib/decode-once.ts; in
-// this process, decodeOnce on this file's messages).
 function toStruct(props: Record<string, unknown>, urn: string): Struct {
     try {
         return Struct.fromJavaScript(wireProperties(props));

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { AnalyzerSession, Launcher, parseConfigFile, PolicyConfigFile, PolicyMeta } from "./analyzer";
+import { AnalyzerSession, Diagnostic, parseConfigFile, PolicyConfigFile, PolicyMeta } from "./analyzer";
 import { UsageError } from "./errors";
 import { LoadedState } from "./state";
 
@@ -70,8 +70,28 @@ export function stackPolicyConfig(stack: string, explicit?: string): { config: P
     return { config: readPolicyConfig(file), source: path.relative(process.cwd(), file) || file };
 }
 
-function controlsOf(p: PolicyMeta): string[] {
+export function controlsOf(p: PolicyMeta): string[] {
     return p.tags.filter((t) => t.startsWith(CONTROL_TAG)).map((t) => t.slice(CONTROL_TAG.length));
+}
+
+/** The server's diagnostics as violations under their control IDs. */
+export function toViolations(diagnostics: Diagnostic[], policies: PolicyMeta[]): Violation[] {
+    const byName = new Map(policies.map((p) => [p.name, p]));
+    return diagnostics.map((d) => {
+        const policy = byName.get(d.policy);
+        // The server sends "<description>\n<message>"; the message may start with "[CONTROL-ID]".
+        const body = d.message.includes("\n") ? d.message.slice(d.message.indexOf("\n") + 1) : d.message;
+        const tagged = /^\[([A-Z0-9-]+)\]\s*/.exec(body);
+        const controls = policy ? controlsOf(policy) : [];
+        const own = tagged !== null && controls.includes(tagged[1]);
+        return {
+            policy: d.policy,
+            control: own ? tagged[1] : controls.join(",") || "UNMAPPED",
+            enforcementLevel: d.enforcementLevel,
+            urn: d.urn,
+            message: own ? body.slice(tagged[0].length) : body,
+        };
+    });
 }
 
 /** Evaluates the pack against a loaded state through the pack's analyzer server. */
@@ -80,7 +100,6 @@ export async function audit(
     opts: {
         stack: string;
         policyConfig: PolicyConfigFile;
-        launcher?: Launcher;
         /** A session started earlier (e.g. while the program ran); closed here unless `keepOpen`. */
         session?: Promise<AnalyzerSession>;
         /** Leave the session running (the caller audits more states with it and closes it). */
@@ -91,27 +110,12 @@ export async function audit(
         AnalyzerSession.start(PACK_DIR, {
             stack: opts.stack,
             project: state.project ?? "project",
-            launcher: opts.launcher,
         }));
     try {
         const info = await session.info();
         const levels = await session.configure(info.policies, opts.policyConfig, info.initialConfig);
         const diagnostics = await session.analyzeAll(state.resources);
-        const byName = new Map(info.policies.map((p) => [p.name, p]));
-        const violations: Violation[] = diagnostics.map((d) => {
-            const policy = byName.get(d.policy);
-            // The server sends "<description>\n<message>"; the message may start with "[CONTROL-ID]".
-            const body = d.message.includes("\n") ? d.message.slice(d.message.indexOf("\n") + 1) : d.message;
-            const tagged = /^\[([A-Z0-9-]+)\]\s*/.exec(body);
-            const controls = policy ? controlsOf(policy) : [];
-            return {
-                policy: d.policy,
-                control: tagged && controls.includes(tagged[1]) ? tagged[1] : controls.join(",") || "UNMAPPED",
-                enforcementLevel: d.enforcementLevel,
-                urn: d.urn,
-                message: tagged && controls.includes(tagged[1]) ? body.slice(tagged[0].length) : body,
-            };
-        });
+        const violations = toViolations(diagnostics, info.policies);
         return {
             violations,
             summary: {

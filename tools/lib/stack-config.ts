@@ -95,8 +95,7 @@ export function listStacks(projectDir: string): string[] {
 
 /**
  * Hands the stack's config to the policy pack the way the Pulumi nodejs host does for `pulumi preview
- * --policy-pack`: as PULUMI_CONFIG (key → string) in the analyzer's environment. The engine launcher passes it on;
- * the in-process pack reads it here.
+ * --policy-pack`: as PULUMI_CONFIG (key → string) in the analyzer's environment, which the pack's process inherits.
  */
 export function exposeStackConfigToPack(config: Record<string, string>): void {
     process.env.PULUMI_CONFIG = JSON.stringify(config);

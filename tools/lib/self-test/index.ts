@@ -1,0 +1,180 @@
+// The mutation self-test: for every infrastructure control, one change to a plan that breaks the control
+// (a guide setting changed, or a resource that implements it removed), evaluated by the pack's own analyzer
+// server (../analyzer.ts), the one way this project runs the pack. A control's break is caught when the mutated
+// plan has a mandatory violation under that control and the untouched plan has none. The evidence records the
+// mutation and the result per control; test/tools/self-test.test.ts requires every one to be caught on the prod
+// plan.
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { controls } from "../../../policy-pack/catalog";
+import { AnalyzerSession, Diagnostic, messageCache, PolicyConfigFile, Requests } from "../analyzer";
+import { controlsOf, PACK_DIR, REPO_ROOT, toViolations, Violation } from "../audit";
+import { StateResource } from "../state";
+import { identityMutations } from "./identity";
+import { meshAndDataMutations } from "./mesh-and-data";
+import { networkMutations } from "./network";
+import { operationsMutations } from "./operations";
+import { MutablePlan, Mutation } from "./plan";
+
+export { MutablePlan } from "./plan";
+export type { Mutation } from "./plan";
+
+/** One break per infrastructure control, written against the names the stack gives its resources. */
+export const MUTATIONS: readonly Mutation[] = [
+    ...networkMutations,
+    ...identityMutations,
+    ...meshAndDataMutations,
+    ...operationsMutations,
+];
+
+export interface SelfTestResult {
+    control: string;
+    mutation: string;
+    /** The mutated plan has a mandatory violation under the control, and the untouched plan none. */
+    caught: boolean;
+    /** Policies whose mandatory violations named the control (mutated plan). */
+    reportedBy: string[];
+    /** Why the mutation could not be applied (a resource it changes is not in this plan). */
+    error?: string;
+}
+
+function mandatoryFor(violations: Violation[], control: string): Violation[] {
+    return violations.filter((v) => v.enforcementLevel === "mandatory" && v.control.split(",").includes(control));
+}
+
+/**
+ * Applies every mutation to its own copy of the plan and has the pack's server evaluate it; one result per
+ * mutation, in the mutations' order. Each variant runs only the control's own policies (the only ones that can
+ * report under it): the server is configured with the others disabled, Analyze runs on the resources the
+ * mutation changed or added, and the untouched resources keep their Analyze results from the untouched plan (a
+ * resource policy's result depends on the resource and its config alone); AnalyzeStack runs on the whole
+ * variant. The variants are shared among one server per core.
+ */
+export async function runSelfTest(
+    resources: StateResource[],
+    policyConfig: PolicyConfigFile,
+    opts: { stack: string; project: string; mutations?: readonly Mutation[]; servers?: number },
+): Promise<SelfTestResult[]> {
+    const mutations = opts.mutations ?? MUTATIONS;
+    const count = Math.max(1, Math.min(opts.servers ?? os.availableParallelism(), mutations.length));
+    const started = Array.from({ length: count }, () =>
+        AnalyzerSession.start(PACK_DIR, { stack: opts.stack, project: opts.project }),
+    );
+    for (const s of started) {
+        s.catch(() => undefined);
+    }
+    try {
+        const sessions = await Promise.all(started);
+        const info = await sessions[0].info();
+        await Promise.all(sessions.map((s) => s.configure(info.policies, policyConfig, info.initialConfig)));
+        const cache = messageCache();
+        const requests = new Requests(resources, cache);
+        const each = await sessions[0].analyzeEach(resources, requests);
+        const analyzed = new Map<StateResource, Diagnostic[]>(resources.map((r, i) => [r, each[i]]));
+        const baseline = toViolations(
+            [...each.flat(), ...(await sessions[0].analyzeStack(resources, requests))],
+            info.policies,
+        );
+        const results: SelfTestResult[] = new Array(mutations.length);
+        let next = 0;
+        const work = async (session: AnalyzerSession) => {
+            for (let i = next++; i < mutations.length; i = next++) {
+                const m = mutations[i];
+                const plan = new MutablePlan(resources);
+                try {
+                    m.apply(plan);
+                } catch (e) {
+                    const error = (e as Error).message;
+                    results[i] = { control: m.control, mutation: m.mutation, caught: false, reportedBy: [], error };
+                    continue;
+                }
+                const variant = plan.commit();
+                const own = new Set(info.policies.filter((p) => controlsOf(p).includes(m.control)).map((p) => p.name));
+                await session.configure(info.policies, policyConfig, info.initialConfig, own);
+                const variantRequests = new Requests(variant, cache);
+                const fresh = await session.analyzeEach(
+                    variant.filter((r) => !analyzed.has(r)),
+                    variantRequests,
+                );
+                const diagnostics = [
+                    ...variant.flatMap((r) => analyzed.get(r)?.filter((d) => own.has(d.policy)) ?? []),
+                    ...fresh.flat(),
+                    ...(await session.analyzeStack(variant, variantRequests)),
+                ];
+                const found = mandatoryFor(toViolations(diagnostics, info.policies), m.control);
+                results[i] = {
+                    control: m.control,
+                    mutation: m.mutation,
+                    caught: found.length > 0 && mandatoryFor(baseline, m.control).length === 0,
+                    reportedBy: [...new Set(found.map((v) => v.policy))].sort(),
+                };
+            }
+        };
+        await Promise.all(sessions.map(work));
+        return results;
+    } finally {
+        await Promise.all(started.map((s) => s.then((x) => x.close()).catch(() => undefined)));
+    }
+}
+
+/** Where self-test results are kept, by what they depend on (as jest and Node keep their caches). */
+const CACHE_DIR = path.join(REPO_ROOT, "node_modules", ".cache", "mas-self-test");
+
+/** Every file whose content can change a self-test result: the pack, this file and the analyzer client. */
+function codeFingerprint(): string {
+    const hash = createHash("sha256");
+    const walk = (dir: string) => {
+        for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+            const file = path.join(dir, e.name);
+            if (e.isDirectory()) {
+                if (e.name !== "node_modules") {
+                    walk(file);
+                }
+            } else {
+                hash.update(path.relative(REPO_ROOT, file)).update(fs.readFileSync(file));
+            }
+        }
+    };
+    walk(PACK_DIR);
+    walk(__dirname);
+    for (const f of ["tools/lib/analyzer.ts", "tools/lib/audit.ts", "package-lock.json"]) {
+        hash.update(f).update(fs.readFileSync(path.join(REPO_ROOT, f)));
+    }
+    return hash.digest("hex");
+}
+
+/**
+ * runSelfTest with its results kept on disk by the sha256 of everything they depend on (the plan's resources,
+ * the policy config, the stack, the mutations' controls, the pack's and this tool's code, the lockfile): a
+ * second evidence run on an unchanged plan and pack reuses them. Any change computes them afresh.
+ */
+export async function cachedSelfTest(
+    resources: StateResource[],
+    policyConfig: PolicyConfigFile,
+    opts: { stack: string; project: string },
+): Promise<SelfTestResult[]> {
+    const key = createHash("sha256")
+        .update(JSON.stringify([resources, policyConfig, opts.stack, opts.project, MUTATIONS.map((m) => m.mutation)]))
+        .update(codeFingerprint())
+        .digest("hex");
+    const file = path.join(CACHE_DIR, `${key}.json`);
+    try {
+        return JSON.parse(fs.readFileSync(file, "utf8")) as SelfTestResult[];
+    } catch {
+        // Not computed yet (or unreadable): compute it.
+    }
+    const results = await runSelfTest(resources, policyConfig, opts);
+    fs.mkdirSync(CACHE_DIR, { recursive: true });
+    // Write then rename: a concurrent reader never sees half a file.
+    fs.writeFileSync(`${file}.${process.pid}`, JSON.stringify(results));
+    fs.renameSync(`${file}.${process.pid}`, file);
+    return results;
+}
+
+/** Infrastructure controls of the catalog that have no mutation in the registry. */
+export function controlsWithoutMutation(mutations: readonly Mutation[] = MUTATIONS): string[] {
+    const covered = new Set(mutations.map((m) => m.control));
+    return controls.filter((c) => c.how.kind === "infrastructure" && !covered.has(c.id)).map((c) => c.id);
+}
