@@ -40,3 +40,13 @@ export interface Control {
     /** Where the stack departs from the guide's named product (e.g. Vault → AWS KMS), and why. */
     substitution?: string;
 }
+
+/** One requirement leaf of the guide (requirements.ts says how leaves are counted). */
+export interface GuideRequirement {
+    /** Path of the leaf in the guide's YAML. */
+    path: string;
+    /** The guide's value at that path, as written. */
+    value: string;
+    /** Catalog control IDs that meet this leaf (at least one). */
+    controls: string[];
+}

@@ -1,0 +1,83 @@
+// security_monitoring.threat_detection: the alarms' metrics and patterns, how findings map onto alert severities.
+
+import { guide } from "../guide";
+import { Control } from "../types";
+import { infra } from "./shared";
+
+const unauth = guide.threatDetection.unauthorizedAccess;
+const anomaly = guide.threatDetection.abnormalBehavior;
+
+/** The failed-authentication metric every failed-auth metric filter feeds, and its alarm (DET-UNAUTH). */
+export const FAILED_AUTH = {
+    namespace: "MAS/Security",
+    metricName: "FailedAuthentication",
+    threshold: unauth.failedAuthThreshold,
+    periodSeconds: unauth.windowMinutes * 60,
+    severity: unauth.severity,
+} as const;
+
+/** Privileged (system_admin) role assumptions: every one alarms (PAM). */
+export const PRIVILEGED_ASSUMPTION = { namespace: "MAS/Security", metricName: "PrivilegedRoleAssumption" } as const;
+
+/**
+ * CloudWatch Logs filter patterns for failed authentication. The first two are the CIS AWS Foundations
+ * patterns on the CloudTrail log group; the third matches aws-iam-authenticator's rejection lines in the
+ * EKS control-plane log group (`level=warning msg="access denied" ...`).
+ */
+export const FAILED_AUTH_PATTERNS = {
+    consoleLogin: '{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }',
+    accessDenied: '{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }',
+    eksAuthenticator: '"access denied"',
+} as const;
+
+/** Metrics the abnormal_behavior anomaly alarms watch: agent traffic through the ALB (Istio ingress). */
+export const ANOMALY = {
+    deviationSigma: anomaly.deviationSigma,
+    periodSeconds: anomaly.windowMinutes * 60,
+    severity: anomaly.severity,
+    namespace: "AWS/ApplicationELB",
+    metrics: [
+        { key: "requests", metricName: "RequestCount", stat: "Sum" },
+        { key: "errors", metricName: "HTTPCode_Target_5XX_Count", stat: "Sum" },
+    ],
+} as const;
+
+/** The band expression of an anomaly alarm; `m1` is the watched metric's query id. */
+export function anomalyBand(sigma: number = ANOMALY.deviationSigma): string {
+    return `ANOMALY_DETECTION_BAND(m1, ${sigma})`;
+}
+
+export const ALERT_SEVERITIES = ["high", "medium", "low"] as const;
+export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
+
+/**
+ * How each finding source's severity maps onto the alert topics. GuardDuty scores are 1.0-8.9 with
+ * High ≥ 7.0 and Medium 4.0-6.9; Security Hub uses Severity.Label; Macie severity.description.
+ */
+export const FINDING_SEVERITY = {
+    guardDuty: { high: { min: 7 }, medium: { min: 4, below: 7 } },
+    securityHub: { high: ["HIGH", "CRITICAL"], medium: ["MEDIUM"] },
+    macie: { high: ["High"], medium: ["Medium", "Low"] },
+} as const;
+
+export const securityMonitoringControls: Control[] = [
+    // security_monitoring.threat_detection
+    {
+        id: "DET-UNAUTH",
+        section: "security_monitoring",
+        guidePath: "security_monitoring.threat_detection.rules[unauthorized_access].condition",
+        requirement: `More than ${unauth.failedAuthThreshold} failed authentications within ${unauth.windowMinutes} minutes raise a ${unauth.severity}-severity alert (console, API AccessDenied, EKS authenticator); every system_admin assumption alerts too.`,
+        iso27001: ["A.8.16", "A.5.25", "A.8.5"],
+        soc2: ["CC7.2", "CC7.3"],
+        how: infra,
+    },
+    {
+        id: "DET-ANOMALY",
+        section: "security_monitoring",
+        guidePath: "security_monitoring.threat_detection.rules[abnormal_behavior].condition",
+        requirement: `Agent traffic deviating more than ${anomaly.deviationSigma} standard deviations from its learned band over ${anomaly.windowMinutes} minutes raises a ${anomaly.severity}-severity alert; GuardDuty / Security Hub / Macie findings are routed by severity.`,
+        iso27001: ["A.8.16"],
+        soc2: ["CC7.2"],
+        how: infra,
+    },
+];

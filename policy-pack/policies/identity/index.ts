@@ -1,0 +1,47 @@
+import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { certificateRotation, cognitoMfa, cognitoTokenValidity, humanRoleMfa } from "./authentication";
+import { clusterAccessEntries, eksCluster, nodeLaunchTemplate } from "./eks";
+import {
+    accessMatrix,
+    agentRoleTrust,
+    boundaryGuardrails,
+    noFullAdmin,
+    operatorExplicitDeny,
+    resourceManagerScope,
+    rolePermissionsBoundary,
+} from "./iam";
+import {
+    agentNamespaceGuardrails,
+    agentNamespacePsa,
+    noPrivilegedBinding,
+    operatorK8sRole,
+    priorityClassAdmission,
+} from "./kubernetes";
+
+export * from "./authentication";
+export * from "./iam";
+export * from "./eks";
+export * from "./kubernetes";
+
+/** The identity_management policies (authentication, IAM, the EKS cluster, Kubernetes RBAC), in the pack's order. */
+export const identityPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
+    clusterAccessEntries,
+    certificateRotation,
+    humanRoleMfa,
+    noFullAdmin,
+    accessMatrix,
+    rolePermissionsBoundary,
+    boundaryGuardrails,
+    operatorExplicitDeny,
+    resourceManagerScope,
+    agentRoleTrust,
+    cognitoMfa,
+    cognitoTokenValidity,
+    eksCluster,
+    nodeLaunchTemplate,
+    agentNamespacePsa,
+    agentNamespaceGuardrails,
+    priorityClassAdmission,
+    noPrivilegedBinding,
+    operatorK8sRole,
+];

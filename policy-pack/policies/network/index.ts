@@ -1,0 +1,28 @@
+import { firewallLogging, firewallPolicy, guardDuty, vpcFlowLogs } from "./monitoring";
+import { albHardening, listenerTls, noPublicIngress } from "./perimeter";
+import { segmentReachability } from "./reachability";
+import { segmentRoutes, subnetsInSegment } from "./segmentation";
+import { albWaf, shieldAlb, wafLogging } from "./waf";
+
+export * from "./segmentation";
+export * from "./perimeter";
+export * from "./waf";
+export * from "./monitoring";
+export * from "./reachability";
+
+/** The infrastructure_security.network_protection policies, in the pack's order. */
+export const networkPolicies = [
+    subnetsInSegment,
+    noPublicIngress,
+    segmentRoutes,
+    vpcFlowLogs,
+    listenerTls,
+    albHardening,
+    albWaf,
+    wafLogging,
+    firewallPolicy,
+    firewallLogging,
+    guardDuty,
+    shieldAlb,
+    segmentReachability,
+];

@@ -1,0 +1,174 @@
+// policy-pack/policies/platform.ts: pod IP capacity and kubelet maxPods (NET-POD-CAPACITY), and their models.
+
+import { nodeMaxPods, podIpCapacity } from "../../../policy-pack/policies/platform";
+import {
+    capacityProblems,
+    eniLimits,
+    maxPodsFor,
+    peakNodesPerAz,
+    userDataMaxPods,
+} from "../../../policy-pack/lib/capacity";
+import { nodeUserData } from "../../../components/cluster/nodes";
+import { StackResourceCase, validateStack } from "../../harness/policy";
+import { r } from "./fixtures";
+
+// ---------------------------------------------------------------------------------------------------
+// network-pod-ip-capacity and its model
+
+describe("pod IP capacity model", () => {
+    it("knows the ENI limits of the stack's instance types (EC2 user guide)", () => {
+        expect(eniLimits("m6i.large")).toEqual({ enis: 3, ipsPerEni: 10 });
+        expect(eniLimits("m6i.xlarge")).toEqual({ enis: 4, ipsPerEni: 15 });
+        expect(eniLimits("m6i.2xlarge")).toEqual({ enis: 4, ipsPerEni: 15 });
+        expect(eniLimits("m6i.4xlarge")).toEqual({ enis: 8, ipsPerEni: 30 });
+        expect(eniLimits("x2idn.metal")).toBeUndefined();
+    });
+
+    it("peak nodes per AZ: the maximum spread over the AZs plus two surging per AZ", () => {
+        expect(peakNodesPerAz(12, 3)).toBe(6);
+        expect(peakNodesPerAz(3, 3)).toBe(3);
+        expect(peakNodesPerAz(3, 2)).toBe(4);
+    });
+
+    it("the outside review's case: /26 per AZ with CNI defaults and max 12 does not fit", () => {
+        const problems = capacityProblems(
+            [{ name: "agent", instanceType: "m6i.2xlarge", maxSize: 12, subnetCidrs: ["10.0.1.0/26"] }],
+            {},
+        );
+        // 14 nodes (12 in one subnet + 2 surging) × 60 addresses (4 ENIs × 15) against 59.
+        expect(problems).toEqual([
+            "subnet 10.0.1.0/26 has 59 usable addresses but its node groups can take 840 at their maximum plus a rolling update (agent: 14 nodes × 60 addresses (m6i.2xlarge))",
+        ]);
+    });
+
+    it("prod's sizes fit with MAX_ENI 1: 3 nodes per AZ × 15 = 45 of 59", () => {
+        const subnets = ["10.0.1.0/26", "10.0.1.64/26", "10.0.1.128/26"];
+        expect(
+            capacityProblems([{ name: "agent", instanceType: "m6i.2xlarge", maxSize: 3, subnetCidrs: subnets }], {
+                maxEni: 1,
+            }),
+        ).toEqual([]);
+        expect(
+            capacityProblems([{ name: "agent", instanceType: "m6i.2xlarge", maxSize: 4, subnetCidrs: subnets }], {
+                maxEni: 1,
+            }),
+        ).toHaveLength(3);
+    });
+});
+
+function capacityStack(
+    o: { maxSize?: number; cni?: string; instanceType?: string; userData?: string } = {},
+): StackResourceCase[] {
+    return [
+        r("aws:ec2/subnet:Subnet", "a0", { id: "subnet-a0", cidrBlock: "10.0.1.0/26" }),
+        r("aws:ec2/subnet:Subnet", "a1", { id: "subnet-a1", cidrBlock: "10.0.1.64/26" }),
+        r("aws:ec2/subnet:Subnet", "a2", { id: "subnet-a2", cidrBlock: "10.0.1.128/26" }),
+        r("aws:ec2/launchTemplate:LaunchTemplate", "lt", {
+            id: "lt-1",
+            instanceType: o.instanceType ?? "m6i.2xlarge",
+            userData: "userData" in o ? o.userData : nodeUserData({ maxPods: 16 }),
+        }),
+        r("aws:eks/nodeGroup:NodeGroup", "mas-agent", {
+            clusterName: "mas-prod-eks",
+            subnetIds: ["subnet-a0", "subnet-a1", "subnet-a2"],
+            scalingConfig: { minSize: 3, desiredSize: 3, maxSize: o.maxSize ?? 3 },
+            launchTemplate: { id: "lt-1", version: "1" },
+        }),
+        r("aws:eks/addon:Addon", "cni", {
+            clusterName: "mas-prod-eks",
+            addonName: "vpc-cni",
+            configurationValues:
+                o.cni ?? JSON.stringify({ enableNetworkPolicy: "true", env: { WARM_IP_TARGET: "2", MAX_ENI: "1" } }),
+        }),
+    ];
+}
+
+describe("network-pod-ip-capacity (NET-POD-CAPACITY)", () => {
+    it("passes prod's node group on /26 subnets with MAX_ENI 1", () => {
+        expect(validateStack(podIpCapacity, capacityStack())).toEqual([]);
+    });
+
+    it("fails the same group at maximum 12 (unreachable, as the outside review found)", () => {
+        const v = validateStack(podIpCapacity, capacityStack({ maxSize: 12 }));
+        expect(v).toHaveLength(3);
+        expect(v[0].message).toBe(
+            "[NET-POD-CAPACITY] cluster mas-prod-eks: subnet 10.0.1.0/26 has 59 usable addresses but its node groups can take 90 at their maximum plus a rolling update (mas-agent: 6 nodes × 15 addresses (m6i.2xlarge))",
+        );
+    });
+
+    it("fails the CNI defaults (no MAX_ENI): every ENI of the instance counts", () => {
+        const v = validateStack(podIpCapacity, capacityStack({ cni: JSON.stringify({ enableNetworkPolicy: "true" }) }));
+        expect(v[0].message).toContain("3 nodes × 60 addresses");
+    });
+
+    it("fails an instance type whose limits are unknown", () => {
+        const v = validateStack(podIpCapacity, capacityStack({ instanceType: "x9z.huge" }));
+        expect(v[0].message).toContain("has no known ENI limits");
+    });
+});
+
+describe("kubelet maxPods model", () => {
+    it("is the EKS formula with the ENIs bounded by MAX_ENI (eni-max-pods.txt: m6i.2xlarge 58)", () => {
+        expect(maxPodsFor({ enis: 4, ipsPerEni: 15 }, {})).toBe(58);
+        expect(maxPodsFor({ enis: 3, ipsPerEni: 10 }, {})).toBe(29);
+        expect(maxPodsFor({ enis: 4, ipsPerEni: 15 }, { maxEni: 1 })).toBe(16);
+    });
+
+    it("reads maxPods from the NodeConfig part only, the last one winning", () => {
+        expect(userDataMaxPods(nodeUserData({ maxPods: 16 }))).toBe(16);
+        expect(userDataMaxPods(nodeUserData({ maxPods: 16, enclave: { cpuCount: 2, memoryMib: 2048 } }))).toBe(16);
+        const shellOnly = [
+            'Content-Type: multipart/mixed; boundary="B"',
+            "",
+            "--B",
+            "Content-Type: text/x-shellscript",
+            "",
+            "echo maxPods: 16",
+            "--B--",
+        ].join("\n");
+        expect(userDataMaxPods(shellOnly)).toBeUndefined();
+        const two = shellOnly.replace(
+            "--B--",
+            "--B\nContent-Type: application/node.eks.aws\n\nspec:\n  kubelet:\n    config:\n      maxPods: 30\n--B--",
+        );
+        expect(userDataMaxPods(two)).toBe(30);
+        expect(userDataMaxPods(undefined)).toBeUndefined();
+    });
+
+    it("writes an AL2023 NodeConfig part in the user data", () => {
+        const text = Buffer.from(nodeUserData({ maxPods: 16 }), "base64").toString("utf8");
+        expect(text).toContain(
+            "Content-Type: application/node.eks.aws\n\n---\napiVersion: node.eks.aws/v1alpha1\nkind: NodeConfig\nspec:\n  kubelet:\n    config:\n      maxPods: 16\n",
+        );
+        expect(text).not.toContain("x-shellscript");
+        expect(() => nodeUserData({ maxPods: 0 })).toThrow(/maxPods must be a positive integer/);
+    });
+});
+
+describe("network-node-max-pods (NET-POD-CAPACITY)", () => {
+    it("passes maxPods 16 on m6i.2xlarge with MAX_ENI 1 (1 × 14 + 2)", () => {
+        expect(validateStack(nodeMaxPods, capacityStack())).toEqual([]);
+    });
+
+    it("fails a launch template without maxPods: nodeadm's default counts all 4 ENIs", () => {
+        const v = validateStack(nodeMaxPods, capacityStack({ userData: undefined }));
+        expect(v.map((x) => x.message)).toEqual([
+            "[NET-POD-CAPACITY] node group mas-agent (m6i.2xlarge): kubelet maxPods 58 (not set in a NodeConfig part of its launch template user data: nodeadm's default from every ENI) exceeds the 16 pods the VPC CNI can address with MAX_ENI 1: pods past that are scheduled and never get an address",
+        ]);
+    });
+
+    it("fails maxPods one above the addressable pods", () => {
+        const v = validateStack(nodeMaxPods, capacityStack({ userData: nodeUserData({ maxPods: 17 }) }));
+        expect(v).toHaveLength(1);
+        expect(v[0].message).toContain("kubelet maxPods 17 exceeds the 16 pods");
+    });
+
+    it("passes the default maxPods when the CNI may use every ENI", () => {
+        expect(
+            validateStack(
+                nodeMaxPods,
+                capacityStack({ userData: undefined, cni: JSON.stringify({ enableNetworkPolicy: "true" }) }),
+            ),
+        ).toEqual([]);
+    });
+});
