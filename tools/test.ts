@@ -1,7 +1,7 @@
 // npm test: `check` (type check, eslint, prettier), `plan:all` (offline plan + audit of every stack) and jest,
 // one after another, every step whatever the one before gave (CI sees lint, type and test failures in one run).
-// The plans and jest each use both cores, check partly (prettier beside the type check). Overlapping the steps
-// was measured slower: in alternating pairs 82–84 s against 79–81 s in turn, 160–163 s of CPU against 147–149 s.
+// The plans and jest each use both cores, check partly (prettier beside the type check), so the steps run in
+// turn rather than overlapped.
 // jest reuses the programs the plans ran (plan --run-out, read by test/harness/global-setup.js) instead of running
 // them again. Each step's output is printed once it ends (jest's live), and a failed step's again at the end,
 // below jest's; the exit code is the worst of the three.

@@ -2,6 +2,8 @@ import fc from "fast-check";
 import { perimeterPlan } from "../../components/network/cidrs";
 import { contains, overlaps, split, subnetAt } from "../../policy-pack/lib/cidr";
 
+const FC_SEED = Number(process.env.FC_SEED ?? 20261204);
+
 /** A random valid layout: VPC /16../20 at a random /16-aligned base, three distinct segment /24s inside it. */
 const layout = fc
     .record({
@@ -58,7 +60,9 @@ describe("perimeterPlan (NET-SEG-AGENT, NET-SEG-SERVICE, NET-SEG-MGMT)", () => {
                 // Deterministic: the same input gives the same plan.
                 expect(perimeterPlan(vpc, segments, azCount)).toEqual(plan);
             }),
-            { numRuns: 150 },
+            // A fixed seed: the same cases on every run (fast-check prints the seed and path of a failure;
+            // FC_SEED explores others).
+            { numRuns: 150, seed: FC_SEED },
         );
     });
 });

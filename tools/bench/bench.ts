@@ -1,9 +1,9 @@
 // npm run bench [-- --skip-test] [--runs <n>] [--agents <n>]
 // Measures, on this machine and in one run: `npm test` seconds; `plan` of prod (synthesis + audit) against the
-// bare-SDK floor for the same resources (tools/bench/floor.js), with and without the commands' code cache
-// (tools/lib/code-cache.js); the audit's cost per 1,000 resources (engine gRPC path and in-process); and the
-// plan of 1,000 agents (time and peak RSS). Every figure is the wall time
-// of a fresh process, as a user would see it; plan and floor alternate and the median of --runs is kept.
+// bare-SDK floor for the same resources (tools/bench/floor.js, started the same way: same Node, same start-up
+// file); the evidence command on prod (with its mutation self-test); the audit's cost per 1,000 resources; and
+// the plan of 1,000 agents (time and peak RSS). Every figure is the wall time of a fresh process, as a user would
+// see it; plan and floor alternate and the median of --runs is kept.
 import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -105,19 +105,16 @@ export async function benchCommand(argv: string[]): Promise<number> {
         must(await timed(cmd, args), "plan (warm-up)");
         const planMs: number[] = [];
         const floorMs: number[] = [];
-        const uncachedMs: number[] = [];
+        const [fc, fa] = tsx("tools/bench/floor.js", [planFile]);
         for (let i = 0; i < runs; i++) {
             planMs.push(must(await timed(cmd, args), "plan").ms);
-            const [fc, fa] = node([path.join(__dirname, "floor.js"), planFile]);
             floorMs.push(must(await timed(fc, fa), "floor").ms);
-            // The floor compiles the SDK without a code cache: the plan the same way, for comparison.
-            uncachedMs.push(must(await timed(cmd, args, { MAS_CODE_CACHE: "off" }), "plan (no code cache)").ms);
         }
         const n = resourcesOf(planFile);
         const plan = median(planMs);
         const floor = median(floorMs);
         out(
-            `plan prod (${n} resources, synthesis + in-process audit): ${plan.toFixed(0)} ms; floor ${floor.toFixed(0)} ms; ratio ${(plan / floor).toFixed(2)}`,
+            `plan prod (${n} resources, synthesis + audit): ${plan.toFixed(0)} ms; floor ${floor.toFixed(0)} ms; ratio ${(plan / floor).toFixed(2)}`,
         );
         rows.push([`\`plan --stack prod\` (${n} resources: synthesis + audit)`, `${plan.toFixed(0)} ms`]);
         rows.push([
@@ -125,16 +122,15 @@ export async function benchCommand(argv: string[]): Promise<number> {
             `${floor.toFixed(0)} ms`,
         ]);
         rows.push(["plan / floor", `${(plan / floor).toFixed(2)}×`]);
-        const uncached = median(uncachedMs);
-        out(
-            `plan prod without the code cache (MAS_CODE_CACHE=off): ${uncached.toFixed(0)} ms; ratio ${(uncached / floor).toFixed(2)}`,
-        );
-        rows.push([
-            "`plan --stack prod` without the code cache (`MAS_CODE_CACHE=off`), / floor",
-            `${uncached.toFixed(0)} ms, ${(uncached / floor).toFixed(2)}×`,
-        ]);
 
-        // 3. A plan of many agents: time and peak RSS (the plan includes its in-process audit).
+        // The evidence of prod, with its mutation self-test (its result cache emptied first).
+        fs.rmSync(path.join(REPO_ROOT, "node_modules", ".cache", "mas-self-test"), { recursive: true, force: true });
+        const [ec, ea] = tsx("tools/evidence.ts", ["--stack", "prod", "--out-dir", path.join(tmp, "evidence")]);
+        const ev = must(await timed(ec, ea), "evidence");
+        out(`evidence prod (plan, audit, self-test of every control): ${(ev.ms / 1000).toFixed(1)} s`);
+        rows.push(["`evidence --stack prod` (plan, audit, mutation self-test)", `${(ev.ms / 1000).toFixed(1)} s`]);
+
+        // 3. A plan of many agents: time and peak RSS (the plan includes its audit).
         const proj = path.join(tmp, "project");
         fs.mkdirSync(proj);
         fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), path.join(proj, "Pulumi.yaml"));
@@ -157,8 +153,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
         rows.push([`peak RSS of that plan`, `${big.peakRssMb?.toFixed(0)} MB`]);
 
         // The same resources registered by the bare SDK: the memory and time no program on it can go below.
-        const [fc, fa] = node([path.join(__dirname, "floor.js"), bigFile]);
-        const bigFloor = must(await timed(fc, fa), "floor of the scale plan");
+        const [bfc, bfa] = tsx("tools/bench/floor.js", [bigFile]);
+        const bigFloor = must(await timed(bfc, bfa), "floor of the scale plan");
         out(
             `bare-SDK floor for those ${bigN} resources: ${(bigFloor.ms / 1000).toFixed(1)} s, peak RSS ${bigFloor.peakRssMb?.toFixed(0)} MB`,
         );
@@ -167,28 +163,17 @@ export async function benchCommand(argv: string[]): Promise<number> {
             `${(bigFloor.ms / 1000).toFixed(1)} s, ${bigFloor.peakRssMb?.toFixed(0)} MB`,
         ]);
 
-        // 4. The audit alone of that plan, per 1,000 resources: the engine's gRPC path (audit's default) and in-process.
-        for (const launcher of ["engine", "in-process"]) {
-            const [ac, aa] = tsx("tools/audit.ts", [
-                "--state",
-                bigFile,
-                "--stack",
-                "bench",
-                "--project-dir",
-                proj,
-                "--launcher",
-                launcher,
-            ]);
-            const a = must(await timed(ac, aa), `audit --launcher ${launcher}`);
-            const per = a.ms / (bigN / 1000);
-            out(
-                `audit --launcher ${launcher} of ${bigN} resources: ${(a.ms / 1000).toFixed(1)} s (${per.toFixed(0)} ms per 1,000 resources), peak RSS ${a.peakRssMb?.toFixed(0)} MB`,
-            );
-            rows.push([
-                `\`audit --launcher ${launcher}\` of those ${bigN} resources, per 1,000`,
-                `${per.toFixed(0)} ms (${(a.ms / 1000).toFixed(1)} s in all)`,
-            ]);
-        }
+        // 4. The audit alone of that plan, per 1,000 resources (the pack's own server over gRPC).
+        const [ac, aa] = tsx("tools/audit.ts", ["--state", bigFile, "--stack", "bench", "--project-dir", proj]);
+        const a = must(await timed(ac, aa), "audit");
+        const per = a.ms / (bigN / 1000);
+        out(
+            `audit of ${bigN} resources: ${(a.ms / 1000).toFixed(1)} s (${per.toFixed(0)} ms per 1,000 resources), peak RSS ${a.peakRssMb?.toFixed(0)} MB`,
+        );
+        rows.push([
+            `\`audit\` of those ${bigN} resources, per 1,000`,
+            `${per.toFixed(0)} ms (${(a.ms / 1000).toFixed(1)} s in all)`,
+        ]);
 
         out("\n| Measure | Value |\n|---|---|");
         for (const [k, v] of rows) {

