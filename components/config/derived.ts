@@ -40,13 +40,19 @@ export function agentNamespace(agent: string): string {
     return `agent-${agent}`;
 }
 
+/** The keys that lay out the three segments: their CIDRs and the AZs each is split over. */
+export type SegmentLayout = Pick<
+    StackConfig,
+    "agentSegmentCidr" | "serviceSegmentCidr" | "managementSegmentCidr" | "azCount"
+>;
+
 /** Segment CIDRs, keyed by segment. */
-export function segmentCidrs(cfg: StackConfig): Record<SegmentName, string> {
+export function segmentCidrs(cfg: Omit<SegmentLayout, "azCount">): Record<SegmentName, string> {
     return { agent: cfg.agentSegmentCidr, service: cfg.serviceSegmentCidr, management: cfg.managementSegmentCidr };
 }
 
 /** Per-AZ subnets of each segment: the /24 split into azCount equal parts. */
-export function segmentSubnets(cfg: StackConfig): Record<SegmentName, string[]> {
+export function segmentSubnets(cfg: SegmentLayout): Record<SegmentName, string[]> {
     const cidrs = segmentCidrs(cfg);
     return Object.fromEntries(SEGMENTS.map((s) => [s, split(cidrs[s], cfg.azCount)])) as Record<SegmentName, string[]>;
 }
