@@ -62,7 +62,7 @@ export interface AgentNamespacesArgs {
         maxMemory: pulumi.Input<string>;
     };
     /** The agents' ClusterRole (rbac.ts), bound in each namespace to its agent's service account. */
-    agentRoleName: pulumi.Input<string>;
+    agentRole: k8s.rbac.v1.ClusterRole;
 }
 
 /** The Kubernetes objects of each agent, one list per kind (in agent order). */
@@ -171,7 +171,7 @@ export function agentNamespaces(name: string, args: AgentNamespacesArgs, opts: p
                 roleRef: {
                     apiGroup: "rbac.authorization.k8s.io",
                     kind: "ClusterRole",
-                    name: args.agentRoleName,
+                    name: args.agentRole.metadata.name,
                 },
                 subjects: [{ kind: "ServiceAccount", name: agent, namespace: nsName }],
             },

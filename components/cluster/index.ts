@@ -226,7 +226,7 @@ export class Cluster extends pulumi.ComponentResource {
                     maxCpu: cfg.agentContainerMaxCpu,
                     maxMemory: cfg.agentContainerMaxMemory,
                 },
-                agentRoleName: rbac.agentRole.metadata.name,
+                agentRole: rbac.agentRole,
             },
             k,
         );
