@@ -7,10 +7,20 @@ import {
     SSE_EXEMPTION_ALB,
     SSE_EXEMPTION_TAG,
 } from "../../policy-pack/catalog/data";
-import { clusterName, StackConfig } from "../config";
+import { clusterName } from "../config";
 import { EvidenceRegistry } from "../evidence";
 import { secureBucket, SecureBucket } from "./bucket";
-import { arn, awsEnv, AwsEnv, classified, dataNames, policyDocument, serviceTrust, Statement } from "./common";
+import {
+    arn,
+    awsEnv,
+    AwsEnv,
+    classified,
+    DataConfig,
+    dataNames,
+    policyDocument,
+    serviceTrust,
+    Statement,
+} from "./common";
 
 export type LogGroupName = "vpcFlow" | "waf" | "firewall" | "eks" | "cloudtrail" | "system";
 
@@ -53,8 +63,16 @@ export const ELB_ACCOUNTS: Record<string, string> = {
     "sa-east-1": "507241528517",
 };
 
+/** The stack config the central log storage reads (keys as validated in components/config). */
+export interface LoggingConfig extends DataConfig {
+    /** Retention per log class, in days (at least the guide's). */
+    systemLogRetentionDays: number;
+    securityLogRetentionDays: number;
+    auditLogRetentionDays: number;
+}
+
 export interface LoggingArgs {
-    config: StackConfig;
+    config: LoggingConfig;
     evidence: EvidenceRegistry;
     /** KMS key for log groups and the system / security buckets. */
     logsKeyArn: pulumi.Input<string>;
