@@ -78,3 +78,11 @@ export function meshedPodResources(cfg: StackConfig): PodResources {
         limitsMemory: sum(cfg.agentContainerDefaultMemory, cfg.sidecarMemoryLimit, bytes),
     };
 }
+
+/**
+ * The named keys of the stack config and nothing else: index.ts hands each component only what its config type
+ * names (the type check fails when a key the component reads is missing).
+ */
+export function pick<K extends keyof StackConfig>(cfg: StackConfig, ...keys: K[]): Pick<StackConfig, K> {
+    return Object.fromEntries(keys.map((k) => [k, cfg[k]])) as Pick<StackConfig, K>;
+}
