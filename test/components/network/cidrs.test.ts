@@ -1,6 +1,6 @@
 import fc from "fast-check";
-import { perimeterPlan } from "../../components/network/cidrs";
-import { contains, overlaps, split, subnetAt } from "../../policy-pack/lib/cidr";
+import { perimeterPlan } from "../../../components/network/cidrs";
+import { contains, overlaps, split, subnetAt } from "../../../policy-pack/lib/cidr";
 
 /** A random valid layout: VPC /16../20 at a random /16-aligned base, three distinct segment /24s inside it. */
 const layout = fc
