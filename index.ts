@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Cluster } from "./components/cluster";
-import { loadConfig, segmentCidrs } from "./components/config";
+import { loadConfig, pick, segmentCidrs } from "./components/config";
 import { DataProtection } from "./components/data";
 import { MessageKeys } from "./components/data/message-keys";
 import { EvidenceRegistry } from "./components/evidence";
@@ -10,7 +10,8 @@ import { Mesh } from "./components/mesh";
 import { DeployRunner, Network, Perimeter } from "./components/network";
 import { Compliance, Detection, IncidentResponse, Operations } from "./components/operations";
 
-// Validate all config first: a bad value fails here, before any resource is registered.
+// Validate all config first: a bad value fails here, before any resource is registered. Each component gets
+// only the keys its config type names (pick).
 const cfg = loadConfig();
 const evidence = new EvidenceRegistry();
 
@@ -31,12 +32,24 @@ const awsProvider = new aws.Provider("aws", {
 const opts: pulumi.ComponentResourceOptions = { providers: { aws: awsProvider } };
 
 // Identity first: the data section's key and bucket policies name its roles.
-const identity = new Identity("mas", { config: cfg, evidence }, opts);
+const identity = new Identity(
+    "mas",
+    { config: pick(cfg, "stack", "agents", "authCallbackUrls", "domainName", "deletionProtection"), evidence },
+    opts,
+);
 
 const data = new DataProtection(
     "mas",
     {
-        config: cfg,
+        config: pick(
+            cfg,
+            "stack",
+            "profile",
+            "deletionProtection",
+            "systemLogRetentionDays",
+            "securityLogRetentionDays",
+            "auditLogRetentionDays",
+        ),
         evidence,
         roleArns: {
             systemAdmin: identity.roles.systemAdmin.arn,
@@ -52,7 +65,7 @@ const data = new DataProtection(
 new MessageKeys(
     "mas-message",
     {
-        config: cfg,
+        config: pick(cfg, "stack", "deletionProtection"),
         evidence,
         agentRoles: identity.agentRoles,
         payloadKeyArn: data.keys.payload.arn,
@@ -64,7 +77,21 @@ new MessageKeys(
 const network = new Network(
     "mas",
     {
-        config: cfg,
+        config: pick(
+            cfg,
+            "stack",
+            "vpcCidr",
+            "agentSegmentCidr",
+            "serviceSegmentCidr",
+            "managementSegmentCidr",
+            "azCount",
+            "natGatewayPerAz",
+            "adminCidrs",
+            "deployRunnerRepository",
+            "egressAllowedDomains",
+            "ipsMode",
+            "deletionProtection",
+        ),
         evidence,
         flowLogGroupArn: data.logGroups.vpcFlow.arn,
         firewallLogGroupName: data.logGroups.firewall.name,
@@ -76,7 +103,33 @@ const network = new Network(
 const cluster = new Cluster(
     "mas",
     {
-        config: cfg,
+        config: pick(
+            cfg,
+            "stack",
+            "profile",
+            "kubernetesVersion",
+            "eksPublicAccessCidrs",
+            "eksDeployerPrincipalArn",
+            "deletionProtection",
+            "vpcCidr",
+            "agentSegmentCidr",
+            "serviceSegmentCidr",
+            "managementSegmentCidr",
+            "azCount",
+            "agentNodeInstanceType",
+            "serviceNodeInstanceType",
+            "agentNodeCount",
+            "serviceNodeCount",
+            "nodeMaxCount",
+            "agents",
+            "agentQuotaCpu",
+            "agentQuotaMemory",
+            "agentQuotaPods",
+            "agentContainerDefaultCpu",
+            "agentContainerDefaultMemory",
+            "agentContainerMaxCpu",
+            "agentContainerMaxMemory",
+        ),
         evidence,
         vpcId: network.vpc.id,
         subnetIds: {
@@ -104,7 +157,14 @@ const deployRunner =
         ? new DeployRunner(
               "mas-deploy-runner",
               {
-                  config: cfg,
+                  config: pick(
+                      cfg,
+                      "stack",
+                      "deployRunnerRepository",
+                      "deployRunnerConnectionArn",
+                      "securityLogRetentionDays",
+                      "deletionProtection",
+                  ),
                   evidence,
                   vpcId: network.vpc.id,
                   subnetIds: network.segmentSubnets.management.map((s) => s.id),
@@ -120,7 +180,17 @@ const deployRunner =
 const perimeter = new Perimeter(
     "mas",
     {
-        config: cfg,
+        config: pick(
+            cfg,
+            "stack",
+            "project",
+            "serviceSegmentCidr",
+            "domainName",
+            "hostedZoneId",
+            "agentIdHeader",
+            "shieldAdvanced",
+            "deletionProtection",
+        ),
         evidence,
         vpcId: network.vpc.id,
         publicSubnetIds: network.publicSubnets.map((s) => s.id),
@@ -137,7 +207,28 @@ const perimeter = new Perimeter(
 const mesh = new Mesh(
     "mas",
     {
-        config: cfg,
+        config: pick(
+            cfg,
+            "stack",
+            "project",
+            "region",
+            "environment",
+            "deletionProtection",
+            "domainName",
+            "hostedZoneId",
+            "alertEmails",
+            "vpcCidr",
+            "certManagerChartVersion",
+            "istioChartRepo",
+            "istioChartVersion",
+            "meshTrustDomain",
+            "workloadCertTtlHours",
+            "sidecarCpuRequest",
+            "sidecarCpuLimit",
+            "sidecarMemoryRequest",
+            "sidecarMemoryLimit",
+            "ingressGatewayReplicas",
+        ),
         evidence,
         provider: cluster.k8sProvider,
         agentNamespaces: Object.fromEntries(
@@ -152,7 +243,7 @@ const mesh = new Mesh(
 const detection = new Detection(
     "mas",
     {
-        config: cfg,
+        config: pick(cfg, "stack", "alertEmails"),
         evidence,
         auditLogGroupName: data.logGroups.cloudtrail.name,
         eksLogGroupName: data.logGroups.eks.name,
@@ -166,7 +257,7 @@ const detection = new Detection(
 const incidentResponse = new IncidentResponse(
     "mas",
     {
-        config: cfg,
+        config: pick(cfg, "stack"),
         evidence,
         vpcId: network.vpc.id,
         highTopicArn: detection.topics.high.arn,
@@ -185,7 +276,7 @@ const incidentResponse = new IncidentResponse(
 const compliance = new Compliance(
     "mas",
     {
-        config: cfg,
+        config: pick(cfg, "stack"),
         evidence,
         configBucketName: data.configBucket.bucket,
         auditKeyArn: data.keys.audit.arn,
@@ -197,7 +288,7 @@ const compliance = new Compliance(
 new Operations(
     "mas",
     {
-        config: cfg,
+        config: pick(cfg, "stack", "operationsTimezone", "maintenanceWindowSchedule", "nonCriticalPatchDelayDays"),
         evidence,
         reportTopicArn: detection.topics.low.arn,
         alertsKeyArn: data.keys.alerts.arn,

@@ -1,11 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { StackConfig } from "../config";
 import { EvidenceRegistry } from "../evidence";
-import { arn, awsEnv, classified, dataNames, policyDocument, serviceTrust } from "./common";
+import { arn, awsEnv, classified, DataConfig, dataNames, policyDocument, serviceTrust } from "./common";
 
 export interface AuditTrailArgs {
-    config: StackConfig;
+    config: Pick<DataConfig, "stack">;
     evidence: EvidenceRegistry;
     /** Audit bucket (Object Lock) name and its policy, which must exist before CloudTrail checks it. */
     auditBucketName: pulumi.Input<string>;

@@ -7,15 +7,21 @@ import {
     CLASSIFICATION_TAG,
     RESTORE_TEST_SCHEDULE,
 } from "../../policy-pack/catalog/data";
-import { StackConfig } from "../config";
+import { Profile } from "../config";
 import { EvidenceRegistry } from "../evidence";
-import { awsEnv, classified, dataNames, serviceTrust } from "./common";
+import { awsEnv, classified, DataConfig, dataNames, serviceTrust } from "./common";
 
 /** Days a compliance-mode lock stays removable after creation (AWS minimum: 3). */
 export const VAULT_LOCK_COOLING_OFF_DAYS = 3;
 
+/** The stack config the backup section reads (keys as validated in components/config). */
+export interface BackupConfig extends DataConfig {
+    /** prod locks the vault in compliance mode (after the cooling-off period). */
+    profile: Profile;
+}
+
 export interface BackupArgs {
-    config: StackConfig;
+    config: BackupConfig;
     evidence: EvidenceRegistry;
     /** KMS key of the vault. */
     backupKeyArn: pulumi.Input<string>;

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ClassificationLevel } from "../../policy-pack/catalog";
 import { CLASSIFICATION_TAG } from "../../policy-pack/catalog/data";
-import { namePrefix, StackConfig } from "../config";
+import { namePrefix } from "../config";
 
 /** Tags of a resource of the given classification level (overrides the provider's default `internal`). */
 export function classified(level: ClassificationLevel, extra: Record<string, string> = {}): Record<string, string> {
@@ -62,7 +62,16 @@ export function serviceTrust(
 }
 
 /** Physical names other parts of the data area (and key policies) must know before the resource exists. */
-export function dataNames(cfg: Pick<StackConfig, "stack">) {
+/**
+ * What every data component reads of the stack config (keys as validated in components/config): the stack's
+ * name, from which physical names derive, and whether data-holding resources are protected from deletion.
+ */
+export interface DataConfig {
+    stack: string;
+    deletionProtection: boolean;
+}
+
+export function dataNames(cfg: Pick<DataConfig, "stack">) {
     const prefix = namePrefix(cfg);
     return {
         prefix,

@@ -2,10 +2,10 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { guide } from "../../policy-pack/catalog";
 import { DATA_STORE_TAG } from "../../policy-pack/catalog/data";
-import { dataStoreBucketName, StackConfig } from "../config";
+import { dataStoreBucketName } from "../config";
 import { EvidenceRegistry } from "../evidence";
 import { secureBucket, SecureBucket } from "./bucket";
-import { awsEnv, classified, dataNames, roleArn, Statement } from "./common";
+import { awsEnv, classified, DataConfig, dataNames, roleArn, Statement } from "./common";
 
 export type DataStoreName = "agentData" | "metricsData";
 
@@ -17,7 +17,7 @@ export interface DataRoleArns {
 }
 
 export interface DataStoresArgs {
-    config: StackConfig;
+    config: DataConfig;
     evidence: EvidenceRegistry;
     roleArns: DataRoleArns;
     criticalKeyArn: pulumi.Input<string>;

@@ -1,28 +1,32 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LogSource } from "../../policy-pack/catalog";
-import { StackConfig } from "../config";
 import { EvidenceRegistry } from "../evidence";
 import { AuditTrail } from "./audit-trail";
-import { Backup } from "./backup";
+import { Backup, BackupConfig } from "./backup";
 import { DataRoleArns, DataStoreName, DataStores } from "./data-stores";
 import { KeyPurpose, Keys } from "./keys";
-import { LogGroupName, Logging } from "./logging";
+import { LogGroupName, Logging, LoggingConfig } from "./logging";
 import { PayloadKey } from "./payload-key";
 
 export { classified } from "./common";
+export type { DataConfig } from "./common";
 export { KEY_PURPOSES, Keys } from "./keys";
 export type { KeyPurpose } from "./keys";
 export { Logging, LOG_GROUP_SOURCE, CONFIG_BUCKET_PURPOSE, CONFIG_KEY_PREFIX } from "./logging";
-export type { LogGroupName } from "./logging";
+export type { LogGroupName, LoggingConfig } from "./logging";
 export { AuditTrail } from "./audit-trail";
 export { Backup } from "./backup";
+export type { BackupConfig } from "./backup";
 export { DataStores } from "./data-stores";
 export type { DataRoleArns, DataStoreName } from "./data-stores";
 export { PayloadKey } from "./payload-key";
 
+/** The stack config the data area reads: what its parts read (keys as validated in components/config). */
+export interface DataProtectionConfig extends LoggingConfig, BackupConfig {}
+
 export interface DataProtectionArgs {
-    config: StackConfig;
+    config: DataProtectionConfig;
     evidence: EvidenceRegistry;
     /** identity section: roles.systemAdmin.arn, roles.operator.arn, roles.monitoringAgent.arn. */
     roleArns: DataRoleArns;

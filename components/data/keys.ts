@@ -2,9 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ClassificationLevel } from "../../policy-pack/catalog";
 import { KMS_DELETION_WINDOW_DAYS, KMS_ROTATION_DAYS, SIGNING_KEY_SPEC } from "../../policy-pack/catalog/data";
-import { StackConfig } from "../config";
 import { EvidenceRegistry } from "../evidence";
-import { arn, AwsEnv, awsEnv, classified, dataNames, policyDocument, roleArn, Statement } from "./common";
+import { arn, AwsEnv, awsEnv, classified, DataConfig, dataNames, policyDocument, roleArn, Statement } from "./common";
 import type { DataRoleArns } from "./data-stores";
 
 export const KEY_PURPOSES = [
@@ -45,7 +44,7 @@ const KEY_DESCRIPTION: Record<KeyPurpose, string> = {
 };
 
 export interface KeysArgs {
-    config: StackConfig;
+    config: DataConfig;
     evidence: EvidenceRegistry;
     /** Roles of access_control.data_access: they use the critical / sensitive keys through S3. */
     roleArns: DataRoleArns;

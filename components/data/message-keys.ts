@@ -2,12 +2,11 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RBAC_ROLE_TAG } from "../../policy-pack/catalog/identity";
 import { AGENT_SIGNING, KMS_DELETION_WINDOW_DAYS, SIGNING_KEY_SPEC } from "../../policy-pack/catalog/data";
-import { StackConfig } from "../config";
 import { EvidenceRegistry } from "../evidence";
-import { awsEnv, classified, dataNames, policyDocument, Statement } from "./common";
+import { awsEnv, classified, DataConfig, dataNames, policyDocument, Statement } from "./common";
 
 export interface MessageKeysArgs {
-    config: StackConfig;
+    config: DataConfig;
     evidence: EvidenceRegistry;
     /** One workload role per agent (identity section), keyed by agent name = its service account name. */
     agentRoles: Record<string, aws.iam.Role>;

@@ -2,12 +2,11 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { guide } from "../../policy-pack/catalog";
 import { DATA_KEY_PAYLOAD, DATA_KEY_TAG } from "../../policy-pack/catalog/data";
-import { StackConfig } from "../config";
 import { EvidenceRegistry } from "../evidence";
-import { classified, dataNames, policyDocument, serviceTrust } from "./common";
+import { classified, DataConfig, dataNames, policyDocument, serviceTrust } from "./common";
 
 export interface PayloadKeyArgs {
-    config: StackConfig;
+    config: DataConfig;
     evidence: EvidenceRegistry;
     /** KMS key that encrypts the secret and generates the data keys. */
     payloadKeyArn: pulumi.Input<string>;

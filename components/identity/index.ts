@@ -2,14 +2,27 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { guide } from "../../policy-pack/catalog";
 import { BOUNDARY_TAG, PAM_MAX_SESSION_HOURS, RBAC_ROLE_TAG, RbacRole } from "../../policy-pack/catalog/identity";
-import { agentNamespace, clusterName, namePrefix, StackConfig } from "../config";
+import { agentNamespace, clusterName, namePrefix } from "../config";
 import { EvidenceRegistry } from "../evidence";
 import * as docs from "./documents";
 
 export * from "./documents";
 
+/** The stack config the identity section reads (keys as validated in components/config). */
+export interface IdentityConfig {
+    /** Stack name: role, pool and cluster names derive from it. */
+    stack: string;
+    /** One namespace-bound workload role per agent. */
+    agents: string[];
+    /** OAuth2 callbacks of the human client; empty means https://<domainName or localhost>/oauth2/callback. */
+    authCallbackUrls: string[];
+    domainName: string;
+    /** Protects the user pool. */
+    deletionProtection: boolean;
+}
+
 export interface IdentityArgs {
-    config: StackConfig;
+    config: IdentityConfig;
     evidence: EvidenceRegistry;
 }
 

@@ -3,11 +3,24 @@ import * as pulumi from "@pulumi/pulumi";
 import { LOG_SOURCE_TAG } from "../../policy-pack/catalog/data";
 import { networkDesign } from "../../policy-pack/catalog/network";
 import { platformDesign } from "../../policy-pack/catalog/platform";
-import { namePrefix, StackConfig } from "../config";
+import { namePrefix } from "../config";
 import { EvidenceRegistry } from "../evidence";
 
+/** The stack config the deploy runner reads (keys as validated in components/config). */
+export interface DeployRunnerConfig {
+    /** Stack name: physical names derive from it. */
+    stack: string;
+    /** The GitHub repository (owner/name) whose workflow jobs the runner takes. */
+    deployRunnerRepository: string;
+    /** The CodeConnections connection the runner registers through. */
+    deployRunnerConnectionArn: string;
+    /** The runner's log group keeps security logs' retention. */
+    securityLogRetentionDays: pulumi.Input<number>;
+    deletionProtection: boolean;
+}
+
 export interface DeployRunnerArgs {
-    config: StackConfig;
+    config: DeployRunnerConfig;
     evidence: EvidenceRegistry;
     vpcId: pulumi.Input<string>;
     /** Network: the management segment's subnets (one per AZ); their default route is the deploy NAT gateway. */

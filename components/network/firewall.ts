@@ -3,11 +3,24 @@ import * as pulumi from "@pulumi/pulumi";
 import { logDeliveryPolicy } from "./log-delivery";
 import { networkDesign } from "../../policy-pack/catalog/network";
 import { platformDesign } from "../../policy-pack/catalog/platform";
-import { namePrefix, StackConfig } from "../config";
+import { namePrefix } from "../config";
 import { EvidenceRegistry } from "../evidence";
 
+/** The stack config the firewall reads (keys as validated in components/config). */
+export interface FirewallConfig {
+    /** Stack name: physical names derive from it. */
+    stack: string;
+    /** HOME_NET of the signatures and the egress rules. */
+    vpcCidr: string;
+    /** The workloads' egress allow-list (TLS SNI / HTTP Host). */
+    egressAllowedDomains: string[];
+    /** prevent drops on the managed signatures; alert (dev only) downgrades them to alerts. */
+    ipsMode: "prevent" | "alert";
+    deletionProtection: boolean;
+}
+
 export interface FirewallArgs {
-    config: StackConfig;
+    config: FirewallConfig;
     evidence: EvidenceRegistry;
     vpcId: pulumi.Input<string>;
     /** One firewall subnet per AZ, in AZ order. */

@@ -1,14 +1,32 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { logDeliveryPolicy } from "./log-delivery";
 import * as tls from "@pulumi/tls";
 import { guide } from "../../policy-pack/catalog";
-import { networkDesign, wafRateLimit } from "../../policy-pack/catalog/network";
-import { namePrefix, StackConfig } from "../config";
+import { networkDesign } from "../../policy-pack/catalog/network";
+import { namePrefix } from "../config";
 import { EvidenceRegistry } from "../evidence";
+import { logDeliveryPolicy } from "./log-delivery";
+import { visibility, wafRules } from "./waf-rules";
+
+/** The stack config the perimeter reads (keys as validated in components/config). */
+export interface PerimeterConfig {
+    /** Stack name: physical names derive from it. */
+    stack: string;
+    /** Organisation of the self-signed listener certificate. */
+    project: string;
+    /** The service segment: the ALB reaches the ingress gateway there. */
+    serviceSegmentCidr: string;
+    /** Public domain (ACM certificate, alias record in hostedZoneId); empty means a self-signed certificate. */
+    domainName: string;
+    hostedZoneId: string;
+    /** The header the WAF's per-agent rate limit keys on. */
+    agentIdHeader: string;
+    shieldAdvanced: boolean;
+    deletionProtection: boolean;
+}
 
 export interface PerimeterArgs {
-    config: StackConfig;
+    config: PerimeterConfig;
     evidence: EvidenceRegistry;
     vpcId: pulumi.Input<string>;
     /** Network: the public subnets (one per AZ). */
@@ -34,12 +52,6 @@ export interface PerimeterArgs {
 
 const ports = networkDesign.ports;
 const ANYWHERE = "0.0.0.0/0";
-
-const visibility = (metricName: string) => ({
-    cloudwatchMetricsEnabled: true,
-    metricName,
-    sampledRequestsEnabled: true,
-});
 
 /**
  * The application perimeter of the guide's FW → WAF → LB path: an internet-facing ALB in the public subnets
@@ -235,7 +247,7 @@ export class Perimeter extends pulumi.ComponentResource {
                 description: "Perimeter web ACL of the internet-facing ALB",
                 scope: "REGIONAL",
                 defaultAction: { allow: {} },
-                rules: this.wafRules(cfg),
+                rules: wafRules(this.wafBlockIpSet.arn, cfg.agentIdHeader),
                 visibilityConfig: visibility(`${prefix}-waf`),
             },
             { parent: this },
@@ -300,7 +312,7 @@ export class Perimeter extends pulumi.ComponentResource {
      * self-signed ECDSA P-256 certificate imported into ACM (its key a secret), renewed on the guide's
      * certificate rotation period.
      */
-    private certificate(name: string, cfg: StackConfig): pulumi.Output<string> {
+    private certificate(name: string, cfg: PerimeterConfig): pulumi.Output<string> {
         if (cfg.domainName !== "") {
             const cert = new aws.acm.Certificate(
                 `${name}-cert`,
@@ -359,141 +371,4 @@ export class Perimeter extends pulumi.ComponentResource {
         );
         return imported.arn;
     }
-
-    /** WAF rules, evaluated by priority: block list, anti-DDoS, reputation, the guide's rate limits, then
-     * the common / bad-input / SQLi groups. */
-    private wafRules(cfg: StackConfig): aws.types.input.wafv2.WebAclRule[] {
-        const rate = guide.serviceMesh.rateLimiting;
-        const managed = (priority: number, group: string, extra: object = {}) => ({
-            name: group,
-            priority,
-            overrideAction: { none: {} },
-            statement: { managedRuleGroupStatement: { vendorName: "AWS", name: group, ...extra } },
-            visibilityConfig: visibility(group),
-        });
-        return [
-            {
-                name: "incident-response-block",
-                priority: 0,
-                action: { block: {} },
-                statement: { ipSetReferenceStatement: { arn: this.wafBlockIpSet.arn } },
-                visibilityConfig: visibility("incident-response-block"),
-            },
-            managed(1, "AWSManagedRulesAntiDDoSRuleSet", {
-                managedRuleGroupConfigs: [
-                    {
-                        awsManagedRulesAntiDdosRuleSet: {
-                            // Agents are API clients that cannot solve a browser challenge.
-                            clientSideActionConfig: { challenge: { usageOfAction: "DISABLED" } },
-                            sensitivityToBlock: "LOW",
-                        },
-                    },
-                ],
-            }),
-            managed(2, "AWSManagedRulesAmazonIpReputationList"),
-            {
-                // Global limit: WAF counts per evaluation window, so globalRps × window requests per window.
-                name: "global-rate-limit",
-                priority: 3,
-                action: { block: {} },
-                statement: {
-                    rateBasedStatement: {
-                        aggregateKeyType: "CONSTANT",
-                        evaluationWindowSec: networkDesign.wafRateWindowSec,
-                        limit: wafRateLimit(rate.globalRps),
-                        // CONSTANT needs a scope-down: every request path starts with "/".
-                        scopeDownStatement: {
-                            byteMatchStatement: {
-                                fieldToMatch: { uriPath: {} },
-                                positionalConstraint: "STARTS_WITH",
-                                searchString: "/",
-                                textTransformations: [{ priority: 0, type: "NONE" }],
-                            },
-                        },
-                    },
-                },
-                visibilityConfig: visibility("global-rate-limit"),
-            },
-            {
-                // The per-agent limit keys on a header the client sends; WAF does not count a request that lacks
-                // a custom key, so agent API requests without it are blocked here (only the OAuth2 sign-in
-                // paths of human users are exempt).
-                name: "agent-id-required",
-                priority: 4,
-                action: { block: {} },
-                statement: {
-                    andStatement: {
-                        statements: [
-                            { notStatement: { statement: headerPresent(cfg.agentIdHeader) } },
-                            {
-                                notStatement: {
-                                    statement: {
-                                        byteMatchStatement: {
-                                            fieldToMatch: { uriPath: {} },
-                                            positionalConstraint: "STARTS_WITH",
-                                            searchString: networkDesign.wafAgentIdExemptPathPrefix,
-                                            textTransformations: [{ priority: 0, type: "NONE" }],
-                                        },
-                                    },
-                                },
-                            },
-                        ],
-                    },
-                },
-                visibilityConfig: visibility("agent-id-required"),
-            },
-            {
-                // Rotating the header value opens a new bucket per value: one source address may never exceed
-                // one agent's rate, whatever identifiers it sends. (The authenticated per-agent limit is the
-                // mesh's, keyed on the mTLS identity.)
-                name: "per-source-rate-limit",
-                priority: 5,
-                action: { block: {} },
-                statement: {
-                    rateBasedStatement: {
-                        aggregateKeyType: "IP",
-                        evaluationWindowSec: networkDesign.wafRateWindowSec,
-                        limit: wafRateLimit(rate.perAgentRps),
-                    },
-                },
-                visibilityConfig: visibility("per-source-rate-limit"),
-            },
-            {
-                name: "per-agent-rate-limit",
-                priority: 6,
-                action: { block: {} },
-                statement: {
-                    rateBasedStatement: {
-                        aggregateKeyType: "CUSTOM_KEYS",
-                        evaluationWindowSec: networkDesign.wafRateWindowSec,
-                        limit: wafRateLimit(rate.perAgentRps),
-                        customKeys: [
-                            {
-                                header: {
-                                    name: cfg.agentIdHeader,
-                                    textTransformations: [{ priority: 0, type: "NONE" }],
-                                },
-                            },
-                        ],
-                    },
-                },
-                visibilityConfig: visibility("per-agent-rate-limit"),
-            },
-            managed(7, "AWSManagedRulesCommonRuleSet"),
-            managed(8, "AWSManagedRulesKnownBadInputsRuleSet"),
-            managed(9, "AWSManagedRulesSQLiRuleSet"),
-        ];
-    }
-}
-
-/** Matches a request that carries the header with a non-empty value (a missing header never matches). */
-function headerPresent(header: string): aws.types.input.wafv2.WebAclRuleStatement {
-    return {
-        sizeConstraintStatement: {
-            fieldToMatch: { singleHeader: { name: header } },
-            comparisonOperator: "GT",
-            size: 0,
-            textTransformations: [{ priority: 0, type: "NONE" }],
-        },
-    };
 }

@@ -1,6 +1,6 @@
 import { SegmentName } from "../../policy-pack/catalog";
 import { networkDesign } from "../../policy-pack/catalog/network";
-import { segmentCidrs, StackConfig } from "../config";
+import { segmentCidrs } from "../config";
 import { PerimeterPlan } from "./cidrs";
 
 const ports = networkDesign.ports;
@@ -20,6 +20,17 @@ export interface SgRule {
     key: string;
 }
 
+/** The stack config the access-level rules read. */
+export interface AccessRulesConfig {
+    agentSegmentCidr: string;
+    serviceSegmentCidr: string;
+    managementSegmentCidr: string;
+    /** Administrators' CIDRs: the only sources the management segment admits besides itself. */
+    adminCidrs: string[];
+    /** Non-empty when the deploy runner (management segment egress) exists. */
+    deployRunnerRepository: string;
+}
+
 function slug(cidr: string): string {
     return cidr.replace(/[./]/g, "-");
 }
@@ -29,7 +40,7 @@ function slug(cidr: string): string {
  * and CIDR peers avoid cycles between groups). The ALB → service rule is added by the Perimeter.
  * The EKS control plane's ENIs belong in the service subnets (they reach kubelets on 10250).
  */
-export function segmentSecurityRules(cfg: StackConfig): SgRule[] {
+export function segmentSecurityRules(cfg: Omit<AccessRulesConfig, "deployRunnerRepository">): SgRule[] {
     const seg = segmentCidrs(cfg);
     const rules: SgRule[] = [];
     const add = (
@@ -138,7 +149,7 @@ const numbered = (entries: Entry[]): AclEntry[] => entries.map((e, i) => ({ rule
  * the ephemeral range explicitly. NACLs don't filter the VPC resolver (VPC+2), so DNS to it needs no rule.
  */
 export function networkAcls(
-    cfg: StackConfig,
+    cfg: AccessRulesConfig,
     plan: PerimeterPlan,
 ): Record<SegmentName, { ingress: AclEntry[]; egress: AclEntry[] }> {
     const seg = segmentCidrs(cfg);

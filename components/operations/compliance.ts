@@ -6,13 +6,19 @@ import {
     ConfigRuleDef,
     SECURITY_HUB_STANDARDS,
 } from "../../policy-pack/catalog/operations";
-import { namePrefix, StackConfig } from "../config";
+import { namePrefix } from "../config";
 import { CONFIG_KEY_PREFIX } from "../data/logging";
 import { EvidenceRegistry } from "../evidence";
 import { awsContext, policyJson, serviceTrust } from "./iam";
 
+/** The stack config the compliance section reads (keys as validated in components/config). */
+export interface ComplianceConfig {
+    /** Stack name: physical names derive from it. */
+    stack: string;
+}
+
 export interface ComplianceArgs {
-    config: StackConfig;
+    config: ComplianceConfig;
     evidence: EvidenceRegistry;
     /**
      * Bucket for Config snapshots / history (data: configBucket.bucket). Not the Object Lock audit bucket:

@@ -10,12 +10,20 @@ import {
     FINDING_SEVERITY,
     PRIVILEGED_ASSUMPTION,
 } from "../../policy-pack/catalog/operations";
-import { namePrefix, StackConfig } from "../config";
+import { namePrefix } from "../config";
 import { EvidenceRegistry } from "../evidence";
 import { awsContext, policyJson } from "./iam";
 
+/** The stack config the detection reads (keys as validated in components/config). */
+export interface DetectionConfig {
+    /** Stack name: physical names derive from it. */
+    stack: string;
+    /** Subscribed to every alert topic. */
+    alertEmails: string[];
+}
+
 export interface DetectionArgs {
-    config: StackConfig;
+    config: DetectionConfig;
     evidence: EvidenceRegistry;
     /** CloudTrail's CloudWatch log group name (data: logGroups.cloudtrail.name). */
     auditLogGroupName: pulumi.Input<string>;

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { FINDING_SEVERITY, INCIDENT_RESPONSE_TAG, RunbookKey, RUNBOOKS } from "../../policy-pack/catalog/operations";
-import { namePrefix, StackConfig } from "../config";
+import { namePrefix } from "../config";
 import { EvidenceRegistry } from "../evidence";
 import { awsContext, policyJson, serviceTrust } from "./iam";
 import * as runbooks from "./runbooks";
@@ -14,8 +14,14 @@ export interface WafIpSetRef {
     arn: pulumi.Input<string>;
 }
 
+/** The stack config the incident response reads (keys as validated in components/config). */
+export interface IncidentResponseConfig {
+    /** Stack name: physical names derive from it. */
+    stack: string;
+}
+
 export interface IncidentResponseArgs {
-    config: StackConfig;
+    config: IncidentResponseConfig;
     evidence: EvidenceRegistry;
     /** VPC of the workloads (network: vpc.id): the quarantine security group lives there. */
     vpcId: pulumi.Input<string>;

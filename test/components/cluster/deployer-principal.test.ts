@@ -31,7 +31,8 @@ beforeAll(() => {
 
 describe("deployer access entry principal (EKS-AUTH-API)", () => {
     it("recognises assumed-role session ARNs only", () => {
-        const { isAssumedRole } = require("../../components/cluster") as typeof import("../../components/cluster");
+        const { isAssumedRole } =
+            require("../../../components/cluster") as typeof import("../../../components/cluster");
         expect(isAssumedRole(`arn:aws:sts::${ACCT}:assumed-role/AWSReservedSSO_Admin_0123456789abcdef/alice`)).toBe(
             true,
         );
@@ -40,7 +41,8 @@ describe("deployer access entry principal (EKS-AUTH-API)", () => {
     });
 
     it("maps an assumed-role session to its role's full ARN, path included", async () => {
-        const { deployerPrincipal } = require("../../components/cluster") as typeof import("../../components/cluster");
+        const { deployerPrincipal } =
+            require("../../../components/cluster") as typeof import("../../../components/cluster");
         const parent = new pulumi.ComponentResource("test:Parent", "p");
         const session = `arn:aws:sts::${ACCT}:assumed-role/AWSReservedSSO_Admin_0123456789abcdef/alice`;
         await expect(deployerPrincipal(session, parent)).resolves.toBe(SSO_ROLE);
@@ -50,7 +52,8 @@ describe("deployer access entry principal (EKS-AUTH-API)", () => {
     });
 
     it("passes a user or role ARN through without an invoke", async () => {
-        const { deployerPrincipal } = require("../../components/cluster") as typeof import("../../components/cluster");
+        const { deployerPrincipal } =
+            require("../../../components/cluster") as typeof import("../../../components/cluster");
         const parent = new pulumi.ComponentResource("test:Parent", "q");
         const before = calls.length;
         await expect(deployerPrincipal(`arn:aws:iam::${ACCT}:user/ci`, parent)).resolves.toBe(

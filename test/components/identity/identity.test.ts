@@ -1,5 +1,5 @@
-import type { ProgramRun, RecordedResource } from "../../tools/lib/program";
-import { named, ofType, plain, runIsolated, stackConfig } from "../harness/program";
+import type { ProgramRun, RecordedResource } from "../../../tools/lib/program";
+import { named, ofType, plain, runIsolated, stackConfig } from "../../harness/program";
 
 const ACCT = "123456789012";
 const ROLE = "aws:iam/role:Role";
@@ -22,9 +22,9 @@ const sid = (doc: unknown, id: string) => {
 
 function runIdentity(stack: "dev" | "prod", overrides: Record<string, unknown> = {}): Promise<ProgramRun> {
     return runIsolated(stackConfig(stack, overrides), stack, () => {
-        const { loadConfig } = require("../../components/config");
-        const { EvidenceRegistry } = require("../../components/evidence");
-        const { Identity } = require("../../components/identity");
+        const { loadConfig } = require("../../../components/config");
+        const { EvidenceRegistry } = require("../../../components/evidence");
+        const { Identity } = require("../../../components/identity");
         const evidence = new EvidenceRegistry();
         const id = new Identity("mas", { config: loadConfig(), evidence });
         return {

@@ -1,5 +1,5 @@
-import { named, ofType, plain, runStack } from "../harness/program";
-import type { ProgramRun } from "../../tools/lib/program";
+import { named, ofType, plain, runStack } from "../../harness/program";
+import type { ProgramRun } from "../../../tools/lib/program";
 
 // Message-security primitives the agents can use (MSG-SIG-ALG, MSG-SIG-VERIFY, MSG-PAYLOAD-ALG).
 describe("MessageKeys", () => {

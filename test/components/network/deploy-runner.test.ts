@@ -1,7 +1,7 @@
-import type { ProgramRun, RecordedResource } from "../../tools/lib/program";
-import { hostAt } from "../../components/network/cidrs";
-import { deployRunnerPolicy } from "../../components/network/deploy-runner";
-import { named, ofType, plain, runStack } from "../harness/program";
+import type { ProgramRun, RecordedResource } from "../../../tools/lib/program";
+import { hostAt } from "../../../components/network/cidrs";
+import { deployRunnerPolicy } from "../../../components/network/deploy-runner";
+import { named, ofType, plain, runStack } from "../../harness/program";
 
 // NET-DEPLOY-PATH: the CodeBuild-hosted GitHub Actions runner of the prod plan, as CodeBuild's runner docs
 // and the EKS API's reachability need it.

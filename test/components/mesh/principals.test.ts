@@ -1,4 +1,4 @@
-import { agentsOfType, agentTypeOf, istioPrincipals } from "../../components/mesh/principals";
+import { agentsOfType, agentTypeOf, istioPrincipals } from "../../../components/mesh/principals";
 
 // MESH-AUTHZ-TASKS: the guide's `agent.<type>.*` identities as Istio SPIFFE principals.
 describe("MESH-AUTHZ-TASKS principal mapping", () => {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
-import { perimeterPlan } from "../../components/network/cidrs";
-import { contains, overlaps, split, subnetAt } from "../../policy-pack/lib/cidr";
+import { perimeterPlan } from "../../../components/network/cidrs";
+import { contains, overlaps, split, subnetAt } from "../../../policy-pack/lib/cidr";
 
 const FC_SEED = Number(process.env.FC_SEED ?? 20261204);
 

@@ -1,0 +1,107 @@
+import { SEGMENTS, SegmentName } from "../../policy-pack/catalog";
+import { MESH } from "../../policy-pack/catalog/mesh";
+import { coversSharedStorage, platformDesign } from "../../policy-pack/catalog/platform";
+import { capacityProblems } from "../../policy-pack/lib/capacity";
+import { contains, overlaps, parseCidr } from "../../policy-pack/lib/cidr";
+import { podsThatFit } from "../../policy-pack/lib/quantity";
+import { agentQuota, meshedPodResources, segmentCidrs, segmentSubnets } from "./derived";
+import { StackConfig } from "./keys";
+
+/** Relations between keys that no single key's schema can see. */
+export function crossChecks(cfg: StackConfig, prefix: string): string[] {
+    const problems: string[] = [];
+    const vpc = parseCidr(cfg.vpcCidr);
+    const cidrs = segmentCidrs(cfg);
+    const keyOf: Record<SegmentName, string> = {
+        agent: "agentSegmentCidr",
+        service: "serviceSegmentCidr",
+        management: "managementSegmentCidr",
+    };
+    for (const s of SEGMENTS) {
+        if (!contains(vpc, cidrs[s])) {
+            problems.push(`${prefix}${keyOf[s]}: ${cidrs[s]} must lie inside vpcCidr ${cfg.vpcCidr}`);
+        }
+        if (parseCidr(cidrs[s]).prefix + Math.ceil(Math.log2(cfg.azCount)) > 28) {
+            problems.push(`${prefix}${keyOf[s]}: ${cidrs[s]} is too small to split over ${cfg.azCount} AZs`);
+        }
+    }
+    SEGMENTS.forEach((a, i) =>
+        SEGMENTS.slice(i + 1).forEach((b) => {
+            if (overlaps(cidrs[a], cidrs[b])) {
+                problems.push(
+                    `${prefix}${keyOf[b]}: ${cidrs[b]} overlaps ${keyOf[a]} ${cidrs[a]}; segments must be disjoint`,
+                );
+            }
+        }),
+    );
+    if (cfg.profile === "prod") {
+        if (cfg.eksPublicAccessCidrs.length > 0) {
+            problems.push(`${prefix}eksPublicAccessCidrs: must be empty in prod (the EKS API endpoint stays private)`);
+        }
+        if (!cfg.deletionProtection) {
+            problems.push(`${prefix}deletionProtection: must be true in prod (data is never lost by an update)`);
+        }
+        if (!cfg.natGatewayPerAz) {
+            problems.push(`${prefix}natGatewayPerAz: must be true in prod (no single-AZ egress)`);
+        }
+    }
+    if (cfg.domainName !== "" && cfg.hostedZoneId === "") {
+        problems.push(`${prefix}hostedZoneId: required when domainName is set (ACM DNS validation)`);
+    }
+    if (cfg.ipsMode === "alert" && cfg.profile === "prod") {
+        problems.push(`${prefix}ipsMode: must be prevent in prod (the guide's IPS mode)`);
+    }
+    const perPod = meshedPodResources(cfg);
+    const fit = podsThatFit(agentQuota(cfg), perPod);
+    if (fit < cfg.agentQuotaPods) {
+        problems.push(
+            `${prefix}agentQuotaPods: ${cfg.agentQuotaPods} pods do not fit the agent namespace quota (agentQuotaCpu ${cfg.agentQuotaCpu}, agentQuotaMemory ${cfg.agentQuotaMemory}): a meshed pod with default settings takes ${perPod.limitsCpu}m CPU / ${perPod.limitsMemory / 2 ** 20}Mi memory (container default + sidecar limits), so only ${fit} fit; raise the quota or lower the sidecar / container defaults`,
+        );
+    }
+    if (cfg.domainName !== "" && cfg.hostedZoneId !== "") {
+        // alertEmails[0] becomes the ACME account contact; Let's Encrypt refuses reserved example domains.
+        const contact = cfg.alertEmails[0];
+        const domain = contact.split("@").pop()?.toLowerCase() ?? "";
+        if (MESH.acmeForbiddenContactDomains.some((d) => domain === d || domain.endsWith(`.${d}`))) {
+            problems.push(
+                `${prefix}alertEmails[0]: ${contact} is the Let's Encrypt account contact (domainName is set) and Let's Encrypt refuses contacts at ${domain}; put a real address first`,
+            );
+        }
+    }
+    if ((cfg.deployRunnerRepository === "") !== (cfg.deployRunnerConnectionArn === "")) {
+        problems.push(
+            `${prefix}deployRunnerConnectionArn: deployRunnerRepository and deployRunnerConnectionArn are set together (the runner registers through the connection)`,
+        );
+    }
+    for (const entry of cfg.egressAllowedDomains.filter(coversSharedStorage)) {
+        problems.push(
+            `${prefix}egressAllowedDomains: ${entry} admits any host of a shared object store (anyone's bucket): list exact hosts instead`,
+        );
+    }
+    // Pod addresses: the node groups at their maximum plus a rolling update must fit their segment subnets.
+    const subnets = segmentSubnets(cfg);
+    const capacity = capacityProblems(
+        [
+            {
+                name: "agent",
+                instanceType: cfg.agentNodeInstanceType,
+                maxSize: cfg.nodeMaxCount,
+                subnetCidrs: subnets.agent,
+            },
+            {
+                name: "service",
+                instanceType: cfg.serviceNodeInstanceType,
+                maxSize: cfg.nodeMaxCount,
+                subnetCidrs: subnets.service,
+            },
+        ],
+        { maxEni: platformDesign.vpcCni.maxEni },
+    );
+    for (const p of capacity) {
+        problems.push(`${prefix}nodeMaxCount: ${p}`);
+    }
+    if (cfg.nodeMaxCount < Math.max(cfg.agentNodeCount, cfg.serviceNodeCount)) {
+        problems.push(`${prefix}nodeMaxCount: ${cfg.nodeMaxCount} is below a node group's desired count`);
+    }
+    return problems;
+}
