@@ -47,6 +47,11 @@ export const EVIDENCE: CommandSpec = {
         },
         { name: "out-dir", value: "<dir>", help: "where evidence.json and evidence.md go (default .evidence/<stack>)" },
         {
+            name: "self-test",
+            value: "<run|skip>",
+            help: "run the mutation self-test (default), or skip it: then no control is proven and none passes",
+        },
+        {
             name: "project-dir",
             value: "<dir>",
             help: "directory with Pulumi.yaml and Pulumi.<stack>.yaml (default: the repository)",
@@ -161,6 +166,10 @@ function packInfo(): { name: string; version: string } {
 
 export async function evidenceCommand(argv: string[]): Promise<number> {
     const flags = parseCommand(argv, EVIDENCE);
+    const selfTest = flags["self-test"] ?? "run";
+    if (selfTest !== "run" && selfTest !== "skip") {
+        throw new UsageError("--self-test must be run or skip");
+    }
     const projectDir = path.resolve(flags["project-dir"] ?? REPO_ROOT);
     const stacks = listStacks(projectDir);
     if (!flags.stack || !stacks.includes(flags.stack)) {
@@ -232,10 +241,13 @@ export async function evidenceCommand(argv: string[]): Promise<number> {
         report,
         tests: testsByControl(path.join(REPO_ROOT, "test")),
         // Each infrastructure control's break, applied to this state and evaluated with the same policy config.
-        selfTest: await cachedSelfTest(state.resources, policyConfig, {
-            stack: flags.stack,
-            project: state.project ?? readStackConfig(projectDir, flags.stack).project,
-        }),
+        selfTest:
+            selfTest === "skip"
+                ? "skipped"
+                : await cachedSelfTest(state.resources, policyConfig, {
+                      stack: flags.stack,
+                      project: state.project ?? readStackConfig(projectDir, flags.stack).project,
+                  }),
     });
     writeJson(path.join(outDir, "evidence.json"), doc);
     writeText(path.join(outDir, "evidence.md"), renderMarkdown(doc));

@@ -25,19 +25,24 @@ function read(dir: string): { doc: EvidenceDocument; md: string } {
 
 describe("evidence export", () => {
     let stateFile: string;
+    let prodStateFile: string;
     beforeAll(async () => {
         const { toDeployment } = require("../../tools/lib/deployment") as typeof import("../../tools/lib/deployment");
-        const planned = await runStack("dev");
-        const doc = toDeployment(planned, { project: "multi-agent-security", stack: "dev" }) as {
-            deployment: { resources: Record<string, any>[] };
-        };
+        for (const stack of ["dev", "prod"]) {
+            const doc = toDeployment(await runStack(stack as "dev" | "prod"), {
+                project: "multi-agent-security",
+                stack,
+            });
+            fs.writeFileSync(path.join(tmp, `${stack}-state.json`), JSON.stringify(doc));
+        }
         stateFile = path.join(tmp, "dev-state.json");
-        fs.writeFileSync(stateFile, JSON.stringify(doc));
+        prodStateFile = path.join(tmp, "prod-state.json");
     });
 
+    // The one full mutation self-test of the suite (test/tools/self-test.test.ts covers its rules on small sets).
     it("leads with coverage over the guide's leaves, with a status per leaf and a self-test per control", async () => {
         const dir = path.join(tmp, "from-state");
-        expect(await run(["--stack", "dev", "--state", stateFile, "--out-dir", dir])).toBe(0);
+        expect(await run(["--stack", "prod", "--state", prodStateFile, "--out-dir", dir])).toBe(0);
         const { doc, md } = read(dir);
         expect(doc.controls.map((c) => c.id)).toEqual(controls.map((c) => c.id));
         // One entry per guide leaf, in the guide's order, with the catalog's mapping.
@@ -54,7 +59,7 @@ describe("evidence export", () => {
             status: "pass",
             gaps: [],
         });
-        // No domain in dev: Let's Encrypt is not configured, even though the cert-manager release is recorded for it.
+        // No domain in prod's stack file: Let's Encrypt is not configured, though the cert-manager release is recorded.
         const le = doc.controls.find((c) => c.id === "CERT-LETSENCRYPT")!;
         expect(le.resources.length).toBeGreaterThan(0);
         expect(le.status).toBe("not-configured");
@@ -62,9 +67,18 @@ describe("evidence export", () => {
         const ir = doc.controls.find((c) => c.id === "IR-SB-SCOPE")!;
         expect(ir.status).toBe("not-assessed");
         expect(ir.reason).toMatch(/^not assessed by this stack: met by an organisational procedure with /);
-        // Every infrastructure control records its mutation and whether the audit reported it.
+        // Every infrastructure control records its mutation and whether the audit reported it; every break of the
+        // prod plan is caught but the one whose resource prod does not build (no public domain: no ACME issuer).
         const infra = doc.controls.filter((c) => c.how.kind === "infrastructure");
         expect(infra.filter((c) => !c.selfTest).map((c) => c.id)).toEqual([]);
+        expect(infra.filter((c) => !c.selfTest!.caught).map((c) => `${c.id}: ${c.selfTest!.error}`)).toEqual([
+            "CERT-LETSENCRYPT: no kubernetes:cert-manager.io/v1:ClusterIssuer named mas-letsencrypt in this plan",
+        ]);
+        expect(doc.controls.find((c) => c.id === "IPS-PREVENT")!.selfTest).toEqual({
+            mutation: "firewall stateful default actions alert only (aws:alert_established)",
+            caught: true,
+            reportedBy: ["network-firewall-policy"],
+        });
         expect(doc.controls.find((c) => c.id === "NET-SEG-AGENT")!.selfTest).toEqual({
             mutation: "subnet mas-agent-0 moved outside 10.0.1.0/24 (cidrBlock 10.0.9.0/26)",
             caught: true,
@@ -80,7 +94,7 @@ describe("evidence export", () => {
             guideVersion: "1.0.0",
         });
         expect(doc.provenance.gitCommit).toMatch(/^[0-9a-f]{40}$|^unknown/);
-        expect(md.startsWith("# Audit evidence — stack `dev`\n\n## Coverage of the guide\n")).toBe(true);
+        expect(md.startsWith("# Audit evidence — stack `prod`\n\n## Coverage of the guide\n")).toBe(true);
         expect(md).toContain(
             `**${doc.guide.coverage.pass} of 171 leaves (${Math.round((100 * doc.guide.coverage.pass) / 171)} %) pass** in this stack.`,
         );
@@ -90,7 +104,7 @@ describe("evidence export", () => {
         // Each resource is listed by name with every setting, one per line, none cut.
         const segSection = md.slice(md.indexOf("### NET-SEG-AGENT — PASS"), md.indexOf("### NET-SEG-SERVICE"));
         expect(segSection).toMatch(
-            / {2}- \*\*mas-agent-0\*\* `aws:ec2\/subnet:Subnet` — `arn:aws:ec2:[^`]+`\n(?: {4}- .*\n)* {4}- cidrBlock: 10\.0\.1\.0\/25\n/,
+            / {2}- \*\*mas-agent-0\*\* `aws:ec2\/subnet:Subnet` — `arn:aws:ec2:[^`]+`\n(?: {4}- .*\n)* {4}- cidrBlock: 10\.0\.1\.0\/26\n/,
         );
         const admin = doc.controls.find((c) => c.id === "RBAC-ADMIN-MFA")!;
         const trust = String(admin.resources[0].configuration?.assumeRolePolicy);
@@ -118,7 +132,8 @@ describe("evidence export", () => {
         const broken = path.join(tmp, "broken.json");
         fs.writeFileSync(broken, JSON.stringify(doc));
         const dir = path.join(tmp, "broken");
-        expect(await run(["--stack", "dev", "--state", broken, "--out-dir", dir])).toBe(1);
+        // The self-test is skipped: statuses from the audit and the gaps are what this case checks.
+        expect(await run(["--stack", "dev", "--state", broken, "--out-dir", dir, "--self-test", "skip"])).toBe(1);
         const { doc: ev, md } = read(dir);
         const svc = ev.controls.find((c) => c.id === "NET-SEG-SERVICE")!;
         expect(svc.status).toBe("fail");
@@ -148,6 +163,19 @@ describe("evidence export", () => {
             )!.status,
         ).toBe("partial");
         expect(md).toContain("### IPS-PREVENT — PARTIAL\n\n- Status: PARTIAL — ");
+        // Without the self-test nothing is proven, so nothing passes, and each control says why.
+        expect(ev.controls.filter((c) => c.status === "pass").map((c) => c.id)).toEqual([]);
+        const agent = ev.controls.find((c) => c.id === "NET-SEG-AGENT")!;
+        expect(agent.selfTest).toEqual({
+            mutation: "not run (evidence --self-test skip)",
+            caught: false,
+            reportedBy: [],
+            error: "the mutation self-test was not run",
+        });
+        expect([agent.status, agent.reason]).toEqual([
+            "partial",
+            expect.stringMatching(/not proven: the mutation self-test was not run$/),
+        ]);
     });
 
     it("takes deployed identifiers from `pulumi stack output auditEvidence --json`", async () => {
@@ -168,7 +196,18 @@ describe("evidence export", () => {
             }),
         );
         const dir = path.join(tmp, "outputs");
-        await run(["--stack", "dev", "--state", stateFile, "--outputs", outputs, "--out-dir", dir]);
+        await run([
+            "--stack",
+            "dev",
+            "--state",
+            stateFile,
+            "--outputs",
+            outputs,
+            "--out-dir",
+            dir,
+            "--self-test",
+            "skip",
+        ]);
         const { doc } = read(dir);
         // The deployed ARN comes from the outputs; the settings from the state, which holds the same URN.
         expect(doc.controls.find((c) => c.id === "NET-SEG-MGMT")!.resources).toEqual([

@@ -258,11 +258,13 @@ export function buildEvidence(opts: {
     auditEvidence: AuditEvidenceOutput;
     report: AuditReport;
     tests: Map<string, string[]>;
-    selfTest: SelfTestResult[];
+    /** "skipped": `evidence --self-test skip`; each infrastructure control then says so and is not proven. */
+    selfTest: SelfTestResult[] | "skipped";
     generatedAt?: string;
 }): EvidenceDocument {
     const byUrn = new Map(opts.resources.map((r) => [r.urn, r]));
-    const selfTests = new Map(opts.selfTest.map((s) => [s.control, s]));
+    const skipped = opts.selfTest === "skipped";
+    const selfTests = new Map((skipped ? [] : (opts.selfTest as SelfTestResult[])).map((s) => [s.control, s]));
     const leavesOf = new Map<string, string[]>();
     for (const req of requirements) {
         for (const id of req.controls) {
@@ -298,7 +300,15 @@ export function buildEvidence(opts: {
                     violations: violations.map(({ urn, message }) => ({ urn, message })),
                 };
             });
-        const st = selfTests.get(c.id);
+        const st: SelfTestResult | undefined = skipped
+            ? {
+                  control: c.id,
+                  mutation: "not run (evidence --self-test skip)",
+                  caught: false,
+                  reportedBy: [],
+                  error: "the mutation self-test was not run",
+              }
+            : selfTests.get(c.id);
         const { status, reason, gap } = assess(c, own, policies, st);
         return {
             id: c.id,
