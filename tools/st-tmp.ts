@@ -4,7 +4,7 @@ import { runSelfTest } from "./lib/self-test";
 (async () => {
     const st = readState("/tmp/new-prod.json");
     const cfg = stackPolicyConfig("prod").config;
-    for (const servers of [1]) {
+    for (const servers of [1, 2]) {
         const t = Date.now();
         const r = await runSelfTest(st.resources, cfg, { stack: "prod", project: "multi-agent-security", servers });
         console.log(servers, Date.now() - t, r.filter((x) => x.caught).length);

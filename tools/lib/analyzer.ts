@@ -61,6 +61,9 @@ export type PolicyConfigFile = Record<string, unknown>;
  * Configure, Analyze per resource, AnalyzeStack).
  */
 export class AnalyzerSession {
+    private readonly ajv = new Ajv({ allErrors: true, strict: false });
+    private readonly validators = new Map<string, ReturnType<Ajv["compile"]>>();
+
     private constructor(
         private readonly client: grpc.Client & Record<string, (...args: unknown[]) => void>,
         private readonly child: ReturnType<typeof spawn>,
@@ -240,9 +243,9 @@ export class AnalyzerSession {
         apply(initialConfig);
         apply(parseConfigFile(file));
 
-        const ajv = new Ajv({ allErrors: true, strict: false });
-        // Most policies share a schema (the environment's): compile each distinct one once.
-        const validators = new Map<string, ReturnType<typeof ajv.compile>>();
+        // Most policies share a schema (the environment's): each distinct one is compiled once per session.
+        const ajv = this.ajv;
+        const validators = this.validators;
         const req = new analyzerPb.ConfigureAnalyzerRequest();
         const map = req.getPolicyconfigMap();
         const levels = new Map<string, EnforcementLevel>();

@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { controls } from "../../../policy-pack/catalog";
+import { allPolicies } from "../../../policy-pack/policies";
 import { AnalyzerSession, Diagnostic, messageCache, PolicyConfigFile, Requests } from "../analyzer";
 import { controlsOf, PACK_DIR, REPO_ROOT, toViolations, Violation } from "../audit";
 import { StateResource } from "../state";
@@ -20,6 +21,13 @@ import { MutablePlan, Mutation } from "./plan";
 
 export { MutablePlan } from "./plan";
 export type { Mutation } from "./plan";
+
+/** The pack's stack policies, read from its definitions (AnalyzeStack runs only these). */
+const STACK_POLICIES = new Set(
+    allPolicies
+        .filter((p) => typeof (p as { validateStack?: unknown }).validateStack === "function")
+        .map((p) => p.name),
+);
 
 /** One break per infrastructure control, written against the names the stack gives its resources. */
 export const MUTATIONS: readonly Mutation[] = [
@@ -101,7 +109,10 @@ export async function runSelfTest(
                 const diagnostics = [
                     ...variant.flatMap((r) => analyzed.get(r)?.filter((d) => own.has(d.policy)) ?? []),
                     ...fresh.flat(),
-                    ...(await session.analyzeStack(variant, variantRequests)),
+                    // Only stack policies report from AnalyzeStack: with none among the control's, it has nothing to say.
+                    ...([...own].some((name) => STACK_POLICIES.has(name))
+                        ? await session.analyzeStack(variant, variantRequests)
+                        : []),
                 ];
                 const found = mandatoryFor(toViolations(diagnostics, info.policies), m.control);
                 results[i] = {
