@@ -70,7 +70,7 @@ export async function auditCommand(argv: string[]): Promise<number> {
     try {
         const project = readProjectName(projectDir);
         exposeConfig();
-        session = AnalyzerSession.start(PACK_DIR, { stack: flags.stack, project, signal: stop.signal });
+        session = AnalyzerSession.acquire(PACK_DIR, { stack: flags.stack, project, signal: stop.signal });
         session.catch(() => undefined);
     } catch {
         session = undefined;

@@ -61,7 +61,7 @@ export async function planCommand(argv: string[]): Promise<number> {
     exposeStackConfigToPack(sc.config);
     const started = Date.now();
     // The pack starts in its own process while the program runs (the engine also starts it before the update).
-    const session = AnalyzerSession.start(PACK_DIR, { stack, project: sc.project });
+    const session = AnalyzerSession.acquire(PACK_DIR, { stack, project: sc.project });
     session.catch(() => undefined);
     let deployment: Record<string, unknown>;
     let registered: number;

@@ -1,3 +1,4 @@
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -40,6 +41,37 @@ export async function runIsolated(sc: StackConfigFile, stack: string, load: () =
         run = await runUnderMocks({ project: sc.project, stack, config: sc.config, secretKeys: sc.secretKeys, load });
     });
     return run as ProgramRun;
+}
+
+/**
+ * runIsolated for a fixture's program (`name` tells the programs apart), kept for the jest run in MAS_PLAN_CACHE
+ * by the stack and its whole config: the suites of one area share a program's run instead of each running it.
+ * Every caller gets its own copy, as runStack's do.
+ */
+export async function runShared(
+    name: string,
+    sc: StackConfigFile,
+    stack: string,
+    load: () => unknown,
+): Promise<ProgramRun> {
+    const cacheDir = process.env.MAS_PLAN_CACHE;
+    const key = createHash("sha256")
+        .update(JSON.stringify([name, stack, sc]))
+        .digest("hex")
+        .slice(0, 24);
+    const cacheFile = cacheDir
+        ? path.join(cacheDir, `${name.replace(/\W+/g, "_").slice(0, 40)}-${key}.json`)
+        : undefined;
+    if (cacheFile && fs.existsSync(cacheFile)) {
+        return JSON.parse(fs.readFileSync(cacheFile, "utf8")) as ProgramRun;
+    }
+    const text = JSON.stringify(await runIsolated(sc, stack, load));
+    if (cacheFile) {
+        // Write then rename, so a parallel worker never reads half a file.
+        fs.writeFileSync(`${cacheFile}.${process.pid}`, text);
+        fs.renameSync(`${cacheFile}.${process.pid}`, cacheFile);
+    }
+    return JSON.parse(text) as ProgramRun;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { spawn } from "child_process";
+import * as path from "path";
 import * as readline from "readline";
 import * as grpc from "@grpc/grpc-js";
 import Ajv from "ajv";
@@ -17,6 +18,15 @@ const analyzerGrpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
 
 /** Requests in flight at once: the engine also analyzes resources concurrently. */
 const WINDOW = 16;
+
+/** Started with each pack server: it exits when this process does (its IPC channel closes). */
+const PACK_CHILD = path.join(__dirname, "pack-child.js");
+
+/** How long a released server waits for another audit of the same process before it is closed. */
+const IDLE_MS = 3000;
+
+/** Released servers, by what they were started with (see AnalyzerSession.acquire). */
+const idle = new Map<string, AnalyzerSession[]>();
 
 const RESOURCE_REF_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
 const ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17";
@@ -63,11 +73,72 @@ export type PolicyConfigFile = Record<string, unknown>;
 export class AnalyzerSession {
     private readonly ajv = new Ajv({ allErrors: true, strict: false });
     private readonly validators = new Map<string, ReturnType<Ajv["compile"]>>();
+    /** The acquire() key of a server that may go back to the pool, and its idle timer once released. */
+    private key?: string;
+    private idleTimer?: NodeJS.Timeout;
 
     private constructor(
         private readonly client: grpc.Client & Record<string, (...args: unknown[]) => void>,
         private readonly child: ReturnType<typeof spawn>,
     ) {}
+
+    /**
+     * A server of the pack for this stack, project and stack config: one this process released earlier, else a new
+     * one. Each audit sends its own Configure, so a server carries nothing from one audit to the next. Give it back
+     * with release().
+     */
+    static async acquire(
+        packDir: string,
+        env: { stack: string; project: string; dryRun?: boolean; signal?: AbortSignal },
+    ): Promise<AnalyzerSession> {
+        const key = JSON.stringify([
+            path.resolve(packDir),
+            env.stack,
+            env.project,
+            env.dryRun ?? true,
+            process.env.PULUMI_CONFIG ?? "{}",
+        ]);
+        const known = idle.get(key)?.pop();
+        if (known) {
+            clearTimeout(known.idleTimer);
+            known.holdProcess(true);
+            return known;
+        }
+        const session = await AnalyzerSession.start(packDir, env);
+        session.key = key;
+        return session;
+    }
+
+    /** Hands an acquired server back: the next audit of this process may reuse it; idle, it closes. */
+    release(): void {
+        if (!this.key || this.child.exitCode !== null || this.child.signalCode !== null) {
+            void this.close();
+            return;
+        }
+        // An idle server does not keep this process alive: the process may end, and the server with it.
+        this.holdProcess(false);
+        const list = idle.get(this.key) ?? [];
+        list.push(this);
+        idle.set(this.key, list);
+        this.idleTimer = setTimeout(() => {
+            list.splice(list.indexOf(this), 1);
+            void this.close();
+        }, IDLE_MS);
+        this.idleTimer.unref();
+    }
+
+    /** Whether the server's process and pipes keep this process's event loop alive. */
+    private holdProcess(hold: boolean): void {
+        for (const handle of [this.child, this.child.channel, this.child.stdout, this.child.stderr] as unknown as (
+            { ref?(): void; unref?(): void } | null | undefined
+        )[]) {
+            if (hold) {
+                handle?.ref?.();
+            } else {
+                handle?.unref?.();
+            }
+        }
+    }
 
     /** Starts the pack in `packDir` (cwd = the pack, as the engine does) and connects to the port it prints. */
     static async start(
@@ -85,7 +156,8 @@ export class AnalyzerSession {
             signal?: AbortSignal;
         },
     ): Promise<AnalyzerSession> {
-        const child = spawn(process.execPath, env.command ?? ["--require", START, "index.ts"], {
+        const args = ["--require", PACK_CHILD, ...(env.command ?? ["--require", START, "index.ts"])];
+        const child = spawn(process.execPath, args, {
             cwd: packDir,
             env: {
                 ...process.env,
@@ -95,7 +167,7 @@ export class AnalyzerSession {
                 PULUMI_NODEJS_DRY_RUN: String(env.dryRun ?? true),
                 PULUMI_CONFIG: process.env.PULUMI_CONFIG ?? "{}",
             },
-            stdio: ["ignore", "pipe", "pipe"],
+            stdio: ["ignore", "pipe", "pipe", "ipc"],
         });
         env.signal?.addEventListener("abort", () => child.kill(), { once: true });
         let stderr = "";

@@ -100,14 +100,14 @@ export async function audit(
     opts: {
         stack: string;
         policyConfig: PolicyConfigFile;
-        /** A session started earlier (e.g. while the program ran); closed here unless `keepOpen`. */
+        /** A session acquired earlier (e.g. while the program ran); released here unless `keepOpen`. */
         session?: Promise<AnalyzerSession>;
         /** Leave the session running (the caller audits more states with it and closes it). */
         keepOpen?: boolean;
     },
 ): Promise<AuditReport> {
     const session = await (opts.session ??
-        AnalyzerSession.start(PACK_DIR, {
+        AnalyzerSession.acquire(PACK_DIR, {
             stack: opts.stack,
             project: state.project ?? "project",
         }));
@@ -133,7 +133,7 @@ export async function audit(
         };
     } finally {
         if (!opts.keepOpen) {
-            await session.close();
+            session.release();
         }
     }
 }

@@ -1,6 +1,6 @@
 // Identity + Cluster run under mocks with fake network / data inputs, and helpers to read their resources.
 import type { ProgramRun, RecordedResource } from "../../../tools/lib/program";
-import { runIsolated, stackConfig } from "../../harness/program";
+import { runShared, stackConfig } from "../../harness/program";
 
 export const ACCT = "123456789012";
 export const EKS_KEY = "arn:aws:kms:eu-west-1:123456789012:key/eks-0001";
@@ -10,7 +10,7 @@ export const SERVICE_SG = "sg-05e05e05e05e05e05";
 
 /** Runs Identity + Cluster under mocks with fake network / data inputs. */
 export function runCluster(stack: "dev" | "prod", overrides: Record<string, unknown> = {}): Promise<ProgramRun> {
-    return runIsolated(stackConfig(stack, overrides), stack, () => {
+    return runShared("cluster", stackConfig(stack, overrides), stack, () => {
         const pulumi = require("@pulumi/pulumi");
         const { loadConfig } = require("../../../components/config");
         const { EvidenceRegistry } = require("../../../components/evidence");

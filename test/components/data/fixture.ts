@@ -1,6 +1,6 @@
 // The data area (DataProtection) run alone under mocks, and helpers to read its policy documents.
 import type { ProgramRun, RecordedResource } from "../../../tools/lib/program";
-import { named, plain, runIsolated, stackConfig } from "../../harness/program";
+import { named, plain, runShared, stackConfig } from "../../harness/program";
 
 export const ACCT = "123456789012";
 export const ROLES = {
@@ -16,7 +16,7 @@ export const POLICY = "aws:s3/bucketPolicy:BucketPolicy";
 export const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
 
 export function program(stack: "dev" | "prod", overrides: Record<string, unknown> = {}): Promise<ProgramRun> {
-    return runIsolated(stackConfig(stack, overrides), stack, () => {
+    return runShared("data", stackConfig(stack, overrides), stack, () => {
         const { loadConfig } = require("../../../components/config");
         const { EvidenceRegistry } = require("../../../components/evidence");
         const { DataProtection } = require("../../../components/data");

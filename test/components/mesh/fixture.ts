@@ -1,6 +1,6 @@
 // The Mesh component run alone under mocks, and helpers to read its Kubernetes objects.
 import type { ProgramRun, RecordedResource } from "../../../tools/lib/program";
-import { plain, runIsolated, stackConfig } from "../../harness/program";
+import { plain, runShared, stackConfig } from "../../harness/program";
 
 export const CR = (apiVersion: string, kind: string) => `kubernetes:${apiVersion}:${kind}`;
 export const PA = CR("security.istio.io/v1", "PeerAuthentication");
@@ -17,7 +17,7 @@ export type Obj = Record<string, unknown>;
 
 /** Runs the mesh component alone under mocks, with the cluster section's outputs faked as strings. */
 export function runMesh(stack: "dev" | "prod", overrides: Obj = {}, extra: Obj = {}): Promise<ProgramRun> {
-    return runIsolated(stackConfig(stack, overrides), stack, () => {
+    return runShared(`mesh-${JSON.stringify(extra)}`, stackConfig(stack, overrides), stack, () => {
         const k8s = require("@pulumi/kubernetes") as typeof import("@pulumi/kubernetes");
         const { loadConfig, agentNamespace } = require("../../../components/config");
         const { EvidenceRegistry } = require("../../../components/evidence");

@@ -1,6 +1,6 @@
 // The Network and Perimeter components run together under mocks, and helpers to read their resources.
 import type { ProgramRun, RecordedResource } from "../../../tools/lib/program";
-import { ofType, runIsolated, stackConfig } from "../../harness/program";
+import { ofType, runShared, stackConfig } from "../../harness/program";
 
 /** policy-pack/config/<stack>.json: the policy config `npm run audit` hands the pack for that stack. */
 export function packConfig(stack: string): Record<string, unknown> {
@@ -12,7 +12,7 @@ export const WAF_LOG_GROUP = "arn:aws:logs:eu-west-1:123456789012:log-group:aws-
 export const SERVICE_ASG = "eks-mas-dev-service-4ac6e0b2-1d3f-8e2a-5b7c-0123456789ab";
 
 export function program(overrides: Record<string, unknown>, stack: "dev" | "prod"): Promise<ProgramRun> {
-    return runIsolated(stackConfig(stack, overrides), stack, () => {
+    return runShared("network", stackConfig(stack, overrides), stack, () => {
         const { loadConfig } = require("../../../components/config");
         const { EvidenceRegistry } = require("../../../components/evidence");
         const { Network, Perimeter } = require("../../../components/network");

@@ -68,7 +68,7 @@ export async function runSelfTest(
     const mutations = opts.mutations ?? MUTATIONS;
     const count = Math.max(1, Math.min(opts.servers ?? os.availableParallelism(), mutations.length));
     const started = Array.from({ length: count }, () =>
-        AnalyzerSession.start(PACK_DIR, { stack: opts.stack, project: opts.project }),
+        AnalyzerSession.acquire(PACK_DIR, { stack: opts.stack, project: opts.project }),
     );
     for (const s of started) {
         s.catch(() => undefined);
@@ -126,7 +126,7 @@ export async function runSelfTest(
         await Promise.all(sessions.map(work));
         return results;
     } finally {
-        await Promise.all(started.map((s) => s.then((x) => x.close()).catch(() => undefined)));
+        await Promise.all(started.map((s) => s.then((x) => x.release()).catch(() => undefined)));
     }
 }
 
