@@ -247,6 +247,7 @@ export async function evidenceCommand(argv: string[]): Promise<number> {
                 : await cachedSelfTest(state.resources, policyConfig, {
                       stack: flags.stack,
                       project: state.project ?? readStackConfig(projectDir, flags.stack).project,
+                      baseline: report.diagnostics,
                   }),
     });
     writeJson(path.join(outDir, "evidence.json"), doc);

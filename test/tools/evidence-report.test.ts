@@ -44,6 +44,7 @@ describe("evidence statuses", () => {
                     violations: [],
                     summary: { resources: 0, policies: 0, mandatory: 0, advisory: 0 },
                     policies: [],
+                    diagnostics: { each: [], stack: [] },
                 },
                 tests: new Map(),
                 selfTest: [],

@@ -352,17 +352,6 @@ export class AnalyzerSession {
         return levels;
     }
 
-    /** Analyze (per resource, with inputs) then AnalyzeStack (all resources, with outputs). */
-    async analyzeAll(resources: StateResource[]): Promise<Diagnostic[]> {
-        const requests = new Requests(resources);
-        const diagnostics: Diagnostic[] = [];
-        for (const d of await this.analyzeEach(resources, requests)) {
-            diagnostics.push(...d);
-        }
-        diagnostics.push(...(await this.analyzeStack(resources, requests)));
-        return diagnostics;
-    }
-
     /** Analyze of each resource (its inputs), results in the resources' order. */
     async analyzeEach(resources: StateResource[], requests = new Requests(resources)): Promise<Diagnostic[][]> {
         // A window of requests in flight overlaps this side's encoding with the pack's evaluation.

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { AnalyzerSession, Diagnostic, parseConfigFile, PolicyConfigFile, PolicyMeta } from "./analyzer";
+import { AnalyzerSession, Diagnostic, parseConfigFile, PolicyConfigFile, PolicyMeta, Requests } from "./analyzer";
 import { UsageError } from "./errors";
 import { LoadedState } from "./state";
 
@@ -18,6 +18,8 @@ export interface Violation {
 
 export interface AuditReport {
     violations: Violation[];
+    /** The server's diagnostics: per resource (Analyze, in the state's order) and AnalyzeStack's. */
+    diagnostics: { each: Diagnostic[][]; stack: Diagnostic[] };
     summary: { resources: number; policies: number; mandatory: number; advisory: number };
     /** Policy → level and controls, as configured for this run (evidence reads this). */
     policies: { name: string; enforcementLevel: string; controls: string[]; severity: string }[];
@@ -114,10 +116,13 @@ export async function audit(
     try {
         const info = await session.info();
         const levels = await session.configure(info.policies, opts.policyConfig, info.initialConfig);
-        const diagnostics = await session.analyzeAll(state.resources);
-        const violations = toViolations(diagnostics, info.policies);
+        const requests = new Requests(state.resources);
+        const each = await session.analyzeEach(state.resources, requests);
+        const stack = await session.analyzeStack(state.resources, requests);
+        const violations = toViolations([...each.flat(), ...stack], info.policies);
         return {
             violations,
+            diagnostics: { each, stack },
             summary: {
                 resources: state.resources.length,
                 policies: info.policies.filter((p) => levels.get(p.name) !== "disabled").length,

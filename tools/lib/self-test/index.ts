@@ -63,7 +63,14 @@ function mandatoryFor(violations: Violation[], control: string): Violation[] {
 export async function runSelfTest(
     resources: StateResource[],
     policyConfig: PolicyConfigFile,
-    opts: { stack: string; project: string; mutations?: readonly Mutation[]; servers?: number },
+    opts: {
+        stack: string;
+        project: string;
+        mutations?: readonly Mutation[];
+        servers?: number;
+        /** The untouched plan's diagnostics from an audit with the same policy config (AuditReport.diagnostics). */
+        baseline?: { each: Diagnostic[][]; stack: Diagnostic[] };
+    },
 ): Promise<SelfTestResult[]> {
     const mutations = opts.mutations ?? MUTATIONS;
     const count = Math.max(1, Math.min(opts.servers ?? os.availableParallelism(), mutations.length));
@@ -78,13 +85,12 @@ export async function runSelfTest(
         const info = await sessions[0].info();
         await Promise.all(sessions.map((s) => s.configure(info.policies, policyConfig, info.initialConfig)));
         const cache = messageCache();
+        // The untouched plan's diagnostics: the caller's audit of it with the same config, or computed here.
         const requests = new Requests(resources, cache);
-        const each = await sessions[0].analyzeEach(resources, requests);
+        const each = opts.baseline?.each ?? (await sessions[0].analyzeEach(resources, requests));
+        const stack = opts.baseline?.stack ?? (await sessions[0].analyzeStack(resources, requests));
         const analyzed = new Map<StateResource, Diagnostic[]>(resources.map((r, i) => [r, each[i]]));
-        const baseline = toViolations(
-            [...each.flat(), ...(await sessions[0].analyzeStack(resources, requests))],
-            info.policies,
-        );
+        const baseline = toViolations([...each.flat(), ...stack], info.policies);
         const results: SelfTestResult[] = new Array(mutations.length);
         let next = 0;
         const work = async (session: AnalyzerSession) => {
@@ -164,7 +170,7 @@ function codeFingerprint(): string {
 export async function cachedSelfTest(
     resources: StateResource[],
     policyConfig: PolicyConfigFile,
-    opts: { stack: string; project: string },
+    opts: { stack: string; project: string; baseline?: { each: Diagnostic[][]; stack: Diagnostic[] } },
 ): Promise<SelfTestResult[]> {
     const key = createHash("sha256")
         .update(JSON.stringify([resources, policyConfig, opts.stack, opts.project, MUTATIONS.map((m) => m.mutation)]))
