@@ -15,8 +15,6 @@ module.exports = {
     testTimeout: 60000,
     // Pulumi's runtime keeps module-level state: every test file gets its own module registry anyway.
     maxWorkers: 2,
-    // `npm run bench` measures `npm test` as from a clean clone: with an empty transform cache.
-    ...(process.env.JEST_CACHE_DIR ? { cacheDirectory: process.env.JEST_CACHE_DIR } : {}),
     globalSetup: "<rootDir>/test/harness/global-setup.js",
     globalTeardown: "<rootDir>/test/harness/global-teardown.js",
 };

@@ -7,8 +7,11 @@ import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { UsageError } from "./errors";
 import { START } from "./node-command";
-import { SECRET_SIG, SIG_KEY } from "./program";
+import { Requests } from "./analyzer-messages";
 import { StateResource } from "./state";
+
+export { messageCache, nameOf, Requests, toWire } from "./analyzer-messages";
+export type { MessageCache } from "./analyzer-messages";
 
 // The engine's analyzer protocol, as generated from its .proto files and shipped with the SDK.
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -28,11 +31,6 @@ const IDLE_MS = 3000;
 /** Released servers, by what they were started with (see AnalyzerSession.acquire). */
 const idle = new Map<string, AnalyzerSession[]>();
 
-const RESOURCE_REF_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
-const ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17";
-const ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7";
-const BYTE_STRING_SIG = "803fd3297a5875dc03ca845dda5d2a98";
-const SPECIAL_NUMBER_SIG = "8ad145fe-0d11-4827-bfd7-1abcbf086f5c";
 const LEVELS = ["advisory", "mandatory", "disabled", "remediate"] as const;
 export type EnforcementLevel = (typeof LEVELS)[number];
 const SEVERITIES = ["unspecified", "low", "medium", "high", "critical"];
@@ -76,6 +74,7 @@ export class AnalyzerSession {
     /** The acquire() key of a server that may go back to the pool, and its idle timer once released. */
     private key?: string;
     private idleTimer?: NodeJS.Timeout;
+    private released = false;
 
     private constructor(
         private readonly client: grpc.Client & Record<string, (...args: unknown[]) => void>,
@@ -98,11 +97,15 @@ export class AnalyzerSession {
             env.dryRun ?? true,
             process.env.PULUMI_CONFIG ?? "{}",
         ]);
-        const known = idle.get(key)?.pop();
-        if (known) {
+        const list = idle.get(key) ?? [];
+        for (let known = list.pop(); known; known = list.pop()) {
             clearTimeout(known.idleTimer);
-            known.holdProcess(true);
-            return known;
+            known.released = false;
+            if (known.alive()) {
+                known.holdProcess(true);
+                return known;
+            }
+            void known.close();
         }
         const session = await AnalyzerSession.start(packDir, env);
         session.key = key;
@@ -111,20 +114,31 @@ export class AnalyzerSession {
 
     /** Hands an acquired server back: the next audit of this process may reuse it; idle, it closes. */
     release(): void {
-        if (!this.key || this.child.exitCode !== null || this.child.signalCode !== null) {
+        if (this.released) {
+            return;
+        }
+        if (!this.key || !this.alive()) {
             void this.close();
             return;
         }
+        this.released = true;
         // An idle server does not keep this process alive: the process may end, and the server with it.
         this.holdProcess(false);
         const list = idle.get(this.key) ?? [];
         list.push(this);
         idle.set(this.key, list);
         this.idleTimer = setTimeout(() => {
-            list.splice(list.indexOf(this), 1);
+            const at = list.indexOf(this);
+            if (at >= 0) {
+                list.splice(at, 1);
+            }
             void this.close();
         }, IDLE_MS);
         this.idleTimer.unref();
+    }
+
+    private alive(): boolean {
+        return this.child.exitCode === null && this.child.signalCode === null;
     }
 
     /** Whether the server's process and pipes keep this process's event loop alive. */
@@ -173,10 +187,12 @@ export class AnalyzerSession {
         let stderr = "";
         child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
         const port = await new Promise<number>((resolve, reject) => {
-            const timer = setTimeout(
-                () => reject(new Error(`policy pack did not start within 60 s: ${stderr}`)),
-                60_000,
-            );
+            // Every way of failing to start ends the child too: nothing is left holding this process.
+            const fail = (why: string) => {
+                child.kill();
+                reject(new Error(why));
+            };
+            const timer = setTimeout(() => fail(`policy pack did not start within 60 s: ${stderr}`), 60_000);
             const lines = readline.createInterface({ input: child.stdout! });
             const onExit = (code: number | null) => {
                 clearTimeout(timer);
@@ -191,7 +207,7 @@ export class AnalyzerSession {
                 if (Number.isInteger(n) && n > 0) {
                     resolve(n);
                 } else {
-                    reject(new Error(`policy pack printed '${line}' instead of its port: ${stderr}`));
+                    fail(`policy pack printed '${line}' instead of its port: ${stderr}`);
                 }
             });
         });
@@ -449,181 +465,4 @@ function parseLevel(value: unknown, where: string): EnforcementLevel | undefined
         throw new UsageError(`policy config '${where}': enforcement level must be one of ${LEVELS.join(", ")}`);
     }
     return value as EnforcementLevel;
-}
-
-/** The URN's name: everything after the third `::` (a name may itself contain `::`). */
-export function nameOf(urn: string): string {
-    return urn.split("::").slice(3).join("::");
-}
-
-/** Messages built for resources, kept per resource object: variants of one plan share the unchanged ones. */
-export interface MessageCache {
-    /** A provider's AnalyzerProviderResource, shared by the requests that name it. */
-    providers: WeakMap<StateResource, unknown>;
-    /** A resource's AnalyzerResource (AnalyzeStack). */
-    resources: WeakMap<StateResource, unknown>;
-}
-
-export function messageCache(): MessageCache {
-    return { providers: new WeakMap(), resources: new WeakMap() };
-}
-
-/** The engine's Analyze and AnalyzeStack request messages for a plan's resources. */
-export class Requests {
-    private readonly byUrn: Map<string, StateResource>;
-
-    constructor(
-        resources: StateResource[],
-        private readonly cache: MessageCache = messageCache(),
-    ) {
-        this.byUrn = new Map(resources.map((r) => [r.urn, r]));
-    }
-
-    analyze(r: StateResource): unknown {
-        const req = common(new analyzerPb.AnalyzeRequest(), r, r.inputs);
-        const provider = this.providerMessage(r);
-        if (provider) {
-            req.setProvider(provider);
-        }
-        return req;
-    }
-
-    analyzeStack(resources: StateResource[]): unknown {
-        const req = new analyzerPb.AnalyzeStackRequest();
-        req.setResourcesList(resources.map((r) => this.resourceMessage(r)));
-        return req;
-    }
-
-    private resourceMessage(r: StateResource): unknown {
-        const provider = this.providerMessage(r);
-        const known = this.cache.resources.get(r) as { getProvider(): unknown } | undefined;
-        // A message is reused only with the same provider message (a variant may change the provider).
-        if (known && known.getProvider() === provider) {
-            return known;
-        }
-        const ar = common(new analyzerPb.AnalyzerResource(), r, r.outputs);
-        if (r.parent) {
-            ar.setParent(r.parent);
-        }
-        ar.setDependenciesList(r.dependencies);
-        const pd = ar.getPropertydependenciesMap();
-        for (const [k, urns] of Object.entries(r.propertyDependencies)) {
-            const d = new analyzerPb.AnalyzerPropertyDependencies();
-            d.setUrnsList(urns);
-            pd.set(k, d);
-        }
-        if (provider) {
-            ar.setProvider(provider);
-        }
-        this.cache.resources.set(r, ar);
-        return ar;
-    }
-
-    /** The provider message of `r` (none for a resource of a default provider the state does not list). */
-    private providerMessage(r: StateResource): unknown {
-        const p = r.provider ? this.byUrn.get(r.provider.slice(0, r.provider.lastIndexOf("::"))) : undefined;
-        if (!p) {
-            return undefined;
-        }
-        let msg = this.cache.providers.get(p);
-        if (!msg) {
-            const m = new analyzerPb.AnalyzerProviderResource();
-            m.setType(p.type);
-            m.setName(nameOf(p.urn));
-            m.setUrn(p.urn);
-            m.setProperties(toStruct(p.inputs, p.urn));
-            this.cache.providers.set(p, m);
-            msg = m;
-        }
-        return msg;
-    }
-}
-
-function options(r: StateResource): unknown {
-    const o = new analyzerPb.AnalyzerResourceOptions();
-    o.setProtect(r.protect);
-    o.setIgnorechangesList(r.ignoreChanges);
-    o.setAdditionalsecretoutputsList(r.additionalSecretOutputs);
-    if (r.parent) {
-        o.setParent(r.parent);
-    }
-    return o;
-}
-
-/** State values → analyzer wire values: secrets as {sig, value}, resource references as their id / URN. */
-export function toWire(value: unknown): unknown {
-    if (Array.isArray(value)) {
-        return value.map(toWire);
-    }
-    if (value && typeof value === "object") {
-        const obj = value as Record<string, unknown>;
-        const sig = obj[SIG_KEY];
-        if (sig === SECRET_SIG) {
-            if ("value" in obj) {
-                return { [SIG_KEY]: SECRET_SIG, value: toWire(obj.value) };
-            }
-            let plain: unknown = "[secret]";
-            if (typeof obj.plaintext === "string") {
-                try {
-                    plain = JSON.parse(obj.plaintext);
-                } catch {
-                    plain = obj.plaintext;
-                }
-            }
-            return { [SIG_KEY]: SECRET_SIG, value: toWire(plain) };
-        }
-        if (sig === RESOURCE_REF_SIG) {
-            return (obj.id as string) || (obj.urn as string);
-        }
-        if (sig === BYTE_STRING_SIG && typeof obj.value === "string") {
-            return Buffer.from(obj.value, "base64").toString("utf8");
-        }
-        if (sig === SPECIAL_NUMBER_SIG && typeof obj.value === "string" && /^[0-9a-f]{16}$/i.test(obj.value)) {
-            return Buffer.from(obj.value, "hex").readDoubleBE(0);
-        }
-        if (sig !== undefined && sig !== ASSET_SIG && sig !== ARCHIVE_SIG) {
-            // The engine cannot deserialize such a state either; the pack's server would fail the whole RPC.
-            throw new UsageError(`unrecognized signature '${String(sig)}' in a property value`);
-        }
-        return Object.fromEntries(
-            Object.entries(obj)
-                .filter(([, v]) => v !== undefined)
-                .map(([k, v]) => [k, toWire(v)]),
-        );
-    }
-    return value;
-}
-
-/** Top-level keys starting with "__" are internal and skipped, as in the engine. */
-function wireProperties(props: Record<string, unknown>): Record<string, never> {
-    return toWire(Object.fromEntries(Object.entries(props).filter(([k]) => !k.startsWith("__")))) as Record<
-        string,
-        never
-    >;
-}
-
-function toStruct(props: Record<string, unknown>, urn: string): Struct {
-    try {
-        return Struct.fromJavaScript(wireProperties(props));
-    } catch (e) {
-        throw new UsageError(`${urn}: ${(e as Error).message}`);
-    }
-}
-
-/** The fields an AnalyzeRequest and an AnalyzerResource share, set from a state resource and its properties. */
-function common<
-    M extends {
-        setType(v: string): void;
-        setName(v: string): void;
-        setUrn(v: string): void;
-        setProperties(v: unknown): void;
-        setOptions(v: unknown): void;
-    },
->(msg: M, r: StateResource, props: Record<string, unknown>): M {
-    msg.setType(r.type);
-    msg.setName(nameOf(r.urn));
-    msg.setUrn(r.urn);
-    msg.setProperties(toStruct(props, r.urn));
-    msg.setOptions(options(r));
-    return msg;
 }

@@ -2,8 +2,8 @@
 // (a guide setting changed, or a resource that implements it removed), evaluated by the pack's own analyzer
 // server (../analyzer.ts), the one way this project runs the pack. A control's break is caught when the mutated
 // plan has a mandatory violation under that control and the untouched plan has none. The evidence records the
-// mutation and the result per control; test/tools/self-test.test.ts requires every one to be caught on the prod
-// plan.
+// mutation and the result per control; test/tools/evidence.test.ts requires every one to be caught on the prod
+// plan (but the one prod does not build).
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
@@ -90,6 +90,7 @@ export async function runSelfTest(
         const each = opts.baseline?.each ?? (await sessions[0].analyzeEach(resources, requests));
         const stack = opts.baseline?.stack ?? (await sessions[0].analyzeStack(resources, requests));
         const analyzed = new Map<StateResource, Diagnostic[]>(resources.map((r, i) => [r, each[i]]));
+        const original = new Map(resources.map((r) => [r.urn, r]));
         const baseline = toViolations([...each.flat(), ...stack], info.policies);
         const results: SelfTestResult[] = new Array(mutations.length);
         let next = 0;
@@ -108,12 +109,20 @@ export async function runSelfTest(
                 const own = new Set(info.policies.filter((p) => controlsOf(p).includes(m.control)).map((p) => p.name));
                 await session.configure(info.policies, policyConfig, info.initialConfig, own);
                 const variantRequests = new Requests(variant, cache);
+                // Untouched: neither the resource nor its provider (Analyze sends the provider's inputs) changed.
+                const byUrn = new Map(variant.map((r) => [r.urn, r]));
+                const providerOf = (r: StateResource, plan: Map<string, StateResource>) =>
+                    r.provider ? plan.get(r.provider.slice(0, r.provider.lastIndexOf("::"))) : undefined;
+                const untouched = (r: StateResource) =>
+                    analyzed.has(r) && providerOf(r, byUrn) === providerOf(r, original);
                 const fresh = await session.analyzeEach(
-                    variant.filter((r) => !analyzed.has(r)),
+                    variant.filter((r) => !untouched(r)),
                     variantRequests,
                 );
                 const diagnostics = [
-                    ...variant.flatMap((r) => analyzed.get(r)?.filter((d) => own.has(d.policy)) ?? []),
+                    ...variant.flatMap((r) =>
+                        untouched(r) ? (analyzed.get(r) as Diagnostic[]).filter((d) => own.has(d.policy)) : [],
+                    ),
                     ...fresh.flat(),
                     // Only stack policies report from AnalyzeStack: with none among the control's, it has nothing to say.
                     ...([...own].some((name) => STACK_POLICIES.has(name))
@@ -164,7 +173,8 @@ function codeFingerprint(): string {
 
 /**
  * runSelfTest with its results kept on disk by the sha256 of everything they depend on (the plan's resources,
- * the policy config, the stack, the mutations' controls, the pack's and this tool's code, the lockfile): a
+ * the policy config, the stack and its config as the pack sees it, the mutations, the pack's and this tool's
+ * code, the lockfile, the Node version): a
  * second evidence run on an unchanged plan and pack reuses them. Any change computes them afresh.
  */
 export async function cachedSelfTest(
@@ -173,7 +183,18 @@ export async function cachedSelfTest(
     opts: { stack: string; project: string; baseline?: { each: Diagnostic[][]; stack: Diagnostic[] } },
 ): Promise<SelfTestResult[]> {
     const key = createHash("sha256")
-        .update(JSON.stringify([resources, policyConfig, opts.stack, opts.project, MUTATIONS.map((m) => m.mutation)]))
+        .update(
+            // The pack also reads the stack's config (PULUMI_CONFIG, e.g. adminCidrs) and runs on this Node.
+            JSON.stringify([
+                resources,
+                policyConfig,
+                opts.stack,
+                opts.project,
+                process.env.PULUMI_CONFIG ?? "{}",
+                process.version,
+                MUTATIONS.map((m) => m.mutation),
+            ]),
+        )
         .update(codeFingerprint())
         .digest("hex");
     const file = path.join(CACHE_DIR, `${key}.json`);
