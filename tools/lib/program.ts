@@ -72,28 +72,18 @@ type Callback<T> = (err: unknown, resp?: T) => void;
 /**
  * The SDK's mock monitor, handed to the runtime with `setMockOptions`, that also records each registration as
  * the engine receives it (parent, provider, dependencies, options, inputs) with the outputs the mocks return.
+ * The mock monitor names resources by its own URN rule (the parent's last type only, and the root stack's type
+ * on its children); the record is given the engine's URNs (engineUrns), so a plan reads like a stack export.
  */
 class RecordingMonitor extends MockMonitor {
     private readonly recorded = new Map<string, RecordedResource>();
 
-    constructor(mocks: pulumi.runtime.Mocks, project: string, stack: string) {
+    constructor(
+        mocks: pulumi.runtime.Mocks,
+        private readonly project: string,
+        private readonly stack: string,
+    ) {
         super(mocks);
-        // The engine's URN rule: the parent's whole qualified type, then `$`, then the type; the root stack's
-        // children add nothing. MockMonitor keeps only the parent's last type (and the stack's).
-        (this as unknown as { newUrn: (parent: string, type: string, name: string) => string }).newUrn = (
-            parent,
-            type,
-            name,
-        ) => {
-            let qualified = type;
-            if (parent) {
-                const parentQualified = parent.split("::")[2];
-                if (parentQualified.split("$").pop() !== "pulumi:pulumi:Stack") {
-                    qualified = `${parentQualified}$${type}`;
-                }
-            }
-            return `urn:pulumi:${stack}::${project}::${qualified}::${name}`;
-        };
     }
 
     override registerResource(req: RegisterRequest, callback: Callback<RegisterResponse>): Promise<void> {
@@ -116,13 +106,41 @@ class RecordingMonitor extends MockMonitor {
         super.registerResourceOutputs(req, callback);
     }
 
-    /** Registered URNs in registration order. */
+    /** Registered URNs (the engine's) in registration order. */
     urns(): string[] {
-        return [...this.recorded.keys()];
+        const rename = this.engineUrns();
+        return [...this.recorded.keys()].map((u) => rename.get(u) ?? u);
     }
 
+    /** The registrations with the engine's URNs wherever a URN appears (references in properties too). */
     recordedResources(): RecordedResource[] {
-        return [...this.recorded.values()];
+        const rename = this.engineUrns();
+        return [...this.recorded.values()].map((r) => withUrns(r, rename) as RecordedResource);
+    }
+
+    /** Stack outputs with the engine's URNs. */
+    engineValues<T>(value: T): T {
+        return withUrns(value, this.engineUrns()) as T;
+    }
+
+    /**
+     * Mock URN → the engine's: the parent's whole qualified type, then `$`, then the type; children of the root
+     * stack carry their own type only. Parents register before their children, so one pass in order suffices.
+     */
+    private engineUrns(): Map<string, string> {
+        const rename = new Map<string, string>();
+        for (const r of this.recorded.values()) {
+            let qualified = r.type;
+            const parent = r.parent ? rename.get(r.parent) : undefined;
+            if (parent) {
+                const parentQualified = parent.split("::")[2];
+                if (parentQualified !== "pulumi:pulumi:Stack") {
+                    qualified = `${parentQualified}$${r.type}`;
+                }
+            }
+            rename.set(r.urn, `urn:pulumi:${this.stack}::${this.project}::${qualified}::${r.name}`);
+        }
+        return rename;
     }
 
     private record(req: RegisterRequest, resp: RegisterResponse): void {
@@ -191,7 +209,7 @@ export async function runUnderMocks(opts: RunOptions): Promise<ProgramRun> {
             // Tell callers what had been registered when the program failed (config errors: only the root stack).
             throw Object.assign(err, { registeredUrns: monitor.urns() });
         }
-        return { resources: monitor.recordedResources(), stackOutputs: stackOutputs ?? {} };
+        return { resources: monitor.recordedResources(), stackOutputs: monitor.engineValues(stackOutputs ?? {}) };
     } finally {
         process.off("unhandledRejection", onRejection);
         // Each copy of the SDK's runtime (one per jest module registry) adds an exit listener that reports
@@ -202,4 +220,24 @@ export async function runUnderMocks(opts: RunOptions): Promise<ProgramRun> {
             }
         }
     }
+}
+
+/** `value` with every string that is a renamed URN (or a provider reference `<URN>::<id>`) renamed. */
+function withUrns(value: unknown, rename: Map<string, string>): unknown {
+    if (typeof value === "string") {
+        const known = rename.get(value);
+        if (known) {
+            return known;
+        }
+        const at = value.lastIndexOf("::");
+        const provider = at > 0 ? rename.get(value.slice(0, at)) : undefined;
+        return provider ? `${provider}${value.slice(at)}` : value;
+    }
+    if (Array.isArray(value)) {
+        return value.map((v) => withUrns(v, rename));
+    }
+    if (value && typeof value === "object") {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withUrns(v, rename)]));
+    }
+    return value;
 }
