@@ -302,10 +302,9 @@ describe("command-line errors", () => {
         });
         const saved = process.exitCode;
         try {
-            runMain(() =>
+            await runMain(() =>
                 auditCommand(["--state", path.join(fixtures, "..", "tools", "audit.test.ts"), "--stack", "dev"]),
             );
-            await new Promise((r) => setTimeout(r, 50));
             expect(process.exitCode).toBe(2);
         } finally {
             process.exitCode = saved;

@@ -51,8 +51,8 @@ export function parseCommand(argv: string[], spec: CommandSpec): Record<string, 
 }
 
 /** Runs a command's main, mapping errors to the documented exit codes without stack traces. */
-export function runMain(main: () => Promise<number>): void {
-    main().then(
+export function runMain(main: () => Promise<number>): Promise<void> {
+    return main().then(
         (code) => {
             process.exitCode = code;
         },
