@@ -1,22 +1,31 @@
-import { ConfigError, parseConfig, segmentSubnets, CONFIG_KEYS, PROJECT } from "../components/config";
+import { ConfigError, parseConfig, segmentSubnets, CONFIG_KEYS, PROJECT, ParseOptions } from "../components/config";
 
 const P = PROJECT;
+/** A contact at a real domain: alertEmails has no default. */
+const REAL = "security@mas-agents.io";
 
-function parse(values: Record<string, unknown>, region: string | null = "eu-west-1") {
+/** Parses `values` (plus alertEmails: [REAL] unless given; `undefined` leaves a key out). */
+function parse(values: Record<string, unknown>, region: string | null = "eu-west-1", opts: ParseOptions = {}) {
     const raw = Object.fromEntries(
-        Object.entries(values).map(([k, v]) => [`${P}:${k}`, typeof v === "string" ? v : JSON.stringify(v)]),
+        Object.entries({ alertEmails: [REAL], ...values })
+            .filter(([, v]) => v !== undefined)
+            .map(([k, v]) => [`${P}:${k}`, typeof v === "string" ? v : JSON.stringify(v)]),
     );
-    return parseConfig(raw, region ?? undefined, P, "test");
+    return parseConfig(raw, region ?? undefined, P, "test", opts);
 }
 
-function problems(values: Record<string, unknown>, region?: string | null): string[] {
+function configError(values: Record<string, unknown>, region?: string | null, opts?: ParseOptions): ConfigError {
     try {
-        parse(values, region);
+        parse(values, region, opts);
     } catch (e) {
         expect(e).toBeInstanceOf(ConfigError);
-        return (e as ConfigError).problems;
+        return e as ConfigError;
     }
     throw new Error("expected a ConfigError");
+}
+
+function problems(values: Record<string, unknown>, region?: string | null, opts?: ParseOptions): string[] {
+    return configError(values, region, opts).problems;
 }
 
 describe("stack config", () => {
@@ -140,10 +149,15 @@ describe("stack config", () => {
         expect(problems({ azCount: "1", vpcCidr: "nope" })).toHaveLength(2);
     });
 
-    it("declares a description and a default for every key", () => {
-        for (const decl of Object.values(CONFIG_KEYS)) {
+    it("declares a description and a valid default for every key but the required ones (alertEmails)", () => {
+        for (const [name, decl] of Object.entries(CONFIG_KEYS)) {
             expect(decl.description.length).toBeGreaterThan(10);
-            expect(decl.schema.safeParse(decl.default).success).toBe(true);
+            if (decl.default === undefined) {
+                expect(decl.expected).toMatch(/^expected /);
+            } else {
+                expect(decl.schema.safeParse(decl.default).success).toBe(true);
+            }
+            expect([name, decl.default === undefined]).toEqual([name, name === "alertEmails"]);
         }
     });
 });
@@ -182,12 +196,125 @@ describe("stack config: mesh deployability", () => {
         ]);
         expect(problems({ ...domain, alertEmails: ["soc@sub.example.org"] })).toHaveLength(1);
         expect(parse({ ...domain, alertEmails: ["soc@mas.io", "x@example.com"] }).alertEmails[0]).toBe("soc@mas.io");
-        // No domain, no ACME issuer: example.com stays a valid alert address.
+        // No domain, no ACME issuer: an example.com alert address only warns in a preview (see "contacts" below).
         expect(parse({ alertEmails: ["soc@example.com"] }).alertEmails).toEqual(["soc@example.com"]);
+        // The reserved TLDs too (Let's Encrypt takes only contacts under a public suffix).
+        expect(problems({ ...domain, alertEmails: ["soc@corp.test"] })).toEqual([
+            `${P}:alertEmails[0]: soc@corp.test is the Let's Encrypt account contact (domainName is set) and Let's Encrypt refuses contacts at corp.test; put a real address first`,
+        ]);
+    });
+
+    it("reports a reserved ACME contact once in a real update, and still refuses the other reserved contacts", () => {
+        const domain = { domainName: "agents.mas.io", hostedZoneId: "Z0123456789ABC" };
+        expect(
+            problems({ ...domain, alertEmails: ["soc@example.com", "x@example.net"] }, undefined, { deploying: true }),
+        ).toEqual([
+            `${P}:alertEmails[0]: soc@example.com is the Let's Encrypt account contact (domainName is set) and Let's Encrypt refuses contacts at example.com; put a real address first`,
+            `${P}:alertEmails[1]: x@example.net is at a reserved domain (example.net) where no one reads mail; \`pulumi up\` needs an address people read`,
+        ]);
     });
 
     it("pins an Istio release that exists: 1.30.3 is the newest 1.30 patch tagged in istio/istio", () => {
         expect(parse({}).istioChartVersion).toBe("1.30.3");
         expect(parse({}).certManagerChartVersion).toBe("v1.20.2");
+    });
+});
+
+// Adoptable by a real organisation: no placeholder where a person must be reached.
+describe("stack config: contacts", () => {
+    const warned = (values: Record<string, unknown>, deploying = false) => {
+        const warnings: string[] = [];
+        parse(values, "eu-west-1", { deploying, warn: (m) => warnings.push(m) });
+        return warnings;
+    };
+
+    it("requires alertEmails (no default), naming the key and what is expected", () => {
+        const err = configError({ alertEmails: undefined });
+        expect(err.problems).toEqual([
+            `${P}:alertEmails: required, no default; expected a list of one or more e-mail addresses that people read (the security alerts go there)`,
+        ]);
+        expect(err.missing).toEqual([`${P}:alertEmails`]);
+        // An empty list is no contact either.
+        expect(problems({ alertEmails: [] })).toEqual([
+            `${P}:alertEmails: Too small: expected array to have >=1 items (got [])`,
+        ]);
+        // A missing region is a missing key too (ESC environments often provide aws:region).
+        expect(configError({ alertEmails: undefined }, null).missing).toEqual([`${P}:alertEmails`, "aws:region"]);
+    });
+
+    it("warns in a preview or offline plan about each contact at a reserved domain, naming key and value", () => {
+        expect(warned({ alertEmails: ["security-oncall@example.com", REAL, "soc@Mail.Example.ORG"] })).toEqual([
+            `${P}:alertEmails[0]: security-oncall@example.com is at a reserved domain (example.com) where no one reads mail; replace it before \`pulumi up\`, which refuses it`,
+            `${P}:alertEmails[2]: soc@Mail.Example.ORG is at a reserved domain (example.org) where no one reads mail; replace it before \`pulumi up\`, which refuses it`,
+        ]);
+    });
+
+    it.each([
+        ["soc@example.net", "example.net"],
+        ["soc@corp.test", ".test"],
+        ["soc@nowhere.invalid", ".invalid"],
+        ["soc@corp.example", ".example"],
+        ["soc@dev.localhost", ".localhost"],
+    ])("refuses %s (%s) in a real update, naming key and value", (address, reserved) => {
+        expect(problems({ alertEmails: [address] }, undefined, { deploying: true })).toEqual([
+            `${P}:alertEmails[0]: ${address} is at a reserved domain (${reserved}) where no one reads mail; \`pulumi up\` needs an address people read`,
+        ]);
+        expect(warned({ alertEmails: [address] })).toHaveLength(1);
+    });
+
+    it("neither warns about nor refuses a real address, even one that merely resembles a reserved name", () => {
+        const addresses = [REAL, "soc@example.co.uk", "soc@notexample.com", "soc@testing.io", "soc@example.com.au"];
+        expect(warned({ alertEmails: addresses })).toEqual([]);
+        expect(warned({ alertEmails: addresses }, true)).toEqual([]);
+        expect(parse({ alertEmails: addresses }, "eu-west-1", { deploying: true }).alertEmails).toEqual(addresses);
+    });
+
+    it("warns only about a config that is otherwise valid (an invalid one fails first)", () => {
+        const warnings: string[] = [];
+        expect(() =>
+            parse({ alertEmails: ["soc@example.com"], azCount: "1" }, "eu-west-1", { warn: (m) => warnings.push(m) }),
+        ).toThrow(ConfigError);
+        expect(warnings).toEqual([]);
+    });
+});
+
+describe("a real update is neither a preview nor an offline plan", () => {
+    const realUpdate = (preview: boolean, marker?: string) => {
+        let result: boolean | undefined;
+        jest.isolateModules(() => {
+            const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
+            const { isRealUpdate, OFFLINE_PLAN_ENV } =
+                require("../components/config") as typeof import("../components/config");
+            pulumi.runtime.setMocks(
+                { newResource: () => ({ id: "id", state: {} }), call: () => ({}) },
+                P,
+                "test",
+                preview,
+            );
+            const before = process.env[OFFLINE_PLAN_ENV];
+            if (marker === undefined) {
+                delete process.env[OFFLINE_PLAN_ENV];
+            } else {
+                process.env[OFFLINE_PLAN_ENV] = marker;
+            }
+            try {
+                result = isRealUpdate();
+            } finally {
+                if (before === undefined) {
+                    delete process.env[OFFLINE_PLAN_ENV];
+                } else {
+                    process.env[OFFLINE_PLAN_ENV] = before;
+                }
+            }
+        });
+        return result;
+    };
+
+    it("isRealUpdate: false in a preview, false in an offline plan (MAS_OFFLINE_PLAN=1), true otherwise", () => {
+        expect(realUpdate(true)).toBe(false);
+        expect(realUpdate(true, "1")).toBe(false);
+        expect(realUpdate(false, "1")).toBe(false);
+        expect(realUpdate(false)).toBe(true);
+        expect(realUpdate(false, "0")).toBe(true);
     });
 });

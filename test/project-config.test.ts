@@ -32,6 +32,37 @@ describe("Pulumi.yaml", () => {
 
     // Every stack file there is, whatever stacks a user has added.
     const { listStacks } = require("../tools/lib/stack-config") as typeof import("../tools/lib/stack-config");
+    it.each(listStacks(root))("Pulumi.%s.yaml sets every key Pulumi.yaml declares without a default", (stack) => {
+        const doc = YAML.parse(fs.readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8"));
+        const required = Object.entries(project.config as Record<string, { default?: unknown }>)
+            .filter(([, decl]) => decl.default === undefined)
+            .map(([name]) => `multi-agent-security:${name}`);
+        expect(required).toEqual(["multi-agent-security:alertEmails"]);
+        for (const key of required) {
+            expect(Object.keys(doc.config)).toContain(key);
+        }
+    });
+
+    // The shipped stacks' placeholders (reserved addresses, documentation CIDRs, the example runner) each say so.
+    const PLACEHOLDERS = [
+        "alertEmails",
+        "adminCidrs",
+        "eksPublicAccessCidrs",
+        "deployRunnerRepository",
+        "deployRunnerConnectionArn",
+    ];
+    it.each(["dev", "prod"])("Pulumi.%s.yaml marks every placeholder value REPLACE", (stack) => {
+        const doc = YAML.parseDocument(fs.readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8"));
+        const config = doc.get("config") as YAML.YAMLMap<YAML.Scalar<string>, unknown>;
+        const marked = config.items
+            .filter((pair) => /^ ?REPLACE\b/m.test(pair.key.commentBefore ?? ""))
+            .map((pair) => pair.key.value.split(":")[1]);
+        expect(marked.sort()).toEqual(
+            PLACEHOLDERS.filter((k) => doc.hasIn(["config", `multi-agent-security:${k}`])).sort(),
+        );
+        expect(marked.length).toBeGreaterThanOrEqual(4);
+    });
+
     it.each(listStacks(root))("Pulumi.%s.yaml sets only declared keys", (stack) => {
         const doc = YAML.parse(fs.readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8"));
         for (const key of Object.keys(doc.config)) {

@@ -7,7 +7,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { audit, REPO_ROOT, stackPolicyConfig } from "./lib/audit";
 import { toDeployment, writeJson, writeText } from "./lib/deployment";
-import { CommandSpec, parseCommand, runMain, UsageError } from "./lib/errors";
+import { CommandSpec, parseCommand, printWarnings, runMain, UsageError } from "./lib/errors";
+import { explainMissingKeys, parseEscEnvFlag } from "./lib/esc";
 import {
     AuditEvidenceOutput,
     buildEvidence,
@@ -55,6 +56,11 @@ export const EVIDENCE: CommandSpec = {
             name: "project-dir",
             value: "<dir>",
             help: "directory with Pulumi.yaml and Pulumi.<stack>.yaml (default: the repository)",
+        },
+        {
+            name: "esc-env",
+            value: "<name>=<file>",
+            help: "as plan's: a local definition of an ESC environment the stack imports",
         },
     ],
     footer:
@@ -177,7 +183,8 @@ export async function evidenceCommand(argv: string[]): Promise<number> {
             `--stack must name a stack with a Pulumi.<stack>.yaml in ${projectDir}: ${stacks.join(", ") || "none"}`,
         );
     }
-    exposeStackConfigToPack(readStackConfig(projectDir, flags.stack).config);
+    const sc = readStackConfig(projectDir, flags.stack, parseEscEnvFlag(flags["esc-env"]));
+    exposeStackConfigToPack(sc.config);
     const outDir = flags["out-dir"] ?? path.join(REPO_ROOT, ".evidence", flags.stack);
     const { config: policyConfig, source: policyConfigSource } = stackPolicyConfig(flags.stack);
     const outputs = flags.outputs ? readOutputs(flags.outputs) : undefined;
@@ -188,7 +195,7 @@ export async function evidenceCommand(argv: string[]): Promise<number> {
         state = readState(flags.state);
         checkScope(state, flags.state, {
             stack: flags.stack,
-            project: readStackConfig(projectDir, flags.stack).project,
+            project: sc.project,
         });
         if (isEmptyState(state)) {
             throw new UsageError(
@@ -204,7 +211,7 @@ export async function evidenceCommand(argv: string[]): Promise<number> {
         if (flags.outputs) {
             throw new UsageError("--outputs needs --state: outputs of a deployment describe that deployment's state");
         }
-        const sc = readStackConfig(projectDir, flags.stack);
+        printWarnings(sc.warnings);
         const run = await runUnderMocks({
             project: sc.project,
             stack: flags.stack,
@@ -212,7 +219,10 @@ export async function evidenceCommand(argv: string[]): Promise<number> {
             secretKeys: sc.secretKeys,
             // eslint-disable-next-line @typescript-eslint/no-require-imports
             load: () => require(path.join(REPO_ROOT, "index")),
+        }).catch((e: unknown) => {
+            throw explainMissingKeys(e, sc.unresolvedEnvironments, `Pulumi.${flags.stack}.yaml`);
         });
+        printWarnings((run.diagnostics ?? []).map((d) => d.message));
         stateTime = new Date().toISOString();
         state = parseDocument(
             toDeployment(run, { project: sc.project, stack: flags.stack, time: stateTime }),
@@ -246,7 +256,7 @@ export async function evidenceCommand(argv: string[]): Promise<number> {
                 ? "skipped"
                 : await cachedSelfTest(state.resources, policyConfig, {
                       stack: flags.stack,
-                      project: state.project ?? readStackConfig(projectDir, flags.stack).project,
+                      project: state.project ?? sc.project,
                       baseline: report.diagnostics,
                   }),
     });

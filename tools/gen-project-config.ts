@@ -12,7 +12,8 @@ export function projectConfigBlock(): Record<string, unknown> {
                 type: decl.type,
                 description: decl.description,
                 ...(decl.type === "array" ? { items: { type: "string" } } : {}),
-                default: decl.default,
+                // No default: a stack must set the key (the Pulumi CLI refuses a stack that does not).
+                ...(decl.default !== undefined ? { default: decl.default } : {}),
             },
         ]),
     );

@@ -1,4 +1,4 @@
-// npm run plan -- --stack <name> [--out <file>] [--project-dir <dir>] [--policy-config <file>]
+// npm run plan -- --stack <name> [--out <file>] [--project-dir <dir>] [--esc-env <name>=<file>] [--policy-config <file>]
 // Runs index.ts under Pulumi mocks with Pulumi.<stack>.yaml, writes the registered resources in
 // `pulumi stack export` format (default .plan/<stack>.json), then audits that file with the policy pack.
 import * as fs from "fs";
@@ -6,7 +6,8 @@ import * as path from "path";
 import { AnalyzerSession } from "./lib/analyzer";
 import { audit, formatReport, PACK_DIR, REPO_ROOT, stackPolicyConfig } from "./lib/audit";
 import { toDeployment, writeJson } from "./lib/deployment";
-import { CommandSpec, parseCommand, runMain, UsageError } from "./lib/errors";
+import { CommandSpec, parseCommand, printWarnings, runMain, UsageError } from "./lib/errors";
+import { explainMissingKeys, parseEscEnvFlag } from "./lib/esc";
 import { runUnderMocks } from "./lib/program";
 import { exposeStackConfigToPack, listStacks, readStackConfig } from "./lib/stack-config";
 import { parseDocument } from "./lib/state";
@@ -15,7 +16,8 @@ export const PLAN: CommandSpec = {
     name: "plan",
     summary:
         "Runs index.ts under Pulumi mocks with Pulumi.yaml + Pulumi.<stack>.yaml (no cloud, no Pulumi CLI), writes the\n" +
-        "registered resources as a `pulumi stack export` file, then audits that file with the policy pack.",
+        "registered resources as a `pulumi stack export` file, then audits that file with the policy pack. ESC\n" +
+        "environments the stack file imports cannot be opened offline: each is named in a warning (or --esc-env).",
     flags: [
         {
             name: "stack",
@@ -33,6 +35,11 @@ export const PLAN: CommandSpec = {
             name: "project-dir",
             value: "<dir>",
             help: "directory with Pulumi.yaml and Pulumi.<stack>.yaml (default: the repository)",
+        },
+        {
+            name: "esc-env",
+            value: "<name>=<file>",
+            help: "local definition of an ESC environment the stack imports (its values.pulumiConfig; comma-separate several)",
         },
         {
             name: "policy-config",
@@ -57,7 +64,8 @@ export async function planCommand(argv: string[]): Promise<number> {
     const stack = flags.stack;
     const out = path.resolve(flags.out ?? path.join(REPO_ROOT, ".plan", `${stack}.json`));
     const policy = stackPolicyConfig(stack, flags["policy-config"]);
-    const sc = readStackConfig(projectDir, stack);
+    const sc = readStackConfig(projectDir, stack, parseEscEnvFlag(flags["esc-env"]));
+    printWarnings(sc.warnings);
     exposeStackConfigToPack(sc.config);
     const started = Date.now();
     // The pack starts in its own process while the program runs (the engine also starts it before the update).
@@ -74,6 +82,7 @@ export async function planCommand(argv: string[]): Promise<number> {
             // eslint-disable-next-line @typescript-eslint/no-require-imports
             load: () => require(path.join(REPO_ROOT, "index")),
         });
+        printWarnings((run.diagnostics ?? []).map((d) => d.message));
         registered = run.resources.length;
         if (flags["run-out"]) {
             // Write then rename: a reader (jest's global setup) never sees half a file.
@@ -85,7 +94,7 @@ export async function planCommand(argv: string[]): Promise<number> {
         writeJson(out, deployment);
     } catch (e) {
         await session.then((s) => s.close()).catch(() => undefined);
-        throw e;
+        throw explainMissingKeys(e, sc.unresolvedEnvironments, `Pulumi.${stack}.yaml`);
     }
     const state = parseDocument(deployment, out);
     const defaults = state.resources.length - registered;

@@ -1,5 +1,4 @@
 import { SEGMENTS, SegmentName } from "../../policy-pack/catalog";
-import { MESH } from "../../policy-pack/catalog/mesh";
 import { coversSharedStorage, platformDesign } from "../../policy-pack/catalog/platform";
 import { capacityProblems } from "../../policy-pack/lib/capacity";
 import { contains, overlaps, parseCidr } from "../../policy-pack/lib/cidr";
@@ -57,16 +56,6 @@ export function crossChecks(cfg: StackConfig, prefix: string): string[] {
         problems.push(
             `${prefix}agentQuotaPods: ${cfg.agentQuotaPods} pods do not fit the agent namespace quota (agentQuotaCpu ${cfg.agentQuotaCpu}, agentQuotaMemory ${cfg.agentQuotaMemory}): a meshed pod with default settings takes ${perPod.limitsCpu}m CPU / ${perPod.limitsMemory / 2 ** 20}Mi memory (container default + sidecar limits), so only ${fit} fit; raise the quota or lower the sidecar / container defaults`,
         );
-    }
-    if (cfg.domainName !== "" && cfg.hostedZoneId !== "") {
-        // alertEmails[0] becomes the ACME account contact; Let's Encrypt refuses reserved example domains.
-        const contact = cfg.alertEmails[0];
-        const domain = contact.split("@").pop()?.toLowerCase() ?? "";
-        if (MESH.acmeForbiddenContactDomains.some((d) => domain === d || domain.endsWith(`.${d}`))) {
-            problems.push(
-                `${prefix}alertEmails[0]: ${contact} is the Let's Encrypt account contact (domainName is set) and Let's Encrypt refuses contacts at ${domain}; put a real address first`,
-            );
-        }
     }
     if ((cfg.deployRunnerRepository === "") !== (cfg.deployRunnerConnectionArn === "")) {
         problems.push(

@@ -10,16 +10,23 @@ export const PROJECT = "multi-agent-security";
 /** How Pulumi.yaml declares a key (Pulumi config has no object type). */
 export type PulumiType = "string" | "integer" | "boolean" | "array";
 
-/** One declared config key: its Pulumi.yaml type, description, default and validation. */
-export interface KeyDecl<S extends z.ZodType> {
+/**
+ * One declared config key: its Pulumi.yaml type, description and validation, and either a default or, for a key
+ * every stack must set, what the stack must give (the message when it is missing).
+ */
+export type KeyDecl<S extends z.ZodType> = {
     type: PulumiType;
     description: string;
-    default: z.output<S>;
     schema: S;
-}
+} & ({ default: z.output<S>; expected?: undefined } | { default?: undefined; expected: string });
 
 function key<S extends z.ZodType>(type: PulumiType, description: string, schema: S, dflt: z.output<S>): KeyDecl<S> {
     return { type, description, schema, default: dflt };
+}
+
+/** A key without a default: a stack that does not set it fails validation, naming the key and `expected`. */
+function required<S extends z.ZodType>(type: PulumiType, description: string, schema: S, expected: string): KeyDecl<S> {
+    return { type, description, schema, expected };
 }
 
 const cidr = z.string().refine(isCidr, { message: "expected an IPv4 CIDR block such as 10.0.1.0/24" });
@@ -117,9 +124,14 @@ export const CONFIG_KEYS = {
         z.boolean(),
         false,
     ),
-    alertEmails: key("array", "E-mail addresses subscribed to the security alert topics.", z.array(email).min(1), [
-        "security-alerts@example.com",
-    ]),
+    // No default: someone must be reached. Addresses at reserved domains (example.com, .test, ...) are refused by a
+    // real `pulumi up` and a warning in a preview or the offline plan (contacts.ts).
+    alertEmails: required(
+        "array",
+        "E-mail addresses subscribed to the security alert topics (the first is also the Let's Encrypt account contact when domainName is set). Required: addresses people read, not at a reserved domain such as example.com.",
+        z.array(email).min(1),
+        "expected a list of one or more e-mail addresses that people read (the security alerts go there)",
+    ),
     agents: key(
         "array",
         "Agent workloads; each gets its own Kubernetes namespace `agent-<name>`.",

@@ -1,28 +1,46 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { crossChecks } from "./checks";
+import { contactFindings } from "./contacts";
 import { CONFIG_KEYS, KeyDecl, profileOf, PROJECT, PulumiType, StackConfig } from "./keys";
+import { OFFLINE_PLAN_ENV } from "./offline";
 
 /** Raised for invalid stack config, before any resource is registered. */
 export class ConfigError extends Error {
-    constructor(readonly problems: string[]) {
+    /**
+     * @param problems one line per problem, each naming its key
+     * @param missing the full keys (`<namespace>:<key>`) that no value and no default gave
+     */
+    constructor(
+        readonly problems: string[],
+        readonly missing: string[] = [],
+    ) {
         super(`invalid stack config:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
         this.name = "ConfigError";
     }
 }
 const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 
+export interface ParseOptions {
+    /** A real `pulumi up` (not a preview, not an offline plan): contacts at reserved domains are refused. */
+    deploying?: boolean;
+    /** Receives each warning of a valid config (loadConfig: pulumi.log.warn); dropped when not given. */
+    warn?: (message: string) => void;
+}
+
 /**
  * Validates raw config (key → value as Pulumi hands it over: strings, or JSON for arrays) and fills
- * defaults. Throws ConfigError naming every bad key.
+ * defaults. Throws ConfigError naming every bad or missing key.
  */
 export function parseConfig(
     raw: Record<string, string>,
     region: string | undefined,
     project = PROJECT,
     stack = "dev",
+    opts: ParseOptions = {},
 ): StackConfig {
     const problems: string[] = [];
+    const missing: string[] = [];
     const prefix = `${project}:`;
     const values: Record<string, unknown> = {};
     for (const [fullKey, text] of Object.entries(raw)) {
@@ -44,6 +62,11 @@ export function parseConfig(
     }
     const out: Record<string, unknown> = {};
     for (const [name, decl] of Object.entries(CONFIG_KEYS) as [string, KeyDecl<z.ZodType>][]) {
+        if (!(name in values) && decl.expected !== undefined) {
+            problems.push(`${prefix}${name}: required, no default; ${decl.expected}`);
+            missing.push(`${prefix}${name}`);
+            continue;
+        }
         const value = name in values ? values[name] : decl.default;
         const result = decl.schema.safeParse(value);
         if (!result.success) {
@@ -56,15 +79,21 @@ export function parseConfig(
     }
     if (!region || !AWS_REGION.test(region)) {
         problems.push(`aws:region: expected an AWS region such as eu-west-1 (got ${JSON.stringify(region ?? null)})`);
+        if (!region) {
+            missing.push("aws:region");
+        }
     }
+    let warnings: string[] = [];
     if (problems.length === 0) {
-        problems.push(
-            ...crossChecks({ ...(out as StackConfig), profile: profileOf(out.environment as string) }, prefix),
-        );
+        const cfg = { ...(out as StackConfig), profile: profileOf(out.environment as string) };
+        const contacts = contactFindings(cfg, prefix, opts.deploying ?? false);
+        problems.push(...crossChecks(cfg, prefix), ...contacts.problems);
+        warnings = contacts.warnings;
     }
     if (problems.length > 0) {
-        throw new ConfigError(problems);
+        throw new ConfigError(problems, missing);
     }
+    warnings.forEach((w) => opts.warn?.(w));
     const cfg = out as StackConfig;
     return { ...cfg, region: region as string, project, stack, profile: profileOf(cfg.environment) };
 }
@@ -91,8 +120,16 @@ function decode(type: PulumiType, text: string): { value?: unknown; error?: stri
     }
 }
 
+/** True for a real `pulumi up`: not a preview (`pulumi.runtime.isDryRun()`), not an offline plan. */
+export function isRealUpdate(): boolean {
+    return !pulumi.runtime.isDryRun() && process.env[OFFLINE_PLAN_ENV] !== "1";
+}
+
 /** Reads and validates the running stack's config. Call before creating any resource. */
 export function loadConfig(): StackConfig {
     const raw = pulumi.runtime.allConfig();
-    return parseConfig(raw, raw["aws:region"], pulumi.getProject(), pulumi.getStack());
+    return parseConfig(raw, raw["aws:region"], pulumi.getProject(), pulumi.getStack(), {
+        deploying: isRealUpdate(),
+        warn: (message) => void pulumi.log.warn(message),
+    });
 }

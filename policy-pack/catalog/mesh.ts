@@ -46,9 +46,6 @@ export const MESH = {
     localRateLimitFilter: "envoy.filters.http.local_ratelimit",
     localRateLimitType: "type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit",
     letsEncryptServer: "https://acme-v02.api.letsencrypt.org/directory",
-    /** Let's Encrypt refuses ACME account contacts at these reserved domains ("contact email has forbidden
-     * domain", letsencrypt/boulder policy). */
-    acmeForbiddenContactDomains: ["example.com", "example.net", "example.org"],
     certManagerRepo: "https://charts.jetstack.io",
     /**
      * Image sources, set explicitly: Istio 1.30's release charts default `hub` to registry.istio.io/release

@@ -2,7 +2,7 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import type { ProgramRun, RecordedResource } from "../../tools/lib/program";
+import type { ProgramRun, RecordedResource, RunOptions } from "../../tools/lib/program";
 import type { StackConfigFile } from "../../tools/lib/stack-config";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
@@ -34,11 +34,23 @@ export function stackConfig(stack: string, overrides: Record<string, unknown> = 
  * Runs `load` under mocks in a fresh module registry (Pulumi's runtime is global state), so that one test
  * file can run several programs. `load` must require what it needs itself.
  */
-export async function runIsolated(sc: StackConfigFile, stack: string, load: () => unknown): Promise<ProgramRun> {
+export async function runIsolated(
+    sc: StackConfigFile,
+    stack: string,
+    load: () => unknown,
+    opts: Pick<RunOptions, "asRealUpdate"> = {},
+): Promise<ProgramRun> {
     let run: ProgramRun | undefined;
     await jest.isolateModulesAsync(async () => {
         const { runUnderMocks } = require("../../tools/lib/program") as typeof import("../../tools/lib/program");
-        run = await runUnderMocks({ project: sc.project, stack, config: sc.config, secretKeys: sc.secretKeys, load });
+        run = await runUnderMocks({
+            project: sc.project,
+            stack,
+            config: sc.config,
+            secretKeys: sc.secretKeys,
+            load,
+            ...opts,
+        });
     });
     return run as ProgramRun;
 }

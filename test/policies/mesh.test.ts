@@ -531,6 +531,10 @@ describe("CERT-LETSENCRYPT mesh-letsencrypt-issuer", () => {
             "issuer letsencrypt registers the ACME contact security-oncall@Example.com; Let's Encrypt refuses example.com addresses",
         ]);
         expect(issuer({ ...ok(), email: "soc@mail.example.org" })).toHaveLength(1);
+        // The reserved TLDs are no public suffix: Let's Encrypt refuses them as well.
+        expect(issuer({ ...ok(), email: "soc@corp.test" })).toEqual([
+            "issuer letsencrypt registers the ACME contact soc@corp.test; Let's Encrypt refuses corp.test addresses",
+        ]);
     });
     it("fails an HTTP-01 solver", () => {
         expect(issuer({ ...ok(), solvers: [{ http01: { ingress: {} } }] })).toEqual([

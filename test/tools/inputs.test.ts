@@ -162,7 +162,7 @@ describe("audit and evidence inputs must describe the stack they are told", () =
 
 describe("a stack the repository does not ship", () => {
     // `pulumi stack init staging` + Pulumi.staging.yaml copied from dev: nothing else added.
-    function project(edit?: (doc: { config: Record<string, unknown> }) => void): string {
+    function project(edit?: (doc: { config: Record<string, unknown>; environment?: unknown }) => void): string {
         const dir = fs.mkdtempSync(path.join(tmp, "proj-"));
         fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
         const doc = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8"));
@@ -181,6 +181,11 @@ describe("a stack the repository does not ship", () => {
             { cwd: ROOT, encoding: "utf8" },
         );
         expect(res.stderr).toBe("");
+        // The copied placeholder contact: a warning (a real `pulumi up` refuses it), and the plan goes on.
+        expect(res.stdout).toMatch(/^warning: [^\n]*\nplan: /);
+        expect(res.stdout).toContain(
+            "warning: multi-agent-security:alertEmails[0]: security-dev@example.com is at a reserved domain (example.com) where no one reads mail; replace it before `pulumi up`, which refuses it\n",
+        );
         expect(res.stdout).toContain("policy config: the pack's defaults (no policy-pack/config/staging.json)");
         expect(res.stdout).toMatch(/0 mandatory and 0 advisory violations — pass/);
         expect(res.status).toBe(0);
@@ -211,5 +216,82 @@ describe("a stack the repository does not ship", () => {
         expect(err?.name).toBe("ConfigError");
         expect(err?.message).toContain("multi-agent-security:deletionProtection: must be true in prod");
         expect(err?.message).toContain("multi-agent-security:eksPublicAccessCidrs: must be empty in prod");
+    });
+
+    const plan = (dir: string, ...extra: string[]) =>
+        spawnSync(
+            process.execPath,
+            tsNodeArgs(path.join(ROOT, "tools", "plan.ts"), [
+                "--stack",
+                "staging",
+                "--project-dir",
+                dir,
+                "--out",
+                path.join(dir, "staging.json"),
+                ...extra,
+            ]),
+            { cwd: ROOT, encoding: "utf8" },
+        );
+
+    it("without alertEmails exits 2 before planning, naming the key and what is expected", () => {
+        const res = plan(
+            project((doc) => {
+                delete doc.config["multi-agent-security:alertEmails"];
+            }),
+        );
+        expect(res.status).toBe(2);
+        expect(res.stderr).toBe(
+            "error: invalid stack config: - multi-agent-security:alertEmails: required, no default; expected a list of one or more e-mail addresses that people read (the security alerts go there)\n",
+        );
+        expect(res.stdout).not.toContain("plan: ");
+    });
+
+    const escWarning = (name: string) =>
+        `warning: Pulumi.staging.yaml imports ESC environment ${name}, which the offline plan cannot open (no Pulumi Cloud): config values it provides are missing from this plan, so validation may fail or the plan may differ from \`pulumi preview\`; give a local definition with --esc-env ${name}=<file.yaml>`;
+
+    it("plans a stack that imports ESC environments, naming each import it cannot open (exit 0)", () => {
+        const dir = project((doc) => {
+            doc.environment = ["myorg/aws-prod", "myorg/common"];
+            // A real contact: the only warnings left are the imports'.
+            doc.config["multi-agent-security:alertEmails"] = ["security@mas-agents.io"];
+        });
+        const res = plan(dir);
+        expect(res.stderr).toBe("");
+        expect(res.stdout.split("\n").filter((l) => l.startsWith("warning: "))).toEqual([
+            escWarning("myorg/aws-prod"),
+            escWarning("myorg/common"),
+        ]);
+        expect(res.stdout).toMatch(/0 mandatory and 0 advisory violations — pass/);
+        expect(res.status).toBe(0);
+    });
+
+    it("names the unopened ESC imports as the likely source of a missing key (exit 2)", () => {
+        const dir = project((doc) => {
+            doc.environment = { imports: ["myorg/aws-prod", "myorg/common"] };
+            delete doc.config["multi-agent-security:alertEmails"];
+        });
+        const res = plan(dir);
+        expect(res.status).toBe(2);
+        expect(res.stdout.split("\n").filter((l) => l.startsWith("warning: "))).toEqual([
+            escWarning("myorg/aws-prod"),
+            escWarning("myorg/common"),
+        ]);
+        expect(res.stderr).toBe(
+            "error: invalid stack config: - multi-agent-security:alertEmails: required, no default; expected a list of one or more e-mail addresses that people read (the security alerts go there) - multi-agent-security:alertEmails is not set and likely comes from the ESC environments Pulumi.staging.yaml imports, which the offline plan cannot open: myorg/aws-prod, myorg/common (give their values with --esc-env <name>=<file.yaml>, or set it in Pulumi.staging.yaml)\n",
+        );
+        // A local definition of the environment that provides it resolves it (and is reported as resolved).
+        const def = path.join(dir, "aws-prod.yaml");
+        fs.writeFileSync(
+            def,
+            "values:\n  pulumiConfig:\n    alertEmails: [soc@corp.invalid]\n    systemLogRetentionDays: 30\n",
+        );
+        const resolved = plan(dir, "--esc-env", `myorg/aws-prod=${def}`);
+        expect(resolved.status).toBe(2);
+        expect(resolved.stdout).not.toContain("myorg/aws-prod");
+        expect(resolved.stdout).toContain(escWarning("myorg/common"));
+        // Its values reach validation: no missing key now, but its retention of 30 days is too short.
+        expect(resolved.stderr).toBe(
+            "error: invalid stack config: - multi-agent-security:systemLogRetentionDays: Too small: expected number to be >=90 (got 30)\n",
+        );
     });
 });

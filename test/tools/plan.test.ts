@@ -87,6 +87,41 @@ describe.each(["dev", "prod"] as const)("plan of %s", (stack) => {
     });
 });
 
+describe("contacts at reserved domains (the shipped stacks' placeholders)", () => {
+    const warning = (key: string, address: string) =>
+        `multi-agent-security:${key}: ${address} is at a reserved domain (example.com) where no one reads mail; replace it before \`pulumi up\`, which refuses it`;
+
+    it.each([
+        ["dev", [warning("alertEmails[0]", "security-dev@example.com")]],
+        [
+            "prod",
+            [warning("alertEmails[0]", "security-oncall@example.com"), warning("alertEmails[1]", "soc@example.com")],
+        ],
+    ] as const)("an offline plan of %s warns (pulumi.log.warn) and plans", async (stack, expected) => {
+        const run = await runStack(stack);
+        expect(run.diagnostics).toEqual(expected.map((message) => ({ severity: "warning", message })));
+        expect(run.resources.length).toBeGreaterThan(400);
+    });
+
+    it("a real `pulumi up` (not a dry run, not an offline plan) refuses them before any resource is registered", async () => {
+        const { runIsolated, stackConfig } = require("../harness/program") as typeof import("../harness/program");
+        const err = await runIsolated(stackConfig("prod"), "prod", () => require("../../index"), {
+            asRealUpdate: true,
+        }).then(
+            () => undefined,
+            (e: unknown) => e as Error & { problems: string[]; registeredUrns: string[] },
+        );
+        expect(err?.name).toBe("ConfigError");
+        expect(err?.problems).toEqual([
+            "multi-agent-security:alertEmails[0]: security-oncall@example.com is at a reserved domain (example.com) where no one reads mail; `pulumi up` needs an address people read",
+            "multi-agent-security:alertEmails[1]: soc@example.com is at a reserved domain (example.com) where no one reads mail; `pulumi up` needs an address people read",
+        ]);
+        expect(err?.registeredUrns.map((u) => u.split("::")[2])).toEqual(["pulumi:pulumi:Stack"]);
+        // The marker belongs to the run: it is not left behind.
+        expect(process.env.MAS_OFFLINE_PLAN).toBeUndefined();
+    });
+});
+
 describe("plan with bad config", () => {
     it("fails before any resource is registered, naming the key", async () => {
         const err = await runStack("dev", { azCount: 1 }).then(

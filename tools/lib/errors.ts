@@ -74,6 +74,16 @@ export function runMain(main: () => Promise<number>): Promise<void> {
     );
 }
 
+/**
+ * Warnings (what an offline plan cannot see, what the program logged with pulumi.log.warn): one `warning:` line
+ * each on stdout, before the command's own report, as `pulumi preview` lists them before its summary.
+ */
+export function printWarnings(messages: string[]): void {
+    for (const m of messages) {
+        process.stdout.write(`warning: ${oneLine(m)}\n`);
+    }
+}
+
 /** Messages quote file contents and JSON parser output: keep the report on one line. */
 export function oneLine(message: string): string {
     return message.replace(/\s*[\r\n]+\s*/g, " ").trim();

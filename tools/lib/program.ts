@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { OFFLINE_PLAN_ENV } from "../../components/config/offline";
 import { ProviderMocks } from "./mocks";
 
 /** Signature key and secret signature of Pulumi's wire and state formats. */
@@ -28,9 +29,17 @@ export interface RecordedResource {
     outputs: Record<string, unknown>;
 }
 
+/** A message the program logged (pulumi.log.warn / error), as the engine would show it under Diagnostics. */
+export interface Diagnostic {
+    severity: "warning" | "error";
+    message: string;
+}
+
 export interface ProgramRun {
     resources: RecordedResource[];
     stackOutputs: Record<string, unknown>;
+    /** Warnings and errors the program logged, in order. */
+    diagnostics?: Diagnostic[];
 }
 
 export interface RunOptions {
@@ -41,6 +50,11 @@ export interface RunOptions {
     secretKeys?: string[];
     /** Loads the program (e.g. `() => require("../../index")`); its exports become the stack outputs. */
     load: () => unknown;
+    /**
+     * Run as a real `pulumi up` would: without the offline-plan marker (OFFLINE_PLAN_ENV), so the program applies
+     * the rules of a real update (tests of those rules). By default a run is an offline plan.
+     */
+    asRealUpdate?: boolean;
 }
 
 /** The parts of a RegisterResourceRequest (proto/resource_pb) that a plan records. */
@@ -192,6 +206,13 @@ export async function runUnderMocks(opts: RunOptions): Promise<ProgramRun> {
     const onRejection = (reason: unknown) => failures.push(reason);
     process.on("unhandledRejection", onRejection);
     const exitListeners = new Set(process.listeners("exit"));
+    const marker = process.env[OFFLINE_PLAN_ENV];
+    if (opts.asRealUpdate) {
+        delete process.env[OFFLINE_PLAN_ENV];
+    } else {
+        process.env[OFFLINE_PLAN_ENV] = "1";
+    }
+    const logged = captureLogs();
     try {
         const stackOutputs = (await pulumi.runtime.runInPulumiStack(async () => {
             try {
@@ -209,8 +230,18 @@ export async function runUnderMocks(opts: RunOptions): Promise<ProgramRun> {
             // Tell callers what had been registered when the program failed (config errors: only the root stack).
             throw Object.assign(err, { registeredUrns: monitor.urns() });
         }
-        return { resources: monitor.recordedResources(), stackOutputs: monitor.engineValues(stackOutputs ?? {}) };
+        return {
+            resources: monitor.recordedResources(),
+            stackOutputs: monitor.engineValues(stackOutputs ?? {}),
+            diagnostics: logged.diagnostics,
+        };
     } finally {
+        logged.restore();
+        if (marker === undefined) {
+            delete process.env[OFFLINE_PLAN_ENV];
+        } else {
+            process.env[OFFLINE_PLAN_ENV] = marker;
+        }
         process.off("unhandledRejection", onRejection);
         // Each copy of the SDK's runtime (one per jest module registry) adds an exit listener that reports
         // leaked promises; the run is over, so drop them rather than pile up past Node's MaxListeners warning.
@@ -240,4 +271,32 @@ function withUrns(value: unknown, rename: Map<string, string>): unknown {
         return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withUrns(v, rename)]));
     }
     return value;
+}
+
+/**
+ * Records what the program logs. With no engine connected (mocks) the SDK's pulumi.log.warn / error write
+ * `warning: [runtime] <msg>` / `error: [runtime] <msg>` to console.warn / console.error; a real engine would
+ * receive them as log requests and list them under Diagnostics. Other console output passes through.
+ */
+function captureLogs(): { diagnostics: Diagnostic[]; restore: () => void } {
+    const diagnostics: Diagnostic[] = [];
+    const original = { warn: console.warn, error: console.error };
+    const capture =
+        (severity: Diagnostic["severity"], prefix: string, pass: (...args: unknown[]) => void) =>
+        (...args: unknown[]) => {
+            if (args.length === 1 && typeof args[0] === "string" && args[0].startsWith(prefix)) {
+                diagnostics.push({ severity, message: args[0].slice(prefix.length) });
+            } else {
+                pass(...args);
+            }
+        };
+    console.warn = capture("warning", "warning: [runtime] ", original.warn);
+    console.error = capture("error", "error: [runtime] ", original.error);
+    return {
+        diagnostics,
+        restore: () => {
+            console.warn = original.warn;
+            console.error = original.error;
+        },
+    };
 }

@@ -2,13 +2,18 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { UsageError } from "./errors";
+import { escWarnings, readEscConfig } from "./esc";
 
 export interface StackConfigFile {
     project: string;
     /** Config as the CLI hands it to the program: `<namespace>:<key>` → string (JSON for lists / objects). */
     config: Record<string, string>;
-    /** Keys whose values were `secure:` and are replaced by placeholders. */
+    /** Keys whose values were `secure:` (or ESC `fn::secret`) and are replaced by placeholders. */
     secretKeys: string[];
+    /** ESC environments the stack file imports (`environment:`) that the offline plan cannot open. */
+    unresolvedEnvironments: string[];
+    /** What the offline plan cannot see of the stack's config (one line each), for the plan to print. */
+    warnings: string[];
 }
 
 /** Placeholder for `secure:` values; the offline plan never sees the real secret. */
@@ -33,10 +38,15 @@ function encode(value: unknown): string {
 }
 
 /**
- * Reads Pulumi.yaml and Pulumi.<stack>.yaml the way the CLI does: project defaults first, stack values
- * over them; keys without a namespace belong to the project.
+ * Reads Pulumi.yaml and Pulumi.<stack>.yaml the way the CLI does: project defaults first, then the values of the
+ * ESC environments the stack imports (as far as `escEnvironments`, name → local definition file, resolves
+ * them: see esc.ts), then the stack's own values; keys without a namespace belong to the project.
  */
-export function readStackConfig(projectDir: string, stack: string): StackConfigFile {
+export function readStackConfig(
+    projectDir: string,
+    stack: string,
+    escEnvironments: Record<string, string> = {},
+): StackConfigFile {
     const project = readYaml(path.join(projectDir, "Pulumi.yaml")) as {
         name?: string;
         config?: Record<string, unknown>;
@@ -48,27 +58,49 @@ export function readStackConfig(projectDir: string, stack: string): StackConfigF
     if (!fs.existsSync(stackFile)) {
         throw new UsageError(`no stack config ${stackFile} (stacks: ${listStacks(projectDir).join(", ") || "none"})`);
     }
-    const stackDoc = (readYaml(stackFile) ?? {}) as { config?: Record<string, unknown> };
-    const qualify = (key: string) => (key.includes(":") ? key : `${project.name}:${key}`);
+    const stackDoc = (readYaml(stackFile) ?? {}) as { config?: Record<string, unknown>; environment?: unknown };
+    const name = project.name;
+    const qualify = (key: string) => (key.includes(":") ? key : `${name}:${key}`);
     const config: Record<string, string> = {};
-    const secretKeys: string[] = [];
+    const secretKeys = new Set<string>();
+    const set = (full: string, value: unknown, secret: boolean) => {
+        config[full] = secret ? SECRET_PLACEHOLDER : encode(value);
+        if (secret) {
+            secretKeys.add(full);
+        } else {
+            secretKeys.delete(full);
+        }
+    };
     for (const [key, decl] of Object.entries(project.config ?? {})) {
         const dflt =
             decl && typeof decl === "object" && !Array.isArray(decl) ? (decl as { default?: unknown }).default : decl;
         if (dflt !== undefined) {
-            config[qualify(key)] = encode(dflt);
+            set(qualify(key), dflt, false);
+        }
+    }
+    // The explicit stack value wins over an environment's (ESC "Precedence"), which wins over the project default.
+    const file = path.basename(stackFile);
+    const esc = readEscConfig(stackDoc.environment, file, qualify, escEnvironments);
+    for (const [full, v] of Object.entries(esc.values)) {
+        if (v === "computed") {
+            delete config[full];
+            secretKeys.delete(full);
+        } else {
+            set(full, v.value, v.secret);
         }
     }
     for (const [key, value] of Object.entries(stackDoc.config ?? {})) {
-        const full = qualify(key);
-        if (value && typeof value === "object" && !Array.isArray(value) && "secure" in value) {
-            config[full] = SECRET_PLACEHOLDER;
-            secretKeys.push(full);
-        } else {
-            config[full] = encode(value);
-        }
+        delete esc.computedFrom[qualify(key)];
+        const secure = !!value && typeof value === "object" && !Array.isArray(value) && "secure" in value;
+        set(qualify(key), value, secure);
     }
-    return { project: project.name, config, secretKeys };
+    return {
+        project: name,
+        config,
+        secretKeys: [...secretKeys],
+        unresolvedEnvironments: esc.unresolved,
+        warnings: escWarnings(esc, file),
+    };
 }
 
 /** The project name in <projectDir>/Pulumi.yaml. */

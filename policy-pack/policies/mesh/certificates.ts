@@ -1,6 +1,7 @@
 // cert-manager and its Let's Encrypt issuers.
 
 import { MESH } from "../../catalog/mesh";
+import { reservedDomainOf } from "../../lib/reserved-domains";
 import { environmentOf, resourcePolicy } from "../lib";
 import { HELM_RELEASE, ISSUERS, list, obj, ref } from "./shared";
 
@@ -50,16 +51,13 @@ export const letsEncryptIssuer = resourcePolicy({
                 `issuer ${ref(args.props)} uses ACME server ${String(acme.server)}; expected ${allowed.join(" or ")}`,
             );
         }
-        const contactDomain = String(acme.email ?? "")
-            .split("@")
-            .pop()
-            ?.toLowerCase();
-        if (
-            contactDomain &&
-            MESH.acmeForbiddenContactDomains.some((d) => contactDomain === d || contactDomain.endsWith(`.${d}`))
-        ) {
+        // Let's Encrypt refuses contacts at reserved domains: example.com / .net / .org are its "forbidden
+        // domains" (letsencrypt/boulder policy), and the reserved TLDs are no public suffix.
+        const contact = String(acme.email ?? "");
+        if (contact && reservedDomainOf(contact)) {
+            const contactDomain = contact.split("@").pop()?.toLowerCase();
             report(
-                `issuer ${ref(args.props)} registers the ACME contact ${String(acme.email)}; Let's Encrypt refuses ${contactDomain} addresses`,
+                `issuer ${ref(args.props)} registers the ACME contact ${contact}; Let's Encrypt refuses ${contactDomain} addresses`,
             );
         }
         const solvers = list(acme.solvers);
