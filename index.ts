@@ -212,7 +212,7 @@ const mesh = new Mesh(
             "stack",
             "project",
             "region",
-            "environment",
+            "profile",
             "deletionProtection",
             "domainName",
             "hostedZoneId",

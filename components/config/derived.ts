@@ -8,6 +8,14 @@ export function namePrefix(cfg: Pick<StackConfig, "stack">): string {
     return `mas-${cfg.stack}`;
 }
 
+/**
+ * The in-VPC deploy runner's CodeBuild project; CI's jobs for the stack run on
+ * `codebuild-<this>-<run id>-<attempt>` (tools/ci-stacks.ts hands it to the workflow).
+ */
+export function deployRunnerProjectName(cfg: Pick<StackConfig, "stack">): string {
+    return `${namePrefix(cfg)}-deploy-runner`;
+}
+
 /** The data stores of access_control.data_access, as bucket name parts. */
 export type DataStoreBucket = "agent-data" | "metrics-data";
 

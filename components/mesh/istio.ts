@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { MESH } from "../../policy-pack/catalog/mesh";
 import { networkDesign } from "../../policy-pack/catalog/network";
 import { SEGMENT_NODE_LABEL } from "../cluster/node-groups";
+import type { Profile } from "../config";
 
 const INGRESS_NS = "istio-ingress";
 export const INGRESS_NAME = "istio-ingressgateway";
@@ -14,7 +15,8 @@ const GATEWAY_STATUS_PORT = 15021;
 
 /** The stack config istiod's chart values read. */
 export interface IstiodConfig {
-    environment: string;
+    /** The prod profile (every environment but `dev`) runs istiod highly available. */
+    profile: Profile;
     meshTrustDomain: string;
     workloadCertTtlHours: number;
     istioChartVersion: string;
@@ -144,7 +146,7 @@ export function istioImages(cfg: Pick<IstiodConfig, "istioChartVersion">) {
  */
 export function istiodValues(cfg: IstiodConfig) {
     const ttl = `${cfg.workloadCertTtlHours}h`;
-    const replicas = cfg.environment === "prod" ? MESH.istiodProdReplicas : 1;
+    const replicas = cfg.profile === "prod" ? MESH.istiodProdReplicas : 1;
     return {
         meshConfig: {
             trustDomain: cfg.meshTrustDomain,

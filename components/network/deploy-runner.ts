@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { LOG_SOURCE_TAG } from "../../policy-pack/catalog/data";
 import { networkDesign } from "../../policy-pack/catalog/network";
 import { platformDesign } from "../../policy-pack/catalog/platform";
-import { namePrefix } from "../config";
+import { deployRunnerProjectName, namePrefix } from "../config";
 import { EvidenceRegistry } from "../evidence";
 
 /** The stack config the deploy runner reads (keys as validated in components/config). */
@@ -62,7 +62,7 @@ export class DeployRunner extends pulumi.ComponentResource {
         super("mas:network:DeployRunner", name, {}, opts);
         const cfg = args.config;
         const prefix = namePrefix(cfg);
-        const projectName = `${prefix}-deploy-runner`;
+        const projectName = deployRunnerProjectName(cfg);
         const parent = { parent: this };
         const runner = platformDesign.deployRunner;
         const tags = { role: "deploy-runner" };

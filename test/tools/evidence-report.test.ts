@@ -45,6 +45,7 @@ describe("evidence statuses", () => {
                     summary: { resources: 0, policies: 0, mandatory: 0, advisory: 0 },
                     policies: [],
                     diagnostics: { each: [], stack: [] },
+                    pack: { name: "pack", version: "0.0.0" },
                 },
                 tests: new Map(),
                 selfTest: [],

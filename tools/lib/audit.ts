@@ -21,8 +21,10 @@ export interface AuditReport {
     /** The server's diagnostics: per resource (Analyze, in the state's order) and AnalyzeStack's. */
     diagnostics: { each: Diagnostic[][]; stack: Diagnostic[] };
     summary: { resources: number; policies: number; mandatory: number; advisory: number };
-    /** Policy → level and controls, as configured for this run (evidence reads this). */
-    policies: { name: string; enforcementLevel: string; controls: string[]; severity: string }[];
+    /** Every policy of the pack with its level as configured for this run (evidence and SARIF read this). */
+    policies: { name: string; description: string; enforcementLevel: string; controls: string[]; severity: string }[];
+    /** The pack's name and version, as its analyzer server reports them. */
+    pack: { name: string; version: string };
 }
 
 export function readPolicyConfig(file: string): PolicyConfigFile {
@@ -131,10 +133,12 @@ export async function audit(
             },
             policies: info.policies.map((p) => ({
                 name: p.name,
+                description: p.description,
                 enforcementLevel: levels.get(p.name) ?? p.enforcementLevel,
                 controls: controlsOf(p),
                 severity: p.severity,
             })),
+            pack: { name: info.name, version: info.version },
         };
     } finally {
         if (!opts.keepOpen) {

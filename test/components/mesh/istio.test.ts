@@ -155,6 +155,11 @@ describe("Mesh component (prod: coordinator, task-executor, planner)", () => {
         expect((v.global as Obj).defaultPodDisruptionBudget).toEqual({ enabled: true });
     });
 
+    it("runs them in every environment of the prod profile, e.g. staging, not only in one named prod", async () => {
+        const staging = await runMesh("prod", { environment: "staging" });
+        expect(values(named(staging, RELEASE, "mas-istiod"))).toMatchObject({ replicaCount: 2, autoscaleMin: 2 });
+    });
+
     it("denies by default and rate-limits in all three agent namespaces, allows only into the coordinator", () => {
         const ns = (name: string, type: string) =>
             ofType(run, type)
