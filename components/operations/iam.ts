@@ -30,3 +30,6 @@ export function awsContext(parent: pulumi.Resource) {
     const partition = aws.getPartitionOutput({}, { parent });
     return { account: identity.accountId, region: region.region, partition: partition.partition };
 }
+
+/** What awsContext returns: account, region and partition as outputs. */
+export type AwsContext = ReturnType<typeof awsContext>;
