@@ -1,11 +1,11 @@
 // npm run plan -- --stack <name> [--out <file>] [--project-dir <dir>] [--esc-env <name>=<file>] [--policy-config <file>]
 // Runs index.ts under Pulumi mocks with Pulumi.<stack>.yaml, writes the registered resources in
 // `pulumi stack export` format (default .plan/<stack>.json), then audits that file with the policy pack.
-import * as fs from "fs";
 import * as path from "path";
 import { AnalyzerSession } from "./lib/analyzer";
 import { audit, formatReport, PACK_DIR, REPO_ROOT, stackPolicyConfig } from "./lib/audit";
 import { toDeployment, writeJson } from "./lib/deployment";
+import { writeTextAtomic } from "./lib/files";
 import { CommandSpec, parseCommand, printWarnings, runMain, UsageError } from "./lib/errors";
 import { explainMissingKeys, parseEscEnvFlag } from "./lib/esc";
 import { runUnderMocks } from "./lib/program";
@@ -85,10 +85,8 @@ export async function planCommand(argv: string[]): Promise<number> {
         printWarnings((run.diagnostics ?? []).map((d) => d.message));
         registered = run.resources.length;
         if (flags["run-out"]) {
-            // Write then rename: a reader (jest's global setup) never sees half a file.
-            const file = path.resolve(flags["run-out"]);
-            writeJson(`${file}.${process.pid}`, run);
-            fs.renameSync(`${file}.${process.pid}`, file);
+            // Read by jest's global setup, maybe while it is written.
+            writeTextAtomic(path.resolve(flags["run-out"]), JSON.stringify(run, null, 2) + "\n");
         }
         deployment = toDeployment(run, { project: sc.project, stack });
         writeJson(out, deployment);

@@ -1,8 +1,8 @@
 // Plans one stack under mocks in a plain node process and writes the ProgramRun as JSON (see global-setup.js):
 // outside jest's module registry a plan costs half the CPU, and each stack is planned once per jest run.
-import * as fs from "fs";
 import * as path from "path";
 import { runUnderMocks } from "../../tools/lib/program";
+import { writeTextAtomic } from "../../tools/lib/files";
 import { readStackConfig } from "../../tools/lib/stack-config";
 
 async function main(): Promise<void> {
@@ -16,9 +16,7 @@ async function main(): Promise<void> {
         secretKeys: sc.secretKeys,
         load: () => require(path.join(root, "index")),
     });
-    // Write then rename, so a reader never sees half a file.
-    fs.writeFileSync(`${file}.tmp`, JSON.stringify(run));
-    fs.renameSync(`${file}.tmp`, file);
+    writeTextAtomic(file, JSON.stringify(run));
 }
 
 main().catch((e: unknown) => {

@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { ProgramRun, RecordedResource, RunOptions } from "../../tools/lib/program";
+import { writeTextAtomic } from "../../tools/lib/files";
 import type { StackConfigFile } from "../../tools/lib/stack-config";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
@@ -55,6 +56,13 @@ export async function runIsolated(
     return run as ProgramRun;
 }
 
+/** A run kept for this jest run in MAS_PLAN_CACHE (a copy of its own), if it is there. */
+function keptRun(cacheFile: string | undefined): ProgramRun | undefined {
+    return cacheFile && fs.existsSync(cacheFile)
+        ? (JSON.parse(fs.readFileSync(cacheFile, "utf8")) as ProgramRun)
+        : undefined;
+}
+
 /**
  * runIsolated for a fixture's program (`name` tells the programs apart), kept for the jest run in MAS_PLAN_CACHE
  * by the stack and its whole config: the suites of one area share a program's run instead of each running it.
@@ -74,14 +82,13 @@ export async function runShared(
     const cacheFile = cacheDir
         ? path.join(cacheDir, `${name.replace(/\W+/g, "_").slice(0, 40)}-${key}.json`)
         : undefined;
-    if (cacheFile && fs.existsSync(cacheFile)) {
-        return JSON.parse(fs.readFileSync(cacheFile, "utf8")) as ProgramRun;
+    const kept = keptRun(cacheFile);
+    if (kept) {
+        return kept;
     }
     const text = JSON.stringify(await runIsolated(sc, stack, load));
     if (cacheFile) {
-        // Write then rename, so a parallel worker never reads half a file.
-        fs.writeFileSync(`${cacheFile}.${process.pid}`, text);
-        fs.renameSync(`${cacheFile}.${process.pid}`, cacheFile);
+        writeTextAtomic(cacheFile, text);
     }
     return JSON.parse(text) as ProgramRun;
 }
@@ -94,15 +101,13 @@ export async function runStack(stack: "dev" | "prod", overrides: Record<string, 
     const cacheDir = process.env.MAS_PLAN_CACHE;
     const cacheFile =
         cacheDir && Object.keys(overrides).length === 0 ? path.join(cacheDir, `${stack}.json`) : undefined;
-    if (cacheFile && fs.existsSync(cacheFile)) {
-        return JSON.parse(fs.readFileSync(cacheFile, "utf8")) as ProgramRun;
+    const kept = keptRun(cacheFile);
+    if (kept) {
+        return kept;
     }
     const run = await runIsolated(stackConfig(stack, overrides), stack, () => require("../../index"));
     if (cacheFile) {
-        // Write then rename, so a parallel worker never reads half a file.
-        const tmp = `${cacheFile}.${process.pid}`;
-        fs.writeFileSync(tmp, JSON.stringify(run));
-        fs.renameSync(tmp, cacheFile);
+        writeTextAtomic(cacheFile, JSON.stringify(run));
     }
     return run;
 }

@@ -12,6 +12,7 @@ import { controls } from "../../../policy-pack/catalog";
 import { allPolicies } from "../../../policy-pack/policies";
 import { AnalyzerSession, Diagnostic, messageCache, PolicyConfigFile, Requests } from "../analyzer";
 import { controlsOf, PACK_DIR, REPO_ROOT, toViolations, Violation } from "../audit";
+import { writeTextAtomic } from "../files";
 import { StateResource } from "../state";
 import { identityMutations } from "./identity";
 import { meshAndDataMutations } from "./mesh-and-data";
@@ -165,7 +166,12 @@ function codeFingerprint(): string {
     };
     walk(PACK_DIR);
     walk(__dirname);
-    for (const f of ["tools/lib/analyzer.ts", "tools/lib/audit.ts", "package-lock.json"]) {
+    for (const f of [
+        "tools/lib/analyzer.ts",
+        "tools/lib/analyzer-messages.ts",
+        "tools/lib/audit.ts",
+        "package-lock.json",
+    ]) {
         hash.update(f).update(fs.readFileSync(path.join(REPO_ROOT, f)));
     }
     return hash.digest("hex");
@@ -204,10 +210,7 @@ export async function cachedSelfTest(
         // Not computed yet (or unreadable): compute it.
     }
     const results = await runSelfTest(resources, policyConfig, opts);
-    fs.mkdirSync(CACHE_DIR, { recursive: true });
-    // Write then rename: a concurrent reader never sees half a file.
-    fs.writeFileSync(`${file}.${process.pid}`, JSON.stringify(results));
-    fs.renameSync(`${file}.${process.pid}`, file);
+    writeTextAtomic(file, JSON.stringify(results));
     return results;
 }
 
