@@ -109,15 +109,43 @@ describe("stack config", () => {
     });
 
     it("holds prod to its safety settings", () => {
-        const found = problems({ environment: "prod", eksPublicAccessCidrs: ["203.0.113.0/24"], ipsMode: "alert" });
-        expect(found).toEqual(
-            expect.arrayContaining([
-                `${P}:eksPublicAccessCidrs: must be empty in prod (the EKS API endpoint stays private)`,
-                `${P}:deletionProtection: must be true in prod (data is never lost by an update)`,
-                `${P}:natGatewayPerAz: must be true in prod (no single-AZ egress)`,
-                `${P}:ipsMode: must be prevent in prod (the guide's IPS mode)`,
-            ]),
-        );
+        const found = problems({
+            environment: "prod",
+            eksPublicAccessCidrs: ["203.0.113.0/24"],
+            ipsMode: "alert",
+            deletionProtection: "false",
+            natGatewayPerAz: "false",
+        });
+        expect(found).toEqual([
+            `${P}:eksPublicAccessCidrs: must be empty in prod (the EKS API endpoint stays private)`,
+            `${P}:deletionProtection: must be true in prod (data is never lost by an update)`,
+            `${P}:natGatewayPerAz: must be true in prod (no single-AZ egress)`,
+            `${P}:ipsMode: must be prevent in prod (the guide's IPS mode)`,
+        ]);
+    });
+
+    // One profile decides: environment dev has the dev profile, every other name (staging, qa, ...) prod's.
+    it.each([
+        ["dev", { natGatewayPerAz: false, deletionProtection: false, shieldAdvanced: false }],
+        ["prod", { natGatewayPerAz: true, deletionProtection: true, shieldAdvanced: true }],
+        ["staging", { natGatewayPerAz: true, deletionProtection: true, shieldAdvanced: true }],
+        ["qa-eu", { natGatewayPerAz: true, deletionProtection: true, shieldAdvanced: true }],
+    ])("gives environment %s its profile's defaults for the costly and safety keys", (environment, expected) => {
+        const cfg = parse({ environment });
+        expect(cfg.profile).toBe(environment === "dev" ? "dev" : "prod");
+        expect({
+            natGatewayPerAz: cfg.natGatewayPerAz,
+            deletionProtection: cfg.deletionProtection,
+            shieldAdvanced: cfg.shieldAdvanced,
+        }).toEqual(expected);
+    });
+
+    it("names shieldAdvanced and its 1-year commitment when a prod-profile stack turns it off", () => {
+        expect(problems({ environment: "staging", shieldAdvanced: "false" })).toEqual([
+            `${P}:shieldAdvanced: must be true in prod (environment staging has the prod profile; only environment dev has the dev profile): the pack requires Shield Advanced on the internet-facing ALB (PER-DDOS). The subscription is a 1-year commitment billed monthly per organisation; leave the key unset (prod default true) or use environment dev`,
+        ]);
+        // A dev stack may still opt in.
+        expect(parse({ environment: "dev", shieldAdvanced: "true" }).shieldAdvanced).toBe(true);
     });
 
     it("refuses node group maxima whose pod addresses outgrow the segment subnets (NET-POD-CAPACITY)", () => {
@@ -152,12 +180,18 @@ describe("stack config", () => {
     it("declares a description and a valid default for every key but the required ones (alertEmails)", () => {
         for (const [name, decl] of Object.entries(CONFIG_KEYS)) {
             expect(decl.description.length).toBeGreaterThan(10);
-            if (decl.default === undefined) {
+            if (decl.byProfile !== undefined) {
+                expect(decl.schema.safeParse(decl.byProfile.dev).success).toBe(true);
+                expect(decl.schema.safeParse(decl.byProfile.prod).success).toBe(true);
+            } else if (decl.default === undefined) {
                 expect(decl.expected).toMatch(/^expected /);
             } else {
                 expect(decl.schema.safeParse(decl.default).success).toBe(true);
             }
-            expect([name, decl.default === undefined]).toEqual([name, name === "alertEmails"]);
+            expect([name, decl.default === undefined && decl.byProfile === undefined]).toEqual([
+                name,
+                name === "alertEmails",
+            ]);
         }
     });
 });

@@ -63,12 +63,24 @@ describe("Pulumi.yaml", () => {
         expect(marked.length).toBeGreaterThanOrEqual(4);
     });
 
-    it.each(listStacks(root))("Pulumi.%s.yaml sets only declared keys", (stack) => {
+    // Keys whose default is the profile's are not in Pulumi.yaml (a declared key without a default is required):
+    // exactly these three, and the generated block's comment names each.
+    const { CONFIG_KEYS } = require("../components/config") as typeof import("../components/config");
+    it("leaves out of Pulumi.yaml only the keys whose default is the profile's, and names them in a comment", () => {
+        const undeclared = Object.keys(CONFIG_KEYS).filter((k) => !(k in project.config));
+        expect(undeclared).toEqual(["natGatewayPerAz", "deletionProtection", "shieldAdvanced"]);
+        const text = fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8");
+        for (const k of undeclared) {
+            expect(text).toContain(`#   ${k} (boolean; dev false, prod true)`);
+        }
+    });
+
+    it.each(listStacks(root))("Pulumi.%s.yaml sets only keys components/config declares", (stack) => {
         const doc = YAML.parse(fs.readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8"));
         for (const key of Object.keys(doc.config)) {
             const [ns, name] = key.split(":");
             if (ns === "multi-agent-security") {
-                expect(Object.keys(project.config)).toContain(name);
+                expect(Object.keys(CONFIG_KEYS)).toContain(name);
             } else {
                 expect(ns).toBe("aws");
             }

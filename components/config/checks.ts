@@ -34,6 +34,12 @@ export function crossChecks(cfg: StackConfig, prefix: string): string[] {
         }),
     );
     if (cfg.profile === "prod") {
+        const why = `environment ${cfg.environment} has the prod profile; only environment dev has the dev profile`;
+        if (!cfg.shieldAdvanced) {
+            problems.push(
+                `${prefix}shieldAdvanced: must be true in prod (${why}): the pack requires Shield Advanced on the internet-facing ALB (PER-DDOS). The subscription is a 1-year commitment billed monthly per organisation; leave the key unset (prod default true) or use environment dev`,
+            );
+        }
         if (cfg.eksPublicAccessCidrs.length > 0) {
             problems.push(`${prefix}eksPublicAccessCidrs: must be empty in prod (the EKS API endpoint stays private)`);
         }

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { guide } from "../../policy-pack/catalog";
 import { MESH } from "../../policy-pack/catalog/mesh";
+import { networkDesign } from "../../policy-pack/catalog/network";
 import { isCidr } from "../../policy-pack/lib/cidr";
 
 /** The Pulumi project name; stack config keys are `<project>:<key>`. */
@@ -18,7 +19,11 @@ export type KeyDecl<S extends z.ZodType> = {
     type: PulumiType;
     description: string;
     schema: S;
-} & ({ default: z.output<S>; expected?: undefined } | { default?: undefined; expected: string });
+} & (
+    | { default: z.output<S>; expected?: undefined; byProfile?: undefined }
+    | { default?: undefined; expected: string; byProfile?: undefined }
+    | { default?: undefined; expected?: undefined; byProfile: Record<Profile, z.output<S>> }
+);
 
 function key<S extends z.ZodType>(type: PulumiType, description: string, schema: S, dflt: z.output<S>): KeyDecl<S> {
     return { type, description, schema, default: dflt };
@@ -27,6 +32,20 @@ function key<S extends z.ZodType>(type: PulumiType, description: string, schema:
 /** A key without a default: a stack that does not set it fails validation, naming the key and `expected`. */
 function required<S extends z.ZodType>(type: PulumiType, description: string, schema: S, expected: string): KeyDecl<S> {
     return { type, description, schema, expected };
+}
+
+/**
+ * A key whose default is the profile's (see profileOf): a costly or safety choice that a dev stack and a
+ * prod-profile stack make differently. Pulumi.yaml cannot express that, so it does not declare these keys
+ * (the CLI accepts undeclared keys of the project); their values are checked here like every other key.
+ */
+function byProfile<S extends z.ZodType>(
+    type: PulumiType,
+    description: string,
+    schema: S,
+    defaults: Record<Profile, z.output<S>>,
+): KeyDecl<S> {
+    return { type, description, schema, byProfile: defaults };
 }
 
 const cidr = z.string().refine(isCidr, { message: "expected an IPv4 CIDR block such as 10.0.1.0/24" });
@@ -102,7 +121,7 @@ export const CONFIG_KEYS = {
         z.number().int().min(2).max(4),
         2,
     ),
-    vpcCidr: key("string", "CIDR of the VPC that holds every segment.", cidr, "10.0.0.0/16"),
+    vpcCidr: key("string", "CIDR of the VPC that holds every segment.", cidr, networkDesign.vpcCidr),
     agentSegmentCidr: key("string", "Agent network (restricted).", cidr, seg.agent.cidr),
     serviceSegmentCidr: key("string", "Service network (internal).", cidr, seg.service.cidr),
     managementSegmentCidr: key("string", "Management network (admin_only).", cidr, seg.management.cidr),
@@ -112,17 +131,17 @@ export const CONFIG_KEYS = {
         z.array(cidr),
         [] as string[],
     ),
-    natGatewayPerAz: key(
+    natGatewayPerAz: byProfile(
         "boolean",
-        "One NAT gateway per AZ (prod) instead of a single shared one (dev).",
+        "One NAT gateway per AZ instead of a single shared one. Default: the profile's (dev false, prod true); the prod profile requires true.",
         z.boolean(),
-        false,
+        { dev: false, prod: true },
     ),
-    deletionProtection: key(
+    deletionProtection: byProfile(
         "boolean",
-        "Protect data-holding resources (keys, buckets, vaults, load balancer) from deletion.",
+        "Protect data-holding resources (keys, buckets, vaults, load balancer) from deletion. Default: the profile's (dev false, prod true); the prod profile requires true.",
         z.boolean(),
-        false,
+        { dev: false, prod: true },
     ),
     // No default: someone must be reached. Addresses at reserved domains (example.com, .test, ...) are refused by a
     // real `pulumi up` and a warning in a preview or the offline plan (contacts.ts).
@@ -138,11 +157,11 @@ export const CONFIG_KEYS = {
         z.array(k8sName.max(57)),
         ["coordinator", "task-executor"],
     ),
-    shieldAdvanced: key(
+    shieldAdvanced: byProfile(
         "boolean",
-        "Subscribe to AWS Shield Advanced and protect the ALB (a 1-year commitment; see README).",
+        "AWS Shield Advanced protection of the ALB (the subscription is a 1-year commitment; see README). Default: the profile's (dev false, prod true); the prod profile requires true.",
         z.boolean(),
-        false,
+        { dev: false, prod: true },
     ),
     domainName: key(
         "string",

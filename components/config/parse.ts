@@ -61,13 +61,16 @@ export function parseConfig(
         values[name] = decoded.value;
     }
     const out: Record<string, unknown> = {};
+    // The profile decides the defaults of the keys declared byProfile; an invalid environment is reported below.
+    const environment = CONFIG_KEYS.environment.schema.safeParse(values.environment ?? CONFIG_KEYS.environment.default);
+    const profile = profileOf(environment.success ? environment.data : "");
     for (const [name, decl] of Object.entries(CONFIG_KEYS) as [string, KeyDecl<z.ZodType>][]) {
         if (!(name in values) && decl.expected !== undefined) {
             problems.push(`${prefix}${name}: required, no default; ${decl.expected}`);
             missing.push(`${prefix}${name}`);
             continue;
         }
-        const value = name in values ? values[name] : decl.default;
+        const value = name in values ? values[name] : decl.byProfile ? decl.byProfile[profile] : decl.default;
         const result = decl.schema.safeParse(value);
         if (!result.success) {
             const issue = result.error.issues[0];

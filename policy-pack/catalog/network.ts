@@ -10,6 +10,8 @@ const rate = guide.serviceMesh.rateLimiting;
  * numbers (those live in guide.ts) but choices made to implement the guide on AWS.
  */
 export const networkDesign = {
+    /** The VPC around the guide's three segments (10.0.1-3.0/24): the stack's vpcCidr default. */
+    vpcCidr: "10.0.0.0/16",
     ports: {
         https: 443,
         http: 80,

@@ -17,10 +17,21 @@ import { plain, ROOT, runStack, stackConfig } from "../harness/program";
 // reported by the policy that computes the behaviour, under its control, naming the resource.
 type R = StackResourceCase & { props: Record<string, any> };
 
-const ADMIN = { adminCidrs: ["198.51.100.0/24"] };
 let base: R[];
+// The pack reads the admin CIDRs from the stack's own config, as the Pulumi nodejs host hands it over.
+const savedConfig = process.env.PULUMI_CONFIG;
+afterAll(() => {
+    if (savedConfig === undefined) {
+        delete process.env.PULUMI_CONFIG;
+    } else {
+        process.env.PULUMI_CONFIG = savedConfig;
+    }
+});
 
 beforeAll(async () => {
+    process.env.PULUMI_CONFIG = JSON.stringify({
+        "multi-agent-security:adminCidrs": JSON.stringify(["198.51.100.0/24"]),
+    });
     const run = await runStack("prod");
     base = run.resources.map((r) => ({
         type: r.type,
@@ -57,7 +68,7 @@ describe("the untouched prod plan", () => {
     it("passes every effective-behaviour policy", () => {
         expect(messages(networkPolicyEffective, base)).toEqual([]);
         expect(messages(authorizationEffective, base)).toEqual([]);
-        expect(messages(segmentReachability, base, ADMIN)).toEqual([]);
+        expect(messages(segmentReachability, base)).toEqual([]);
         expect(messages(requiredAndEnabled, base)).toEqual([]);
     });
 });
@@ -275,7 +286,7 @@ describe("NET-SEG-* / PER-FW-*: reachability from SGs, NACLs, routes and the fir
         const r = one(rs, ROUTE, "mas-public-default-1");
         delete r.props.vpcEndpointId;
         r.props.gatewayId = "igw-e6bc7393a86b2df89";
-        const m = messages(segmentReachability, rs, ADMIN);
+        const m = messages(segmentReachability, rs);
         expect(m).toEqual([
             "[PER-FW-EGRESS] subnet mas-agent-1 (agent) reaches the internet around the network firewall: 0.0.0.0/0 → nat-61b731e01b6a0c89d, whose subnet routes 0.0.0.0/0 to igw igw-e6bc7393a86b2df89, not to a firewall endpoint",
             "[PER-FW-EGRESS] subnet mas-service-1 (service) reaches the internet around the network firewall: 0.0.0.0/0 → nat-61b731e01b6a0c89d, whose subnet routes 0.0.0.0/0 to igw igw-e6bc7393a86b2df89, not to a firewall endpoint",
@@ -293,7 +304,7 @@ describe("NET-SEG-* / PER-FW-*: reachability from SGs, NACLs, routes and the fir
                 vpcPeeringConnectionId: "pcx-1",
             },
         });
-        expect(messages(segmentReachability, rs, ADMIN)).toEqual([
+        expect(messages(segmentReachability, rs)).toEqual([
             "[PER-FW-EGRESS] subnet mas-agent-0 (agent) reaches the internet around the network firewall: 8.8.8.0/24 → other pcx-1, not a firewall endpoint",
         ]);
     });
@@ -327,7 +338,7 @@ describe("NET-SEG-* / PER-FW-*: reachability from SGs, NACLs, routes and the fir
             (e: { cidrBlock: string }) => e.cidrBlock !== "10.0.3.0/24",
         );
         one(rs, SG_IN, "mas-management-in-admin-198-51-100-0-24-tcp-443").props.cidrIpv4 = "10.0.0.0/16";
-        const m = messages(segmentReachability, rs, ADMIN);
+        const m = messages(segmentReachability, rs);
         expect(m).toContain(
             "[NET-SEG-MGMT] the management segment is reachable from agent on tcp 443 (security groups, network ACLs and replies all allow it); the guide allows nothing from agent",
         );
@@ -339,7 +350,7 @@ describe("NET-SEG-* / PER-FW-*: reachability from SGs, NACLs, routes and the fir
         rule.props.ipProtocol = "udp";
         rule.props.fromPort = 0;
         rule.props.toPort = 65535;
-        expect(messages(segmentReachability, rs, ADMIN)).toEqual([
+        expect(messages(segmentReachability, rs)).toEqual([
             "[NET-SEG-SERVICE] security groups of the service segment allow egress to the internet on udp all; the guide allows tcp 80,443",
         ]);
     });
@@ -374,14 +385,8 @@ describe("NET-SEG-* / PER-FW-*: reachability from SGs, NACLs, routes and the fir
             protocol: "tcp",
             ruleNo: 300,
         });
-        expect(messages(segmentReachability, rs, ADMIN)).toContain(
+        expect(messages(segmentReachability, rs)).toContain(
             "[PER-FW-INGRESS] the agent segment is reachable from internet on tcp 8080 (security groups, network ACLs and replies all allow it); the guide allows nothing from internet",
-        );
-    });
-
-    it("without the admin CIDRs declared, the admin rules count as internet access to management", () => {
-        expect(messages(segmentReachability, base)).toContain(
-            "[PER-FW-INGRESS] the management segment is reachable from internet on tcp 22,443 (security groups, network ACLs and replies all allow it); the guide allows nothing from internet",
         );
     });
 });
@@ -493,14 +498,14 @@ describe("required-and-enabled", () => {
 });
 
 describe("declared admin paths", () => {
-    // The reachability policy's admin CIDRs are the stack's own (config key adminCidrs): one source of truth
-    // each side, kept equal here so an admin path is declared, never inferred from what happens to be open.
-    it.each(["dev", "prod"])("policy-pack/config/%s.json repeats Pulumi.<stack>.yaml's adminCidrs", (stack) => {
+    // The admin CIDRs are the stack's own (config key adminCidrs); the shipped policy configs pin them to the same
+    // value (network-address-plan), so an admin path is declared, never inferred from what happens to be open.
+    it.each(["dev", "prod"])("policy-pack/config/%s.json pins Pulumi.<stack>.yaml's adminCidrs", (stack) => {
         const file = path.join(ROOT, "policy-pack", "config", `${stack}.json`);
         const policyConfig = JSON.parse(fs.readFileSync(file, "utf8"));
         const raw = stackConfig(stack).config["multi-agent-security:adminCidrs"];
         const stackValue: unknown = typeof raw === "string" ? JSON.parse(raw) : raw;
-        expect(policyConfig["network-segment-reachability"].adminCidrs).toEqual(stackValue);
+        expect(policyConfig["network-address-plan"].adminCidrs).toEqual(stackValue);
         expect((stackValue as string[]).length).toBeGreaterThan(0);
     });
 });
@@ -515,14 +520,14 @@ describe("admin CIDRs from the stack's own config (PULUMI_CONFIG, as the Pulumi 
         }
     });
 
-    it("counts the stack's adminCidrs as the admin path when the policy config names none", () => {
+    it("counts the stack's adminCidrs as the admin path", () => {
         process.env.PULUMI_CONFIG = JSON.stringify({
             "multi-agent-security:adminCidrs": JSON.stringify(["198.51.100.0/24"]),
         });
         expect(messages(segmentReachability, copy())).toEqual([]);
     });
 
-    it("treats the admin rules as internet access when neither declares them", () => {
+    it("treats the admin rules as internet access when the stack declares none", () => {
         process.env.PULUMI_CONFIG = "{}";
         expect(messages(segmentReachability, copy())).toEqual([
             expect.stringContaining("[PER-FW-INGRESS] the management segment is reachable from internet on tcp 22,443"),

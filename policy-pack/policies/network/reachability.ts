@@ -1,7 +1,6 @@
 // Effective reachability between the segments, the internet and the admins (lib/reachability.ts): security
 // groups ∩ network ACLs ∩ routes ∩ the firewall, against the flows the guide intends.
 
-import { PolicyConfigSchema } from "@pulumi/policy";
 import { SEGMENTS, SegmentName } from "../../catalog";
 import { networkDesign } from "../../catalog/network";
 import { segmentIntent } from "../../catalog/flows";
@@ -23,15 +22,8 @@ import {
     Zone,
 } from "../../lib/reachability";
 import { stackPolicy } from "../lib";
-import { PUBLIC_V4, SEGMENT_CONTROL, segmentSchema, segmentsOf } from "./shared";
-
-const reachabilitySchema: PolicyConfigSchema = {
-    properties: {
-        ...segmentSchema.properties,
-        // No default: unset means "the stack's own adminCidrs" (stackAdminCidrs).
-        adminCidrs: { type: "array", items: { type: "string" } },
-    },
-};
+import { stackAddressPlan } from "../../lib/stack-config";
+import { PUBLIC_V4, SEGMENT_CONTROL } from "./shared";
 
 /** Ports the guide intends from one zone into another; undefined: every port. */
 function intendedInbound(dst: SegmentName, src: string): Ports | "all" | undefined {
@@ -56,21 +48,6 @@ function intendedInbound(dst: SegmentName, src: string): Ports | "all" | undefin
     return (intent.fromSegments as readonly string[]).includes(src) ? "all" : undefined;
 }
 
-/**
- * The stack's declared admin CIDRs (its `adminCidrs` config key), as the Pulumi nodejs host hands a policy pack
- * the stack's config: PULUMI_CONFIG, a JSON map of `<project>:<key>` to string. [] when absent or unreadable.
- */
-function stackAdminCidrs(): string[] {
-    try {
-        const config = JSON.parse(process.env.PULUMI_CONFIG ?? "{}") as Record<string, unknown>;
-        const entry = Object.entries(config).find(([k]) => k.endsWith(":adminCidrs"))?.[1];
-        const value: unknown = typeof entry === "string" ? JSON.parse(entry) : entry;
-        return Array.isArray(value) ? value.filter((c): c is string => typeof c === "string") : [];
-    } catch {
-        return [];
-    }
-}
-
 const INTERNET_EGRESS_PORTS = portsFrom([
     { protocol: "tcp", from: networkDesign.ports.https },
     { protocol: "tcp", from: networkDesign.ports.http },
@@ -82,14 +59,16 @@ export const segmentReachability = stackPolicy({
         "What each segment can reach and be reached from, computed from security groups (stateful), network ACLs (stateless, replies included), route tables, NAT and the network firewall, equals the guide: management only from itself and the admin CIDRs, agent only from agents and services, service only from the segments and the ALB's node ports, no segment from the internet, internet egress only HTTPS/HTTP and only through the firewall. Security groups alone must hold the same limits (they are the per-interface boundary).",
     controls: ["NET-SEG-AGENT", "NET-SEG-SERVICE", "NET-SEG-MGMT", "PER-FW-EGRESS", "PER-FW-INGRESS"],
     severity: "critical",
-    configSchema: reachabilitySchema,
     validate: (args, report) => {
         const net = buildNetwork(args.resources);
         if (net.vpcCidrs.length === 0) {
             return;
         }
-        const segments = segmentsOf(args);
-        const admin = addrs(args.getConfig<{ adminCidrs?: string[] }>().adminCidrs ?? stackAdminCidrs());
+        // The stack's own address plan and admin CIDRs (its config keys): an admin path is declared, never
+        // inferred from what happens to be open.
+        const plan = stackAddressPlan();
+        const segments = plan.segments;
+        const admin = addrs(plan.adminCidrs);
         const vpc = addrs(net.vpcCidrs);
         const internet = minus(minus(addrs([PUBLIC_V4]), vpc), admin);
         const zones: Zone[] = SEGMENTS.map((s) => ({

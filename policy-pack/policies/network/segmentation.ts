@@ -4,7 +4,7 @@
 import { SEGMENTS, SegmentName } from "../../catalog";
 import { contains, isCidr, overlaps } from "../../lib/cidr";
 import { asArray, effectiveTags, resourcePolicy, stackPolicy } from "../lib";
-import { outputTags, PUBLIC_V4, PUBLIC_V6, Rec, rec, SEGMENT_CONTROL, segmentSchema, segmentsOf, str } from "./shared";
+import { outputTags, PUBLIC_V4, PUBLIC_V6, Rec, rec, SEGMENT_CONTROL, segmentsOf, segmentSource, str } from "./shared";
 
 export const subnetsInSegment = resourcePolicy({
     name: "network-subnet-in-segment",
@@ -13,20 +13,19 @@ export const subnetsInSegment = resourcePolicy({
     controls: Object.values(SEGMENT_CONTROL),
     severity: "high",
     types: ["aws:ec2/subnet:Subnet"],
-    configSchema: segmentSchema,
     validate: (args, report) => {
         const cidr = args.props.cidrBlock as string | undefined;
         if (typeof cidr !== "string" || !isCidr(cidr)) {
             report(`subnet has no IPv4 cidrBlock; every subnet must declare one so its segment can be checked`);
             return;
         }
-        const segments = segmentsOf(args);
+        const segments = segmentsOf();
         const tag = effectiveTags(args)["segment"];
         if (tag !== undefined && (SEGMENTS as string[]).includes(tag)) {
             const segment = tag as SegmentName;
             if (!contains(segments[segment], cidr)) {
                 report(
-                    `[${SEGMENT_CONTROL[segment]}] subnet ${cidr} is tagged segment=${segment} but lies outside that segment's ${segments[segment]}`,
+                    `[${SEGMENT_CONTROL[segment]}] subnet ${cidr} is tagged segment=${segment} but lies outside that segment's ${segments[segment]} (${segmentSource(segment)})`,
                 );
             }
             return;
@@ -34,7 +33,7 @@ export const subnetsInSegment = resourcePolicy({
         for (const s of SEGMENTS) {
             if (overlaps(segments[s], cidr)) {
                 report(
-                    `[${SEGMENT_CONTROL[s]}] subnet ${cidr} overlaps the ${s} segment ${segments[s]} but is not tagged segment=${s}`,
+                    `[${SEGMENT_CONTROL[s]}] subnet ${cidr} overlaps the ${s} segment ${segments[s]} (${segmentSource(s)}) but is not tagged segment=${s}`,
                 );
             }
         }

@@ -1,8 +1,9 @@
 // What the network policies share: the segments' CIDRs and controls, reading props and tags, application load
 // balancers.
 
-import { PolicyConfigSchema, PolicyResource } from "@pulumi/policy";
-import { guide, SEGMENTS, SegmentName } from "../../catalog";
+import { PolicyResource } from "@pulumi/policy";
+import { SegmentName } from "../../catalog";
+import { SEGMENT_CONFIG_KEY, stackAddressPlan, stackConfigFile } from "../../lib/stack-config";
 import { asObject, asString } from "../lib";
 
 export const SEGMENT_CONTROL: Record<SegmentName, string> = {
@@ -11,22 +12,21 @@ export const SEGMENT_CONTROL: Record<SegmentName, string> = {
     management: "NET-SEG-MGMT",
 };
 
-/** The segment CIDRs a stack uses; the guide's by default, a stack may override them in policy config. */
-export const segmentSchema: PolicyConfigSchema = {
-    properties: {
-        segments: {
-            type: "object",
-            properties: Object.fromEntries(SEGMENTS.map((s) => [s, { type: "string" }])),
-            default: Object.fromEntries(SEGMENTS.map((s) => [s, guide.infrastructureSecurity.segmentation[s].cidr])),
-        },
-    },
-};
+/**
+ * The segment CIDRs of the stack's own config (its agentSegmentCidr, serviceSegmentCidr, managementSegmentCidr
+ * keys, handed to the pack as PULUMI_CONFIG), the guide's where it sets none. The policy config can only pin
+ * them (network-address-plan), never replace them: the stack file is the one source of truth.
+ */
+export function segmentsOf(): Record<SegmentName, string> {
+    return stackAddressPlan().segments;
+}
 
-export function segmentsOf(args: { getConfig<T extends object>(): T }): Record<SegmentName, string> {
-    const configured = args.getConfig<{ segments?: Partial<Record<SegmentName, string>> }>().segments ?? {};
-    return Object.fromEntries(
-        SEGMENTS.map((s) => [s, configured[s] ?? guide.infrastructureSecurity.segmentation[s].cidr]),
-    ) as Record<SegmentName, string>;
+/** Where segmentsOf's CIDRs came from, for messages. */
+export function segmentSource(segment: SegmentName): string {
+    const plan = stackAddressPlan();
+    return plan.received
+        ? `the stack's ${SEGMENT_CONFIG_KEY[segment]} (${stackConfigFile()})`
+        : "the guide's default (no stack config reached the pack)";
 }
 
 export type Props = Record<string, unknown>;

@@ -1,0 +1,66 @@
+import { addressPlanPins } from "../../policy-pack/policies/network";
+import { validateStack } from "../harness/policy";
+
+// The stack file is the one source of truth for the address plan; a policy config may pin it.
+const STAGING = {
+    "multi-agent-security:vpcCidr": "10.20.0.0/16",
+    "multi-agent-security:agentSegmentCidr": "10.20.1.0/24",
+    "multi-agent-security:serviceSegmentCidr": "10.20.2.0/24",
+    "multi-agent-security:managementSegmentCidr": "10.20.3.0/24",
+    "multi-agent-security:adminCidrs": JSON.stringify(["198.51.100.0/24", "192.0.2.0/28"]),
+};
+const FILES =
+    "(Pulumi.staging.yaml) but the policy config's network-address-plan (policy-pack/config/staging.json, --policy-pack-config) pins";
+
+describe("network-address-plan", () => {
+    const saved = { config: process.env.PULUMI_CONFIG, stack: process.env.PULUMI_NODEJS_STACK };
+    beforeEach(() => {
+        process.env.PULUMI_CONFIG = JSON.stringify(STAGING);
+        process.env.PULUMI_NODEJS_STACK = "staging";
+    });
+    afterAll(() => {
+        for (const [k, v] of [
+            ["PULUMI_CONFIG", saved.config],
+            ["PULUMI_NODEJS_STACK", saved.stack],
+        ] as const) {
+            if (v === undefined) {
+                delete process.env[k];
+            } else {
+                process.env[k] = v;
+            }
+        }
+    });
+    const check = (config: Record<string, unknown>) => validateStack(addressPlanPins, [], config).map((v) => v.message);
+
+    it("passes without pins, and with pins equal to the stack's values (admin CIDRs in any order)", () => {
+        expect(check({})).toEqual([]);
+        expect(
+            check({
+                vpcCidr: "10.20.0.0/16",
+                segments: { agent: "10.20.1.0/24", service: "10.20.2.0/24", management: "10.20.3.0/24" },
+                adminCidrs: ["192.0.2.0/28", "198.51.100.0/24"],
+            }),
+        ).toEqual([]);
+    });
+
+    it("names both values and both files when a segment pin differs", () => {
+        expect(check({ segments: { service: "10.0.2.0/24" } })).toEqual([
+            `[NET-SEG-SERVICE] serviceSegmentCidr: the stack's config sets 10.20.2.0/24 ${FILES} 10.0.2.0/24; the security team's pin and the stack's address plan must agree (change one of the two files)`,
+        ]);
+    });
+
+    it("fails a VPC pin the stack does not match, and the stack's default VPC when it sets none", () => {
+        expect(check({ vpcCidr: "10.0.0.0/16" })).toEqual([
+            `vpcCidr: the stack's config sets 10.20.0.0/16 ${FILES} 10.0.0.0/16; the security team's pin and the stack's address plan must agree (change one of the two files)`,
+        ]);
+        process.env.PULUMI_CONFIG = "{}";
+        expect(check({ vpcCidr: "10.20.0.0/16" })[0]).toMatch(/^vpcCidr: the stack's config sets 10\.0\.0\.0\/16 /);
+    });
+
+    it("fails admin CIDRs that differ from the pin, one more or one fewer", () => {
+        expect(check({ adminCidrs: ["198.51.100.0/24"] })).toEqual([
+            `[NET-SEG-MGMT] adminCidrs: the stack's config sets ["198.51.100.0/24","192.0.2.0/28"] ${FILES} ["198.51.100.0/24"]; the security team's pin and the stack's address plan must agree (change one of the two files)`,
+        ]);
+        expect(check({ adminCidrs: ["198.51.100.0/24", "192.0.2.0/28", "203.0.113.0/24"] })).toHaveLength(1);
+    });
+});
