@@ -46,6 +46,7 @@ const data = new DataProtection(
             "stack",
             "profile",
             "deletionProtection",
+            "accountServices",
             "systemLogRetentionDays",
             "securityLogRetentionDays",
             "auditLogRetentionDays",
@@ -91,6 +92,7 @@ const network = new Network(
             "egressAllowedDomains",
             "ipsMode",
             "deletionProtection",
+            "accountServices",
         ),
         evidence,
         flowLogGroupArn: data.logGroups.vpcFlow.arn,
@@ -190,6 +192,7 @@ const perimeter = new Perimeter(
             "agentIdHeader",
             "shieldAdvanced",
             "deletionProtection",
+            "accountServices",
         ),
         evidence,
         vpcId: network.vpc.id,
@@ -276,7 +279,7 @@ const incidentResponse = new IncidentResponse(
 const compliance = new Compliance(
     "mas",
     {
-        config: pick(cfg, "stack"),
+        config: pick(cfg, "stack", "accountServices"),
         evidence,
         configBucketName: data.configBucket.bucket,
         auditKeyArn: data.keys.audit.arn,
@@ -292,7 +295,7 @@ new Operations(
         evidence,
         reportTopicArn: detection.topics.low.arn,
         alertsKeyArn: data.keys.alerts.arn,
-        accessAnalyzerArn: compliance.accessAnalyzer.arn,
+        accessAnalyzerArn: compliance.accessAnalyzer?.arn,
         conformancePackName: compliance.conformancePack.name,
         permissionsBoundaryArn: identity.permissionsBoundaryArn,
         nodeGroups: {

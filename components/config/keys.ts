@@ -145,6 +145,12 @@ export const CONFIG_KEYS = {
     ),
     // No default: someone must be reached. Addresses at reserved domains (example.com, .test, ...) are refused by a
     // real `pulumi up` and a warning in a preview or the offline plan (contacts.ts).
+    accountServices: key(
+        "string",
+        'Who owns the account-wide services (AWS Config recorder and delivery channel, GuardDuty detector, Security Hub and its standards, Macie, IAM Access Analyzer, the Shield Advanced subscription): create (this stack, a standalone account) or adopt (a landing zone / delegated administrator; the stack creates none of them and the evidence verifies them from the account). See README "Landing zones".',
+        z.enum(["create", "adopt"]),
+        "create",
+    ),
     alertEmails: required(
         "array",
         "E-mail addresses subscribed to the security alert topics (the first is also the Let's Encrypt account contact when domainName is set). Required: addresses people read, not at a reserved domain such as example.com.",

@@ -17,7 +17,8 @@ export interface DataRoleArns {
 }
 
 export interface DataStoresArgs {
-    config: DataConfig;
+    /** accountServices adopt: Macie is the landing zone's; the stack runs only its own classification job. */
+    config: DataConfig & { accountServices: "create" | "adopt" };
     evidence: EvidenceRegistry;
     roleArns: DataRoleArns;
     criticalKeyArn: pulumi.Input<string>;
@@ -129,12 +130,16 @@ export class DataStores extends pulumi.ComponentResource {
         this.dataBuckets = { agentData: agent.bucket, metricsData: metrics.bucket };
         this.bucketPolicies = { agentData: agent.policy, metricsData: metrics.policy };
 
-        // Macie is account-wide: enabling it here assumes this stack owns the account's Macie setup.
-        const macie = new aws.macie2.Account(
-            `${name}-macie`,
-            { status: "ENABLED", findingPublishingFrequency: "FIFTEEN_MINUTES" },
-            { parent: this },
-        );
+        // Macie is account-wide: enabled here only when this stack owns the account's services. A member account of
+        // a Macie administrator still creates and runs jobs over its own buckets.
+        const macie =
+            cfg.accountServices === "create"
+                ? new aws.macie2.Account(
+                      `${name}-macie`,
+                      { status: "ENABLED", findingPublishingFrequency: "FIFTEEN_MINUTES" },
+                      { parent: this },
+                  )
+                : undefined;
         this.macieJob = new aws.macie2.ClassificationJob(
             `${name}-macie-data`,
             {
@@ -151,10 +156,10 @@ export class DataStores extends pulumi.ComponentResource {
                 },
                 tags: classified("internal"),
             },
-            { parent: this, dependsOn: [macie] },
+            { parent: this, dependsOn: macie ? [macie] : [] },
         );
 
-        args.evidence.record("DATA-CLS-DISCOVERY", macie, this.macieJob);
+        args.evidence.record("DATA-CLS-DISCOVERY", ...(macie ? [macie] : []), this.macieJob);
         args.evidence.record("DATA-CLS-CRITICAL", agent.bucket, agent.encryption);
         args.evidence.record("DATA-CLS-SENSITIVE", metrics.bucket, metrics.encryption);
         args.evidence.record("DATA-CLS-TAG", agent.bucket, metrics.bucket);

@@ -23,7 +23,10 @@ export type { DataRoleArns, DataStoreName } from "./data-stores";
 export { PayloadKey } from "./payload-key";
 
 /** The stack config the data area reads: what its parts read (keys as validated in components/config). */
-export interface DataProtectionConfig extends LoggingConfig, BackupConfig {}
+export interface DataProtectionConfig extends LoggingConfig, BackupConfig {
+    /** `adopt`: the landing zone owns Macie (see policy-pack/catalog/account-services.ts). */
+    accountServices: "create" | "adopt";
+}
 
 export interface DataProtectionArgs {
     config: DataProtectionConfig;

@@ -16,6 +16,8 @@ export interface FirewallConfig {
     /** prevent drops on the managed signatures; alert (dev only) downgrades them to alerts. */
     ipsMode: "prevent" | "alert";
     deletionProtection: boolean;
+    /** `adopt`: the landing zone owns the account's GuardDuty detector; the stack only looks it up. */
+    accountServices: "create" | "adopt";
 }
 
 export interface FirewallArgs {
@@ -49,7 +51,8 @@ export class Firewall extends pulumi.ComponentResource {
     /** The deploy runner's allow-list, scoped to the deploy NAT gateway's address. */
     readonly deployDomains?: aws.networkfirewall.RuleGroup;
     readonly logging: aws.networkfirewall.LoggingConfiguration;
-    readonly guardDutyDetector: aws.guardduty.Detector;
+    /** The account's GuardDuty detector: this stack's (create) or the landing zone's, looked up (adopt). */
+    readonly guardDutyDetectorId: pulumi.Output<string>;
 
     constructor(name: string, args: FirewallArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mas:network:Firewall", name, {}, opts);
@@ -91,8 +94,8 @@ export class Firewall extends pulumi.ComponentResource {
             firewallArn: this.firewall.arn,
             logGroupName: args.firewallLogGroupName,
         });
-        const guardDuty = guardDutyDetector(this, name);
-        this.guardDutyDetector = guardDuty.detector;
+        const guardDuty = cfg.accountServices === "create" ? guardDutyDetector(this, name) : undefined;
+        this.guardDutyDetectorId = guardDuty ? guardDuty.detector.id : adoptedDetectorId(this);
 
         const ev = args.evidence;
         ev.record("PER-FW-INGRESS", this.firewall, this.policy, this.ingressRules);
@@ -103,12 +106,14 @@ export class Firewall extends pulumi.ComponentResource {
         ev.record("IDS-SIGNATURE", this.policy, this.logging);
         ev.record("IDS-AUTO-UPDATE", this.policy);
         ev.record("IPS-PREVENT", this.policy);
-        ev.record("IPS-BEHAVIORAL", this.guardDutyDetector, guardDuty.eksAudit, guardDuty.runtime);
+        if (guardDuty) {
+            ev.record("IPS-BEHAVIORAL", guardDuty.detector, guardDuty.eksAudit, guardDuty.runtime);
+        }
 
         this.registerOutputs({
             firewallArn: this.firewall.arn,
             policyArn: this.policy.arn,
-            guardDutyDetectorId: this.guardDutyDetector.id,
+            guardDutyDetectorId: this.guardDutyDetectorId,
         });
     }
 
@@ -185,6 +190,27 @@ function firewallLogging(
         },
         { parent, dependsOn: [deliveryPolicy] },
     );
+}
+
+/** GuardDuty features the guide's behavioural detection needs (IPS-BEHAVIORAL). */
+const GUARDDUTY_FEATURES = ["EKS_AUDIT_LOGS", "RUNTIME_MONITORING"];
+
+/**
+ * The landing zone's detector (one per account and Region; the lookup fails the deploy when there is none) and
+ * a warning for each feature the guide needs that it does not enable: the evidence verifies it from the account.
+ */
+function adoptedDetectorId(parent: pulumi.Resource): pulumi.Output<string> {
+    return aws.guardduty.getDetectorOutput({}, { parent }).apply((d) => {
+        const enabled = new Set(d.features.filter((f) => f.status === "ENABLED").map((f) => f.name));
+        const missing = GUARDDUTY_FEATURES.filter((f) => !enabled.has(f));
+        if (d.status !== "ENABLED" || missing.length > 0) {
+            void pulumi.log.warn(
+                `accountServices adopt: the account's GuardDuty detector ${d.id} is ${d.status}${missing.length ? ` without ${missing.join(", ")}` : ""}; IPS-BEHAVIORAL needs it ENABLED with ${GUARDDUTY_FEATURES.join(" and ")} (ask the landing zone's owner)`,
+                parent,
+            );
+        }
+        return d.id;
+    });
 }
 
 /**

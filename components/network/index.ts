@@ -84,7 +84,7 @@ export class Network extends pulumi.ComponentResource {
     readonly securityGroups: Record<SegmentName | "endpoints", aws.ec2.SecurityGroup>;
     readonly networkAcls: Record<SegmentName, aws.ec2.NetworkAcl>;
     readonly firewall: Firewall;
-    readonly guardDutyDetector: aws.guardduty.Detector;
+    readonly guardDutyDetectorId: pulumi.Output<string>;
     readonly flowLog: aws.ec2.FlowLog;
     readonly vpcEndpoints: Record<string, aws.ec2.VpcEndpoint>;
 
@@ -156,7 +156,7 @@ export class Network extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        this.guardDutyDetector = this.firewall.guardDutyDetector;
+        this.guardDutyDetectorId = this.firewall.guardDutyDetectorId;
 
         const routes = routing(this, name, {
             vpcId: this.vpc.id,
@@ -233,7 +233,7 @@ export class Network extends pulumi.ComponentResource {
             publicSubnetIds: this.publicSubnets.map((s) => s.id),
             firewallSubnetIds: this.firewallSubnets.map((s) => s.id),
             firewallArn: this.firewall.firewall.arn,
-            guardDutyDetectorId: this.guardDutyDetector.id,
+            guardDutyDetectorId: this.guardDutyDetectorId,
         });
     }
 }

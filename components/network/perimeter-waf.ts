@@ -67,23 +67,25 @@ export function webAcl(parent: pulumi.Resource, name: string, args: WebAclArgs) 
 }
 
 /**
- * Shield Advanced on the ALB: a 1-year commitment that destroy cannot end (skipDestroy), so the subscription
- * is also protected from deletion.
+ * Shield Advanced on the ALB. The subscription (when this stack owns the account's services) is a 1-year
+ * commitment that destroy cannot end (skipDestroy), so it is also protected from deletion.
  */
 export function shieldAdvanced(
     parent: pulumi.Resource,
     name: string,
-    args: { prefix: string; albArn: pulumi.Input<string> },
+    args: { prefix: string; albArn: pulumi.Input<string>; subscribe: boolean },
 ) {
-    const subscription = new aws.shield.Subscription(
-        `${name}-shield`,
-        { autoRenew: "ENABLED", skipDestroy: true },
-        { parent, protect: true },
-    );
+    const subscription = args.subscribe
+        ? new aws.shield.Subscription(
+              `${name}-shield`,
+              { autoRenew: "ENABLED", skipDestroy: true },
+              { parent, protect: true },
+          )
+        : undefined;
     const protection = new aws.shield.Protection(
         `${name}-shield-alb`,
         { name: `${args.prefix}-alb`, resourceArn: args.albArn },
-        { parent, dependsOn: [subscription] },
+        { parent, dependsOn: subscription ? [subscription] : [] },
     );
     return { subscription, protection };
 }

@@ -19,6 +19,8 @@ export interface PerimeterConfig {
     /** The header the WAF's per-agent rate limit keys on. */
     agentIdHeader: string;
     shieldAdvanced: boolean;
+    /** `adopt`: the account's Shield Advanced subscription is the landing zone's; the stack protects its ALB. */
+    accountServices: "create" | "adopt";
     deletionProtection: boolean;
 }
 
@@ -123,9 +125,13 @@ export class Perimeter extends pulumi.ComponentResource {
         this.webAcl = waf.webAcl;
         const ddosResources: pulumi.Resource[] = [this.webAcl, waf.association];
         if (cfg.shieldAdvanced) {
-            const shield = shieldAdvanced(this, name, { prefix, albArn: this.alb.arn });
+            const shield = shieldAdvanced(this, name, {
+                prefix,
+                albArn: this.alb.arn,
+                subscribe: cfg.accountServices === "create",
+            });
             this.shieldProtection = shield.protection;
-            ddosResources.push(shield.subscription, shield.protection);
+            ddosResources.push(...(shield.subscription ? [shield.subscription] : []), shield.protection);
         }
 
         const ev = args.evidence;

@@ -26,8 +26,8 @@ export interface OperationsArgs {
     reportTopicArn: pulumi.Input<string>;
     /** KMS key of the alert topics (data: keys.alerts.arn). */
     alertsKeyArn: pulumi.Input<string>;
-    /** IAM Access Analyzer (Compliance.accessAnalyzer.arn). */
-    accessAnalyzerArn: pulumi.Input<string>;
+    /** IAM Access Analyzer (Compliance.accessAnalyzer.arn); none with accountServices adopt. */
+    accessAnalyzerArn?: pulumi.Input<string>;
     /** The ISO 27001 / SOC 2 conformance pack (Compliance.conformancePack.name). */
     conformancePackName: pulumi.Input<string>;
     /** Permissions boundary for the roles created here (identity: permissionsBoundary.arn). */

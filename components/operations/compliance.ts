@@ -15,6 +15,8 @@ import { awsContext, policyJson, serviceTrust } from "./iam";
 export interface ComplianceConfig {
     /** Stack name: physical names derive from it. */
     stack: string;
+    /** `adopt`: the landing zone owns Config's recorder, Security Hub and Access Analyzer (none is created here). */
+    accountServices: "create" | "adopt";
 }
 
 export interface ComplianceArgs {
@@ -71,139 +73,163 @@ export function conformancePackTemplate(rules: ConfigRuleDef[] = CONFIG_RULES): 
  * conformance pack, Security Hub with FSBP, CIS 3.0.0 and NIST 800-53 r5, and an IAM Access Analyzer.
  */
 export class Compliance extends pulumi.ComponentResource {
-    readonly recorder: aws.cfg.Recorder;
-    readonly deliveryChannel: aws.cfg.DeliveryChannel;
+    /** The account's singletons: undefined with `accountServices: adopt` (the landing zone's). */
+    readonly recorder?: aws.cfg.Recorder;
+    readonly deliveryChannel?: aws.cfg.DeliveryChannel;
     readonly conformancePack: aws.cfg.ConformancePack;
-    readonly securityHub: aws.securityhub.Account;
+    readonly securityHub?: aws.securityhub.Account;
     readonly standards: aws.securityhub.StandardsSubscription[];
-    readonly accessAnalyzer: aws.accessanalyzer.Analyzer;
+    readonly accessAnalyzer?: aws.accessanalyzer.Analyzer;
 
     constructor(name: string, args: ComplianceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mas:operations:Compliance", name, {}, opts);
         const prefix = namePrefix(args.config);
-        const ctx = awsContext(this);
+        // One of each per account and Region: created only when this stack owns the account's services.
+        const own = args.config.accountServices === "create" ? accountSingletons(this, name, args, prefix) : undefined;
+        this.recorder = own?.recorder;
+        this.deliveryChannel = own?.deliveryChannel;
+        this.securityHub = own?.securityHub;
+        this.standards = own?.standards ?? [];
+        this.accessAnalyzer = own?.accessAnalyzer;
 
-        const role = new aws.iam.Role(
-            `${name}-config`,
-            {
-                name: `${prefix}-config-recorder`,
-                description: "AWS Config recorder and delivery channel.",
-                assumeRolePolicy: serviceTrust("config.amazonaws.com", ctx.account),
-                permissionsBoundary: args.permissionsBoundaryArn,
-            },
-            { parent: this },
-        );
-        const managed = new aws.iam.RolePolicyAttachment(
-            `${name}-config`,
-            { role: role.name, policyArn: CONFIG_ROLE_POLICY },
-            { parent: this },
-        );
-        const delivery = new aws.iam.RolePolicy(
-            `${name}-config-delivery`,
-            {
-                role: role.id,
-                policy: pulumi
-                    .all([args.configBucketName, ctx.account, args.auditKeyArn])
-                    .apply(([bucket, acct, keyArn]) =>
-                        policyJson([
-                            {
-                                Sid: "BucketAcl",
-                                Effect: "Allow",
-                                Action: ["s3:GetBucketAcl", "s3:ListBucket"],
-                                Resource: `arn:aws:s3:::${bucket}`,
-                            },
-                            {
-                                Sid: "Deliver",
-                                Effect: "Allow",
-                                Action: "s3:PutObject",
-                                Resource: `arn:aws:s3:::${bucket}/${CONFIG_KEY_PREFIX}/AWSLogs/${acct}/Config/*`,
-                                Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control" } },
-                            },
-                            ...(keyArn
-                                ? [
-                                      {
-                                          Sid: "EncryptDeliveries",
-                                          Effect: "Allow" as const,
-                                          Action: ["kms:GenerateDataKey", "kms:Decrypt"],
-                                          Resource: keyArn,
-                                      },
-                                  ]
-                                : []),
-                        ]),
-                    ),
-            },
-            { parent: this },
-        );
-
-        // One recorder per account and Region: every supported type, global ones (IAM) included.
-        this.recorder = new aws.cfg.Recorder(
-            `${name}-recorder`,
-            {
-                name: `${prefix}-recorder`,
-                roleArn: role.arn,
-                recordingGroup: { allSupported: true, includeGlobalResourceTypes: true },
-            },
-            { parent: this, dependsOn: [managed] },
-        );
-        this.deliveryChannel = new aws.cfg.DeliveryChannel(
-            `${name}-delivery`,
-            {
-                name: `${prefix}-delivery`,
-                s3BucketName: args.configBucketName,
-                s3KeyPrefix: CONFIG_KEY_PREFIX,
-                s3KmsKeyArn: args.auditKeyArn,
-                snapshotDeliveryProperties: { deliveryFrequency: "TwentyFour_Hours" },
-            },
-            { parent: this, dependsOn: [this.recorder, delivery] },
-        );
-        const status = new aws.cfg.RecorderStatus(
-            `${name}-recorder`,
-            { name: this.recorder.name, isEnabled: true },
-            { parent: this, dependsOn: [this.deliveryChannel] },
-        );
-
-        // A conformance pack (not loose rules): one deployable, reviewable unit with its own compliance score.
+        // A conformance pack (not loose rules): one deployable, reviewable unit with its own compliance score. A
+        // member account may deploy its own; it evaluates through the recorder the landing zone runs.
         this.conformancePack = new aws.cfg.ConformancePack(
             `${name}-iso27001-soc2`,
             { name: `${prefix}-iso27001-soc2`, templateBody: conformancePackTemplate() },
-            { parent: this, dependsOn: [status] },
-        );
-
-        this.securityHub = new aws.securityhub.Account(
-            `${name}-securityhub`,
-            { enableDefaultStandards: false, autoEnableControls: true },
-            { parent: this },
-        );
-        this.standards = Object.entries(SECURITY_HUB_STANDARDS).map(
-            ([key, path]) =>
-                new aws.securityhub.StandardsSubscription(
-                    `${name}-standard-${key}`,
-                    { standardsArn: pulumi.interpolate`arn:aws:securityhub:${ctx.region}::${path}` },
-                    { parent: this, dependsOn: [this.securityHub] },
-                ),
-        );
-
-        this.accessAnalyzer = new aws.accessanalyzer.Analyzer(
-            `${name}-access-analyzer`,
-            { analyzerName: `${prefix}-account`, type: "ACCOUNT" },
-            { parent: this },
+            { parent: this, dependsOn: own ? [own.status] : [] },
         );
 
         const e = args.evidence;
-        e.record("CMP-SOC2-EVIDENCE", this.recorder, this.deliveryChannel, status);
-        e.record("CMP-ISO-ACCESS", this.conformancePack, this.accessAnalyzer);
+        const defined = <T>(xs: (T | undefined)[]) => xs.filter((x): x is T => x !== undefined);
+        if (own) {
+            e.record("CMP-SOC2-EVIDENCE", own.recorder, own.deliveryChannel, own.status);
+        }
+        e.record("CMP-ISO-ACCESS", ...defined([this.conformancePack, this.accessAnalyzer]));
         e.record("CMP-ISO-CRYPTO", this.conformancePack);
-        e.record("CMP-ISO-OPS", this.conformancePack, this.securityHub, ...this.standards);
-        e.record("CMP-SOC2-SECURITY", this.conformancePack, this.securityHub, ...this.standards, this.accessAnalyzer);
+        e.record("CMP-ISO-OPS", ...defined([this.conformancePack, this.securityHub]), ...this.standards);
+        e.record(
+            "CMP-SOC2-SECURITY",
+            ...defined([this.conformancePack, this.securityHub]),
+            ...this.standards,
+            ...defined([this.accessAnalyzer]),
+        );
         e.record("CMP-SOC2-AVAILABILITY", this.conformancePack);
         e.record("CMP-SOC2-CONFIDENTIALITY", this.conformancePack);
         e.record("OPS-D-INTEGRITY", this.conformancePack);
         e.record("OPS-M-CREDENTIALS", this.conformancePack);
 
         this.registerOutputs({
-            recorderName: this.recorder.name,
+            recorderName: this.recorder?.name,
             conformancePackName: this.conformancePack.name,
-            accessAnalyzerArn: this.accessAnalyzer.arn,
+            accessAnalyzerArn: this.accessAnalyzer?.arn,
         });
     }
+}
+
+/**
+ * The account-wide compliance services (AWS Config's recorder and delivery channel, Security Hub with its
+ * standards, an account Access Analyzer): one per account and Region, so only a stack that owns the account
+ * creates them.
+ */
+function accountSingletons(parent: Compliance, name: string, args: ComplianceArgs, prefix: string) {
+    const ctx = awsContext(parent);
+    const role = new aws.iam.Role(
+        `${name}-config`,
+        {
+            name: `${prefix}-config-recorder`,
+            description: "AWS Config recorder and delivery channel.",
+            assumeRolePolicy: serviceTrust("config.amazonaws.com", ctx.account),
+            permissionsBoundary: args.permissionsBoundaryArn,
+        },
+        { parent },
+    );
+    const managed = new aws.iam.RolePolicyAttachment(
+        `${name}-config`,
+        { role: role.name, policyArn: CONFIG_ROLE_POLICY },
+        { parent },
+    );
+    const delivery = new aws.iam.RolePolicy(
+        `${name}-config-delivery`,
+        {
+            role: role.id,
+            policy: pulumi.all([args.configBucketName, ctx.account, args.auditKeyArn]).apply(([bucket, acct, keyArn]) =>
+                policyJson([
+                    {
+                        Sid: "BucketAcl",
+                        Effect: "Allow",
+                        Action: ["s3:GetBucketAcl", "s3:ListBucket"],
+                        Resource: `arn:aws:s3:::${bucket}`,
+                    },
+                    {
+                        Sid: "Deliver",
+                        Effect: "Allow",
+                        Action: "s3:PutObject",
+                        Resource: `arn:aws:s3:::${bucket}/${CONFIG_KEY_PREFIX}/AWSLogs/${acct}/Config/*`,
+                        Condition: { StringEquals: { "s3:x-amz-acl": "bucket-owner-full-control" } },
+                    },
+                    ...(keyArn
+                        ? [
+                              {
+                                  Sid: "EncryptDeliveries",
+                                  Effect: "Allow" as const,
+                                  Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+                                  Resource: keyArn,
+                              },
+                          ]
+                        : []),
+                ]),
+            ),
+        },
+        { parent },
+    );
+
+    // One recorder per account and Region: every supported type, global ones (IAM) included.
+    const recorder = new aws.cfg.Recorder(
+        `${name}-recorder`,
+        {
+            name: `${prefix}-recorder`,
+            roleArn: role.arn,
+            recordingGroup: { allSupported: true, includeGlobalResourceTypes: true },
+        },
+        { parent, dependsOn: [managed] },
+    );
+    const deliveryChannel = new aws.cfg.DeliveryChannel(
+        `${name}-delivery`,
+        {
+            name: `${prefix}-delivery`,
+            s3BucketName: args.configBucketName,
+            s3KeyPrefix: CONFIG_KEY_PREFIX,
+            s3KmsKeyArn: args.auditKeyArn,
+            snapshotDeliveryProperties: { deliveryFrequency: "TwentyFour_Hours" },
+        },
+        { parent, dependsOn: [recorder, delivery] },
+    );
+    const status = new aws.cfg.RecorderStatus(
+        `${name}-recorder`,
+        { name: recorder.name, isEnabled: true },
+        { parent, dependsOn: [deliveryChannel] },
+    );
+
+    const securityHub = new aws.securityhub.Account(
+        `${name}-securityhub`,
+        { enableDefaultStandards: false, autoEnableControls: true },
+        { parent },
+    );
+    const standards = Object.entries(SECURITY_HUB_STANDARDS).map(
+        ([key, path]) =>
+            new aws.securityhub.StandardsSubscription(
+                `${name}-standard-${key}`,
+                { standardsArn: pulumi.interpolate`arn:aws:securityhub:${ctx.region}::${path}` },
+                { parent, dependsOn: [securityHub] },
+            ),
+    );
+
+    const accessAnalyzer = new aws.accessanalyzer.Analyzer(
+        `${name}-access-analyzer`,
+        { analyzerName: `${prefix}-account`, type: "ACCOUNT" },
+        { parent },
+    );
+
+    return { recorder, deliveryChannel, status, securityHub, standards, accessAnalyzer };
 }

@@ -19,8 +19,14 @@ const activeAnalyzerFindings = (analyzerArn: string): Omit<ReportQuery, "name" |
     type: "StringList",
 });
 
-/** The queries of each report, i.e. what each routine / audit step actually checks. */
-export function reportQueries(key: ReportKey, pack: string, analyzerArn: string): ReportQuery[] {
+/**
+ * The queries of each report, i.e. what each routine / audit step actually checks. Without an analyzer of this
+ * account (accountServices adopt: the organisation's analyzer is the delegated administrator's), the
+ * Access Analyzer queries are left to its owner.
+ */
+export function reportQueries(key: ReportKey, pack: string, analyzerArn: string | undefined): ReportQuery[] {
+    const analyzer = (name: string, label: string): ReportQuery[] =>
+        analyzerArn ? [{ name, label, ...activeAnalyzerFindings(analyzerArn) }] : [];
     const high = FINDING_SEVERITY.securityHub.high.map((v) => ({ Value: v, Comparison: "EQUALS" }));
     switch (key) {
         case "daily":
@@ -58,11 +64,7 @@ export function reportQueries(key: ReportKey, pack: string, analyzerArn: string)
             ];
         case "weekly":
             return [
-                {
-                    name: "AccessFindings",
-                    label: "review_access_patterns: active Access Analyzer findings",
-                    ...activeAnalyzerFindings(analyzerArn),
-                },
+                ...analyzer("AccessFindings", "review_access_patterns: active Access Analyzer findings"),
                 {
                     name: "FailedBackups",
                     label: "verify_backups: failed backup jobs",
@@ -105,11 +107,7 @@ export function reportQueries(key: ReportKey, pack: string, analyzerArn: string)
                     selector: "$.Events..EventName",
                     type: "StringList",
                 },
-                {
-                    name: "ExternalAccess",
-                    label: "external access (Access Analyzer)",
-                    ...activeAnalyzerFindings(analyzerArn),
-                },
+                ...analyzer("ExternalAccess", "external access (Access Analyzer)"),
                 {
                     name: "NonCompliantRules",
                     label: "stale keys / MFA / admin policies (Config)",
@@ -155,11 +153,7 @@ export function reportQueries(key: ReportKey, pack: string, analyzerArn: string)
                     selector: "$.Policies..PolicyName",
                     type: "StringList",
                 },
-                {
-                    name: "ExternalAccess",
-                    label: "active Access Analyzer findings",
-                    ...activeAnalyzerFindings(analyzerArn),
-                },
+                ...analyzer("ExternalAccess", "active Access Analyzer findings"),
                 { name: "NonCompliantRules", label: "non-compliant rules", ...nonCompliantInPack(pack) },
             ];
     }

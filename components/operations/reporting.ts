@@ -27,8 +27,8 @@ export interface ReportsArgs {
     /** Low-severity topic the reports and reminders go to, and its KMS key. */
     reportTopicArn: pulumi.Input<string>;
     alertsKeyArn: pulumi.Input<string>;
-    /** What the reports query: IAM Access Analyzer and the conformance pack. */
-    accessAnalyzerArn: pulumi.Input<string>;
+    /** What the reports query: IAM Access Analyzer (none with accountServices adopt) and the conformance pack. */
+    accessAnalyzerArn?: pulumi.Input<string>;
     conformancePackName: pulumi.Input<string>;
     permissionsBoundaryArn?: pulumi.Input<string>;
 }
@@ -54,7 +54,7 @@ export function reports(parent: pulumi.Resource, name: string, args: ReportsArgs
         {
             role: reportRole.id,
             policy: pulumi
-                .all([args.reportTopicArn, args.alertsKeyArn, args.accessAnalyzerArn])
+                .all([args.reportTopicArn, args.alertsKeyArn, args.accessAnalyzerArn ?? ""])
                 .apply(([topic, key, analyzer]) =>
                     policyJson([
                         {
@@ -76,12 +76,16 @@ export function reports(parent: pulumi.Resource, name: string, args: ReportsArgs
                             ],
                             Resource: "*",
                         },
-                        {
-                            Sid: "Analyzer",
-                            Effect: "Allow",
-                            Action: "access-analyzer:ListFindings",
-                            Resource: analyzer,
-                        },
+                        ...(analyzer
+                            ? [
+                                  {
+                                      Sid: "Analyzer",
+                                      Effect: "Allow" as const,
+                                      Action: "access-analyzer:ListFindings",
+                                      Resource: analyzer,
+                                  },
+                              ]
+                            : []),
                         { Sid: "Publish", Effect: "Allow", Action: "sns:Publish", Resource: topic },
                         {
                             Sid: "PublishEncrypted",
@@ -112,14 +116,19 @@ export function reports(parent: pulumi.Resource, name: string, args: ReportsArgs
                     documentType: "Automation",
                     documentFormat: "JSON",
                     content: pulumi
-                        .all([reportRole.arn, args.reportTopicArn, args.conformancePackName, args.accessAnalyzerArn])
+                        .all([
+                            reportRole.arn,
+                            args.reportTopicArn,
+                            args.conformancePackName,
+                            args.accessAnalyzerArn ?? "",
+                        ])
                         .apply(([role, topic, pack, analyzer]) =>
                             report(
                                 SUBJECTS[key],
                                 role,
                                 topic,
                                 `[${REPORTS[key].cadence}] ${SUBJECTS[key]}`,
-                                reportQueries(key, pack, analyzer),
+                                reportQueries(key, pack, analyzer || undefined),
                                 key === "accessAudit" ? [credentialReport] : [],
                             ),
                         ),

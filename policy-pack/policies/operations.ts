@@ -18,6 +18,7 @@ import { CLASSIFICATION_LEVELS } from "../catalog";
 import { buildNetwork } from "../lib/reachability";
 import { checkRequired, requirements } from "../lib/required";
 import { asArray, resourcePolicy, stackPolicy } from "./lib";
+import { adoptedType, adoptsAccountServices } from "./account-services";
 
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 const TOPIC = "aws:sns/topic:Topic";
@@ -174,6 +175,9 @@ export const configRecording = stackPolicy({
     severity: "high",
     validate: (args, report) => {
         const recorders = ofType(args.resources, RECORDER);
+        if (recorders.length === 0 && adoptedType(RECORDER)) {
+            return;
+        }
         if (recorders.length === 0) {
             report("no AWS Config recorder: configuration evidence is not recorded");
         }
@@ -205,6 +209,10 @@ export const securityHub = stackPolicy({
     controls: ["CMP-ISO-OPS", "CMP-SOC2-SECURITY", "CMP-ISO-ACCESS"],
     severity: "high",
     validate: (args, report) => {
+        // accountServices adopt: Security Hub, its standards and the analyzer are the landing zone's.
+        if (adoptsAccountServices()) {
+            return;
+        }
         if (ofType(args.resources, HUB).length === 0) {
             report("[CMP-SOC2-SECURITY] Security Hub is not enabled (no aws.securityhub.Account)");
         }
@@ -481,7 +489,9 @@ export const requiredAndEnabled = stackPolicy({
     ],
     severity: "high",
     validate: (args, report) => {
-        for (const f of checkRequired(args.resources, REQUIRED_TABLE)) {
+        // accountServices adopt: the landing zone's singletons are verified from the account, not required here.
+        const table = REQUIRED_TABLE.filter((req) => !req.types.every(adoptedType));
+        for (const f of checkRequired(args.resources, table)) {
             report(f.message, f.urn);
         }
     },

@@ -1,4 +1,5 @@
 import { PolicyResource } from "@pulumi/policy";
+import { adoptedServicesNotCreated } from "./account-services";
 import { guide } from "../catalog";
 import { networkDesign } from "../catalog/network";
 import { coversSharedStorage, platformDesign } from "../catalog/platform";
@@ -526,6 +527,7 @@ export const workloadApisReachable = stackPolicy({
 });
 
 export const platformPolicies = [
+    adoptedServicesNotCreated,
     deployPath,
     podIpCapacity,
     nodeMaxPods,

@@ -264,6 +264,24 @@ export class ProviderMocks implements pulumi.runtime.Mocks {
                 return { name: this.region, region: this.region, id: this.region, description: this.region };
             case "aws:index/getPartition:getPartition":
                 return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
+            // accountServices adopt: the landing zone's detector, as a delegated administrator enables it.
+            case "aws:guardduty/getDetector:getDetector": {
+                const id = digest(`detector-${MOCK_ACCOUNT}-${this.region}`, 32);
+                return {
+                    id,
+                    arn: `arn:aws:guardduty:${this.region}:${MOCK_ACCOUNT}:detector/${id}`,
+                    status: "ENABLED",
+                    findingPublishingFrequency: "FIFTEEN_MINUTES",
+                    serviceRoleArn: `arn:aws:iam::${MOCK_ACCOUNT}:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty`,
+                    region: this.region,
+                    tags: {},
+                    features: ["EKS_AUDIT_LOGS", "RUNTIME_MONITORING"].map((name) => ({
+                        name,
+                        status: "ENABLED",
+                        additionalConfigurations: [],
+                    })),
+                };
+            }
             default:
                 throw new Error(`Mock not implemented: ${args.token}`);
         }

@@ -5,6 +5,7 @@ import { CLASSIFICATION_LEVELS } from "../../catalog";
 import { CLASSIFICATION_TAG, DATA_STORE_TAG } from "../../catalog/data";
 import { asArray, effectiveTags, environmentOf, environmentSchema, resourcePolicy, stackPolicy } from "../lib";
 import { bucketsOf, levelOf, Props, T } from "./shared";
+import { adoptedType } from "../account-services";
 
 /** Data-holding types that are always checked, even when a plan shows no tags property for them. */
 const ALWAYS_TAGGABLE = new Set<string>([T.key, T.bucket, T.logGroup, T.vault, T.secret, T.trail, T.plan]);
@@ -58,7 +59,8 @@ export const macieDiscovery = stackPolicy({
     severity: "medium",
     validate: (args, report) => {
         const account = args.resources.find((r) => r.type === T.macieAccount);
-        if (!account || (account.props.status ?? "ENABLED") !== "ENABLED") {
+        // accountServices adopt: Macie is the landing zone's (verified from the account); the job stays this stack's.
+        if (account ? (account.props.status ?? "ENABLED") !== "ENABLED" : !adoptedType(T.macieAccount)) {
             report("Amazon Macie is not enabled (aws.macie2.Account status ENABLED)");
         }
         const scanned = new Set(

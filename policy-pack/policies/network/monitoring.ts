@@ -2,6 +2,7 @@
 // drop) and its logs, GuardDuty (behavioral detection).
 
 import { networkDesign } from "../../catalog/network";
+import { adoptedType } from "../account-services";
 import { asArray, environmentOf, environmentSchema, resourcePolicy, stackPolicy } from "../lib";
 import { Props, Rec, rec, str } from "./shared";
 
@@ -110,6 +111,9 @@ export const guardDuty = stackPolicy({
         const detectors = args.resources.filter(
             (r) => r.type === "aws:guardduty/detector:Detector" && r.props.enable !== false,
         );
+        if (detectors.length === 0 && adoptedType("aws:guardduty/detector:Detector")) {
+            return; // the landing zone's detector, verified from the account
+        }
         if (detectors.length === 0) {
             report("the stack has no enabled GuardDuty detector");
             return;
