@@ -3,6 +3,7 @@
 // status, the resources that implement it (as planned or as deployed, every setting), the policies that enforce
 // it and their audit result, and its mutation self-test. Without --state it uses the offline plan.
 import { execFileSync } from "child_process";
+import { stackKeys } from "./lib/evidence-adoption";
 import * as fs from "fs";
 import * as path from "path";
 import { audit, REPO_ROOT, stackPolicyConfig } from "./lib/audit";
@@ -250,6 +251,8 @@ export async function evidenceCommand(argv: string[]): Promise<number> {
         auditEvidence: outputs ?? evidenceFromState(state),
         report,
         tests: testsByControl(path.join(REPO_ROOT, "test")),
+        stackKeys: stackKeys(sc.config, sc.project),
+        stackFile: `Pulumi.${flags.stack}.yaml`,
         // Each infrastructure control's break, applied to this state and evaluated with the same policy config.
         selfTest:
             selfTest === "skip"

@@ -48,7 +48,8 @@ describe("audit", () => {
                 control: "NET-SEG-AGENT",
                 enforcementLevel: "mandatory",
                 urn: "urn:pulumi:dev::multi-agent-security::aws:ec2/subnet:Subnet::agent-outside",
-                message: "subnet 10.0.9.0/25 is tagged segment=agent but lies outside that segment's 10.0.1.0/24",
+                message:
+                    "subnet 10.0.9.0/25 is tagged segment=agent but lies outside that segment's 10.0.1.0/24 (the stack's agentSegmentCidr (Pulumi.dev.yaml))",
             },
             {
                 policy: "network-subnet-in-segment",
@@ -56,7 +57,7 @@ describe("audit", () => {
                 enforcementLevel: "mandatory",
                 urn: "urn:pulumi:dev::multi-agent-security::aws:ec2/subnet:Subnet::untagged-in-mgmt",
                 message:
-                    "subnet 10.0.3.64/26 overlaps the management segment 10.0.3.0/24 but is not tagged segment=management",
+                    "subnet 10.0.3.64/26 overlaps the management segment 10.0.3.0/24 (the stack's managementSegmentCidr (Pulumi.dev.yaml)) but is not tagged segment=management",
             },
         ]);
         // The resource marked `delete: true` is pending deletion and is not analyzed, as in the engine.

@@ -25,6 +25,10 @@ describe("evidence statuses", () => {
         expect(leafStatus(["partial"])).toBe("partial");
         expect(leafStatus(["not-configured", "not-assessed"])).toBe("not-configured");
         expect(leafStatus(["not-assessed"])).toBe("not-assessed");
+        // A landing zone's service: never a pass from this stack's plan or state.
+        expect(leafStatus(["pass", "adopted"])).toBe("adopted");
+        expect(leafStatus(["adopted", "partial"])).toBe("partial");
+        expect(leafStatus(["adopted", "fail"])).toBe("fail");
     });
 
     it("never pass a control without resources of its own, and fill sections other tools add", () => {
@@ -74,5 +78,67 @@ describe("evidence statuses", () => {
         } finally {
             EVIDENCE_SECTIONS.pop();
         }
+    });
+});
+
+describe("a stack's own choices in the evidence", () => {
+    const empty = (stackKeys: Record<string, string>) =>
+        buildEvidence({
+            stack: "lz",
+            source: "empty state",
+            provenance,
+            resources: [],
+            auditEvidence: {},
+            report: {
+                violations: [],
+                summary: { resources: 0, policies: 0, mandatory: 0, advisory: 0 },
+                policies: [],
+                diagnostics: { each: [], stack: [] },
+                pack: { name: "pack", version: "0.0.0" },
+            },
+            tests: new Map(),
+            selfTest: [],
+            stackKeys,
+            stackFile: "Pulumi.lz.yaml",
+        });
+
+    it("reports the controls a landing zone's services carry as adopted, naming what the owner must provide", () => {
+        const doc = empty({ accountServices: "adopt" });
+        const adopted = doc.controls.filter((c) => c.status === "adopted").map((c) => c.id);
+        expect(adopted.sort()).toEqual(
+            [
+                "CMP-ISO-ACCESS",
+                "CMP-ISO-OPS",
+                "CMP-SOC2-EVIDENCE",
+                "CMP-SOC2-SECURITY",
+                "DATA-CLS-DISCOVERY",
+                "IPS-BEHAVIORAL",
+                "PER-DDOS",
+            ].sort(),
+        );
+        const gd = doc.controls.find((c) => c.id === "IPS-BEHAVIORAL")!;
+        expect(gd.reason).toBe(
+            "relies on Amazon GuardDuty, which the landing zone owns (accountServices adopt): this stack creates none of it, so its plan or state cannot show it; verified only by evidence collected from the account",
+        );
+        expect(gd.gap).toContain("EKS_AUDIT_LOGS and RUNTIME_MONITORING");
+        expect(renderMarkdown(doc)).toContain("### IPS-BEHAVIORAL — ADOPTED (VERIFY IN THE ACCOUNT)");
+        // The same stack creating them: nothing is adopted.
+        expect(empty({}).controls.filter((c) => c.status === "adopted")).toEqual([]);
+    });
+
+    it("registers each segment off the guide's literal CIDR as a deviation, and none for the guide's", () => {
+        const doc = empty({ agentSegmentCidr: "10.20.1.0/24", serviceSegmentCidr: "10.0.2.0/24" });
+        expect(doc.deviations).toEqual([
+            expect.objectContaining({
+                control: "NET-SEG-AGENT",
+                deviation: "the agent segment is 10.20.1.0/24 (agentSegmentCidr), not the guide's literal 10.0.1.0/24",
+                source: "Pulumi.lz.yaml",
+            }),
+        ]);
+        expect(renderMarkdown(doc)).toContain("## Deviation register\n\n| Control | Deviation |");
+        expect(empty({}).deviations).toEqual([]);
+        expect(renderMarkdown(empty({}))).toContain(
+            "The stack's config makes no deviation from the guide's literal values.",
+        );
     });
 });

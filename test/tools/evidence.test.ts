@@ -141,7 +141,8 @@ describe("evidence export", () => {
         expect(svc.policies[0].violations).toEqual([
             {
                 urn: subnet.urn,
-                message: "subnet 10.0.7.0/25 is tagged segment=service but lies outside that segment's 10.0.2.0/24",
+                message:
+                    "subnet 10.0.7.0/25 is tagged segment=service but lies outside that segment's 10.0.2.0/24 (the stack's serviceSegmentCidr (Pulumi.dev.yaml))",
             },
         ]);
         expect(md).toContain("### NET-SEG-SERVICE — FAIL");

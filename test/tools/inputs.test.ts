@@ -162,10 +162,13 @@ describe("audit and evidence inputs must describe the stack they are told", () =
 
 describe("a stack the repository does not ship", () => {
     // `pulumi stack init staging` + Pulumi.staging.yaml copied from dev: nothing else added.
-    function project(edit?: (doc: { config: Record<string, unknown>; environment?: unknown }) => void): string {
+    function project(
+        edit?: (doc: { config: Record<string, unknown>; environment?: unknown }) => void,
+        from = "dev",
+    ): string {
         const dir = fs.mkdtempSync(path.join(tmp, "proj-"));
         fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
-        const doc = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8"));
+        const doc = YAML.parse(fs.readFileSync(path.join(ROOT, `Pulumi.${from}.yaml`), "utf8"));
         edit?.(doc);
         fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), YAML.stringify(doc));
         return dir;
@@ -186,8 +189,53 @@ describe("a stack the repository does not ship", () => {
             );
         });
         expect(err?.name).toBe("ConfigError");
-        expect(err?.message).toContain("multi-agent-security:deletionProtection: must be true in prod");
-        expect(err?.message).toContain("multi-agent-security:eksPublicAccessCidrs: must be empty in prod");
+        // The profile's defaults (deletion protection, a NAT per AZ, Shield Advanced) follow the environment; what
+        // the dev file sets itself (a public EKS endpoint) is named.
+        expect((err as { problems?: string[] } | undefined)?.problems).toEqual([
+            "multi-agent-security:eksPublicAccessCidrs: must be empty in prod (the EKS API endpoint stays private)",
+        ]);
+    });
+
+    // Issue 25's adoption: prod copied as staging in another Region on another address plan; nothing else is
+    // added (no policy config of its own). As a standalone account it is planned below (with ESC imports).
+    const staging = (doc: { config: Record<string, unknown> }, accountServices?: "adopt") =>
+        Object.assign(doc.config, {
+            "aws:region": "eu-central-1",
+            [`${P}:environment`]: "staging",
+            [`${P}:vpcCidr`]: "10.20.0.0/16",
+            [`${P}:agentSegmentCidr`]: "10.20.1.0/24",
+            [`${P}:serviceSegmentCidr`]: "10.20.2.0/24",
+            [`${P}:managementSegmentCidr`]: "10.20.3.0/24",
+            ...(accountServices ? { [`${P}:accountServices`]: accountServices } : {}),
+        });
+    const { ACCOUNT_SERVICES } =
+        require("../../policy-pack/catalog/account-services") as typeof import("../../policy-pack/catalog/account-services");
+    type Planned = { type: string; inputs: Record<string, unknown> }[];
+    const singletons = (resources: Planned) =>
+        ACCOUNT_SERVICES.map((s) => [s.service, resources.filter((r) => s.types.includes(r.type)).length > 0]);
+
+    it("plans and audits clean that staging copy as a landing zone's member account (accountServices adopt), creating none of the account's singletons", async () => {
+        const dir = project((doc) => staging(doc, "adopt"), "prod");
+        const out = path.join(dir, "staging.json");
+        let code: number | undefined;
+        let printed = "";
+        await jest.isolateModulesAsync(async () => {
+            const { planCommand: isolatedPlan } = require("../../tools/plan") as typeof import("../../tools/plan");
+            const res = await quiet(() => isolatedPlan(["--stack", "staging", "--project-dir", dir, "--out", out]));
+            [code, printed] = [res.value, res.out];
+        });
+        expect(printed).toMatch(/0 mandatory and 0 advisory violations — pass/);
+        expect(code).toBe(0);
+        const resources = JSON.parse(fs.readFileSync(out, "utf8")).deployment.resources as Planned;
+        expect(singletons(resources)).toEqual(ACCOUNT_SERVICES.map((s) => [s.service, false]));
+        // The per-stack parts stay in a member account.
+        for (const type of [
+            "aws:cfg/conformancePack:ConformancePack",
+            "aws:macie2/classificationJob:ClassificationJob",
+            "aws:shield/protection:Protection",
+        ]) {
+            expect(resources.filter((r) => r.type === type)).toHaveLength(1);
+        }
     });
 
     const plan = (dir: string, ...extra: string[]) =>
@@ -221,12 +269,13 @@ describe("a stack the repository does not ship", () => {
     const escWarning = (name: string) =>
         `warning: Pulumi.staging.yaml imports ESC environment ${name}, which the offline plan cannot open (no Pulumi Cloud): config values it provides are missing from this plan, so validation may fail or the plan may differ from \`pulumi preview\`; give a local definition with --esc-env ${name}=<file.yaml>`;
 
-    // One plan from the command line (a user's run) for a copy of dev that imports ESC environments and has no
-    // policy config of its own: plans a full stack once for several facts.
-    it("plans and audits a stack that imports ESC environments with the pack's defaults, naming each import and the placeholder contact (exit 0)", async () => {
+    // One plan from the command line (a user's run) for the staging copy of prod (another Region and address
+    // plan) that imports ESC environments and has no policy config of its own: a full stack once for several facts.
+    it("plans and audits clean the staging copy of prod on 10.20.0.0/16 that imports ESC environments, with the pack's defaults, naming each import and the placeholder contacts (exit 0)", async () => {
         const dir = project((doc) => {
+            staging(doc);
             doc.environment = ["myorg/aws-prod", "myorg/common"];
-        });
+        }, "prod");
         const out = path.join(dir, "staging.json");
         const res = plan(dir);
         expect(res.stderr).toBe("");
@@ -235,8 +284,9 @@ describe("a stack the repository does not ship", () => {
             [
                 escWarning("myorg/aws-prod"),
                 escWarning("myorg/common"),
-                // The copied placeholder contact: a warning (a real `pulumi up` refuses it), and the plan goes on.
-                "warning: multi-agent-security:alertEmails[0]: security-dev@example.com is at a reserved domain (example.com) where no one reads mail; replace it before `pulumi up`, which refuses it",
+                // The copied placeholder contacts: warnings (a real `pulumi up` refuses them), and the plan goes on.
+                "warning: multi-agent-security:alertEmails[0]: security-oncall@example.com is at a reserved domain (example.com) where no one reads mail; replace it before `pulumi up`, which refuses it",
+                "warning: multi-agent-security:alertEmails[1]: soc@example.com is at a reserved domain (example.com) where no one reads mail; replace it before `pulumi up`, which refuses it",
             ].sort(),
         );
         expect(res.stdout).toContain("policy config: the pack's defaults (no policy-pack/config/staging.json)");
@@ -244,6 +294,12 @@ describe("a stack the repository does not ship", () => {
         expect(res.status).toBe(0);
         const doc = JSON.parse(fs.readFileSync(out, "utf8"));
         expect(doc.deployment.resources[0].urn).toBe(urn("staging", `pulumi:pulumi:Stack::${P}-staging`));
+        const resources = doc.deployment.resources as Planned;
+        const subnets = resources.filter((r) => r.type === "aws:ec2/subnet:Subnet").map((r) => r.inputs.cidrBlock);
+        expect(subnets).toContain("10.20.1.0/26");
+        expect(subnets.every((c) => String(c).startsWith("10.20."))).toBe(true);
+        // A standalone account: the stack creates each of the account's services.
+        expect(singletons(resources)).toEqual(ACCOUNT_SERVICES.map((s) => [s.service, true]));
         // The plan's count and the audit's count are the same figure.
         expect(res.stdout).toContain(`plan: ${doc.deployment.resources.length} resources (`);
         expect(res.stdout).toContain(`\n${doc.deployment.resources.length} resources, `);

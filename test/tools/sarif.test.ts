@@ -133,7 +133,7 @@ describe("audit --format sarif", () => {
             level: "error",
             message: {
                 text:
-                    "subnet 10.0.9.0/25 is tagged segment=agent but lies outside that segment's 10.0.1.0/24\n\n" +
+                    "subnet 10.0.9.0/25 is tagged segment=agent but lies outside that segment's 10.0.1.0/24 (the stack's agentSegmentCidr (Pulumi.dev.yaml))\n\n" +
                     `Resource: aws:ec2/subnet:Subnet "agent-outside" (${subnet("agent-outside")}); control NET-SEG-AGENT.`,
             },
             locations: [

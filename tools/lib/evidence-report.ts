@@ -1,4 +1,12 @@
 import * as fs from "fs";
+import {
+    adoptedAssessment,
+    adoptedServices,
+    configDeviations,
+    Deviation,
+    renderDeviations,
+    StackKeys,
+} from "./evidence-adoption";
 import * as path from "path";
 import { assessments, Control, controls, GUIDE_VERSION, requirements, SECTIONS } from "../../policy-pack/catalog";
 import { AuditReport } from "./audit";
@@ -17,8 +25,16 @@ import { StateResource } from "./state";
  * - not-assessed: met by application code or an organisational procedure, outside this stack's checks; the
  *   primitive or procedure the stack provides is stated.
  */
-export type ControlStatus = "pass" | "partial" | "fail" | "not-configured" | "not-assessed";
-export const STATUSES: readonly ControlStatus[] = ["pass", "partial", "fail", "not-configured", "not-assessed"];
+/** `adopted`: carried by a landing zone's service (accountServices adopt), verified only from the account. */
+export type ControlStatus = "pass" | "partial" | "adopted" | "fail" | "not-configured" | "not-assessed";
+export const STATUSES: readonly ControlStatus[] = [
+    "pass",
+    "partial",
+    "adopted",
+    "fail",
+    "not-configured",
+    "not-assessed",
+];
 
 export interface EvidenceResourceEntry {
     urn: string;
@@ -103,6 +119,8 @@ export interface EvidenceDocument {
     sections: Record<string, unknown>;
     /** access_control simulated by the pack's IAM model (evidence-access-matrix.ts). */
     accessMatrix?: AccessMatrixEvidence;
+    /** Where the stack's config departs from the guide's literal values (evidence-adoption.ts). */
+    deviations: Deviation[];
 }
 
 /** auditEvidence as the stack exports it: control ID → { resources: [{urn, type, id?, arn?}] , ...}. */
@@ -170,10 +188,13 @@ export function testsByControl(testDir: string): Map<string, string[]> {
 }
 
 function emptyCounts(): Record<ControlStatus, number> {
-    return { pass: 0, partial: 0, fail: 0, "not-configured": 0, "not-assessed": 0 };
+    return { pass: 0, partial: 0, adopted: 0, fail: 0, "not-configured": 0, "not-assessed": 0 };
 }
 
-/** A leaf's status from its controls' statuses: any fail fails it; all pass passes it; some met is partial. */
+/**
+ * A leaf's status from its controls' statuses: any fail fails it; all pass passes it; all pass or adopted is
+ * adopted (verified in the account); some met is partial.
+ */
 export function leafStatus(statuses: ControlStatus[]): ControlStatus {
     if (statuses.includes("fail")) {
         return "fail";
@@ -181,7 +202,10 @@ export function leafStatus(statuses: ControlStatus[]): ControlStatus {
     if (statuses.length > 0 && statuses.every((s) => s === "pass")) {
         return "pass";
     }
-    if (statuses.some((s) => s === "pass" || s === "partial")) {
+    if (statuses.length > 0 && statuses.every((s) => s === "pass" || s === "adopted")) {
+        return "adopted";
+    }
+    if (statuses.some((s) => s === "pass" || s === "partial" || s === "adopted")) {
         return "partial";
     }
     return statuses.includes("not-configured") ? "not-configured" : "not-assessed";
@@ -260,6 +284,9 @@ export function buildEvidence(opts: {
     tests: Map<string, string[]>;
     /** "skipped": `evidence --self-test skip`; each infrastructure control then says so and is not proven. */
     selfTest: SelfTestResult[] | "skipped";
+    /** The stack's config keys (accountServices, the address plan) and the file they come from. */
+    stackKeys?: StackKeys;
+    stackFile?: string;
     generatedAt?: string;
 }): EvidenceDocument {
     const byUrn = new Map(opts.resources.map((r) => [r.urn, r]));
@@ -309,7 +336,13 @@ export function buildEvidence(opts: {
                   error: "the mutation self-test was not run",
               }
             : selfTests.get(c.id);
-        const { status, reason, gap } = assess(c, own, policies, st);
+        const assessed = assess(c, own, policies, st);
+        const adopted = adoptedServices(opts.stackKeys ?? {}, c.id);
+        // A landing zone's service cannot be seen in this stack's plan or state: never a pass from them alone.
+        const { status, reason, gap } =
+            adopted.length > 0 && !policies.some((p) => p.result === "fail")
+                ? { status: "adopted" as const, ...adoptedAssessment(adopted) }
+                : assessed;
         return {
             id: c.id,
             section: c.section,
@@ -392,6 +425,7 @@ export function buildEvidence(opts: {
         controls: entries,
         sections,
         accessMatrix: accessMatrixEvidence(opts.resources),
+        deviations: configDeviations(opts.stackKeys ?? {}, opts.stackFile ?? `Pulumi.${opts.stack}.yaml`),
     };
 }
 
@@ -402,6 +436,7 @@ function cell(text: string): string {
 export const STATUS_LABEL: Record<ControlStatus, string> = {
     pass: "PASS",
     partial: "PARTIAL",
+    adopted: "ADOPTED (VERIFY IN THE ACCOUNT)",
     fail: "FAIL",
     "not-configured": "NOT CONFIGURED",
     "not-assessed": "NOT ASSESSED BY THIS STACK",
@@ -507,8 +542,8 @@ export function renderMarkdown(doc: EvidenceDocument): string {
         `${c.controls} controls in the catalog: ${STATUSES.map((s) => `${c.byStatus[s]} ${STATUS_LABEL[s].toLowerCase()}`).join(", ")}. ` +
             `${c.selfTested} of ${c.infrastructure} infrastructure controls are proven by a mutation self-test.`,
         "",
-        "| Section | Pass | Partial | Fail | Not configured | Not assessed |",
-        "|---|---:|---:|---:|---:|---:|",
+        `| Section | ${STATUSES.map((k) => STATUS_LABEL[k]).join(" | ")} |`,
+        `|---|${STATUSES.map(() => "---:").join("|")}|`,
     );
     const total = emptyCounts();
     for (const [section, s] of Object.entries(doc.summary)) {
@@ -520,6 +555,7 @@ export function renderMarkdown(doc: EvidenceDocument): string {
         }
     }
     lines.push(`| **Total** | ${STATUSES.map((k) => `**${total[k]}**`).join(" | ")} |`, "");
+    lines.push(...renderDeviations(doc.deviations));
     for (const extra of EVIDENCE_SECTIONS) {
         if (doc.sections[extra.title] !== undefined) {
             lines.push(`## ${extra.title}`, "", ...extra.render(doc.sections[extra.title]), "");

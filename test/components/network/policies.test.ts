@@ -2,7 +2,7 @@ import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/po
 import type { ProgramRun } from "../../../tools/lib/program";
 import { networkPolicies } from "../../../policy-pack/policies/network";
 import { validateResource, validateStack } from "../../harness/policy";
-import { plain } from "../../harness/program";
+import { plain, stackConfig } from "../../harness/program";
 import { packConfig, program, Rec } from "./fixture";
 
 let dev: ProgramRun;
@@ -52,6 +52,9 @@ describe("evidence and the network policies on the component's own resources", (
     ])("%s: every network policy passes", (env, get) => {
         const run = get();
         const violations: string[] = [];
+        // The stack's own config, as the engine hands it to the pack (the address plan, the admin CIDRs).
+        const saved = process.env.PULUMI_CONFIG;
+        process.env.PULUMI_CONFIG = JSON.stringify(stackConfig(env).config);
         for (const policy of networkPolicies) {
             if ("validateStack" in policy) {
                 const resources = [
@@ -83,6 +86,7 @@ describe("evidence and the network policies on the component's own resources", (
                 }
             }
         }
+        process.env.PULUMI_CONFIG = saved ?? "";
         expect(violations).toEqual([]);
     });
 });

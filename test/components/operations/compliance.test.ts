@@ -71,3 +71,51 @@ describe("Compliance (CMP-SOC2-EVIDENCE, CMP-ISO-ACCESS, CMP-ISO-CRYPTO, CMP-ISO
         });
     });
 });
+
+// accountServices adopt (a landing zone's member account): none of the account's singletons, the per-stack parts
+// stay, and the reports leave the organisation's analyzer to its owner.
+describe("Compliance with accountServices adopt", () => {
+    let lz: ProgramRun;
+    beforeAll(async () => {
+        lz = await runIsolated(stackConfig("dev", { accountServices: "adopt" }), "dev", program("dev"));
+    });
+
+    it("creates no Config recorder, delivery channel or role, Security Hub, standard or Access Analyzer", () => {
+        for (const type of [
+            "aws:cfg/recorder:Recorder",
+            "aws:cfg/deliveryChannel:DeliveryChannel",
+            "aws:cfg/recorderStatus:RecorderStatus",
+            "aws:securityhub/account:Account",
+            "aws:securityhub/standardsSubscription:StandardsSubscription",
+            "aws:accessanalyzer/analyzer:Analyzer",
+        ]) {
+            expect([type, ofType(lz, type)]).toEqual([type, []]);
+        }
+        expect(lz.resources.filter((r) => r.name === "mas-config")).toEqual([]);
+        // In create the same program makes each of them.
+        expect(ofType(dev, "aws:cfg/recorder:Recorder")).toHaveLength(1);
+    });
+
+    it("keeps its own conformance pack, evaluated through the landing zone's recorder", () => {
+        const pack = named(lz, "aws:cfg/conformancePack:ConformancePack", "mas-iso27001-soc2");
+        expect(pack.inputs.name).toBe("mas-dev-iso27001-soc2");
+    });
+
+    it("records no resource under CMP-SOC2-EVIDENCE (the evidence verifies it in the account)", () => {
+        const controls = (run: ProgramRun) => (run.stackOutputs as { controls: string[] }).controls;
+        expect(controls(lz)).not.toContain("CMP-SOC2-EVIDENCE");
+        expect(controls(lz)).toContain("CMP-ISO-OPS");
+        expect(controls(dev)).toContain("CMP-SOC2-EVIDENCE");
+    });
+
+    it("queries no Access Analyzer in the reports and grants no access-analyzer:ListFindings", () => {
+        const docs = ofType(lz, "aws:ssm/document:Document").map((d) => String(d.inputs.content));
+        expect(docs.length).toBeGreaterThan(0);
+        expect(docs.some((c) => c.includes("accessanalyzer"))).toBe(false);
+        expect(
+            ofType(dev, "aws:ssm/document:Document").some((d) => String(d.inputs.content).includes("accessanalyzer")),
+        ).toBe(true);
+        const policies = ofType(lz, "aws:iam/rolePolicy:RolePolicy").map((p) => String(p.inputs.policy));
+        expect(policies.some((p) => p.includes("access-analyzer:ListFindings"))).toBe(false);
+    });
+});

@@ -44,7 +44,7 @@ export function program(stack: string) {
             evidence,
             reportTopicArn: detection.topics.low.arn,
             alertsKeyArn: KEY,
-            accessAnalyzerArn: compliance.accessAnalyzer.arn,
+            accessAnalyzerArn: compliance.accessAnalyzer?.arn,
             conformancePackName: compliance.conformancePack.name,
             nodeGroups: { clusterName: `mas-${stack}-eks`, names: [`mas-${stack}-agent`, `mas-${stack}-service`] },
             patchApproverArns: [ADMIN],
