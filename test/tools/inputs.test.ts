@@ -225,6 +225,9 @@ describe("a stack the repository does not ship", () => {
             [code, printed] = [res.value, res.out];
         });
         expect(printed).toMatch(/0 mandatory and 0 advisory violations — pass/);
+        expect(printed).toContain(
+            "accountServices adopt: the landing zone's Amazon GuardDuty, AWS Config, AWS Security Hub, IAM Access Analyzer, Amazon Macie, AWS Shield Advanced are not in this stack; controls IPS-BEHAVIORAL, CMP-SOC2-EVIDENCE, CMP-SOC2-SECURITY, CMP-ISO-OPS, CMP-ISO-ACCESS, DATA-CLS-DISCOVERY, PER-DDOS rely on them and are verified only from the account",
+        );
         expect(code).toBe(0);
         const resources = JSON.parse(fs.readFileSync(out, "utf8")).deployment.resources as Planned;
         expect(singletons(resources)).toEqual(ACCOUNT_SERVICES.map((s) => [s.service, false]));

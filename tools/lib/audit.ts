@@ -1,4 +1,6 @@
 import * as fs from "fs";
+import { ACCOUNT_SERVICES } from "../../policy-pack/catalog/account-services";
+import { accountServices } from "../../policy-pack/lib/stack-config";
 import * as path from "path";
 import { AnalyzerSession, Diagnostic, parseConfigFile, PolicyConfigFile, PolicyMeta, Requests } from "./analyzer";
 import { UsageError } from "./errors";
@@ -161,6 +163,12 @@ export function formatReport(report: AuditReport, title: string): string {
             lines.push(`    resource: ${v.urn}`);
             lines.push(`    ${v.message.split("\n")[0]}`);
         }
+    }
+    // accountServices adopt: what the pack leaves to the account (the stack's config, as the pack got it).
+    if (accountServices() === "adopt") {
+        lines.push(
+            `\naccountServices adopt: the landing zone's ${ACCOUNT_SERVICES.map((a) => a.service).join(", ")} are not in this stack; controls ${[...new Set(ACCOUNT_SERVICES.flatMap((a) => a.controls))].join(", ")} rely on them and are verified only from the account (README "Landing zones")`,
+        );
     }
     const s = report.summary;
     lines.push(
