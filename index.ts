@@ -308,6 +308,17 @@ new Operations(
     opts,
 );
 
+/**
+ * What the policy pack reads of this stack's config when the engine starts it without the config (`pulumi policy
+ * analyze`): the address plan, the admin CIDRs and who owns the account's services. Plain values, no secrets.
+ */
+export const stackSettings = {
+    environment: cfg.environment,
+    accountServices: cfg.accountServices,
+    vpcCidr: cfg.vpcCidr,
+    segments: { agent: cfg.agentSegmentCidr, service: cfg.serviceSegmentCidr, management: cfg.managementSegmentCidr },
+    adminCidrs: cfg.adminCidrs,
+};
 export const vpcId = network.vpc.id;
 export const segmentSubnetIds = {
     agent: network.segmentSubnets.agent.map((s) => s.id),

@@ -140,6 +140,13 @@ describe("stack config", () => {
         }).toEqual(expected);
     });
 
+    it("refuses an admin CIDR wider than a /16, and takes a /16 or narrower", () => {
+        expect(problems({ adminCidrs: ["128.0.0.0/1", "198.51.100.0/24"] })).toEqual([
+            `${P}:adminCidrs: 128.0.0.0/1 is wider than a /16; list your administrators' networks, not a share of the internet (SSM Session Manager needs none)`,
+        ]);
+        expect(parse({ adminCidrs: ["172.16.0.0/16", "198.51.100.7/32"] }).adminCidrs).toHaveLength(2);
+    });
+
     it("names shieldAdvanced and its 1-year commitment when a prod-profile stack turns it off", () => {
         expect(problems({ environment: "staging", shieldAdvanced: "false" })).toEqual([
             `${P}:shieldAdvanced: must be true in prod (environment staging has the prod profile; only environment dev has the dev profile): the pack requires Shield Advanced on the internet-facing ALB (PER-DDOS). The subscription is a 1-year commitment billed monthly per organisation; leave the key unset (prod default true) or use environment dev`,

@@ -1,4 +1,5 @@
 import { SEGMENTS, SegmentName } from "../../policy-pack/catalog";
+import { networkDesign } from "../../policy-pack/catalog/network";
 import { coversSharedStorage, platformDesign } from "../../policy-pack/catalog/platform";
 import { capacityProblems } from "../../policy-pack/lib/capacity";
 import { contains, overlaps, parseCidr } from "../../policy-pack/lib/cidr";
@@ -49,6 +50,11 @@ export function crossChecks(cfg: StackConfig, prefix: string): string[] {
         if (!cfg.natGatewayPerAz) {
             problems.push(`${prefix}natGatewayPerAz: must be true in prod (no single-AZ egress)`);
         }
+    }
+    for (const c of cfg.adminCidrs.filter((x) => parseCidr(x).prefix < networkDesign.adminCidrWidestPrefix)) {
+        problems.push(
+            `${prefix}adminCidrs: ${c} is wider than a /${networkDesign.adminCidrWidestPrefix}; list your administrators' networks, not a share of the internet (SSM Session Manager needs none)`,
+        );
     }
     if (cfg.domainName !== "" && cfg.hostedZoneId === "") {
         problems.push(`${prefix}hostedZoneId: required when domainName is set (ACM DNS validation)`);

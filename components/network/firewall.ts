@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { logDeliveryPolicy } from "./log-delivery";
-import { namePrefix } from "../config";
+import { isRealUpdate, namePrefix } from "../config";
 import { EvidenceRegistry } from "../evidence";
 import { firewallPolicy, ruleGroups } from "./firewall-policy";
 
@@ -192,22 +192,41 @@ function firewallLogging(
     );
 }
 
-/** GuardDuty features the guide's behavioural detection needs (IPS-BEHAVIORAL). */
-const GUARDDUTY_FEATURES = ["EKS_AUDIT_LOGS", "RUNTIME_MONITORING"];
+/** What the guide's behavioural detection needs of a detector (IPS-BEHAVIORAL), the agent add-on included. */
+const GUARDDUTY_NEEDS = ["EKS_AUDIT_LOGS", "RUNTIME_MONITORING", "RUNTIME_MONITORING/EKS_ADDON_MANAGEMENT"];
 
 /**
- * The landing zone's detector (one per account and Region; the lookup fails the deploy when there is none) and
- * a warning for each feature the guide needs that it does not enable: the evidence verifies it from the account.
+ * What IPS-BEHAVIORAL needs and an adopted detector lacks, in words; undefined when it has all of it. A member
+ * account cannot turn these on: only the landing zone's delegated administrator can.
+ */
+export function detectorShortfall(
+    d: Pick<aws.guardduty.GetDetectorResult, "id" | "status" | "features">,
+): string | undefined {
+    const on = new Set<string>();
+    for (const f of d.features.filter((x) => x.status === "ENABLED")) {
+        on.add(f.name);
+        for (const c of f.additionalConfigurations.filter((x) => x.status === "ENABLED")) {
+            on.add(`${f.name}/${c.name}`);
+        }
+    }
+    const missing = GUARDDUTY_NEEDS.filter((n) => !on.has(n));
+    return d.status !== "ENABLED" || missing.length > 0
+        ? `accountServices adopt: the account's GuardDuty detector ${d.id} is ${d.status}${missing.length ? ` without ${missing.join(", ")}` : ""}; IPS-BEHAVIORAL needs it ENABLED with ${GUARDDUTY_NEEDS.join(", ")}: ask the landing zone's delegated administrator to enable them for this account`
+        : undefined;
+}
+
+/**
+ * The landing zone's detector (one per account and Region; the lookup fails preview and deploy when there is
+ * none). A shortfall is a warning in a preview or offline plan and fails a real `pulumi up`.
  */
 function adoptedDetectorId(parent: pulumi.Resource): pulumi.Output<string> {
     return aws.guardduty.getDetectorOutput({}, { parent }).apply((d) => {
-        const enabled = new Set(d.features.filter((f) => f.status === "ENABLED").map((f) => f.name));
-        const missing = GUARDDUTY_FEATURES.filter((f) => !enabled.has(f));
-        if (d.status !== "ENABLED" || missing.length > 0) {
-            void pulumi.log.warn(
-                `accountServices adopt: the account's GuardDuty detector ${d.id} is ${d.status}${missing.length ? ` without ${missing.join(", ")}` : ""}; IPS-BEHAVIORAL needs it ENABLED with ${GUARDDUTY_FEATURES.join(" and ")} (ask the landing zone's owner)`,
-                parent,
-            );
+        const shortfall = detectorShortfall(d);
+        if (shortfall && isRealUpdate()) {
+            throw new Error(shortfall);
+        }
+        if (shortfall) {
+            void pulumi.log.warn(shortfall, parent);
         }
         return d.id;
     });

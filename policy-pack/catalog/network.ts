@@ -30,6 +30,8 @@ export const networkDesign = {
         /** Return traffic of stateless network ACLs. */
         ephemeral: { from: 1024, to: 65535 },
     },
+    /** The widest admin CIDR a stack may declare (a /16): wider is no longer "the administrators' networks". */
+    adminCidrWidestPrefix: 16,
     /** Ports administrators reach the management segment on from cfg.adminCidrs. */
     adminPorts: [22, 443],
     /** Subnet sizes carved outside the three segment /24s (see components/network/cidrs.ts). */

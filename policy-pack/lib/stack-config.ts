@@ -1,7 +1,10 @@
-// The stack's own config, as the Pulumi nodejs host hands it to a policy pack: PULUMI_CONFIG, a JSON map of
-// `<project>:<key>` to string (lists as JSON). The pack reads the address plan and the account-services mode
-// from here, so the stack file is their one source of truth; a policy config may only pin them.
+// The stack's own config, as the pack learns it: PULUMI_CONFIG, the JSON map of `<project>:<key>` to string
+// (lists as JSON) that the Pulumi nodejs host hands a pack under `pulumi preview / up --policy-pack`; else the
+// program's `stackSettings` output on the root stack resource, which every AnalyzeStack sees (`pulumi policy
+// analyze` starts the pack without the stack's config). The pack reads the address plan and the account-services
+// mode from here, so the stack file is their one source of truth; a policy config may only pin them.
 
+import type { PolicyResource } from "@pulumi/policy";
 import { guide, SEGMENTS, SegmentName } from "../catalog";
 import { networkDesign } from "../catalog/network";
 
@@ -15,21 +18,32 @@ export const SEGMENT_CONFIG_KEY: Record<SegmentName, string> = {
 /** `create`: the stack owns the account-wide services; `adopt`: a landing zone does (see accountServices). */
 export type AccountServices = "create" | "adopt";
 
+/** The program's `stackSettings` output: what the pack needs of the stack's config, as plain values. */
+export interface StackSettings {
+    environment: string;
+    accountServices: AccountServices;
+    vpcCidr: string;
+    segments: Record<SegmentName, string>;
+    adminCidrs: string[];
+}
+
+/** Where the pack learnt the stack's settings. */
+export type SettingsSource = "config" | "output" | "none";
+
 export interface StackAddressPlan {
     /** Each segment's CIDR: the stack's key, else the guide's (the stack's default). */
     segments: Record<SegmentName, string>;
-    /** The stack's adminCidrs ([] when unset). */
+    /** The stack's adminCidrs ([] when unset or unknown). */
     adminCidrs: string[];
     /** The stack's vpcCidr, else its default. */
     vpcCidr: string;
-    /** True when the pack received the stack's config at all. */
-    received: boolean;
+    source: SettingsSource;
 }
 
 let cache: { raw: string; values: Map<string, string> } | undefined;
 
 /** The stack's config keys of this project (`<project>:` stripped); empty when none reached the pack. */
-function values(): Map<string, string> {
+function configValues(): Map<string, string> {
     const raw = process.env.PULUMI_CONFIG ?? "";
     if (cache?.raw === raw) {
         return cache.values;
@@ -64,25 +78,61 @@ function list(text: string | undefined): string[] {
     }
 }
 
+/** The root stack resource's `stackSettings` output, when the resources hold it. */
+function outputSettings(resources: readonly PolicyResource[] | undefined): Partial<StackSettings> | undefined {
+    const root = resources?.find((r) => r.type === "pulumi:pulumi:Stack");
+    const settings = root?.props?.stackSettings;
+    return settings && typeof settings === "object" ? (settings as Partial<StackSettings>) : undefined;
+}
+
 /** The file a user edits to change a stack key, for messages. */
 export function stackConfigFile(): string {
     return `Pulumi.${process.env.PULUMI_NODEJS_STACK ?? "<stack>"}.yaml`;
 }
 
-/** The address plan of the stack's config (the guide's segments where the stack sets none). */
-export function stackAddressPlan(): StackAddressPlan {
-    const v = values();
-    return {
-        segments: Object.fromEntries(
-            SEGMENTS.map((s) => [s, v.get(SEGMENT_CONFIG_KEY[s]) ?? guide.infrastructureSecurity.segmentation[s].cidr]),
-        ) as Record<SegmentName, string>,
-        adminCidrs: list(v.get("adminCidrs")),
-        vpcCidr: v.get("vpcCidr") ?? networkDesign.vpcCidr,
-        received: v.size > 0,
-    };
+/** Words for where a setting came from, for messages. */
+export function sourceWords(source: SettingsSource, key: string): string {
+    return source === "config"
+        ? `the stack's ${key} (${stackConfigFile()})`
+        : source === "output"
+          ? `the stack's ${key} (its stackSettings output)`
+          : "the guide's default: neither the stack's config nor its stackSettings output reached the pack";
 }
 
-/** The stack's accountServices key: `create` unless the stack says `adopt`. */
-export function accountServices(): AccountServices {
-    return values().get("accountServices") === "adopt" ? "adopt" : "create";
+/**
+ * The address plan of the stack's config (the guide's segments where the stack sets none). `resources` (a stack
+ * policy's) let the pack read the stackSettings output when no config reached it.
+ */
+export function stackAddressPlan(resources?: readonly PolicyResource[]): StackAddressPlan {
+    const v = configValues();
+    const guideSegments = Object.fromEntries(
+        SEGMENTS.map((s) => [s, guide.infrastructureSecurity.segmentation[s].cidr]),
+    ) as Record<SegmentName, string>;
+    if (v.size > 0) {
+        return {
+            segments: Object.fromEntries(
+                SEGMENTS.map((s) => [s, v.get(SEGMENT_CONFIG_KEY[s]) ?? guideSegments[s]]),
+            ) as Record<SegmentName, string>,
+            adminCidrs: list(v.get("adminCidrs")),
+            vpcCidr: v.get("vpcCidr") ?? networkDesign.vpcCidr,
+            source: "config",
+        };
+    }
+    const out = outputSettings(resources);
+    if (out) {
+        return {
+            segments: { ...guideSegments, ...(out.segments ?? {}) },
+            adminCidrs: Array.isArray(out.adminCidrs) ? out.adminCidrs.filter((c) => typeof c === "string") : [],
+            vpcCidr: typeof out.vpcCidr === "string" ? out.vpcCidr : networkDesign.vpcCidr,
+            source: "output",
+        };
+    }
+    return { segments: guideSegments, adminCidrs: [], vpcCidr: networkDesign.vpcCidr, source: "none" };
+}
+
+/** The stack's accountServices: `create` unless its config (or its stackSettings output) says `adopt`. */
+export function accountServices(resources?: readonly PolicyResource[]): AccountServices {
+    const v = configValues();
+    const value = v.size > 0 ? v.get("accountServices") : outputSettings(resources)?.accountServices;
+    return value === "adopt" ? "adopt" : "create";
 }

@@ -175,7 +175,7 @@ export const configRecording = stackPolicy({
     severity: "high",
     validate: (args, report) => {
         const recorders = ofType(args.resources, RECORDER);
-        if (recorders.length === 0 && adoptedType(RECORDER)) {
+        if (recorders.length === 0 && adoptedType(RECORDER, args.resources)) {
             return;
         }
         if (recorders.length === 0) {
@@ -210,7 +210,7 @@ export const securityHub = stackPolicy({
     severity: "high",
     validate: (args, report) => {
         // accountServices adopt: Security Hub, its standards and the analyzer are the landing zone's.
-        if (adoptsAccountServices()) {
+        if (adoptsAccountServices(args.resources)) {
             return;
         }
         if (ofType(args.resources, HUB).length === 0) {
@@ -490,7 +490,7 @@ export const requiredAndEnabled = stackPolicy({
     severity: "high",
     validate: (args, report) => {
         // accountServices adopt: the landing zone's singletons are verified from the account, not required here.
-        const table = REQUIRED_TABLE.filter((req) => !req.types.every(adoptedType));
+        const table = REQUIRED_TABLE.filter((req) => !req.types.every((t) => adoptedType(t, args.resources)));
         for (const f of checkRequired(args.resources, table)) {
             report(f.message, f.urn);
         }

@@ -1,31 +1,32 @@
-import { subnetsInSegment } from "../../policy-pack/policies/network";
-import { validateResource } from "../harness/policy";
+import { segmentReachability, subnetsInSegment } from "../../policy-pack/policies/network";
+import { StackResourceCase, validateStack } from "../harness/policy";
 
 const SUBNET = "aws:ec2/subnet:Subnet";
 
-function subnet(cidrBlock: unknown, tags?: Record<string, string>, providerTags?: Record<string, string>) {
-    return validateResource(subnetsInSegment, {
-        type: SUBNET,
-        props: { cidrBlock, ...(tags ? { tags } : {}) },
-        ...(providerTags
-            ? {
-                  provider: {
-                      type: "pulumi:providers:aws",
-                      props: { defaultTags: JSON.stringify({ tags: providerTags }) },
-                  },
-              }
-            : {}),
-    });
+/** The stack policy on one subnet (outputs: its own tags, and tagsAll with the provider's default tags). */
+function subnet(cidrBlock: unknown, tags?: Record<string, string>, tagsAll?: Record<string, string>, root?: unknown) {
+    const resources: StackResourceCase[] = [
+        { type: SUBNET, name: "s", props: { cidrBlock, ...(tags ? { tags } : {}), ...(tagsAll ? { tagsAll } : {}) } },
+        ...(root ? [{ type: "pulumi:pulumi:Stack", name: "mas", props: { stackSettings: root } }] : []),
+    ];
+    return validateStack(subnetsInSegment, resources).map((v) => v.message);
 }
 
+const restore = (k: "PULUMI_CONFIG" | "PULUMI_NODEJS_STACK", v: string | undefined) =>
+    v === undefined ? delete process.env[k] : (process.env[k] = v);
+
 describe("network-subnet-in-segment", () => {
-    // No stack config: the guide's segments (each message says so).
-    const GUIDE = "(the guide's default (no stack config reached the pack))";
-    const savedAll = process.env.PULUMI_CONFIG;
-    beforeAll(() => void (process.env.PULUMI_CONFIG = "{}"));
-    afterAll(() =>
-        savedAll === undefined ? delete process.env.PULUMI_CONFIG : (process.env.PULUMI_CONFIG = savedAll),
-    );
+    // No stack config and no stackSettings output: the guide's segments (each message says so).
+    const GUIDE = "(the guide's default: neither the stack's config nor its stackSettings output reached the pack)";
+    const saved = { config: process.env.PULUMI_CONFIG, stack: process.env.PULUMI_NODEJS_STACK };
+    beforeEach(() => {
+        process.env.PULUMI_CONFIG = "{}";
+        process.env.PULUMI_NODEJS_STACK = "staging";
+    });
+    afterAll(() => {
+        restore("PULUMI_CONFIG", saved.config);
+        restore("PULUMI_NODEJS_STACK", saved.stack);
+    });
 
     it("passes a segment subnet inside its /24", () => {
         expect(subnet("10.0.1.0/26", { segment: "agent" })).toEqual([]);
@@ -51,75 +52,77 @@ describe("network-subnet-in-segment", () => {
         expect(subnet("10.0.0.0/22")).toHaveLength(3);
     });
 
-    it("reads the segment tag from the provider's default tags", () => {
+    it("reads the segment tag from tagsAll (the provider's default tags)", () => {
         expect(subnet("10.0.2.0/25", undefined, { segment: "service" })).toEqual([]);
+        expect(subnet("10.0.1.0/25", undefined, { segment: "service" })).toHaveLength(1);
     });
 
     it("fails a subnet without an IPv4 CIDR", () => {
-        expect(subnet(undefined)).toHaveLength(1);
+        expect(subnet(undefined)).toEqual([
+            "subnet s has no IPv4 cidrBlock; every subnet must declare one so its segment can be checked",
+        ]);
     });
 
-    describe("with another address plan in the stack's config (PULUMI_CONFIG)", () => {
-        const saved = process.env.PULUMI_CONFIG;
-        const savedStack = process.env.PULUMI_NODEJS_STACK;
-        beforeEach(() => {
-            process.env.PULUMI_NODEJS_STACK = "staging";
-            process.env.PULUMI_CONFIG = JSON.stringify({
-                "multi-agent-security:vpcCidr": "10.20.0.0/16",
-                "multi-agent-security:agentSegmentCidr": "10.20.1.0/24",
-                "multi-agent-security:serviceSegmentCidr": "10.20.2.0/24",
-                "multi-agent-security:managementSegmentCidr": "10.20.3.0/24",
-            });
-        });
-        afterEach(() => {
-            for (const [k, v] of [
-                ["PULUMI_CONFIG", saved],
-                ["PULUMI_NODEJS_STACK", savedStack],
-            ] as const) {
-                if (v === undefined) {
-                    delete process.env[k];
-                } else {
-                    process.env[k] = v;
-                }
-            }
-        });
+    describe("with another address plan", () => {
+        const STAGING = {
+            "multi-agent-security:vpcCidr": "10.20.0.0/16",
+            "multi-agent-security:agentSegmentCidr": "10.20.1.0/24",
+            "multi-agent-security:serviceSegmentCidr": "10.20.2.0/24",
+            "multi-agent-security:managementSegmentCidr": "10.20.3.0/24",
+        };
+        const OUTPUT = {
+            environment: "staging",
+            accountServices: "create",
+            vpcCidr: "10.20.0.0/16",
+            segments: { agent: "10.20.1.0/24", service: "10.20.2.0/24", management: "10.20.3.0/24" },
+            adminCidrs: [],
+        };
 
-        it("takes the segments from the stack's keys", () => {
+        it("takes the segments from the stack's config (PULUMI_CONFIG) under preview / up", () => {
+            process.env.PULUMI_CONFIG = JSON.stringify(STAGING);
             expect(subnet("10.20.1.0/26", { segment: "agent" })).toEqual([]);
             expect(subnet("10.0.1.0/26", { segment: "agent" })).toEqual([
                 "[NET-SEG-AGENT] subnet 10.0.1.0/26 is tagged segment=agent but lies outside that segment's 10.20.1.0/24 (the stack's agentSegmentCidr (Pulumi.staging.yaml))",
             ]);
         });
 
-        it("ignores a policy config that tries to replace them (a pin is checked by network-address-plan)", () => {
-            const violations = validateResource(subnetsInSegment, {
-                type: SUBNET,
-                props: { cidrBlock: "10.0.1.0/25", tags: { segment: "agent" } },
-                config: { segments: { agent: "10.0.1.0/24" } },
-            });
-            expect(violations).toHaveLength(1);
+        it("takes them from the root stack's stackSettings output when no config reached the pack (pulumi policy analyze)", () => {
+            expect(subnet("10.20.1.0/26", { segment: "agent" }, undefined, OUTPUT)).toEqual([]);
+            expect(subnet("10.0.1.0/26", { segment: "agent" }, undefined, OUTPUT)).toEqual([
+                "[NET-SEG-AGENT] subnet 10.0.1.0/26 is tagged segment=agent but lies outside that segment's 10.20.1.0/24 (the stack's agentSegmentCidr (its stackSettings output))",
+            ]);
+        });
+
+        it("prefers the stack's config to the output, and ignores a policy config that tries to replace them", () => {
+            process.env.PULUMI_CONFIG = JSON.stringify(STAGING);
+            const other = { ...OUTPUT, segments: { ...OUTPUT.segments, agent: "10.9.1.0/24" } };
+            expect(subnet("10.20.1.0/26", { segment: "agent" }, undefined, other)).toEqual([]);
+            const violations = validateStack(
+                subnetsInSegment,
+                [{ type: SUBNET, name: "s", props: { cidrBlock: "10.0.1.0/25", tags: { segment: "agent" } } }],
+                { segments: { agent: "10.0.1.0/24" } },
+            );
+            // The subnet is still judged by the stack's plan; the old setting is reported, not used.
+            expect(violations.map((v) => v.message.slice(0, 70))).toEqual([
+                "[NET-SEG-MGMT] the policy config sets network-subnet-in-segment.segmen",
+                "[NET-SEG-AGENT] subnet 10.0.1.0/25 is tagged segment=agent but lies ou",
+            ]);
         });
     });
+});
 
-    it("says when no stack config reached the pack (the guide's segments apply)", () => {
-        const saved = process.env.PULUMI_CONFIG;
-        process.env.PULUMI_CONFIG = "{}";
-        try {
-            expect(subnet("10.20.1.0/26", { segment: "agent" })).toEqual([
-                "[NET-SEG-AGENT] subnet 10.20.1.0/26 is tagged segment=agent but lies outside that segment's 10.0.1.0/24 (the guide's default (no stack config reached the pack))",
-            ]);
-        } finally {
-            if (saved === undefined) {
-                delete process.env.PULUMI_CONFIG;
-            } else {
-                process.env.PULUMI_CONFIG = saved;
-            }
-        }
-    });
-
-    it("ignores other resource types", () => {
-        expect(
-            validateResource(subnetsInSegment, { type: "aws:ec2/vpc:Vpc", props: { cidrBlock: "10.0.1.0/24" } }),
-        ).toEqual([]);
-    });
+describe("settings that moved to the stack's config", () => {
+    it.each([
+        ["network-subnet-in-segment", subnetsInSegment, "segments", { agent: "10.0.1.0/24" }],
+        ["network-segment-reachability", segmentReachability, "adminCidrs", ["192.0.2.0/24"]],
+    ] as const)(
+        "%s fails a policy config that still sets %s (the pin moved to network-address-plan)",
+        (name, policy, key, value) => {
+            const found = validateStack(policy, [], { [key]: value }).map((v) => v.message);
+            expect(found).toContain(
+                `[NET-SEG-MGMT] the policy config sets ${name}.${key}, which no longer decides anything: the pack takes ${key === "segments" ? "the segments" : "the admin CIDRs"} from the stack's config (${key === "segments" ? "agentSegmentCidr, serviceSegmentCidr, managementSegmentCidr" : "adminCidrs"}); to pin them, move the value to network-address-plan.${key}`,
+            );
+            expect(validateStack(policy, [], {}).map((v) => v.message)).toEqual([]);
+        },
+    );
 });

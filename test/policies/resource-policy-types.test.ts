@@ -73,8 +73,8 @@ describe("resource policy types", () => {
             }
         ).call("analyze", req);
         const notApplicable = new Map(resp.getNotApplicableList().map((n) => [n.getPolicyName(), n.getReason()]));
-        expect(notApplicable.get("network-subnet-in-segment")).toBe(
-            "Policy only applies to resources of type 'aws:ec2/subnet:Subnet'",
+        expect(notApplicable.get("network-firewall-policy")).toBe(
+            "Policy only applies to resources of type 'aws:networkfirewall/firewallPolicy:FirewallPolicy'",
         );
         // Several types: the policy says so itself.
         expect(notApplicable.get("network-alb-listener-tls13")).toBe(

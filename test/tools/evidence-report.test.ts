@@ -118,7 +118,7 @@ describe("a stack's own choices in the evidence", () => {
         );
         const gd = doc.controls.find((c) => c.id === "IPS-BEHAVIORAL")!;
         expect(gd.reason).toBe(
-            "relies on Amazon GuardDuty, which the landing zone owns (accountServices adopt): this stack creates none of it, so its plan or state cannot show it; verified only by evidence collected from the account",
+            "relies on Amazon GuardDuty, which the landing zone owns (accountServices adopt): this stack does not create the service itself (at most its own parts of it), so its plan or state cannot show the service is on; verified only by evidence collected from the account",
         );
         expect(gd.gap).toContain("EKS_AUDIT_LOGS and RUNTIME_MONITORING");
         expect(renderMarkdown(doc)).toContain("### IPS-BEHAVIORAL — ADOPTED (VERIFY IN THE ACCOUNT)");

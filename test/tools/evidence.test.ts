@@ -80,7 +80,7 @@ describe("evidence export", () => {
             reportedBy: ["network-firewall-policy"],
         });
         expect(doc.controls.find((c) => c.id === "NET-SEG-AGENT")!.selfTest).toEqual({
-            mutation: "subnet mas-agent-0 moved outside 10.0.1.0/24 (cidrBlock 10.0.9.0/26)",
+            mutation: "subnet mas-agent-0 moved outside its segment (cidrBlock 192.0.2.0/26)",
             caught: true,
             reportedBy: ["network-subnet-in-segment"],
         });

@@ -37,7 +37,7 @@ export function adoptedServices(keys: StackKeys, control: string): AccountServic
 export function adoptedAssessment(services: AccountService[]): { reason: string; gap: string } {
     const names = services.map((s) => s.service).join(", ");
     return {
-        reason: `relies on ${names}, which the landing zone owns (accountServices adopt): this stack creates none of it, so its plan or state cannot show it; verified only by evidence collected from the account`,
+        reason: `relies on ${names}, which the landing zone owns (accountServices adopt): this stack does not create the service itself (at most its own parts of it), so its plan or state cannot show the service is on; verified only by evidence collected from the account`,
         gap: services
             .map((s) => `${s.service}: the owning account must provide ${s.ownerProvides} (check: ${s.check})`)
             .join("; "),
@@ -55,12 +55,8 @@ export function configDeviations(keys: StackKeys, stackFile: string): Deviation[
             out.push({
                 control: SEGMENT_CONTROL[s],
                 deviation: `the ${s} segment is ${value} (${key}), not the guide's literal ${seg[s].cidr}`,
-                risk: "none to isolation: the guide's segmentation is by role, and the pack checks every subnet, route, security group and network ACL against the stack's own plan; address plans that overlap other networks are the stack owner's to avoid",
-                compensatingControls: [
-                    "network-subnet-in-segment",
-                    "network-segment-reachability",
-                    "network-address-plan (a policy-config pin of the plan)",
-                ],
+                risk: "the guide's segmentation is by role, not by address: the pack checks every subnet, route, security group and network ACL against the stack's own plan (its config, or its stackSettings output under `pulumi policy analyze`). Not checked here: overlap with other networks of the organisation (peered VPCs, on-premises ranges), which the address plan's owner must rule out",
+                compensatingControls: ["network-subnet-in-segment", "network-segment-reachability"],
                 source: stackFile,
             });
         }

@@ -275,11 +275,14 @@ export class ProviderMocks implements pulumi.runtime.Mocks {
                     serviceRoleArn: `arn:aws:iam::${MOCK_ACCOUNT}:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty`,
                     region: this.region,
                     tags: {},
-                    features: ["EKS_AUDIT_LOGS", "RUNTIME_MONITORING"].map((name) => ({
-                        name,
-                        status: "ENABLED",
-                        additionalConfigurations: [],
-                    })),
+                    features: [
+                        { name: "EKS_AUDIT_LOGS", status: "ENABLED", additionalConfigurations: [] },
+                        {
+                            name: "RUNTIME_MONITORING",
+                            status: "ENABLED",
+                            additionalConfigurations: [{ name: "EKS_ADDON_MANAGEMENT", status: "ENABLED" }],
+                        },
+                    ],
                 };
             }
             default:

@@ -60,7 +60,9 @@ export const macieDiscovery = stackPolicy({
     validate: (args, report) => {
         const account = args.resources.find((r) => r.type === T.macieAccount);
         // accountServices adopt: Macie is the landing zone's (verified from the account); the job stays this stack's.
-        if (account ? (account.props.status ?? "ENABLED") !== "ENABLED" : !adoptedType(T.macieAccount)) {
+        if (
+            account ? (account.props.status ?? "ENABLED") !== "ENABLED" : !adoptedType(T.macieAccount, args.resources)
+        ) {
             report("Amazon Macie is not enabled (aws.macie2.Account status ENABLED)");
         }
         const scanned = new Set(

@@ -4,6 +4,8 @@
 import { PolicyConfigSchema } from "@pulumi/policy";
 import { SEGMENTS, SegmentName } from "../../catalog";
 import { SEGMENT_CONFIG_KEY, stackAddressPlan, stackConfigFile } from "../../lib/stack-config";
+import { networkDesign } from "../../catalog/network";
+import { isCidr, parseCidr } from "../../lib/cidr";
 import { stackPolicy } from "../lib";
 import { SEGMENT_CONTROL } from "./shared";
 
@@ -39,13 +41,34 @@ export const addressPlanPins = stackPolicy({
     configSchema: pinSchema,
     validate: (args, report) => {
         const pins = args.getConfig<Pins>();
-        const plan = stackAddressPlan();
+        // A misspelt pin must not pass as a pin (the engine does not check properties a schema does not name).
+        const unknown = [
+            ...Object.keys(pins).filter((k) => !["vpcCidr", "segments", "adminCidrs", "enforcementLevel"].includes(k)),
+            ...Object.keys(pins.segments ?? {})
+                .filter((k) => !(SEGMENTS as string[]).includes(k))
+                .map((k) => `segments.${k}`),
+        ];
+        for (const k of unknown) {
+            report(
+                `${POLICY} has no setting ${k} (it pins vpcCidr, segments.agent / service / management and adminCidrs): the pin would be ignored`,
+            );
+        }
+        const plan = stackAddressPlan(args.resources);
+        const pinned = pins.vpcCidr !== undefined || pins.segments !== undefined || pins.adminCidrs !== undefined;
+        if (plan.source === "none") {
+            if (pinned) {
+                report(
+                    "neither the stack's config nor its stackSettings output reached the pack, so the policy config's pins cannot be checked against the stack's address plan (run the pack with `pulumi preview --policy-pack`, or on a state whose root stack exports stackSettings)",
+                );
+            }
+            return;
+        }
         const stackFile = stackConfigFile();
         const policyFile = `the policy config's ${POLICY} (policy-pack/config/${process.env.PULUMI_NODEJS_STACK ?? "<stack>"}.json, --policy-pack-config)`;
         // No control prefix: the audit then names every control of the policy (a VPC pin concerns all three).
         const mismatch = (control: string | undefined, key: string, stackValue: string, pinned: string) =>
             report(
-                `${control ? `[${control}] ` : ""}${key}: the stack's config sets ${stackValue} (${stackFile}) but ${policyFile} pins ${pinned}; the security team's pin and the stack's address plan must agree (change one of the two files)`,
+                `${control ? `[${control}] ` : ""}${key}: ${plan.source === "config" ? `the stack's config sets ${stackValue} (${stackFile})` : `the stack's stackSettings output holds ${stackValue}`} but ${policyFile} pins ${pinned}; the security team's pin and the stack's address plan must agree (change one of the two files)`,
             );
         for (const s of SEGMENTS) {
             const pinned = pins.segments?.[s];
@@ -55,6 +78,13 @@ export const addressPlanPins = stackPolicy({
         }
         if (pins.vpcCidr !== undefined && pins.vpcCidr !== plan.vpcCidr) {
             mismatch(undefined, "vpcCidr", plan.vpcCidr, pins.vpcCidr);
+        }
+        for (const c of plan.adminCidrs.filter(
+            (x) => isCidr(x) && parseCidr(x).prefix < networkDesign.adminCidrWidestPrefix,
+        )) {
+            report(
+                `[NET-SEG-MGMT] adminCidrs: ${c} is wider than a /${networkDesign.adminCidrWidestPrefix}: it admits a share of the internet to the management segment, not the administrators' networks`,
+            );
         }
         if (pins.adminCidrs !== undefined && !sameSet(pins.adminCidrs, plan.adminCidrs)) {
             mismatch("NET-SEG-MGMT", "adminCidrs", JSON.stringify(plan.adminCidrs), JSON.stringify(pins.adminCidrs));

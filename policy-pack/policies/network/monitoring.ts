@@ -111,7 +111,7 @@ export const guardDuty = stackPolicy({
         const detectors = args.resources.filter(
             (r) => r.type === "aws:guardduty/detector:Detector" && r.props.enable !== false,
         );
-        if (detectors.length === 0 && adoptedType("aws:guardduty/detector:Detector")) {
+        if (detectors.length === 0 && adoptedType("aws:guardduty/detector:Detector", args.resources)) {
             return; // the landing zone's detector, verified from the account
         }
         if (detectors.length === 0) {

@@ -23,7 +23,7 @@ import {
 } from "../../lib/reachability";
 import { stackPolicy } from "../lib";
 import { stackAddressPlan } from "../../lib/stack-config";
-import { PUBLIC_V4, SEGMENT_CONTROL } from "./shared";
+import { movedSettingsSchema, PUBLIC_V4, reportMovedSettings, SEGMENT_CONTROL } from "./shared";
 
 /** Ports the guide intends from one zone into another; undefined: every port. */
 function intendedInbound(dst: SegmentName, src: string): Ports | "all" | undefined {
@@ -59,14 +59,16 @@ export const segmentReachability = stackPolicy({
         "What each segment can reach and be reached from, computed from security groups (stateful), network ACLs (stateless, replies included), route tables, NAT and the network firewall, equals the guide: management only from itself and the admin CIDRs, agent only from agents and services, service only from the segments and the ALB's node ports, no segment from the internet, internet egress only HTTPS/HTTP and only through the firewall. Security groups alone must hold the same limits (they are the per-interface boundary).",
     controls: ["NET-SEG-AGENT", "NET-SEG-SERVICE", "NET-SEG-MGMT", "PER-FW-EGRESS", "PER-FW-INGRESS"],
     severity: "critical",
+    configSchema: movedSettingsSchema,
     validate: (args, report) => {
+        reportMovedSettings("network-segment-reachability", args.getConfig<Record<string, unknown>>(), report);
         const net = buildNetwork(args.resources);
         if (net.vpcCidrs.length === 0) {
             return;
         }
         // The stack's own address plan and admin CIDRs (its config keys): an admin path is declared, never
         // inferred from what happens to be open.
-        const plan = stackAddressPlan();
+        const plan = stackAddressPlan(args.resources);
         const segments = plan.segments;
         const admin = addrs(plan.adminCidrs);
         const vpc = addrs(net.vpcCidrs);

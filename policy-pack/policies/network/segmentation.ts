@@ -3,38 +3,62 @@
 
 import { SEGMENTS, SegmentName } from "../../catalog";
 import { contains, isCidr, overlaps } from "../../lib/cidr";
-import { asArray, effectiveTags, resourcePolicy, stackPolicy } from "../lib";
-import { outputTags, PUBLIC_V4, PUBLIC_V6, Rec, rec, SEGMENT_CONTROL, segmentsOf, segmentSource, str } from "./shared";
+import { asArray, stackPolicy } from "../lib";
+import {
+    movedSettingsSchema,
+    outputTags,
+    PUBLIC_V4,
+    PUBLIC_V6,
+    Rec,
+    rec,
+    reportMovedSettings,
+    SEGMENT_CONTROL,
+    segmentsOf,
+    segmentSource,
+    str,
+} from "./shared";
 
-export const subnetsInSegment = resourcePolicy({
+/**
+ * A stack policy (not one per resource): a resource policy cannot see the root stack's stackSettings output, which
+ * is the address plan when the engine starts the pack without the stack's config (`pulumi policy analyze`).
+ */
+export const subnetsInSegment = stackPolicy({
     name: "network-subnet-in-segment",
     description:
-        "Each segment's subnets lie inside the segment's CIDR and carry its `segment` tag; no other subnet overlaps a segment.",
+        "Each segment's subnets lie inside the segment's CIDR (the stack's own address plan) and carry its `segment` tag; no other subnet overlaps a segment.",
     controls: Object.values(SEGMENT_CONTROL),
     severity: "high",
-    types: ["aws:ec2/subnet:Subnet"],
+    configSchema: movedSettingsSchema,
     validate: (args, report) => {
-        const cidr = args.props.cidrBlock as string | undefined;
-        if (typeof cidr !== "string" || !isCidr(cidr)) {
-            report(`subnet has no IPv4 cidrBlock; every subnet must declare one so its segment can be checked`);
-            return;
-        }
-        const segments = segmentsOf();
-        const tag = effectiveTags(args)["segment"];
-        if (tag !== undefined && (SEGMENTS as string[]).includes(tag)) {
-            const segment = tag as SegmentName;
-            if (!contains(segments[segment], cidr)) {
+        reportMovedSettings("network-subnet-in-segment", args.getConfig<Record<string, unknown>>(), report);
+        const segments = segmentsOf(args.resources);
+        for (const subnet of args.resources.filter((r) => r.type === "aws:ec2/subnet:Subnet")) {
+            const cidr = subnet.props.cidrBlock as string | undefined;
+            if (typeof cidr !== "string" || !isCidr(cidr)) {
                 report(
-                    `[${SEGMENT_CONTROL[segment]}] subnet ${cidr} is tagged segment=${segment} but lies outside that segment's ${segments[segment]} (${segmentSource(segment)})`,
+                    `subnet ${subnet.name} has no IPv4 cidrBlock; every subnet must declare one so its segment can be checked`,
+                    subnet.urn,
                 );
+                continue;
             }
-            return;
-        }
-        for (const s of SEGMENTS) {
-            if (overlaps(segments[s], cidr)) {
-                report(
-                    `[${SEGMENT_CONTROL[s]}] subnet ${cidr} overlaps the ${s} segment ${segments[s]} (${segmentSource(s)}) but is not tagged segment=${s}`,
-                );
+            const tag = outputTags(subnet.props)["segment"];
+            if (tag !== undefined && (SEGMENTS as string[]).includes(tag)) {
+                const segment = tag as SegmentName;
+                if (!contains(segments[segment], cidr)) {
+                    report(
+                        `[${SEGMENT_CONTROL[segment]}] subnet ${cidr} is tagged segment=${segment} but lies outside that segment's ${segments[segment]} (${segmentSource(segment, args.resources)})`,
+                        subnet.urn,
+                    );
+                }
+                continue;
+            }
+            for (const s of SEGMENTS) {
+                if (overlaps(segments[s], cidr)) {
+                    report(
+                        `[${SEGMENT_CONTROL[s]}] subnet ${cidr} overlaps the ${s} segment ${segments[s]} (${segmentSource(s, args.resources)}) but is not tagged segment=${s}`,
+                        subnet.urn,
+                    );
+                }
             }
         }
     },

@@ -221,3 +221,43 @@ describe("log delivery into CloudWatch (IDS-SIGNATURE, PER-WAF-RULES)", () => {
         ]);
     });
 });
+
+// accountServices adopt: the landing zone's detector must give IPS-BEHAVIORAL what it needs.
+describe("an adopted GuardDuty detector", () => {
+    const { detectorShortfall } =
+        require("../../../components/network/firewall") as typeof import("../../../components/network/firewall");
+    const feature = (name: string, status: string, extra: { name: string; status: string }[] = []) => ({
+        name,
+        status,
+        additionalConfigurations: extra,
+    });
+    const full = [
+        feature("EKS_AUDIT_LOGS", "ENABLED"),
+        feature("RUNTIME_MONITORING", "ENABLED", [{ name: "EKS_ADDON_MANAGEMENT", status: "ENABLED" }]),
+    ];
+
+    it("is enough when ENABLED with EKS audit logs, runtime monitoring and its EKS agent add-on", () => {
+        expect(detectorShortfall({ id: "d1", status: "ENABLED", features: full })).toBeUndefined();
+    });
+
+    it("names what it lacks: runtime monitoring without automated agent management deploys no agent", () => {
+        expect(
+            detectorShortfall({
+                id: "d1",
+                status: "ENABLED",
+                features: [
+                    feature("EKS_AUDIT_LOGS", "ENABLED"),
+                    feature("RUNTIME_MONITORING", "ENABLED", [{ name: "EKS_ADDON_MANAGEMENT", status: "DISABLED" }]),
+                ],
+            }),
+        ).toBe(
+            "accountServices adopt: the account's GuardDuty detector d1 is ENABLED without RUNTIME_MONITORING/EKS_ADDON_MANAGEMENT; IPS-BEHAVIORAL needs it ENABLED with EKS_AUDIT_LOGS, RUNTIME_MONITORING, RUNTIME_MONITORING/EKS_ADDON_MANAGEMENT: ask the landing zone's delegated administrator to enable them for this account",
+        );
+        expect(detectorShortfall({ id: "d1", status: "DISABLED", features: full })).toMatch(
+            /^accountServices adopt: the account's GuardDuty detector d1 is DISABLED;/,
+        );
+        expect(
+            detectorShortfall({ id: "d1", status: "ENABLED", features: [feature("EKS_AUDIT_LOGS", "DISABLED")] }),
+        ).toContain("without EKS_AUDIT_LOGS, RUNTIME_MONITORING, RUNTIME_MONITORING/EKS_ADDON_MANAGEMENT;");
+    });
+});

@@ -115,3 +115,24 @@ describe("the policies that require the singletons in a standalone account", () 
         );
     });
 });
+
+describe("a pinned accountServices (the security team's policy config)", () => {
+    it("passes a stack whose mode equals the pin, and fails one that departs from it, naming both", () => {
+        mode("adopt");
+        expect(validateStack(adoptedServicesNotCreated, [], { accountServices: "adopt" })).toEqual([]);
+        expect(
+            validateStack(adoptedServicesNotCreated, [], { accountServices: "create" }).map((v) => v.message),
+        ).toEqual([
+            "accountServices: the stack's config sets adopt (Pulumi.lz.yaml) but the policy config's platform-account-services-adopted pins create (policy-pack/config/lz.json): adopting would leave GuardDuty, Config, Security Hub, Macie, Access Analyzer and Shield to an account owner the security team has not agreed to",
+        ]);
+        mode(undefined);
+        expect(validateStack(adoptedServicesNotCreated, [], { accountServices: "adopt" })).toHaveLength(1);
+    });
+
+    it("reads the mode from the root stack's stackSettings output when no config reached the pack", () => {
+        process.env.PULUMI_CONFIG = "{}";
+        const root = r("pulumi:pulumi:Stack", "mas", { stackSettings: { accountServices: "adopt" } });
+        expect(msgs(adoptedServicesNotCreated, [root, recorder])).toHaveLength(1);
+        expect(msgs(configRecording, [root])).toEqual([]);
+    });
+});

@@ -14,14 +14,15 @@ export const networkMutations: readonly Mutation[] = [
     set("NET-DEPLOY-PATH", "deploy runner webhook started on PUSH instead of WORKFLOW_JOB_QUEUED", (p) => {
         p.inputs(T.codebuildWebhook, "mas-deploy-runner").filterGroups[0].filters[0].pattern = "PUSH";
     }),
-    set("NET-SEG-AGENT", "subnet mas-agent-0 moved outside 10.0.1.0/24 (cidrBlock 10.0.9.0/26)", (p) => {
-        p.inputs(T.subnet, "mas-agent-0").cidrBlock = "10.0.9.0/26";
+    // 192.0.2.0/24 (TEST-NET-1) lies outside any segment whatever the stack's address plan.
+    set("NET-SEG-AGENT", "subnet mas-agent-0 moved outside its segment (cidrBlock 192.0.2.0/26)", (p) => {
+        p.inputs(T.subnet, "mas-agent-0").cidrBlock = "192.0.2.0/26";
     }),
-    set("NET-SEG-SERVICE", "subnet mas-service-0 moved outside 10.0.2.0/24 (cidrBlock 10.0.7.0/25)", (p) => {
-        p.inputs(T.subnet, "mas-service-0").cidrBlock = "10.0.7.0/25";
+    set("NET-SEG-SERVICE", "subnet mas-service-0 moved outside its segment (cidrBlock 192.0.2.64/26)", (p) => {
+        p.inputs(T.subnet, "mas-service-0").cidrBlock = "192.0.2.64/26";
     }),
-    set("NET-SEG-MGMT", "subnet mas-management-0 moved outside 10.0.3.0/24 (cidrBlock 10.0.8.0/25)", (p) => {
-        p.inputs(T.subnet, "mas-management-0").cidrBlock = "10.0.8.0/25";
+    set("NET-SEG-MGMT", "subnet mas-management-0 moved outside its segment (cidrBlock 192.0.2.128/26)", (p) => {
+        p.inputs(T.subnet, "mas-management-0").cidrBlock = "192.0.2.128/26";
     }),
     set("NET-FLOW-LOGS", "VPC flow log records only REJECT traffic (trafficType REJECT)", (p) => {
         p.inputs(T.flowLog, "mas-flow-logs").trafficType = "REJECT";
