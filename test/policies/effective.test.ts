@@ -528,10 +528,32 @@ describe("admin CIDRs from the stack's own config (PULUMI_CONFIG, as the Pulumi 
     });
 
     it("treats the admin rules as internet access when the stack declares none", () => {
-        process.env.PULUMI_CONFIG = "{}";
+        process.env.PULUMI_CONFIG = JSON.stringify({ "multi-agent-security:adminCidrs": "[]" });
         expect(messages(segmentReachability, copy())).toEqual([
             expect.stringContaining("[PER-FW-INGRESS] the management segment is reachable from internet on tcp 22,443"),
         ]);
+    });
+});
+
+describe("the stack's settings without its config (pulumi policy analyze starts the pack without it)", () => {
+    it("reads the admin CIDRs from the root stack's stackSettings output", () => {
+        const saved = process.env.PULUMI_CONFIG;
+        process.env.PULUMI_CONFIG = "{}";
+        try {
+            const rs = copy();
+            expect(one(rs, "pulumi:pulumi:Stack", "multi-agent-security-prod").props.stackSettings.adminCidrs).toEqual([
+                "198.51.100.0/24",
+            ]);
+            expect(messages(segmentReachability, rs)).toEqual([]);
+            delete one(rs, "pulumi:pulumi:Stack", "multi-agent-security-prod").props.stackSettings;
+            expect(messages(segmentReachability, rs)).toEqual([
+                expect.stringContaining(
+                    "[PER-FW-INGRESS] the management segment is reachable from internet on tcp 22,443",
+                ),
+            ]);
+        } finally {
+            process.env.PULUMI_CONFIG = saved;
+        }
     });
 });
 

@@ -161,6 +161,7 @@ function subnetState(name: string, cidrBlock: string, segment: string) {
         custom: true,
         type: "aws:ec2/subnet:Subnet",
         inputs: { cidrBlock, tags: { segment } },
+        outputs: { cidrBlock, tags: { segment } },
     };
 }
 

@@ -118,7 +118,9 @@ describe("evidence export", () => {
         const subnet = doc.deployment.resources.find(
             (r: any) => r.type === "aws:ec2/subnet:Subnet" && r.inputs.tags?.segment === "service",
         );
+        // As a real export holds it: the subnet's inputs and its outputs (which the stack policies read).
         subnet.inputs.cidrBlock = "10.0.7.0/25";
+        subnet.outputs.cidrBlock = "10.0.7.0/25";
         // The same state in alert mode: the IPS policy allows it outside prod, the evidence does not call it met.
         const fp = doc.deployment.resources.find(
             (r: any) => r.type === "aws:networkfirewall/firewallPolicy:FirewallPolicy",

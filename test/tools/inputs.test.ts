@@ -22,6 +22,7 @@ const subnet = (stack: string, name: string, project = P) => ({
     id: `subnet-${name}`,
     type: "aws:ec2/subnet:Subnet",
     inputs: { cidrBlock: "10.0.1.0/25", tags: { segment: "agent" } },
+    outputs: { cidrBlock: "10.0.1.0/25", tags: { segment: "agent" } },
 });
 const segmentsOnly = ["--policy-config", path.join(__dirname, "..", "fixtures", "policy-config-segments.json")];
 
@@ -239,7 +240,7 @@ describe("a stack the repository does not ship", () => {
         ]) {
             expect(resources.filter((r) => r.type === type)).toHaveLength(1);
         }
-    });
+    }, 180_000);
 
     const plan = (dir: string, ...extra: string[]) =>
         spawnSync(
