@@ -148,7 +148,8 @@ describe("evidence export", () => {
             },
         ]);
         expect(md).toContain("### NET-SEG-SERVICE — FAIL");
-        expect(md).toContain("**Result: 1 control(s) FAIL** — NET-SEG-SERVICE.");
+        // The moved subnet also takes the service endpoints out of the agents' NetworkPolicy egress (K8S-NETPOL).
+        expect(md).toContain("**Result: 2 control(s) FAIL** — NET-SEG-SERVICE, K8S-NETPOL.");
         expect(md).toContain("- Status: FAIL — policy `network-subnet-in-segment` has mandatory violations\n");
         expect(ev.summary.infrastructure_security.fail).toBe(1);
         const leaf = ev.guide.requirements.find(
