@@ -2,6 +2,7 @@
 
 import { PolicyConfigSchema } from "@pulumi/policy";
 import { guide, LOG_SOURCES, LogSource } from "../../catalog";
+import { boundText, GuidePath, meetsGuide } from "../../catalog/direction";
 import { CLOUDWATCH_RETENTION_DAYS, LOG_SOURCE_TAG } from "../../catalog/data";
 import { asArray, effectiveTags, resourcePolicy, stackPolicy } from "../lib";
 import { bucketsOf, configsOf, Props, T } from "./shared";
@@ -28,6 +29,7 @@ function isLogSource(value: string | undefined): value is LogSource {
     return value !== undefined && (LOG_SOURCES as string[]).includes(value);
 }
 
+const retentionPath = (s: LogSource): GuidePath => `logCollection.${s}.retentionDays`;
 const retentionControl = (s: LogSource) => `LOG-${s.toUpperCase()}-RETENTION`;
 
 export const logBucketRetention = stackPolicy({
@@ -66,9 +68,10 @@ export const logBucketRetention = stackPolicy({
                     `[${retentionControl(source)}] log bucket ${b.name} has no enabled lifecycle expiration; ${source} logs expire after ${retention[source]} days`,
                     urn,
                 );
-            } else if (!expiries.every((d) => d === retention[source])) {
+            } else if (!expiries.every((d) => meetsGuide(retentionPath(source), d, retention[source]))) {
+                // Kept longer is stricter (compliant); an unbounded lifetime is no retention at all.
                 report(
-                    `[${retentionControl(source)}] log bucket ${b.name} expires objects after ${expiries.join(", ")} days; ${source} logs are kept ${retention[source]} days`,
+                    `[${retentionControl(source)}] log bucket ${b.name} expires objects after ${expiries.join(", ")} days; ${source} logs are kept ${boundText(retentionPath(source), retention[source])} days`,
                     urn,
                 );
             }
@@ -106,9 +109,9 @@ export const logGroupSettings = resourcePolicy({
         } else {
             const want = retentionOf(args)[source];
             const days = args.props.retentionInDays;
-            if (days !== want) {
+            if (typeof days !== "number" || days <= 0 || !meetsGuide(retentionPath(source), days, want)) {
                 report(
-                    `[${retentionControl(source)}] log group keeps logs ${typeof days === "number" && days > 0 ? `${days} days` : "forever"}; ${source} logs are kept ${want} days`,
+                    `[${retentionControl(source)}] log group keeps logs ${typeof days === "number" && days > 0 ? `${days} days` : "forever"}; ${source} logs are kept ${boundText(retentionPath(source), want)} days`,
                 );
             }
             if (typeof days === "number" && days > 0 && !CLOUDWATCH_RETENTION_DAYS.includes(days)) {

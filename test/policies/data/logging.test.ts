@@ -52,9 +52,12 @@ describe("data-log-bucket-retention (LOG-SYSTEM-RETENTION, LOG-SECURITY-RETENTIO
             "[LOG-AGG-CENTRAL] bucket x has log-source=debug; expected one of system, security, audit",
         ]);
     });
-    it("fails a log bucket whose expiry is not its source's retention", () => {
-        expect(run(change(baseline(), "sec-lc", lifecycle("sec", 400).props))).toEqual([
-            "[LOG-SECURITY-RETENTION] log bucket sec expires objects after 400 days; security logs are kept 365 days",
+    it("passes a log bucket kept longer than its source's retention (stricter)", () => {
+        expect(run(change(baseline(), "sec-lc", lifecycle("sec", 400).props))).toEqual([]);
+    });
+    it("fails a log bucket whose expiry is shorter than its source's retention", () => {
+        expect(run(change(baseline(), "sec-lc", lifecycle("sec", 300).props))).toEqual([
+            "[LOG-SECURITY-RETENTION] log bucket sec expires objects after 300 days; security logs are kept at least 365 days",
         ]);
     });
     it("fails a log bucket without an expiring lifecycle", () => {
@@ -121,10 +124,11 @@ describe("data-log-group-settings (LOG-*-RETENTION, LOG-AGG-CENTRAL, LOG-AGG-ENC
     });
     it("fails a wrong or missing retention", () => {
         expect(check(group({ retentionInDays: 30, tags: { "log-source": "security" } }))).toEqual([
-            "[LOG-SECURITY-RETENTION] log group keeps logs 30 days; security logs are kept 365 days",
+            "[LOG-SECURITY-RETENTION] log group keeps logs 30 days; security logs are kept at least 365 days",
         ]);
+        expect(check(group({ retentionInDays: 400, tags: { "log-source": "security" } }))).toEqual([]);
         expect(check(group({ retentionInDays: undefined, tags: { "log-source": "audit" } }))).toEqual([
-            "[LOG-AUDIT-RETENTION] log group keeps logs forever; audit logs are kept 2557 days",
+            "[LOG-AUDIT-RETENTION] log group keeps logs forever; audit logs are kept at least 2557 days",
         ]);
     });
     it("uses the configured retention", () => {
