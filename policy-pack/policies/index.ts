@@ -5,6 +5,7 @@ import { dataPolicies } from "./data";
 import { identityPolicies } from "./identity";
 import { meshPolicies } from "./mesh";
 import { operationsPolicies } from "./operations";
+import { detectionPolicies } from "./detection";
 import { crossServicePolicies } from "./cross-service";
 import { platformPolicies } from "./platform";
 
@@ -15,6 +16,7 @@ export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
     ...identityPolicies,
     ...meshPolicies,
     ...operationsPolicies,
+    ...detectionPolicies,
     ...crossServicePolicies,
     ...platformPolicies,
 ];

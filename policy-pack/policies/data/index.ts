@@ -3,7 +3,7 @@ import { dataAccessPolicies } from "./access";
 import { backupCoverage, backupPlanRules } from "./backup";
 import { classificationTag, macieDiscovery, protectedInProd } from "./classification";
 import { inMemoryEnclave, kmsKeySettings, s3BucketBaseline } from "./encryption";
-import { cloudTrailSettings, logBucketRetention, logGroupSettings } from "./logging";
+import { cloudTrailSettings, logBucketRetention, logGroupSettings, trailRecordsDataWrites } from "./logging";
 import { agentMessageKeys, messageKeys } from "./messages";
 
 export * from "./encryption";
@@ -20,6 +20,7 @@ export const dataPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] 
     logBucketRetention,
     logGroupSettings,
     cloudTrailSettings,
+    trailRecordsDataWrites,
     classificationTag,
     backupPlanRules,
     backupCoverage,

@@ -3,7 +3,8 @@
 import { PolicyConfigSchema } from "@pulumi/policy";
 import { guide, LOG_SOURCES, LogSource } from "../../catalog";
 import { boundText, GuidePath, meetsGuide } from "../../catalog/direction";
-import { CLOUDWATCH_RETENTION_DAYS, LOG_SOURCE_TAG } from "../../catalog/data";
+import { CLOUDWATCH_RETENTION_DAYS, DATA_STORE_TAG, LOG_SOURCE_TAG } from "../../catalog/data";
+import { MANAGEMENT_PROBES, objectWriteProbes, trailRecords } from "../../lib/detection/trail";
 import { asArray, effectiveTags, resourcePolicy, stackPolicy } from "../lib";
 import { bucketsOf, configsOf, Props, T } from "./shared";
 
@@ -29,6 +30,11 @@ function isLogSource(value: string | undefined): value is LogSource {
     return value !== undefined && (LOG_SOURCES as string[]).includes(value);
 }
 
+const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
+const effectiveTagsOf = (p: Props): Record<string, string> => ({
+    ...((p.tagsAll as Record<string, string> | undefined) ?? {}),
+    ...((p.tags as Record<string, string> | undefined) ?? {}),
+});
 const retentionPath = (s: LogSource): GuidePath => `logCollection.${s}.retentionDays`;
 const retentionControl = (s: LogSource) => `LOG-${s.toUpperCase()}-RETENTION`;
 
@@ -129,8 +135,8 @@ export const logGroupSettings = resourcePolicy({
 export const cloudTrailSettings = resourcePolicy({
     name: "data-cloudtrail-settings",
     description:
-        "The audit trail is multi-region, validates log files, encrypts with KMS, delivers to CloudWatch Logs, records all management events (read and write) and S3 data events.",
-    controls: ["LOG-AUDIT-TRAIL", "ACC-DATA-AGENT-WRITE"],
+        "The audit trail is multi-region, validates log files, encrypts with KMS, delivers to CloudWatch Logs and records every management event class the audit needs (read and write, KMS use and key changes, sign-in, role assumption), judged by evaluating its event selectors.",
+    controls: ["LOG-AUDIT-TRAIL"],
     severity: "critical",
     types: [T.trail],
     validate: (args, report) => {
@@ -147,30 +153,30 @@ export const cloudTrailSettings = resourcePolicy({
         if (typeof p.cloudWatchLogsGroupArn !== "string" || p.cloudWatchLogsGroupArn === "") {
             report("[LOG-AUDIT-TRAIL] trail does not deliver to a CloudWatch log group");
         }
-        const advanced = asArray(p.advancedEventSelectors as Props[] | undefined).map((s) =>
-            asArray(s?.fieldSelectors as Props[] | undefined),
-        );
-        const field = (selectors: Props[], name: string) => selectors.find((f) => f?.field === name);
-        const equals = (f: Props | undefined) => asArray(f?.equals as string[] | undefined);
-        if (advanced.length > 0) {
-            const management = advanced.some(
-                (fs) => equals(field(fs, "eventCategory")).includes("Management") && !field(fs, "readOnly"),
-            );
-            if (!management) {
-                report("[LOG-AUDIT-TRAIL] trail does not record all management events (read and write)");
+        // Effective: the selectors are evaluated against each management event class the audit needs.
+        for (const probe of MANAGEMENT_PROBES.filter((e) => !trailRecords(p, e))) {
+            report(`[LOG-AUDIT-TRAIL] trail does not record ${probe.what}: its event selectors leave it out`);
+        }
+    },
+});
+
+export const trailRecordsDataWrites = stackPolicy({
+    name: "data-trail-records-data-writes",
+    description: `Writes to each data store the guide audit-logs (agent_data: write conditions audit_logged), S3 PutObject and DeleteObject on the buckets tagged ${DATA_STORE_TAG}=agent_data, are recorded by a logging trail (its event selectors evaluated).`,
+    controls: ["ACC-DATA-AGENT-WRITE"],
+    severity: "high",
+    validate: (args, report) => {
+        const trails = args.resources.filter((r) => r.type === T.trail && r.props.enableLogging !== false);
+        for (const b of args.resources.filter(
+            (r) => BUCKET_TYPES.includes(r.type) && effectiveTagsOf(r.props)[DATA_STORE_TAG] === "agent_data",
+        )) {
+            const arn = typeof b.props.arn === "string" ? b.props.arn : `arn:aws:s3:::${String(b.props.bucket)}`;
+            for (const probe of objectWriteProbes(arn).filter((e) => !trails.some((t) => trailRecords(t.props, e)))) {
+                report(
+                    `[ACC-DATA-AGENT-WRITE] no logging trail records ${probe.what} (agent_data writes must be audit-logged)`,
+                    b.urn,
+                );
             }
-            const s3Data = advanced.some(
-                (fs) =>
-                    equals(field(fs, "eventCategory")).includes("Data") &&
-                    equals(field(fs, "resources.type")).includes("AWS::S3::Object"),
-            );
-            if (!s3Data) {
-                report("[ACC-DATA-AGENT-WRITE] trail records no S3 object data events (writes are not audit-logged)");
-            }
-        } else {
-            report(
-                "[ACC-DATA-AGENT-WRITE] trail has no advanced event selectors: S3 object data events are not recorded",
-            );
         }
     },
 });
