@@ -6,6 +6,7 @@ import { identityPolicies } from "./identity";
 import { meshPolicies } from "./mesh";
 import { operationsPolicies } from "./operations";
 import { detectionPolicies } from "./detection";
+import { procedurePolicies } from "./procedures";
 import { crossServicePolicies } from "./cross-service";
 import { platformPolicies } from "./platform";
 
@@ -17,6 +18,7 @@ export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
     ...meshPolicies,
     ...operationsPolicies,
     ...detectionPolicies,
+    ...procedurePolicies,
     ...crossServicePolicies,
     ...platformPolicies,
 ];
