@@ -5,6 +5,7 @@ import { classificationTag, macieDiscovery, protectedInProd } from "./classifica
 import { inMemoryEnclave, kmsKeySettings, s3BucketBaseline } from "./encryption";
 import { cloudTrailSettings, logBucketRetention, logGroupSettings, trailRecordsDataWrites } from "./logging";
 import { agentMessageKeys, messageKeys } from "./messages";
+import { effectiveDataPolicies } from "./effective";
 
 export * from "./encryption";
 export * from "./logging";
@@ -12,6 +13,7 @@ export * from "./classification";
 export * from "./backup";
 export * from "./messages";
 export * from "./access";
+export * from "./effective";
 
 /** The data policies (encryption, logs, classification, backup, message keys, data access), in the pack's order. */
 export const dataPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
@@ -30,4 +32,5 @@ export const dataPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] 
     dataAccessPolicies,
     macieDiscovery,
     inMemoryEnclave,
+    ...effectiveDataPolicies,
 ];
