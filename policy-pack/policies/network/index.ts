@@ -1,3 +1,4 @@
+import { firewallFlows } from "./firewall-flows";
 import { firewallLogging, firewallPolicy, guardDuty, vpcFlowLogs } from "./monitoring";
 import { albHardening, listenerTls, noPublicIngress } from "./perimeter";
 import { segmentReachability } from "./reachability";
@@ -9,6 +10,7 @@ export * from "./perimeter";
 export * from "./waf";
 export * from "./monitoring";
 export * from "./reachability";
+export * from "./firewall-flows";
 
 /** The infrastructure_security.network_protection policies, in the pack's order. */
 export const networkPolicies = [
@@ -25,4 +27,5 @@ export const networkPolicies = [
     guardDuty,
     shieldAlb,
     segmentReachability,
+    firewallFlows,
 ];
