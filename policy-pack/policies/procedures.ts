@@ -4,12 +4,15 @@
 
 import { PolicyResource } from "@pulumi/policy";
 import { INCIDENT_RESPONSE_TAG, ReportKey, REPORTS, reportSlug, RunbookKey, RUNBOOKS } from "../catalog/operations";
-import { Duty, REPORT_DUTIES, RUNBOOK_DUTIES } from "../catalog/operations/procedure-actions";
+import { Duty, NOTIFY_SEVERITY, REPORT_DUTIES, RUNBOOK_DUTIES } from "../catalog/operations/procedure-actions";
 import { documentCalls, StepCall } from "../lib/detection/automation";
+import { snsFilterAdmits } from "../lib/detection/event-pattern";
 import { asArray, asObject, asString, stackPolicy } from "./lib";
 
 const DOCUMENT = "aws:ssm/document:Document";
 const SG = "aws:ec2/securityGroup:SecurityGroup";
+const TOPIC = "aws:sns/topic:Topic";
+const SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription";
 
 const tags = (r: PolicyResource): Record<string, string> =>
     ({ ...asObject(r.props.tagsAll), ...asObject(r.props.tags) }) as Record<string, string>;
@@ -41,6 +44,34 @@ export const proceduresDoTheirSteps = stackPolicy({
                 .filter((r) => r.type === SG && tags(r)[INCIDENT_RESPONSE_TAG] === "isolate_systems")
                 .map((r) => asString(r.props.id) ?? ""),
         );
+        // Whatever a procedure publishes must reach a reader: a topic of the stack with a subscription whose filter
+        // policy admits the message (a runbook's message carries no attributes).
+        const topics = new Map(
+            args.resources.filter((r) => r.type === TOPIC).map((t) => [asString(t.props.arn), t] as const),
+        );
+        const subscriptions = args.resources.filter((r) => r.type === SUBSCRIPTION);
+        const unread = (calls: StepCall[], severity?: string): string[] =>
+            calls
+                .filter((c) => c.action.toLowerCase() === "sns:publish")
+                .map((c) => String(c.inputs.TopicArn ?? ""))
+                .filter((arn) => !arn.includes("{{"))
+                .filter((arn) => {
+                    const topic = topics.get(arn);
+                    const read = subscriptions.some((sub) => {
+                        try {
+                            return (
+                                sub.props.topic === arn &&
+                                snsFilterAdmits(sub.props.filterPolicy, sub.props.filterPolicyScope, {
+                                    body: {},
+                                    attributes: {},
+                                })
+                            );
+                        } catch {
+                            return false;
+                        }
+                    });
+                    return !topic || !read || (severity !== undefined && tags(topic)["severity"] !== severity);
+                });
         for (const key of Object.keys(RUNBOOKS) as RunbookKey[]) {
             const rb = RUNBOOKS[key];
             const doc = docs.find((d) => tags(d)[INCIDENT_RESPONSE_TAG] === rb.step);
@@ -55,6 +86,12 @@ export const proceduresDoTheirSteps = stackPolicy({
             for (const d of undone(calls, RUNBOOK_DUTIES[key])) {
                 report(
                     `[${rb.control}] runbook ${nameOf(doc)} does not ${d.item}: no reachable step calls ${d.actions.join(" or ")}`,
+                    doc.urn,
+                );
+            }
+            for (const arn of unread(calls, key === "notifyStakeholders" ? NOTIFY_SEVERITY : undefined)) {
+                report(
+                    `[${rb.control}] runbook ${nameOf(doc)} publishes to ${arn}, which is not a${key === "notifyStakeholders" ? ` ${NOTIFY_SEVERITY}-severity` : ""} topic of the stack with a subscription that admits it`,
                     doc.urn,
                 );
             }
@@ -84,6 +121,11 @@ export const proceduresDoTheirSteps = stackPolicy({
             }
             for (const d of undone(calls, REPORT_DUTIES[key])) {
                 each(`report ${nameOf(doc)} does not ${d.item}: no reachable step calls ${d.actions.join(" or ")}`);
+            }
+            for (const arn of unread(calls)) {
+                each(
+                    `report ${nameOf(doc)} publishes to ${arn}, which is not a topic of the stack with a subscription that admits it`,
+                );
             }
             // What it reads must reach the reader: the published message refers to each query's output.
             const message = calls

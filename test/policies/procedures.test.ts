@@ -21,7 +21,22 @@ function fixture(): StackResourceCase[] {
         name: step,
         props: { name: `mas-ir-${step.replace(/_/g, "-")}`, content, tags: { "incident-response": step } },
     });
+    const topic = (name: string, severity: string): StackResourceCase[] => [
+        {
+            type: "aws:sns/topic:Topic",
+            name,
+            props: { arn: `arn:aws:sns:eu-west-1:123456789012:${name}`, tags: { severity } },
+        },
+        {
+            type: "aws:sns/topicSubscription:TopicSubscription",
+            name: `${name}-sub`,
+            props: { topic: `arn:aws:sns:eu-west-1:123456789012:${name}`, protocol: "email" },
+        },
+    ];
     return [
+        ...topic("high", "high"),
+        ...topic("reports", "low"),
+        ...topic("low", "low"),
         {
             type: "aws:ec2/securityGroup:SecurityGroup",
             name: "q",
@@ -211,6 +226,30 @@ describe("operations-procedures-do-their-steps (IR-*, OPS-*, AUD-*, MNT-POLICY-R
         expect(silent).toContain(
             "[AUD-SYS] report mas-report-system-audit reads authentication_systems (Authentication) but does not publish it",
         );
+    });
+    it("fails a notify runbook paging a low-severity topic, and a report whose topic lost its subscription", () => {
+        expect(
+            run((rs) =>
+                edit(rs, "notify_stakeholders", (d) => {
+                    for (const st of d.mainSteps) {
+                        const inputs = st.inputs as { Api?: string; TopicArn?: string };
+                        if (inputs.Api === "Publish") inputs.TopicArn = "arn:aws:sns:eu-west-1:123456789012:low";
+                    }
+                }),
+            ),
+        ).toEqual([
+            "[IR-SB-NOTIFY] runbook mas-ir-notify-stakeholders publishes to arn:aws:sns:eu-west-1:123456789012:low, which is not a high-severity topic of the stack with a subscription that admits it",
+        ]);
+        const out = run((rs) =>
+            rs.splice(
+                rs.findIndex((r) => r.name === "reports-sub"),
+                1,
+            ),
+        );
+        expect(out).toContain(
+            "[OPS-D-INTEGRITY] report mas-report-daily publishes to arn:aws:sns:eu-west-1:123456789012:reports, which is not a topic of the stack with a subscription that admits it",
+        );
+        expect(out).toHaveLength(Object.values(REPORTS).flatMap((r) => r.controls).length);
     });
     it("fails a document that is not an Automation document with steps", () =>
         expect(

@@ -3,6 +3,7 @@
 // (aws:executeAwsApi Service/Api, boto3 calls of aws:executeScript, aws:createTags, ...) and compares.
 
 import { ReportKey } from "./cadence";
+import { AlertSeverity } from "./detection";
 import { RunbookKey } from "./incident-response";
 
 export interface Duty {
@@ -11,6 +12,9 @@ export interface Duty {
     /** IAM-style actions (service:Api) any one of which does it. */
     actions: string[];
 }
+
+/** notify_stakeholders pages through the alert topic of this severity (a breach is a high-severity alert). */
+export const NOTIFY_SEVERITY: AlertSeverity = "high";
 
 /** Incident-response runbooks (incident_response.procedures). */
 export const RUNBOOK_DUTIES: Record<RunbookKey, Duty[]> = {
