@@ -109,7 +109,15 @@ function feeds(alarm: PolicyResource, filters: PolicyResource[], report: (m: str
     });
 }
 
-/** Topics by ARN, each with whether some subscription admits a message. */
+const parseOr = (v: unknown, fallback: unknown): unknown => {
+    try {
+        return JSON.parse(String(v));
+    } catch {
+        return fallback;
+    }
+};
+
+/** Topics by ARN, each with whether some subscription admits a message (body undefined: not known). */
 function topicIndex(rs: PolicyResource[]) {
     const subscriptions = ofType(rs, T.subscription);
     const topics = new Map(ofType(rs, T.topic).map((t) => [asString(t.props.arn) ?? "", t] as const));
@@ -118,8 +126,14 @@ function topicIndex(rs: PolicyResource[]) {
             if (s.props.topic !== arn) {
                 return false;
             }
+            if (body === undefined && s.props.filterPolicyScope === "MessageBody" && s.props.filterPolicy) {
+                return false;
+            }
             try {
-                return snsFilterAdmits(s.props.filterPolicy, s.props.filterPolicyScope, { body, attributes: {} });
+                return snsFilterAdmits(s.props.filterPolicy, s.props.filterPolicyScope, {
+                    body: body ?? {},
+                    attributes: {},
+                });
             } catch {
                 return false;
             }
@@ -238,11 +252,18 @@ export const detectionFires = stackPolicy({
             const reached = [...parsed.keys()]
                 .filter((r) => matches(r, s))
                 .flatMap((r) => targets.filter((t) => t.props.rule === nameOf(r)))
-                .filter((t) => t.props.inputTransformer === undefined && t.props.input === undefined)
-                .map((t) => asString(t.props.arn) ?? "")
-                .filter((a) => {
-                    const topic = topics.get(a);
-                    return topic && tags(topic)["severity"] === s.severity && admitted(a, s.event);
+                .filter((t) => {
+                    const arn = asString(t.props.arn) ?? "";
+                    const topic = topics.get(arn);
+                    // What the topic receives: the event, a constant input, or a transformer's output (unknown:
+                    // only a subscription without a body filter can be said to admit it).
+                    const body =
+                        t.props.input !== undefined
+                            ? parseOr(t.props.input, {})
+                            : t.props.inputTransformer !== undefined
+                              ? undefined
+                              : s.event;
+                    return topic && tags(topic)["severity"] === s.severity && admitted(arn, body);
                 });
             if (reached.length === 0) {
                 report(

@@ -187,6 +187,14 @@ describe("operations-detection-fires (DET-UNAUTH, DET-ANOMALY, IR-*)", () => {
                 Object.assign(get(rs, "failed-auth").props.tags as object, { owner: "secops" });
             },
         ],
+        [
+            "a route formatting the finding with an input transformer",
+            (rs) =>
+                (get(rs, "gd-high-t").props.inputTransformer = {
+                    inputPaths: { type: "$.detail.type" },
+                    inputTemplate: '"GuardDuty <type>"',
+                }),
+        ],
     ])("passes a compliant variation: %s", (_n, m) => expect(run(m)).toEqual([]));
 
     it("fails a metric filter whose pattern matches nothing it should (a misspelt error code)", () =>
