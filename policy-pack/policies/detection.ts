@@ -162,6 +162,8 @@ export const detectionFires = stackPolicy({
             otherRoleArn: otherArn,
         };
 
+        // A failure is missed when no alarm of its kind counts it (one more alarm of the kind is compliant).
+        const uncounted = new Map<string, { covered: boolean; messages: [string, string][] }>();
         for (const alarm of ofType(rs, T.alarm)) {
             const duty = ALARM_DUTIES[tags(alarm)["detection"] ?? ""];
             if (!duty) {
@@ -175,10 +177,18 @@ export const detectionFires = stackPolicy({
                     (f) => groups[s.source].has(asString(f.filter.props.logGroupName) ?? "") && f.match(s.event(ctx)),
                 );
             if (tags(alarm)["detection"] !== "privileged-assumption" || adminArn) {
-                for (const s of duty.fires.filter((x) => counting(x).length === 0)) {
-                    say(
-                        `alarm ${n} can never count ${s.what}: no metric filter feeding ${String(alarm.props.namespace)}/${String(alarm.props.metricName)} on the log group it lands in (${[...groups[s.source]].join(", ") || "none: that log is not collected"}) matches it`,
-                    );
+                for (const s of duty.fires) {
+                    const key = `${tags(alarm)["detection"]}|${s.what}`;
+                    const entry = uncounted.get(key) ?? { covered: false, messages: [] };
+                    if (counting(s).length > 0) {
+                        entry.covered = true;
+                    } else {
+                        entry.messages.push([
+                            `[${duty.control}] alarm ${n} can never count ${s.what}: no metric filter feeding ${String(alarm.props.namespace)}/${String(alarm.props.metricName)} on the log group it lands in (${[...groups[s.source]].join(", ") || "none: that log is not collected"}) matches it`,
+                            alarm.urn,
+                        ]);
+                    }
+                    uncounted.set(key, entry);
                 }
                 for (const s of duty.quiet) {
                     for (const f of counting(s)) {
@@ -198,6 +208,11 @@ export const detectionFires = stackPolicy({
                 say(
                     `alarm ${n} reaches no ${duty.severity}-severity topic with a subscription that admits its notification (actions: ${asArray(alarm.props.alarmActions as string[]).join(", ") || "none"})`,
                 );
+            }
+        }
+        for (const { covered, messages } of uncounted.values()) {
+            if (!covered) {
+                messages.forEach(([m, urn]) => report(m, urn));
             }
         }
 

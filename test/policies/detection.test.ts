@@ -195,6 +195,24 @@ describe("operations-detection-fires (DET-UNAUTH, DET-ANOMALY, IR-*)", () => {
                     inputTemplate: '"GuardDuty <type>"',
                 }),
         ],
+        [
+            "one more failed-auth alarm, fed by the EKS filter only",
+            (rs) => {
+                rs.push({
+                    ...get(rs, "fa-eks"),
+                    name: "fa-eks-2",
+                    props: {
+                        ...get(rs, "fa-eks").props,
+                        metricTransformation: { namespace: "MAS/Security", name: "EksDenied", value: "1" },
+                    },
+                });
+                rs.push({
+                    ...get(rs, "failed-auth"),
+                    name: "failed-auth-eks",
+                    props: { ...get(rs, "failed-auth").props, name: "failed-auth-eks", metricName: "EksDenied" },
+                });
+            },
+        ],
     ])("passes a compliant variation: %s", (_n, m) => expect(run(m)).toEqual([]));
 
     it("fails a metric filter whose pattern matches nothing it should (a misspelt error code)", () =>
