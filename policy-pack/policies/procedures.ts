@@ -134,7 +134,7 @@ export const proceduresDoTheirSteps = stackPolicy({
                 .join("\n");
             for (const d of REPORT_DUTIES[key].filter((x) => !x.actions.includes("sns:Publish"))) {
                 const steps = calls.filter((c) => does(d, c)).map((c) => c.step);
-                if (steps.length > 0 && !steps.some((s) => message.includes(`{{ ${s}.`))) {
+                if (steps.length > 0 && !steps.some((s) => new RegExp(`\\{\\{\\s*${s}\\.`).test(message))) {
                     each(`report ${nameOf(doc)} reads ${d.item} (${steps.join(", ")}) but does not publish it`);
                 }
             }

@@ -111,7 +111,7 @@ describe("operations-procedures-do-their-steps (IR-*, OPS-*, AUD-*, MNT-POLICY-R
                         outputs: [{ Name: "Result", Selector: "$.Events", Type: "StringList" }],
                     });
                     const pub = d.mainSteps[d.mainSteps.length - 1].inputs as { Message: string };
-                    pub.Message += "\ntrail: {{ Trail.Result }}";
+                    pub.Message += "\ntrail: {{Trail.Result}}";
                 }),
         ],
     ])("passes a compliant variation: %s", (_n, m) => expect(run(m)).toEqual([]));
