@@ -86,18 +86,32 @@ interface Feed {
 }
 
 /** Metric filters that add to the alarm's metric (same namespace, name and dimensions, a positive value). */
+/** The metrics an alarm watches: its own metric, or every metric of its metric queries (a math expression sums). */
+function watched(alarm: PolicyResource): { namespace: unknown; name: unknown; dims: string }[] {
+    const queries = asArray(alarm.props.metricQueries as Rec[]).map((q) => asObject(asObject(q).metric));
+    return [
+        {
+            namespace: alarm.props.namespace,
+            name: alarm.props.metricName,
+            dims: JSON.stringify(asObject(alarm.props.dimensions)),
+        },
+        ...queries.map((m) => ({
+            namespace: m.namespace,
+            name: m.metricName,
+            dims: JSON.stringify(asObject(m.dimensions)),
+        })),
+    ].filter((w) => typeof w.name === "string");
+}
+
+/** Metric filters that add to a metric the alarm watches (same namespace, name and dimensions, a positive value). */
 function feeds(alarm: PolicyResource, filters: PolicyResource[], report: (m: string, urn?: string) => void): Feed[] {
-    const dims = JSON.stringify(asObject(alarm.props.dimensions));
+    const metrics = watched(alarm);
     return filters.flatMap((f) => {
         const m = asObject(f.props.metricTransformation);
         const value = asString(m.value) ?? String(m.value ?? "");
         const counts = value.startsWith("$") || Number(value) > 0;
-        if (
-            m.namespace !== alarm.props.namespace ||
-            m.name !== alarm.props.metricName ||
-            !counts ||
-            JSON.stringify(asObject(m.dimensions)) !== dims
-        ) {
+        const dims = JSON.stringify(asObject(m.dimensions));
+        if (!counts || !metrics.some((w) => w.namespace === m.namespace && w.name === m.name && w.dims === dims)) {
             return [];
         }
         try {
@@ -184,7 +198,11 @@ export const detectionFires = stackPolicy({
                         entry.covered = true;
                     } else {
                         entry.messages.push([
-                            `[${duty.control}] alarm ${n} can never count ${s.what}: no metric filter feeding ${String(alarm.props.namespace)}/${String(alarm.props.metricName)} on the log group it lands in (${[...groups[s.source]].join(", ") || "none: that log is not collected"}) matches it`,
+                            `[${duty.control}] alarm ${n} can never count ${s.what}: no metric filter feeding ${
+                                watched(alarm)
+                                    .map((w) => `${String(w.namespace)}/${String(w.name)}`)
+                                    .join(", ") || "its metric"
+                            } on the log group it lands in (${[...groups[s.source]].join(", ") || "none: that log is not collected"}) matches it`,
                             alarm.urn,
                         ]);
                     }

@@ -196,6 +196,26 @@ describe("operations-detection-fires (DET-UNAUTH, DET-ANOMALY, IR-*)", () => {
                 }),
         ],
         [
+            "the alarm written as metric math over the same metric",
+            (rs) => {
+                const p = get(rs, "failed-auth").props;
+                delete p.namespace;
+                delete p.metricName;
+                p.metricQueries = [
+                    {
+                        id: "m1",
+                        metric: {
+                            namespace: "MAS/Security",
+                            metricName: "FailedAuthentication",
+                            stat: "Sum",
+                            period: 300,
+                        },
+                    },
+                    { id: "e1", expression: "m1", returnData: true },
+                ];
+            },
+        ],
+        [
             "one more failed-auth alarm, fed by the EKS filter only",
             (rs) => {
                 rs.push({
