@@ -104,14 +104,19 @@ export const failedAuthAlarm = stackPolicy({
                     a.urn,
                 );
             }
-            if (p.period !== FAILED_AUTH.periodSeconds) {
-                report(`alarm ${n} has period ${String(p.period)}; expected ${FAILED_AUTH.periodSeconds}`, a.urn);
+            // An alarm written as metric math carries its period and statistic on the query's metric.
+            const metric = asArray(p.metricQueries as MetricQuery[]).find((q) => q.metric)?.metric as
+                { period?: number; stat?: string } | undefined;
+            const period = p.period ?? metric?.period;
+            const statistic = p.statistic ?? metric?.stat;
+            if (period !== FAILED_AUTH.periodSeconds) {
+                report(`alarm ${n} has period ${String(period)}; expected ${FAILED_AUTH.periodSeconds}`, a.urn);
             }
             if (p.evaluationPeriods !== 1) {
                 report(`alarm ${n} evaluates ${String(p.evaluationPeriods)} periods; expected 1 (one window)`, a.urn);
             }
-            if (p.statistic !== "Sum") {
-                report(`alarm ${n} uses statistic ${String(p.statistic)}; expected Sum`, a.urn);
+            if (statistic !== "Sum") {
+                report(`alarm ${n} uses statistic ${String(statistic)}; expected Sum`, a.urn);
             }
             if (asArray(p.alarmActions as string[]).length === 0) {
                 report(`alarm ${n} has no alarm actions; it must notify the high-severity topic`, a.urn);
@@ -123,7 +128,7 @@ export const failedAuthAlarm = stackPolicy({
 interface MetricQuery {
     id?: string;
     expression?: string;
-    metric?: { period?: number };
+    metric?: { period?: number; stat?: string };
 }
 
 export const anomalyAlarm = stackPolicy({

@@ -53,6 +53,18 @@ describe("operations-failed-auth-alarm (DET-UNAUTH)", () => {
             (rs) => Object.assign(rs[0].props, { threshold: 6, comparisonOperator: "GreaterThanOrEqualToThreshold" }),
         ],
         ["extra tags", (rs) => Object.assign(rs[0].props.tags as object, { owner: "secops", severity: "high" })],
+        [
+            "written as metric math",
+            (rs) => {
+                const p = rs[0].props;
+                delete p.period;
+                delete p.statistic;
+                p.metricQueries = [
+                    { id: "m1", metric: { metricName: "FailedAuthentication", period: 300, stat: "Sum" } },
+                    { id: "e1", expression: "m1", returnData: true },
+                ];
+            },
+        ],
     ])("passes a stricter or equivalent alarm: %s", (_n, m) => expect(run(m)).toEqual([]));
     it.each<[string, Mut, string]>([
         [
