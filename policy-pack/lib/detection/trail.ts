@@ -3,7 +3,8 @@
  * events", "Logging data events", AdvancedFieldSelector): advanced selectors record an event when any
  * selector's field conditions all hold (equals / startsWith / endsWith: any; notEquals / notStartsWith /
  * notEndsWith: none); basic selectors by readWriteType, includeManagementEvents, excludeManagementEventSources
- * and dataResources; a trail without selectors records every management event and no data event.
+ * and dataResources; a trail without selectors records every management event and no data event; global
+ * services' events (IAM, sign-in, ...) only with includeGlobalServiceEvents (its default is true).
  */
 
 type Rec = Record<string, unknown>;
@@ -56,8 +57,19 @@ function fieldHolds(f: Rec, e: TrailEvent): boolean {
     );
 }
 
+/** Services whose events are global (delivered to a trail only with includeGlobalServiceEvents). */
+const GLOBAL_SOURCES = [
+    "iam.amazonaws.com",
+    "signin.amazonaws.com",
+    "cloudfront.amazonaws.com",
+    "route53.amazonaws.com",
+];
+
 /** Does the trail (its props) record the event? */
 export function trailRecords(trail: Rec, e: TrailEvent): boolean {
+    if (trail.includeGlobalServiceEvents === false && GLOBAL_SOURCES.includes(e.eventSource)) {
+        return false;
+    }
     const advanced = Array.isArray(trail.advancedEventSelectors) ? trail.advancedEventSelectors.map(obj) : [];
     if (advanced.length > 0) {
         return advanced.some((s) => {

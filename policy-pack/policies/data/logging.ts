@@ -155,7 +155,9 @@ export const cloudTrailSettings = resourcePolicy({
         }
         // Effective: the selectors are evaluated against each management event class the audit needs.
         for (const probe of MANAGEMENT_PROBES.filter((e) => !trailRecords(p, e))) {
-            report(`[LOG-AUDIT-TRAIL] trail does not record ${probe.what}: its event selectors leave it out`);
+            report(
+                `[LOG-AUDIT-TRAIL] trail does not record ${probe.what}: its event selectors (or includeGlobalServiceEvents) leave it out`,
+            );
         }
     },
 });

@@ -203,14 +203,15 @@ describe("data-cloudtrail-settings (LOG-AUDIT-TRAIL, ACC-DATA-AGENT-WRITE)", () 
             },
         ];
         expect(check(trail({ advancedEventSelectors: writeOnly }))).toEqual([
-            "[LOG-AUDIT-TRAIL] trail does not record management read (iam:GetRole): its event selectors leave it out",
-            "[LOG-AUDIT-TRAIL] trail does not record KMS use (kms:Decrypt): its event selectors leave it out",
-            "[LOG-AUDIT-TRAIL] trail does not record role assumption (sts:AssumeRole): its event selectors leave it out",
+            "[LOG-AUDIT-TRAIL] trail does not record management read (iam:GetRole): its event selectors (or includeGlobalServiceEvents) leave it out",
+            "[LOG-AUDIT-TRAIL] trail does not record KMS use (kms:Decrypt): its event selectors (or includeGlobalServiceEvents) leave it out",
+            "[LOG-AUDIT-TRAIL] trail does not record role assumption (sts:AssumeRole): its event selectors (or includeGlobalServiceEvents) leave it out",
         ]);
     });
     it("fails a trail excluding KMS events (advanced: eventSource notEquals kms; basic: excludeManagementEventSources)", () => {
         const kms = ["KMS use (kms:Decrypt)", "KMS key change (kms:ScheduleKeyDeletion)"].map(
-            (w) => `[LOG-AUDIT-TRAIL] trail does not record ${w}: its event selectors leave it out`,
+            (w) =>
+                `[LOG-AUDIT-TRAIL] trail does not record ${w}: its event selectors (or includeGlobalServiceEvents) leave it out`,
         );
         const noKms = [
             {
@@ -242,7 +243,22 @@ describe("data-cloudtrail-settings (LOG-AUDIT-TRAIL, ACC-DATA-AGENT-WRITE)", () 
                 "management write (iam:PutRolePolicy)",
                 "KMS key change (kms:ScheduleKeyDeletion)",
                 "console sign-in (signin:ConsoleLogin)",
-            ].map((w) => `[LOG-AUDIT-TRAIL] trail does not record ${w}: its event selectors leave it out`),
+            ].map(
+                (w) =>
+                    `[LOG-AUDIT-TRAIL] trail does not record ${w}: its event selectors (or includeGlobalServiceEvents) leave it out`,
+            ),
+        );
+    });
+    it("fails a trail without global service events (IAM and sign-in are global)", () => {
+        expect(check(trail({ includeGlobalServiceEvents: false }))).toEqual(
+            [
+                "management write (iam:PutRolePolicy)",
+                "management read (iam:GetRole)",
+                "console sign-in (signin:ConsoleLogin)",
+            ].map(
+                (w) =>
+                    `[LOG-AUDIT-TRAIL] trail does not record ${w}: its event selectors (or includeGlobalServiceEvents) leave it out`,
+            ),
         );
     });
     it("passes equivalent selectors: basic All, no selectors (all management), read and write split in two", () => {
