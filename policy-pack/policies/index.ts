@@ -5,6 +5,8 @@ import { dataPolicies } from "./data";
 import { identityPolicies } from "./identity";
 import { meshPolicies } from "./mesh";
 import { operationsPolicies } from "./operations";
+import { detectionPolicies } from "./detection";
+import { procedurePolicies } from "./procedures";
 import { crossServicePolicies } from "./cross-service";
 import { platformPolicies } from "./platform";
 
@@ -15,6 +17,8 @@ export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
     ...identityPolicies,
     ...meshPolicies,
     ...operationsPolicies,
+    ...detectionPolicies,
+    ...procedurePolicies,
     ...crossServicePolicies,
     ...platformPolicies,
 ];

@@ -15,6 +15,7 @@ import {
     START_AUTOMATION_TARGET,
 } from "../catalog/operations";
 import { CLASSIFICATION_LEVELS } from "../catalog";
+import { boundText, meetsGuide } from "../catalog/direction";
 import { buildNetwork } from "../lib/reachability";
 import { checkRequired, requirements } from "../lib/required";
 import { asArray, resourcePolicy, stackPolicy } from "./lib";
@@ -52,6 +53,26 @@ function nameOf(r: PolicyResource): string {
     return typeof r.props.name === "string" ? r.props.name : r.name;
 }
 
+const THRESHOLD_PATH = "threatDetection.unauthorizedAccess.failedAuthThreshold";
+const SIGMA_PATH = "threatDetection.abnormalBehavior.deviationSigma";
+
+/** The smallest whole count of failures at which an upward alarm fires; undefined for other operators. */
+function firingCount(operator: unknown, threshold: unknown): number | undefined {
+    if (typeof threshold !== "number" || threshold < 0) {
+        return undefined;
+    }
+    if (operator === "GreaterThanThreshold") {
+        return Math.floor(threshold) + 1;
+    }
+    return operator === "GreaterThanOrEqualToThreshold" ? Math.max(1, Math.ceil(threshold)) : undefined;
+}
+
+/** The band width of `ANOMALY_DETECTION_BAND(m1, <sigma>)` (the default width is 2). */
+function bandSigma(expression: string): { metric: string; sigma: number } | undefined {
+    const m = /^ANOMALY_DETECTION_BAND\(\s*(\w+)\s*(?:,\s*([0-9.]+)\s*)?\)$/.exec(expression.trim());
+    return m ? { metric: m[1], sigma: m[2] === undefined ? 2 : Number(m[2]) } : undefined;
+}
+
 export const failedAuthAlarm = stackPolicy({
     name: "operations-failed-auth-alarm",
     description: `An alarm fires on more than ${FAILED_AUTH.threshold} failed authentications in ${FAILED_AUTH.periodSeconds} s and notifies.`,
@@ -70,23 +91,33 @@ export const failedAuthAlarm = stackPolicy({
         for (const a of alarms) {
             const p = a.props;
             const n = nameOf(a);
-            if (p.threshold !== FAILED_AUTH.threshold) {
-                report(`alarm ${n} has threshold ${String(p.threshold)}; expected ${FAILED_AUTH.threshold}`, a.urn);
+            // Stricter is compliant: the count at which the alarm fires must not exceed the guide's (> 5: 6).
+            const fires = firingCount(p.comparisonOperator, p.threshold);
+            const want = FAILED_AUTH.threshold + 1;
+            if (fires === undefined) {
+                report(
+                    `alarm ${n} compares with ${String(p.comparisonOperator)} against ${String(p.threshold)}; it must fire when failures exceed a threshold of ${boundText(THRESHOLD_PATH)}`,
+                    a.urn,
+                );
+            } else if (!meetsGuide(THRESHOLD_PATH, fires - 1, FAILED_AUTH.threshold)) {
+                report(
+                    `alarm ${n} fires at ${fires} failures (${String(p.comparisonOperator)} ${String(p.threshold)}); the guide alerts at ${want} (failed_auth > ${FAILED_AUTH.threshold}), so the threshold must be ${boundText(THRESHOLD_PATH)}`,
+                    a.urn,
+                );
             }
-            if (p.period !== FAILED_AUTH.periodSeconds) {
-                report(`alarm ${n} has period ${String(p.period)}; expected ${FAILED_AUTH.periodSeconds}`, a.urn);
+            // An alarm written as metric math carries its period and statistic on the query's metric.
+            const metric = asArray(p.metricQueries as MetricQuery[]).find((q) => q.metric)?.metric as
+                { period?: number; stat?: string } | undefined;
+            const period = p.period ?? metric?.period;
+            const statistic = p.statistic ?? metric?.stat;
+            if (period !== FAILED_AUTH.periodSeconds) {
+                report(`alarm ${n} has period ${String(period)}; expected ${FAILED_AUTH.periodSeconds}`, a.urn);
             }
             if (p.evaluationPeriods !== 1) {
                 report(`alarm ${n} evaluates ${String(p.evaluationPeriods)} periods; expected 1 (one window)`, a.urn);
             }
-            if (p.comparisonOperator !== "GreaterThanThreshold") {
-                report(
-                    `alarm ${n} compares with ${String(p.comparisonOperator)}; expected GreaterThanThreshold`,
-                    a.urn,
-                );
-            }
-            if (p.statistic !== "Sum") {
-                report(`alarm ${n} uses statistic ${String(p.statistic)}; expected Sum`, a.urn);
+            if (statistic !== "Sum") {
+                report(`alarm ${n} uses statistic ${String(statistic)}; expected Sum`, a.urn);
             }
             if (asArray(p.alarmActions as string[]).length === 0) {
                 report(`alarm ${n} has no alarm actions; it must notify the high-severity topic`, a.urn);
@@ -98,7 +129,7 @@ export const failedAuthAlarm = stackPolicy({
 interface MetricQuery {
     id?: string;
     expression?: string;
-    metric?: { period?: number };
+    metric?: { period?: number; stat?: string };
 }
 
 export const anomalyAlarm = stackPolicy({
@@ -114,18 +145,22 @@ export const anomalyAlarm = stackPolicy({
             );
             return;
         }
-        const band = anomalyBand();
         for (const a of alarms) {
             const n = nameOf(a);
             const queries = asArray(a.props.metricQueries as MetricQuery[]);
             const bandQuery = queries.find(
                 (q) => typeof q.expression === "string" && q.expression.startsWith("ANOMALY_DETECTION_BAND"),
             );
-            if (!bandQuery || bandQuery.expression !== band) {
-                report(`alarm ${n} has band ${bandQuery?.expression ?? "none"}; expected ${band}`, a.urn);
-            } else if (a.props.thresholdMetricId !== bandQuery.id) {
+            const band = bandQuery ? bandSigma(String(bandQuery.expression)) : undefined;
+            // A narrower band (fewer sigma) flags smaller deviations: stricter, compliant.
+            if (!band || band.metric !== "m1" || band.sigma <= 0 || !meetsGuide(SIGMA_PATH, band.sigma)) {
                 report(
-                    `alarm ${n} thresholdMetricId ${String(a.props.thresholdMetricId)} is not the band query ${String(bandQuery.id)}`,
+                    `alarm ${n} has band ${bandQuery?.expression ?? "none"}; expected ${anomalyBand()} or a narrower band on m1 (${boundText(SIGMA_PATH)} sigma)`,
+                    a.urn,
+                );
+            } else if (a.props.thresholdMetricId !== bandQuery?.id) {
+                report(
+                    `alarm ${n} thresholdMetricId ${String(a.props.thresholdMetricId)} is not the band query ${String(bandQuery?.id)}`,
                     a.urn,
                 );
             }

@@ -309,20 +309,21 @@ export const egressNoSharedStorage = resourcePolicy({
 export const s3EndpointScoped = resourcePolicy({
     name: "network-s3-endpoint-policy",
     description:
-        "The S3 gateway endpoint has a policy, and each Allow is limited to the stack's account (aws:ResourceAccount / s3:ResourceAccount) or to named buckets: without one it reaches every bucket in the world, around the firewall.",
+        "Every S3 endpoint, gateway or interface (an interface endpoint with private DNS takes the VPC's S3 traffic away from the gateway endpoint, and its own DNS names reach it without), has a policy whose every Allow is limited to the stack's account (aws:ResourceAccount / s3:ResourceAccount, naming no other account) or to named buckets: without one it reaches every bucket in the world, around the firewall.",
     controls: ["PER-FW-EGRESS"],
     severity: "high",
     types: [T.endpoint],
     validate: (args, report) => {
         const p = args.props as Rec;
-        if (!/\.s3$/.test(str(p.serviceName) ?? "") || (str(p.vpcEndpointType) ?? "Gateway") !== "Gateway") {
+        if (!/\.s3$/.test(str(p.serviceName) ?? "")) {
             return;
         }
+        const type = str(p.vpcEndpointType) ?? "Gateway";
+        const what = `S3 ${type === "Gateway" ? "gateway" : type === "Interface" ? "interface" : type} endpoint ${args.name}${type === "Interface" && p.privateDnsEnabled === true ? " (private DNS: all of the VPC's S3 traffic)" : ""}`;
+        const own = str(p.ownerId) ?? str(p.arn)?.split(":")[4];
         const doc = parsePolicyDocument(p.policy);
         if (!doc) {
-            report(
-                `[PER-FW-EGRESS] S3 gateway endpoint ${args.name} has no policy: it admits every bucket in the world`,
-            );
+            report(`[PER-FW-EGRESS] ${what} has no policy: it admits every bucket in the world`);
             return;
         }
         for (const s of asArray(doc.Statement as Rec | Rec[]).map(rec)) {
@@ -330,11 +331,14 @@ export const s3EndpointScoped = resourcePolicy({
                 continue;
             }
             const eq = { ...rec(rec(s.Condition).StringEquals) };
-            const scoped = ["aws:ResourceAccount", "s3:ResourceAccount"].some((k) => eq[k] !== undefined);
+            const accounts = ["aws:ResourceAccount", "s3:ResourceAccount"].flatMap((k) =>
+                eq[k] === undefined ? [] : asStrings(eq[k]),
+            );
+            const scoped = accounts.length > 0 && accounts.every((a) => (own ? a === own : /^\d{12}$/.test(a)));
             const named = asStrings(s.Resource).every((r) => /^arn:aws[a-z-]*:s3:::[a-z0-9.-]+(\/.*)?$/.test(r));
             if (s.NotResource !== undefined || (!scoped && !(s.Resource !== undefined && named))) {
                 report(
-                    `[PER-FW-EGRESS] S3 gateway endpoint ${args.name}: statement ${str(s.Sid) ?? "(no Sid)"} allows ${JSON.stringify(s.Resource ?? s.NotResource)} without an account condition`,
+                    `[PER-FW-EGRESS] ${what}: statement ${str(s.Sid) ?? "(no Sid)"} allows ${JSON.stringify(s.Resource ?? s.NotResource)} without a condition limiting it to the stack's account${accounts.length > 0 ? ` (it names ${accounts.join(", ")})` : ""}`,
                 );
             }
         }

@@ -397,10 +397,16 @@ describe("MESH-RATE-AGENT / MESH-RATE-GLOBAL mesh-rate-limit-values", () => {
         expect(filter(rateLimit("SIDECAR_INBOUND", 100))).toEqual([]);
         expect(filter(rateLimit("GATEWAY", 5000))).toEqual([]);
     });
-    it("fails another per-agent rate", () => {
+    it("fails a per-agent rate above the guide's, or of zero", () => {
         expect(filter(rateLimit("SIDECAR_INBOUND", 200))).toEqual([
-            `${WHO} allows 200 rps; the per-agent limit is 100`,
+            `${WHO} allows 200 rps; the per-agent limit is at most 100`,
         ]);
+        expect(filter(rateLimit("SIDECAR_INBOUND", 0))).toEqual([
+            `${WHO} allows 0 rps; the per-agent limit is at most 100`,
+        ]);
+    });
+    it("passes a stricter per-agent rate (50 rps)", () => {
+        expect(filter(rateLimit("SIDECAR_INBOUND", 50))).toEqual([]);
     });
     it("fails a gateway bucket above 10000 rps", () => {
         expect(filter(rateLimit("GATEWAY", 10001))).toEqual([

@@ -400,20 +400,26 @@ describe("network-alb-waf (PER-WAF-RULES, PER-DDOS) and network-waf-logging", ()
             "[PER-WAF-RULES] web ACL waf runs managed groups in count mode: AWSManagedRulesSQLiRuleSet",
         ]);
     });
-    it("fails a global rate rule with the wrong limit (10000 per 60 s is 166 rps)", () => {
-        const list = rules().map((r) =>
+    const globalLimit = (limit: number) =>
+        rules().map((r) =>
             r.name === "global"
                 ? {
                       ...r,
                       statement: {
-                          rateBasedStatement: { aggregateKeyType: "CONSTANT", evaluationWindowSec: 60, limit: 10000 },
+                          rateBasedStatement: { aggregateKeyType: "CONSTANT", evaluationWindowSec: 60, limit },
                       },
                   }
                 : r,
         );
-        expect(messages(stack(list))).toEqual([
-            "[PER-DDOS] web ACL waf has no blocking CONSTANT rate rule of 10000 rps (limit = rps × evaluationWindowSec)",
-        ]);
+    it("passes a stricter global limit (10000 per 60 s is 166 rps, below the guide's 10000 rps)", () => {
+        expect(messages(stack(globalLimit(10000)))).toEqual([]);
+    });
+    it("fails a global rate rule above the guide (1,200,000 per 60 s is 20000 rps), or of zero", () => {
+        for (const limit of [1_200_000, 0]) {
+            expect(messages(stack(globalLimit(limit)))).toEqual([
+                "[PER-DDOS] web ACL waf has no blocking CONSTANT rate rule of at most 10000 rps (limit = rps × evaluationWindowSec)",
+            ]);
+        }
     });
     it("fails a per-agent rule keyed on IP instead of a header", () => {
         const list = rules().map((r) =>
@@ -422,7 +428,7 @@ describe("network-alb-waf (PER-WAF-RULES, PER-DDOS) and network-waf-logging", ()
                 : r,
         );
         expect(messages(stack(list))).toEqual([
-            "[PER-DDOS] web ACL waf has no blocking per-agent rate rule (CUSTOM_KEYS on a header) of 100 rps",
+            "[PER-DDOS] web ACL waf has no blocking per-agent rate rule (CUSTOM_KEYS on a header) of at most 100 rps",
         ]);
     });
 

@@ -45,13 +45,43 @@ describe("operations-failed-auth-alarm (DET-UNAUTH)", () => {
         return msgs(validateStack(failedAuthAlarm, rs));
     };
     it("passes the guide's alarm", () => expect(run(() => {})).toEqual([]));
+    it.each<[string, Mut]>([
+        ["threshold lowered to 3", (rs) => (rs[0].props.threshold = 3)],
+        ["threshold 0 (every failure)", (rs) => (rs[0].props.threshold = 0)],
+        [
+            "> 5 as >= 6",
+            (rs) => Object.assign(rs[0].props, { threshold: 6, comparisonOperator: "GreaterThanOrEqualToThreshold" }),
+        ],
+        ["extra tags", (rs) => Object.assign(rs[0].props.tags as object, { owner: "secops", severity: "high" })],
+        [
+            "written as metric math",
+            (rs) => {
+                const p = rs[0].props;
+                delete p.period;
+                delete p.statistic;
+                p.metricQueries = [
+                    { id: "m1", metric: { metricName: "FailedAuthentication", period: 300, stat: "Sum" } },
+                    { id: "e1", expression: "m1", returnData: true },
+                ];
+            },
+        ],
+    ])("passes a stricter or equivalent alarm: %s", (_n, m) => expect(run(m)).toEqual([]));
     it.each<[string, Mut, string]>([
         [
             "missing",
             (rs) => rs.pop(),
             "no CloudWatch alarm tagged detection=failed-authentication: unauthorized_access (failed_auth > 5 in 5m) is unmonitored",
         ],
-        ["threshold", (rs) => (rs[0].props.threshold = 10), "alarm fa has threshold 10; expected 5"],
+        [
+            "threshold",
+            (rs) => (rs[0].props.threshold = 10),
+            "alarm fa fires at 11 failures (GreaterThanThreshold 10); the guide alerts at 6 (failed_auth > 5), so the threshold must be at most 5",
+        ],
+        [
+            ">= 7 (fires at 7, later than the guide's 6)",
+            (rs) => Object.assign(rs[0].props, { threshold: 7, comparisonOperator: "GreaterThanOrEqualToThreshold" }),
+            "alarm fa fires at 7 failures (GreaterThanOrEqualToThreshold 7); the guide alerts at 6 (failed_auth > 5), so the threshold must be at most 5",
+        ],
         ["period", (rs) => (rs[0].props.period = 600), "alarm fa has period 600; expected 300"],
         [
             "evaluation periods",
@@ -60,8 +90,8 @@ describe("operations-failed-auth-alarm (DET-UNAUTH)", () => {
         ],
         [
             "operator",
-            (rs) => (rs[0].props.comparisonOperator = "GreaterThanOrEqualToThreshold"),
-            "alarm fa compares with GreaterThanOrEqualToThreshold; expected GreaterThanThreshold",
+            (rs) => (rs[0].props.comparisonOperator = "LessThanThreshold"),
+            "alarm fa compares with LessThanThreshold against 5; it must fire when failures exceed a threshold of at most 5",
         ],
         ["statistic", (rs) => (rs[0].props.statistic = "Average"), "alarm fa uses statistic Average; expected Sum"],
         [
@@ -98,6 +128,10 @@ describe("operations-anomaly-alarm (DET-ANOMALY)", () => {
         return msgs(validateStack(anomalyAlarm, rs));
     };
     it("passes a 3-sigma 900 s band alarm", () => expect(run(() => {})).toEqual([]));
+    it.each(["ANOMALY_DETECTION_BAND(m1, 2)", "ANOMALY_DETECTION_BAND(m1, 2.5)", "ANOMALY_DETECTION_BAND(m1)"])(
+        "passes a narrower band (stricter): %s",
+        (expression) => expect(run((rs) => (q(rs)[1].expression = expression))).toEqual([]),
+    );
     it.each<[string, Mut, string]>([
         [
             "missing",
@@ -106,8 +140,8 @@ describe("operations-anomaly-alarm (DET-ANOMALY)", () => {
         ],
         [
             "band width",
-            (rs) => (q(rs)[1].expression = "ANOMALY_DETECTION_BAND(m1, 2)"),
-            "alarm an has band ANOMALY_DETECTION_BAND(m1, 2); expected ANOMALY_DETECTION_BAND(m1, 3)",
+            (rs) => (q(rs)[1].expression = "ANOMALY_DETECTION_BAND(m1, 4)"),
+            "alarm an has band ANOMALY_DETECTION_BAND(m1, 4); expected ANOMALY_DETECTION_BAND(m1, 3) or a narrower band on m1 (at most 3 sigma)",
         ],
         [
             "threshold metric",

@@ -274,7 +274,8 @@ describe("a stack the repository does not ship", () => {
         `warning: Pulumi.staging.yaml imports ESC environment ${name}, which the offline plan cannot open (no Pulumi Cloud): config values it provides are missing from this plan, so validation may fail or the plan may differ from \`pulumi preview\`; give a local definition with --esc-env ${name}=<file.yaml>`;
 
     // One plan from the command line (a user's run) for the staging copy of prod (another Region and address
-    // plan) that imports ESC environments and has no policy config of its own: a full stack once for several facts.
+    // plan) that imports ESC environments and has no policy config of its own: a full stack once for several facts. Its
+    // own timeout: a full plan and audit can pass 60 s on a loaded machine.
     it("plans and audits clean the staging copy of prod on 10.20.0.0/16 that imports ESC environments, with the pack's defaults, naming each import and the placeholder contacts (exit 0)", async () => {
         const dir = project((doc) => {
             staging(doc);
@@ -310,7 +311,7 @@ describe("a stack the repository does not ship", () => {
         const audited = await quiet(() => auditCommand(["--state", out, "--stack", "staging", "--project-dir", dir]));
         expect(audited.value).toBe(0);
         expect(audited.out).toContain(`\n${doc.deployment.resources.length} resources, `);
-    });
+    }, 180_000);
 
     it("names the unopened ESC imports as the likely source of a missing key (exit 2)", () => {
         const dir = project((doc) => {

@@ -6,13 +6,14 @@ import { mirrorToOutputs, Res } from "./mutations/common";
 import { crossServiceBreaks } from "./mutations/cross-service";
 import { effectiveBreaks } from "./mutations/effective";
 import { settingBreaks } from "./mutations/settings";
+import { allowListBreaks } from "./mutations/allow-list";
 
 // End to end: a copy of the prod plan with one guide setting broken per control, audited by the pack's own
 // analyzer server as `npm run audit` does. Every broken setting must surface under its control ID, and the
 // untouched plan must pass. (The policy unit tests cover each rule in isolation.)
 const tmp = tempDir("mutations-");
 
-const mutations = [...settingBreaks, ...crossServiceBreaks, ...effectiveBreaks];
+const mutations = [...settingBreaks, ...crossServiceBreaks, ...effectiveBreaks, ...allowListBreaks];
 
 async function audit(
     file: string,

@@ -1,6 +1,7 @@
 // data_protection.classification backups: each level's backup plan, its coverage, vault locks, restore tests.
 
 import { CLASSIFICATION_LEVELS, ClassificationLevel } from "../../catalog";
+import { meetsGuide } from "../../catalog/direction";
 import { backupRules, CLASSIFICATION_TAG } from "../../catalog/data";
 import { asArray, effectiveTags, environmentSchema, resourcePolicy, stackEnvironmentOf, stackPolicy } from "../lib";
 import { levelOf, Props, stackTags, T } from "./shared";
@@ -48,11 +49,19 @@ export const backupPlanRules = resourcePolicy({
                 (r) =>
                     (r?.enableContinuousBackup === true) === want.continuous &&
                     cadenceOf(r?.schedule) === want.cadence &&
-                    (r?.lifecycle as Props | undefined)?.deleteAfter === want.deleteAfterDays,
+                    // Kept longer than the level asks is stricter (compliant); continuous backups have AWS's
+                    // fixed maximum (35 days), so that rule keeps it exactly.
+                    (want.continuous
+                        ? (r?.lifecycle as Props | undefined)?.deleteAfter === want.deleteAfterDays
+                        : meetsGuide(
+                              `dataProtection.classification.${level}.retentionDays`,
+                              (r?.lifecycle as Props | undefined)?.deleteAfter,
+                              want.deleteAfterDays,
+                          )),
             );
             if (!found) {
                 report(
-                    `[${bakControl(level)}] ${level} backup plan lacks a ${want.continuous ? "continuous" : want.cadence} rule (${want.cadence} schedule) kept ${want.deleteAfterDays} days`,
+                    `[${bakControl(level)}] ${level} backup plan lacks a ${want.continuous ? "continuous" : want.cadence} rule (${want.cadence} schedule) kept ${want.continuous ? "" : "at least "}${want.deleteAfterDays} days`,
                 );
             }
         }

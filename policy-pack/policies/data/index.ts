@@ -3,8 +3,9 @@ import { dataAccessPolicies } from "./access";
 import { backupCoverage, backupPlanRules } from "./backup";
 import { classificationTag, macieDiscovery, protectedInProd } from "./classification";
 import { inMemoryEnclave, kmsKeySettings, s3BucketBaseline } from "./encryption";
-import { cloudTrailSettings, logBucketRetention, logGroupSettings } from "./logging";
+import { cloudTrailSettings, logBucketRetention, logGroupSettings, trailRecordsDataWrites } from "./logging";
 import { agentMessageKeys, messageKeys } from "./messages";
+import { effectiveDataPolicies } from "./effective";
 
 export * from "./encryption";
 export * from "./logging";
@@ -12,6 +13,7 @@ export * from "./classification";
 export * from "./backup";
 export * from "./messages";
 export * from "./access";
+export * from "./effective";
 
 /** The data policies (encryption, logs, classification, backup, message keys, data access), in the pack's order. */
 export const dataPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
@@ -20,6 +22,7 @@ export const dataPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] 
     logBucketRetention,
     logGroupSettings,
     cloudTrailSettings,
+    trailRecordsDataWrites,
     classificationTag,
     backupPlanRules,
     backupCoverage,
@@ -29,4 +32,5 @@ export const dataPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] 
     dataAccessPolicies,
     macieDiscovery,
     inMemoryEnclave,
+    ...effectiveDataPolicies,
 ];

@@ -2,7 +2,9 @@
 
 import { PolicyConfigSchema } from "@pulumi/policy";
 import { guide, LOG_SOURCES, LogSource } from "../../catalog";
-import { CLOUDWATCH_RETENTION_DAYS, LOG_SOURCE_TAG } from "../../catalog/data";
+import { boundText, GuidePath, meetsGuide } from "../../catalog/direction";
+import { CLOUDWATCH_RETENTION_DAYS, DATA_STORE_TAG, LOG_SOURCE_TAG } from "../../catalog/data";
+import { MANAGEMENT_PROBES, objectWriteProbes, trailRecords } from "../../lib/detection/trail";
 import { asArray, effectiveTags, resourcePolicy, stackPolicy } from "../lib";
 import { bucketsOf, configsOf, Props, T } from "./shared";
 
@@ -28,6 +30,12 @@ function isLogSource(value: string | undefined): value is LogSource {
     return value !== undefined && (LOG_SOURCES as string[]).includes(value);
 }
 
+const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
+const effectiveTagsOf = (p: Props): Record<string, string> => ({
+    ...((p.tagsAll as Record<string, string> | undefined) ?? {}),
+    ...((p.tags as Record<string, string> | undefined) ?? {}),
+});
+const retentionPath = (s: LogSource): GuidePath => `logCollection.${s}.retentionDays`;
 const retentionControl = (s: LogSource) => `LOG-${s.toUpperCase()}-RETENTION`;
 
 export const logBucketRetention = stackPolicy({
@@ -66,9 +74,10 @@ export const logBucketRetention = stackPolicy({
                     `[${retentionControl(source)}] log bucket ${b.name} has no enabled lifecycle expiration; ${source} logs expire after ${retention[source]} days`,
                     urn,
                 );
-            } else if (!expiries.every((d) => d === retention[source])) {
+            } else if (!expiries.every((d) => meetsGuide(retentionPath(source), d, retention[source]))) {
+                // Kept longer is stricter (compliant); an unbounded lifetime is no retention at all.
                 report(
-                    `[${retentionControl(source)}] log bucket ${b.name} expires objects after ${expiries.join(", ")} days; ${source} logs are kept ${retention[source]} days`,
+                    `[${retentionControl(source)}] log bucket ${b.name} expires objects after ${expiries.join(", ")} days; ${source} logs are kept ${boundText(retentionPath(source), retention[source])} days`,
                     urn,
                 );
             }
@@ -106,9 +115,9 @@ export const logGroupSettings = resourcePolicy({
         } else {
             const want = retentionOf(args)[source];
             const days = args.props.retentionInDays;
-            if (days !== want) {
+            if (typeof days !== "number" || days <= 0 || !meetsGuide(retentionPath(source), days, want)) {
                 report(
-                    `[${retentionControl(source)}] log group keeps logs ${typeof days === "number" && days > 0 ? `${days} days` : "forever"}; ${source} logs are kept ${want} days`,
+                    `[${retentionControl(source)}] log group keeps logs ${typeof days === "number" && days > 0 ? `${days} days` : "forever"}; ${source} logs are kept ${boundText(retentionPath(source), want)} days`,
                 );
             }
             if (typeof days === "number" && days > 0 && !CLOUDWATCH_RETENTION_DAYS.includes(days)) {
@@ -126,8 +135,8 @@ export const logGroupSettings = resourcePolicy({
 export const cloudTrailSettings = resourcePolicy({
     name: "data-cloudtrail-settings",
     description:
-        "The audit trail is multi-region, validates log files, encrypts with KMS, delivers to CloudWatch Logs, records all management events (read and write) and S3 data events.",
-    controls: ["LOG-AUDIT-TRAIL", "ACC-DATA-AGENT-WRITE"],
+        "The audit trail is multi-region, validates log files, encrypts with KMS, delivers to CloudWatch Logs and records every management event class the audit needs (read and write, KMS use and key changes, sign-in, role assumption), judged by evaluating its event selectors.",
+    controls: ["LOG-AUDIT-TRAIL"],
     severity: "critical",
     types: [T.trail],
     validate: (args, report) => {
@@ -144,30 +153,32 @@ export const cloudTrailSettings = resourcePolicy({
         if (typeof p.cloudWatchLogsGroupArn !== "string" || p.cloudWatchLogsGroupArn === "") {
             report("[LOG-AUDIT-TRAIL] trail does not deliver to a CloudWatch log group");
         }
-        const advanced = asArray(p.advancedEventSelectors as Props[] | undefined).map((s) =>
-            asArray(s?.fieldSelectors as Props[] | undefined),
-        );
-        const field = (selectors: Props[], name: string) => selectors.find((f) => f?.field === name);
-        const equals = (f: Props | undefined) => asArray(f?.equals as string[] | undefined);
-        if (advanced.length > 0) {
-            const management = advanced.some(
-                (fs) => equals(field(fs, "eventCategory")).includes("Management") && !field(fs, "readOnly"),
-            );
-            if (!management) {
-                report("[LOG-AUDIT-TRAIL] trail does not record all management events (read and write)");
-            }
-            const s3Data = advanced.some(
-                (fs) =>
-                    equals(field(fs, "eventCategory")).includes("Data") &&
-                    equals(field(fs, "resources.type")).includes("AWS::S3::Object"),
-            );
-            if (!s3Data) {
-                report("[ACC-DATA-AGENT-WRITE] trail records no S3 object data events (writes are not audit-logged)");
-            }
-        } else {
+        // Effective: the selectors are evaluated against each management event class the audit needs.
+        for (const probe of MANAGEMENT_PROBES.filter((e) => !trailRecords(p, e))) {
             report(
-                "[ACC-DATA-AGENT-WRITE] trail has no advanced event selectors: S3 object data events are not recorded",
+                `[LOG-AUDIT-TRAIL] trail does not record ${probe.what}: its event selectors (or includeGlobalServiceEvents) leave it out`,
             );
+        }
+    },
+});
+
+export const trailRecordsDataWrites = stackPolicy({
+    name: "data-trail-records-data-writes",
+    description: `Writes to each data store the guide audit-logs (agent_data: write conditions audit_logged), S3 PutObject and DeleteObject on the buckets tagged ${DATA_STORE_TAG}=agent_data, are recorded by a logging trail (its event selectors evaluated).`,
+    controls: ["ACC-DATA-AGENT-WRITE"],
+    severity: "high",
+    validate: (args, report) => {
+        const trails = args.resources.filter((r) => r.type === T.trail && r.props.enableLogging !== false);
+        for (const b of args.resources.filter(
+            (r) => BUCKET_TYPES.includes(r.type) && effectiveTagsOf(r.props)[DATA_STORE_TAG] === "agent_data",
+        )) {
+            const arn = typeof b.props.arn === "string" ? b.props.arn : `arn:aws:s3:::${String(b.props.bucket)}`;
+            for (const probe of objectWriteProbes(arn).filter((e) => !trails.some((t) => trailRecords(t.props, e)))) {
+                report(
+                    `[ACC-DATA-AGENT-WRITE] no logging trail records ${probe.what} (agent_data writes must be audit-logged)`,
+                    b.urn,
+                );
+            }
         }
     },
 });

@@ -95,7 +95,7 @@ const HOURS_PER_UNIT: Record<string, number> = { seconds: 1 / 3600, minutes: 1 /
 
 export const cognitoTokenValidity = resourcePolicy({
     name: "identity-cognito-token-validity",
-    description: `Cognito app clients' access and ID tokens expire after at most ${guide.identityManagement.tokenExpiryHours} h (in the client's tokenValidityUnits).`,
+    description: `Cognito app clients' access, ID and refresh tokens expire after at most ${guide.identityManagement.tokenExpiryHours} h (in the client's tokenValidityUnits).`,
     controls: ["AUTH-TOKEN"],
     severity: "high",
     types: [USER_POOL_CLIENT],
@@ -105,12 +105,16 @@ export const cognitoTokenValidity = resourcePolicy({
         for (const [prop, unitKey] of [
             ["accessTokenValidity", "accessToken"],
             ["idTokenValidity", "idToken"],
+            // A refresh token renews the session without signing in: it bounds how long a session lives.
+            ["refreshTokenValidity", "refreshToken"],
         ] as const) {
             const value = args.props[prop];
-            const unit = typeof units[unitKey] === "string" ? (units[unitKey] as string) : "hours";
+            // Cognito's unit defaults: hours for access / ID tokens, days for refresh tokens.
+            const fallback = unitKey === "refreshToken" ? "days" : "hours";
+            const unit = typeof units[unitKey] === "string" ? (units[unitKey] as string) : fallback;
             if (typeof value !== "number") {
                 report(
-                    `${prop} is unset (Cognito's default is 1 h, but it must be set explicitly to at most ${max} h)`,
+                    `${prop} is unset (Cognito's default is ${unitKey === "refreshToken" ? "30 days" : "1 h"}, but it must be set explicitly to at most ${max} h)`,
                 );
                 continue;
             }

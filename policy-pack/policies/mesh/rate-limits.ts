@@ -1,6 +1,7 @@
 // service_mesh.policies.rate_limiting: Envoy local rate limits per agent and on the ingress gateway.
 
 import { MESH } from "../../catalog/mesh";
+import { meetsGuide } from "../../catalog/direction";
 import { candidatesBy } from "../../lib/lookup";
 import { resourcePolicy, stackPolicy } from "../lib";
 import {
@@ -59,9 +60,13 @@ export const rateLimitValues = resourcePolicy({
                         `${who} allows ${String(bucket.tokens_per_fill)} rps; the global limit is ${MESH.globalRps}`,
                     );
                 }
-            } else if (bucket.tokens_per_fill !== MESH.perAgentRps) {
+            } else if (
+                typeof bucket.tokens_per_fill !== "number" ||
+                bucket.tokens_per_fill <= 0 ||
+                !meetsGuide("serviceMesh.rateLimiting.perAgentRps", bucket.tokens_per_fill, MESH.perAgentRps)
+            ) {
                 report(
-                    `${who} allows ${String(bucket.tokens_per_fill)} rps; the per-agent limit is ${MESH.perAgentRps}`,
+                    `${who} allows ${String(bucket.tokens_per_fill)} rps; the per-agent limit is at most ${MESH.perAgentRps}`,
                 );
             }
             for (const field of ["filter_enabled", "filter_enforced"]) {

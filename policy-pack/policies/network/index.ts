@@ -1,4 +1,5 @@
 import { addressPlanPins } from "./address-plan";
+import { firewallFlows } from "./firewall-flows";
 import { firewallLogging, firewallPolicy, guardDuty, vpcFlowLogs } from "./monitoring";
 import { albHardening, listenerTls, noPublicIngress } from "./perimeter";
 import { segmentReachability } from "./reachability";
@@ -11,6 +12,7 @@ export * from "./waf";
 export * from "./monitoring";
 export * from "./reachability";
 export * from "./address-plan";
+export * from "./firewall-flows";
 
 /** The infrastructure_security.network_protection policies, in the pack's order. */
 export const networkPolicies = [
@@ -28,4 +30,5 @@ export const networkPolicies = [
     shieldAlb,
     segmentReachability,
     addressPlanPins,
+    firewallFlows,
 ];

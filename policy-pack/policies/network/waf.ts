@@ -2,6 +2,7 @@
 // and the guide's rate limits, WAF logging, Shield Advanced (prod).
 
 import { guide } from "../../catalog";
+import { meetsGuide } from "../../catalog/direction";
 import { networkDesign } from "../../catalog/network";
 import { asArray, environmentSchema, stackEnvironmentOf, stackPolicy } from "../lib";
 import { isInternetFacingAlb, num, Props, Rec, rec, str } from "./shared";
@@ -17,6 +18,9 @@ function rateRules(acl: Props): Rec[] {
         .filter((s) => Object.keys(s).length > 0);
 }
 
+/** A rate of at most the guide's (lower is stricter), and above zero (a zero limit is not a WAF limit). */
+const within = (rps: number, key: "globalRps" | "perAgentRps") =>
+    rps > 0 && meetsGuide(`serviceMesh.rateLimiting.${key}`, rps);
 const perSecond = (s: Rec) => (num(s.limit) ?? 0) / (num(s.evaluationWindowSec) ?? DEFAULT_WINDOW);
 
 export const albWaf = stackPolicy({
@@ -79,10 +83,10 @@ export const albWaf = stackPolicy({
                 );
             }
             const rates = rateRules(acl.props);
-            const global = rates.some((s) => s.aggregateKeyType === "CONSTANT" && perSecond(s) === rate.globalRps);
+            const global = rates.some((s) => s.aggregateKeyType === "CONSTANT" && within(perSecond(s), "globalRps"));
             if (!global) {
                 report(
-                    `[PER-DDOS] web ACL ${acl.name} has no blocking CONSTANT rate rule of ${rate.globalRps} rps (limit = rps × evaluationWindowSec)`,
+                    `[PER-DDOS] web ACL ${acl.name} has no blocking CONSTANT rate rule of at most ${rate.globalRps} rps (limit = rps × evaluationWindowSec)`,
                     acl.urn,
                 );
             }
@@ -90,11 +94,11 @@ export const albWaf = stackPolicy({
                 (s) =>
                     s.aggregateKeyType === "CUSTOM_KEYS" &&
                     asArray(s.customKeys as Rec[]).some((k) => str(rec(rec(k).header).name)) &&
-                    perSecond(s) === rate.perAgentRps,
+                    within(perSecond(s), "perAgentRps"),
             );
             if (!perAgent) {
                 report(
-                    `[PER-DDOS] web ACL ${acl.name} has no blocking per-agent rate rule (CUSTOM_KEYS on a header) of ${rate.perAgentRps} rps`,
+                    `[PER-DDOS] web ACL ${acl.name} has no blocking per-agent rate rule (CUSTOM_KEYS on a header) of at most ${rate.perAgentRps} rps`,
                     acl.urn,
                 );
             }

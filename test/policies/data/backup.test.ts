@@ -30,19 +30,29 @@ describe("data-backup-plan-rules (BAK-CRITICAL, BAK-SENSITIVE, BAK-INTERNAL)", (
             "[BAK-CRITICAL] critical backup plan lacks a continuous rule (daily schedule) kept 35 days",
         ]);
     });
+    it("passes backups kept longer than the level asks (stricter)", () => {
+        expect(check("critical", [rule(DAILY, 35, true), rule(DAILY, 3650)])).toEqual([]);
+        expect(check("sensitive", [rule(DAILY, 730)])).toEqual([]);
+        expect(check("internal", [rule(WEEKLY, 365)])).toEqual([]);
+    });
+    it("fails a continuous rule kept other than AWS's 35 days", () => {
+        expect(check("critical", [rule(DAILY, 30, true), rule(DAILY, 2557)])).toEqual([
+            "[BAK-CRITICAL] critical backup plan lacks a continuous rule (daily schedule) kept 35 days",
+        ]);
+    });
     it("fails critical kept less than 7 years", () => {
         expect(check("critical", [rule(DAILY, 35, true), rule(DAILY, 365)])).toEqual([
-            "[BAK-CRITICAL] critical backup plan lacks a daily rule (daily schedule) kept 2557 days",
+            "[BAK-CRITICAL] critical backup plan lacks a daily rule (daily schedule) kept at least 2557 days",
         ]);
     });
     it("fails sensitive backed up weekly", () => {
         expect(check("sensitive", [rule(WEEKLY, 365)])).toEqual([
-            "[BAK-SENSITIVE] sensitive backup plan lacks a daily rule (daily schedule) kept 365 days",
+            "[BAK-SENSITIVE] sensitive backup plan lacks a daily rule (daily schedule) kept at least 365 days",
         ]);
     });
     it("fails internal kept 30 days", () => {
         expect(check("internal", [rule(WEEKLY, 30)])).toEqual([
-            "[BAK-INTERNAL] internal backup plan lacks a weekly rule (weekly schedule) kept 90 days",
+            "[BAK-INTERNAL] internal backup plan lacks a weekly rule (weekly schedule) kept at least 90 days",
         ]);
     });
     it("fails a plan without a classification tag", () => {

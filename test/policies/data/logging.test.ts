@@ -1,6 +1,11 @@
 // policy-pack/policies/data/logging.ts
 
-import { cloudTrailSettings, logBucketRetention, logGroupSettings } from "../../../policy-pack/policies/data";
+import {
+    cloudTrailSettings,
+    logBucketRetention,
+    logGroupSettings,
+    trailRecordsDataWrites,
+} from "../../../policy-pack/policies/data";
 import { StackResourceCase, validateResource, validateStack } from "../../harness/policy";
 import { change, messages, Props } from "./fixtures";
 
@@ -52,9 +57,12 @@ describe("data-log-bucket-retention (LOG-SYSTEM-RETENTION, LOG-SECURITY-RETENTIO
             "[LOG-AGG-CENTRAL] bucket x has log-source=debug; expected one of system, security, audit",
         ]);
     });
-    it("fails a log bucket whose expiry is not its source's retention", () => {
-        expect(run(change(baseline(), "sec-lc", lifecycle("sec", 400).props))).toEqual([
-            "[LOG-SECURITY-RETENTION] log bucket sec expires objects after 400 days; security logs are kept 365 days",
+    it("passes a log bucket kept longer than its source's retention (stricter)", () => {
+        expect(run(change(baseline(), "sec-lc", lifecycle("sec", 400).props))).toEqual([]);
+    });
+    it("fails a log bucket whose expiry is shorter than its source's retention", () => {
+        expect(run(change(baseline(), "sec-lc", lifecycle("sec", 300).props))).toEqual([
+            "[LOG-SECURITY-RETENTION] log bucket sec expires objects after 300 days; security logs are kept at least 365 days",
         ]);
     });
     it("fails a log bucket without an expiring lifecycle", () => {
@@ -121,10 +129,11 @@ describe("data-log-group-settings (LOG-*-RETENTION, LOG-AGG-CENTRAL, LOG-AGG-ENC
     });
     it("fails a wrong or missing retention", () => {
         expect(check(group({ retentionInDays: 30, tags: { "log-source": "security" } }))).toEqual([
-            "[LOG-SECURITY-RETENTION] log group keeps logs 30 days; security logs are kept 365 days",
+            "[LOG-SECURITY-RETENTION] log group keeps logs 30 days; security logs are kept at least 365 days",
         ]);
+        expect(check(group({ retentionInDays: 400, tags: { "log-source": "security" } }))).toEqual([]);
         expect(check(group({ retentionInDays: undefined, tags: { "log-source": "audit" } }))).toEqual([
-            "[LOG-AUDIT-RETENTION] log group keeps logs forever; audit logs are kept 2557 days",
+            "[LOG-AUDIT-RETENTION] log group keeps logs forever; audit logs are kept at least 2557 days",
         ]);
     });
     it("uses the configured retention", () => {
@@ -184,8 +193,7 @@ describe("data-cloudtrail-settings (LOG-AUDIT-TRAIL, ACC-DATA-AGENT-WRITE)", () 
             "[LOG-AUDIT-TRAIL] trail does not deliver to a CloudWatch log group",
         ]);
     });
-    it("fails write-only management events", () => {
-        const sel = trail().advancedEventSelectors as Props[];
+    it("fails write-only management events (no read, no KMS use, no role assumption)", () => {
         const writeOnly = [
             {
                 fieldSelectors: [
@@ -193,19 +201,124 @@ describe("data-cloudtrail-settings (LOG-AUDIT-TRAIL, ACC-DATA-AGENT-WRITE)", () 
                     { field: "readOnly", equals: ["false"] },
                 ],
             },
-            sel[1],
         ];
         expect(check(trail({ advancedEventSelectors: writeOnly }))).toEqual([
-            "[LOG-AUDIT-TRAIL] trail does not record all management events (read and write)",
+            "[LOG-AUDIT-TRAIL] trail does not record management read (iam:GetRole): its event selectors (or includeGlobalServiceEvents) leave it out",
+            "[LOG-AUDIT-TRAIL] trail does not record KMS use (kms:Decrypt): its event selectors (or includeGlobalServiceEvents) leave it out",
+            "[LOG-AUDIT-TRAIL] trail does not record role assumption (sts:AssumeRole): its event selectors (or includeGlobalServiceEvents) leave it out",
         ]);
     });
-    it("fails without S3 data events", () => {
-        const sel = trail().advancedEventSelectors as Props[];
-        expect(check(trail({ advancedEventSelectors: [sel[0]] }))).toEqual([
-            "[ACC-DATA-AGENT-WRITE] trail records no S3 object data events (writes are not audit-logged)",
-        ]);
-        expect(check(trail({ advancedEventSelectors: undefined }))).toEqual([
-            "[ACC-DATA-AGENT-WRITE] trail has no advanced event selectors: S3 object data events are not recorded",
-        ]);
+    it("fails a trail excluding KMS events (advanced: eventSource notEquals kms; basic: excludeManagementEventSources)", () => {
+        const kms = ["KMS use (kms:Decrypt)", "KMS key change (kms:ScheduleKeyDeletion)"].map(
+            (w) =>
+                `[LOG-AUDIT-TRAIL] trail does not record ${w}: its event selectors (or includeGlobalServiceEvents) leave it out`,
+        );
+        const noKms = [
+            {
+                fieldSelectors: [
+                    { field: "eventCategory", equals: ["Management"] },
+                    { field: "eventSource", notEquals: ["kms.amazonaws.com"] },
+                ],
+            },
+        ];
+        expect(check(trail({ advancedEventSelectors: noKms }))).toEqual(kms);
+        expect(
+            check(
+                trail({
+                    advancedEventSelectors: undefined,
+                    eventSelectors: [
+                        { includeManagementEvents: true, excludeManagementEventSources: ["kms.amazonaws.com"] },
+                    ],
+                }),
+            ),
+        ).toEqual(kms);
+    });
+    it("fails a trail that records no management events, or only reads", () => {
+        const data = [(trail().advancedEventSelectors as Props[])[1]];
+        expect(check(trail({ advancedEventSelectors: data }))).toHaveLength(6);
+        expect(
+            check(trail({ advancedEventSelectors: undefined, eventSelectors: [{ readWriteType: "ReadOnly" }] })),
+        ).toEqual(
+            [
+                "management write (iam:PutRolePolicy)",
+                "KMS key change (kms:ScheduleKeyDeletion)",
+                "console sign-in (signin:ConsoleLogin)",
+            ].map(
+                (w) =>
+                    `[LOG-AUDIT-TRAIL] trail does not record ${w}: its event selectors (or includeGlobalServiceEvents) leave it out`,
+            ),
+        );
+    });
+    it("fails a trail without global service events (IAM and sign-in are global)", () => {
+        expect(check(trail({ includeGlobalServiceEvents: false }))).toEqual(
+            [
+                "management write (iam:PutRolePolicy)",
+                "management read (iam:GetRole)",
+                "console sign-in (signin:ConsoleLogin)",
+            ].map(
+                (w) =>
+                    `[LOG-AUDIT-TRAIL] trail does not record ${w}: its event selectors (or includeGlobalServiceEvents) leave it out`,
+            ),
+        );
+    });
+    it("passes equivalent selectors: basic All, no selectors (all management), read and write split in two", () => {
+        expect(check(trail({ advancedEventSelectors: undefined }))).toEqual([]);
+        expect(check(trail({ advancedEventSelectors: undefined, eventSelectors: [{ readWriteType: "All" }] }))).toEqual(
+            [],
+        );
+        const split = ["true", "false"].map((ro) => ({
+            fieldSelectors: [
+                { field: "eventCategory", equals: ["Management"] },
+                { field: "readOnly", equals: [ro] },
+            ],
+        }));
+        expect(check(trail({ advancedEventSelectors: split }))).toEqual([]);
+    });
+});
+
+describe("data-trail-records-data-writes (ACC-DATA-AGENT-WRITE)", () => {
+    const bucket = {
+        type: "aws:s3/bucket:Bucket",
+        name: "agent",
+        props: { bucket: "agent-data", arn: "arn:aws:s3:::agent-data", tags: { "data-store": "agent_data" } },
+    };
+    const run = (selectors: Props[], extra: Props = {}) =>
+        validateStack(trailRecordsDataWrites, [
+            bucket,
+            { type: "aws:cloudtrail/trail:Trail", name: "t", props: { advancedEventSelectors: selectors, ...extra } },
+        ]).map((v) => v.message);
+    const mgmt = { fieldSelectors: [{ field: "eventCategory", equals: ["Management"] }] };
+    const data = (arnField: Props) => ({
+        fieldSelectors: [
+            { field: "eventCategory", equals: ["Data"] },
+            { field: "resources.type", equals: ["AWS::S3::Object"] },
+            ...(Object.keys(arnField).length ? [{ field: "resources.ARN", ...arnField }] : []),
+        ],
+    });
+    const missing = (ops: string[]) =>
+        ops.map(
+            (op) =>
+                `[ACC-DATA-AGENT-WRITE] no logging trail records s3:${op} on arn:aws:s3:::agent-data (agent_data writes must be audit-logged)`,
+        );
+    it("passes S3 object events of every bucket, or of the agent data bucket by prefix", () => {
+        expect(run([mgmt, data({})])).toEqual([]);
+        expect(run([mgmt, data({ startsWiths: ["arn:aws:s3:::agent-data/"] })])).toEqual([]);
+    });
+    it("fails without S3 data events, or with them for other buckets only", () => {
+        expect(run([mgmt])).toEqual(missing(["PutObject", "DeleteObject"]));
+        expect(run([mgmt, data({ startsWiths: ["arn:aws:s3:::logs/"] })])).toEqual(
+            missing(["PutObject", "DeleteObject"]),
+        );
+    });
+    it("fails data events of reads only, or with the agent bucket excluded", () => {
+        const readOnly = data({});
+        (readOnly.fieldSelectors as Props[]).push({ field: "readOnly", equals: ["true"] });
+        expect(run([mgmt, readOnly])).toEqual(missing(["PutObject", "DeleteObject"]));
+        expect(run([mgmt, data({ notStartsWiths: ["arn:aws:s3:::agent-data/"] })])).toEqual(
+            missing(["PutObject", "DeleteObject"]),
+        );
+    });
+    it("fails when the only trail that records them is not logging", () => {
+        expect(run([mgmt, data({})], { enableLogging: false })).toEqual(missing(["PutObject", "DeleteObject"]));
     });
 });

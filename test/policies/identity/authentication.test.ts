@@ -114,14 +114,18 @@ describe("identity-cognito-token-validity (AUTH-TOKEN)", () => {
             props: {
                 accessTokenValidity: 12,
                 idTokenValidity: 12,
-                tokenValidityUnits: { accessToken: "hours", idToken: "hours" },
+                refreshTokenValidity: 12,
+                tokenValidityUnits: { accessToken: "hours", idToken: "hours", refreshToken: "hours" },
                 ...over,
             },
         });
     it("passes 12 hours, and 720 minutes", () => {
         expect(client()).toEqual([]);
         expect(
-            client({ accessTokenValidity: 720, tokenValidityUnits: { accessToken: "minutes", idToken: "hours" } }),
+            client({
+                accessTokenValidity: 720,
+                tokenValidityUnits: { accessToken: "minutes", idToken: "hours", refreshToken: "hours" },
+            }),
         ).toEqual([]);
     });
     it("fails 13 hour access tokens", () =>
@@ -129,12 +133,33 @@ describe("identity-cognito-token-validity (AUTH-TOKEN)", () => {
             "accessTokenValidity is 13 hours (13 h); the guide allows at most 12 h",
         ]));
     it("fails 1 day ID tokens (units respected)", () =>
-        expect(client({ tokenValidityUnits: { accessToken: "hours", idToken: "days" } })).toEqual([
-            "idTokenValidity is 12 days (288 h); the guide allows at most 12 h",
-        ]));
+        expect(
+            client({ tokenValidityUnits: { accessToken: "hours", idToken: "days", refreshToken: "hours" } }),
+        ).toEqual(["idTokenValidity is 12 days (288 h); the guide allows at most 12 h"]));
     it("defaults the unit to hours and fails an unset validity", () =>
-        expect(client({ tokenValidityUnits: undefined, idTokenValidity: undefined })).toEqual([
+        expect(client({ tokenValidityUnits: undefined, idTokenValidity: undefined, refreshTokenValidity: 1 })).toEqual([
             "idTokenValidity is unset (Cognito's default is 1 h, but it must be set explicitly to at most 12 h)",
+            "refreshTokenValidity is 1 days (24 h); the guide allows at most 12 h",
+        ]));
+    it("passes stricter tokens: 1 h access, 30 min ID, 4 h refresh", () =>
+        expect(
+            client({
+                accessTokenValidity: 1,
+                idTokenValidity: 30,
+                refreshTokenValidity: 4,
+                tokenValidityUnits: { accessToken: "hours", idToken: "minutes", refreshToken: "hours" },
+            }),
+        ).toEqual([]));
+    it("fails a 30-day refresh token beside 12 h access tokens", () =>
+        expect(
+            client({
+                refreshTokenValidity: 30,
+                tokenValidityUnits: { accessToken: "hours", idToken: "hours", refreshToken: "days" },
+            }),
+        ).toEqual(["refreshTokenValidity is 30 days (720 h); the guide allows at most 12 h"]));
+    it("fails an unset refresh token validity (Cognito's 30 days)", () =>
+        expect(client({ refreshTokenValidity: undefined })).toEqual([
+            "refreshTokenValidity is unset (Cognito's default is 30 days, but it must be set explicitly to at most 12 h)",
         ]));
 });
 

@@ -89,6 +89,64 @@ describe("network-s3-endpoint-policy (PER-FW-EGRESS)", () => {
     it("ignores interface endpoints of other services", () => {
         expect(endpoint(undefined, "com.amazonaws.eu-west-1.sts")).toEqual([]);
     });
+
+    const iface = (policy: unknown, extra: Record<string, unknown> = {}) =>
+        validateResource(s3EndpointScoped, {
+            type: "aws:ec2/vpcEndpoint:VpcEndpoint",
+            name: "vpce-s3-if",
+            props: {
+                serviceName: "com.amazonaws.eu-west-1.s3",
+                vpcEndpointType: "Interface",
+                privateDnsEnabled: true,
+                ownerId: "123456789012",
+                ...(policy ? { policy: JSON.stringify(policy) } : {}),
+                ...extra,
+            },
+        });
+    it("fails an S3 interface endpoint with private DNS and a full-access policy (it bypasses the gateway's policy)", () => {
+        const full = { Statement: [{ Sid: "Full", Effect: "Allow", Principal: "*", Action: "*", Resource: "*" }] };
+        expect(iface(full)).toEqual([
+            "[PER-FW-EGRESS] S3 interface endpoint vpce-s3-if (private DNS: all of the VPC's S3 traffic): statement Full allows \"*\" without a condition limiting it to the stack's account",
+        ]);
+        expect(iface(undefined)).toEqual([
+            "[PER-FW-EGRESS] S3 interface endpoint vpce-s3-if (private DNS: all of the VPC's S3 traffic) has no policy: it admits every bucket in the world",
+        ]);
+        expect(iface(undefined, { privateDnsEnabled: false })).toEqual([
+            "[PER-FW-EGRESS] S3 interface endpoint vpce-s3-if has no policy: it admits every bucket in the world",
+        ]);
+    });
+    it("fails an account condition naming another account too, and an Allow with NotResource", () => {
+        const other = {
+            Statement: [
+                {
+                    Sid: "Accounts",
+                    Effect: "Allow",
+                    Principal: "*",
+                    Action: "s3:*",
+                    Resource: "*",
+                    Condition: { StringEquals: { "aws:ResourceAccount": ["123456789012", "444455556666"] } },
+                },
+            ],
+        };
+        expect(iface(other)).toEqual([
+            "[PER-FW-EGRESS] S3 interface endpoint vpce-s3-if (private DNS: all of the VPC's S3 traffic): statement Accounts allows \"*\" without a condition limiting it to the stack's account (it names 123456789012, 444455556666)",
+        ]);
+        const not = {
+            Statement: [
+                { Sid: "Not", Effect: "Allow", Principal: "*", Action: "s3:*", NotResource: "arn:aws:s3:::x/*" },
+            ],
+        };
+        expect(iface(not)).toHaveLength(1);
+    });
+    it("passes an S3 interface endpoint scoped like the gateway, with an extra deny", () => {
+        const scoped = {
+            Statement: [
+                ...ACCOUNT_ONLY.Statement,
+                { Effect: "Deny", Principal: "*", Action: "s3:DeleteBucket", Resource: "*" },
+            ],
+        };
+        expect(iface(scoped)).toEqual([]);
+    });
 });
 
 // ---------------------------------------------------------------------------------------------------

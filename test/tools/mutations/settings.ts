@@ -280,13 +280,13 @@ export const settingBreaks: Break[] = [
     },
     {
         control: "DET-ANOMALY",
-        what: "an anomaly band of 2 standard deviations",
+        what: "an anomaly band of 4 standard deviations (wider than the guide's 3)",
         apply: (rs) => {
             find(
                 rs,
                 "aws:cloudwatch/metricAlarm:MetricAlarm",
                 "mas-anomaly-requests",
-            ).inputs.metricQueries[1].expression = "ANOMALY_DETECTION_BAND(m1, 2)";
+            ).inputs.metricQueries[1].expression = "ANOMALY_DETECTION_BAND(m1, 4)";
             return rs;
         },
     },

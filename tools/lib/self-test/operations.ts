@@ -78,8 +78,8 @@ export const operationsMutations: readonly Mutation[] = [
     set("DET-UNAUTH", "failed-authentication alarm at 10 instead of 5", (p) => {
         p.inputs(T.alarm, "mas-failed-auth").threshold = 10;
     }),
-    set("DET-ANOMALY", "anomaly band of 2 standard deviations", (p) => {
-        p.inputs(T.alarm, "mas-anomaly-requests").metricQueries[1].expression = "ANOMALY_DETECTION_BAND(m1, 2)";
+    set("DET-ANOMALY", "anomaly band of 4 standard deviations (wider than 3)", (p) => {
+        p.inputs(T.alarm, "mas-anomaly-requests").metricQueries[1].expression = "ANOMALY_DETECTION_BAND(m1, 4)";
     }),
     // incident_response
     remove(

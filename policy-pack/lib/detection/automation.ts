@@ -1,0 +1,116 @@
+/**
+ * What an SSM Automation document (schemaVersion 0.3, JSON or YAML-free JSON content) does: the API actions
+ * its reachable steps call, with the step that calls each and its inputs. Reachability follows the AWS
+ * Systems Manager "Automation actions reference": steps run in order unless `nextStep` says otherwise, stop
+ * at `isEnd`, aws:branch goes to its Choices' NextStep or Default, `onFailure: step:X` may jump to X; steps
+ * of aws:loop run too. aws:executeScript calls are read from the script's boto3 clients (`x =
+ * boto3.client('svc')` then `x.method(`).
+ */
+
+type Rec = Record<string, unknown>;
+const obj = (v: unknown): Rec => (v && typeof v === "object" && !Array.isArray(v) ? (v as Rec) : {});
+const objs = (v: unknown): Rec[] => (Array.isArray(v) ? v.map(obj) : []);
+
+export interface StepCall {
+    step: string;
+    /** service:Api, e.g. ec2:ModifyNetworkInterfaceAttribute (service as IAM names it). */
+    action: string;
+    inputs: Rec;
+}
+
+/** SSM's Service names that differ from the IAM prefix. */
+const IAM_PREFIX: Record<string, string> = { accessanalyzer: "access-analyzer", "cognito-idp": "cognito-idp" };
+const prefix = (service: string) => IAM_PREFIX[service.toLowerCase()] ?? service.toLowerCase();
+const pascal = (snake: string) => snake.replace(/(^|_)([a-z0-9])/g, (_m, _u, c: string) => c.toUpperCase());
+
+/** Actions of one step (not recursing into loops). */
+function stepActions(step: Rec): { action: string; inputs: Rec }[] {
+    const inputs = obj(step.inputs);
+    switch (step.action) {
+        case "aws:executeAwsApi":
+        case "aws:waitForAwsResourceProperty":
+        case "aws:assertAwsResourceProperty":
+            return typeof inputs.Service === "string" && typeof inputs.Api === "string"
+                ? [{ action: `${prefix(inputs.Service)}:${inputs.Api}`, inputs }]
+                : [];
+        case "aws:createTags":
+            return [{ action: "ec2:CreateTags", inputs }];
+        case "aws:runCommand":
+            return [{ action: "ssm:SendCommand", inputs }];
+        case "aws:changeInstanceState":
+            return [{ action: `ec2:${String(inputs.DesiredState) === "running" ? "Start" : "Stop"}Instances`, inputs }];
+        case "aws:executeScript": {
+            const script = typeof inputs.Script === "string" ? inputs.Script : "";
+            const clients = [...script.matchAll(/(\w+)\s*=\s*boto3\.client\(\s*['"]([\w-]+)['"]/g)];
+            return clients.flatMap(([, v, service]) =>
+                [...script.matchAll(new RegExp(`\\b${v}\\.([a-z_0-9]+)\\(`, "g"))].map((m) => ({
+                    action: `${prefix(service)}:${pascal(m[1])}`,
+                    inputs: obj(inputs.InputPayload),
+                })),
+            );
+        }
+        default:
+            return [];
+    }
+}
+
+/** Steps reachable from the first one, in document order. */
+function reachable(steps: Rec[]): Rec[] {
+    const index = new Map(steps.map((s, i) => [String(s.name), i] as const));
+    const seen = new Set<number>();
+    const todo = steps.length > 0 ? [0] : [];
+    while (todo.length > 0) {
+        const i = todo.pop() as number;
+        if (seen.has(i) || i >= steps.length) {
+            continue;
+        }
+        seen.add(i);
+        const s = steps[i];
+        const go = (name: unknown) => {
+            const j = index.get(String(name));
+            if (j !== undefined) {
+                todo.push(j);
+            }
+        };
+        const failure = typeof s.onFailure === "string" ? /^step:(.+)$/.exec(s.onFailure)?.[1] : undefined;
+        if (failure) {
+            go(failure);
+        }
+        if (s.action === "aws:branch") {
+            const inputs = obj(s.inputs);
+            objs(inputs.Choices).forEach((c) => go(c.NextStep));
+            if (inputs.Default !== undefined) {
+                go(inputs.Default);
+            }
+            continue;
+        }
+        if (s.isEnd === true) {
+            continue;
+        }
+        if (typeof s.nextStep === "string") {
+            go(s.nextStep);
+        } else {
+            todo.push(i + 1);
+        }
+    }
+    return steps.filter((_s, i) => seen.has(i));
+}
+
+/** Every API call the document's reachable steps make (loops included); undefined: not a readable document. */
+export function documentCalls(content: unknown): StepCall[] | undefined {
+    let doc: Rec;
+    try {
+        doc = obj(typeof content === "string" ? JSON.parse(content) : content);
+    } catch {
+        return undefined;
+    }
+    if (!Array.isArray(doc.mainSteps)) {
+        return undefined;
+    }
+    const walk = (steps: Rec[]): StepCall[] =>
+        reachable(steps).flatMap((s) => [
+            ...stepActions(s).map((a) => ({ step: String(s.name), ...a })),
+            ...(s.action === "aws:loop" ? walk(objs(obj(s.inputs).Steps)) : []),
+        ]);
+    return walk(objs(doc.mainSteps));
+}

@@ -1,0 +1,145 @@
+// Response and audit procedures do what the guide lists: each runbook / report document's reachable steps
+// call the API actions of every guide item it serves (a step removed, cut off by isEnd / a branch, or replaced
+// by a no-op fails), reports deliver what they read, and isolation attaches only the quarantine group.
+
+import { PolicyResource } from "@pulumi/policy";
+import { INCIDENT_RESPONSE_TAG, ReportKey, REPORTS, reportSlug, RunbookKey, RUNBOOKS } from "../catalog/operations";
+import { Duty, NOTIFY_SEVERITY, REPORT_DUTIES, RUNBOOK_DUTIES } from "../catalog/operations/procedure-actions";
+import { documentCalls, StepCall } from "../lib/detection/automation";
+import { snsFilterAdmits } from "../lib/detection/event-pattern";
+import { asArray, asObject, asString, stackPolicy } from "./lib";
+
+const DOCUMENT = "aws:ssm/document:Document";
+const SG = "aws:ec2/securityGroup:SecurityGroup";
+const TOPIC = "aws:sns/topic:Topic";
+const SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription";
+
+const tags = (r: PolicyResource): Record<string, string> =>
+    ({ ...asObject(r.props.tagsAll), ...asObject(r.props.tags) }) as Record<string, string>;
+const nameOf = (r: PolicyResource) => asString(r.props.name) ?? r.name;
+
+/** Does the call do the duty? Actions compare case-insensitively, as IAM's do (boto3's update_ip_set is UpdateIPSet). */
+const does = (d: Duty, c: StepCall) => d.actions.some((a) => a.toLowerCase() === c.action.toLowerCase());
+
+/** Duties no reachable step does. */
+function undone(calls: StepCall[], duties: Duty[]): Duty[] {
+    return duties.filter((d) => !calls.some((c) => does(d, c)));
+}
+
+export const proceduresDoTheirSteps = stackPolicy({
+    name: "operations-procedures-do-their-steps",
+    description:
+        "Each incident-response runbook and each routine / audit report runbook does every guide item it serves, judged by the API actions its reachable steps call (aws:executeAwsApi Service/Api, boto3 calls in scripts, aws:createTags, loops and branches followed): a step removed, made unreachable or replaced by a no-op fails; a report publishes the result of every query it runs; isolation attaches only the quarantine security group.",
+    controls: [
+        ...new Set([
+            ...Object.values(RUNBOOKS).map((r) => r.control),
+            ...Object.values(REPORTS).flatMap((r) => r.controls),
+        ]),
+    ],
+    severity: "high",
+    validate: (args, report) => {
+        const docs = args.resources.filter((r) => r.type === DOCUMENT);
+        const quarantine = new Set(
+            args.resources
+                .filter((r) => r.type === SG && tags(r)[INCIDENT_RESPONSE_TAG] === "isolate_systems")
+                .map((r) => asString(r.props.id) ?? ""),
+        );
+        // Whatever a procedure publishes must reach a reader: a topic of the stack with a subscription whose filter
+        // policy admits the message (a runbook's message carries no attributes).
+        const topics = new Map(
+            args.resources.filter((r) => r.type === TOPIC).map((t) => [asString(t.props.arn), t] as const),
+        );
+        const subscriptions = args.resources.filter((r) => r.type === SUBSCRIPTION);
+        const unread = (calls: StepCall[], severity?: string): string[] =>
+            calls
+                .filter((c) => c.action.toLowerCase() === "sns:publish")
+                .map((c) => String(c.inputs.TopicArn ?? ""))
+                .filter((arn) => !arn.includes("{{"))
+                .filter((arn) => {
+                    const topic = topics.get(arn);
+                    const read = subscriptions.some((sub) => {
+                        try {
+                            return (
+                                sub.props.topic === arn &&
+                                snsFilterAdmits(sub.props.filterPolicy, sub.props.filterPolicyScope, {
+                                    body: {},
+                                    attributes: {},
+                                })
+                            );
+                        } catch {
+                            return false;
+                        }
+                    });
+                    return !topic || !read || (severity !== undefined && tags(topic)["severity"] !== severity);
+                });
+        for (const key of Object.keys(RUNBOOKS) as RunbookKey[]) {
+            const rb = RUNBOOKS[key];
+            const doc = docs.find((d) => tags(d)[INCIDENT_RESPONSE_TAG] === rb.step);
+            if (!doc) {
+                continue; // operations-incident-automation reports a missing runbook
+            }
+            const calls = documentCalls(doc.props.content);
+            if (!calls) {
+                report(`[${rb.control}] runbook ${nameOf(doc)} has no readable mainSteps`, doc.urn);
+                continue;
+            }
+            for (const d of undone(calls, RUNBOOK_DUTIES[key])) {
+                report(
+                    `[${rb.control}] runbook ${nameOf(doc)} does not ${d.item}: no reachable step calls ${d.actions.join(" or ")}`,
+                    doc.urn,
+                );
+            }
+            for (const arn of unread(calls, key === "notifyStakeholders" ? NOTIFY_SEVERITY : undefined)) {
+                report(
+                    `[${rb.control}] runbook ${nameOf(doc)} publishes to ${arn}, which is not a${key === "notifyStakeholders" ? ` ${NOTIFY_SEVERITY}-severity` : ""} topic of the stack with a subscription that admits it`,
+                    doc.urn,
+                );
+            }
+            if (key === "isolateSystems" && quarantine.size > 0) {
+                for (const c of calls.filter((x) => does(RUNBOOK_DUTIES.isolateSystems[0], x))) {
+                    const groups = asArray(c.inputs.Groups as string[]);
+                    if (groups.length === 0 || groups.some((g) => !quarantine.has(g))) {
+                        report(
+                            `[${rb.control}] runbook ${nameOf(doc)} step ${c.step} attaches ${groups.join(", ") || "no group"}, not only the quarantine security group`,
+                            doc.urn,
+                        );
+                    }
+                }
+            }
+        }
+        for (const key of Object.keys(REPORTS) as ReportKey[]) {
+            const doc = docs.find((d) => nameOf(d).endsWith(`-${reportSlug(key)}`));
+            if (!doc) {
+                continue; // operations-routine-schedules reports a missing report
+            }
+            const each = (message: string) =>
+                REPORTS[key].controls.forEach((c) => report(`[${c}] ${message}`, doc.urn));
+            const calls = documentCalls(doc.props.content);
+            if (!calls) {
+                each(`report ${nameOf(doc)} has no readable mainSteps`);
+                continue;
+            }
+            for (const d of undone(calls, REPORT_DUTIES[key])) {
+                each(`report ${nameOf(doc)} does not ${d.item}: no reachable step calls ${d.actions.join(" or ")}`);
+            }
+            for (const arn of unread(calls)) {
+                each(
+                    `report ${nameOf(doc)} publishes to ${arn}, which is not a topic of the stack with a subscription that admits it`,
+                );
+            }
+            // What it reads must reach the reader: the published message refers to each query's output.
+            const message = calls
+                .filter((c) => c.action.toLowerCase() === "sns:publish")
+                .map((c) => String(c.inputs.Message ?? ""))
+                .join("\n");
+            for (const d of REPORT_DUTIES[key].filter((x) => !x.actions.includes("sns:Publish"))) {
+                const steps = calls.filter((c) => does(d, c)).map((c) => c.step);
+                if (steps.length > 0 && !steps.some((s) => new RegExp(`\\{\\{\\s*${s}\\.`).test(message))) {
+                    each(`report ${nameOf(doc)} reads ${d.item} (${steps.join(", ")}) but does not publish it`);
+                }
+            }
+        }
+    },
+});
+
+export const procedurePolicies = [proceduresDoTheirSteps];
