@@ -85,6 +85,12 @@ function outputSettings(resources: readonly PolicyResource[] | undefined): Parti
     return settings && typeof settings === "object" ? (settings as Partial<StackSettings>) : undefined;
 }
 
+/** A list key of the stack's config (e.g. egressAllowedDomains); undefined when no config set it. */
+export function stackConfigList(key: string): string[] | undefined {
+    const v = configValues();
+    return v.has(key) ? list(v.get(key)) : undefined;
+}
+
 /** The file a user edits to change a stack key, for messages. */
 export function stackConfigFile(): string {
     return `Pulumi.${process.env.PULUMI_NODEJS_STACK ?? "<stack>"}.yaml`;

@@ -10,7 +10,8 @@ import { contains } from "../../lib/cidr";
 import { Flow } from "../../lib/firewall/suricata";
 import { firewallModel, verdict } from "../../lib/firewall/verdict";
 import { asArray, asObject, asString, stackPolicy } from "../lib";
-import { segmentSchema, segmentsOf } from "./shared";
+import { stackConfigList } from "../../lib/stack-config";
+import { segmentsOf } from "./shared";
 
 const FIREWALL = "aws:networkfirewall/firewall:Firewall";
 const POLICY = "aws:networkfirewall/firewallPolicy:FirewallPolicy";
@@ -41,16 +42,9 @@ const namedHosts = (g: PolicyResource): string[] => {
     return [...text.matchAll(/(?:tls\.sni|http\.host);[^)]*?content:\s*"([^"]+)"/g)].map((m) => m[1]);
 };
 
-/** The workloads' allowed egress hosts: the stack's egressAllowedDomains (PULUMI_CONFIG), else the plan's lists. */
+/** The workloads' allowed egress hosts: the stack's egressAllowedDomains (its config), else the plan's lists. */
 function configuredDomains(): string[] | undefined {
-    try {
-        const config = JSON.parse(process.env.PULUMI_CONFIG ?? "{}") as Record<string, unknown>;
-        const entry = Object.entries(config).find(([k]) => k.endsWith(":egressAllowedDomains"))?.[1];
-        const value: unknown = typeof entry === "string" ? JSON.parse(entry) : entry;
-        return Array.isArray(value) ? value.filter((d): d is string => typeof d === "string") : undefined;
-    } catch {
-        return undefined;
-    }
+    return stackConfigList("egressAllowedDomains");
 }
 
 const allowedBy = (list: string[]) => (host: string) =>
@@ -61,7 +55,6 @@ export const firewallFlows = stackPolicy({
     description: `Each network firewall's policy is evaluated (stateless groups, then stateful groups in STRICT_ORDER, rule by rule, then the default actions) against flows the guide does not allow: egress to a host off the workloads' (or the deploy runner's) allow-list, to a look-alike of a listed host, on a port other than ${networkDesign.ports.https}/${networkDesign.ports.http}, over UDP or ICMP; ingress from the internet to a segment. None may pass.`,
     controls: ["PER-FW-EGRESS", "PER-FW-INGRESS"],
     severity: "critical",
-    configSchema: segmentSchema,
     validate: (args, report) => {
         const rs = args.resources;
         const vpcs = rs.filter((r) => r.type === "aws:ec2/vpc:Vpc").map((v) => asString(v.props.cidrBlock) ?? "");
@@ -74,7 +67,7 @@ export const firewallFlows = stackPolicy({
             groups.map((g) => [asString(g.props.arn) ?? "", { name: g.name, props: g.props }] as const),
         );
         const attached = new Set(rs.filter((r) => r.type === FIREWALL).map((f) => asString(f.props.firewallPolicyArn)));
-        const segments = segmentsOf(args);
+        const segments = segmentsOf(rs);
         const ipIn = (cidr: string, ip: string) => contains(cidr.includes("/") ? cidr : `${cidr}/32`, `${ip}/32`);
 
         // Sources: the workloads (agent and service segments) and the deploy runner's NAT address, if any.
