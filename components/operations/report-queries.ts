@@ -25,8 +25,23 @@ const activeAnalyzerFindings = (analyzerArn: string): Omit<ReportQuery, "name" |
  * Access Analyzer queries are left to its owner.
  */
 export function reportQueries(key: ReportKey, pack: string, analyzerArn: string | undefined): ReportQuery[] {
-    const analyzer = (name: string, label: string): ReportQuery[] =>
-        analyzerArn ? [{ name, label, ...activeAnalyzerFindings(analyzerArn) }] : [];
+    // Without an analyzer of this account, access is reviewed from CloudTrail's record of role assumptions.
+    const analyzer = (name: string, label: string): ReportQuery[] => [
+        analyzerArn
+            ? { name, label, ...activeAnalyzerFindings(analyzerArn) }
+            : {
+                  name,
+                  label: `${label.split(":")[0]}: recent role assumptions (CloudTrail; the organisation's Access Analyzer is the landing zone's)`,
+                  service: "cloudtrail",
+                  api: "LookupEvents",
+                  params: {
+                      LookupAttributes: [{ AttributeKey: "EventName", AttributeValue: "AssumeRole" }],
+                      MaxResults: 50,
+                  },
+                  selector: "$.Events..Username",
+                  type: "StringList",
+              },
+    ];
     const high = FINDING_SEVERITY.securityHub.high.map((v) => ({ Value: v, Comparison: "EQUALS" }));
     switch (key) {
         case "daily":

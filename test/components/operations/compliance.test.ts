@@ -108,10 +108,15 @@ describe("Compliance with accountServices adopt", () => {
         expect(controls(dev)).toContain("CMP-SOC2-EVIDENCE");
     });
 
-    it("queries no Access Analyzer in the reports and grants no access-analyzer:ListFindings", () => {
+    it("reviews access from CloudTrail's role assumptions instead of an Access Analyzer it does not have", () => {
         const docs = ofType(lz, "aws:ssm/document:Document").map((d) => String(d.inputs.content));
         expect(docs.length).toBeGreaterThan(0);
         expect(docs.some((c) => c.includes("accessanalyzer"))).toBe(false);
+        const weekly = named(lz, "aws:ssm/document:Document", "mas-report-weekly").inputs.content as string;
+        expect(weekly).toContain(
+            "recent role assumptions (CloudTrail; the organisation's Access Analyzer is the landing zone's)",
+        );
+        expect(weekly).toMatch(/"AttributeValue": "AssumeRole"/);
         expect(
             ofType(dev, "aws:ssm/document:Document").some((d) => String(d.inputs.content).includes("accessanalyzer")),
         ).toBe(true);
