@@ -10,6 +10,7 @@ import {
     resourceManagerScope,
     rolePermissionsBoundary,
 } from "./iam";
+import { iamWriteAllowList } from "./iam-surface";
 import {
     agentNamespaceGuardrails,
     agentNamespacePsa,
@@ -20,6 +21,7 @@ import {
 
 export * from "./authentication";
 export * from "./iam";
+export * from "./iam-surface";
 export * from "./eks";
 export * from "./kubernetes";
 
@@ -30,6 +32,7 @@ export const identityPolicies: (ResourceValidationPolicy | StackValidationPolicy
     humanRoleMfa,
     noFullAdmin,
     accessMatrix,
+    iamWriteAllowList,
     rolePermissionsBoundary,
     boundaryGuardrails,
     operatorExplicitDeny,

@@ -1,0 +1,450 @@
+import {
+    RUN_AS_TYPES,
+    SurfaceGrant,
+    surfaceControlOf,
+    TargetSelector,
+    WRITE_ALLOW_LIST,
+} from "../../catalog/iam-allow";
+import { changingActionsOn, isPermissionsManagement } from "./actions";
+import { ANY, RequestContext } from "./conditions";
+import { actionMatches, arnMatches, glob, PolicyDocument, Statement } from "./document";
+import { evaluate, Principal } from "./evaluate";
+import { inventoryOf, Target } from "./inventory";
+import { buildModel, IamModel, ModelRole, PlanResource } from "./model";
+import { GENERIC_OUTSIDER_ACCOUNT, outsiderContext, outsiderLabel, outsidersOf } from "./outsiders";
+
+/**
+ * The write surface: for every principal of the plan and outside it, every action of the catalog that changes
+ * a resource (Write, Permissions management, Tagging) on every resource the stack owns and on the targets an
+ * escalation aims at, evaluated; whatever is possible and the catalog's allow-list (the guide's matrix and
+ * role permissions, catalog/iam-allow.ts) does not grant is a finding. Conditions on keys the caller supplies
+ * or the model does not know are undecided (any value), so a grant that some request can use counts.
+ *
+ * Cost: only actions some Allow statement can name are evaluated (statements' action lists are matched once
+ * per statement and resource type), and roles with identical policies are evaluated once.
+ */
+export interface SurfaceFinding {
+    control: string;
+    principal: string;
+    target: string;
+    urn?: string;
+    actions: string[];
+    escalation: boolean;
+    why: string[];
+}
+
+interface SurfacePrincipal {
+    id: string;
+    label: string;
+    principal: Principal;
+    roles: ModelRole[];
+    /** Service roles: only escalation is judged (their other writes follow their service's job). */
+    escalationOnly: boolean;
+    outsider: boolean;
+}
+
+function groups(model: IamModel): SurfacePrincipal[] {
+    const out = new Map<string, SurfacePrincipal>();
+    for (const role of model.roles) {
+        if (role.unreadable.length > 0) {
+            continue; // cannot evaluate; the access matrix reports it
+        }
+        const id = role.rbac ?? `service:${role.trustedServices.join(",") || role.name}`;
+        const sig = JSON.stringify([
+            id,
+            role.principal.identity.map((d) => d.name).sort(),
+            role.principal.boundary?.name,
+            role.rbac ? role.principal.tags : role.arn,
+        ]);
+        const g = out.get(sig);
+        if (g) {
+            g.roles.push(role);
+            g.label = `${id} (${g.roles.length} roles)`;
+        } else {
+            out.set(sig, {
+                id,
+                label: role.rbac ? `${id} ${role.name}` : `service role ${role.name}`,
+                principal: role.principal,
+                roles: [role],
+                escalationOnly: role.rbac === undefined,
+                outsider: false,
+            });
+        }
+    }
+    return [
+        ...out.values(),
+        {
+            id: "account-role",
+            label: "any other role of the account",
+            // Its own identity policies are the account's, not the stack's: what the stack's resource policies
+            // give it directly is what is judged.
+            principal: {
+                kind: "role",
+                arn: `arn:${model.partition}:iam::${model.account}:role/any-other-role`,
+                account: model.account,
+                identity: [],
+            },
+            roles: [],
+            escalationOnly: false,
+            outsider: true,
+        },
+    ];
+}
+
+const ACCOUNT_KEYS = /^(aws:principalaccount|aws:sourceaccount|aws:resourceaccount|kms:calleraccount|aws:sourceowner)$/;
+const ARN_KEYS = /^(aws:principalarn|aws:sourcearn|aws:userid)$/;
+
+/**
+ * Outsiders a policy names: in its principals (outsidersOf), in its conditions (an account in
+ * aws:PrincipalAccount / kms:CallerAccount, a role ARN in aws:PrincipalArn) and in wildcard patterns (an
+ * account `*` or `1111*` stands for an account matching it).
+ */
+export function outsidersNamed(doc: PolicyDocument, own: string, partition: string): Principal[] {
+    const base = outsidersOf(doc, own, partition);
+    const seen = new Set(base.map((p) => p.arn ?? p.kind));
+    const admin = base.find((p) => p.kind === "role")?.identity ?? [];
+    const addRole = (arn: string, account: string) => {
+        if (account !== own && !seen.has(arn)) {
+            seen.add(arn);
+            base.push({ kind: "role", arn, account, identity: admin });
+        }
+    };
+    const fill = (pattern: string) => pattern.replace(/\?/g, "9").replace(/\*/g, "").padEnd(12, "9").slice(0, 12);
+    for (const s of doc.statements.filter((x) => x.effect === "Allow")) {
+        const entries = s.principal && s.principal !== "*" ? (s.principal.AWS ?? []) : [];
+        for (const e of entries) {
+            const m = /^arn:[^:]+:(?:iam|sts)::([^:]+):(.*)$/.exec(e);
+            const account = m?.[1] ?? (/^[\d*?]{1,12}$/.test(e) ? e : undefined);
+            if (account && /[*?]/.test(account)) {
+                const acct = fill(account);
+                const rest = (m?.[2] ?? "root").replace(/\*/g, "x");
+                addRole(`arn:${partition}:iam::${acct}:${rest.startsWith("role/") ? rest : "role/outsider"}`, acct);
+            }
+        }
+        for (const c of s.conditions) {
+            for (const v of c.values) {
+                if (ACCOUNT_KEYS.test(c.key) && /^[\d*?]{1,12}$/.test(v)) {
+                    const acct = /[*?]/.test(v) ? fill(v) : v;
+                    addRole(`arn:${partition}:iam::${acct}:role/outsider`, acct);
+                } else if (ARN_KEYS.test(c.key)) {
+                    const m = /^arn:[^:]+:(?:iam|sts)::([\d*?]+):(.*)$/.exec(v);
+                    if (m) {
+                        const acct = /[*?]/.test(m[1]) ? fill(m[1]) : m[1];
+                        const rest = m[2].replace(/\*/g, "x").replace(/\?/g, "x");
+                        addRole(
+                            `arn:${partition}:iam::${acct}:${rest.startsWith("role/") ? rest : "role/outsider"}`,
+                            acct,
+                        );
+                    }
+                }
+            }
+        }
+    }
+    return base;
+}
+
+// ------------------------------------------------------------------------------------------------ allow-list
+
+function selects(sel: TargetSelector, t: Target, model: IamModel, keyArns: Map<string, string[]>): boolean {
+    if (sel.synthetic && t.synthetic && sel.synthetic.includes(t.synthetic)) {
+        return true;
+    }
+    if (t.synthetic) {
+        return false;
+    }
+    if (sel.types && !sel.types.includes(t.type)) {
+        return false;
+    }
+    if (sel.tags && !Object.entries(sel.tags).every(([k, v]) => t.tags[k] === v)) {
+        return false;
+    }
+    if (sel.keyOfBucketTagged) {
+        const [k, v] = Object.entries(sel.keyOfBucketTagged)[0];
+        if (!(keyArns.get(`${k}=${v}`) ?? []).includes(t.arns[0])) {
+            return false;
+        }
+    }
+    if (sel.arnLike) {
+        const vars: Record<string, string> = {
+            partition: model.partition,
+            account: model.account,
+            region: model.region,
+            cluster: model.clusterName ?? "",
+        };
+        const patterns = sel.arnLike.map((p) => p.replace(/\$\{(\w+)\}/g, (_, n: string) => vars[n] ?? ""));
+        if (!t.arns.some((a) => patterns.some((p) => arnMatches(p, a)))) {
+            return false;
+        }
+    }
+    return sel.types !== undefined || sel.tags !== undefined || sel.keyOfBucketTagged !== undefined || !!sel.arnLike;
+}
+
+function grantFor(
+    sp: SurfacePrincipal,
+    action: string,
+    t: Target,
+    model: IamModel,
+    keyArns: Map<string, string[]>,
+    allowedBy: string[],
+): SurfaceGrant | undefined {
+    const services = sp.roles[0]?.trustedServices ?? [];
+    // The identity statements that grant it (the boundary only limits).
+    const sources = allowedBy.filter(
+        (a) => !a.startsWith("boundary ") && !(t.policy && a.startsWith(`${t.policy.name}:`)),
+    );
+    return WRITE_ALLOW_LIST.find(
+        (g) =>
+            g.who.some((w) => w === sp.id || (w.startsWith("service:") && services.includes(w.slice(8)))) &&
+            g.actions.some((p) => actionMatches(p, action)) &&
+            selects(g.on, t, model, keyArns) &&
+            (!g.viaManaged || sources.every((a) => g.viaManaged!.some((m) => a.startsWith(`${m}:`)))) &&
+            (!g.on.trustedOnlyBy ||
+                (() => {
+                    const role = model.roles.find((r) => r.arn === t.arns[0]);
+                    return (
+                        role !== undefined &&
+                        role.trustedServices.length > 0 &&
+                        role.trustedServices.every((x) => g.on.trustedOnlyBy!.includes(x))
+                    );
+                })()),
+    );
+}
+
+/** Request-context keys that describe the caller: absent for an anonymous caller, never "any value". */
+const CALLER_KEYS = [
+    "aws:principalarn",
+    "aws:principalaccount",
+    "aws:principalorgid",
+    "aws:principalorgpaths",
+    "aws:principaltype",
+    "aws:principalservicename",
+    "aws:principalservicenameslist",
+    "kms:calleraccount",
+    "aws:userid",
+    "aws:username",
+];
+
+function isEscalation(action: string, t: Target): boolean {
+    const svc = action.split(":")[0].toLowerCase();
+    return (
+        isPermissionsManagement(action) ||
+        svc === "iam" ||
+        svc === "sts" ||
+        t.synthetic === "node" ||
+        RUN_AS_TYPES.includes(t.type)
+    );
+}
+
+/**
+ * iam:PassRole on a role: the services it can be passed to (those its trust admits; any for a role outside the
+ * plan), or null when no service may assume it. undefined for every other action.
+ */
+function passTargets(action: string, t: Target, model: IamModel): string[] | null | undefined {
+    if (action !== "iam:passrole") {
+        return undefined;
+    }
+    if (t.synthetic === "account-role") {
+        return undefined; // any service: the key stays undecided
+    }
+    const role = model.roles.find((r) => r.arn === t.arns[0]);
+    return role && role.trustedServices.length > 0 ? role.trustedServices : null;
+}
+
+// --------------------------------------------------------------------------------------------- evaluation
+
+/** Actions of a statement that can name a resource type, matched once per statement and type. */
+const matched = new WeakMap<Statement, Map<string, string[]>>();
+function statementActions(s: Statement, catalog: string[], key: string): string[] {
+    let m = matched.get(s);
+    if (!m) {
+        m = new Map();
+        matched.set(s, m);
+    }
+    let out = m.get(key);
+    if (!out) {
+        out = catalog.filter((a) =>
+            s.actions
+                ? s.actions.some((p) => actionMatches(p, a))
+                : !(s.notActions ?? []).some((p) => actionMatches(p, a)),
+        );
+        m.set(key, out);
+    }
+    return out;
+}
+
+const resourceMayMatch = (s: Statement, arn: string): boolean =>
+    s.resources
+        ? s.resources.some((p) => p.includes("${") || glob(p, arn, false))
+        : !(s.notResources ?? []).some((p) => !p.includes("${") && glob(p, arn, false));
+
+function principalMayMatch(s: Statement, p: Principal): boolean {
+    if (s.notPrincipal) {
+        return true;
+    }
+    if (s.principal === "*") {
+        return true;
+    }
+    const aws = s.principal?.AWS ?? [];
+    return p.kind === "role" && aws.some((e) => e === p.arn || e.includes(`:${p.account}:`) || e === p.account);
+}
+
+export function computeSurface(resources: PlanResource[], model: IamModel = buildModel(resources)): SurfaceFinding[] {
+    const targets = inventoryOf(resources, model);
+    const principals = groups(model);
+    // Keys of the data stores, for the allow-list's "key of the bucket tagged ..." selectors.
+    const keyArns = new Map<string, string[]>();
+    for (const b of model.buckets) {
+        const key = model.bucketKeys.get(b.arn);
+        for (const [k, v] of Object.entries(b.tags)) {
+            if (key) {
+                keyArns.set(`${k}=${v}`, [...(keyArns.get(`${k}=${v}`) ?? []), key]);
+            }
+        }
+    }
+    // Resource tag keys any policy tests: known from the plan (a tag the resource lacks is absent).
+    const tagKeys = new Set<string>();
+    const principalTagKeys = new Set<string>();
+    const docs = [
+        ...model.roles.flatMap((r) => [
+            ...r.principal.identity,
+            ...(r.principal.boundary ? [r.principal.boundary] : []),
+        ]),
+        ...targets.flatMap((t) => (t.policy ? [t.policy] : [])),
+    ];
+    for (const d of docs) {
+        for (const s of d.document.statements) {
+            for (const c of s.conditions) {
+                if (c.key.includes(":resourcetag/")) {
+                    tagKeys.add(c.key);
+                } else if (c.key.startsWith("aws:principaltag/")) {
+                    principalTagKeys.add(c.key);
+                }
+            }
+        }
+    }
+    const findings = new Map<string, SurfaceFinding>();
+    const record = (sp: SurfacePrincipal, t: Target, action: string, why: string[], escalation: boolean) => {
+        const key = `${sp.label}|${t.label}`;
+        const f = findings.get(key) ?? {
+            control: surfaceControlOf(sp.roles[0]?.rbac, sp.outsider),
+            principal: sp.label,
+            target: t.label,
+            ...((t.urn ?? sp.roles[0]?.resource.urn) ? { urn: t.urn ?? sp.roles[0]?.resource.urn } : {}),
+            actions: [],
+            escalation: false,
+            why: [],
+        };
+        if (!f.actions.includes(action)) {
+            f.actions.push(action);
+        }
+        f.escalation ||= escalation;
+        for (const w of why) {
+            if (!f.why.includes(w)) {
+                f.why.push(w);
+            }
+        }
+        findings.set(key, f);
+    };
+
+    // Principal keys of a caller from elsewhere: its own (set by principalContext) or none.
+    const callerAbsent: RequestContext = Object.fromEntries(
+        [...CALLER_KEYS, ...principalTagKeys].map((k) => [k, [] as string[]]),
+    );
+    for (const t of targets) {
+        if (t.unreadable) {
+            continue; // cannot evaluate against an unknown policy; the resource's own policy reports it
+        }
+        const ctx: RequestContext = { "*": ANY, "aws:resourceaccount": [model.account] };
+        for (const k of tagKeys) {
+            const tag = k.slice(k.indexOf("/") + 1);
+            const value = Object.entries(t.tags).find(([n]) => n.toLowerCase() === tag)?.[1];
+            ctx[k] = value !== undefined ? [value] : [];
+        }
+        const outsiders = t.policy
+            ? outsidersNamed(t.policy.document, model.account, model.partition).map((o): SurfacePrincipal => ({
+                  id: "outsider",
+                  label: outsiderLabel(o, "a role of another account"),
+                  principal: o,
+                  roles: [],
+                  escalationOnly: false,
+                  outsider: true,
+              }))
+            : [];
+        for (const arn of t.arns) {
+            const catalog = changingActionsOn(arn);
+            if (catalog.length === 0) {
+                continue;
+            }
+            const typeKey = `${arn.split(":")[2]}|${catalog.length}|${catalog[0]}`;
+            for (const sp of [...principals, ...outsiders]) {
+                if (!sp.outsider && sp.id !== "account-role" && sp.roles.length === 0) {
+                    continue;
+                }
+                const candidates = new Set<string>();
+                const idStatements = sp.principal.identity.flatMap((d) => d.document.statements);
+                for (const s of idStatements) {
+                    if (s.effect === "Allow" && resourceMayMatch(s, arn)) {
+                        statementActions(s, catalog, typeKey).forEach((a) => candidates.add(a));
+                    }
+                }
+                for (const s of t.policy?.document.statements ?? []) {
+                    if (s.effect === "Allow" && principalMayMatch(s, sp.principal) && resourceMayMatch(s, arn)) {
+                        statementActions(s, catalog, typeKey).forEach((a) => candidates.add(a));
+                    }
+                }
+                for (const action of candidates) {
+                    const lower = action.toLowerCase();
+                    const sts = lower.startsWith("sts:");
+                    // Service-linked roles live under role/aws-service-role/ with permissions AWS fixes.
+                    if (
+                        /^iam:(create|delete)servicelinkedrole$/.test(lower) &&
+                        !arn.includes(":role/aws-service-role/")
+                    ) {
+                        continue;
+                    }
+                    // Passing a role hands it to a service it trusts: a role no service may assume gives nothing.
+                    const passedTo = passTargets(lower, t, model);
+                    if (passedTo === null) {
+                        continue;
+                    }
+                    const usesPolicy = t.policy && (!t.trust || sts);
+                    const foreign = sp.principal.kind === "anonymous" || sp.principal.account !== model.account;
+                    const context: RequestContext = sp.outsider
+                        ? {
+                              ...ctx,
+                              ...(foreign ? callerAbsent : {}),
+                              ...(foreign ? outsiderContext() : {}),
+                              // Another account assuming a role: without the ExternalId it was given, without MFA.
+                              ...(t.trust ? { "sts:externalid": [], "aws:multifactorauthpresent": [] } : {}),
+                          }
+                        : ctx;
+                    if (passedTo) {
+                        context["iam:passedtoservice"] = passedTo;
+                    }
+                    const d = evaluate(sp.principal, {
+                        action,
+                        resource: arn,
+                        resourceAccount: model.account,
+                        ...(usesPolicy && t.policy ? { resourcePolicy: t.policy } : {}),
+                        ...(t.rootOfTrust && (!t.trust || sts) ? { isKmsKey: true } : {}),
+                        context,
+                    });
+                    if (!d.possible) {
+                        continue;
+                    }
+                    const escalation = isEscalation(action, t);
+                    if (sp.escalationOnly && !escalation) {
+                        continue;
+                    }
+                    if (!sp.outsider && grantFor(sp, action, t, model, keyArns, d.allowedBy)) {
+                        continue;
+                    }
+                    record(sp, t, action, d.allowedBy, escalation);
+                }
+            }
+        }
+    }
+    return [...findings.values()];
+}
+
+export { GENERIC_OUTSIDER_ACCOUNT };

@@ -1,0 +1,10 @@
+import { readFileSync } from "fs";
+import { computeSurface } from "./policy-pack/lib/iam/surface";
+const stack = process.argv[2] ?? "prod";
+const d = JSON.parse(readFileSync(`.plan/${stack}.json`, "utf8"));
+const rs = d.deployment.resources.filter((r: any) => r.type.startsWith("aws:") || r.type.startsWith("kubernetes:")).map((r: any) => ({ type: r.type, urn: r.urn, name: r.urn.split("::").pop(), props: r.outputs ?? r.inputs ?? {}, propertyDependencies: Object.fromEntries(Object.entries(r.propertyDependencies ?? {}).map(([k, v]: any) => [k, v.map((u: string) => ({ urn: u }))])) }));
+const t0 = process.hrtime.bigint();
+const f = computeSurface(rs);
+const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+for (const x of f) console.log(`[${x.control}] ${x.principal} | ${x.target.replace(/arn:aws:[a-z0-9-]+:[a-z0-9-]*:\d*:/, "~")} | ${x.escalation ? "ESC " : ""}${x.actions.length}: ${x.actions.slice(0, 12).join(" ")} | ${x.why.slice(0, 3).join(", ")}`);
+console.log(f.length, "findings in", ms.toFixed(0), "ms");
