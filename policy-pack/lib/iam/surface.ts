@@ -253,21 +253,39 @@ function passTargets(action: string, t: Target, model: IamModel): string[] | nul
 // --------------------------------------------------------------------------------------------- evaluation
 
 /** Actions of a statement that can name a resource type, matched once per statement and type. */
-const matched = new WeakMap<Statement, Map<string, string[]>>();
-function statementActions(s: Statement, catalog: string[], key: string): string[] {
+const matched = new WeakMap<Statement, Map<string[], string[]>>();
+function statementActions(s: Statement, catalog: string[]): string[] {
     let m = matched.get(s);
     if (!m) {
         m = new Map();
         matched.set(s, m);
     }
-    let out = m.get(key);
+    let out = m.get(catalog);
     if (!out) {
-        out = catalog.filter((a) =>
-            s.actions
-                ? s.actions.some((p) => actionMatches(p, a))
-                : !(s.notActions ?? []).some((p) => actionMatches(p, a)),
-        );
-        m.set(key, out);
+        const test = matcher(s.actions ?? s.notActions ?? []);
+        out = s.actions ? catalog.filter((a) => test(a)) : catalog.filter((a) => !test(a));
+        m.set(catalog, out);
+    }
+    return out;
+}
+
+/** An action list as one test: exact names in a set, patterns only for the services they can name. */
+function matcher(patterns: string[]): (action: string) => boolean {
+    if (patterns.includes("*")) {
+        return () => true;
+    }
+    const exact = new Set(patterns.filter((p) => !/[*?]/.test(p)).map((p) => p.toLowerCase()));
+    const wild = patterns.filter((p) => /[*?]/.test(p));
+    return (a) => exact.has(a.toLowerCase()) || wild.some((p) => actionMatches(p, a));
+}
+
+/** A principal's identity Allow statements, listed once. */
+const allows = new WeakMap<Principal, Statement[]>();
+function allowsOf(p: Principal): Statement[] {
+    let out = allows.get(p);
+    if (!out) {
+        out = p.identity.flatMap((d) => d.document.statements.filter((s) => s.effect === "Allow"));
+        allows.set(p, out);
     }
     return out;
 }
@@ -277,15 +295,25 @@ const resourceMayMatch = (s: Statement, arn: string): boolean =>
         ? s.resources.some((p) => p.includes("${") || glob(p, arn, false))
         : !(s.notResources ?? []).some((p) => !p.includes("${") && glob(p, arn, false));
 
-function principalMayMatch(s: Statement, p: Principal): boolean {
-    if (s.notPrincipal) {
-        return true;
-    }
-    if (s.principal === "*") {
+/**
+ * Whether a resource-policy statement can grant the principal anything of its own. Naming the principal's own
+ * account delegates to its identity policies (already candidates), except for a caller of another account,
+ * whose identity is taken to allow everything.
+ */
+function principalMayMatch(s: Statement, p: Principal, foreign: boolean): boolean {
+    if (s.notPrincipal || s.principal === "*") {
         return true;
     }
     const aws = s.principal?.AWS ?? [];
-    return p.kind === "role" && aws.some((e) => e === p.arn || e.includes(`:${p.account}:`) || e === p.account);
+    return (
+        p.kind === "role" &&
+        aws.some(
+            (e) =>
+                e === p.arn ||
+                (e.includes("*") && glob(e, p.arn ?? "", false)) ||
+                (foreign && (e.includes(`:${p.account}:`) || e === p.account)),
+        )
+    );
 }
 
 export function computeSurface(resources: PlanResource[], model: IamModel = buildModel(resources)): SurfaceFinding[] {
@@ -375,21 +403,27 @@ export function computeSurface(resources: PlanResource[], model: IamModel = buil
             if (catalog.length === 0) {
                 continue;
             }
-            const typeKey = `${arn.split(":")[2]}|${catalog.length}|${catalog[0]}`;
             for (const sp of [...principals, ...outsiders]) {
                 if (!sp.outsider && sp.id !== "account-role" && sp.roles.length === 0) {
                     continue;
                 }
                 const candidates = new Set<string>();
-                const idStatements = sp.principal.identity.flatMap((d) => d.document.statements);
-                for (const s of idStatements) {
-                    if (s.effect === "Allow" && resourceMayMatch(s, arn)) {
-                        statementActions(s, catalog, typeKey).forEach((a) => candidates.add(a));
+                // Cheapest test first: the statement's actions for this resource type are matched once. A caller
+                // from another account (or none) needs the resource policy: its own policies alone grant nothing.
+                const foreign = sp.principal.kind === "anonymous" || sp.principal.account !== model.account;
+                for (const s of foreign ? [] : allowsOf(sp.principal)) {
+                    const acts = statementActions(s, catalog);
+                    if (acts.length > 0 && resourceMayMatch(s, arn)) {
+                        acts.forEach((a) => candidates.add(a));
                     }
                 }
                 for (const s of t.policy?.document.statements ?? []) {
-                    if (s.effect === "Allow" && principalMayMatch(s, sp.principal) && resourceMayMatch(s, arn)) {
-                        statementActions(s, catalog, typeKey).forEach((a) => candidates.add(a));
+                    if (s.effect !== "Allow") {
+                        continue;
+                    }
+                    const acts = statementActions(s, catalog);
+                    if (acts.length > 0 && principalMayMatch(s, sp.principal, foreign) && resourceMayMatch(s, arn)) {
+                        acts.forEach((a) => candidates.add(a));
                     }
                 }
                 for (const action of candidates) {
@@ -408,7 +442,6 @@ export function computeSurface(resources: PlanResource[], model: IamModel = buil
                         continue;
                     }
                     const usesPolicy = t.policy && (!t.trust || sts);
-                    const foreign = sp.principal.kind === "anonymous" || sp.principal.account !== model.account;
                     const context: RequestContext = sp.outsider
                         ? {
                               ...ctx,
@@ -418,16 +451,13 @@ export function computeSurface(resources: PlanResource[], model: IamModel = buil
                               ...(t.trust ? { "sts:externalid": [], "aws:multifactorauthpresent": [] } : {}),
                           }
                         : ctx;
-                    if (passedTo) {
-                        context["iam:passedtoservice"] = passedTo;
-                    }
                     const d = evaluate(sp.principal, {
                         action,
                         resource: arn,
                         resourceAccount: model.account,
                         ...(usesPolicy && t.policy ? { resourcePolicy: t.policy } : {}),
                         ...(t.rootOfTrust && (!t.trust || sts) ? { isKmsKey: true } : {}),
-                        context,
+                        context: passedTo ? { ...context, "iam:passedtoservice": passedTo } : context,
                     });
                     if (!d.possible) {
                         continue;
