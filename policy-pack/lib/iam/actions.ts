@@ -98,7 +98,7 @@ interface ActionTypes {
 export const isChangingLevel = (level: string | undefined): boolean =>
     level !== undefined && /Write|Permissions management|Tagging/.test(level);
 
-let typeIndex: Map<string, { service: string; key: string; re: RegExp }[]> | undefined;
+let typeIndex: Map<string, { service: string; key: string; re: RegExp; literal: number }[]> | undefined;
 const changingByType = new Map<string, string[]>();
 
 function compileArn(template: string): RegExp {
@@ -120,7 +120,7 @@ function compileArn(template: string): RegExp {
  * Resource types of every service by the service part of their ARN: an EC2 instance is a resource type of
  * ec2 and of ssm (SendCommand), a role one of iam and of sts (AssumeRole). Built once, on first use.
  */
-function typesByArnService(): Map<string, { service: string; key: string; re: RegExp }[]> {
+function typesByArnService(): Map<string, { service: string; key: string; re: RegExp; literal: number }[]> {
     if (!typeIndex) {
         typeIndex = new Map();
         for (const service of allServices()) {
@@ -128,7 +128,8 @@ function typesByArnService(): Map<string, { service: string; key: string; re: Re
             for (const t of Object.values(types)) {
                 const arnService = t.arn.split(":")[2] ?? "";
                 const list = typeIndex.get(arnService) ?? [];
-                list.push({ service, key: t.key, re: compileArn(t.arn) });
+                const literal = t.arn.replace(/\$\{[^}]+\}/g, "").length;
+                list.push({ service, key: t.key, re: compileArn(t.arn), literal });
                 typeIndex.set(arnService, list);
             }
         }
@@ -142,7 +143,10 @@ function typesByArnService(): Map<string, { service: string; key: string; re: Re
  * when the catalog knows no type for the ARN.
  */
 export function changingActionsOn(arn: string): string[] {
-    const types = (typesByArnService().get(arn.split(":")[2] ?? "") ?? []).filter((t) => t.re.test(arn));
+    const all = (typesByArnService().get(arn.split(":")[2] ?? "") ?? []).filter((t) => t.re.test(arn));
+    // The most specific template wins: an object ARN is not also its bucket, a log stream not its group.
+    const best = Math.max(0, ...all.map((t) => t.literal));
+    const types = all.filter((t) => t.literal === best);
     const key = types.map((t) => `${t.service}/${t.key}`).join(",");
     let out = changingByType.get(key);
     if (!out) {

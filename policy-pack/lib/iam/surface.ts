@@ -109,7 +109,8 @@ export function outsidersNamed(doc: PolicyDocument, own: string, partition: stri
             base.push({ kind: "role", arn, account, identity: admin });
         }
     };
-    const fill = (pattern: string) => pattern.replace(/\?/g, "9").replace(/\*/g, "").padEnd(12, "9").slice(0, 12);
+    // An account a pattern admits, told apart from the generic outsider (999999999999).
+    const fill = (pattern: string) => pattern.replace(/\?/g, "8").replace(/\*/g, "").padEnd(12, "8").slice(0, 12);
     for (const s of doc.statements.filter((x) => x.effect === "Allow")) {
         const entries = s.principal && s.principal !== "*" ? (s.principal.AWS ?? []) : [];
         for (const e of entries) {
@@ -378,6 +379,8 @@ export function computeSurface(resources: PlanResource[], model: IamModel = buil
     const callerAbsent: RequestContext = Object.fromEntries(
         [...CALLER_KEYS, ...principalTagKeys].map((k) => [k, [] as string[]]),
     );
+    // A role of another account carries its own ARN and account (principalContext), but none of our tags.
+    const tagsAbsent: RequestContext = Object.fromEntries([...principalTagKeys].map((k) => [k, [] as string[]]));
     for (const t of targets) {
         if (t.unreadable) {
             continue; // cannot evaluate against an unknown policy; the resource's own policy reports it
@@ -445,7 +448,7 @@ export function computeSurface(resources: PlanResource[], model: IamModel = buil
                     const context: RequestContext = sp.outsider
                         ? {
                               ...ctx,
-                              ...(foreign ? callerAbsent : {}),
+                              ...(sp.principal.kind === "anonymous" ? callerAbsent : foreign ? tagsAbsent : {}),
                               ...(foreign ? outsiderContext() : {}),
                               // Another account assuming a role: without the ExternalId it was given, without MFA.
                               ...(t.trust ? { "sts:externalid": [], "aws:multifactorauthpresent": [] } : {}),
