@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { auditCommand } from "../../tools/audit";
 import { runStack, tempDir } from "../harness/program";
+import { allowListBreaks } from "./mutations/allow-list";
 import { mirrorToOutputs, Res } from "./mutations/common";
 import { crossServiceBreaks } from "./mutations/cross-service";
 import { effectiveBreaks } from "./mutations/effective";
@@ -12,7 +13,7 @@ import { settingBreaks } from "./mutations/settings";
 // untouched plan must pass. (The policy unit tests cover each rule in isolation.)
 const tmp = tempDir("mutations-");
 
-const mutations = [...settingBreaks, ...crossServiceBreaks, ...effectiveBreaks];
+const mutations = [...settingBreaks, ...crossServiceBreaks, ...effectiveBreaks, ...allowListBreaks];
 
 async function audit(
     file: string,
