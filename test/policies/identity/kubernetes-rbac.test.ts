@@ -144,7 +144,9 @@ describe("identity-k8s-effective-rbac: breaks", () => {
     });
     it("the operator's access entry with AmazonEKSViewPolicy (configmaps, service accounts)", () => {
         const rs = clone();
-        const op = rs.find((r) => r.type === "aws:eks/accessEntry:AccessEntry" && r.name.endsWith("-access-operator"))!;
+        const op = rs.find(
+            (r) => r.type === "aws:eks/accessEntry:AccessEntry" && (r.name ?? "").endsWith("-access-operator"),
+        )!;
         rs.push({
             type: "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
             name: "operator-view",
