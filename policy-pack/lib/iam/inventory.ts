@@ -178,11 +178,15 @@ export function inventoryOf(resources: PlanResource[], model: IamModel): Target[
         .map((r) => parseDocument(r.props.policyDocument));
 
     const targets: Target[] = [];
+    const seen = new Set<string>();
     for (const r of resources) {
         const arn = str(r.props.arn);
-        if (!arn || !arn.startsWith("arn:")) {
+        // Some resources name another's ARN in their arn property (an event target, a topic policy): the first
+        // resource with an ARN (the one that creates it, registered before what refers to it) is the target.
+        if (!arn || !arn.startsWith("arn:") || ATTACHED_POLICIES[r.type] || seen.has(arn)) {
             continue;
         }
+        seen.add(arn);
         const ownProp = OWN_POLICY[r.type];
         const own = ownProp ? r.props[ownProp] : undefined;
         const ownDoc = own !== undefined ? parseDocument(own) : undefined;

@@ -38,8 +38,6 @@ interface SurfacePrincipal {
     label: string;
     principal: Principal;
     roles: ModelRole[];
-    /** Service roles: only escalation is judged (their other writes follow their service's job). */
-    escalationOnly: boolean;
     outsider: boolean;
 }
 
@@ -66,7 +64,6 @@ function groups(model: IamModel): SurfacePrincipal[] {
                 label: role.rbac ? `${id} ${role.name}` : `service role ${role.name}`,
                 principal: role.principal,
                 roles: [role],
-                escalationOnly: role.rbac === undefined,
                 outsider: false,
             });
         }
@@ -85,7 +82,6 @@ function groups(model: IamModel): SurfacePrincipal[] {
                 identity: [],
             },
             roles: [],
-            escalationOnly: false,
             outsider: true,
         },
     ];
@@ -397,7 +393,6 @@ export function computeSurface(resources: PlanResource[], model: IamModel = buil
                   label: outsiderLabel(o, "a role of another account"),
                   principal: o,
                   roles: [],
-                  escalationOnly: false,
                   outsider: true,
               }))
             : [];
@@ -466,9 +461,6 @@ export function computeSurface(resources: PlanResource[], model: IamModel = buil
                         continue;
                     }
                     const escalation = isEscalation(action, t);
-                    if (sp.escalationOnly && !escalation) {
-                        continue;
-                    }
                     if (!sp.outsider && grantFor(sp, action, t, model, keyArns, d.allowedBy)) {
                         continue;
                     }

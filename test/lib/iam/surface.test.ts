@@ -132,6 +132,43 @@ describe("identity-iam-write-allow-list: escalation as a class", () => {
     });
 });
 
+describe("identity-iam-write-allow-list: service roles", () => {
+    /** A Firehose delivery role writing one bucket, and a system-log bucket beside the fixture's. */
+    const firehose = (bucket: string) => [
+        ...resources(fixture()),
+        {
+            type: "aws:s3/bucket:Bucket",
+            name: "system-logs",
+            props: {
+                bucket: "mas-logging-system-1",
+                arn: "arn:aws:s3:::mas-logging-system-1",
+                tags: { "log-source": "system" },
+            },
+        },
+        role("log-firehose", { assumeRolePolicy: trust({ Principal: { Service: "firehose.amazonaws.com" } }) }),
+        {
+            type: "aws:iam/rolePolicy:RolePolicy",
+            name: "log-firehose-write",
+            props: {
+                role: "mas-dev-log-firehose",
+                policy: JSON.stringify({
+                    Statement: [{ Effect: "Allow", Action: "s3:PutObject", Resource: `arn:aws:s3:::${bucket}/*` }],
+                }),
+            },
+        },
+    ];
+    it("a delivery role writing the system-log bucket it delivers to passes", () => {
+        expect(run(firehose("mas-logging-system-1"))).toEqual([]);
+    });
+    it("the same role writing the audit bucket fails (not a bucket its job writes)", () => {
+        expect(run(firehose(AUDIT_BUCKET))).toEqual([
+            expect.stringMatching(
+                /^\[IAM-BOUNDARY\] service role mas-dev-log-firehose can s3:PutObject on arn:aws:s3:::mas-logging-audit-1, which the guide does not grant it \(allowed by log-firehose-write:#0\)$/,
+            ),
+        ]);
+    });
+});
+
 describe("identity-iam-write-allow-list: principals outside the plan", () => {
     it("an account named only in a condition (aws:PrincipalAccount)", () => {
         const f = fixture();
