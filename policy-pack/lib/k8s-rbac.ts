@@ -153,7 +153,10 @@ export function computeRbac(resources: PlanResource[]): RbacFinding[] {
             const cls = (known ?? (agentNamespaces.has(ns) ? "agent" : undefined)) as K8sClass | undefined;
             return { name: `ServiceAccount ${ns}/${name}`, cls, own: ns };
         }
-        return { name: `${kind} ${name}` };
+        // EKS names an IAM role's user by its ARN (or the session's, arn:aws:sts::<account>:assumed-role/<name>/...).
+        const session = /^arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)\//.exec(name);
+        const arn = session ? `arn:${session[1]}:iam::${session[2]}:role/${session[3]}` : name;
+        return { name: `${kind} ${name}`, cls: rbacOfArn.get(arn) as K8sClass | undefined };
     };
 
     const grants: Grant[] = [];

@@ -212,6 +212,27 @@ describe("identity-k8s-effective-rbac: breaks", () => {
             "[RBAC-AGENT-PERMS] ServiceAccount monitoring/monitoring-agent can get secrets, list secrets in namespace kube-system through ClusterRoleBinding monitoring → ClusterRole monitoring, which the guide's role matrix does not grant it",
         );
     });
+    it("the operator's IAM role bound by its user name (the role ARN) to edit in an agent namespace", () => {
+        const rs = clone();
+        const op = rs.find(
+            (r) =>
+                r.type === "aws:iam/role:Role" &&
+                (r.props.tags as Record<string, string>)?.["rbac-role"] === "operator",
+        )!;
+        rs.push(
+            binding(RB, "operator-edit", "agent-coordinator", clusterRef("edit"), [
+                { kind: "User", name: String(op.props.arn) },
+            ]),
+        );
+        const out = run(rs);
+        expect(out).toHaveLength(1);
+        expect(out[0]).toMatch(
+            /^\[RBAC-OPERATOR-PERMS\] User arn:aws:iam::\d{12}:role\/mas-dev-operator can .* in namespace agent-coordinator through RoleBinding agent-coordinator\/operator-edit → ClusterRole edit,/,
+        );
+        expect(rights(rs, `User ${String(op.props.arn)}`, "agent-coordinator")).toEqual(
+            expect.arrayContaining(["create pods/exec", "get secrets", "update configmaps"]),
+        );
+    });
     it("every agent through the group of its namespace's service accounts bound to edit", () => {
         const rs = [
             ...clone(),
