@@ -5,6 +5,7 @@ import {
     TargetSelector,
     WRITE_ALLOW_LIST,
 } from "../../catalog/iam-allow";
+import { createHash } from "crypto";
 import { changingActionsOn, isPermissionsManagement } from "./actions";
 import { ANY, RequestContext } from "./conditions";
 import { actionMatches, arnMatches, glob, PolicyDocument, Statement } from "./document";
@@ -313,6 +314,94 @@ function principalMayMatch(s: Statement, p: Principal, foreign: boolean): boolea
     );
 }
 
+const memo = new Map<string, { action: string; allowedBy: string[] }[]>();
+const MEMO_LIMIT = 200_000;
+const hash = (v: unknown): string =>
+    createHash("sha1")
+        .update(JSON.stringify(v) ?? "")
+        .digest("base64");
+const principalSigs = new WeakMap<Principal, string>();
+function principalSig(p: Principal): string {
+    let sig = principalSigs.get(p);
+    if (!sig) {
+        sig = hash([p.kind, p.arn, p.account, p.service, p.tags, p.identity, p.boundary]);
+        principalSigs.set(p, sig);
+    }
+    return sig;
+}
+
+/** Every changing request a principal can possibly make on a target (its ARN and those under it). */
+function possibleOn(
+    sp: SurfacePrincipal,
+    t: Target,
+    ctx: RequestContext,
+    callerAbsent: RequestContext,
+    tagsAbsent: RequestContext,
+    model: IamModel,
+): { action: string; allowedBy: string[] }[] {
+    const out: { action: string; allowedBy: string[] }[] = [];
+    // A caller from another account (or none) needs the resource policy: its own policies alone grant nothing.
+    const foreign = sp.principal.kind === "anonymous" || sp.principal.account !== model.account;
+    for (const arn of t.arns) {
+        const catalog = changingActionsOn(arn);
+        if (catalog.length === 0) {
+            continue;
+        }
+        // Cheapest test first: the statement's actions for this resource type are matched once.
+        const candidates = new Set<string>();
+        for (const s of foreign ? [] : allowsOf(sp.principal)) {
+            const acts = statementActions(s, catalog);
+            if (acts.length > 0 && resourceMayMatch(s, arn)) {
+                acts.forEach((a) => candidates.add(a));
+            }
+        }
+        for (const s of t.policy?.document.statements ?? []) {
+            if (s.effect !== "Allow") {
+                continue;
+            }
+            const acts = statementActions(s, catalog);
+            if (acts.length > 0 && principalMayMatch(s, sp.principal, foreign) && resourceMayMatch(s, arn)) {
+                acts.forEach((a) => candidates.add(a));
+            }
+        }
+        for (const action of candidates) {
+            const lower = action.toLowerCase();
+            const sts = lower.startsWith("sts:");
+            // Service-linked roles live under role/aws-service-role/ with permissions AWS fixes.
+            if (/^iam:(create|delete)servicelinkedrole$/.test(lower) && !arn.includes(":role/aws-service-role/")) {
+                continue;
+            }
+            // Passing a role hands it to a service it trusts: a role no service may assume gives nothing.
+            const passedTo = passTargets(lower, t, model);
+            if (passedTo === null) {
+                continue;
+            }
+            const usesPolicy = t.policy && (!t.trust || sts);
+            const context: RequestContext = sp.outsider
+                ? {
+                      ...ctx,
+                      ...(sp.principal.kind === "anonymous" ? callerAbsent : foreign ? tagsAbsent : {}),
+                      ...(foreign ? outsiderContext() : {}),
+                      // Another account assuming a role: without the ExternalId it was given, without MFA.
+                      ...(t.trust ? { "sts:externalid": [], "aws:multifactorauthpresent": [] } : {}),
+                  }
+                : ctx;
+            const d = evaluate(sp.principal, {
+                action,
+                resource: arn,
+                resourceAccount: model.account,
+                ...(usesPolicy && t.policy ? { resourcePolicy: t.policy } : {}),
+                ...(t.rootOfTrust && (!t.trust || sts) ? { isKmsKey: true } : {}),
+                context: passedTo ? { ...context, "iam:passedtoservice": passedTo } : context,
+            });
+            if (d.possible) {
+                out.push({ action, allowedBy: d.allowedBy });
+            }
+        }
+    }
+    return out;
+}
+
 export function computeSurface(resources: PlanResource[], model: IamModel = buildModel(resources)): SurfaceFinding[] {
     const targets = inventoryOf(resources, model);
     const principals = groups(model);
@@ -377,6 +466,7 @@ export function computeSurface(resources: PlanResource[], model: IamModel = buil
     );
     // A role of another account carries its own ARN and account (principalContext), but none of our tags.
     const tagsAbsent: RequestContext = Object.fromEntries([...principalTagKeys].map((k) => [k, [] as string[]]));
+    const runSig = hash([model.account, model.partition, model.region, [...tagKeys], [...principalTagKeys]]);
     for (const t of targets) {
         if (t.unreadable) {
             continue; // cannot evaluate against an unknown policy; the resource's own policy reports it
@@ -396,76 +486,27 @@ export function computeSurface(resources: PlanResource[], model: IamModel = buil
                   outsider: true,
               }))
             : [];
-        for (const arn of t.arns) {
-            const catalog = changingActionsOn(arn);
-            if (catalog.length === 0) {
+        const targetSig = hash([t.arns, t.tags, t.policy?.document, t.rootOfTrust, t.trust, t.synthetic]);
+        for (const sp of [...principals, ...outsiders]) {
+            if (!sp.outsider && sp.id !== "account-role" && sp.roles.length === 0) {
                 continue;
             }
-            for (const sp of [...principals, ...outsiders]) {
-                if (!sp.outsider && sp.id !== "account-role" && sp.roles.length === 0) {
+            // What a principal can do to a target depends on both alone (and the run's context keys): a plan
+            // that differs in one resource (a self-test variant) evaluates only what that resource touches.
+            const key = `${runSig}|${principalSig(sp.principal)}|${targetSig}`;
+            let possible = memo.get(key);
+            if (!possible) {
+                possible = possibleOn(sp, t, ctx, callerAbsent, tagsAbsent, model);
+                if (memo.size > MEMO_LIMIT) {
+                    memo.clear();
+                }
+                memo.set(key, possible);
+            }
+            for (const { action, allowedBy } of possible) {
+                if (!sp.outsider && grantFor(sp, action, t, model, keyArns, allowedBy)) {
                     continue;
                 }
-                const candidates = new Set<string>();
-                // Cheapest test first: the statement's actions for this resource type are matched once. A caller
-                // from another account (or none) needs the resource policy: its own policies alone grant nothing.
-                const foreign = sp.principal.kind === "anonymous" || sp.principal.account !== model.account;
-                for (const s of foreign ? [] : allowsOf(sp.principal)) {
-                    const acts = statementActions(s, catalog);
-                    if (acts.length > 0 && resourceMayMatch(s, arn)) {
-                        acts.forEach((a) => candidates.add(a));
-                    }
-                }
-                for (const s of t.policy?.document.statements ?? []) {
-                    if (s.effect !== "Allow") {
-                        continue;
-                    }
-                    const acts = statementActions(s, catalog);
-                    if (acts.length > 0 && principalMayMatch(s, sp.principal, foreign) && resourceMayMatch(s, arn)) {
-                        acts.forEach((a) => candidates.add(a));
-                    }
-                }
-                for (const action of candidates) {
-                    const lower = action.toLowerCase();
-                    const sts = lower.startsWith("sts:");
-                    // Service-linked roles live under role/aws-service-role/ with permissions AWS fixes.
-                    if (
-                        /^iam:(create|delete)servicelinkedrole$/.test(lower) &&
-                        !arn.includes(":role/aws-service-role/")
-                    ) {
-                        continue;
-                    }
-                    // Passing a role hands it to a service it trusts: a role no service may assume gives nothing.
-                    const passedTo = passTargets(lower, t, model);
-                    if (passedTo === null) {
-                        continue;
-                    }
-                    const usesPolicy = t.policy && (!t.trust || sts);
-                    const context: RequestContext = sp.outsider
-                        ? {
-                              ...ctx,
-                              ...(sp.principal.kind === "anonymous" ? callerAbsent : foreign ? tagsAbsent : {}),
-                              ...(foreign ? outsiderContext() : {}),
-                              // Another account assuming a role: without the ExternalId it was given, without MFA.
-                              ...(t.trust ? { "sts:externalid": [], "aws:multifactorauthpresent": [] } : {}),
-                          }
-                        : ctx;
-                    const d = evaluate(sp.principal, {
-                        action,
-                        resource: arn,
-                        resourceAccount: model.account,
-                        ...(usesPolicy && t.policy ? { resourcePolicy: t.policy } : {}),
-                        ...(t.rootOfTrust && (!t.trust || sts) ? { isKmsKey: true } : {}),
-                        context: passedTo ? { ...context, "iam:passedtoservice": passedTo } : context,
-                    });
-                    if (!d.possible) {
-                        continue;
-                    }
-                    const escalation = isEscalation(action, t);
-                    if (!sp.outsider && grantFor(sp, action, t, model, keyArns, d.allowedBy)) {
-                        continue;
-                    }
-                    record(sp, t, action, d.allowedBy, escalation);
-                }
+                record(sp, t, action, allowedBy, isEscalation(action, t));
             }
         }
     }
