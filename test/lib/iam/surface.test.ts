@@ -250,6 +250,47 @@ describe("identity-iam-write-allow-list: principals outside the plan", () => {
             "can kms:Decrypt, kms:GenerateDataKey on",
         );
     });
+    it("grant-like resources: repository, log destination and secret policies naming another account", () => {
+        const repo = `arn:aws:ecr:${REGION}:${ACCT}:repository/mas-dev/agent`;
+        const dest = `arn:aws:logs:${REGION}:${ACCT}:destination:mas-dev-central`;
+        const secret = `arn:aws:secretsmanager:${REGION}:${ACCT}:secret:mas-dev/api-abc123`;
+        const partner = (Action: string, Resource: string) =>
+            JSON.stringify({
+                Statement: [{ Effect: "Allow", Principal: { AWS: "333344445555" }, Action, Resource }],
+            });
+        const rs = [
+            ...resources(fixture()),
+            { type: "aws:ecr/repository:Repository", name: "agent-repo", props: { arn: repo, name: "mas-dev/agent" } },
+            {
+                type: "aws:ecr/repositoryPolicy:RepositoryPolicy",
+                name: "agent-repo-policy",
+                props: { repository: "mas-dev/agent", policy: partner("ecr:PutImage", repo) },
+            },
+            {
+                type: "aws:cloudwatch/logDestination:LogDestination",
+                name: "central",
+                props: { arn: dest, name: "mas-dev-central" },
+            },
+            {
+                type: "aws:cloudwatch/logDestinationPolicy:LogDestinationPolicy",
+                name: "central-policy",
+                props: {
+                    destinationName: "mas-dev-central",
+                    accessPolicy: partner("logs:PutSubscriptionFilter", dest),
+                },
+            },
+            {
+                type: "aws:secretsmanager/secret:Secret",
+                name: "api",
+                props: { arn: secret, name: "mas-dev/api", policy: partner("secretsmanager:PutSecretValue", "*") },
+            },
+        ];
+        const out = run(rs);
+        const who = "arn:aws:iam::333344445555:role/outsider";
+        expect(about(out, who, repo)).toContain("can ecr:PutImage on");
+        expect(about(out, who, dest)).toContain("can logs:PutSubscriptionFilter on");
+        expect(about(out, who, secret)).toContain("can secretsmanager:PutSecretValue on");
+    });
     it("grant-like resources: a queue policy, a Lambda permission and an access point policy open to anyone", () => {
         const queue = `arn:aws:sqs:${REGION}:${ACCT}:mas-dev-tasks`;
         const fn = `arn:aws:lambda:${REGION}:${ACCT}:function:mas-dev-hook`;
