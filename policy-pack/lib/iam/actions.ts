@@ -98,7 +98,16 @@ interface ActionTypes {
 export const isChangingLevel = (level: string | undefined): boolean =>
     level !== undefined && /Write|Permissions management|Tagging/.test(level);
 
-let typeIndex: Map<string, { service: string; key: string; re: RegExp; literal: number }[]> | undefined;
+interface TypeEntry {
+    service: string;
+    key: string;
+    re: RegExp;
+    literal: number;
+    /** The resource part's text before its first variable: a cheap test before the pattern. */
+    prefix: string;
+}
+let typeIndex: Map<string, TypeEntry[]> | undefined;
+const byArn = new Map<string, string[]>();
 const changingByType = new Map<string, string[]>();
 
 function compileArn(template: string): RegExp {
@@ -120,7 +129,7 @@ function compileArn(template: string): RegExp {
  * Resource types of every service by the service part of their ARN: an EC2 instance is a resource type of
  * ec2 and of ssm (SendCommand), a role one of iam and of sts (AssumeRole). Built once, on first use.
  */
-function typesByArnService(): Map<string, { service: string; key: string; re: RegExp; literal: number }[]> {
+function typesByArnService(): Map<string, TypeEntry[]> {
     if (!typeIndex) {
         typeIndex = new Map();
         for (const service of allServices()) {
@@ -129,7 +138,8 @@ function typesByArnService(): Map<string, { service: string; key: string; re: Re
                 const arnService = t.arn.split(":")[2] ?? "";
                 const list = typeIndex.get(arnService) ?? [];
                 const literal = t.arn.replace(/\$\{[^}]+\}/g, "").length;
-                list.push({ service, key: t.key, re: compileArn(t.arn), literal });
+                const prefix = t.arn.split(":").slice(5).join(":").split("${")[0];
+                list.push({ service, key: t.key, re: compileArn(t.arn), literal, prefix });
                 typeIndex.set(arnService, list);
             }
         }
@@ -143,7 +153,15 @@ function typesByArnService(): Map<string, { service: string; key: string; re: Re
  * when the catalog knows no type for the ARN.
  */
 export function changingActionsOn(arn: string): string[] {
-    const all = (typesByArnService().get(arn.split(":")[2] ?? "") ?? []).filter((t) => t.re.test(arn));
+    const known = byArn.get(arn);
+    if (known) {
+        return known;
+    }
+    const parts = arn.split(":");
+    const resource = parts.slice(5).join(":");
+    const all = (typesByArnService().get(parts[2] ?? "") ?? []).filter(
+        (t) => resource.startsWith(t.prefix) && t.re.test(arn),
+    );
     // The most specific template wins: an object ARN is not also its bucket, a log stream not its group.
     const best = Math.max(0, ...all.map((t) => t.literal));
     const types = all.filter((t) => t.literal === best);
@@ -162,6 +180,10 @@ export function changingActionsOn(arn: string): string[] {
         }
         changingByType.set(key, out);
     }
+    if (byArn.size > 100_000) {
+        byArn.clear();
+    }
+    byArn.set(arn, out);
     return out;
 }
 
