@@ -162,10 +162,14 @@ export function computeRbac(resources: PlanResource[]): RbacFinding[] {
     const grants: Grant[] = [];
     const bind = (b: PlanResource, namespace: string | undefined) => {
         const ref = obj(b.props.roleRef);
-        const rules =
+        // A role the plan does not define (nor Kubernetes, for a ClusterRole) cannot be evaluated: read as everything.
+        const defined =
             ref.kind === "Role"
-                ? rulesOf(roles.get(`${namespace}/${String(ref.name)}`) ?? { type: "", urn: "", name: "", props: {} })
-                : (clusterRoles.get(String(ref.name)) ?? []);
+                ? roles.has(`${namespace}/${String(ref.name)}`)
+                    ? rulesOf(roles.get(`${namespace}/${String(ref.name)}`)!)
+                    : undefined
+                : clusterRoles.get(String(ref.name));
+        const rules = defined ?? BUILT_IN_CLUSTER_ROLES["cluster-admin"];
         for (const s of list(b.props.subjects).map(obj)) {
             const c = classOfSubject(s, namespace);
             grants.push({
@@ -174,7 +178,7 @@ export function computeRbac(resources: PlanResource[]): RbacFinding[] {
                 ...(c.own ? { ownNamespace: c.own } : {}),
                 rules,
                 ...(namespace ? { namespace } : {}),
-                via: `${b.type.split(":").pop()} ${namespace ? `${namespace}/` : ""}${String(meta(b).name)} → ${String(ref.kind)} ${String(ref.name)}`,
+                via: `${b.type.split(":").pop()} ${namespace ? `${namespace}/` : ""}${String(meta(b).name)} → ${String(ref.kind)} ${String(ref.name)}${defined ? "" : " (defined nowhere: read as granting everything)"}`,
                 urn: b.urn,
             });
         }

@@ -2,17 +2,21 @@
 
 import { PolicyResource } from "@pulumi/policy";
 import { computeSurface, SurfaceFinding } from "../../lib/iam/surface";
-import { TYPES } from "../../lib/iam/model";
 import { stackPolicy } from "../lib";
 
-/** Types the surface reads beyond the IAM model's: grant-like resources and everything with an ARN. */
+/**
+ * One evaluation per plan: the analyzer hands each stack policy its own copy of the resources, so the cache key
+ * is what the surface reads (every resource's properties: ARNs, tags, policies, grants) and dependencies by URN.
+ */
 let last: { key: string; findings: SurfaceFinding[] } | undefined;
-const MODEL_TYPES = new Set<string>(Object.values(TYPES));
 
 function surfaceOf(resources: PolicyResource[]): SurfaceFinding[] {
-    // The analyzer hands each stack policy its own copy; the key is the input the surface reads.
     const key = JSON.stringify(
-        resources.map((r) => [r.urn, MODEL_TYPES.has(r.type) || r.type.includes("olicy") ? r.props : r.props.arn]),
+        resources.map((r) => [
+            r.urn,
+            r.props,
+            Object.entries(r.propertyDependencies ?? {}).map(([k, ds]) => [k, ds.map((d) => d.urn)]),
+        ]),
     );
     if (last?.key !== key) {
         last = { key, findings: computeSurface(resources) };

@@ -249,6 +249,10 @@ describe("identity-iam-write-allow-list: principals outside the plan", () => {
         expect(about(run(rs), "arn:aws:iam::222233334444:role/reader", KEY("critical"))).toContain(
             "can kms:Decrypt, kms:GenerateDataKey on",
         );
+        // The same plan but the grant's grantee, a reader of agent_data: only the grant's properties differ.
+        const grant = rs[rs.length - 1];
+        grant.props = { ...grant.props, granteePrincipal: roleArn("system-admin"), operations: ["Decrypt"] };
+        expect(run(rs)).toEqual([]);
     });
     it("grant-like resources: repository, log destination and secret policies naming another account", () => {
         const repo = `arn:aws:ecr:${REGION}:${ACCT}:repository/mas-dev/agent`;

@@ -233,6 +233,19 @@ describe("identity-k8s-effective-rbac: breaks", () => {
             expect.arrayContaining(["create pods/exec", "get secrets", "update configmaps"]),
         );
     });
+    it("a binding to a ClusterRole defined nowhere (a chart's, or a typo) is read as granting everything", () => {
+        const rs = [
+            ...clone(),
+            binding(RB, "helper", "agent-planner", clusterRef("mas:agent-helper"), [
+                { kind: "ServiceAccount", name: "planner", namespace: "agent-planner" },
+            ]),
+        ];
+        const out = run(rs);
+        expect(out).toHaveLength(1);
+        expect(out[0]).toContain(
+            "in namespace agent-planner through RoleBinding agent-planner/helper → ClusterRole mas:agent-helper (defined nowhere: read as granting everything)",
+        );
+    });
     it("every agent through the group of its namespace's service accounts bound to edit", () => {
         const rs = [
             ...clone(),
