@@ -2,18 +2,25 @@ import * as fs from "fs";
 import * as path from "path";
 import { auditCommand } from "../../tools/audit";
 import { runStack, tempDir } from "../harness/program";
+import { allowListBreaks } from "./mutations/allow-list";
 import { mirrorToOutputs, Res } from "./mutations/common";
 import { crossServiceBreaks } from "./mutations/cross-service";
 import { effectiveBreaks } from "./mutations/effective";
 import { settingBreaks } from "./mutations/settings";
-import { allowListBreaks } from "./mutations/allow-list";
+import { accessAllowListBreaks } from "./mutations/access-allow-list";
 
 // End to end: a copy of the prod plan with one guide setting broken per control, audited by the pack's own
 // analyzer server as `npm run audit` does. Every broken setting must surface under its control ID, and the
 // untouched plan must pass. (The policy unit tests cover each rule in isolation.)
 const tmp = tempDir("mutations-");
 
-const mutations = [...settingBreaks, ...crossServiceBreaks, ...effectiveBreaks, ...allowListBreaks];
+const mutations = [
+    ...settingBreaks,
+    ...crossServiceBreaks,
+    ...effectiveBreaks,
+    ...allowListBreaks,
+    ...accessAllowListBreaks,
+];
 
 async function audit(
     file: string,

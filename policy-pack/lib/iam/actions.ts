@@ -83,3 +83,110 @@ export function accessLevel(action: string): string | undefined {
 export function actionExists(action: string): boolean {
     return accessLevel(action) !== undefined;
 }
+
+interface ResourceTypeData {
+    key: string;
+    arn: string;
+}
+interface ActionTypes {
+    name: string;
+    accessLevel: string;
+    resourceTypes?: { name: string }[];
+}
+
+/** The access levels that change something: Write, Permissions management, Tagging (the catalog joins them, e.g. "Tagging, Write"). */
+export const isChangingLevel = (level: string | undefined): boolean =>
+    level !== undefined && /Write|Permissions management|Tagging/.test(level);
+
+interface TypeEntry {
+    service: string;
+    key: string;
+    re: RegExp;
+    literal: number;
+    /** The resource part's text before its first variable: a cheap test before the pattern. */
+    prefix: string;
+}
+let typeIndex: Map<string, TypeEntry[]> | undefined;
+const byArn = new Map<string, string[]>();
+const changingByType = new Map<string, string[]>();
+
+function compileArn(template: string): RegExp {
+    const parts = template.split(/(\$\{[^}]+\})/);
+    // Each ${Name} is one path segment except a trailing one, which takes the rest (object keys, log streams).
+    const body = parts
+        .map((p, i) =>
+            p.startsWith("${")
+                ? i === parts.length - 2 && parts[parts.length - 1] === ""
+                    ? ".+"
+                    : "[^:/]*"
+                : p.replace(/[.+^${}()|[\]\\*?]/g, "\\$&"),
+        )
+        .join("");
+    return new RegExp(`^${body}$`);
+}
+
+/**
+ * Resource types of every service by the service part of their ARN: an EC2 instance is a resource type of
+ * ec2 and of ssm (SendCommand), a role one of iam and of sts (AssumeRole). Built once, on first use.
+ */
+function typesByArnService(): Map<string, TypeEntry[]> {
+    if (!typeIndex) {
+        typeIndex = new Map();
+        for (const service of allServices()) {
+            const types = read<Record<string, ResourceTypeData>>("resourceTypes", `${service}.json`) ?? {};
+            for (const t of Object.values(types)) {
+                const arnService = t.arn.split(":")[2] ?? "";
+                const list = typeIndex.get(arnService) ?? [];
+                const literal = t.arn.replace(/\$\{[^}]+\}/g, "").length;
+                const prefix = t.arn.split(":").slice(5).join(":").split("${")[0];
+                list.push({ service, key: t.key, re: compileArn(t.arn), literal, prefix });
+                typeIndex.set(arnService, list);
+            }
+        }
+    }
+    return typeIndex;
+}
+
+/**
+ * Every action of the catalog that changes a resource (Write / Permissions management / Tagging) and names the
+ * ARN's resource type, of any service (ssm:SendCommand on an EC2 instance, sts:AssumeRole on a role); empty
+ * when the catalog knows no type for the ARN.
+ */
+export function changingActionsOn(arn: string): string[] {
+    const known = byArn.get(arn);
+    if (known) {
+        return known;
+    }
+    const parts = arn.split(":");
+    const resource = parts.slice(5).join(":");
+    const all = (typesByArnService().get(parts[2] ?? "") ?? []).filter(
+        (t) => resource.startsWith(t.prefix) && t.re.test(arn),
+    );
+    // The most specific template wins: an object ARN is not also its bucket, a log stream not its group.
+    const best = Math.max(0, ...all.map((t) => t.literal));
+    const types = all.filter((t) => t.literal === best);
+    const key = types.map((t) => `${t.service}/${t.key}`).join(",");
+    let out = changingByType.get(key);
+    if (!out) {
+        out = [];
+        for (const service of new Set(types.map((t) => t.service))) {
+            const names = types.filter((t) => t.service === service).map((t) => t.key);
+            const actions = (actionsOf(service) ?? {}) as Record<string, ActionTypes>;
+            for (const a of Object.values(actions)) {
+                if (isChangingLevel(a.accessLevel) && (a.resourceTypes ?? []).some((rt) => names.includes(rt.name))) {
+                    out.push(`${service}:${a.name}`);
+                }
+            }
+        }
+        changingByType.set(key, out);
+    }
+    if (byArn.size > 100_000) {
+        byArn.clear();
+    }
+    byArn.set(arn, out);
+    return out;
+}
+
+/** True when the catalog gives the action the Permissions management access level. */
+export const isPermissionsManagement = (action: string): boolean =>
+    /Permissions management/.test(accessLevel(action) ?? "");

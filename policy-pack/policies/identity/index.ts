@@ -10,6 +10,7 @@ import {
     resourceManagerScope,
     rolePermissionsBoundary,
 } from "./iam";
+import { iamWriteAllowList } from "./iam-surface";
 import {
     agentNamespaceGuardrails,
     agentNamespacePsa,
@@ -17,11 +18,14 @@ import {
     operatorK8sRole,
     priorityClassAdmission,
 } from "./kubernetes";
+import { k8sEffectiveRbac } from "./kubernetes-rbac";
 
 export * from "./authentication";
 export * from "./iam";
+export * from "./iam-surface";
 export * from "./eks";
 export * from "./kubernetes";
+export * from "./kubernetes-rbac";
 
 /** The identity_management policies (authentication, IAM, the EKS cluster, Kubernetes RBAC), in the pack's order. */
 export const identityPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
@@ -30,6 +34,7 @@ export const identityPolicies: (ResourceValidationPolicy | StackValidationPolicy
     humanRoleMfa,
     noFullAdmin,
     accessMatrix,
+    iamWriteAllowList,
     rolePermissionsBoundary,
     boundaryGuardrails,
     operatorExplicitDeny,
@@ -44,4 +49,5 @@ export const identityPolicies: (ResourceValidationPolicy | StackValidationPolicy
     priorityClassAdmission,
     noPrivilegedBinding,
     operatorK8sRole,
+    k8sEffectiveRbac,
 ];

@@ -1,0 +1,55 @@
+// The guide as an allow-list (issue 21): IAM changing requests and Kubernetes RBAC beyond the guide's matrices.
+
+import { addStatement, Break, find } from "./common";
+
+export const accessAllowListBreaks: Break[] = [
+    {
+        control: "RBAC-AGENT-PERMS",
+        what: "the agents may send SSM commands to every instance (code on the cluster's nodes)",
+        policy: "identity-iam-write-allow-list",
+        apply: (rs) =>
+            addStatement(rs, find(rs, "aws:iam/policy:Policy", "mas-agent"), "policy", {
+                Sid: "RunCommands",
+                Effect: "Allow",
+                Action: "ssm:SendCommand",
+                Resource: "*",
+            }),
+    },
+    {
+        control: "IAM-BOUNDARY",
+        what: "the deploy runner's role assumable by another account without ExternalId or MFA",
+        policy: "identity-iam-write-allow-list",
+        apply: (rs) =>
+            addStatement(rs, find(rs, "aws:iam/role:Role", "mas-deploy-runner-role"), "assumeRolePolicy", {
+                Effect: "Allow",
+                Principal: { AWS: "arn:aws:iam::111122223333:root" },
+                Action: "sts:AssumeRole",
+            }),
+    },
+    {
+        control: "RBAC-AGENT-NS",
+        what: "the coordinator's service account bound to view instead of mas:agent",
+        policy: "identity-k8s-effective-rbac",
+        apply: (rs) => {
+            find(
+                rs,
+                "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
+                "mas-agent-coordinator",
+            ).inputs.roleRef.name = "view";
+            return rs;
+        },
+    },
+    {
+        control: "RBAC-OPERATOR-PERMS",
+        what: "the operators' ClusterRole with nodes/proxy (exec through the kubelet)",
+        policy: "identity-k8s-effective-rbac",
+        apply: (rs) => {
+            find(rs, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "mas-operator").inputs.rules.push({
+                apiGroups: [""],
+                resources: ["nodes/proxy"],
+                verbs: ["get"],
+            });
+            return rs;
+        },
+    },
+];
