@@ -7,6 +7,7 @@ import { meshPolicies } from "./mesh";
 import { operationsPolicies } from "./operations";
 import { crossServicePolicies } from "./cross-service";
 import { platformPolicies } from "./platform";
+import { deployablePolicies } from "./deployable";
 
 /** Every policy of the pack, one module per guide area. */
 export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
@@ -17,6 +18,7 @@ export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
     ...operationsPolicies,
     ...crossServicePolicies,
     ...platformPolicies,
+    ...deployablePolicies,
 ];
 
 /** Policy names that enforce a control. */

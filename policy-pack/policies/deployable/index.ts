@@ -1,0 +1,4 @@
+// Policies for what deploys and then silently does not work (issue 22): each checks one cross-service fact.
+import { configRulesApply } from "./config-rules";
+
+export const deployablePolicies = [configRulesApply];
