@@ -193,7 +193,7 @@ const perimeter = new Perimeter(
         ),
         evidence,
         vpcId: network.vpc.id,
-        publicSubnetIds: network.publicSubnets.map((s) => s.id),
+        publicSubnetIds: network.publicSubnetIds,
         serviceSecurityGroupId: network.securityGroups.service.id,
         // The service nodes (where the ingress gateway's NodePort listens) are the ALB's targets.
         ingressAutoScalingGroupName: cluster.autoScalingGroupNames.service,

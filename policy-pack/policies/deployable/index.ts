@@ -1,4 +1,5 @@
 // Policies for what deploys and then silently does not work (issue 22): each checks one cross-service fact.
 import { configRulesApply } from "./config-rules";
+import { fixedNatAddressReserved } from "./nat-address";
 
-export const deployablePolicies = [configRulesApply];
+export const deployablePolicies = [configRulesApply, fixedNatAddressReserved];
