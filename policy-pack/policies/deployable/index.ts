@@ -1,5 +1,6 @@
 // Policies for what deploys and then silently does not work (issue 22): each checks one cross-service fact.
 import { configRulesApply } from "./config-rules";
 import { fixedNatAddressReserved } from "./nat-address";
+import { meshControlPlaneAvailable } from "./mesh-availability";
 
-export const deployablePolicies = [configRulesApply, fixedNatAddressReserved];
+export const deployablePolicies = [configRulesApply, fixedNatAddressReserved, meshControlPlaneAvailable];
