@@ -63,6 +63,8 @@ export interface AgentNamespacesArgs {
     };
     /** The agents' ClusterRole (rbac.ts), bound in each namespace to its agent's service account. */
     agentRole: k8s.rbac.v1.ClusterRole;
+    /** resource_manager's allocate ClusterRole (rbac.ts), bound in each agent namespace to its group. */
+    resourceManagerAllocate?: { role: k8s.rbac.v1.ClusterRole; group: string };
 }
 
 /** The Kubernetes objects of each agent, one list per kind (in agent order). */
@@ -75,6 +77,8 @@ export interface AgentObjects {
     quota: k8s.core.v1.ResourceQuota[];
     limits: k8s.core.v1.LimitRange[];
     binding: k8s.rbac.v1.RoleBinding[];
+    /** resource_manager's allocate rights in each agent namespace. */
+    rmBinding: k8s.rbac.v1.RoleBinding[];
 }
 
 /** Per agent: namespace, service account, networking, quota, RBAC (constant count per agent). */
@@ -91,6 +95,7 @@ export function agentNamespaces(name: string, args: AgentNamespacesArgs, opts: p
         quota: [],
         limits: [],
         binding: [],
+        rmBinding: [],
     };
     for (const agent of agents) {
         const nsName = agentNamespace(agent);
@@ -184,6 +189,29 @@ export function agentNamespaces(name: string, args: AgentNamespacesArgs, opts: p
         out.quota.push(quota);
         out.limits.push(limits);
         out.binding.push(binding);
+        if (args.resourceManagerAllocate) {
+            out.rmBinding.push(
+                new k8s.rbac.v1.RoleBinding(
+                    `${name}-resource-manager-${agent}`,
+                    {
+                        metadata: { name: "resource-manager-allocate", namespace },
+                        roleRef: {
+                            apiGroup: "rbac.authorization.k8s.io",
+                            kind: "ClusterRole",
+                            name: args.resourceManagerAllocate.role.metadata.name,
+                        },
+                        subjects: [
+                            {
+                                kind: "Group",
+                                name: args.resourceManagerAllocate.group,
+                                apiGroup: "rbac.authorization.k8s.io",
+                            },
+                        ],
+                    },
+                    k,
+                ),
+            );
+        }
     }
     return out;
 }

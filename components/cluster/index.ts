@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { hasControl } from "../../policy-pack/catalog";
+import { K8S_GROUPS } from "../../policy-pack/catalog/identity";
 import {
     agentNamespace,
     clusterName,
@@ -228,6 +229,7 @@ export class Cluster extends pulumi.ComponentResource {
                     maxMemory: cfg.agentContainerMaxMemory,
                 },
                 agentRole: rbac.agentRole,
+                resourceManagerAllocate: { role: rbac.rmAllocateRole, group: K8S_GROUPS.resourceManager },
             },
             k,
         );
@@ -253,7 +255,15 @@ export class Cluster extends pulumi.ComponentResource {
         ev.record("RBAC-AGENT-PERMS", rbac.agentRole, ...perAgent.sa, ...agentAssociations);
         ev.record("RBAC-AGENT-NS", ...perAgent.ns, ...perAgent.binding, ...agentAssociations);
         ev.record("RBAC-AGENT-RATE", flow.level, flow.flow);
-        ev.record("ACC-RES-ALLOCATE", rmEntry, rbac.rmRole, rbac.rmBinding, ...Object.values(this.nodeGroups));
+        ev.record(
+            "ACC-RES-ALLOCATE",
+            rmEntry,
+            rbac.rmRole,
+            rbac.rmBinding,
+            rbac.rmAllocateRole,
+            ...perAgent.rmBinding,
+            ...Object.values(this.nodeGroups),
+        );
         ev.record("ACC-RES-QUOTA", ...perAgent.quota, ...perAgent.limits);
         ev.record("ACC-RES-PRIORITY", ...priority.classes, priority.vap, priority.vapBinding);
         ev.record("ACC-RES-MONITOR", adminEntry, operatorEntry, rbac.operatorRole);

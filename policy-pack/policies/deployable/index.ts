@@ -2,5 +2,11 @@
 import { configRulesApply } from "./config-rules";
 import { fixedNatAddressReserved } from "./nat-address";
 import { meshControlPlaneAvailable } from "./mesh-availability";
+import { workloadWritesScoped } from "./workload-rbac";
 
-export const deployablePolicies = [configRulesApply, fixedNatAddressReserved, meshControlPlaneAvailable];
+export const deployablePolicies = [
+    configRulesApply,
+    fixedNatAddressReserved,
+    meshControlPlaneAvailable,
+    workloadWritesScoped,
+];

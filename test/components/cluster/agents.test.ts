@@ -112,6 +112,43 @@ describe("Cluster (dev)", () => {
         });
     });
 
+    it("ACC-RES-ALLOCATE: resource_manager reads cluster-wide and allocates only in the agent namespaces (no create)", () => {
+        const rules = (n: string) =>
+            named(run, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", n).inputs.rules as {
+                resources: string[];
+                verbs: string[];
+            }[];
+        const read = ["get", "list", "watch"];
+        expect(rules("mas-resource-manager").map((r) => r.verbs)).toEqual([read, read, read, read]);
+        expect(rules("mas-resource-manager-allocate").map((r) => [r.resources, r.verbs])).toEqual([
+            [
+                ["resourcequotas", "limitranges"],
+                [...read, "create", "update", "patch"],
+            ],
+            [
+                ["deployments", "statefulsets"],
+                [...read, "update", "patch"],
+            ],
+            [
+                ["deployments/scale", "statefulsets/scale"],
+                ["get", "update", "patch"],
+            ],
+        ]);
+        const bindings = ofType(run, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding")
+            .filter((b) => (b.inputs.metadata as { name: string }).name === "resource-manager-allocate")
+            .map((b) => [(b.inputs.metadata as { namespace: string }).namespace, b.inputs.roleRef, b.inputs.subjects]);
+        const subjects = [{ kind: "Group", name: "mas:resource-managers", apiGroup: "rbac.authorization.k8s.io" }];
+        const roleRef = {
+            apiGroup: "rbac.authorization.k8s.io",
+            kind: "ClusterRole",
+            name: "mas:resource-manager-allocate",
+        };
+        expect(bindings).toEqual([
+            ["agent-coordinator", roleRef, subjects],
+            ["agent-task-executor", roleRef, subjects],
+        ]);
+    });
+
     it("ACC-RES-PRIORITY: priority classes are usable only by the resource-manager group (VAP bound with Deny)", () => {
         expect(
             ofType(run, "kubernetes:scheduling.k8s.io/v1:PriorityClass").map((p) => [
