@@ -108,13 +108,56 @@ export interface NodeGroupDemand {
     subnetCidrs: string[];
 }
 
+/** Addresses something other than a node group takes (or must find free) in one subnet. */
+export interface FixedDemand {
+    subnetCidr: string;
+    /** What takes them, for the message (e.g. "16 interface endpoints"). */
+    what: string;
+    addresses: number;
+}
+
+/** Addresses EKS needs in each subnet the cluster's control plane uses (vpcConfig.subnetIds). */
+export function eksControlPlaneDemand(): number {
+    return platformDesign.eks.controlPlaneEnis + platformDesign.eks.freePerClusterSubnet;
+}
+
 /**
- * Every way the node groups can outgrow their subnets: per subnet, the peak nodes of each group using it
- * times the addresses one node can take, against the usable addresses. Returns one message per problem.
+ * The fixed demand of a segment layout: per cluster subnet EKS's ENIs and the free addresses it needs, per
+ * subnet of the interface endpoints one ENI per endpoint.
  */
-export function capacityProblems(groups: NodeGroupDemand[], cni: CniSettings): string[] {
+export function fixedDemands(layout: {
+    clusterSubnetCidrs: string[];
+    endpointSubnetCidrs: string[];
+    interfaceEndpoints: number;
+}): FixedDemand[] {
+    return [
+        ...layout.clusterSubnetCidrs.map((subnetCidr) => ({
+            subnetCidr,
+            what: `EKS control plane (${platformDesign.eks.controlPlaneEnis} ENIs + ${platformDesign.eks.freePerClusterSubnet} free)`,
+            addresses: eksControlPlaneDemand(),
+        })),
+        ...layout.endpointSubnetCidrs.map((subnetCidr) => ({
+            subnetCidr,
+            what: `${layout.interfaceEndpoints} interface endpoints`,
+            addresses: layout.interfaceEndpoints,
+        })),
+    ];
+}
+
+/**
+ * Every way the subnets can run out: per subnet, the peak nodes of each group using it times the addresses one
+ * node can take, plus every other ENI placed there (interface endpoints, EKS control plane with the addresses
+ * it must find free), against the usable addresses. Returns one message per problem.
+ */
+export function capacityProblems(groups: NodeGroupDemand[], cni: CniSettings, fixed: FixedDemand[] = []): string[] {
     const problems: string[] = [];
     const demand = new Map<string, { need: number; parts: string[] }>();
+    const add = (cidr: string, need: number, part: string) => {
+        const d = demand.get(cidr) ?? { need: 0, parts: [] };
+        d.need += need;
+        d.parts.push(part);
+        demand.set(cidr, d);
+    };
     for (const g of groups) {
         const limits = eniLimits(g.instanceType);
         if (!limits) {
@@ -129,17 +172,17 @@ export function capacityProblems(groups: NodeGroupDemand[], cni: CniSettings): s
         const nodes = peakNodesPerAz(g.maxSize, g.subnetCidrs.length);
         const perNode = addressesPerNode(limits, cni);
         for (const cidr of g.subnetCidrs) {
-            const d = demand.get(cidr) ?? { need: 0, parts: [] };
-            d.need += nodes * perNode;
-            d.parts.push(`${g.name}: ${nodes} nodes × ${perNode} addresses (${g.instanceType})`);
-            demand.set(cidr, d);
+            add(cidr, nodes * perNode, `${g.name}: ${nodes} nodes × ${perNode} addresses (${g.instanceType})`);
         }
+    }
+    for (const f of fixed) {
+        add(f.subnetCidr, f.addresses, `${f.what}: ${f.addresses}`);
     }
     for (const [cidr, d] of demand) {
         const usable = usableAddresses(cidr);
         if (d.need > usable) {
             problems.push(
-                `subnet ${cidr} has ${usable} usable addresses but its node groups can take ${d.need} at their maximum plus a rolling update (${d.parts.join("; ")})`,
+                `subnet ${cidr} has ${usable} usable addresses but needs ${d.need} with its node groups at their maximum plus a rolling update (${d.parts.join("; ")})`,
             );
         }
     }

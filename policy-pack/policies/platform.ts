@@ -5,7 +5,9 @@ import { coversSharedStorage, platformDesign } from "../catalog/platform";
 import {
     capacityProblems,
     cniSettings,
+    eksControlPlaneDemand,
     eniLimits,
+    FixedDemand,
     maxPodsFor,
     NodeGroupDemand,
     userDataMaxPods,
@@ -33,6 +35,7 @@ const T = {
     assoc: "aws:ec2/routeTableAssociation:RouteTableAssociation",
     route: "aws:ec2/route:Route",
     nodeGroup: "aws:eks/nodeGroup:NodeGroup",
+    nat: "aws:ec2/natGateway:NatGateway",
     launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
     addon: "aws:eks/addon:Addon",
     alb: "aws:lb/loadBalancer:LoadBalancer",
@@ -157,7 +160,7 @@ export const deployPath = stackPolicy({
 export const podIpCapacity = stackPolicy({
     name: "network-pod-ip-capacity",
     description:
-        "Every EKS node group fits its subnets: peak nodes per AZ (maximum over the AZs plus the managed-update surge of 2 per AZ) × the addresses one node can take (instance ENI limits, bounded by the vpc-cni add-on's MAX_ENI) ≤ usable addresses.",
+        "Every subnet holds what the plan places in it: peak nodes per AZ of each node group (maximum over the AZs plus the managed-update surge of 2 per AZ) × the addresses one node can take (instance ENI limits, bounded by the vpc-cni add-on's MAX_ENI), one ENI per interface endpoint, the EKS control plane's ENIs plus the addresses it needs free in each cluster subnet, NAT gateways, and the free addresses a load balancer needs ≤ usable addresses.",
     controls: ["NET-POD-CAPACITY"],
     severity: "high",
     validate: (args, report) => {
@@ -190,12 +193,45 @@ export const podIpCapacity = stackPolicy({
                         .filter(isCidr),
                 };
             });
-            for (const p of capacityProblems(demands, cni)) {
+            for (const p of capacityProblems(demands, cni, fixedDemandsOf(rs, subnetCidr))) {
                 report(`[NET-POD-CAPACITY] cluster ${clusterName}: ${p}`, groups[0].urn);
             }
         }
     },
 });
+
+/** An ALB needs at least 8 free addresses in each of its subnets to scale (ELB user guide, "Subnets"). */
+const ALB_FREE_PER_SUBNET = 8;
+
+/** Every ENI other than nodes' that the plan places in a subnet (by CIDR). */
+function fixedDemandsOf(rs: PolicyResource[], subnetCidr: Map<string, string>): FixedDemand[] {
+    const at = (ids: string[], what: string, addresses: number) =>
+        ids
+            .map((id) => subnetCidr.get(id) ?? "")
+            .filter(isCidr)
+            .map((c) => ({ subnetCidr: c, what, addresses }));
+    const endpoints = ofType(rs, T.endpoint).filter((e) => str(e.props.vpcEndpointType) === "Interface");
+    const perSubnet = new Map<string, number>();
+    for (const e of endpoints) {
+        for (const id of asStrings(e.props.subnetIds)) {
+            perSubnet.set(id, (perSubnet.get(id) ?? 0) + 1);
+        }
+    }
+    return [
+        ...[...perSubnet].flatMap(([id, n]) => at([id], `${n} interface endpoints`, n)),
+        ...ofType(rs, T.cluster).flatMap((c) =>
+            at(
+                asStrings(rec(asArray(c.props.vpcConfig as Rec | Rec[])[0] ?? c.props.vpcConfig).subnetIds),
+                `EKS control plane of ${c.name}`,
+                eksControlPlaneDemand(),
+            ),
+        ),
+        ...ofType(rs, T.nat).flatMap((n) => at(asStrings(n.props.subnetId), `NAT gateway ${n.name}`, 1)),
+        ...ofType(rs, T.alb).flatMap((lb) =>
+            at(asStrings(lb.props.subnets), `load balancer ${lb.name} (free to scale)`, ALB_FREE_PER_SUBNET),
+        ),
+    ];
+}
 
 export const nodeMaxPods = stackPolicy({
     name: "network-node-max-pods",

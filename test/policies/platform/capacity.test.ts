@@ -37,7 +37,7 @@ describe("pod IP capacity model", () => {
         );
         // 14 nodes (12 in one subnet + 2 surging) × 60 addresses (4 ENIs × 15) against 59.
         expect(problems).toEqual([
-            "subnet 10.0.1.0/26 has 59 usable addresses but its node groups can take 840 at their maximum plus a rolling update (agent: 14 nodes × 60 addresses (m6i.2xlarge))",
+            "subnet 10.0.1.0/26 has 59 usable addresses but needs 840 with its node groups at their maximum plus a rolling update (agent: 14 nodes × 60 addresses (m6i.2xlarge))",
         ]);
     });
 
@@ -92,8 +92,45 @@ describe("network-pod-ip-capacity (NET-POD-CAPACITY)", () => {
         const v = validateStack(podIpCapacity, capacityStack({ maxSize: 12 }));
         expect(v).toHaveLength(3);
         expect(v[0].message).toBe(
-            "[NET-POD-CAPACITY] cluster mas-prod-eks: subnet 10.0.1.0/26 has 59 usable addresses but its node groups can take 90 at their maximum plus a rolling update (mas-agent: 6 nodes × 15 addresses (m6i.2xlarge))",
+            "[NET-POD-CAPACITY] cluster mas-prod-eks: subnet 10.0.1.0/26 has 59 usable addresses but needs 90 with its node groups at their maximum plus a rolling update (mas-agent: 6 nodes × 15 addresses (m6i.2xlarge))",
         );
+    });
+
+    describe("every other ENI in the subnets", () => {
+        // 16 interface endpoints and the EKS control plane in the node group's subnets, as the service segment has.
+        const shared = (instanceType: string) => [
+            ...capacityStack({ instanceType }),
+            ...Array.from({ length: 16 }, (_, i) =>
+                r("aws:ec2/vpcEndpoint:VpcEndpoint", `e${i}`, {
+                    vpcEndpointType: "Interface",
+                    subnetIds: ["subnet-a0", "subnet-a1", "subnet-a2"],
+                }),
+            ),
+            r("aws:ec2/vpcEndpoint:VpcEndpoint", "s3", { vpcEndpointType: "Gateway" }),
+            r("aws:eks/cluster:Cluster", "mas-prod-eks", {
+                vpcConfig: { subnetIds: ["subnet-a0", "subnet-a1", "subnet-a2"] },
+            }),
+        ];
+        it("passes m6i.large nodes next to them: 3 × 10 + 16 + 4 + 6 = 56 of 59", () => {
+            expect(validateStack(podIpCapacity, shared("m6i.large"))).toEqual([]);
+        });
+        it("fails m6i.xlarge nodes next to them: 3 × 15 + 16 + 10 = 71 (the service subnets of round 2)", () => {
+            const v = validateStack(podIpCapacity, shared("m6i.xlarge"));
+            expect(v).toHaveLength(3);
+            expect(v[0].message).toBe(
+                "[NET-POD-CAPACITY] cluster mas-prod-eks: subnet 10.0.1.0/26 has 59 usable addresses but needs 71 with its node groups at their maximum plus a rolling update (mas-agent: 3 nodes × 15 addresses (m6i.xlarge); 16 interface endpoints: 16; EKS control plane of mas-prod-eks: 10)",
+            );
+        });
+        it("counts NAT gateways and a load balancer's free addresses where they are", () => {
+            const v = validateStack(podIpCapacity, [
+                ...shared("m6i.large"),
+                r("aws:ec2/natGateway:NatGateway", "nat", { subnetId: "subnet-a0" }),
+                r("aws:lb/loadBalancer:LoadBalancer", "alb", { subnets: ["subnet-a0"] }),
+            ]);
+            expect(v.map((x) => x.message)).toEqual([
+                "[NET-POD-CAPACITY] cluster mas-prod-eks: subnet 10.0.1.0/26 has 59 usable addresses but needs 65 with its node groups at their maximum plus a rolling update (mas-agent: 3 nodes × 10 addresses (m6i.large); 16 interface endpoints: 16; EKS control plane of mas-prod-eks: 10; NAT gateway nat: 1; load balancer alb (free to scale): 8)",
+            ]);
+        });
     });
 
     it("fails the CNI defaults (no MAX_ENI): every ENI of the instance counts", () => {
