@@ -298,6 +298,8 @@ new Operations(
         nodeGroups: {
             clusterName: cluster.cluster.name,
             names: Object.values(cluster.nodeGroups).map((g) => g.nodeGroupName),
+            launchTemplateIds: Object.values(cluster.launchTemplates).map((lt) => lt.id),
+            amiParameters: Object.values(cluster.nodeAmiParameters),
         },
         patchApproverArns: [identity.roles.systemAdmin.arn],
         approvalTopicArn: detection.topics.high.arn,

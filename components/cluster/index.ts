@@ -122,6 +122,8 @@ export class Cluster extends pulumi.ComponentResource {
     readonly nodeGroups: Record<NodeSegment, aws.eks.NodeGroup>;
     /** The Auto Scaling group EKS creates behind each node group (the Perimeter attaches the service one). */
     readonly autoScalingGroupNames: Record<NodeSegment, pulumi.Output<string>>;
+    /** The SSM parameter each node group's AMI comes from (the node roll reads the newest release there). */
+    readonly nodeAmiParameters: Record<NodeSegment, pulumi.Output<string>>;
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mas:cluster:Cluster", name, {}, opts);
@@ -177,6 +179,10 @@ export class Cluster extends pulumi.ComponentResource {
             prefix,
             patchGroup: patchGroupName(cfg),
             clusterName: cluster.name,
+            clusterEndpoint: cluster.endpoint,
+            clusterCertificateAuthority: cluster.certificateAuthority.apply((ca) => ca.data ?? ""),
+            clusterServiceCidr: cluster.kubernetesNetworkConfig.apply((n) => n.serviceIpv4Cidr),
+            kubernetesVersion: cfg.kubernetesVersion,
             nodeRoleArn: this.nodeRole.arn,
             nodeSecurityGroupId: this.nodeSecurityGroup.id,
             segmentSecurityGroupIds: args.segmentSecurityGroupIds,
@@ -190,6 +196,7 @@ export class Cluster extends pulumi.ComponentResource {
             dependsOn: [...iam.nodePolicies, vpcCni],
         });
         this.launchTemplates = nodes.launchTemplates;
+        this.nodeAmiParameters = nodes.amiParameters;
         this.nodeGroups = nodes.nodeGroups;
         this.autoScalingGroupNames = nodes.autoScalingGroupNames;
 

@@ -22,7 +22,12 @@ export const platformDesign = {
      * at least 6 more free to create new ones before removing the old on an upgrade (EKS "network
      * requirements").
      */
-    eks: { controlPlaneEnis: 4, freePerClusterSubnet: 6 },
+    eks: {
+        controlPlaneEnis: 4,
+        freePerClusterSubnet: 6,
+        /** The cluster's service CIDR: what EKS picks itself for a VPC in 10.0.0.0/8 ("service IPv4 CIDR"). */
+        serviceIpv4Cidr: "172.20.0.0/16",
+    },
     /** Addresses AWS reserves in every subnet (first four and the last). */
     reservedPerSubnet: 5,
     /**

@@ -8,9 +8,12 @@ import {
     eksControlPlaneDemand,
     eniLimits,
     FixedDemand,
+    eksManagedMaxPods,
+    instanceVcpus,
+    NODECONFIG_CLUSTER_FIELDS,
+    userDataNodeConfig,
     maxPodsFor,
     NodeGroupDemand,
-    userDataMaxPods,
 } from "../lib/capacity";
 import { contains, isCidr } from "../lib/cidr";
 import { candidatesBy } from "../lib/lookup";
@@ -236,13 +239,14 @@ function fixedDemandsOf(rs: PolicyResource[], subnetCidr: Map<string, string>): 
 export const nodeMaxPods = stackPolicy({
     name: "network-node-max-pods",
     description:
-        "Kubelet's maxPods on every EKS node group (launch-template user data, nodeadm NodeConfig) is at most the pods the VPC CNI can address: ENIs (bounded by the vpc-cni add-on's MAX_ENI) × (IPv4 per ENI − 1) + 2 host-network pods. Unset, nodeadm counts every ENI of the instance, so pods past the node's addresses are scheduled and never start.",
+        "Kubelet's maxPods on every EKS node group is at most the pods the VPC CNI can address: ENIs (bounded by the vpc-cni add-on's MAX_ENI) × (IPv4 per ENI − 1) + 2 host-network pods. Without a custom AMI in the launch template EKS appends its own NodeConfig, whose maxPods (every ENI, capped at 110 / 250) wins; with one, the launch template's NodeConfig is the node's whole configuration: it must carry the cluster section nodeadm needs (name, apiServerEndpoint, certificateAuthority, cidr) and the maxPods, else nodeadm's default counts every ENI.",
     controls: ["NET-POD-CAPACITY"],
     severity: "high",
     validate: (args, report) => {
         const rs = args.resources;
         const lts = new Map(ofType(rs, T.launchTemplate).map((l) => [str(l.props.id) ?? "", l.props] as const));
         for (const g of ofType(rs, T.nodeGroup)) {
+            const group = `${str(g.props.nodeGroupName) ?? g.name}`;
             const clusterName = str(g.props.clusterName) ?? "";
             const addon = ofType(rs, T.addon).find(
                 (a) => str(a.props.clusterName) === clusterName && a.props.addonName === "vpc-cni",
@@ -255,11 +259,29 @@ export const nodeMaxPods = stackPolicy({
                 continue; // network-pod-ip-capacity reports the unknown type
             }
             const addressable = maxPodsFor(limits, cni);
-            const set = userDataMaxPods(str(lt?.userData));
-            const effective = set ?? maxPodsFor(limits, { prefixDelegation: cni.prefixDelegation });
+            const bound = `the ${addressable} pods the VPC CNI can address${cni.maxEni ? ` with MAX_ENI ${cni.maxEni}` : ""}: pods past that are scheduled and never get an address`;
+            if (!str(lt?.imageId)) {
+                const eks = eksManagedMaxPods(limits, instanceVcpus(instanceType) ?? 0, cni);
+                if (eks > addressable) {
+                    report(
+                        `[NET-POD-CAPACITY] node group ${group} (${instanceType}): no custom AMI in its launch template, so EKS appends its own NodeConfig and kubelet admits ${eks} pods (EKS "How maxPods is determined"; a maxPods in the launch template does not count), above ${bound}`,
+                        g.urn,
+                    );
+                }
+                continue;
+            }
+            const config = userDataNodeConfig(str(lt?.userData));
+            const missing = NODECONFIG_CLUSTER_FIELDS.filter((f) => !config.cluster[f]);
+            if (missing.length > 0) {
+                report(
+                    `[NET-POD-CAPACITY] node group ${group} (${instanceType}) launches a custom AMI, so EKS adds no bootstrap, but its launch template's NodeConfig lacks spec.cluster ${missing.join(", ")}: nodeadm refuses to start and no node joins`,
+                    g.urn,
+                );
+            }
+            const effective = config.maxPods ?? maxPodsFor(limits, { prefixDelegation: cni.prefixDelegation });
             if (effective > addressable) {
                 report(
-                    `[NET-POD-CAPACITY] node group ${str(g.props.nodeGroupName) ?? g.name} (${instanceType}): kubelet maxPods ${effective}${set === undefined ? " (not set in a NodeConfig part of its launch template user data: nodeadm's default from every ENI)" : ""} exceeds the ${addressable} pods the VPC CNI can address${cni.maxEni ? ` with MAX_ENI ${cni.maxEni}` : ""}: pods past that are scheduled and never get an address`,
+                    `[NET-POD-CAPACITY] node group ${group} (${instanceType}): kubelet maxPods ${effective}${config.maxPods === undefined ? " (not set in a NodeConfig part of its launch template user data: nodeadm's default from every ENI)" : ""} exceeds ${bound}`,
                     g.urn,
                 );
             }
