@@ -5,6 +5,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { guide } from "../../policy-pack/catalog";
 import { AGENT_LABEL } from "../../policy-pack/catalog/identity";
+import { networkDesign } from "../../policy-pack/catalog/network";
 import { agentNamespace } from "../config";
 import { MONITORING_SERVICE_ACCOUNT } from "../identity";
 
@@ -249,8 +250,16 @@ export function meshNetworkPolicySpec(
         policyTypes: ["Ingress", "Egress"],
         ingress: [
             { from: [{ podSelector: {} }] },
+            // Other agents reach the coordinator on the mesh port only, not on every port its pods open.
             ...(isCoordinator
-                ? [{ from: [{ namespaceSelector: { matchExpressions: [{ key: AGENT_LABEL, operator: "Exists" }] } }] }]
+                ? [
+                      {
+                          from: [
+                              { namespaceSelector: { matchExpressions: [{ key: AGENT_LABEL, operator: "Exists" }] } },
+                          ],
+                          ports: [tcp(networkDesign.ports.agentMesh)],
+                      },
+                  ]
                 : []),
         ],
         egress: [
@@ -272,7 +281,12 @@ export function meshNetworkPolicySpec(
             { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT_CIDR } }], ports: [tcp(80)] },
             { to: [{ podSelector: {} }] },
             ...(haveCoordinator && !isCoordinator
-                ? [{ to: [{ namespaceSelector: nsSelector(agentNamespace(coordinator)) }] }]
+                ? [
+                      {
+                          to: [{ namespaceSelector: nsSelector(agentNamespace(coordinator)) }],
+                          ports: [tcp(networkDesign.ports.agentMesh)],
+                      },
+                  ]
                 : []),
             // An ipBlock, not the `kubernetes` Service: the policy engine sees the API endpoint's ENI addresses.
             // The service subnets only (where those ENIs are), not the rest of the segment's range.

@@ -24,6 +24,7 @@ import {
 } from "./control-plane";
 import { checkAgentInstanceType, enclaveDevicePlugin, NodeSegment, nodeGroups } from "./node-groups";
 import { agentApiFlowControl, clusterRbac, priorityClasses } from "./rbac";
+import { agentPodAdmission } from "./agent-admission";
 
 export * from "./nodes";
 export { meshNetworkPolicySpec, namespaceLabels } from "./agents";
@@ -222,6 +223,8 @@ export class Cluster extends pulumi.ComponentResource {
         const rbac = clusterRbac(name, k);
         const priority = priorityClasses(name, k);
         const flow = agentApiFlowControl(name, agents, k);
+        // Agent pods on agent nodes (their segment and enclaves) and inside the mesh, enforced at admission.
+        const agentAdmission = agentPodAdmission(name, k);
         const perAgent = agentNamespaces(
             name,
             {
@@ -275,6 +278,8 @@ export class Cluster extends pulumi.ComponentResource {
         ev.record("ACC-RES-PRIORITY", ...priority.classes, priority.vap, priority.vapBinding);
         ev.record("ACC-RES-MONITOR", adminEntry, operatorEntry, rbac.operatorRole);
         ev.record("K8S-PSA", ...perAgent.ns);
+        ev.record("NET-SEG-AGENT", agentAdmission.policy, agentAdmission.binding);
+        ev.record("MESH-MTLS-STRICT", agentAdmission.policy, agentAdmission.binding);
         ev.record("K8S-NETPOL", vpcCni, ...perAgent.deny, ...perAgent.allow);
         // Pod addresses: the CNI's per-node bound and the node groups' maxima, checked against the subnets.
         ev.record(

@@ -3,10 +3,12 @@ import { configRulesApply } from "./config-rules";
 import { fixedNatAddressReserved } from "./nat-address";
 import { meshControlPlaneAvailable } from "./mesh-availability";
 import { workloadWritesScoped } from "./workload-rbac";
+import { agentPodAdmission } from "./agent-admission";
 
 export const deployablePolicies = [
     configRulesApply,
     fixedNatAddressReserved,
     meshControlPlaneAvailable,
     workloadWritesScoped,
+    agentPodAdmission,
 ];

@@ -70,7 +70,8 @@ describe("Cluster (dev)", () => {
             ],
             [{ protocol: "TCP", port: 80 }],
             [],
-            [],
+            // The coordinator on the mesh port only.
+            [{ protocol: "TCP", port: 8443 }],
             [{ protocol: "TCP", port: 443 }],
             [{ protocol: "TCP", port: 443 }],
         ]);
@@ -86,7 +87,10 @@ describe("Cluster (dev)", () => {
         const coordinator = spec(named(run, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "mas-mesh-coordinator"));
         expect(coordinator.ingress).toEqual([
             { from: [{ podSelector: {} }] },
-            { from: [{ namespaceSelector: { matchExpressions: [{ key: "mas/agent", operator: "Exists" }] } }] },
+            {
+                from: [{ namespaceSelector: { matchExpressions: [{ key: "mas/agent", operator: "Exists" }] } }],
+                ports: [{ protocol: "TCP", port: 8443 }],
+            },
         ]);
     });
 
@@ -147,6 +151,30 @@ describe("Cluster (dev)", () => {
             ["agent-coordinator", roleRef, subjects],
             ["agent-task-executor", roleRef, subjects],
         ]);
+    });
+
+    it("NET-SEG-AGENT / MESH-MTLS-STRICT: agent pods are held to the agent nodes and the sidecar at admission", () => {
+        const vap = named(
+            run,
+            "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy",
+            "mas-agent-pod-admission",
+        );
+        expect(spec(vap).matchConstraints).toEqual({
+            namespaceSelector: { matchExpressions: [{ key: "mas/agent", operator: "Exists" }] },
+            resourceRules: [
+                { apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["pods"] },
+            ],
+        });
+        expect(spec(vap).failurePolicy).toBe("Fail");
+        expect(
+            spec(
+                named(
+                    run,
+                    "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding",
+                    "mas-agent-pod-admission",
+                ),
+            ),
+        ).toEqual({ policyName: "mas-agent-pod-placement-and-mesh", validationActions: ["Deny"] });
     });
 
     it("ACC-RES-PRIORITY: priority classes are usable only by the resource-manager group (VAP bound with Deny)", () => {
