@@ -237,6 +237,8 @@ describe("a stack the repository does not ship", () => {
                 escWarning("myorg/common"),
                 // The copied placeholder contact: a warning (a real `pulumi up` refuses it), and the plan goes on.
                 "warning: multi-agent-security:alertEmails[0]: security-dev@example.com is at a reserved domain (example.com) where no one reads mail; replace it before `pulumi up`, which refuses it",
+                // The copied placeholder connection (AWS's documentation account): likewise.
+                "warning: multi-agent-security:deployRunnerConnectionArn: 111122223333 is an AWS documentation account, not yours; a connection belongs to the account that deploys and a person must approve it there (AVAILABLE) first; replace it before `pulumi up`, which refuses it",
             ].sort(),
         );
         expect(res.stdout).toContain("policy config: the pack's defaults (no policy-pack/config/staging.json)");

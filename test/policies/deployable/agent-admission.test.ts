@@ -33,7 +33,7 @@ describe("k8s-agent-pod-admission (NET-SEG-AGENT, MESH-MTLS-STRICT)", () => {
     it("passes the stack's policy: pods in agent namespaces, Deny, Fail", () => expect(stack()).toEqual([]));
 
     it("writes CEL that names the node selector, the toleration and both opt-out forms", () => {
-        const exprs = agentPodAdmissionSpec().validations!.map((v: any) => v.expression as string);
+        const exprs = (agentPodAdmissionSpec().validations as { expression: string }[]).map((v) => v.expression);
         expect(exprs).toEqual([
             "has(object.spec.nodeSelector) && 'mas/segment' in object.spec.nodeSelector && object.spec.nodeSelector['mas/segment'] == 'agent'",
             "has(object.spec.tolerations) && object.spec.tolerations.exists(t, has(t.key) && t.key == 'mas/segment' && ((has(t.operator) && t.operator == 'Exists') || (has(t.value) && t.value == 'agent')))",
