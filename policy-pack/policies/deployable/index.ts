@@ -4,6 +4,7 @@ import { fixedNatAddressReserved } from "./nat-address";
 import { meshControlPlaneAvailable } from "./mesh-availability";
 import { workloadWritesScoped } from "./workload-rbac";
 import { agentPodAdmission } from "./agent-admission";
+import { m2mClientReachable } from "./cognito-m2m";
 
 export const deployablePolicies = [
     configRulesApply,
@@ -11,4 +12,5 @@ export const deployablePolicies = [
     meshControlPlaneAvailable,
     workloadWritesScoped,
     agentPodAdmission,
+    m2mClientReachable,
 ];
