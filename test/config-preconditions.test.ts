@@ -26,10 +26,13 @@ describe("deploy runner connection preconditions", () => {
         expect(run(arn("eu-west-1", "210987654321"), true)).toEqual({ problems: [], warnings: [] });
     });
 
-    it("refuses a connection in another Region, in a plan as in an update", () => {
+    it("warns about a connection in another Region in a plan and refuses it in a real update", () => {
         const want = `${P}:deployRunnerConnectionArn: the connection is in us-east-1 but the stack deploys to eu-west-1; connections are per Region (create and approve one in eu-west-1)`;
-        expect(run(arn("us-east-1", "210987654321"), false).problems).toEqual([want]);
-        expect(run(arn("us-east-1", "210987654321"), true).problems).toEqual([want]);
+        expect(run(arn("us-east-1", "210987654321"), false)).toEqual({
+            problems: [],
+            warnings: [`${want}; replace it before \`pulumi up\`, which refuses it`],
+        });
+        expect(run(arn("us-east-1", "210987654321"), true)).toEqual({ problems: [want], warnings: [] });
     });
 
     it("warns about the shipped documentation account in a plan and refuses it in a real update", () => {

@@ -1,7 +1,7 @@
 // Account preconditions config can see (issue 22, item 6): the deploy runner's CodeConnections connection is a
-// per-account, per-Region resource a person approves in that account first. A connection in another Region is
-// refused; one in AWS's documentation account (the shipped placeholder) warns in a preview or offline plan and
-// is refused by a real `pulumi up`. The connection's account against the deploying account is checked at run
+// per-account, per-Region resource a person approves in that account first. A connection in another Region or
+// in AWS's documentation account (the shipped placeholder) warns in a preview or offline plan and is refused by
+// a real `pulumi up`. The connection's account against the deploying account is checked at run
 // time (deployRunnerAccountCheck), where the account is known.
 import { StackConfig } from "./keys";
 
@@ -33,18 +33,18 @@ export function preconditionFindings(
         );
         return { problems, warnings };
     }
+    // A copied stack file keeps the placeholder connection (marked REPLACE): plans warn, a real update refuses.
+    const refuse = (what: string) =>
+        deploying ? problems.push(what) : warnings.push(`${what}; replace it before \`pulumi up\`, which refuses it`);
     if (parts.region !== region) {
-        problems.push(
+        refuse(
             `${key}: the connection is in ${parts.region} but the stack deploys to ${region}; connections are per Region (create and approve one in ${region})`,
         );
     }
     if (DOCUMENTATION_ACCOUNTS.includes(parts.account)) {
-        const what = `${key}: ${parts.account} is an AWS documentation account, not yours; a connection belongs to the account that deploys and a person must approve it there (AVAILABLE) first`;
-        if (deploying) {
-            problems.push(what);
-        } else {
-            warnings.push(`${what}; replace it before \`pulumi up\`, which refuses it`);
-        }
+        refuse(
+            `${key}: ${parts.account} is an AWS documentation account, not yours; a connection belongs to the account that deploys and a person must approve it there (AVAILABLE) first`,
+        );
     }
     return { problems, warnings };
 }
