@@ -5,9 +5,7 @@ import { coversSharedStorage, platformDesign } from "../catalog/platform";
 import {
     capacityProblems,
     cniSettings,
-    eksControlPlaneDemand,
     eniLimits,
-    FixedDemand,
     eksManagedMaxPods,
     instanceVcpus,
     NODECONFIG_CLUSTER_FIELDS,
@@ -17,6 +15,7 @@ import {
 } from "../lib/capacity";
 import { contains, isCidr } from "../lib/cidr";
 import { candidatesBy } from "../lib/lookup";
+import { fixedDemandsOf } from "./deployable/subnet-demand";
 import { asArray, asObject, asString, asStrings, parsePolicyDocument, resourcePolicy, stackPolicy } from "./lib";
 
 // Cross-service facts of the platform (issue 11): how CI reaches a private EKS API, whether the segment
@@ -38,7 +37,6 @@ const T = {
     assoc: "aws:ec2/routeTableAssociation:RouteTableAssociation",
     route: "aws:ec2/route:Route",
     nodeGroup: "aws:eks/nodeGroup:NodeGroup",
-    nat: "aws:ec2/natGateway:NatGateway",
     launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
     addon: "aws:eks/addon:Addon",
     alb: "aws:lb/loadBalancer:LoadBalancer",
@@ -202,39 +200,6 @@ export const podIpCapacity = stackPolicy({
         }
     },
 });
-
-/** An ALB needs at least 8 free addresses in each of its subnets to scale (ELB user guide, "Subnets"). */
-const ALB_FREE_PER_SUBNET = 8;
-
-/** Every ENI other than nodes' that the plan places in a subnet (by CIDR). */
-function fixedDemandsOf(rs: PolicyResource[], subnetCidr: Map<string, string>): FixedDemand[] {
-    const at = (ids: string[], what: string, addresses: number) =>
-        ids
-            .map((id) => subnetCidr.get(id) ?? "")
-            .filter(isCidr)
-            .map((c) => ({ subnetCidr: c, what, addresses }));
-    const endpoints = ofType(rs, T.endpoint).filter((e) => str(e.props.vpcEndpointType) === "Interface");
-    const perSubnet = new Map<string, number>();
-    for (const e of endpoints) {
-        for (const id of asStrings(e.props.subnetIds)) {
-            perSubnet.set(id, (perSubnet.get(id) ?? 0) + 1);
-        }
-    }
-    return [
-        ...[...perSubnet].flatMap(([id, n]) => at([id], `${n} interface endpoints`, n)),
-        ...ofType(rs, T.cluster).flatMap((c) =>
-            at(
-                asStrings(rec(asArray(c.props.vpcConfig as Rec | Rec[])[0] ?? c.props.vpcConfig).subnetIds),
-                `EKS control plane of ${c.name}`,
-                eksControlPlaneDemand(),
-            ),
-        ),
-        ...ofType(rs, T.nat).flatMap((n) => at(asStrings(n.props.subnetId), `NAT gateway ${n.name}`, 1)),
-        ...ofType(rs, T.alb).flatMap((lb) =>
-            at(asStrings(lb.props.subnets), `load balancer ${lb.name} (free to scale)`, ALB_FREE_PER_SUBNET),
-        ),
-    ];
-}
 
 export const nodeMaxPods = stackPolicy({
     name: "network-node-max-pods",
