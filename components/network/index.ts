@@ -228,7 +228,12 @@ export class Network extends pulumi.ComponentResource {
             this.vpcEndpoints.s3,
         );
         if (this.deployNatGateway) {
-            ev.record("NET-DEPLOY-PATH", this.deployNatGateway, ...this.routeTables.management);
+            ev.record(
+                "NET-DEPLOY-PATH",
+                this.deployNatGateway,
+                ...(edge.deployNatReservation ? [edge.deployNatReservation] : []),
+                ...this.routeTables.management,
+            );
         }
 
         this.registerOutputs({
