@@ -196,7 +196,7 @@ const perimeter = new Perimeter(
         ),
         evidence,
         vpcId: network.vpc.id,
-        publicSubnetIds: network.publicSubnets.map((s) => s.id),
+        publicSubnetIds: network.publicSubnetIds,
         serviceSecurityGroupId: network.securityGroups.service.id,
         // The service nodes (where the ingress gateway's NodePort listens) are the ALB's targets.
         ingressAutoScalingGroupName: cluster.autoScalingGroupNames.service,
@@ -301,6 +301,8 @@ new Operations(
         nodeGroups: {
             clusterName: cluster.cluster.name,
             names: Object.values(cluster.nodeGroups).map((g) => g.nodeGroupName),
+            launchTemplateIds: Object.values(cluster.launchTemplates).map((lt) => lt.id),
+            amiParameters: Object.values(cluster.nodeAmiParameters),
         },
         patchApproverArns: [identity.roles.systemAdmin.arn],
         approvalTopicArn: detection.topics.high.arn,

@@ -159,13 +159,29 @@ describe("stack config", () => {
         // 3 AZs: /26 per AZ, 59 usable; nodeMaxCount 4 → 2 per AZ + 2 surging, × 15 addresses (MAX_ENI 1) = 60.
         const found = problems({ azCount: "3", nodeMaxCount: "4" });
         expect(found).toContain(
-            `${P}:nodeMaxCount: subnet 10.0.1.0/26 has 59 usable addresses but its node groups can take 60 at their maximum plus a rolling update (agent: 4 nodes × 15 addresses (m6i.xlarge))`,
+            `${P}:nodeMaxCount / serviceNodeInstanceType / agentNodeInstanceType: subnet 10.0.1.0/26 has 59 usable addresses but needs 60 with its node groups at their maximum plus a rolling update (agent: 4 nodes × 15 addresses (m6i.xlarge))`,
+        );
+        expect(found).toContain(
+            `${P}:nodeMaxCount / serviceNodeInstanceType / agentNodeInstanceType: subnet 10.0.2.0/26 has 59 usable addresses but needs 66 with its node groups at their maximum plus a rolling update (service: 4 nodes × 10 addresses (m6i.large); EKS control plane (4 ENIs + 6 free): 10; 16 interface endpoints: 16)`,
         );
         expect(found).toHaveLength(6);
         expect(() => parse({ azCount: "3", nodeMaxCount: "3" })).not.toThrow();
         expect(problems({ serviceNodeInstanceType: "x9z.large" })).toEqual([
-            `${P}:nodeMaxCount: node group service: instance type x9z.large has no known ENI limits, so its pod addresses cannot be checked against the subnets`,
+            `${P}:nodeMaxCount / serviceNodeInstanceType / agentNodeInstanceType: node group service: instance type x9z.large has no known ENI limits, so its pod addresses cannot be checked against the subnets`,
         ]);
+    });
+
+    it("counts the interface endpoints and the EKS control plane in the service subnets (the old prod m6i.xlarge overflows)", () => {
+        // 3 AZs, max 3: 1 + 2 surging service nodes × 15 addresses (m6i.xlarge, MAX_ENI 1) + 16 endpoints + 4 EKS ENIs
+        // + 6 free for EKS = 71 > 59; m6i.large (10 addresses a node) needs 56.
+        const xlarge = problems({ azCount: "3", nodeMaxCount: "3", serviceNodeInstanceType: "m6i.xlarge" });
+        expect(xlarge).toEqual(
+            ["10.0.2.0/26", "10.0.2.64/26", "10.0.2.128/26"].map(
+                (c) =>
+                    `${P}:nodeMaxCount / serviceNodeInstanceType / agentNodeInstanceType: subnet ${c} has 59 usable addresses but needs 71 with its node groups at their maximum plus a rolling update (service: 3 nodes × 15 addresses (m6i.xlarge); EKS control plane (4 ENIs + 6 free): 10; 16 interface endpoints: 16)`,
+            ),
+        );
+        expect(() => parse({ azCount: "3", nodeMaxCount: "3", serviceNodeInstanceType: "m6i.large" })).not.toThrow();
     });
 
     it("refuses egress wildcards over shared object stores, and a runner without its connection", () => {

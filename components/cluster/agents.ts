@@ -5,6 +5,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { guide } from "../../policy-pack/catalog";
 import { AGENT_LABEL } from "../../policy-pack/catalog/identity";
+import { networkDesign } from "../../policy-pack/catalog/network";
 import { agentNamespace } from "../config";
 import { MONITORING_SERVICE_ACCOUNT } from "../identity";
 
@@ -63,6 +64,8 @@ export interface AgentNamespacesArgs {
     };
     /** The agents' ClusterRole (rbac.ts), bound in each namespace to its agent's service account. */
     agentRole: k8s.rbac.v1.ClusterRole;
+    /** resource_manager's allocate ClusterRole (rbac.ts), bound in each agent namespace to its group. */
+    resourceManagerAllocate?: { role: k8s.rbac.v1.ClusterRole; group: string };
 }
 
 /** The Kubernetes objects of each agent, one list per kind (in agent order). */
@@ -75,6 +78,8 @@ export interface AgentObjects {
     quota: k8s.core.v1.ResourceQuota[];
     limits: k8s.core.v1.LimitRange[];
     binding: k8s.rbac.v1.RoleBinding[];
+    /** resource_manager's allocate rights in each agent namespace. */
+    rmBinding: k8s.rbac.v1.RoleBinding[];
 }
 
 /** Per agent: namespace, service account, networking, quota, RBAC (constant count per agent). */
@@ -91,6 +96,7 @@ export function agentNamespaces(name: string, args: AgentNamespacesArgs, opts: p
         quota: [],
         limits: [],
         binding: [],
+        rmBinding: [],
     };
     for (const agent of agents) {
         const nsName = agentNamespace(agent);
@@ -184,6 +190,29 @@ export function agentNamespaces(name: string, args: AgentNamespacesArgs, opts: p
         out.quota.push(quota);
         out.limits.push(limits);
         out.binding.push(binding);
+        if (args.resourceManagerAllocate) {
+            out.rmBinding.push(
+                new k8s.rbac.v1.RoleBinding(
+                    `${name}-resource-manager-${agent}`,
+                    {
+                        metadata: { name: "resource-manager-allocate", namespace },
+                        roleRef: {
+                            apiGroup: "rbac.authorization.k8s.io",
+                            kind: "ClusterRole",
+                            name: args.resourceManagerAllocate.role.metadata.name,
+                        },
+                        subjects: [
+                            {
+                                kind: "Group",
+                                name: args.resourceManagerAllocate.group,
+                                apiGroup: "rbac.authorization.k8s.io",
+                            },
+                        ],
+                    },
+                    k,
+                ),
+            );
+        }
     }
     return out;
 }
@@ -221,8 +250,16 @@ export function meshNetworkPolicySpec(
         policyTypes: ["Ingress", "Egress"],
         ingress: [
             { from: [{ podSelector: {} }] },
+            // Other agents reach the coordinator on the mesh port only, not on every port its pods open.
             ...(isCoordinator
-                ? [{ from: [{ namespaceSelector: { matchExpressions: [{ key: AGENT_LABEL, operator: "Exists" }] } }] }]
+                ? [
+                      {
+                          from: [
+                              { namespaceSelector: { matchExpressions: [{ key: AGENT_LABEL, operator: "Exists" }] } },
+                          ],
+                          ports: [tcp(networkDesign.ports.agentMesh)],
+                      },
+                  ]
                 : []),
         ],
         egress: [
@@ -244,7 +281,12 @@ export function meshNetworkPolicySpec(
             { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT_CIDR } }], ports: [tcp(80)] },
             { to: [{ podSelector: {} }] },
             ...(haveCoordinator && !isCoordinator
-                ? [{ to: [{ namespaceSelector: nsSelector(agentNamespace(coordinator)) }] }]
+                ? [
+                      {
+                          to: [{ namespaceSelector: nsSelector(agentNamespace(coordinator)) }],
+                          ports: [tcp(networkDesign.ports.agentMesh)],
+                      },
+                  ]
                 : []),
             // An ipBlock, not the `kubernetes` Service: the policy engine sees the API endpoint's ENI addresses.
             // The service subnets only (where those ENIs are), not the rest of the segment's range.

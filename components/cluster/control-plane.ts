@@ -3,6 +3,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { platformDesign } from "../../policy-pack/catalog/platform";
 import { EKS_LOG_TYPES, K8S_GROUPS } from "../../policy-pack/catalog/identity";
 import { serviceTrust } from "../identity";
 import { vpcCniConfiguration } from "./nodes";
@@ -173,6 +174,9 @@ export function eksCluster(parent: pulumi.Resource, name: string, args: EksClust
                 endpointPublicAccess: publicCidrs.length > 0,
                 ...(publicCidrs.length > 0 ? { publicAccessCidrs: publicCidrs } : {}),
             },
+            // Named (the nodes' NodeConfig carries it); EKS's own choice for a VPC in 10.0.0.0/8, so a cluster
+            // created before this was set keeps its value and is not replaced.
+            kubernetesNetworkConfig: { ipFamily: "ipv4", serviceIpv4Cidr: platformDesign.eks.serviceIpv4Cidr },
             encryptionConfig: { provider: { keyArn: args.eksKeyArn }, resources: ["secrets"] },
             enabledClusterLogTypes: [...EKS_LOG_TYPES],
             accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },

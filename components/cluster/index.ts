@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { hasControl } from "../../policy-pack/catalog";
+import { K8S_GROUPS } from "../../policy-pack/catalog/identity";
 import {
     agentNamespace,
     clusterName,
@@ -23,6 +24,7 @@ import {
 } from "./control-plane";
 import { checkAgentInstanceType, enclaveDevicePlugin, NodeSegment, nodeGroups } from "./node-groups";
 import { agentApiFlowControl, clusterRbac, priorityClasses } from "./rbac";
+import { agentPodAdmission } from "./agent-admission";
 
 export * from "./nodes";
 export { meshNetworkPolicySpec, namespaceLabels } from "./agents";
@@ -121,6 +123,8 @@ export class Cluster extends pulumi.ComponentResource {
     readonly nodeGroups: Record<NodeSegment, aws.eks.NodeGroup>;
     /** The Auto Scaling group EKS creates behind each node group (the Perimeter attaches the service one). */
     readonly autoScalingGroupNames: Record<NodeSegment, pulumi.Output<string>>;
+    /** The SSM parameter each node group's AMI comes from (the node roll reads the newest release there). */
+    readonly nodeAmiParameters: Record<NodeSegment, pulumi.Output<string>>;
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mas:cluster:Cluster", name, {}, opts);
@@ -176,6 +180,10 @@ export class Cluster extends pulumi.ComponentResource {
             prefix,
             patchGroup: patchGroupName(cfg),
             clusterName: cluster.name,
+            clusterEndpoint: cluster.endpoint,
+            clusterCertificateAuthority: cluster.certificateAuthority.apply((ca) => ca.data ?? ""),
+            clusterServiceCidr: cluster.kubernetesNetworkConfig.apply((n) => n.serviceIpv4Cidr),
+            kubernetesVersion: cfg.kubernetesVersion,
             nodeRoleArn: this.nodeRole.arn,
             nodeSecurityGroupId: this.nodeSecurityGroup.id,
             segmentSecurityGroupIds: args.segmentSecurityGroupIds,
@@ -189,6 +197,7 @@ export class Cluster extends pulumi.ComponentResource {
             dependsOn: [...iam.nodePolicies, vpcCni],
         });
         this.launchTemplates = nodes.launchTemplates;
+        this.nodeAmiParameters = nodes.amiParameters;
         this.nodeGroups = nodes.nodeGroups;
         this.autoScalingGroupNames = nodes.autoScalingGroupNames;
 
@@ -214,6 +223,8 @@ export class Cluster extends pulumi.ComponentResource {
         const rbac = clusterRbac(name, k);
         const priority = priorityClasses(name, k);
         const flow = agentApiFlowControl(name, agents, k);
+        // Agent pods on agent nodes (their segment and enclaves) and inside the mesh, enforced at admission.
+        const agentAdmission = agentPodAdmission(name, k);
         const perAgent = agentNamespaces(
             name,
             {
@@ -228,6 +239,7 @@ export class Cluster extends pulumi.ComponentResource {
                     maxMemory: cfg.agentContainerMaxMemory,
                 },
                 agentRole: rbac.agentRole,
+                resourceManagerAllocate: { role: rbac.rmAllocateRole, group: K8S_GROUPS.resourceManager },
             },
             k,
         );
@@ -253,11 +265,21 @@ export class Cluster extends pulumi.ComponentResource {
         ev.record("RBAC-AGENT-PERMS", rbac.agentRole, ...perAgent.sa, ...agentAssociations);
         ev.record("RBAC-AGENT-NS", ...perAgent.ns, ...perAgent.binding, ...agentAssociations);
         ev.record("RBAC-AGENT-RATE", flow.level, flow.flow);
-        ev.record("ACC-RES-ALLOCATE", rmEntry, rbac.rmRole, rbac.rmBinding, ...Object.values(this.nodeGroups));
+        ev.record(
+            "ACC-RES-ALLOCATE",
+            rmEntry,
+            rbac.rmRole,
+            rbac.rmBinding,
+            rbac.rmAllocateRole,
+            ...perAgent.rmBinding,
+            ...Object.values(this.nodeGroups),
+        );
         ev.record("ACC-RES-QUOTA", ...perAgent.quota, ...perAgent.limits);
         ev.record("ACC-RES-PRIORITY", ...priority.classes, priority.vap, priority.vapBinding);
         ev.record("ACC-RES-MONITOR", adminEntry, operatorEntry, rbac.operatorRole);
         ev.record("K8S-PSA", ...perAgent.ns);
+        ev.record("NET-SEG-AGENT", agentAdmission.policy, agentAdmission.binding);
+        ev.record("MESH-MTLS-STRICT", agentAdmission.policy, agentAdmission.binding);
         ev.record("K8S-NETPOL", vpcCni, ...perAgent.deny, ...perAgent.allow);
         // Pod addresses: the CNI's per-node bound and the node groups' maxima, checked against the subnets.
         ev.record(

@@ -3,7 +3,14 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { amiTypeFor, ENCLAVE_ALLOCATION, ENCLAVE_DEVICE_PLUGIN, enclaveFits, nodeMaxPods, nodeUserData } from "./nodes";
+import {
+    eksAmiParameter,
+    ENCLAVE_ALLOCATION,
+    ENCLAVE_DEVICE_PLUGIN,
+    enclaveFits,
+    nodeMaxPods,
+    nodeUserData,
+} from "./nodes";
 
 export type NodeSegment = "agent" | "service";
 /** Node label (and agent-node taint key) carrying a node's segment; the mesh pins the ingress gateway with it. */
@@ -25,6 +32,12 @@ export interface NodeGroupsArgs {
     /** SSM patch group the instances are tagged with (the operations section's maintenance window targets it). */
     patchGroup: string;
     clusterName: pulumi.Input<string>;
+    /** What nodeadm needs to join (the NodeConfig of a custom-AMI node carries it all). */
+    clusterEndpoint: pulumi.Input<string>;
+    clusterCertificateAuthority: pulumi.Input<string>;
+    clusterServiceCidr: pulumi.Input<string>;
+    /** The cluster's Kubernetes version: the nodes run its recommended EKS AL2023 AMI. */
+    kubernetesVersion: pulumi.Input<string>;
     nodeRoleArn: pulumi.Input<string>;
     /** The cluster's node security group (control plane paths). */
     nodeSecurityGroupId: pulumi.Input<string>;
@@ -40,15 +53,33 @@ export interface NodeGroupsArgs {
     dependsOn: pulumi.Resource[];
 }
 
+/**
+ * A segment's node labels: its segment (the mesh pins the ingress gateway with it) and, on agent nodes, the
+ * label the enclave device plugin's DaemonSet selects. With a node group name, also the labels EKS's own
+ * bootstrap gives managed nodes (a custom-AMI node registers with them from its NodeConfig).
+ */
+export function nodeLabels(segment: NodeSegment, nodeGroupName?: string): Record<string, string> {
+    return {
+        [SEGMENT_NODE_LABEL]: segment,
+        ...(segment === "agent" ? { [ENCLAVE_DEVICE_PLUGIN.nodeLabel]: ENCLAVE_DEVICE_PLUGIN.nodeLabelValue } : {}),
+        ...(nodeGroupName
+            ? { "eks.amazonaws.com/nodegroup": nodeGroupName, "eks.amazonaws.com/capacityType": "ON_DEMAND" }
+            : {}),
+    };
+}
+
 /** One launch template + managed node group per segment: IMDSv2 only, encrypted volumes, enclaves on agent nodes. */
 export function nodeGroups(parent: pulumi.Resource, name: string, args: NodeGroupsArgs) {
     const launchTemplates = {} as Record<NodeSegment, aws.ec2.LaunchTemplate>;
+    const amiParameters = {} as Record<NodeSegment, pulumi.Output<string>>;
     const groups = {} as Record<NodeSegment, aws.eks.NodeGroup>;
     for (const segment of NODE_SEGMENTS) {
         const instanceType = args.nodes[segment].instanceType;
         const tags = { Name: `${args.prefix}-${segment}-node`, segment };
         // The operations section's patch maintenance window targets instances by this tag.
         const instanceTags = { ...tags, "Patch Group": args.patchGroup };
+        const amiParameter = pulumi.output(args.kubernetesVersion).apply((v) => eksAmiParameter(v, instanceType));
+        amiParameters[segment] = amiParameter;
         const lt = new aws.ec2.LaunchTemplate(
             `${name}-${segment}-nodes`,
             {
@@ -74,14 +105,29 @@ export function nodeGroups(parent: pulumi.Resource, name: string, args: NodeGrou
                         },
                     },
                 ],
-                // Kubelet's maxPods bounded to what MAX_ENI lets the CNI address (else pods past the
-                // node's addresses are scheduled and never start). Agents process data in Nitro Enclaves
-                // (data_protection.encryption.in_memory: secure_enclave): the allocator part reserves the
-                // enclave's CPUs and hugepages at boot (usable, not just on).
-                userData: nodeUserData({
-                    maxPods: nodeMaxPods(instanceType),
-                    ...(segment === "agent" ? { enclave: ENCLAVE_ALLOCATION } : {}),
-                }),
+                // The recommended EKS AL2023 AMI as a custom AMI, so EKS adds no NodeConfig of its own and the
+                // one here holds: kubelet's maxPods bounded to what MAX_ENI lets the CNI address (else pods past
+                // the node's addresses are scheduled and never start). Each `pulumi up` reads the parameter again,
+                // so a new AMI release rolls the nodes through a new launch template version. Agents process data
+                // in Nitro Enclaves (data_protection.encryption.in_memory: secure_enclave): the allocator part
+                // reserves the enclave's CPUs and hugepages at boot (usable, not just on).
+                imageId: aws.ssm.getParameterOutput({ name: amiParameter }, { parent }).apply((p) => p.value),
+                userData: pulumi
+                    .all([
+                        args.clusterName,
+                        args.clusterEndpoint,
+                        args.clusterCertificateAuthority,
+                        args.clusterServiceCidr,
+                    ])
+                    .apply(([clusterName, apiServerEndpoint, certificateAuthority, cidr]) =>
+                        nodeUserData({
+                            cluster: { name: clusterName, apiServerEndpoint, certificateAuthority, cidr },
+                            maxPods: nodeMaxPods(instanceType),
+                            labels: nodeLabels(segment, `${args.prefix}-${segment}`),
+                            taints: segment === "agent" ? [{ key: SEGMENT_NODE_LABEL, value: "agent" }] : [],
+                            ...(segment === "agent" ? { enclave: ENCLAVE_ALLOCATION } : {}),
+                        }),
+                    ),
                 ...(segment === "agent" ? { enclaveOptions: { enabled: true } } : {}),
                 // With groups in the launch template EKS adds no cluster security group itself: the node
                 // group (control plane paths) plus the segment's group (segmentation, ALB → gateway).
@@ -107,7 +153,7 @@ export function nodeGroups(parent: pulumi.Resource, name: string, args: NodeGrou
                 nodeGroupName: `${args.prefix}-${segment}`,
                 nodeRoleArn: args.nodeRoleArn,
                 subnetIds: args.subnetIds[segment],
-                amiType: amiTypeFor(instanceType),
+                // No amiType (nor version / releaseVersion): the launch template names a custom AMI.
                 capacityType: "ON_DEMAND",
                 scalingConfig: {
                     minSize: args.nodes[segment].count,
@@ -116,13 +162,7 @@ export function nodeGroups(parent: pulumi.Resource, name: string, args: NodeGrou
                 },
                 updateConfig: { maxUnavailable: 1 },
                 launchTemplate: { id: lt.id, version: lt.latestVersion.apply((v) => String(v)) },
-                labels: {
-                    [SEGMENT_NODE_LABEL]: segment,
-                    // The enclave device plugin's DaemonSet selects nodes by this label.
-                    ...(segment === "agent"
-                        ? { [ENCLAVE_DEVICE_PLUGIN.nodeLabel]: ENCLAVE_DEVICE_PLUGIN.nodeLabelValue }
-                        : {}),
-                },
+                labels: nodeLabels(segment),
                 // Only agent pods (with the matching toleration) land on agent nodes.
                 taints: segment === "agent" ? [{ key: SEGMENT_NODE_LABEL, value: "agent", effect: "NO_SCHEDULE" }] : [],
                 tags: { segment },
@@ -148,7 +188,7 @@ export function nodeGroups(parent: pulumi.Resource, name: string, args: NodeGrou
             }),
         ]),
     ) as Record<NodeSegment, pulumi.Output<string>>;
-    return { launchTemplates, nodeGroups: groups, autoScalingGroupNames };
+    return { launchTemplates, nodeGroups: groups, autoScalingGroupNames, amiParameters };
 }
 
 /**

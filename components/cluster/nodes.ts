@@ -1,5 +1,5 @@
 import { platformDesign } from "../../policy-pack/catalog/platform";
-import { eniLimits, maxPodsFor, NODECONFIG_CONTENT_TYPE } from "../../policy-pack/lib/capacity";
+import { eniLimits, instanceVcpus, maxPodsFor, NODECONFIG_CONTENT_TYPE } from "../../policy-pack/lib/capacity";
 
 /**
  * Nitro Enclaves support, decided from the instance type's name alone (no API call, so plans stay offline).
@@ -10,15 +10,7 @@ import { eniLimits, maxPodsFor, NODECONFIG_CONTENT_TYPE } from "../../policy-pac
 const EXCLUDED_FAMILY = /^(t\d|a1|mac)/;
 
 export function vcpusOf(instanceType: string): number | undefined {
-    const size = instanceType.split(".")[1] ?? "";
-    if (size === "metal" || size.startsWith("metal-")) {
-        return Number.MAX_SAFE_INTEGER;
-    }
-    const m = /^(\d*)xlarge$/.exec(size);
-    if (m) {
-        return 4 * (m[1] ? Number(m[1]) : 1);
-    }
-    return { nano: 2, micro: 2, small: 2, medium: 1, large: 2 }[size];
+    return instanceVcpus(instanceType);
 }
 
 export function nitroEnclaveCapable(instanceType: string): boolean {
@@ -38,7 +30,23 @@ export function nitroEnclaveCapable(instanceType: string): boolean {
 
 /** AMI type of a managed node group for the instance type's architecture. */
 export function amiTypeFor(instanceType: string): string {
-    return /^[a-z]+\d+g/.test(instanceType.split(".")[0] ?? "") ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD";
+    return isGraviton(instanceType) ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD";
+}
+
+function isGraviton(instanceType: string): boolean {
+    return /^[a-z]+\d+g/.test(instanceType.split(".")[0] ?? "");
+}
+
+/**
+ * The SSM public parameter holding the recommended EKS-optimized AL2023 AMI for a Kubernetes version and the
+ * instance type's architecture (EKS user guide, "Retrieve recommended Amazon Linux AMI IDs"). The node groups
+ * launch it as a custom AMI: only then is the launch template's NodeConfig the whole node configuration and
+ * its kubelet maxPods the one kubelet uses (with EKS's AMI types EKS appends its own NodeConfig, whose maxPods
+ * wins: EKS user guide, "How maxPods is determined").
+ */
+export function eksAmiParameter(kubernetesVersion: string, instanceType: string): string {
+    const arch = isGraviton(instanceType) ? "arm64" : "x86_64";
+    return `/aws/service/eks/optimized-ami/${kubernetesVersion}/amazon-linux-2023/${arch}/standard/recommended/image_id`;
 }
 
 /**
@@ -78,30 +86,60 @@ function enclaveScript(alloc: { cpuCount: number; memoryMib: number }): string {
     ].join("\n");
 }
 
+/** What nodeadm needs to join the cluster (nodeadm api validation: name, endpoint, CA, service CIDR). */
+export interface NodeClusterInfo {
+    name: string;
+    apiServerEndpoint: string;
+    /** Base64 PEM of the cluster CA (the cluster's certificateAuthority.data). */
+    certificateAuthority: string;
+    /** The cluster's service CIDR (kubernetesNetworkConfig.serviceIpv4Cidr); nodeadm derives cluster DNS from it. */
+    cidr: string;
+}
+
+export interface NodeUserDataOpts {
+    cluster: NodeClusterInfo;
+    maxPods: number;
+    /** Labels and NoSchedule taints the node registers with (EKS adds neither to a custom-AMI node's kubelet). */
+    labels: Record<string, string>;
+    taints?: { key: string; value: string }[];
+    enclave?: { cpuCount: number; memoryMib: number };
+}
+
 /**
- * The nodeadm NodeConfig part that caps kubelet's pods at what the CNI can address. EKS merges its own
- * NodeConfig (cluster endpoint, CA, DNS) with this one; without it nodeadm sets maxPods from the instance
- * type's full ENI count, above what MAX_ENI lets the CNI attach.
+ * The complete nodeadm NodeConfig of a custom-AMI node: the cluster section, kubelet's maxPods (what the CNI
+ * can address under MAX_ENI), and the node's labels and taints from the first registration.
  */
-function nodeConfig(maxPods: number): string {
+function nodeConfig(opts: NodeUserDataOpts): string {
+    const labels = Object.entries(opts.labels)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(",");
+    const taints = (opts.taints ?? []).map((t) => `${t.key}=${t.value}:NoSchedule`).join(",");
+    const c = opts.cluster;
     return [
         "---",
         "apiVersion: node.eks.aws/v1alpha1",
         "kind: NodeConfig",
         "spec:",
+        "  cluster:",
+        `    name: ${c.name}`,
+        `    apiServerEndpoint: ${c.apiServerEndpoint}`,
+        `    certificateAuthority: ${c.certificateAuthority}`,
+        `    cidr: ${c.cidr}`,
         "  kubelet:",
         "    config:",
-        `      maxPods: ${maxPods}`,
+        `      maxPods: ${opts.maxPods}`,
+        "    flags:",
+        `      - --node-labels=${labels}`,
+        ...(taints ? [`      - --register-with-taints=${taints}`] : []),
     ].join("\n");
 }
 
 /**
- * Launch-template user data of an EKS managed node (Amazon Linux 2023), MIME multipart as EKS merges its own
- * bootstrap into it, base64 as EC2 expects: always kubelet's maxPods (NodeConfig), and on agent nodes the
- * Nitro Enclaves allocator, which reserves the CPUs and the memory as hugepages before kubelet starts (nodeadm
- * starts kubelet after cloud-init's scripts) and reports them.
+ * Launch-template user data of a custom-AMI EKS managed node (Amazon Linux 2023), MIME multipart, base64 as
+ * EC2 expects: the complete NodeConfig, and on agent nodes the Nitro Enclaves allocator, which reserves the
+ * CPUs and the memory as hugepages before kubelet starts (nodeadm starts kubelet after cloud-init's scripts).
  */
-export function nodeUserData(opts: { maxPods: number; enclave?: { cpuCount: number; memoryMib: number } }): string {
+export function nodeUserData(opts: NodeUserDataOpts): string {
     if (!Number.isInteger(opts.maxPods) || opts.maxPods < 1) {
         throw new Error(`node user data: maxPods must be a positive integer, got ${opts.maxPods}`);
     }
@@ -116,20 +154,12 @@ export function nodeUserData(opts: { maxPods: number; enclave?: { cpuCount: numb
         "MIME-Version: 1.0",
         `Content-Type: multipart/mixed; boundary="${MIME_BOUNDARY}"`,
         "",
-        ...part(NODECONFIG_CONTENT_TYPE, nodeConfig(opts.maxPods)),
+        ...part(NODECONFIG_CONTENT_TYPE, nodeConfig(opts)),
         ...(opts.enclave ? part('text/x-shellscript; charset="us-ascii"', enclaveScript(opts.enclave)) : []),
         `--${MIME_BOUNDARY}--`,
         "",
     ].join("\n");
     return Buffer.from(mime, "utf8").toString("base64");
-}
-
-/** Agent-node user data with the default enclave allocation (see nodeUserData). */
-export function enclaveUserData(
-    maxPods: number,
-    alloc: { cpuCount: number; memoryMib: number } = ENCLAVE_ALLOCATION,
-): string {
-    return nodeUserData({ maxPods, enclave: alloc });
 }
 
 /**

@@ -50,24 +50,29 @@ export function clusterRbac(name: string, opts: pulumi.CustomResourceOptions) {
         { apiGroups: ["metrics.k8s.io"], resources: ["pods", "nodes"], verbs: ["get", "list"] },
     ]);
     const operatorBinding = bindGroup("operator", operatorRole, K8S_GROUPS.operator);
+    // resource_manager allocates compute (guide: access_control.resource_access compute_resources.allocate):
+    // cluster-wide it only reads; what it changes (quotas, limit ranges, replicas, the resources and priority
+    // of existing agent workloads) it changes only in the agent namespaces, through the allocate role bound
+    // there (agents.ts). No create anywhere: a Deployment it could create in istio-system, kube-system or as an
+    // agent's service account would carry that namespace's secrets, node access or IAM role.
     const rmRole = clusterRole("resource-manager", "resource_manager", [
+        { apiGroups: [""], resources: ["resourcequotas", "limitranges"], verbs: read },
+        { apiGroups: ["scheduling.k8s.io"], resources: ["priorityclasses"], verbs: read },
+        { apiGroups: ["apps"], resources: ["deployments", "statefulsets"], verbs: read },
+        { apiGroups: [""], resources: ["nodes", "pods", "namespaces"], verbs: read },
+    ]);
+    const rmAllocateRole = clusterRole("resource-manager-allocate", "resource_manager", [
         {
             apiGroups: [""],
             resources: ["resourcequotas", "limitranges"],
             verbs: [...read, "create", "update", "patch"],
         },
-        { apiGroups: ["scheduling.k8s.io"], resources: ["priorityclasses"], verbs: read },
-        {
-            apiGroups: ["apps"],
-            resources: ["deployments", "statefulsets"],
-            verbs: [...read, "create", "update", "patch"],
-        },
+        { apiGroups: ["apps"], resources: ["deployments", "statefulsets"], verbs: [...read, "update", "patch"] },
         {
             apiGroups: ["apps"],
             resources: ["deployments/scale", "statefulsets/scale"],
             verbs: ["get", "update", "patch"],
         },
-        { apiGroups: [""], resources: ["nodes", "pods", "namespaces"], verbs: read },
     ]);
     const rmBinding = bindGroup("resource-manager", rmRole, K8S_GROUPS.resourceManager);
     // agent: read its own namespace's configuration (bound per namespace by a RoleBinding, agents.ts).
@@ -75,7 +80,7 @@ export function clusterRbac(name: string, opts: pulumi.CustomResourceOptions) {
         { apiGroups: [""], resources: ["configmaps"], verbs: read },
         { apiGroups: [""], resources: ["pods"], verbs: ["get", "list"] },
     ]);
-    return { operatorRole, operatorBinding, rmRole, rmBinding, agentRole };
+    return { operatorRole, operatorBinding, rmRole, rmBinding, rmAllocateRole, agentRole };
 }
 
 /** priority_verified: priority classes only the resource-manager group may use (a ValidatingAdmissionPolicy). */

@@ -1,7 +1,7 @@
 import { SEGMENTS, SegmentName } from "../../policy-pack/catalog";
 import { networkDesign } from "../../policy-pack/catalog/network";
 import { coversSharedStorage, platformDesign } from "../../policy-pack/catalog/platform";
-import { capacityProblems } from "../../policy-pack/lib/capacity";
+import { capacityProblems, fixedDemands } from "../../policy-pack/lib/capacity";
 import { contains, overlaps, parseCidr } from "../../policy-pack/lib/cidr";
 import { podsThatFit } from "../../policy-pack/lib/quantity";
 import { agentQuota, meshedPodResources, segmentCidrs, segmentSubnets } from "./derived";
@@ -79,7 +79,8 @@ export function crossChecks(cfg: StackConfig, prefix: string): string[] {
             `${prefix}egressAllowedDomains: ${entry} admits any host of a shared object store (anyone's bucket): list exact hosts instead`,
         );
     }
-    // Pod addresses: the node groups at their maximum plus a rolling update must fit their segment subnets.
+    // Addresses: the node groups at their maximum plus a rolling update, the interface endpoints and the EKS
+    // control plane (all in the service subnets) must fit the segment subnets.
     const subnets = segmentSubnets(cfg);
     const capacity = capacityProblems(
         [
@@ -97,9 +98,14 @@ export function crossChecks(cfg: StackConfig, prefix: string): string[] {
             },
         ],
         { maxEni: platformDesign.vpcCni.maxEni },
+        fixedDemands({
+            clusterSubnetCidrs: subnets.service,
+            endpointSubnetCidrs: subnets.service,
+            interfaceEndpoints: networkDesign.interfaceEndpoints.length,
+        }),
     );
     for (const p of capacity) {
-        problems.push(`${prefix}nodeMaxCount: ${p}`);
+        problems.push(`${prefix}nodeMaxCount / serviceNodeInstanceType / agentNodeInstanceType: ${p}`);
     }
     if (cfg.nodeMaxCount < Math.max(cfg.agentNodeCount, cfg.serviceNodeCount)) {
         problems.push(`${prefix}nodeMaxCount: ${cfg.nodeMaxCount} is below a node group's desired count`);

@@ -225,7 +225,12 @@ export const CONFIG_KEYS = {
         instanceType,
         "m6i.xlarge",
     ),
-    serviceNodeInstanceType: key("string", "Instance type of the service node group.", instanceType, "m6i.xlarge"),
+    serviceNodeInstanceType: key(
+        "string",
+        "Instance type of the service node group (its addresses per node must fit the service subnets next to the interface endpoints and the EKS control plane).",
+        instanceType,
+        "m6i.large",
+    ),
     agentNodeCount: key("integer", "Minimum and desired nodes in the agent node group.", z.number().int().min(1), 2),
     serviceNodeCount: key(
         "integer",

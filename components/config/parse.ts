@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { crossChecks } from "./checks";
 import { contactFindings } from "./contacts";
+import { preconditionFindings } from "./preconditions";
 import { CONFIG_KEYS, KeyDecl, profileOf, PROJECT, PulumiType, StackConfig } from "./keys";
 import { OFFLINE_PLAN_ENV } from "./offline";
 
@@ -90,8 +91,9 @@ export function parseConfig(
     if (problems.length === 0) {
         const cfg = { ...(out as StackConfig), profile: profileOf(out.environment as string) };
         const contacts = contactFindings(cfg, prefix, opts.deploying ?? false);
-        problems.push(...crossChecks(cfg, prefix), ...contacts.problems);
-        warnings = contacts.warnings;
+        const preconditions = preconditionFindings(cfg, region as string, prefix, opts.deploying ?? false);
+        problems.push(...crossChecks(cfg, prefix), ...contacts.problems, ...preconditions.problems);
+        warnings = [...contacts.warnings, ...preconditions.warnings];
     }
     if (problems.length > 0) {
         throw new ConfigError(problems, missing);

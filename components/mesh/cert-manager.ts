@@ -130,6 +130,8 @@ export function vpcResolver(vpcCidr: string): string {
 export function certManagerValues(vpcCidr: string) {
     return {
         crds: { enabled: true },
+        // Controller, webhook and cainjector above the agents' preempting priority classes.
+        global: { priorityClassName: MESH.controlPlanePriorityClass },
         serviceAccount: { name: CERT_MANAGER_SA },
         imageRegistry: MESH.certManagerImageRegistry,
         imageNamespace: MESH.certManagerImageNamespace,

@@ -128,11 +128,38 @@ export function istio(name: string, args: IstioArgs, k8sOpts: pulumi.CustomResou
                 // A fixed replica count, so the per-pod share of the global rate limit adds up exactly.
                 autoscaling: { enabled: false },
                 replicaCount: args.ingressGatewayReplicas,
+                ...gatewayAvailability(args.ingressGatewayReplicas),
             },
         },
         { ...k8sOpts, dependsOn: [istiod] },
     );
     return { base, cni, istiod, ingressNamespace, ingressNamespaceName, gateway };
+}
+
+/**
+ * The gateway's availability values (chart 1.30 `podDisruptionBudget`, `topologySpreadConstraints`,
+ * `strategy`, `priorityClassName`): a drain keeps all but one replica (the chart creates the budget only with
+ * more than one), replicas spread over nodes and zones (cordoned nodes left out), a rolling update replaces
+ * pods one at a time without a surge pod (each pod holds 1/replicas of the global rate limit, so an extra one
+ * would lift the total above it), and the mesh control plane's priority.
+ */
+export function gatewayAvailability(replicas: number) {
+    const spread = (topologyKey: string, whenUnsatisfiable: string) => ({
+        maxSkew: 1,
+        topologyKey,
+        whenUnsatisfiable,
+        nodeTaintsPolicy: "Honor",
+        labelSelector: { matchLabels: INGRESS_SELECTOR },
+    });
+    return {
+        ...(replicas > 1 ? { podDisruptionBudget: { maxUnavailable: 1 } } : {}),
+        topologySpreadConstraints: [
+            spread("kubernetes.io/hostname", "DoNotSchedule"),
+            spread("topology.kubernetes.io/zone", "ScheduleAnyway"),
+        ],
+        strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } },
+        priorityClassName: MESH.controlPlanePriorityClass,
+    };
 }
 
 /** Image source of every Istio chart, explicit (the 1.30 charts default to registry.istio.io, see MESH.istioHub). */
@@ -164,6 +191,8 @@ export function istiodValues(cfg: IstiodConfig) {
         global: {
             ...istioImages(cfg),
             defaultPodDisruptionBudget: { enabled: true },
+            // Above the agents' preempting priority classes (MESH.controlPlanePriorityClass).
+            priorityClassName: MESH.controlPlanePriorityClass,
             proxy: {
                 // The injected istio-proxy (and istio-validation) container: sized so that the namespace quota's
                 // pod count is reachable (the chart's default limit is 2 CPU / 1 GiB per pod).

@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { LOG_SOURCE_TAG } from "../../policy-pack/catalog/data";
 import { networkDesign } from "../../policy-pack/catalog/network";
 import { platformDesign } from "../../policy-pack/catalog/platform";
-import { deployRunnerProjectName, namePrefix } from "../config";
+import { deployRunnerProjectName, isRealUpdate, namePrefix } from "../config";
+import { connectionAccountMismatch } from "../config/preconditions";
 import { EvidenceRegistry } from "../evidence";
 
 /** The stack config the deploy runner reads (keys as validated in components/config). */
@@ -189,7 +190,21 @@ export class DeployRunner extends pulumi.ComponentResource {
                 source: {
                     type: "GITHUB",
                     location: `https://github.com/${cfg.deployRunnerRepository}.git`,
-                    auth: { type: "CODECONNECTIONS", resource: cfg.deployRunnerConnectionArn },
+                    // A connection is per account: one from another account is refused by a real update (a
+                    // warning in a preview), before CodeBuild fails on it.
+                    auth: {
+                        type: "CODECONNECTIONS",
+                        resource: account.apply((acct) => {
+                            const mismatch = connectionAccountMismatch(cfg.deployRunnerConnectionArn, acct);
+                            if (mismatch && isRealUpdate()) {
+                                throw new Error(mismatch);
+                            }
+                            if (mismatch) {
+                                pulumi.log.warn(mismatch, this);
+                            }
+                            return cfg.deployRunnerConnectionArn;
+                        }),
+                    },
                 },
                 vpcConfig: { vpcId: args.vpcId, subnets: args.subnetIds, securityGroupIds: [this.securityGroup.id] },
                 logsConfig: { cloudwatchLogs: { status: "ENABLED", groupName: this.logGroup.name } },

@@ -71,6 +71,9 @@ export class Network extends pulumi.ComponentResource {
     readonly segmentSubnets: Record<SegmentName, aws.ec2.Subnet[]>;
     /** Public subnets (ALB, NAT gateways), one per AZ. */
     readonly publicSubnets: aws.ec2.Subnet[];
+    /** The public subnets' ids for what other sections place there: they resolve after the deploy NAT's
+     * address reservation, so nothing created alongside takes that address. */
+    readonly publicSubnetIds: pulumi.Output<string>[];
     /** Network Firewall subnets, one per AZ. */
     readonly firewallSubnets: aws.ec2.Subnet[];
     readonly internetGateway: aws.ec2.InternetGateway;
@@ -139,6 +142,7 @@ export class Network extends pulumi.ComponentResource {
         });
         this.internetGateway = edge.internetGateway;
         this.publicSubnets = edge.publicSubnets;
+        this.publicSubnetIds = edge.publicSubnetIds;
         this.firewallSubnets = edge.firewallSubnets;
         this.natGateways = edge.natGateways;
         this.deployNatGateway = edge.deployNatGateway;
@@ -224,7 +228,12 @@ export class Network extends pulumi.ComponentResource {
             this.vpcEndpoints.s3,
         );
         if (this.deployNatGateway) {
-            ev.record("NET-DEPLOY-PATH", this.deployNatGateway, ...this.routeTables.management);
+            ev.record(
+                "NET-DEPLOY-PATH",
+                this.deployNatGateway,
+                ...(edge.deployNatReservation ? [edge.deployNatReservation] : []),
+                ...this.routeTables.management,
+            );
         }
 
         this.registerOutputs({

@@ -79,6 +79,25 @@ export function internetEdge(parent: pulumi.Resource, name: string, args: Intern
         subnet(parent, args, `${name}-firewall-${i}`, cidr, i, { tier: "firewall" }),
     );
 
+    // The deploy runner's NAT gateway: its own fixed address, so the firewall can tell the runner's flows
+    // (after NAT) from the workloads' and admit GitHub, npm and the like for that source only. The address is
+    // reserved (explicit: EC2 never hands it out by itself) before anything else gets an interface in the
+    // subnet, so a NAT gateway or the ALB created at the same time cannot take it first.
+    const deployNatIp = hostAt(args.plan.public[0], platformDesign.deployRunner.natHost);
+    const reservation = args.deployRunner
+        ? new aws.ec2.SubnetCidrReservation(
+              `${name}-deploy-nat-ip`,
+              {
+                  subnetId: publicSubnets[0].id,
+                  cidrBlock: `${deployNatIp}/32`,
+                  reservationType: "explicit",
+                  description: "Fixed private address of the deploy runner's NAT gateway",
+              },
+              { parent },
+          )
+        : undefined;
+    const afterReservation = reservation ? [reservation] : [];
+
     const natCount = args.natGatewayPerAz ? args.azCount : 1;
     const natGateways = Array.from({ length: natCount }, (_, i) => {
         const eip = new aws.ec2.Eip(
@@ -94,13 +113,10 @@ export function internetEdge(parent: pulumi.Resource, name: string, args: Intern
                 connectivityType: "public",
                 tags: { Name: `${name}-nat-${i}` },
             },
-            { parent },
+            { parent, dependsOn: i === 0 ? afterReservation : [] },
         );
     });
 
-    // The deploy runner's NAT gateway: its own fixed address, so the firewall can tell the runner's flows
-    // (after NAT) from the workloads' and admit GitHub, npm and the like for that source only.
-    const deployNatIp = hostAt(args.plan.public[0], platformDesign.deployRunner.natHost);
     let deployNatGateway: aws.ec2.NatGateway | undefined;
     if (args.deployRunner) {
         const eip = new aws.ec2.Eip(
@@ -117,8 +133,21 @@ export function internetEdge(parent: pulumi.Resource, name: string, args: Intern
                 privateIp: deployNatIp,
                 tags: { Name: `${name}-deploy-nat`, role: "deploy-runner" },
             },
-            { parent },
+            { parent, dependsOn: afterReservation },
         );
     }
-    return { internetGateway, publicSubnets, firewallSubnets, natGateways, deployNatGateway, deployNatIp };
+    // What other sections place in the public subnets (the ALB) waits for the reservation too.
+    const publicSubnetIds = publicSubnets.map((s, i) =>
+        i === 0 && reservation ? pulumi.all([s.id, reservation.id]).apply(([id]) => id) : s.id,
+    );
+    return {
+        internetGateway,
+        publicSubnets,
+        publicSubnetIds,
+        firewallSubnets,
+        natGateways,
+        deployNatGateway,
+        deployNatIp,
+        deployNatReservation: reservation,
+    };
 }

@@ -4,7 +4,7 @@ import { ReportKey, REPORTS } from "../../policy-pack/catalog/operations";
 import { namePrefix, patchGroupName } from "../config";
 import { EvidenceRegistry } from "../evidence";
 import { awsContext } from "./iam";
-import { patching } from "./patching";
+import { NodeGroupsToRoll, patching } from "./patching";
 import { reports } from "./reporting";
 
 /** The stack config the operations cadence reads (keys as validated in components/config). */
@@ -33,7 +33,7 @@ export interface OperationsArgs {
     /** Permissions boundary for the roles created here (identity: permissionsBoundary.arn). */
     permissionsBoundaryArn?: pulumi.Input<string>;
     /** The EKS managed node groups critical patches roll through (cluster: cluster.name, nodeGroups). */
-    nodeGroups: { clusterName: pulumi.Input<string>; names: pulumi.Input<string>[] };
+    nodeGroups: NodeGroupsToRoll;
     /** Who approves a node roll (identity: roles.systemAdmin.arn). */
     patchApproverArns: pulumi.Input<string>[];
     /** Topic the approval request goes to (Detection.topics.high.arn). */

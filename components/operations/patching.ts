@@ -7,6 +7,17 @@ import { NODE_AMI_ROLL, PATCHING } from "../../policy-pack/catalog/operations";
 import { policyJson, serviceTrust } from "./iam";
 import { rollNodeAmis } from "./runbooks";
 
+/**
+ * The EKS managed node groups the roll updates, in one order: their names, launch templates, and the SSM
+ * parameter of the recommended AMI each launches (a custom AMI: a roll is a new launch template version).
+ */
+export interface NodeGroupsToRoll {
+    clusterName: pulumi.Input<string>;
+    names: pulumi.Input<string>[];
+    launchTemplateIds: pulumi.Input<string>[];
+    amiParameters: pulumi.Input<string>[];
+}
+
 export interface PatchingArgs {
     /** Physical name prefix (`mas-<stack>`). */
     prefix: string;
@@ -20,7 +31,7 @@ export interface PatchingArgs {
     /** The stack's account and region. */
     ctx: { account: pulumi.Input<string>; region: pulumi.Input<string> };
     /** The EKS managed node groups the roll updates. */
-    nodeGroups: { clusterName: pulumi.Input<string>; names: pulumi.Input<string>[] };
+    nodeGroups: NodeGroupsToRoll;
     /** Who approves a node roll, and the topic (with its KMS key) the approval request goes to. */
     patchApproverArns: pulumi.Input<string>[];
     approvalTopicArn: pulumi.Input<string>;
@@ -129,14 +140,35 @@ export function patching(parent: pulumi.Resource, name: string, args: PatchingAr
         {
             role: rollRole.id,
             policy: pulumi
-                .all([ctx.region, ctx.account, args.nodeGroups.clusterName, args.approvalTopicArn, args.alertsKeyArn])
-                .apply(([region, acct, clusterName, topic, key]) =>
+                .all([
+                    ctx.region,
+                    ctx.account,
+                    args.nodeGroups.clusterName,
+                    args.approvalTopicArn,
+                    args.alertsKeyArn,
+                    pulumi.all(args.nodeGroups.launchTemplateIds),
+                ])
+                .apply(([region, acct, clusterName, topic, key, lts]) =>
                     policyJson([
                         {
                             Sid: "RollNodeGroups",
                             Effect: "Allow",
                             Action: ["eks:UpdateNodegroupVersion", "eks:DescribeNodegroup"],
                             Resource: `arn:aws:eks:${region}:${acct}:nodegroup/${clusterName}/*`,
+                        },
+                        {
+                            // The node groups launch a custom AMI: a roll is a new launch template version
+                            // with the newest recommended AMI, read from its public SSM parameter.
+                            Sid: "ReadRecommendedAmi",
+                            Effect: "Allow",
+                            Action: "ssm:GetParameter",
+                            Resource: `arn:aws:ssm:${region}::parameter/aws/service/eks/optimized-ami/*`,
+                        },
+                        {
+                            Sid: "NewLaunchTemplateVersion",
+                            Effect: "Allow",
+                            Action: ["ec2:CreateLaunchTemplateVersion", "ec2:DescribeLaunchTemplateVersions"],
+                            Resource: lts.map((id) => `arn:aws:ec2:${region}:${acct}:launch-template/${id}`),
                         },
                         { Sid: "AskApproval", Effect: "Allow", Action: "sns:Publish", Resource: topic },
                         {
@@ -163,9 +195,17 @@ export function patching(parent: pulumi.Resource, name: string, args: PatchingAr
                     pulumi.all(args.patchApproverArns),
                     args.nodeGroups.clusterName,
                     pulumi.all(args.nodeGroups.names),
+                    pulumi.all(args.nodeGroups.launchTemplateIds),
+                    pulumi.all(args.nodeGroups.amiParameters),
                 ])
-                .apply(([role, topic, approvers, clusterName, groups]) =>
-                    rollNodeAmis(role, topic, approvers, clusterName, groups),
+                .apply(([role, topic, approvers, clusterName, names, lts, params]) =>
+                    rollNodeAmis(
+                        role,
+                        topic,
+                        approvers,
+                        clusterName,
+                        names.map((name, i) => ({ name, launchTemplateId: lts[i], amiParameter: params[i] })),
+                    ),
                 ),
             tags: { control: "MNT-PATCH-CRITICAL", patching: NODE_AMI_ROLL },
         },

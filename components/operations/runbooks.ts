@@ -361,8 +361,9 @@ export function rollNodeAmis(
     approvalTopicArn: string,
     approverArns: string[],
     clusterName: string,
-    nodeGroupNames: string[],
+    groups: { name: string; launchTemplateId: string; amiParameter: string }[],
 ): string {
+    const nodeGroupNames = groups.map((g) => g.name);
     return doc(
         "security_maintenance critical_patches: after approval, roll each EKS managed node group onto the latest AMI release (nodes drained one at a time).",
         roleArn,
@@ -401,18 +402,42 @@ export function rollNodeAmis(
                 onFailure: "Abort",
                 nextStep: "Roll0",
             },
-            ...nodeGroupNames.map((group, i): AutomationStep => ({
-                name: `Roll${i}`,
-                action: "aws:executeAwsApi",
-                inputs: {
-                    Service: "eks",
-                    Api: "UpdateNodegroupVersion",
-                    clusterName,
-                    nodegroupName: group,
-                    force: false,
+            // Custom-AMI node groups: the newest recommended AMI into a new launch template version, then the
+            // group rolled onto it (UpdateNodegroupVersion refuses a release version for a custom AMI).
+            ...groups.flatMap((g, i): AutomationStep[] => [
+                {
+                    name: `Roll${i}`,
+                    action: "aws:executeAwsApi",
+                    inputs: { Service: "ssm", Api: "GetParameter", Name: g.amiParameter },
+                    outputs: [{ Name: "ImageId", Selector: "$.Parameter.Value", Type: "String" }],
                 },
-                ...(i === nodeGroupNames.length - 1 ? { isEnd: true } : {}),
-            })),
+                {
+                    name: `Template${i}`,
+                    action: "aws:executeAwsApi",
+                    inputs: {
+                        Service: "ec2",
+                        Api: "CreateLaunchTemplateVersion",
+                        LaunchTemplateId: g.launchTemplateId,
+                        SourceVersion: "$Latest",
+                        VersionDescription: "{{ Reason }}",
+                        LaunchTemplateData: { ImageId: `{{ Roll${i}.ImageId }}` },
+                    },
+                    outputs: [{ Name: "Version", Selector: "$.LaunchTemplateVersion.VersionNumber", Type: "Integer" }],
+                },
+                {
+                    name: `Update${i}`,
+                    action: "aws:executeAwsApi",
+                    inputs: {
+                        Service: "eks",
+                        Api: "UpdateNodegroupVersion",
+                        clusterName,
+                        nodegroupName: g.name,
+                        launchTemplate: { id: g.launchTemplateId, version: `{{ Template${i}.Version }}` },
+                        force: false,
+                    },
+                    ...(i === groups.length - 1 ? { isEnd: true } : {}),
+                },
+            ]),
         ],
     );
 }

@@ -32,8 +32,8 @@ export const POD_IDENTITY_AGENT_CIDR = "169.254.170.23/32";
 
 /**
  * The flows an agent namespace may allow beside its default-deny NetworkPolicy (K8S-NETPOL): its own pods,
- * DNS, istiod (xDS / CA 15012, injection webhook 15017), the Pod Identity agent, the coordinator (every agent
- * may reach it; it accepts every agent namespace) and HTTPS (see HttpsScope).
+ * DNS, istiod (xDS / CA 15012, injection webhook 15017), the Pod Identity agent, the coordinator on the mesh port
+ * only (every agent may reach it there; it accepts every agent namespace there) and HTTPS (see HttpsScope).
  */
 /**
  * Where an agent's HTTPS may go inside the plan's network: anywhere outside the VPC (the network firewall's
@@ -50,7 +50,9 @@ export function intendedAgentFlows(agentNamespace: string, coordinatorNamespaces
     const agents: IntendedSelector = { matchExpressions: [{ key: MESH.agentNamespaceLabel, operator: "Exists" }] };
     const ingress: IntendedRule[] = [
         { peers: [{ namespaceSelector: byName(agentNamespace), podSelector: {} }] },
-        ...(isCoordinator ? [{ peers: [{ namespaceSelector: agents, podSelector: {} }] }] : []),
+        ...(isCoordinator
+            ? [{ peers: [{ namespaceSelector: agents, podSelector: {} }], ports: [tcp(networkDesign.ports.agentMesh)] }]
+            : []),
     ];
     const egress: IntendedRule[] = [
         { peers: [{ namespaceSelector: byName(agentNamespace), podSelector: {} }] },
@@ -70,7 +72,10 @@ export function intendedAgentFlows(agentNamespace: string, coordinatorNamespaces
         { peers: [{ ipBlock: { cidr: POD_IDENTITY_AGENT_CIDR } }], ports: [tcp(networkDesign.ports.http)] },
         ...coordinatorNamespaces
             .filter((c) => c !== agentNamespace)
-            .map((c) => ({ peers: [{ namespaceSelector: byName(c), podSelector: {} }] })),
+            .map((c) => ({
+                peers: [{ namespaceSelector: byName(c), podSelector: {} }],
+                ports: [tcp(networkDesign.ports.agentMesh)],
+            })),
         {
             // Without a VPC in the plan (a cluster-only plan): HTTPS to any address.
             peers: https

@@ -127,7 +127,8 @@ export const identityControls: Control[] = [
         iso27001: ["A.5.17", "A.8.5"],
         soc2: ["CC6.1"],
         how: INFRA,
-        substitution: "OAuth2 provider → Amazon Cognito user pool (authorization code + client_credentials).",
+        substitution:
+            "OAuth2 provider → Amazon Cognito user pool (authorization code + client_credentials). The client_credentials client is for callers outside the VPC: Cognito serves its token endpoint only on the pool's public domain, not through PrivateLink, and the workloads' egress allow-list does not hold it.",
     },
     {
         id: "AUTH-MFA",

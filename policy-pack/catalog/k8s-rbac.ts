@@ -270,23 +270,6 @@ export const K8S_ALLOW_LIST: K8sGrant[] = [
         guide: "access_control.resource_access.compute_resources.allocate: replicas and resources of the agents' workloads",
     },
     {
-        // Until issue 22 item 7 lands: the stack still binds resource_manager's quota and workload writes through
-        // a ClusterRoleBinding (with create). Remove this line then; the agent-namespaces lines above remain.
-        who: ["resource_manager"],
-        apiGroups: ["", "apps"],
-        resources: [
-            "resourcequotas",
-            "limitranges",
-            "deployments",
-            "statefulsets",
-            "deployments/scale",
-            "statefulsets/scale",
-        ],
-        verbs: ["get", "create", "update", "patch"],
-        scope: "cluster",
-        guide: "access_control.resource_access.compute_resources.allocate (interim: issue 22 scopes it to the agent namespaces)",
-    },
-    {
         who: ["agent"],
         apiGroups: [""],
         resources: ["configmaps", "pods"],

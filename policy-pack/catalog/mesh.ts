@@ -60,6 +60,16 @@ export const MESH = {
     /** istiod replicas in prod: with a PodDisruptionBudget (chart: only when more than one replica) a drain
      * never takes the last one. */
     istiodProdReplicas: 2,
+    /**
+     * Priority of the mesh control plane (istiod, the ingress gateway, cert-manager): Kubernetes' built-in
+     * system-cluster-critical (2,000,000,000), above every class a user may create (at most 1,000,000,000),
+     * so the agents' preempting classes (mas-critical, mas-elevated) never evict it ("Pod Priority and
+     * Preemption"; cert-manager's best-practice values use the same class). The CNI agent already runs at
+     * system-node-critical (the istio-cni chart's DaemonSet).
+     */
+    controlPlanePriorityClass: "system-cluster-critical",
+    /** Highest value a PriorityClass a user creates may have (scheduling.k8s.io validation). */
+    userPriorityMax: 1_000_000_000,
 } as const;
 
 export const meshControls: Control[] = [

@@ -17,6 +17,11 @@ export const networkDesign = {
         http: 80,
         ssh: 22,
         dns: 53,
+        /**
+         * The port agents serve each other on inside the mesh (the sidecars' mTLS rides on it): the only port
+         * the coordinator admits from other agent namespaces, and the only one agents open to it.
+         */
+        agentMesh: 8443,
         /** TCP ports agents may open to the service segment and to each other: HTTPS (EKS API, VPC
          * endpoints), the mesh's TLS application port, HBONE and istiod (xDS + CA). */
         agentToService: [443, 8443, 15008, 15012],

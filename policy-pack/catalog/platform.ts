@@ -16,6 +16,18 @@ export const platformDesign = {
      * (EKS user guide, "Understand each phase of node updates", scale-up phase).
      */
     updateSurgePerAz: 2,
+    /**
+     * EKS's own addresses in every cluster subnet: its control plane has 2 to 4 cross-account ENIs there
+     * (eksctl "Updating control plane subnets"; counted at 4 in each subnet, as EKS picks where), and it needs
+     * at least 6 more free to create new ones before removing the old on an upgrade (EKS "network
+     * requirements").
+     */
+    eks: {
+        controlPlaneEnis: 4,
+        freePerClusterSubnet: 6,
+        /** The cluster's service CIDR: what EKS picks itself for a VPC in 10.0.0.0/8 ("service IPv4 CIDR"). */
+        serviceIpv4Cidr: "172.20.0.0/16",
+    },
     /** Addresses AWS reserves in every subnet (first four and the last). */
     reservedPerSubnet: 5,
     /**

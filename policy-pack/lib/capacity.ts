@@ -43,6 +43,19 @@ export function eniLimits(instanceType: string): EniLimits | undefined {
     return undefined;
 }
 
+/** vCPUs of an instance type from its size (large = 2, xlarge = 4, Nxlarge = 4·N; metal: unbounded). */
+export function instanceVcpus(instanceType: string): number | undefined {
+    const size = instanceType.split(".")[1] ?? "";
+    if (size === "metal" || size.startsWith("metal-")) {
+        return Number.MAX_SAFE_INTEGER;
+    }
+    const m = /^(\d*)xlarge$/.exec(size);
+    if (m) {
+        return 4 * (m[1] ? Number(m[1]) : 1);
+    }
+    return { nano: 2, micro: 2, small: 2, medium: 1, large: 2 }[size];
+}
+
 /** The VPC CNI settings that bound a node's addresses (add-on configurationValues `env`). */
 export interface CniSettings {
     maxEni?: number;
@@ -108,13 +121,56 @@ export interface NodeGroupDemand {
     subnetCidrs: string[];
 }
 
+/** Addresses something other than a node group takes (or must find free) in one subnet. */
+export interface FixedDemand {
+    subnetCidr: string;
+    /** What takes them, for the message (e.g. "16 interface endpoints"). */
+    what: string;
+    addresses: number;
+}
+
+/** Addresses EKS needs in each subnet the cluster's control plane uses (vpcConfig.subnetIds). */
+export function eksControlPlaneDemand(): number {
+    return platformDesign.eks.controlPlaneEnis + platformDesign.eks.freePerClusterSubnet;
+}
+
 /**
- * Every way the node groups can outgrow their subnets: per subnet, the peak nodes of each group using it
- * times the addresses one node can take, against the usable addresses. Returns one message per problem.
+ * The fixed demand of a segment layout: per cluster subnet EKS's ENIs and the free addresses it needs, per
+ * subnet of the interface endpoints one ENI per endpoint.
  */
-export function capacityProblems(groups: NodeGroupDemand[], cni: CniSettings): string[] {
+export function fixedDemands(layout: {
+    clusterSubnetCidrs: string[];
+    endpointSubnetCidrs: string[];
+    interfaceEndpoints: number;
+}): FixedDemand[] {
+    return [
+        ...layout.clusterSubnetCidrs.map((subnetCidr) => ({
+            subnetCidr,
+            what: `EKS control plane (${platformDesign.eks.controlPlaneEnis} ENIs + ${platformDesign.eks.freePerClusterSubnet} free)`,
+            addresses: eksControlPlaneDemand(),
+        })),
+        ...layout.endpointSubnetCidrs.map((subnetCidr) => ({
+            subnetCidr,
+            what: `${layout.interfaceEndpoints} interface endpoints`,
+            addresses: layout.interfaceEndpoints,
+        })),
+    ];
+}
+
+/**
+ * Every way the subnets can run out: per subnet, the peak nodes of each group using it times the addresses one
+ * node can take, plus every other ENI placed there (interface endpoints, EKS control plane with the addresses
+ * it must find free), against the usable addresses. Returns one message per problem.
+ */
+export function capacityProblems(groups: NodeGroupDemand[], cni: CniSettings, fixed: FixedDemand[] = []): string[] {
     const problems: string[] = [];
     const demand = new Map<string, { need: number; parts: string[] }>();
+    const add = (cidr: string, need: number, part: string) => {
+        const d = demand.get(cidr) ?? { need: 0, parts: [] };
+        d.need += need;
+        d.parts.push(part);
+        demand.set(cidr, d);
+    };
     for (const g of groups) {
         const limits = eniLimits(g.instanceType);
         if (!limits) {
@@ -129,17 +185,17 @@ export function capacityProblems(groups: NodeGroupDemand[], cni: CniSettings): s
         const nodes = peakNodesPerAz(g.maxSize, g.subnetCidrs.length);
         const perNode = addressesPerNode(limits, cni);
         for (const cidr of g.subnetCidrs) {
-            const d = demand.get(cidr) ?? { need: 0, parts: [] };
-            d.need += nodes * perNode;
-            d.parts.push(`${g.name}: ${nodes} nodes × ${perNode} addresses (${g.instanceType})`);
-            demand.set(cidr, d);
+            add(cidr, nodes * perNode, `${g.name}: ${nodes} nodes × ${perNode} addresses (${g.instanceType})`);
         }
+    }
+    for (const f of fixed) {
+        add(f.subnetCidr, f.addresses, `${f.what}: ${f.addresses}`);
     }
     for (const [cidr, d] of demand) {
         const usable = usableAddresses(cidr);
         if (d.need > usable) {
             problems.push(
-                `subnet ${cidr} has ${usable} usable addresses but its node groups can take ${d.need} at their maximum plus a rolling update (${d.parts.join("; ")})`,
+                `subnet ${cidr} has ${usable} usable addresses but needs ${d.need} with its node groups at their maximum plus a rolling update (${d.parts.join("; ")})`,
             );
         }
     }
@@ -149,32 +205,62 @@ export function capacityProblems(groups: NodeGroupDemand[], cni: CniSettings): s
 /** Content type of a nodeadm NodeConfig part in AL2023 MIME multipart user data. */
 export const NODECONFIG_CONTENT_TYPE = "application/node.eks.aws";
 
-/**
- * The kubelet maxPods that launch-template user data sets through a nodeadm NodeConfig part (the last one
- * wins, as nodeadm merges parts in order), or undefined when no NodeConfig part sets it: then nodeadm derives
- * it from the instance type's full ENI count, whatever MAX_ENI the CNI uses. Accepts base64 (as EC2 takes it)
- * or plain text.
- */
-export function userDataMaxPods(userData: string | undefined): number | undefined {
+/** What the NodeConfig parts of launch-template user data set (nodeadm merges the parts, later ones winning). */
+export interface UserDataNodeConfig {
+    maxPods?: number;
+    /** The cluster section's fields nodeadm requires (api/validation.go), where set. */
+    cluster: Partial<Record<"name" | "apiServerEndpoint" | "certificateAuthority" | "cidr", string>>;
+}
+
+/** The fields of `spec.cluster` nodeadm refuses to start without. */
+export const NODECONFIG_CLUSTER_FIELDS = ["name", "apiServerEndpoint", "certificateAuthority", "cidr"] as const;
+
+/** Reads the NodeConfig parts of MIME multipart user data (base64 as EC2 takes it, or plain text). */
+export function userDataNodeConfig(userData: string | undefined): UserDataNodeConfig {
+    const out: UserDataNodeConfig = { cluster: {} };
     if (!userData) {
-        return undefined;
+        return out;
     }
     const text = /^[A-Za-z0-9+/=\s]+$/.test(userData) ? Buffer.from(userData, "base64").toString("utf8") : userData;
     const boundary = /boundary="?([^";\r\n]+)"?/i.exec(text)?.[1];
     if (!boundary) {
-        return undefined;
+        return out;
     }
-    let maxPods: number | undefined;
+    const typeRe = new RegExp(`content-type:\\s*${NODECONFIG_CONTENT_TYPE.replace(/\./g, "\\.")}`, "i");
     for (const part of text.split(`--${boundary}`)) {
         const split = part.search(/\r?\n\r?\n/);
         const headers = split < 0 ? part : part.slice(0, split);
-        if (!new RegExp(`content-type:\\s*${NODECONFIG_CONTENT_TYPE.replace(/\./g, "\\.")}`, "i").test(headers)) {
+        if (!typeRe.test(headers)) {
             continue;
         }
-        const m = /["']?maxPods["']?\s*:\s*(\d+)/.exec(part.slice(split));
+        const body = part.slice(split);
+        const m = /["']?maxPods["']?\s*:\s*(\d+)/.exec(body);
         if (m) {
-            maxPods = Number(m[1]);
+            out.maxPods = Number(m[1]);
+        }
+        for (const field of NODECONFIG_CLUSTER_FIELDS) {
+            const f = new RegExp(`^\\s+["']?${field}["']?\\s*:\\s*["']?([^"'\\s]+)`, "m").exec(body);
+            if (f) {
+                out.cluster[field] = f[1];
+            }
         }
     }
-    return maxPods;
+    return out;
+}
+
+/**
+ * The kubelet maxPods that launch-template user data sets through a nodeadm NodeConfig part (the last one
+ * wins), or undefined when no NodeConfig part sets it.
+ */
+export function userDataMaxPods(userData: string | undefined): number | undefined {
+    return userDataNodeConfig(userData).maxPods;
+}
+
+/**
+ * The maxPods EKS's own NodeConfig sets on a managed node without a custom AMI, which wins over the launch
+ * template's (EKS user guide, "How maxPods is determined"): the ENI formula over every ENI of the instance,
+ * capped at 110 (under 30 vCPUs) or 250.
+ */
+export function eksManagedMaxPods(limits: EniLimits, vcpus: number, cni: CniSettings): number {
+    return Math.min(maxPodsFor(limits, { prefixDelegation: cni.prefixDelegation }), vcpus < 30 ? 110 : 250);
 }

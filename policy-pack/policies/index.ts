@@ -9,6 +9,7 @@ import { detectionPolicies } from "./detection";
 import { procedurePolicies } from "./procedures";
 import { crossServicePolicies } from "./cross-service";
 import { platformPolicies } from "./platform";
+import { deployablePolicies } from "./deployable";
 
 /** Every policy of the pack, one module per guide area. */
 export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
@@ -21,6 +22,7 @@ export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
     ...procedurePolicies,
     ...crossServicePolicies,
     ...platformPolicies,
+    ...deployablePolicies,
 ];
 
 /** Policy names that enforce a control. */

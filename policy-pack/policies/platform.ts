@@ -7,12 +7,16 @@ import {
     capacityProblems,
     cniSettings,
     eniLimits,
+    eksManagedMaxPods,
+    instanceVcpus,
+    NODECONFIG_CLUSTER_FIELDS,
+    userDataNodeConfig,
     maxPodsFor,
     NodeGroupDemand,
-    userDataMaxPods,
 } from "../lib/capacity";
 import { contains, isCidr } from "../lib/cidr";
 import { candidatesBy } from "../lib/lookup";
+import { fixedDemandsOf } from "./deployable/subnet-demand";
 import { asArray, asObject, asString, asStrings, parsePolicyDocument, resourcePolicy, stackPolicy } from "./lib";
 
 // Cross-service facts of the platform (issue 11): how CI reaches a private EKS API, whether the segment
@@ -158,7 +162,7 @@ export const deployPath = stackPolicy({
 export const podIpCapacity = stackPolicy({
     name: "network-pod-ip-capacity",
     description:
-        "Every EKS node group fits its subnets: peak nodes per AZ (maximum over the AZs plus the managed-update surge of 2 per AZ) × the addresses one node can take (instance ENI limits, bounded by the vpc-cni add-on's MAX_ENI) ≤ usable addresses.",
+        "Every subnet holds what the plan places in it: peak nodes per AZ of each node group (maximum over the AZs plus the managed-update surge of 2 per AZ) × the addresses one node can take (instance ENI limits, bounded by the vpc-cni add-on's MAX_ENI), one ENI per interface endpoint, the EKS control plane's ENIs plus the addresses it needs free in each cluster subnet, NAT gateways, and the free addresses a load balancer needs ≤ usable addresses.",
     controls: ["NET-POD-CAPACITY"],
     severity: "high",
     validate: (args, report) => {
@@ -191,7 +195,7 @@ export const podIpCapacity = stackPolicy({
                         .filter(isCidr),
                 };
             });
-            for (const p of capacityProblems(demands, cni)) {
+            for (const p of capacityProblems(demands, cni, fixedDemandsOf(rs, subnetCidr))) {
                 report(`[NET-POD-CAPACITY] cluster ${clusterName}: ${p}`, groups[0].urn);
             }
         }
@@ -201,13 +205,14 @@ export const podIpCapacity = stackPolicy({
 export const nodeMaxPods = stackPolicy({
     name: "network-node-max-pods",
     description:
-        "Kubelet's maxPods on every EKS node group (launch-template user data, nodeadm NodeConfig) is at most the pods the VPC CNI can address: ENIs (bounded by the vpc-cni add-on's MAX_ENI) × (IPv4 per ENI − 1) + 2 host-network pods. Unset, nodeadm counts every ENI of the instance, so pods past the node's addresses are scheduled and never start.",
+        "Kubelet's maxPods on every EKS node group is at most the pods the VPC CNI can address: ENIs (bounded by the vpc-cni add-on's MAX_ENI) × (IPv4 per ENI − 1) + 2 host-network pods. Without a custom AMI in the launch template EKS appends its own NodeConfig, whose maxPods (every ENI, capped at 110 / 250) wins; with one, the launch template's NodeConfig is the node's whole configuration: it must carry the cluster section nodeadm needs (name, apiServerEndpoint, certificateAuthority, cidr) and the maxPods, else nodeadm's default counts every ENI.",
     controls: ["NET-POD-CAPACITY"],
     severity: "high",
     validate: (args, report) => {
         const rs = args.resources;
         const lts = new Map(ofType(rs, T.launchTemplate).map((l) => [str(l.props.id) ?? "", l.props] as const));
         for (const g of ofType(rs, T.nodeGroup)) {
+            const group = `${str(g.props.nodeGroupName) ?? g.name}`;
             const clusterName = str(g.props.clusterName) ?? "";
             const addon = ofType(rs, T.addon).find(
                 (a) => str(a.props.clusterName) === clusterName && a.props.addonName === "vpc-cni",
@@ -220,11 +225,29 @@ export const nodeMaxPods = stackPolicy({
                 continue; // network-pod-ip-capacity reports the unknown type
             }
             const addressable = maxPodsFor(limits, cni);
-            const set = userDataMaxPods(str(lt?.userData));
-            const effective = set ?? maxPodsFor(limits, { prefixDelegation: cni.prefixDelegation });
+            const bound = `the ${addressable} pods the VPC CNI can address${cni.maxEni ? ` with MAX_ENI ${cni.maxEni}` : ""}: pods past that are scheduled and never get an address`;
+            if (!str(lt?.imageId)) {
+                const eks = eksManagedMaxPods(limits, instanceVcpus(instanceType) ?? 0, cni);
+                if (eks > addressable) {
+                    report(
+                        `[NET-POD-CAPACITY] node group ${group} (${instanceType}): no custom AMI in its launch template, so EKS appends its own NodeConfig and kubelet admits ${eks} pods (EKS "How maxPods is determined"; a maxPods in the launch template does not count), above ${bound}`,
+                        g.urn,
+                    );
+                }
+                continue;
+            }
+            const config = userDataNodeConfig(str(lt?.userData));
+            const missing = NODECONFIG_CLUSTER_FIELDS.filter((f) => !config.cluster[f]);
+            if (missing.length > 0) {
+                report(
+                    `[NET-POD-CAPACITY] node group ${group} (${instanceType}) launches a custom AMI, so EKS adds no bootstrap, but its launch template's NodeConfig lacks spec.cluster ${missing.join(", ")}: nodeadm refuses to start and no node joins`,
+                    g.urn,
+                );
+            }
+            const effective = config.maxPods ?? maxPodsFor(limits, { prefixDelegation: cni.prefixDelegation });
             if (effective > addressable) {
                 report(
-                    `[NET-POD-CAPACITY] node group ${str(g.props.nodeGroupName) ?? g.name} (${instanceType}): kubelet maxPods ${effective}${set === undefined ? " (not set in a NodeConfig part of its launch template user data: nodeadm's default from every ENI)" : ""} exceeds the ${addressable} pods the VPC CNI can address${cni.maxEni ? ` with MAX_ENI ${cni.maxEni}` : ""}: pods past that are scheduled and never get an address`,
+                    `[NET-POD-CAPACITY] node group ${group} (${instanceType}): kubelet maxPods ${effective}${config.maxPods === undefined ? " (not set in a NodeConfig part of its launch template user data: nodeadm's default from every ENI)" : ""} exceeds ${bound}`,
                     g.urn,
                 );
             }

@@ -318,7 +318,11 @@ describe("cross-no-node-patch-install (OPS-M-PATCH, MNT-PATCH-CRITICAL, MNT-PATC
         `arn:aws:sns:eu-west-1:${ACCT}:mas-alerts-high`,
         [`arn:aws:iam::${ACCT}:role/mas-system-admin`],
         "mas-prod-eks",
-        ["mas-prod-agent", "mas-prod-service"],
+        ["agent", "service"].map((seg) => ({
+            name: `mas-prod-${seg}`,
+            launchTemplateId: `lt-${seg}`,
+            amiParameter: "/aws/service/eks/optimized-ami/1.35/amazon-linux-2023/x86_64/standard/recommended/image_id",
+        })),
     );
     const base = (operation = "Scan"): StackResourceCase[] => [
         {
@@ -458,8 +462,14 @@ describe("cross-log-groups-reach-buckets (LOG-AGG-CENTRAL)", () => {
 });
 
 describe("cross-enclaves-usable (DATA-ENC-IN-MEMORY)", () => {
-    const { nodeUserData } =
+    const { nodeUserData: build } =
         require("../../components/cluster/nodes") as typeof import("../../components/cluster/nodes");
+    const nodeUserData = (o: { maxPods: number; enclave?: { cpuCount: number; memoryMib: number } }) =>
+        build({
+            ...o,
+            cluster: { name: "c", apiServerEndpoint: "https://x", certificateAuthority: "Y2E=", cidr: "172.20.0.0/16" },
+            labels: { "mas/segment": "agent" },
+        });
     const plugin = (tolerations: object[]): StackResourceCase => ({
         type: "kubernetes:apps/v1:DaemonSet",
         name: "plugin",

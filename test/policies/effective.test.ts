@@ -92,6 +92,32 @@ describe("K8S-NETPOL: NetworkPolicies taken as a union", () => {
         expect(m[0]).toContain("(+6 more)");
     });
 
+    it("round 2's coordinator: every agent namespace admitted on every port, not only the mesh port", () => {
+        const rs = copy();
+        const np = rs.find(
+            (r) =>
+                r.type === NP &&
+                r.props.metadata.namespace === "agent-coordinator" &&
+                r.props.metadata.name === "allow-mesh",
+        );
+        if (!np) {
+            throw new Error("no allow-mesh in agent-coordinator");
+        }
+        delete np.props.spec.ingress[1].ports;
+        const m = messages(networkPolicyEffective, rs);
+        expect(m).toEqual([
+            "[K8S-NETPOL] NetworkPolicy agent-coordinator/allow-mesh allows ingress beyond the intended flows: pods {} in agent-task-executor on all ports; pods {} in agent-planner on all ports",
+        ]);
+        // And an agent reaching the coordinator on every port.
+        const rs2 = copy();
+        const planner = one(rs2, NP, "mas-mesh-planner").props.spec;
+        const toCoordinator = planner.egress.find((e: { ports?: { port: number }[] }) => e.ports?.[0]?.port === 8443);
+        delete toCoordinator.ports;
+        expect(messages(networkPolicyEffective, rs2)[0]).toContain(
+            "[K8S-NETPOL] NetworkPolicy agent-planner/allow-mesh allows egress beyond the intended flows:",
+        );
+    });
+
     it("egress to every address but the VPC, on every port (ipBlock with except, no ports)", () => {
         const rs = copy();
         rs.push({

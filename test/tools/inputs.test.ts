@@ -292,6 +292,8 @@ describe("a stack the repository does not ship", () => {
                 // The copied placeholder contacts: warnings (a real `pulumi up` refuses them), and the plan goes on.
                 "warning: multi-agent-security:alertEmails[0]: security-oncall@example.com is at a reserved domain (example.com) where no one reads mail; replace it before `pulumi up`, which refuses it",
                 "warning: multi-agent-security:alertEmails[1]: soc@example.com is at a reserved domain (example.com) where no one reads mail; replace it before `pulumi up`, which refuses it",
+                // The copied placeholder connection (AWS's documentation account): likewise.
+                "warning: multi-agent-security:deployRunnerConnectionArn: 111122223333 is an AWS documentation account, not yours; a connection belongs to the account that deploys and a person must approve it there (AVAILABLE) first; replace it before `pulumi up`, which refuses it",
             ].sort(),
         );
         expect(res.stdout).toContain("policy config: the pack's defaults (no policy-pack/config/staging.json)");

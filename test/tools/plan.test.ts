@@ -91,11 +91,24 @@ describe("contacts at reserved domains (the shipped stacks' placeholders)", () =
     const warning = (key: string, address: string) =>
         `multi-agent-security:${key}: ${address} is at a reserved domain (example.com) where no one reads mail; replace it before \`pulumi up\`, which refuses it`;
 
+    // The shipped connection placeholder is in AWS's documentation account (components/config/preconditions.ts).
+    const connection =
+        "multi-agent-security:deployRunnerConnectionArn: 111122223333 is an AWS documentation account, not yours; a connection belongs to the account that deploys and a person must approve it there (AVAILABLE) first";
     it.each([
-        ["dev", [warning("alertEmails[0]", "security-dev@example.com")]],
+        [
+            "dev",
+            [
+                warning("alertEmails[0]", "security-dev@example.com"),
+                `${connection}; replace it before \`pulumi up\`, which refuses it`,
+            ],
+        ],
         [
             "prod",
-            [warning("alertEmails[0]", "security-oncall@example.com"), warning("alertEmails[1]", "soc@example.com")],
+            [
+                warning("alertEmails[0]", "security-oncall@example.com"),
+                warning("alertEmails[1]", "soc@example.com"),
+                `${connection}; replace it before \`pulumi up\`, which refuses it`,
+            ],
         ],
     ] as const)("an offline plan of %s warns (pulumi.log.warn) and plans", async (stack, expected) => {
         const run = await runStack(stack);
@@ -115,6 +128,7 @@ describe("contacts at reserved domains (the shipped stacks' placeholders)", () =
         expect(err?.problems).toEqual([
             "multi-agent-security:alertEmails[0]: security-oncall@example.com is at a reserved domain (example.com) where no one reads mail; `pulumi up` needs an address people read",
             "multi-agent-security:alertEmails[1]: soc@example.com is at a reserved domain (example.com) where no one reads mail; `pulumi up` needs an address people read",
+            connection,
         ]);
         expect(err?.registeredUrns.map((u) => u.split("::")[2])).toEqual(["pulumi:pulumi:Stack"]);
         // The marker belongs to the run: it is not left behind.

@@ -285,6 +285,23 @@ export class ProviderMocks implements pulumi.runtime.Mocks {
                     ],
                 };
             }
+            // The EKS-optimized AMI public parameters (/aws/service/eks/optimized-ami/...): an AMI id per name.
+            case "aws:ssm/getParameter:getParameter": {
+                const name = String((args.inputs as { name?: unknown }).name ?? "");
+                if (!name.startsWith("/aws/service/eks/optimized-ami/")) {
+                    throw new Error(`Mock not implemented: ${args.token} ${name}`);
+                }
+                const value = `ami-${digest(name, 17)}`;
+                return {
+                    id: name,
+                    name,
+                    type: "String",
+                    value,
+                    insecureValue: value,
+                    version: 1,
+                    withDecryption: true,
+                };
+            }
             default:
                 throw new Error(`Mock not implemented: ${args.token}`);
         }

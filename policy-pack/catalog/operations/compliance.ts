@@ -32,6 +32,11 @@ type ComplianceControl = (typeof COMPLIANCE_AREAS)[keyof typeof COMPLIANCE_AREAS
 export interface ConfigRuleDef {
     /** AWS Config managed rule identifier (Source.SourceIdentifier). */
     identifier: string;
+    /**
+     * What the managed rule evaluates ("Resource Types" on its AWS Config page): a rule whose types the stack
+     * never creates reports nothing (operations-config-rules-apply checks each against the plan).
+     */
+    resourceTypes: string[];
     /** Which of the guide's compliance areas the rule gives evidence for. */
     controls: ComplianceControl[];
     iso27001: string[];
@@ -53,57 +58,141 @@ const CO = "CMP-SOC2-CONFIDENTIALITY" as const;
  * SOC 2 TSC. AWS publishes no ISO 27001 / SOC 2 pack, so the stack generates its own from this table.
  */
 export const CONFIG_RULES: ConfigRuleDef[] = [
-    { identifier: "ENCRYPTED_VOLUMES", controls: [CR, CO], iso27001: ["A.8.24"], soc2: ["CC6.1", "C1.1"] },
-    { identifier: "S3_BUCKET_SSL_REQUESTS_ONLY", controls: [CR, CO], iso27001: ["A.8.24"], soc2: ["CC6.7"] },
     {
-        identifier: "S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED",
+        identifier: "ENCRYPTED_VOLUMES",
+        resourceTypes: ["AWS::EC2::Volume"],
         controls: [CR, CO],
         iso27001: ["A.8.24"],
         soc2: ["CC6.1", "C1.1"],
     },
-    { identifier: "CMK_BACKING_KEY_ROTATION_ENABLED", controls: [CR], iso27001: ["A.8.24"], soc2: ["CC6.1"] },
-    { identifier: "CLOUD_TRAIL_ENABLED", controls: [OP, SE], iso27001: ["A.8.15"], soc2: ["CC7.2"] },
+    {
+        identifier: "S3_BUCKET_SSL_REQUESTS_ONLY",
+        resourceTypes: ["AWS::S3::Bucket"],
+        controls: [CR, CO],
+        iso27001: ["A.8.24"],
+        soc2: ["CC6.7"],
+    },
+    {
+        identifier: "S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED",
+        resourceTypes: ["AWS::S3::Bucket"],
+        controls: [CR, CO],
+        iso27001: ["A.8.24"],
+        soc2: ["CC6.1", "C1.1"],
+    },
+    {
+        identifier: "CMK_BACKING_KEY_ROTATION_ENABLED",
+        resourceTypes: ["AWS::KMS::Key"],
+        controls: [CR],
+        iso27001: ["A.8.24"],
+        soc2: ["CC6.1"],
+    },
+    {
+        identifier: "CLOUD_TRAIL_ENABLED",
+        resourceTypes: ["AWS::::Account"],
+        controls: [OP, SE],
+        iso27001: ["A.8.15"],
+        soc2: ["CC7.2"],
+    },
     {
         // Daily integrity check of the audit trail (security_procedures.routine.daily.verify_system_integrity).
         identifier: "CLOUD_TRAIL_LOG_FILE_VALIDATION_ENABLED",
+        resourceTypes: ["AWS::CloudTrail::Trail"],
         controls: [OP, SE],
         iso27001: ["A.8.15"],
         soc2: ["CC7.2"],
         maximumExecutionFrequency: "TwentyFour_Hours",
     },
-    { identifier: "MULTI_REGION_CLOUD_TRAIL_ENABLED", controls: [OP, SE], iso27001: ["A.8.15"], soc2: ["CC7.2"] },
-    { identifier: "VPC_FLOW_LOGS_ENABLED", controls: [OP, SE], iso27001: ["A.8.16"], soc2: ["CC7.2"] },
+    {
+        identifier: "MULTI_REGION_CLOUD_TRAIL_ENABLED",
+        resourceTypes: ["AWS::::Account"],
+        controls: [OP, SE],
+        iso27001: ["A.8.15"],
+        soc2: ["CC7.2"],
+    },
+    {
+        identifier: "VPC_FLOW_LOGS_ENABLED",
+        resourceTypes: ["AWS::EC2::VPC"],
+        controls: [OP, SE],
+        iso27001: ["A.8.16"],
+        soc2: ["CC7.2"],
+    },
     {
         identifier: "CW_LOGGROUP_RETENTION_PERIOD_CHECK",
+        resourceTypes: ["AWS::Logs::LogGroup"],
         controls: [OP],
         iso27001: ["A.8.15"],
         soc2: ["CC7.2"],
         inputParameters: { MinRetentionTime: String(guide.logCollection.system.retentionDays) },
     },
-    { identifier: "EKS_ENDPOINT_NO_PUBLIC_ACCESS", controls: [AC, SE], iso27001: ["A.8.20"], soc2: ["CC6.6"] },
-    { identifier: "EKS_SECRETS_ENCRYPTED", controls: [CR, CO], iso27001: ["A.8.24"], soc2: ["CC6.1", "C1.1"] },
+    {
+        identifier: "EKS_ENDPOINT_NO_PUBLIC_ACCESS",
+        resourceTypes: ["AWS::EKS::Cluster"],
+        controls: [AC, SE],
+        iso27001: ["A.8.20"],
+        soc2: ["CC6.6"],
+    },
+    {
+        identifier: "EKS_SECRETS_ENCRYPTED",
+        resourceTypes: ["AWS::EKS::Cluster"],
+        controls: [CR, CO],
+        iso27001: ["A.8.24"],
+        soc2: ["CC6.1", "C1.1"],
+    },
     {
         identifier: "IAM_POLICY_NO_STATEMENTS_WITH_ADMIN_ACCESS",
+        resourceTypes: ["AWS::IAM::Policy"],
         controls: [AC, SE],
         iso27001: ["A.5.15", "A.8.2"],
         soc2: ["CC6.3"],
     },
-    { identifier: "MFA_ENABLED_FOR_IAM_CONSOLE_ACCESS", controls: [AC, SE], iso27001: ["A.8.5"], soc2: ["CC6.1"] },
+    {
+        identifier: "MFA_ENABLED_FOR_IAM_CONSOLE_ACCESS",
+        resourceTypes: ["AWS::IAM::User"],
+        controls: [AC, SE],
+        iso27001: ["A.8.5"],
+        soc2: ["CC6.1"],
+    },
     {
         // security_procedures.routine.monthly.rotate_credentials: keys older than the rotation period.
         identifier: "ACCESS_KEYS_ROTATED",
+        resourceTypes: ["AWS::IAM::User"],
         controls: [AC, SE],
         iso27001: ["A.5.17"],
         soc2: ["CC6.1"],
         inputParameters: { maxAccessKeyAge: String(guide.identityManagement.certificateRotationDays) },
         maximumExecutionFrequency: "TwentyFour_Hours",
     },
-    { identifier: "GUARDDUTY_ENABLED_CENTRALIZED", controls: [OP, SE], iso27001: ["A.8.16"], soc2: ["CC7.2"] },
-    { identifier: "SECURITYHUB_ENABLED", controls: [OP, SE], iso27001: ["A.8.16"], soc2: ["CC7.1"] },
-    { identifier: "RESTRICTED_INCOMING_TRAFFIC", controls: [AC, SE], iso27001: ["A.8.20"], soc2: ["CC6.6"] },
-    { identifier: "INCOMING_SSH_DISABLED", controls: [AC, SE], iso27001: ["A.8.20"], soc2: ["CC6.6"] },
+    {
+        identifier: "GUARDDUTY_ENABLED_CENTRALIZED",
+        resourceTypes: ["AWS::::Account"],
+        controls: [OP, SE],
+        iso27001: ["A.8.16"],
+        soc2: ["CC7.2"],
+    },
+    {
+        identifier: "SECURITYHUB_ENABLED",
+        resourceTypes: ["AWS::::Account"],
+        controls: [OP, SE],
+        iso27001: ["A.8.16"],
+        soc2: ["CC7.1"],
+    },
+    {
+        identifier: "RESTRICTED_INCOMING_TRAFFIC",
+        resourceTypes: ["AWS::EC2::SecurityGroup"],
+        controls: [AC, SE],
+        iso27001: ["A.8.20"],
+        soc2: ["CC6.6"],
+    },
+    {
+        identifier: "INCOMING_SSH_DISABLED",
+        resourceTypes: ["AWS::EC2::SecurityGroup"],
+        controls: [AC, SE],
+        iso27001: ["A.8.20"],
+        soc2: ["CC6.6"],
+    },
     {
         identifier: "BACKUP_PLAN_MIN_FREQUENCY_AND_MIN_RETENTION_CHECK",
+        resourceTypes: ["AWS::Backup::BackupPlan"],
         controls: [OP, AV],
         iso27001: ["A.8.13"],
         soc2: ["A1.2"],
@@ -114,9 +203,35 @@ export const CONFIG_RULES: ConfigRuleDef[] = [
             requiredRetentionDays: String(guide.dataProtection.classification.internal.retentionDays),
         },
     },
-    { identifier: "ALB_WAF_ENABLED", controls: [AC, SE, AV], iso27001: ["A.8.20"], soc2: ["CC6.6", "A1.1"] },
-    { identifier: "ELB_TLS_HTTPS_LISTENERS_ONLY", controls: [CR, CO], iso27001: ["A.8.24"], soc2: ["CC6.7"] },
+    {
+        identifier: "ALB_WAF_ENABLED",
+        resourceTypes: ["AWS::ElasticLoadBalancingV2::LoadBalancer"],
+        controls: [AC, SE, AV],
+        iso27001: ["A.8.20"],
+        soc2: ["CC6.6", "A1.1"],
+    },
+    // ELB_TLS_HTTPS_LISTENERS_ONLY evaluates Classic Load Balancers only; the stack's ALB is checked by these two.
+    {
+        identifier: "ALB_HTTP_TO_HTTPS_REDIRECTION_CHECK",
+        resourceTypes: ["AWS::ElasticLoadBalancingV2::LoadBalancer"],
+        controls: [CR, CO],
+        iso27001: ["A.8.24"],
+        soc2: ["CC6.7"],
+    },
+    {
+        identifier: "ELBV2_ACM_CERTIFICATE_REQUIRED",
+        resourceTypes: ["AWS::ElasticLoadBalancingV2::LoadBalancer"],
+        controls: [CR, CO],
+        iso27001: ["A.8.24"],
+        soc2: ["CC6.7"],
+    },
 ];
+
+/**
+ * Types that exist in every account whatever the stack creates: the account itself (periodic account checks)
+ * and its IAM users (people and break-glass users are made outside the stack, which creates none).
+ */
+export const ACCOUNT_SCOPED_CONFIG_TYPES = ["AWS::::Account", "AWS::IAM::User"] as const;
 
 /** The conformance pack rule name for a managed rule identifier (kebab case, as AWS names its own). */
 export function configRuleName(identifier: string): string {

@@ -70,7 +70,8 @@ describe("Cluster (dev)", () => {
             ],
             [{ protocol: "TCP", port: 80 }],
             [],
-            [],
+            // The coordinator on the mesh port only.
+            [{ protocol: "TCP", port: 8443 }],
             [{ protocol: "TCP", port: 443 }],
             [{ protocol: "TCP", port: 443 }],
         ]);
@@ -86,7 +87,10 @@ describe("Cluster (dev)", () => {
         const coordinator = spec(named(run, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "mas-mesh-coordinator"));
         expect(coordinator.ingress).toEqual([
             { from: [{ podSelector: {} }] },
-            { from: [{ namespaceSelector: { matchExpressions: [{ key: "mas/agent", operator: "Exists" }] } }] },
+            {
+                from: [{ namespaceSelector: { matchExpressions: [{ key: "mas/agent", operator: "Exists" }] } }],
+                ports: [{ protocol: "TCP", port: 8443 }],
+            },
         ]);
     });
 
@@ -110,6 +114,67 @@ describe("Cluster (dev)", () => {
                 },
             ],
         });
+    });
+
+    it("ACC-RES-ALLOCATE: resource_manager reads cluster-wide and allocates only in the agent namespaces (no create)", () => {
+        const rules = (n: string) =>
+            named(run, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", n).inputs.rules as {
+                resources: string[];
+                verbs: string[];
+            }[];
+        const read = ["get", "list", "watch"];
+        expect(rules("mas-resource-manager").map((r) => r.verbs)).toEqual([read, read, read, read]);
+        expect(rules("mas-resource-manager-allocate").map((r) => [r.resources, r.verbs])).toEqual([
+            [
+                ["resourcequotas", "limitranges"],
+                [...read, "create", "update", "patch"],
+            ],
+            [
+                ["deployments", "statefulsets"],
+                [...read, "update", "patch"],
+            ],
+            [
+                ["deployments/scale", "statefulsets/scale"],
+                ["get", "update", "patch"],
+            ],
+        ]);
+        const bindings = ofType(run, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding")
+            .filter((b) => (b.inputs.metadata as { name: string }).name === "resource-manager-allocate")
+            .map((b) => [(b.inputs.metadata as { namespace: string }).namespace, b.inputs.roleRef, b.inputs.subjects]);
+        const subjects = [{ kind: "Group", name: "mas:resource-managers", apiGroup: "rbac.authorization.k8s.io" }];
+        const roleRef = {
+            apiGroup: "rbac.authorization.k8s.io",
+            kind: "ClusterRole",
+            name: "mas:resource-manager-allocate",
+        };
+        expect(bindings).toEqual([
+            ["agent-coordinator", roleRef, subjects],
+            ["agent-task-executor", roleRef, subjects],
+        ]);
+    });
+
+    it("NET-SEG-AGENT / MESH-MTLS-STRICT: agent pods are held to the agent nodes and the sidecar at admission", () => {
+        const vap = named(
+            run,
+            "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy",
+            "mas-agent-pod-admission",
+        );
+        expect(spec(vap).matchConstraints).toEqual({
+            namespaceSelector: { matchExpressions: [{ key: "mas/agent", operator: "Exists" }] },
+            resourceRules: [
+                { apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["pods"] },
+            ],
+        });
+        expect(spec(vap).failurePolicy).toBe("Fail");
+        expect(
+            spec(
+                named(
+                    run,
+                    "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding",
+                    "mas-agent-pod-admission",
+                ),
+            ),
+        ).toEqual({ policyName: "mas-agent-pod-placement-and-mesh", validationActions: ["Deny"] });
     });
 
     it("ACC-RES-PRIORITY: priority classes are usable only by the resource-manager group (VAP bound with Deny)", () => {

@@ -119,6 +119,45 @@ describe("Cluster config checks", () => {
         );
     });
 
+    it("NET-POD-CAPACITY: launches the recommended EKS AL2023 AMI as a custom AMI with a complete NodeConfig, so its maxPods holds", async () => {
+        const run = await runCluster("dev");
+        const lt = (seg: string) => named(run, "aws:ec2/launchTemplate:LaunchTemplate", `mas-${seg}-nodes`).inputs;
+        const ng = (seg: string) => named(run, "aws:eks/nodeGroup:NodeGroup", `mas-${seg}`).inputs;
+        const cluster = named(run, "aws:eks/cluster:Cluster", "mas-eks");
+        expect(cluster.inputs.kubernetesNetworkConfig).toEqual({ ipFamily: "ipv4", serviceIpv4Cidr: "172.20.0.0/16" });
+        for (const seg of ["agent", "service"]) {
+            // The mocks answer the SSM parameter /aws/service/eks/optimized-ami/1.35/amazon-linux-2023/x86_64/...
+            expect(lt(seg).imageId).toMatch(/^ami-[0-9a-f]{17}$/);
+            // A custom AMI: no amiType / version / releaseVersion on the node group (CreateNodegroup refuses them).
+            expect(ng(seg).amiType).toBeUndefined();
+            expect(ng(seg).version).toBeUndefined();
+            const text = Buffer.from(String(lt(seg).userData), "base64").toString("utf8");
+            expect(text).toContain(
+                [
+                    "  cluster:",
+                    "    name: mas-dev-eks",
+                    `    apiServerEndpoint: ${String(cluster.outputs.endpoint)}`,
+                    `    certificateAuthority: ${String((cluster.outputs.certificateAuthority as { data: string }).data)}`,
+                    "    cidr: 172.20.0.0/16",
+                ].join("\n"),
+            );
+        }
+        const flags = (seg: string) =>
+            Buffer.from(String(lt(seg).userData), "base64")
+                .toString("utf8")
+                .split("    flags:\n")[1]
+                .split("\n\n")[0];
+        expect(flags("agent")).toBe(
+            [
+                "      - --node-labels=mas/segment=agent,aws-nitro-enclaves-k8s-dp=enabled,eks.amazonaws.com/nodegroup=mas-dev-agent,eks.amazonaws.com/capacityType=ON_DEMAND",
+                "      - --register-with-taints=mas/segment=agent:NoSchedule",
+            ].join("\n"),
+        );
+        expect(flags("service")).toBe(
+            "      - --node-labels=mas/segment=service,eks.amazonaws.com/nodegroup=mas-dev-service,eks.amazonaws.com/capacityType=ON_DEMAND",
+        );
+    });
+
     it("makes agent enclaves usable: allocator user data on the agent template only, device plugin on agent nodes", async () => {
         const run = await runCluster("dev");
         const lt = (seg: string) => named(run, "aws:ec2/launchTemplate:LaunchTemplate", `mas-${seg}-nodes`).inputs;

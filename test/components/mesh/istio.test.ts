@@ -71,6 +71,26 @@ describe("Mesh component (dev: coordinator + task-executor)", () => {
                 nodeSelector: { "mas/segment": "service" },
                 autoscaling: { enabled: false },
                 replicaCount: 2,
+                // Drains keep one replica; spread over nodes (cordoned ones left out) and zones; no surge pod.
+                podDisruptionBudget: { maxUnavailable: 1 },
+                topologySpreadConstraints: [
+                    {
+                        maxSkew: 1,
+                        topologyKey: "kubernetes.io/hostname",
+                        whenUnsatisfiable: "DoNotSchedule",
+                        nodeTaintsPolicy: "Honor",
+                        labelSelector: { matchLabels: { istio: "ingressgateway" } },
+                    },
+                    {
+                        maxSkew: 1,
+                        topologyKey: "topology.kubernetes.io/zone",
+                        whenUnsatisfiable: "ScheduleAnyway",
+                        nodeTaintsPolicy: "Honor",
+                        labelSelector: { matchLabels: { istio: "ingressgateway" } },
+                    },
+                ],
+                strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } },
+                priorityClassName: "system-cluster-critical",
             });
             expect(gw.dependencies).toContain(named(run, RELEASE, "mas-istiod").urn);
             expect(run.stackOutputs.ingressNamespace).toBe("istio-ingress");
@@ -116,6 +136,7 @@ describe("Mesh component (dev: coordinator + task-executor)", () => {
             });
             expect(values(cm)).toEqual({
                 crds: { enabled: true },
+                global: { priorityClassName: "system-cluster-critical" },
                 serviceAccount: { name: "cert-manager" },
                 imageRegistry: "quay.io",
                 imageNamespace: "jetstack",

@@ -123,7 +123,11 @@ describe("Operations patching (MNT-PATCH-CRITICAL, MNT-PATCH-NONCRITICAL, OPS-M-
         expect(c.mainSteps.map((s) => [s.action, s.inputs.Api ?? null, s.inputs.nodegroupName ?? null])).toEqual([
             ["aws:branch", null, null],
             ["aws:approve", null, null],
+            ["aws:executeAwsApi", "GetParameter", null],
+            ["aws:executeAwsApi", "CreateLaunchTemplateVersion", null],
             ["aws:executeAwsApi", "UpdateNodegroupVersion", "mas-dev-agent"],
+            ["aws:executeAwsApi", "GetParameter", null],
+            ["aws:executeAwsApi", "CreateLaunchTemplateVersion", null],
             ["aws:executeAwsApi", "UpdateNodegroupVersion", "mas-dev-service"],
         ]);
         // Approval is skipped only when the caller says so: the weekly window task does, the critical-patch rule does not.
@@ -137,13 +141,42 @@ describe("Operations patching (MNT-PATCH-CRITICAL, MNT-PATCH-NONCRITICAL, OPS-M-
             MinRequiredApprovals: 1,
             Approvers: [ADMIN],
         });
-        expect(c.mainSteps[2].inputs).toEqual({
-            Service: "eks",
-            Api: "UpdateNodegroupVersion",
-            clusterName: "mas-dev-eks",
-            nodegroupName: "mas-dev-agent",
-            force: false,
-        });
+        // Custom-AMI node groups: the newest recommended AMI into a new launch template version, the group onto it.
+        expect(c.mainSteps.slice(2, 5).map((s) => [s.name, s.inputs, s.outputs])).toEqual([
+            [
+                "Roll0",
+                {
+                    Service: "ssm",
+                    Api: "GetParameter",
+                    Name: "/aws/service/eks/optimized-ami/1.35/amazon-linux-2023/x86_64/standard/recommended/image_id",
+                },
+                [{ Name: "ImageId", Selector: "$.Parameter.Value", Type: "String" }],
+            ],
+            [
+                "Template0",
+                {
+                    Service: "ec2",
+                    Api: "CreateLaunchTemplateVersion",
+                    LaunchTemplateId: "lt-0agent",
+                    SourceVersion: "$Latest",
+                    VersionDescription: "{{ Reason }}",
+                    LaunchTemplateData: { ImageId: "{{ Roll0.ImageId }}" },
+                },
+                [{ Name: "Version", Selector: "$.LaunchTemplateVersion.VersionNumber", Type: "Integer" }],
+            ],
+            [
+                "Update0",
+                {
+                    Service: "eks",
+                    Api: "UpdateNodegroupVersion",
+                    clusterName: "mas-dev-eks",
+                    nodegroupName: "mas-dev-agent",
+                    launchTemplate: { id: "lt-0agent", version: "{{ Template0.Version }}" },
+                    force: false,
+                },
+                undefined,
+            ],
+        ]);
         const rule = named(dev, RULE, "mas-critical-patch").inputs;
         expect(JSON.parse(rule.eventPattern as string)).toEqual({
             source: ["aws.ssm"],

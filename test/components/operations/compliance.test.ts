@@ -32,7 +32,7 @@ describe("Compliance (CMP-SOC2-EVIDENCE, CMP-ISO-ACCESS, CMP-ISO-CRYPTO, CMP-ISO
         const ids = Object.values(body.Resources).map(
             (r) => (r.Properties.Source as { SourceIdentifier: string }).SourceIdentifier,
         );
-        expect(ids).toHaveLength(21);
+        expect(ids).toHaveLength(22);
         expect(ids).toEqual(
             expect.arrayContaining([
                 "CLOUD_TRAIL_LOG_FILE_VALIDATION_ENABLED",

@@ -46,7 +46,14 @@ export function program(stack: string) {
             alertsKeyArn: KEY,
             accessAnalyzerArn: compliance.accessAnalyzer?.arn,
             conformancePackName: compliance.conformancePack.name,
-            nodeGroups: { clusterName: `mas-${stack}-eks`, names: [`mas-${stack}-agent`, `mas-${stack}-service`] },
+            nodeGroups: {
+                clusterName: `mas-${stack}-eks`,
+                names: [`mas-${stack}-agent`, `mas-${stack}-service`],
+                launchTemplateIds: ["lt-0agent", "lt-0service"],
+                amiParameters: ["agent", "service"].map(
+                    () => "/aws/service/eks/optimized-ami/1.35/amazon-linux-2023/x86_64/standard/recommended/image_id",
+                ),
+            },
             patchApproverArns: [ADMIN],
             approvalTopicArn: detection.topics.high.arn,
         });
