@@ -293,6 +293,8 @@ describe("a stack the repository does not ship", () => {
                 "warning: multi-agent-security:alertEmails[0]: security-oncall@example.com is at a reserved domain (example.com) where no one reads mail; replace it before `pulumi up`, which refuses it",
                 "warning: multi-agent-security:alertEmails[1]: soc@example.com is at a reserved domain (example.com) where no one reads mail; replace it before `pulumi up`, which refuses it",
                 // The copied placeholder connection (AWS's documentation account): likewise.
+                // The copied connection is in prod's Region, not staging's: likewise a warning here, refused by `up`.
+                "warning: multi-agent-security:deployRunnerConnectionArn: the connection is in eu-west-1 but the stack deploys to eu-central-1; connections are per Region (create and approve one in eu-central-1); replace it before `pulumi up`, which refuses it",
                 "warning: multi-agent-security:deployRunnerConnectionArn: 111122223333 is an AWS documentation account, not yours; a connection belongs to the account that deploys and a person must approve it there (AVAILABLE) first; replace it before `pulumi up`, which refuses it",
             ].sort(),
         );
