@@ -1,11 +1,6 @@
 import { controls } from "../../policy-pack/catalog";
-import {
-    buildEvidence,
-    EVIDENCE_SECTIONS,
-    leafStatus,
-    Provenance,
-    renderMarkdown,
-} from "../../tools/lib/evidence-report";
+import { buildEvidence, EVIDENCE_SECTIONS, leafStatus, Provenance } from "../../tools/lib/evidence-report";
+import { renderMarkdown } from "../../tools/lib/evidence-markdown";
 
 const provenance: Provenance = {
     gitCommit: "0".repeat(40),
@@ -14,6 +9,7 @@ const provenance: Provenance = {
     guideVersion: "1.0.0",
     sourceKind: "stack-export",
     placeholderIds: false,
+    deployed: true,
     policyConfig: "policy-pack/config/prod.json",
 };
 
