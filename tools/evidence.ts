@@ -356,7 +356,11 @@ export async function evidenceCommand(argv: string[]): Promise<number> {
         printWarnings([`summary.md has ${summaryLines} lines, more than ${SUMMARY_MAX_LINES}`]);
     }
     if (flags.html) {
-        files["evidence.html"] = renderHtml(doc, reachabilityEvidence(state.resources));
+        const admins = JSON.parse(sc.config[`${sc.project}:adminCidrs`] ?? "[]") as unknown;
+        files["evidence.html"] = renderHtml(
+            doc,
+            reachabilityEvidence(state.resources, Array.isArray(admins) ? admins.map(String) : []),
+        );
     }
     for (const [name, text] of Object.entries(files)) {
         writeText(path.join(outDir, name), text);

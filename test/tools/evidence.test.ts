@@ -270,6 +270,89 @@ describe("evidence export", () => {
         ]);
     });
 
+    // Debian's chromium, headless: the page renders with no console error and no request beyond its own file.
+    it("evidence.html renders in headless Chromium with its charts, no console errors and no fetches", async () => {
+        const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+        expect([chromium, fs.existsSync(chromium)]).toEqual([chromium, true]); // apt-get install -y chromium
+        const puppeteer = (await import("puppeteer-core")).default;
+        const browser = await puppeteer.launch({
+            executablePath: chromium,
+            headless: true,
+            args: ["--no-sandbox", "--disable-gpu"],
+        });
+        try {
+            const page = await browser.newPage();
+            const problems: string[] = [];
+            page.on("console", (m) => {
+                if (m.type() === "error" || m.type() === "warn") {
+                    problems.push(`${m.type()}: ${m.text()}`);
+                }
+            });
+            page.on("pageerror", (e) => problems.push(`pageerror: ${String(e)}`));
+            page.on("request", (r) => {
+                // data: URLs are in-page (the screenshot decoded below), not fetches.
+                if (!/^(file|data):/.test(r.url())) {
+                    problems.push(`fetch: ${r.url()}`);
+                }
+            });
+            await page.setViewport({ width: 1280, height: 900 });
+            const file = path.join(fullRunDir, "evidence.html");
+            await page.goto(`file://${file}`, { waitUntil: "load" });
+            // Non-pass leaves and deviations come first, then the charts, the matrix and the diagram.
+            const order = await page.$$eval("h2", (hs) => hs.map((h) => h.id));
+            expect(order).toEqual(["non-pass", "deviations", "coverage", "access-matrix", "reachability-section"]);
+            const charts = await page.$$eval("svg.chart", (svgs) =>
+                svgs.map((s) => ({
+                    id: s.id,
+                    bars: s.querySelectorAll("rect").length,
+                    width: s.getBoundingClientRect().width,
+                })),
+            );
+            expect(charts.map((c) => c.id)).toEqual(["chart-sections", "chart-iso", "chart-soc2"]);
+            expect(charts.every((c) => c.bars > 10 && c.width > 500)).toBe(true);
+            const zones = await page.$$eval("#reachability g > text", (ts) => ts.map((t) => t.textContent));
+            expect(zones).toEqual(["agent", "service", "management", "perimeter", "internet", "admin"]);
+            // Arrows are the model's reachable pairs: the internet reaches the perimeter only.
+            const arrows = await page.$$eval("#reachability line > title", (ts) => ts.map((t) => t.textContent ?? ""));
+            expect(arrows.filter((a) => a.startsWith("internet → ")).map((a) => a.split(":")[0])).toEqual([
+                "internet → perimeter",
+            ]);
+            expect(arrows).toEqual(
+                expect.arrayContaining([
+                    expect.stringMatching(/^agent → service: /),
+                    expect.stringMatching(/^admin → management: /),
+                ]),
+            );
+            const matrixRows = await page.$$eval("#access-matrix + table tbody tr", (rows) => rows.length);
+            expect(matrixRows).toBeGreaterThan(100);
+            // The screenshot of the section chart holds the pass bars' green.
+            const chart = (await page.$("#chart-sections"))!;
+            await chart.scrollIntoView();
+            const png = Buffer.from(await chart.screenshot({ path: path.join(fullRunDir, "chart-sections.png") }));
+            // Decoded in the page (the test has no PNG decoder): pixels of the pass colour #2e7d32.
+            const green = (await page.evaluate(`(async () => {
+                const img = new Image();
+                img.src = "data:image/png;base64,${png.toString("base64")}";
+                await img.decode();
+                const canvas = document.createElement("canvas");
+                canvas.width = img.width;
+                canvas.height = img.height;
+                const ctx = canvas.getContext("2d");
+                ctx.drawImage(img, 0, 0);
+                const d = ctx.getImageData(0, 0, img.width, img.height).data;
+                let n = 0;
+                for (let i = 0; i < d.length; i += 4) {
+                    n += d[i] === 0x2e && d[i + 1] === 0x7d && d[i + 2] === 0x32 ? 1 : 0;
+                }
+                return n;
+            })()`)) as number;
+            expect(green).toBeGreaterThan(1000);
+            expect(problems).toEqual([]);
+        } finally {
+            await browser.close();
+        }
+    }, 60_000);
+
     it("--since lists a control that a broken copy of the plan takes from pass to fail", async () => {
         const previous = path.join(fullRunDir, "evidence.json");
         const doc = JSON.parse(fs.readFileSync(prodStateFile, "utf8"));

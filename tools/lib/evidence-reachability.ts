@@ -19,7 +19,11 @@ export interface ReachabilityEvidence {
     edges: { from: string; to: string; ports: string }[];
 }
 
-export function reachabilityEvidence(resources: StateResource[]): ReachabilityEvidence | undefined {
+/** `adminCidrs`: the stack's administrators (config adminCidrs), shown apart from the rest of the internet. */
+export function reachabilityEvidence(
+    resources: StateResource[],
+    adminCidrs: string[] = [],
+): ReachabilityEvidence | undefined {
     const net = buildNetwork(
         resources
             .filter((r) => r.custom)
@@ -50,10 +54,12 @@ export function reachabilityEvidence(resources: StateResource[]): ReachabilityEv
         subnets: perimeter,
         groups: groups.filter((g) => g.tags.role === "alb"),
     });
-    const internet = { name: "internet", addrs: minus(addrs(["0.0.0.0/0"]), addrs(net.vpcCidrs)) };
+    const admin = { name: "admin", addrs: addrs(adminCidrs) };
+    const internet = { name: "internet", addrs: minus(minus(addrs(["0.0.0.0/0"]), addrs(net.vpcCidrs)), admin.addrs) };
+    const outside = adminCidrs.length ? [internet, admin] : [internet];
     const edges: ReachabilityEvidence["edges"] = [];
     for (const dst of zones) {
-        for (const src of [...zones, internet]) {
+        for (const src of [...zones, ...outside]) {
             if (src.name === dst.name) {
                 continue;
             }
@@ -66,7 +72,8 @@ export function reachabilityEvidence(resources: StateResource[]): ReachabilityEv
     return {
         zones: [
             ...zones.map((z) => ({ name: z.name, cidrs: z.subnets.map((s) => s.cidr) })),
-            { name: "internet", cidrs: ["0.0.0.0/0"] },
+            { name: "internet", cidrs: ["0.0.0.0/0 less the VPC and the admin CIDRs"] },
+            ...(adminCidrs.length ? [{ name: "admin", cidrs: adminCidrs }] : []),
         ],
         edges,
     };
