@@ -19,8 +19,11 @@ const activeAnalyzerFindings = (analyzerArn: string): Omit<ReportQuery, "name" |
     type: "StringList",
 });
 
-/** The queries of each report, i.e. what each routine / audit step actually checks. */
-export function reportQueries(key: ReportKey, pack: string, analyzerArn: string): ReportQuery[] {
+/** The reports that query with single API calls; the audits gather every page in a script (audit-scripts.ts). */
+export type QueriedReport = Exclude<ReportKey, "accessAudit" | "systemAudit">;
+
+/** The queries of each routine report, i.e. what each routine step actually checks. */
+export function reportQueries(key: QueriedReport, pack: string, analyzerArn: string): ReportQuery[] {
     const high = FINDING_SEVERITY.securityHub.high.map((v) => ({ Value: v, Comparison: "EQUALS" }));
     switch (key) {
         case "daily":
@@ -70,76 +73,6 @@ export function reportQueries(key: ReportKey, pack: string, analyzerArn: string)
                     api: "ListBackupJobs",
                     params: { ByState: "FAILED", MaxResults: 50 },
                     selector: "$.BackupJobs..ResourceArn",
-                    type: "StringList",
-                },
-            ];
-        case "accessAudit":
-            return [
-                {
-                    name: "UserAccounts",
-                    label: "user_accounts: IAM users",
-                    service: "iam",
-                    api: "ListUsers",
-                    params: {},
-                    selector: "$.Users..UserName",
-                    type: "StringList",
-                },
-                {
-                    name: "RoleAssignments",
-                    label: "role_assignments: IAM roles",
-                    service: "iam",
-                    api: "ListRoles",
-                    params: {},
-                    selector: "$.Roles..RoleName",
-                    type: "StringList",
-                },
-                {
-                    name: "PermissionChanges",
-                    label: "permission_changes: recent IAM API calls",
-                    service: "cloudtrail",
-                    api: "LookupEvents",
-                    params: {
-                        LookupAttributes: [{ AttributeKey: "EventSource", AttributeValue: "iam.amazonaws.com" }],
-                        MaxResults: 50,
-                    },
-                    selector: "$.Events..EventName",
-                    type: "StringList",
-                },
-                {
-                    name: "ExternalAccess",
-                    label: "external access (Access Analyzer)",
-                    ...activeAnalyzerFindings(analyzerArn),
-                },
-                {
-                    name: "NonCompliantRules",
-                    label: "stale keys / MFA / admin policies (Config)",
-                    ...nonCompliantInPack(pack),
-                },
-            ];
-        case "systemAudit":
-            return [
-                {
-                    // One scalar of the summary map: Automation cannot convert a map output to String.
-                    name: "Authentication",
-                    label: "authentication_systems: root account MFA enabled (1 = yes)",
-                    service: "iam",
-                    api: "GetAccountSummary",
-                    params: {},
-                    selector: "$.SummaryMap.AccountMFAEnabled",
-                    type: "Integer",
-                },
-                {
-                    name: "Controls",
-                    label: "authorization_policies / encryption_mechanisms: non-compliant rules",
-                    ...nonCompliantInPack(pack),
-                },
-                {
-                    name: "Standards",
-                    label: "Security Hub standards status",
-                    service: "securityhub",
-                    api: "GetEnabledStandards",
-                    params: {},
-                    selector: "$.StandardsSubscriptions..StandardsArn",
                     type: "StringList",
                 },
             ];

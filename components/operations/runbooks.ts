@@ -313,7 +313,7 @@ export interface ReportQuery {
     label: string;
 }
 
-/** A report runbook: run the queries, then publish their results to the topic. */
+/** A report runbook: run the queries (a failed one fails the execution), then publish their results to the topic. */
 export function report(
     description: string,
     roleArn: string,
@@ -329,7 +329,8 @@ export function report(
             action: "aws:executeAwsApi",
             inputs: { Service: q.service, Api: q.api, ...q.params },
             outputs: [{ Name: "Result", Selector: q.selector, Type: q.type }],
-            onFailure: "Continue",
+            // A query that fails must show as a failed execution, not as a report with a blank line.
+            onFailure: "Abort",
         })),
         {
             name: "PublishReport",
@@ -348,6 +349,33 @@ export function report(
         },
     ];
     return doc(description, roleArn, {}, steps);
+}
+
+/** An audit runbook: one gathering step (every page; audit-scripts.ts), then publish its report to the topic. */
+export function gatheredReport(
+    description: string,
+    roleArn: string,
+    topicArn: string,
+    subject: string,
+    gather: AutomationStep,
+    preSteps: AutomationStep[] = [],
+): string {
+    return doc(description, roleArn, {}, [
+        ...preSteps,
+        gather,
+        {
+            name: "PublishReport",
+            action: "aws:executeAwsApi",
+            inputs: {
+                Service: "sns",
+                Api: "Publish",
+                TopicArn: topicArn,
+                Subject: subject,
+                Message: `${description} (execution {{ automation:EXECUTION_ID }})\n{{ ${gather.name}.Report }}`,
+            },
+            isEnd: true,
+        },
+    ]);
 }
 
 /**
