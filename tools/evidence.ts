@@ -337,7 +337,7 @@ export async function evidenceCommand(argv: string[]): Promise<number> {
                 `--collect: the credentials are for account ${account}, the state's resources are in ${stateAccount}`,
             );
         }
-        applyOperating(doc, await collect({ region, days, controls: doc.controls }));
+        applyOperating(doc, await collect({ region, stack: flags.stack, days, controls: doc.controls }));
     }
     if (previous && flags.since) {
         doc.since = { file: flags.since, generatedAt: previous.generatedAt, sha256: previous.sha256 };

@@ -21,6 +21,7 @@ import { spawnSync } from "child_process";
 import * as path from "path";
 import { tsNodeArgs } from "../../tools/lib/node-command";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { CloudTrailClient, LookupEventsCommand } from "@aws-sdk/client-cloudtrail";
 import { mockClient } from "aws-sdk-client-mock";
 import { applyOperating } from "../../tools/lib/evidence-collect/apply";
 import { callerAccount, collect, parsePeriod } from "../../tools/lib/evidence-collect";
@@ -36,6 +37,7 @@ const gd = mockClient(GuardDutyClient);
 const macie = mockClient(Macie2Client);
 const sts = mockClient(STSClient);
 const s3 = mockClient(S3Client);
+const cloudtrail = mockClient(CloudTrailClient);
 
 const PLAN_ARN = "arn:aws:backup:eu-west-1:210987654321:restoretestingplan/weekly";
 const NOW = new Date("2026-12-01T00:00:00.000Z");
@@ -167,10 +169,34 @@ function record(): void {
         ],
     } as never);
     macie.on(GetMacieSessionCommand).resolves({ status: "ENABLED" });
+    const oidc = (subject: string, provider = "token.actions.githubusercontent.com") => ({
+        CloudTrailEvent: JSON.stringify({
+            userIdentity: {
+                type: "WebIdentityUser",
+                identityProvider: `arn:aws:iam::210987654321:oidc-provider/${provider}`,
+                userName: subject,
+            },
+        }),
+    });
+    cloudtrail
+        .on(LookupEventsCommand)
+        .resolvesOnce({
+            Events: [
+                oidc("repo:example-org/multi-agent-security:environment:deploy-prod"),
+                oidc("repo:example-org/multi-agent-security:environment:preview-prod"),
+            ],
+            NextToken: "t",
+        })
+        .resolvesOnce({
+            Events: [
+                oidc("repo:example-org/multi-agent-security:environment:deploy-prod"),
+                oidc("system:serviceaccount:kube-system:aws-node", "oidc.eks.eu-west-1.amazonaws.com/id/EX"),
+            ],
+        });
 }
 
 beforeEach(() => {
-    for (const m of [ssm, cw, backup, config, hub, gd, macie, sts, s3]) {
+    for (const m of [ssm, cw, backup, config, hub, gd, macie, sts, s3, cloudtrail]) {
         m.reset();
     }
     record();
@@ -178,8 +204,16 @@ beforeEach(() => {
 
 describe("evidence --collect", () => {
     it("reads each operation of the stack over the period and judges it", async () => {
-        const summary = await collect({ region: "eu-west-1", days: 90, controls, now: NOW });
+        const summary = await collect({ region: "eu-west-1", stack: "prod", days: 90, controls, now: NOW });
         expect(summary.account).toBe("210987654321");
+        // Two pages of role assumptions: two deploys through the approved environment; preview and EKS pods aside.
+        expect(summary.deploys).toEqual({ environment: "deploy-prod", approved: 2, unapproved: [] });
+        // The paginator reuses one input object (NextToken set on it): two calls, both with these filters.
+        expect(cloudtrail.commandCalls(LookupEventsCommand)).toHaveLength(2);
+        expect(cloudtrail.commandCalls(LookupEventsCommand)[0].args[0].input).toMatchObject({
+            LookupAttributes: [{ AttributeKey: "EventName", AttributeValue: "AssumeRoleWithWebIdentity" }],
+            StartTime: new Date("2026-09-02T00:00:00.000Z"),
+        });
         expect(summary.period).toEqual({ days: 90, from: "2026-09-02T00:00:00.000Z", to: "2026-12-01T00:00:00.000Z" });
         expect(summary.automation).toEqual([
             {
@@ -228,6 +262,7 @@ describe("evidence --collect", () => {
         expect(verdict("MNT-PATCH-APPROVAL")).toEqual(["ok"]);
         expect(verdict("IPS-BEHAVIORAL")).toEqual(["failed"]);
         expect(verdict("DATA-CLS-DISCOVERY")).toEqual(["ok"]);
+        expect(verdict("MNT-CHANGE-MGMT")).toEqual(["ok"]);
     });
 
     it("fails a control whose operation failed, demotes one that never ran, passes the approval it saw", async () => {
@@ -262,7 +297,28 @@ describe("evidence --collect", () => {
             Object.assign(c(id), { status: "pass", reason: "proven" });
         }
         Object.assign(c("MNT-PATCH-APPROVAL"), { status: "partial", reason: "design evidence only, in this state" });
-        applyOperating(doc, await collect({ region: "eu-west-1", days: 90, controls, now: NOW }));
+        // A deploy from a branch, without the approved environment, as the second page.
+        cloudtrail.reset();
+        cloudtrail.on(LookupEventsCommand).resolves({
+            Events: [
+                {
+                    CloudTrailEvent: JSON.stringify({
+                        userIdentity: {
+                            identityProvider:
+                                "arn:aws:iam::210987654321:oidc-provider/token.actions.githubusercontent.com",
+                            userName: "repo:example-org/multi-agent-security:ref:refs/heads/main",
+                        },
+                    }),
+                },
+            ],
+        });
+        applyOperating(doc, await collect({ region: "eu-west-1", stack: "prod", days: 90, controls, now: NOW }));
+        expect([c("MNT-CHANGE-MGMT").status, c("MNT-CHANGE-MGMT").reason]).toEqual([
+            "fail",
+            expect.stringMatching(
+                /^operation failed in the 90 days to 2026-12-01: 0 deploy role assumption\(s\) by environment deploy-prod \(each after a reviewer's approval\); 1 by GitHub subjects of no environment: repo:example-org\/multi-agent-security:ref:refs\/heads\/main/,
+            ),
+        ]);
         expect([c("AUD-SYS").status, c("AUD-SYS").reason]).toEqual([
             "fail",
             "operation failed in the 90 days to 2026-12-01: 2 execution(s) of mas-prod-system-audit (1 Success, 1 Failed) (before: pass — proven)",

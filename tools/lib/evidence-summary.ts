@@ -130,6 +130,11 @@ export function renderSummary(doc: EvidenceDocument, hashes: RecordHashes): stri
                     .join(", ") || "none"
             }`,
             ...o.accountServices.map((s) => `- ${s.service}: ${s.ok ? "on" : "**not as required**"} — ${s.state}`),
+            ...(o.deploys
+                ? [
+                      `- Deploys through environment ${o.deploys.environment} (after a reviewer's approval): ${o.deploys.approved}; by GitHub subjects of no environment: ${o.deploys.unapproved.join(", ") || "none"}`,
+                  ]
+                : []),
             ...o.conformance.map(
                 (c) =>
                     `- Conformance pack ${c.pack}: ${c.compliance} (${c.nonCompliantRules.length} non-compliant rule(s))`,

@@ -16,6 +16,8 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { UsageError } from "../errors";
 import type { ControlEvidence } from "../evidence-report";
 import { DESIGN_IN_PLAN } from "../evidence-wording";
+import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
+import { deployApprovals } from "./deploys";
 import { OperatingCheck, OperatingSummary } from "./types";
 
 /** Account services a landing zone may own: the controls each serves, for stacks that build or adopt them. */
@@ -366,6 +368,8 @@ async function accountServices(region: string, checks: OperatingCheck[]): Promis
 /** Reads everything for the stack's controls over `days` days ending now. */
 export async function collect(opts: {
     region: string;
+    /** The stack whose deploy environment (deploy-<stack>) the approvals are read for. */
+    stack: string;
     days: number;
     controls: ControlEvidence[];
     now?: Date;
@@ -386,6 +390,8 @@ export async function collect(opts: {
         conformance: await conformance(new ConfigServiceClient({ region }), opts.controls, checks),
         securityHubFindings: await findingsBySeverity(new SecurityHubClient({ region })),
         accountServices: await accountServices(region, checks),
+        // CloudTrail's event history holds 90 days: a longer period reads what it has.
+        deploys: await deployApprovals(new CloudTrailClient({ region }), opts.stack, from, checks),
         checks,
     };
 }

@@ -27,6 +27,7 @@ export interface OperatingSummary {
     /** Active, unresolved Security Hub findings by severity label. */
     securityHubFindings: Record<string, number>;
     accountServices: { service: string; state: string; ok: boolean }[];
-    deployApprovals?: { environment: string; approved: number; rejected: number; approvers: string[] };
+    /** Deploys through the approved environment, and GitHub subjects that assumed a role without one. */
+    deploys?: { environment: string; approved: number; unapproved: string[] };
     checks: OperatingCheck[];
 }
