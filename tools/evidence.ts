@@ -337,7 +337,16 @@ export async function evidenceCommand(argv: string[]): Promise<number> {
                 `--collect: the credentials are for account ${account}, the state's resources are in ${stateAccount}`,
             );
         }
-        applyOperating(doc, await collect({ region, stack: flags.stack, days, controls: doc.controls }));
+        applyOperating(
+            doc,
+            await collect({
+                region,
+                stack: flags.stack,
+                days,
+                controls: doc.controls,
+                shieldAdvanced: sc.config[`${sc.project}:shieldAdvanced`] === "true",
+            }),
+        );
     }
     if (previous && flags.since) {
         doc.since = { file: flags.since, generatedAt: previous.generatedAt, sha256: previous.sha256 };

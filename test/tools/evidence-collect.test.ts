@@ -1,5 +1,7 @@
 // `evidence --collect` / `--publish` against recorded AWS responses (aws-sdk-client-mock): no network.
+import { AccessAnalyzerClient, ListAnalyzersCommand } from "@aws-sdk/client-accessanalyzer";
 import { BackupClient, ListRestoreJobsCommand } from "@aws-sdk/client-backup";
+import { GetSubscriptionStateCommand, ShieldClient } from "@aws-sdk/client-shield";
 import { CloudWatchClient, DescribeAlarmHistoryCommand, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import {
     ConfigServiceClient,
@@ -38,6 +40,8 @@ const macie = mockClient(Macie2Client);
 const sts = mockClient(STSClient);
 const s3 = mockClient(S3Client);
 const cloudtrail = mockClient(CloudTrailClient);
+const analyzer = mockClient(AccessAnalyzerClient);
+const shield = mockClient(ShieldClient);
 
 const PLAN_ARN = "arn:aws:backup:eu-west-1:210987654321:restoretestingplan/weekly";
 const NOW = new Date("2026-12-01T00:00:00.000Z");
@@ -169,6 +173,13 @@ function record(): void {
         ],
     } as never);
     macie.on(GetMacieSessionCommand).resolves({ status: "ENABLED" });
+    analyzer.on(ListAnalyzersCommand).resolves({
+        analyzers: [
+            { name: "old", status: "DISABLED" } as never,
+            { name: "mas-prod-access-analyzer", status: "ACTIVE" } as never,
+        ],
+    });
+    shield.on(GetSubscriptionStateCommand).resolves({ SubscriptionState: "INACTIVE" });
     const oidc = (subject: string, provider = "token.actions.githubusercontent.com") => ({
         CloudTrailEvent: JSON.stringify({
             userIdentity: {
@@ -196,7 +207,7 @@ function record(): void {
 }
 
 beforeEach(() => {
-    for (const m of [ssm, cw, backup, config, hub, gd, macie, sts, s3, cloudtrail]) {
+    for (const m of [ssm, cw, backup, config, hub, gd, macie, sts, s3, cloudtrail, analyzer, shield]) {
         m.reset();
     }
     record();
@@ -204,7 +215,14 @@ beforeEach(() => {
 
 describe("evidence --collect", () => {
     it("reads each operation of the stack over the period and judges it", async () => {
-        const summary = await collect({ region: "eu-west-1", stack: "prod", days: 90, controls, now: NOW });
+        const summary = await collect({
+            region: "eu-west-1",
+            stack: "prod",
+            days: 90,
+            controls,
+            now: NOW,
+            shieldAdvanced: true,
+        });
         expect(summary.account).toBe("210987654321");
         // Two pages of role assumptions: two deploys through the approved environment; preview and EKS pods aside.
         expect(summary.deploys).toEqual({ environment: "deploy-prod", approved: 2, unapproved: [] });
@@ -255,7 +273,10 @@ describe("evidence --collect", () => {
             },
             { service: "config", ok: true, state: "default: recording, last Success" },
             { service: "macie", ok: true, state: "Macie ENABLED" },
+            { service: "accessanalyzer", ok: true, state: "active account analyzer(s): mas-prod-access-analyzer" },
+            { service: "shield", ok: false, state: "Shield Advanced subscription INACTIVE" },
         ]);
+        expect(shield.commandCalls(GetSubscriptionStateCommand)).toHaveLength(1);
         const verdict = (id: string) => summary.checks.filter((c) => c.control === id).map((c) => c.result);
         expect(verdict("AUD-SYS")).toEqual(["failed"]);
         expect(verdict("AUD-ACCESS")).toEqual(["never-ran"]);
@@ -263,6 +284,8 @@ describe("evidence --collect", () => {
         expect(verdict("IPS-BEHAVIORAL")).toEqual(["failed"]);
         expect(verdict("DATA-CLS-DISCOVERY")).toEqual(["ok"]);
         expect(verdict("MNT-CHANGE-MGMT")).toEqual(["ok"]);
+        expect(verdict("PER-DDOS")).toEqual(["failed"]);
+        expect(verdict("CMP-ISO-ACCESS")).toEqual(["ok", "ok"]);
     });
 
     it("fails a control whose operation failed, demotes one that never ran, passes the approval it saw", async () => {

@@ -1,6 +1,8 @@
 // `evidence --collect`: operating evidence read from the account with the AWS SDK for JavaScript v3 and the
 // default credential chain, over a period. Design evidence (the plan) shows what is built; this shows it ran.
+import { AccessAnalyzerClient, paginateListAnalyzers } from "@aws-sdk/client-accessanalyzer";
 import { BackupClient, paginateListRestoreJobs } from "@aws-sdk/client-backup";
+import { GetSubscriptionStateCommand, ShieldClient } from "@aws-sdk/client-shield";
 import { CloudWatchClient, DescribeAlarmsCommand, paginateDescribeAlarmHistory } from "@aws-sdk/client-cloudwatch";
 import {
     ConfigServiceClient,
@@ -26,6 +28,8 @@ export const ACCOUNT_SERVICE_CONTROLS: Record<string, string[]> = {
     securityhub: ["CMP-ISO-OPS", "CMP-SOC2-SECURITY"],
     config: ["CMP-SOC2-EVIDENCE"],
     macie: ["DATA-CLS-DISCOVERY"],
+    accessanalyzer: ["CMP-ISO-ACCESS", "CMP-SOC2-SECURITY"],
+    shield: ["PER-DDOS"],
 };
 
 /** Security Hub pages read at most (100 findings each); past that the counts say they are a lower bound. */
@@ -311,8 +315,15 @@ async function readFindings(hub: SecurityHubClient, out: Record<string, number>,
     }
 }
 
-/** GuardDuty, Security Hub, the Config recorder and Macie: on, whichever stack created them. */
-async function accountServices(region: string, checks: OperatingCheck[]): Promise<OperatingSummary["accountServices"]> {
+/**
+ * GuardDuty, Security Hub, the Config recorder, Macie, an account analyzer of IAM Access Analyzer and (when the
+ * stack wants it) the Shield Advanced subscription: on, whichever stack created them.
+ */
+async function accountServices(
+    region: string,
+    checks: OperatingCheck[],
+    shieldWanted: boolean,
+): Promise<OperatingSummary["accountServices"]> {
     const out: OperatingSummary["accountServices"] = [];
     const add = (service: string, ok: boolean, state: string) => {
         out.push({ service, ok, state });
@@ -362,6 +373,23 @@ async function accountServices(region: string, checks: OperatingCheck[]): Promis
     } catch (e) {
         add("macie", false, `Macie is not enabled (${(e as Error).name})`);
     }
+    const analyzers: string[] = [];
+    for await (const page of paginateListAnalyzers(
+        { client: new AccessAnalyzerClient({ region }) },
+        { type: "ACCOUNT" },
+    )) {
+        analyzers.push(...(page.analyzers ?? []).filter((a) => a.status === "ACTIVE").map((a) => a.name ?? ""));
+    }
+    add(
+        "accessanalyzer",
+        analyzers.length > 0,
+        analyzers.length ? `active account analyzer(s): ${analyzers.join(", ")}` : "no active account analyzer",
+    );
+    if (shieldWanted) {
+        // Shield Advanced's API is global, served from us-east-1.
+        const s = await new ShieldClient({ region: "us-east-1" }).send(new GetSubscriptionStateCommand({}));
+        add("shield", s.SubscriptionState === "ACTIVE", `Shield Advanced subscription ${s.SubscriptionState}`);
+    }
     return out;
 }
 
@@ -370,6 +398,8 @@ export async function collect(opts: {
     region: string;
     /** The stack whose deploy environment (deploy-<stack>) the approvals are read for. */
     stack: string;
+    /** The stack's config shieldAdvanced: the account must then hold an active Shield Advanced subscription. */
+    shieldAdvanced?: boolean;
     days: number;
     controls: ControlEvidence[];
     now?: Date;
@@ -389,7 +419,7 @@ export async function collect(opts: {
         restoreTests: await restoreTests(new BackupClient({ region }), opts.controls, from, checks),
         conformance: await conformance(new ConfigServiceClient({ region }), opts.controls, checks),
         securityHubFindings: await findingsBySeverity(new SecurityHubClient({ region })),
-        accountServices: await accountServices(region, checks),
+        accountServices: await accountServices(region, checks, opts.shieldAdvanced ?? false),
         // CloudTrail's event history holds 90 days: a longer period reads what it has.
         deploys: await deployApprovals(new CloudTrailClient({ region }), opts.stack, from, checks),
         checks,
