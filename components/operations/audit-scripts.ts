@@ -1,6 +1,8 @@
-// The access and system audits' gathering step (auditing.processes): one aws:executeScript step (Python 3.11,
-// boto3) that reads every page of what the guide's scope lists and raises on any failed call, so the
-// execution fails (onFailure Abort) instead of publishing a partial report. aws:executeAwsApi reads one page.
+// Each report's gathering step (auditing.processes, security_procedures.routine, the policy reviews): one
+// aws:executeScript step (Python 3.11, boto3) that reads every page of what the guide's scope lists and raises
+// on any failed call, so the execution fails (onFailure Abort) instead of publishing a partial report.
+// aws:executeAwsApi would read one page.
+import { FINDING_SEVERITY, ReportKey } from "../../policy-pack/catalog/operations";
 import { AutomationStep } from "./runbooks";
 
 /** Name of the gathering step; the publish step quotes its `Report` output. */
@@ -8,6 +10,16 @@ export const GATHER_STEP = "Gather";
 
 /** Days of IAM / EKS / Kubernetes RBAC changes the access audit reads (a month and a day of overlap). */
 export const CHANGE_WINDOW_DAYS = 31;
+
+/** Days each report looks back over, where it reads events or jobs (a day of overlap with the previous run). */
+const LOOKBACK_DAYS: Record<ReportKey, number> = {
+    daily: 2,
+    weekly: 8,
+    accessAudit: CHANGE_WINDOW_DAYS,
+    systemAudit: CHANGE_WINDOW_DAYS,
+    policyReview: CHANGE_WINDOW_DAYS,
+    monthlyPolicyReview: CHANGE_WINDOW_DAYS,
+};
 
 const COMMON = `
 import datetime, json, time
@@ -150,15 +162,62 @@ def handler(events, context):
     })
 `;
 
-export type AuditKey = "accessAudit" | "systemAudit";
+const DAILY = `
+def handler(events, context):
+    hub = boto3.client("securityhub")
+    eq = lambda v: {"Value": v, "Comparison": "EQUALS"}
+    high = pages(hub, "get_findings", "Findings", Filters={
+        "SeverityLabel": [eq(v) for v in events["HighSeverities"]],
+        "RecordState": [eq("ACTIVE")], "WorkflowStatus": [eq("NEW")]})
+    cw = boto3.client("cloudwatch")
+    firing = [a["AlarmName"] for a in pages(cw, "describe_alarms", "MetricAlarms", StateValue="ALARM")]
+    firing += [a["AlarmName"] for a in pages(cw, "describe_alarms", "CompositeAlarms", StateValue="ALARM", AlarmTypes=["CompositeAlarm"])]
+    return report("daily_routine", {
+        "verify_system_integrity": {"nonCompliantRules": non_compliant(events["ConformancePack"])},
+        "check_security_logs": {"newHighFindings": len(high), "titles": sorted({f["Title"] for f in high})},
+        "monitor_alerts": {"alarmsInAlarm": sorted(firing)},
+    })
+`;
 
-/** The Python source of an audit's gathering step. */
-export function auditScript(key: AuditKey): string {
-    return COMMON + (key === "accessAudit" ? ACCESS : SYSTEM);
+const WEEKLY = `
+def handler(events, context):
+    since = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=int(events["Days"]))
+    backup = boto3.client("backup")
+    failed = pages(backup, "list_backup_jobs", "BackupJobs", ByState="FAILED", ByCreatedAfter=since)
+    return report("weekly_routine", {
+        "review_access_patterns": {"externalAccess": active_findings(events["AnalyzerArn"])},
+        "verify_backups": {"since": since, "failedBackupJobs": [{"resource": j.get("ResourceArn"), "message": j.get("StatusMessage")} for j in failed]},
+    })
+`;
+
+const POLICY_REVIEW = `
+def handler(events, context):
+    iam = boto3.client("iam")
+    local = [{"policy": p["PolicyName"], "attachments": p.get("AttachmentCount"), "updated": p.get("UpdateDate")}
+             for p in pages(iam, "list_policies", "Policies", Scope="Local")]
+    return report("policy_review", {
+        "customerPolicies": local,
+        "externalAccess": active_findings(events["AnalyzerArn"]),
+        "nonCompliantRules": non_compliant(events["ConformancePack"]),
+    })
+`;
+
+const HANDLERS: Record<ReportKey, string> = {
+    daily: DAILY,
+    weekly: WEEKLY,
+    accessAudit: ACCESS,
+    systemAudit: SYSTEM,
+    policyReview: POLICY_REVIEW,
+    monthlyPolicyReview: POLICY_REVIEW,
+};
+
+/** The Python source of a report's gathering step. */
+export function auditScript(key: ReportKey): string {
+    return COMMON + HANDLERS[key];
 }
 
-/** The gathering step: every page of the audit's scope, failing the execution on any error. */
-export function gatherStep(key: AuditKey, conformancePack: string, analyzerArn: string): AutomationStep {
+/** The gathering step: every page of the report's scope, failing the execution on any error. */
+export function gatherStep(key: ReportKey, conformancePack: string, analyzerArn: string): AutomationStep {
     return {
         name: GATHER_STEP,
         action: "aws:executeScript",
@@ -166,7 +225,12 @@ export function gatherStep(key: AuditKey, conformancePack: string, analyzerArn: 
             Runtime: "python3.11",
             Handler: "handler",
             Script: auditScript(key),
-            InputPayload: { ConformancePack: conformancePack, AnalyzerArn: analyzerArn, Days: CHANGE_WINDOW_DAYS },
+            InputPayload: {
+                ConformancePack: conformancePack,
+                AnalyzerArn: analyzerArn,
+                Days: LOOKBACK_DAYS[key],
+                ...(key === "daily" ? { HighSeverities: [...FINDING_SEVERITY.securityHub.high] } : {}),
+            },
         },
         outputs: [{ Name: "Report", Selector: "$.Payload.report", Type: "String" }],
         onFailure: "Abort",

@@ -14,8 +14,8 @@ import {
 import { EvidenceRegistry } from "../evidence";
 import { policyJson, serviceTrust } from "./iam";
 import { AUDIT_READ_ACTIONS, gatherStep } from "./audit-scripts";
-import { reportQueries, SUBJECTS } from "./report-queries";
-import { AutomationStep, gatheredReport, report } from "./runbooks";
+import { SUBJECTS } from "./report-queries";
+import { AutomationStep, gatheredReport } from "./runbooks";
 
 export interface ReportsArgs {
     /** Physical name prefix (`mas-<stack>`). */
@@ -124,22 +124,14 @@ export function reports(parent: pulumi.Resource, name: string, args: ReportsArgs
                     content: pulumi
                         .all([reportRole.arn, args.reportTopicArn, args.conformancePackName, args.accessAnalyzerArn])
                         .apply(([role, topic, pack, analyzer]) =>
-                            key === "accessAudit" || key === "systemAudit"
-                                ? gatheredReport(
-                                      SUBJECTS[key],
-                                      role,
-                                      topic,
-                                      `[${REPORTS[key].cadence}] ${SUBJECTS[key]}`,
-                                      gatherStep(key, pack, analyzer),
-                                      key === "accessAudit" ? [credentialReport] : [],
-                                  )
-                                : report(
-                                      SUBJECTS[key],
-                                      role,
-                                      topic,
-                                      `[${REPORTS[key].cadence}] ${SUBJECTS[key]}`,
-                                      reportQueries(key, pack, analyzer),
-                                  ),
+                            gatheredReport(
+                                SUBJECTS[key],
+                                role,
+                                topic,
+                                `[${REPORTS[key].cadence}] ${SUBJECTS[key]}`,
+                                gatherStep(key, pack, analyzer),
+                                key === "accessAudit" ? [credentialReport] : [],
+                            ),
                         ),
                     tags: { control: REPORTS[key].controls.join(" "), cadence: REPORTS[key].cadence },
                 },

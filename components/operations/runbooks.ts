@@ -301,57 +301,7 @@ export function notifyStakeholders(roleArn: string, highTopicArn: string): strin
     );
 }
 
-/** One data-collecting API call of a report runbook; its output is quoted in the published report. */
-export interface ReportQuery {
-    name: string;
-    service: string;
-    api: string;
-    params: Record<string, unknown>;
-    selector: string;
-    type: "String" | "StringList" | "Integer";
-    /** Label in the report. */
-    label: string;
-}
-
-/** A report runbook: run the queries (a failed one fails the execution), then publish their results to the topic. */
-export function report(
-    description: string,
-    roleArn: string,
-    topicArn: string,
-    subject: string,
-    queries: ReportQuery[],
-    preSteps: AutomationStep[] = [],
-): string {
-    const steps: AutomationStep[] = [
-        ...preSteps,
-        ...queries.map((q): AutomationStep => ({
-            name: q.name,
-            action: "aws:executeAwsApi",
-            inputs: { Service: q.service, Api: q.api, ...q.params },
-            outputs: [{ Name: "Result", Selector: q.selector, Type: q.type }],
-            // A query that fails must show as a failed execution, not as a report with a blank line.
-            onFailure: "Abort",
-        })),
-        {
-            name: "PublishReport",
-            action: "aws:executeAwsApi",
-            inputs: {
-                Service: "sns",
-                Api: "Publish",
-                TopicArn: topicArn,
-                Subject: subject,
-                Message: [
-                    `${description} (execution {{ automation:EXECUTION_ID }})`,
-                    ...queries.map((q) => `${q.label}: {{ ${q.name}.Result }}`),
-                ].join("\n"),
-            },
-            isEnd: true,
-        },
-    ];
-    return doc(description, roleArn, {}, steps);
-}
-
-/** An audit runbook: one gathering step (every page; audit-scripts.ts), then publish its report to the topic. */
+/** A report runbook: one gathering step (every page; audit-scripts.ts), then publish its report to the topic. */
 export function gatheredReport(
     description: string,
     roleArn: string,

@@ -112,15 +112,32 @@ describe("Operations cadence (AUD-SYS, AUD-ACCESS, AUD-ACCESS-REPORT, OPS-D-INTE
         });
     });
 
-    it("daily routine checks Config compliance, new high findings and firing alarms", () => {
-        const c = content(named(dev, DOC, "mas-report-daily"));
-        expect(c.mainSteps.map((s) => `${s.inputs.Service}:${s.inputs.Api}`)).toEqual([
-            "config:DescribeConformancePackCompliance",
-            "securityhub:GetFindings",
-            "cloudwatch:DescribeAlarms",
-            "sns:Publish",
-        ]);
-        expect(c.mainSteps[2].inputs.StateValue).toBe("ALARM");
+    it("routine reports and policy reviews gather every page too: Config compliance, new high findings, firing alarms, access findings, failed backups, customer policies", () => {
+        const gather = (n: string) => content(named(dev, DOC, n)).mainSteps[0];
+        const daily = gather("mas-report-daily");
+        expect([daily.name, daily.action]).toEqual(["Gather", "aws:executeScript"]);
+        expect(daily.inputs.InputPayload).toMatchObject({ Days: 2, HighSeverities: ["HIGH", "CRITICAL"] });
+        const expected: Record<string, string[]> = {
+            "mas-report-daily": [
+                'non_compliant(events["ConformancePack"])',
+                'pages(hub, "get_findings", "Findings"',
+                'pages(cw, "describe_alarms", "MetricAlarms", StateValue="ALARM")',
+                'pages(cw, "describe_alarms", "CompositeAlarms"',
+            ],
+            "mas-report-weekly": [
+                'active_findings(events["AnalyzerArn"])',
+                'pages(backup, "list_backup_jobs", "BackupJobs", ByState="FAILED", ByCreatedAfter=since)',
+            ],
+            "mas-report-policy-review": ['pages(iam, "list_policies", "Policies", Scope="Local")'],
+            "mas-report-monthly-policy-review": ['pages(iam, "list_policies", "Policies", Scope="Local")'],
+        };
+        for (const [doc, calls] of Object.entries(expected)) {
+            const script = gather(doc).inputs.Script as string;
+            for (const call of calls) {
+                expect([doc, call, script.includes(call)]).toEqual([doc, call, true]);
+            }
+        }
+        expect(gather("mas-report-weekly").inputs.InputPayload).toMatchObject({ Days: 8 });
     });
 
     it("every report step fails the execution on error, and outputs only types Automation has", () => {
