@@ -246,13 +246,14 @@ const mesh = new Mesh(
 const detection = new Detection(
     "mas",
     {
-        config: pick(cfg, "stack", "alertEmails"),
+        config: pick(cfg, "stack", "alertEmails", "agentSegmentCidr", "serviceSegmentCidr"),
         evidence,
         auditLogGroupName: data.logGroups.cloudtrail.name,
         eksLogGroupName: data.logGroups.eks.name,
         alertsKeyArn: data.keys.alerts.arn,
         systemAdminRoleArn: identity.roles.systemAdmin.arn,
         albArnSuffix: perimeter.alb.arnSuffix,
+        flowLogGroupName: data.logGroups.vpcFlow.name,
     },
     opts,
 );

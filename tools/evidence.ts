@@ -1,23 +1,27 @@
-// npm run evidence -- --stack <dev|prod> [--state <pulumi stack export file>] [--outputs <pulumi stack output --json file>] [--out-dir <dir>]
-// Writes evidence.json and evidence.md: coverage over the guide's requirement leaves, then per control its
-// status, the resources that implement it (as planned or as deployed, every setting), the policies that enforce
-// it and their audit result, and its mutation self-test. Without --state it uses the offline plan.
+// npm run evidence -- --stack <dev|prod> [--state <pulumi stack export file>] [--outputs <file>] [--out-dir <dir>]
+//   [--since <previous evidence.json>] [--collect [--period 90d]] [--html] [--publish <bucket>]
+// Writes evidence.json and evidence.md (coverage over the guide's leaves, per control its status, resources,
+// policies and mutation self-test), and summary.md, the statement of applicability. Without --state it uses
+// the offline plan.
 import { execFileSync } from "child_process";
 import { stackKeys } from "./lib/evidence-adoption";
 import * as fs from "fs";
 import * as path from "path";
 import { audit, REPO_ROOT, stackPolicyConfig } from "./lib/audit";
-import { toDeployment, writeJson, writeText } from "./lib/deployment";
+import { toDeployment, writeText } from "./lib/deployment";
 import { CommandSpec, parseCommand, printWarnings, runMain, UsageError } from "./lib/errors";
 import { explainMissingKeys, parseEscEnvFlag } from "./lib/esc";
-import {
-    AuditEvidenceOutput,
-    buildEvidence,
-    Provenance,
-    renderMarkdown,
-    STATUS_LABEL,
-    testsByControl,
-} from "./lib/evidence-report";
+import { AuditEvidenceOutput, buildEvidence, Provenance, STATUS_LABEL, testsByControl } from "./lib/evidence-report";
+import { applyOperating } from "./lib/evidence-collect/apply";
+import { callerAccount, collect, parsePeriod } from "./lib/evidence-collect";
+import { publish } from "./lib/evidence-collect/publish";
+import { diffEvidence, readPrevious } from "./lib/evidence-changes";
+import { renderHtml } from "./lib/evidence-html";
+import { renderMarkdown } from "./lib/evidence-markdown";
+import { hashInputs, sha256, toolVersions } from "./lib/evidence-provenance";
+import { reachabilityEvidence } from "./lib/evidence-reachability";
+import { applyRegister, readAcceptances, readOwners } from "./lib/evidence-register";
+import { renderSummary, SUMMARY_MAX_LINES } from "./lib/evidence-summary";
 import { cachedSelfTest } from "./lib/self-test";
 import { GUIDE_VERSION } from "../policy-pack/catalog";
 import { MOCK_ACCOUNT } from "./lib/mocks";
@@ -28,8 +32,9 @@ import { checkScope, isEmptyState, LoadedState, parseDocument, readState, urnSco
 export const EVIDENCE: CommandSpec = {
     name: "evidence",
     summary:
-        "Writes evidence.json and evidence.md: per control, the resources that implement it (as planned or as deployed),\n" +
-        "the policies that enforce it and their audit result. Without --state it plans the stack offline first.",
+        "Writes evidence.json, evidence.md and summary.md (the statement of applicability): per control, the resources\n" +
+        "that implement it (as planned or as deployed), the policies that enforce it and their audit result, its owner,\n" +
+        "and the deviation register. Without --state it plans the stack offline first.",
     flags: [
         {
             name: "stack",
@@ -63,10 +68,27 @@ export const EVIDENCE: CommandSpec = {
             value: "<name>=<file>",
             help: "as plan's: a local definition of an ESC environment the stack imports",
         },
+        { name: "owners", value: "<file>", help: "control owners (default controls/owners.yaml)" },
+        { name: "deviations", value: "<file>", help: "accepted deviations (default controls/deviations.yaml)" },
+        { name: "since", value: "<evidence.json>", help: "previous evidence: record which controls changed status" },
+        {
+            name: "collect",
+            value: "",
+            help: "read operating evidence from the account (AWS SDK, default credential chain)",
+        },
+        { name: "period", value: "<days>d", help: "with --collect: how far back to read (default 90d)" },
+        { name: "html", value: "", help: "also write evidence.html (self-contained: charts, tables, diagram)" },
+        {
+            name: "publish",
+            value: "<bucket>",
+            help: "write the evidence files to this Object Lock bucket (the audit bucket)",
+        },
     ],
     footer:
         "Exit 0: no control fails; 1: a control fails; 2: bad arguments, a file of another stack or project, outputs\n" +
-        "naming resources absent from the state, nothing deployed, or an unreadable / unrecognised file.",
+        "naming resources absent from the state, nothing deployed, an unreadable / unrecognised / malformed file\n" +
+        "(owners, deviations, previous evidence), no AWS credentials for --collect / --publish, or a bucket without\n" +
+        "Object Lock.",
 };
 
 /** The outputs must describe the state's stack: every URN they name is in the state. */
@@ -189,6 +211,21 @@ export async function evidenceCommand(argv: string[]): Promise<number> {
     const outDir = flags["out-dir"] ?? path.join(REPO_ROOT, ".evidence", flags.stack);
     const { config: policyConfig, source: policyConfigSource } = stackPolicyConfig(flags.stack);
     const outputs = flags.outputs ? readOutputs(flags.outputs) : undefined;
+    // The organisation's files and the previous evidence are checked before any planning.
+    const ownersFile = path.resolve(flags.owners ?? path.join(REPO_ROOT, "controls", "owners.yaml"));
+    const owners = readOwners(ownersFile);
+    const deviationsFile = path.resolve(flags.deviations ?? path.join(REPO_ROOT, "controls", "deviations.yaml"));
+    const acceptances = readAcceptances(deviationsFile);
+    const previous = flags.since ? readPrevious(flags.since) : undefined;
+    if (flags.period && !flags.collect) {
+        throw new UsageError("--period needs --collect");
+    }
+    const days = parsePeriod(flags.period ?? "90d");
+    const region = (sc.config["aws:region"] ?? "").replace(/^"|"$/g, "") || "not set";
+    const environment = (sc.config[`${sc.project}:environment`] ?? "").replace(/^"|"$/g, "");
+    const profile = environment === "dev" ? "dev" : "prod";
+    // Without credentials --collect / --publish stop here, before the plan: one line, exit 2.
+    const account = flags.collect || flags.publish ? await callerAccount(region) : undefined;
     let state: LoadedState;
     let source: string;
     let stateTime: string | undefined;
@@ -206,7 +243,10 @@ export async function evidenceCommand(argv: string[]): Promise<number> {
         if (outputs && flags.outputs) {
             checkOutputs(outputs, state, flags.outputs, flags.stack);
         }
-        source = `deployed state ${flags.state}` + (flags.outputs ? ` with outputs ${flags.outputs}` : "");
+        source =
+            (hasMockIds(state)
+                ? `offline plan file ${flags.state} (mock identifiers: not deployed)`
+                : `deployed state ${flags.state}`) + (flags.outputs ? ` with outputs ${flags.outputs}` : "");
         stateTime = manifestTime(flags.state);
     } else {
         if (flags.outputs) {
@@ -240,8 +280,21 @@ export async function evidenceCommand(argv: string[]): Promise<number> {
         sourceKind: flags.state ? (state.format === "preview-json" ? "preview" : "stack-export") : "offline-plan",
         // A plan file passed as --state still holds the mocks' ids: its ARNs carry the mock account.
         placeholderIds: !flags.state || hasMockIds(state),
+        deployed: !!flags.state && !hasMockIds(state),
         ...(stateTime ? { stateTime } : {}),
         policyConfig: policyConfigSource,
+        inputs: hashInputs(REPO_ROOT, [
+            path.join(projectDir, "Pulumi.yaml"),
+            path.join(projectDir, `Pulumi.${flags.stack}.yaml`),
+            ...(flags.state ? [flags.state] : []),
+            ...(flags.outputs ? [flags.outputs] : []),
+            path.join(REPO_ROOT, policyConfigSource),
+            ownersFile,
+            deviationsFile,
+            ...(flags.since ? [flags.since] : []),
+            path.join(REPO_ROOT, "package-lock.json"),
+        ]),
+        tools: toolVersions(REPO_ROOT),
     };
     const doc = buildEvidence({
         stack: flags.stack,
@@ -262,9 +315,80 @@ export async function evidenceCommand(argv: string[]): Promise<number> {
                       project: state.project ?? sc.project,
                       baseline: report.diagnostics,
                   }),
+        owners,
     });
-    writeJson(path.join(outDir, "evidence.json"), doc);
-    writeText(path.join(outDir, "evidence.md"), renderMarkdown(doc));
+    const stateAccount = state.resources
+        .map((r) => /^arn:aws[\w-]*:[^:]*:[^:]*:(\d{12}):/.exec(String(r.outputs.arn ?? ""))?.[1])
+        .find((a) => a && a !== MOCK_ACCOUNT);
+    doc.scope = {
+        stack: flags.stack,
+        project: state.project ?? sc.project,
+        region,
+        account: account ?? stateAccount ?? "not known (offline plan: no account)",
+        profile,
+    };
+    const { stale } = applyRegister(doc, acceptances, profile);
+    printWarnings(
+        stale.map(
+            (a) =>
+                `${path.relative(REPO_ROOT, deviationsFile)}: ${a.control} (${a.kind}) accepts a deviation the evidence no longer finds`,
+        ),
+    );
+    if (flags.collect) {
+        if (stateAccount && account && stateAccount !== account) {
+            throw new UsageError(
+                `--collect: the credentials are for account ${account}, the state's resources are in ${stateAccount}`,
+            );
+        }
+        applyOperating(
+            doc,
+            await collect({
+                region,
+                stack: flags.stack,
+                days,
+                controls: doc.controls,
+                shieldAdvanced: sc.config[`${sc.project}:shieldAdvanced`] === "true",
+            }),
+        );
+    }
+    if (previous && flags.since) {
+        doc.since = { file: flags.since, generatedAt: previous.generatedAt, sha256: previous.sha256 };
+        doc.changes = diffEvidence(previous.controls, doc);
+    }
+    const files: Record<string, string> = {
+        "evidence.json": `${JSON.stringify(doc, null, 2)}\n`,
+        "evidence.md": renderMarkdown(doc),
+    };
+    files["summary.md"] = renderSummary(doc, {
+        "evidence.json": sha256(files["evidence.json"]),
+        "evidence.md": sha256(files["evidence.md"]),
+    });
+    const summaryLines = files["summary.md"].split("\n").length;
+    if (summaryLines > SUMMARY_MAX_LINES) {
+        printWarnings([`summary.md has ${summaryLines} lines, more than ${SUMMARY_MAX_LINES}`]);
+    }
+    if (flags.html) {
+        const admins = JSON.parse(sc.config[`${sc.project}:adminCidrs`] ?? "[]") as unknown;
+        files["evidence.html"] = renderHtml(
+            doc,
+            reachabilityEvidence(state.resources, Array.isArray(admins) ? admins.map(String) : []),
+        );
+    }
+    for (const [name, text] of Object.entries(files)) {
+        writeText(path.join(outDir, name), text);
+    }
+    if (flags.publish) {
+        const keys = await publish({
+            bucket: flags.publish,
+            region,
+            stack: flags.stack,
+            generatedAt: doc.generatedAt,
+            files,
+        });
+        process.stdout.write(
+            `evidence: published ${keys.length} file(s) to s3://${flags.publish}/${path.posix.dirname(keys[0])}/\n`,
+        );
+    }
     const failing = doc.controls.filter((c) => c.status === "fail");
     const g = doc.guide;
     process.stdout.write(

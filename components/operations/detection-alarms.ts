@@ -5,6 +5,8 @@ import * as pulumi from "@pulumi/pulumi";
 import {
     ANOMALY,
     anomalyBand,
+    EAST_WEST,
+    eastWestPattern,
     FAILED_AUTH,
     FAILED_AUTH_PATTERNS,
     PRIVILEGED_ASSUMPTION,
@@ -32,6 +34,8 @@ export function failedAuthAlarm(parent: pulumi.Resource, name: string, args: Fai
         ["console-login", args.auditLogGroupName, FAILED_AUTH_PATTERNS.consoleLogin],
         ["access-denied", args.auditLogGroupName, FAILED_AUTH_PATTERNS.accessDenied],
         ["eks-authenticator", args.eksLogGroupName, FAILED_AUTH_PATTERNS.eksAuthenticator],
+        ["oauth2-sign-in", args.auditLogGroupName, FAILED_AUTH_PATTERNS.oauth2SignIn],
+        ["oauth2-token", args.auditLogGroupName, FAILED_AUTH_PATTERNS.oauth2Token],
     ];
     const filters = sources.map(
         ([source, logGroupName, pattern]) =>
@@ -159,4 +163,72 @@ export function anomalyAlarms(
                 { parent },
             ),
     );
+}
+
+export interface EastWestArgs {
+    prefix: string;
+    /** The VPC flow-log group (data: logGroups.vpcFlow.name). */
+    flowLogGroupName: pulumi.Input<string>;
+    agentCidr: string;
+    serviceCidr: string;
+    mediumTopicArn: pulumi.Input<string>;
+}
+
+/** abnormal_behavior east-west: the band over bytes the agent segment sends to the agent and service segments. */
+export function eastWestAnomalyAlarm(parent: pulumi.Resource, name: string, args: EastWestArgs) {
+    const filters = (
+        [
+            ["agent", args.agentCidr],
+            ["service", args.serviceCidr],
+        ] as const
+    ).map(
+        ([to, cidr]) =>
+            new aws.cloudwatch.LogMetricFilter(
+                `${name}-east-west-${to}`,
+                {
+                    name: `${args.prefix}-east-west-agent-to-${to}`,
+                    logGroupName: args.flowLogGroupName,
+                    pattern: eastWestPattern(args.agentCidr, cidr),
+                    metricTransformation: {
+                        namespace: EAST_WEST.namespace,
+                        name: EAST_WEST.metricName,
+                        value: "$bytes",
+                    },
+                },
+                { parent },
+            ),
+    );
+    const alarm = new aws.cloudwatch.MetricAlarm(
+        `${name}-anomaly-${EAST_WEST.key}`,
+        {
+            name: `${args.prefix}-anomaly-${EAST_WEST.key}`,
+            alarmDescription: `abnormal_behavior: ${EAST_WEST.metricName} (agent segment → agent and service segments) outside ${ANOMALY.deviationSigma} standard deviations over ${ANOMALY.periodSeconds / 60} minutes`,
+            comparisonOperator: "LessThanLowerOrGreaterThanUpperThreshold",
+            evaluationPeriods: 1,
+            thresholdMetricId: "ad1",
+            treatMissingData: "notBreaching",
+            metricQueries: [
+                {
+                    id: "m1",
+                    returnData: true,
+                    metric: {
+                        namespace: EAST_WEST.namespace,
+                        metricName: EAST_WEST.metricName,
+                        stat: EAST_WEST.stat,
+                        period: ANOMALY.periodSeconds,
+                    },
+                },
+                {
+                    id: "ad1",
+                    expression: anomalyBand(),
+                    label: `${EAST_WEST.metricName} (expected band)`,
+                    returnData: true,
+                },
+            ],
+            alarmActions: [args.mediumTopicArn],
+            tags: { control: "DET-ANOMALY", [DETECTION_TAG]: "anomaly", severity: "medium" },
+        },
+        { parent, dependsOn: filters },
+    );
+    return { filters, alarm };
 }

@@ -4,7 +4,7 @@ import { ALERT_SEVERITIES, AlertSeverity } from "../../policy-pack/catalog/opera
 import { namePrefix } from "../config";
 import { EvidenceRegistry } from "../evidence";
 import { alertTopic } from "./alert-topics";
-import { anomalyAlarms, failedAuthAlarm, privilegedAssumptionAlarm } from "./detection-alarms";
+import { anomalyAlarms, eastWestAnomalyAlarm, failedAuthAlarm, privilegedAssumptionAlarm } from "./detection-alarms";
 import { findingRoutes } from "./finding-routes";
 import { awsContext } from "./iam";
 
@@ -16,6 +16,9 @@ export interface DetectionConfig {
     stack: string;
     /** Subscribed to every alert topic. */
     alertEmails: string[];
+    /** The agent and service segments: east-west agent traffic is what flows between them. */
+    agentSegmentCidr: string;
+    serviceSegmentCidr: string;
 }
 
 export interface DetectionArgs {
@@ -31,6 +34,8 @@ export interface DetectionArgs {
     systemAdminRoleArn: pulumi.Input<string>;
     /** The ALB's arnSuffix (network: alb.arnSuffix): agent traffic for the anomaly alarms. */
     albArnSuffix: pulumi.Input<string>;
+    /** The VPC flow-log group (data: logGroups.vpcFlow.name): east-west agent traffic. */
+    flowLogGroupName: pulumi.Input<string>;
 }
 
 /**
@@ -80,11 +85,17 @@ export class Detection extends pulumi.ComponentResource {
             highTopicArn: high.arn,
         });
         this.privilegedAssumptionAlarm = pam.alarm;
-        this.anomalyAlarms = anomalyAlarms(this, name, {
+        const eastWest = eastWestAnomalyAlarm(this, name, {
             prefix,
-            albArnSuffix: args.albArnSuffix,
+            flowLogGroupName: args.flowLogGroupName,
+            agentCidr: cfg.agentSegmentCidr,
+            serviceCidr: cfg.serviceSegmentCidr,
             mediumTopicArn: medium.arn,
         });
+        this.anomalyAlarms = [
+            ...anomalyAlarms(this, name, { prefix, albArnSuffix: args.albArnSuffix, mediumTopicArn: medium.arn }),
+            eastWest.alarm,
+        ];
         const routes = findingRoutes(this, name, { prefix, topics: this.topics });
         this.findingRules = routes.rules;
 
@@ -96,7 +107,14 @@ export class Detection extends pulumi.ComponentResource {
             this.privilegedAssumptionAlarm,
             high,
         );
-        args.evidence.record("DET-ANOMALY", ...this.anomalyAlarms, medium, ...this.findingRules, ...routes.targets);
+        args.evidence.record(
+            "DET-ANOMALY",
+            ...eastWest.filters,
+            ...this.anomalyAlarms,
+            medium,
+            ...this.findingRules,
+            ...routes.targets,
+        );
 
         this.registerOutputs({
             topicArns: Object.fromEntries(ALERT_SEVERITIES.map((s) => [s, this.topics[s].arn])),

@@ -13,8 +13,9 @@ import {
 } from "../../policy-pack/catalog/operations";
 import { EvidenceRegistry } from "../evidence";
 import { policyJson, serviceTrust } from "./iam";
-import { reportQueries, SUBJECTS } from "./report-queries";
-import { AutomationStep, report } from "./runbooks";
+import { AUDIT_READ_ACTIONS, gatherStep } from "./audit-scripts";
+import { SUBJECTS } from "./report-queries";
+import { AutomationStep, gatheredReport } from "./runbooks";
 
 export interface ReportsArgs {
     /** Physical name prefix (`mas-<stack>`). */
@@ -54,8 +55,8 @@ export function reports(parent: pulumi.Resource, name: string, args: ReportsArgs
         {
             role: reportRole.id,
             policy: pulumi
-                .all([args.reportTopicArn, args.alertsKeyArn, args.accessAnalyzerArn ?? ""])
-                .apply(([topic, key, analyzer]) =>
+                .all([args.reportTopicArn, args.alertsKeyArn, args.accessAnalyzerArn ?? "", ctx.region, ctx.account])
+                .apply(([topic, key, analyzer, region, account]) =>
                     policyJson([
                         {
                             // These list / describe APIs have no resource-level permissions.
@@ -73,8 +74,17 @@ export function reports(parent: pulumi.Resource, name: string, args: ReportsArgs
                                 "iam:GetAccountSummary",
                                 "iam:GenerateCredentialReport",
                                 "cloudtrail:LookupEvents",
+                                // The audits' gathering steps (audit-scripts.ts), but the log query below.
+                                ...AUDIT_READ_ACTIONS.filter((a) => a !== "logs:StartQuery"),
                             ],
                             Resource: "*",
+                        },
+                        {
+                            // The access audit's query of Kubernetes RBAC changes in the EKS audit logs.
+                            Sid: "EksAuditLogQuery",
+                            Effect: "Allow",
+                            Action: "logs:StartQuery",
+                            Resource: `arn:aws:logs:${region}:${account}:log-group:/aws/eks/*`,
                         },
                         ...(analyzer
                             ? [
@@ -104,7 +114,7 @@ export function reports(parent: pulumi.Resource, name: string, args: ReportsArgs
         name: "GenerateCredentialReport",
         action: "aws:executeAwsApi",
         inputs: { Service: "iam", Api: "GenerateCredentialReport" },
-        onFailure: "Continue",
+        onFailure: "Abort",
     };
     const reportDocuments = Object.fromEntries(
         keys.map((key) => [
@@ -116,19 +126,14 @@ export function reports(parent: pulumi.Resource, name: string, args: ReportsArgs
                     documentType: "Automation",
                     documentFormat: "JSON",
                     content: pulumi
-                        .all([
-                            reportRole.arn,
-                            args.reportTopicArn,
-                            args.conformancePackName,
-                            args.accessAnalyzerArn ?? "",
-                        ])
+                        .all([reportRole.arn, args.reportTopicArn, args.conformancePackName, args.accessAnalyzerArn ?? ""])
                         .apply(([role, topic, pack, analyzer]) =>
-                            report(
+                            gatheredReport(
                                 SUBJECTS[key],
                                 role,
                                 topic,
                                 `[${REPORTS[key].cadence}] ${SUBJECTS[key]}`,
-                                reportQueries(key, pack, analyzer || undefined),
+                                gatherStep(key, pack, analyzer),
                                 key === "accessAudit" ? [credentialReport] : [],
                             ),
                         ),

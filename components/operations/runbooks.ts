@@ -301,36 +301,18 @@ export function notifyStakeholders(roleArn: string, highTopicArn: string): strin
     );
 }
 
-/** One data-collecting API call of a report runbook; its output is quoted in the published report. */
-export interface ReportQuery {
-    name: string;
-    service: string;
-    api: string;
-    params: Record<string, unknown>;
-    selector: string;
-    type: "String" | "StringList" | "Integer";
-    /** Label in the report. */
-    label: string;
-}
-
-/** A report runbook: run the queries, then publish their results to the topic. */
-export function report(
+/** A report runbook: one gathering step (every page; audit-scripts.ts), then publish its report to the topic. */
+export function gatheredReport(
     description: string,
     roleArn: string,
     topicArn: string,
     subject: string,
-    queries: ReportQuery[],
+    gather: AutomationStep,
     preSteps: AutomationStep[] = [],
 ): string {
-    const steps: AutomationStep[] = [
+    return doc(description, roleArn, {}, [
         ...preSteps,
-        ...queries.map((q): AutomationStep => ({
-            name: q.name,
-            action: "aws:executeAwsApi",
-            inputs: { Service: q.service, Api: q.api, ...q.params },
-            outputs: [{ Name: "Result", Selector: q.selector, Type: q.type }],
-            onFailure: "Continue",
-        })),
+        gather,
         {
             name: "PublishReport",
             action: "aws:executeAwsApi",
@@ -339,15 +321,11 @@ export function report(
                 Api: "Publish",
                 TopicArn: topicArn,
                 Subject: subject,
-                Message: [
-                    `${description} (execution {{ automation:EXECUTION_ID }})`,
-                    ...queries.map((q) => `${q.label}: {{ ${q.name}.Result }}`),
-                ].join("\n"),
+                Message: `${description} (execution {{ automation:EXECUTION_ID }})\n{{ ${gather.name}.Report }}`,
             },
             isEnd: true,
         },
-    ];
-    return doc(description, roleArn, {}, steps);
+    ]);
 }
 
 /**

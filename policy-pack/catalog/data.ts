@@ -207,7 +207,8 @@ export const dataControls: Control[] = [
         soc2: ["C1.1"],
         how: {
             kind: "application",
-            primitive: "Nitro Enclaves on agent nodes + KMS keys whose policies can require enclave attestation",
+            primitive:
+                "Nitro Enclaves on agent nodes; KMS could require enclave attestation (kms:RecipientAttestation), but no key policy of the stack does",
             justification:
                 "Only the enclave application can request attested KMS decrypts (kms:RecipientAttestation) and keep plaintext out of the parent; the stack supplies the enclave-capable nodes and keys.",
         },

@@ -2,11 +2,12 @@ import {
     blockAccess,
     collectEvidence,
     isolateSystems,
+    gatheredReport,
     notifyStakeholders,
-    report,
     revokeAccess,
 } from "../../components/operations/runbooks";
-import { reportQueries, SUBJECTS } from "../../components/operations/report-queries";
+import { gatherStep } from "../../components/operations/audit-scripts";
+import { SUBJECTS } from "../../components/operations/report-queries";
 import { ReportKey, REPORTS, reportSlug } from "../../policy-pack/catalog/operations";
 import { proceduresDoTheirSteps } from "../../policy-pack/policies/procedures";
 import { StackResourceCase, validateStack } from "../harness/policy";
@@ -52,12 +53,12 @@ function fixture(): StackResourceCase[] {
             name: key,
             props: {
                 name: `mas-${reportSlug(key)}`,
-                content: report(
+                content: gatheredReport(
                     SUBJECTS[key],
                     ROLE,
                     "arn:aws:sns:eu-west-1:123456789012:reports",
                     SUBJECTS[key],
-                    reportQueries(key, "pack", "arn:analyzer"),
+                    gatherStep(key, "pack", "arn:analyzer"),
                 ),
             },
         })),
@@ -183,14 +184,15 @@ describe("operations-procedures-do-their-steps (IR-*, OPS-*, AUD-*, MNT-POLICY-R
     it("fails an audit report missing a scope item, under each of its controls", () =>
         expect(
             run((rs) =>
-                edit(
-                    rs,
-                    "accessAudit",
-                    (d) =>
-                        (d.mainSteps = d.mainSteps.filter(
-                            (s) => (s.inputs as { Api?: string }).Api !== "LookupEvents",
-                        )),
-                ),
+                edit(rs, "accessAudit", (d) => {
+                    // The gathering script's CloudTrail reads removed (permission changes are no longer read).
+                    const gather = d.mainSteps.find((x) => x.action === "aws:executeScript")!.inputs as {
+                        Script: string;
+                    };
+                    gather.Script = gather.Script.split("\n")
+                        .filter((l) => !l.includes("lookup_events"))
+                        .join("\n");
+                }),
             ),
         ).toEqual(
             REPORTS.accessAudit.controls.map(
@@ -198,19 +200,37 @@ describe("operations-procedures-do-their-steps (IR-*, OPS-*, AUD-*, MNT-POLICY-R
                     `[${c}] report mas-report-access-audit does not permission_changes: no reachable step calls cloudtrail:LookupEvents`,
             ),
         ));
+    it("counts only what the script's handler reaches: a helper defined but never called reads nothing", () => {
+        const found = run((rs) =>
+            edit(rs, "weekly", (d) => {
+                const gather = d.mainSteps.find((x) => x.action === "aws:executeScript")!.inputs as { Script: string };
+                // The handler no longer calls the backup read; the helper stays defined.
+                gather.Script = gather.Script.replace(/backup = boto3\.client\("backup"\)\n[^\n]*\n/, "failed = []\n");
+            }),
+        );
+        expect(found).toEqual(
+            REPORTS.weekly.controls.map(
+                (c) =>
+                    `[${c}] report mas-report-weekly does not verify_backups: no reachable step calls backup:ListBackupJobs or backup:ListRestoreJobs`,
+            ),
+        );
+    });
     it("fails a report that reads but does not publish, and one that publishes nothing", () => {
         expect(
             run((rs) =>
                 edit(rs, "weekly", (d) => {
                     const pub = d.mainSteps[d.mainSteps.length - 1].inputs as { Message: string };
+                    // The gathered report left out of the message: what was read reaches no one.
                     pub.Message = pub.Message.split("\n")
-                        .filter((l) => !l.includes("FailedBackups"))
+                        .filter((l) => !l.includes("Gather."))
                         .join("\n");
                 }),
             ),
         ).toEqual(
-            REPORTS.weekly.controls.map(
-                (c) => `[${c}] report mas-report-weekly reads verify_backups (FailedBackups) but does not publish it`,
+            ["review_access_patterns", "verify_backups"].flatMap((item) =>
+                REPORTS.weekly.controls.map(
+                    (c) => `[${c}] report mas-report-weekly reads ${item} (Gather) but does not publish it`,
+                ),
             ),
         );
         const silent = run((rs) =>
@@ -224,7 +244,7 @@ describe("operations-procedures-do-their-steps (IR-*, OPS-*, AUD-*, MNT-POLICY-R
             "[AUD-SYS] report mas-report-system-audit does not reporting: no reachable step calls sns:Publish",
         );
         expect(silent).toContain(
-            "[AUD-SYS] report mas-report-system-audit reads authentication_systems (Authentication) but does not publish it",
+            "[AUD-SYS] report mas-report-system-audit reads authentication_systems (Gather) but does not publish it",
         );
     });
     it("fails a notify runbook paging a low-severity topic, and a report whose topic lost its subscription", () => {

@@ -1,11 +1,6 @@
 import { controls } from "../../policy-pack/catalog";
-import {
-    buildEvidence,
-    EVIDENCE_SECTIONS,
-    leafStatus,
-    Provenance,
-    renderMarkdown,
-} from "../../tools/lib/evidence-report";
+import { buildEvidence, EVIDENCE_SECTIONS, leafStatus, Provenance } from "../../tools/lib/evidence-report";
+import { renderMarkdown } from "../../tools/lib/evidence-markdown";
 
 const provenance: Provenance = {
     gitCommit: "0".repeat(40),
@@ -14,6 +9,7 @@ const provenance: Provenance = {
     guideVersion: "1.0.0",
     sourceKind: "stack-export",
     placeholderIds: false,
+    deployed: true,
     policyConfig: "policy-pack/config/prod.json",
 };
 
@@ -127,18 +123,44 @@ describe("a stack's own choices in the evidence", () => {
     });
 
     it("registers each segment off the guide's literal CIDR as a deviation, and none for the guide's", () => {
+        const { applyRegister } =
+            require("../../tools/lib/evidence-register") as typeof import("../../tools/lib/evidence-register");
         const doc = empty({ agentSegmentCidr: "10.20.1.0/24", serviceSegmentCidr: "10.0.2.0/24" });
-        expect(doc.deviations).toEqual([
-            expect.objectContaining({
+        applyRegister(doc, [], "dev");
+        expect(doc.deviations!.filter((d) => d.kind === "address-plan")).toEqual([
+            {
                 control: "NET-SEG-AGENT",
-                deviation: "the agent segment is 10.20.1.0/24 (agentSegmentCidr), not the guide's literal 10.0.1.0/24",
-                source: "Pulumi.lz.yaml",
-            }),
+                kind: "address-plan",
+                deviation:
+                    "the agent segment is 10.20.1.0/24 (agentSegmentCidr), not the guide's literal 10.0.1.0/24; the pack checks every subnet, route, security group and network ACL against the stack's own plan, but not its overlap with the organisation's other networks",
+                risk: "not assessed: the register (controls/deviations.yaml) has no acceptance for it",
+                compensatingControls: [],
+                owner: expect.any(String),
+                expires: "not accepted",
+                accepted: false,
+            },
         ]);
-        expect(renderMarkdown(doc)).toContain("## Deviation register\n\n| Control | Deviation |");
-        expect(empty({}).deviations).toEqual([]);
-        expect(renderMarkdown(empty({}))).toContain(
-            "The stack's config makes no deviation from the guide's literal values.",
+        // Accepted in the organisation's register: its risk, compensating controls and expiry.
+        const accepted = empty({ agentSegmentCidr: "10.20.1.0/24" });
+        applyRegister(
+            accepted,
+            [
+                {
+                    control: "NET-SEG-AGENT",
+                    kind: "address-plan",
+                    risk: "none: 10.20.0.0/16 is reserved for this stack in the IPAM",
+                    compensatingControls: ["network-subnet-in-segment"],
+                    expires: "2099-12-31",
+                },
+            ],
+            "dev",
         );
+        expect(accepted.deviations!.find((d) => d.kind === "address-plan")).toMatchObject({
+            accepted: true,
+            expires: "2099-12-31",
+        });
+        const guide = empty({});
+        applyRegister(guide, [], "dev");
+        expect(guide.deviations!.filter((d) => d.kind === "address-plan")).toEqual([]);
     });
 });

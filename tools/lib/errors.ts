@@ -19,6 +19,7 @@ export interface CommandSpec {
     /** `npm run <name> -- ...` */
     name: string;
     summary: string;
+    /** A flag whose `value` is "" is a switch: present or not, it takes no value. */
     flags: { name: string; value: string; help: string; required?: boolean }[];
     /** Exit codes and examples, after the flags. */
     footer: string;
@@ -26,7 +27,9 @@ export interface CommandSpec {
 
 export function usage(spec: CommandSpec): string {
     const width = Math.max(...spec.flags.map((f) => f.name.length + f.value.length + 3));
-    const synopsis = spec.flags.map((f) => (f.required ? `--${f.name} ${f.value}` : `[--${f.name} ${f.value}]`));
+    const synopsis = spec.flags.map((f) =>
+        f.required ? `--${f.name} ${f.value}` : `[--${f.name}${f.value ? ` ${f.value}` : ""}]`,
+    );
     return [
         `usage: npm run ${spec.name} -- ${synopsis.join(" ")}`,
         "",
@@ -47,6 +50,7 @@ export function parseCommand(argv: string[], spec: CommandSpec): Record<string, 
     return parseFlags(
         argv,
         spec.flags.map((f) => f.name),
+        spec.flags.filter((f) => f.value === "").map((f) => f.name),
     );
 }
 
@@ -89,8 +93,8 @@ export function oneLine(message: string): string {
     return message.replace(/\s*[\r\n]+\s*/g, " ").trim();
 }
 
-/** Minimal flag parser: `--name value` pairs; rejects unknown flags. */
-export function parseFlags(argv: string[], allowed: string[]): Record<string, string> {
+/** Minimal flag parser: `--name value` pairs and `--switch` (value "true"); rejects unknown flags. */
+export function parseFlags(argv: string[], allowed: string[], switches: string[] = []): Record<string, string> {
     const out: Record<string, string> = {};
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
@@ -100,7 +104,10 @@ export function parseFlags(argv: string[], allowed: string[]): Record<string, st
                 `unexpected argument '${arg}' (expected ${allowed.map((a) => `--${a}`).join(", ")}; --help for usage)`,
             );
         }
-        const value = m[2] ?? argv[++i];
+        if (switches.includes(m[1]) && m[2] !== undefined) {
+            throw new UsageError(`--${m[1]} takes no value`);
+        }
+        const value = switches.includes(m[1]) ? "true" : (m[2] ?? argv[++i]);
         if (value === undefined || value.startsWith("--")) {
             throw new UsageError(`--${m[1]} needs a value`);
         }

@@ -6,16 +6,6 @@ import { AccountService, accountServicesOfControl } from "../../policy-pack/cata
 import { SEGMENT_CONFIG_KEY } from "../../policy-pack/lib/stack-config";
 import { SEGMENT_CONTROL } from "../../policy-pack/policies/network/shared";
 
-/** One entry of the deviation register. */
-export interface Deviation {
-    control: string;
-    deviation: string;
-    risk: string;
-    compensatingControls: string[];
-    /** Who accepted it: the file that makes the choice (the stack's owners review it). */
-    source: string;
-}
-
 /** The stack config keys (`<project>:` stripped) the evidence reads, as strings (lists as JSON). */
 export type StackKeys = Record<string, string>;
 
@@ -44,45 +34,14 @@ export function adoptedAssessment(services: AccountService[]): { reason: string;
     };
 }
 
-/** Deviations the stack's config makes from the guide's literal values. */
-export function configDeviations(keys: StackKeys, stackFile: string): Deviation[] {
-    const out: Deviation[] = [];
+/** Deviations the stack's config makes from the guide's literal values (kind `address-plan`). */
+export function addressPlanDeviations(keys: StackKeys): { control: string; kind: string; deviation: string }[] {
     const seg = guide.infrastructureSecurity.segmentation;
-    for (const s of SEGMENTS) {
-        const key = SEGMENT_CONFIG_KEY[s];
-        const value = keys[key];
-        if (value !== undefined && value !== seg[s].cidr) {
-            out.push({
-                control: SEGMENT_CONTROL[s],
-                deviation: `the ${s} segment is ${value} (${key}), not the guide's literal ${seg[s].cidr}`,
-                risk: "the guide's segmentation is by role, not by address: the pack checks every subnet, route, security group and network ACL against the stack's own plan (its config, or its stackSettings output under `pulumi policy analyze`). Not checked here: overlap with other networks of the organisation (peered VPCs, on-premises ranges), which the address plan's owner must rule out",
-                compensatingControls: ["network-subnet-in-segment", "network-segment-reachability"],
-                source: stackFile,
-            });
-        }
-    }
-    return out;
-}
-
-/** The deviation register in the report. */
-export function renderDeviations(deviations: Deviation[]): string[] {
-    if (deviations.length === 0) {
-        return [
-            "## Deviation register",
-            "",
-            "The stack's config makes no deviation from the guide's literal values.",
-            "",
-        ];
-    }
-    return [
-        "## Deviation register",
-        "",
-        "| Control | Deviation | Risk | Compensating controls | Source |",
-        "|---|---|---|---|---|",
-        ...deviations.map(
-            (d) =>
-                `| ${d.control} | ${d.deviation} | ${d.risk} | ${d.compensatingControls.join(", ")} | \`${d.source}\` |`,
-        ),
-        "",
-    ];
+    return SEGMENTS.filter(
+        (s) => keys[SEGMENT_CONFIG_KEY[s]] !== undefined && keys[SEGMENT_CONFIG_KEY[s]] !== seg[s].cidr,
+    ).map((s) => ({
+        control: SEGMENT_CONTROL[s],
+        kind: "address-plan",
+        deviation: `the ${s} segment is ${keys[SEGMENT_CONFIG_KEY[s]]} (${SEGMENT_CONFIG_KEY[s]}), not the guide's literal ${seg[s].cidr}; the pack checks every subnet, route, security group and network ACL against the stack's own plan, but not its overlap with the organisation's other networks`,
+    }));
 }

@@ -1,16 +1,13 @@
 import * as fs from "fs";
-import {
-    adoptedAssessment,
-    adoptedServices,
-    configDeviations,
-    Deviation,
-    renderDeviations,
-    StackKeys,
-} from "./evidence-adoption";
+import { adoptedAssessment, adoptedServices, StackKeys } from "./evidence-adoption";
 import * as path from "path";
 import { assessments, Control, controls, GUIDE_VERSION, requirements, SECTIONS } from "../../policy-pack/catalog";
 import { AuditReport } from "./audit";
-import { AccessMatrixEvidence, accessMatrixEvidence, renderAccessMatrix } from "./evidence-access-matrix";
+import { AccessMatrixEvidence, accessMatrixEvidence } from "./evidence-access-matrix";
+import type { Change } from "./evidence-changes";
+import type { OperatingEvidence, OperatingSummary } from "./evidence-collect/types";
+import type { Deviation } from "./evidence-register";
+import { DESIGN_IN_PLAN, notAssessedReason, WOULD_EVIDENCE } from "./evidence-wording";
 import { SECRET_SIG, SIG_KEY } from "./program";
 import { SelfTestResult } from "./self-test";
 import { StateResource } from "./state";
@@ -22,8 +19,10 @@ import { StateResource } from "./state";
  *   proven.
  * - fail: a mandatory violation, or no resource / no enforcing policy although the stack should build it.
  * - not-configured: the stack does not build it for this stack's config (the reason is stated).
- * - not-assessed: met by application code or an organisational procedure, outside this stack's checks; the
- *   primitive or procedure the stack provides is stated.
+ * - not-assessed: application code or an organisational procedure would meet it; nothing in this repository or
+ *   the audited plan / state evidences it. What would evidence it is stated.
+ * In a prod-profile stack a not-configured control fails unless the deviation register accepts it (unexpired).
+ * With `--collect`, a control whose operation failed or never ran in the period does not pass (evidence-collect).
  */
 /** `adopted`: carried by a landing zone's service (accountServices adopt), verified only from the account. */
 export type ControlStatus = "pass" | "partial" | "adopted" | "fail" | "not-configured" | "not-assessed";
@@ -59,6 +58,12 @@ export interface ControlEvidence {
     status: ControlStatus;
     /** Why the control has its status, in words. */
     reason: string;
+    /** Who answers for the control (controls/owners.yaml). */
+    owner: string;
+    /** Application / organisational controls: what would evidence them (nothing here does). */
+    evidencedBy?: string;
+    /** `--collect`: what the account shows of the control operating in the period. */
+    operating?: OperatingEvidence;
     /** What of the guide's requirement is not met (partial / not configured / fail). */
     gap?: string;
     resources: EvidenceResourceEntry[];
@@ -91,13 +96,30 @@ export interface Provenance {
     /** What was audited: an offline plan (mock ids and ARNs are placeholders), an export, or a preview. */
     sourceKind: "offline-plan" | "stack-export" | "preview";
     placeholderIds: boolean;
+    /** False for an offline plan (also one passed as --state): nothing audited here is deployed. */
+    deployed: boolean;
     /** manifest.time of the stack export / plan, when the file has one. */
     stateTime?: string;
     policyConfig: string;
+    /** Every file the evidence was computed from, with its sha256 (evidence-provenance). */
+    inputs?: { path: string; sha256: string; bytes: number }[];
+    /** Versions of the runtime, the SDK, the pack and the providers. */
+    tools?: Record<string, string>;
+}
+
+/** What the evidence covers: the stack, its account and Region, its profile. */
+export interface EvidenceScope {
+    stack: string;
+    project: string;
+    region: string;
+    /** The account of the collected evidence, or of the state's ARNs; "not known" for an offline plan. */
+    account: string;
+    profile: "prod" | "dev";
 }
 
 export interface EvidenceDocument {
     stack: string;
+    scope?: EvidenceScope;
     source: string;
     generatedAt: string;
     provenance: Provenance;
@@ -119,8 +141,16 @@ export interface EvidenceDocument {
     sections: Record<string, unknown>;
     /** access_control simulated by the pack's IAM model (evidence-access-matrix.ts). */
     accessMatrix?: AccessMatrixEvidence;
-    /** Where the stack's config departs from the guide's literal values (evidence-adoption.ts). */
-    deviations: Deviation[];
+    /** The stack's config keys the evidence reads (accountServices, the address plan) and their file. */
+    stackKeys?: StackKeys;
+    stackFile?: string;
+    /** Substitutions and accepted gaps, with their owners and expiry (evidence-register.ts). */
+    deviations?: Deviation[];
+    /** `--since`: controls whose status changed from the previous evidence. */
+    changes?: Change[];
+    since?: { file: string; generatedAt: string; sha256: string };
+    /** `--collect`: what was read from the account and over which period. */
+    operating?: OperatingSummary;
 }
 
 /** auditEvidence as the stack exports it: control ID → { resources: [{urn, type, id?, arn?}] , ...}. */
@@ -219,18 +249,14 @@ function assess(
 ): { status: ControlStatus; reason: string; gap?: string } {
     const a = assessments[c.id] ?? {};
     if (c.how.kind !== "infrastructure") {
-        const by = c.how.kind === "application" ? "application code" : "an organisational procedure";
         if (a.gap) {
             return {
                 status: "partial",
-                reason: `met by ${by}; the primitive the stack provides is incomplete`,
+                reason: `partly evidenced here (${c.how.primitive}); the rest would be evidenced by ${WOULD_EVIDENCE[c.id] ?? "records this repository does not hold"}`,
                 gap: a.gap,
             };
         }
-        return {
-            status: "not-assessed",
-            reason: `not assessed by this stack: met by ${by} with ${c.how.primitive}`,
-        };
+        return { status: "not-assessed", reason: notAssessedReason(c.id, c.how.kind) };
     }
     const failing = policies
         .filter((p) => p.result === "fail")
@@ -284,10 +310,12 @@ export function buildEvidence(opts: {
     tests: Map<string, string[]>;
     /** "skipped": `evidence --self-test skip`; each infrastructure control then says so and is not proven. */
     selfTest: SelfTestResult[] | "skipped";
+    generatedAt?: string;
+    /** Control ID → owner (controls/owners.yaml); "unassigned" where none is given. */
+    owners?: Map<string, string>;
     /** The stack's config keys (accountServices, the address plan) and the file they come from. */
     stackKeys?: StackKeys;
     stackFile?: string;
-    generatedAt?: string;
 }): EvidenceDocument {
     const byUrn = new Map(opts.resources.map((r) => [r.urn, r]));
     const skipped = opts.selfTest === "skipped";
@@ -338,7 +366,8 @@ export function buildEvidence(opts: {
             : selfTests.get(c.id);
         const assessed = assess(c, own, policies, st);
         const adopted = adoptedServices(opts.stackKeys ?? {}, c.id);
-        // A landing zone's service cannot be seen in this stack's plan or state: never a pass from them alone.
+        // A landing zone's service cannot be seen in this stack's plan or state: never a pass from them alone
+        // (evidence --collect passes it when the account shows the service on).
         const { status, reason, gap } =
             adopted.length > 0 && !policies.some((p) => p.result === "fail")
                 ? { status: "adopted" as const, ...adoptedAssessment(adopted) }
@@ -355,6 +384,8 @@ export function buildEvidence(opts: {
             ...(c.substitution ? { substitution: c.substitution } : {}),
             status,
             reason,
+            owner: opts.owners?.get(c.id) ?? "unassigned",
+            ...(c.how.kind !== "infrastructure" && WOULD_EVIDENCE[c.id] ? { evidencedBy: WOULD_EVIDENCE[c.id] } : {}),
             ...(gap ? { gap } : {}),
             resources,
             policies,
@@ -373,6 +404,51 @@ export function buildEvidence(opts: {
                 : {}),
         };
     });
+    const byId = new Map(entries.map((e) => [e.id, e]));
+    for (const [id, d] of Object.entries(DESIGN_IN_PLAN)) {
+        const e = byId.get(id);
+        const under = byId.get(d.recordedUnder);
+        if (e?.status === "not-assessed" && under && under.resources.length > 0 && under.status !== "fail") {
+            e.status = "partial";
+            e.reason = `design evidence only, in this ${opts.provenance.deployed ? "state" : "offline plan"} (recorded under ${d.recordedUnder}): ${d.design}`;
+            e.gap = `nothing here shows it operating: that would be ${WOULD_EVIDENCE[id] ?? "records of it"}`;
+        }
+    }
+    const sections: Record<string, unknown> = {};
+    for (const extra of EVIDENCE_SECTIONS) {
+        const built = extra.build({ stack: opts.stack, resources: opts.resources });
+        if (built !== undefined) {
+            sections[extra.title] = built;
+        }
+    }
+    return aggregate({
+        stack: opts.stack,
+        source: opts.source,
+        generatedAt: opts.generatedAt ?? new Date().toISOString(),
+        provenance: opts.provenance,
+        guide: { version: GUIDE_VERSION, leaves: 0, coverage: emptyCounts(), requirements: [] },
+        coverage: { controls: 0, byStatus: emptyCounts(), infrastructure: 0, selfTested: 0 },
+        summary: {},
+        controls: entries,
+        sections,
+        accessMatrix: accessMatrixEvidence(opts.resources),
+        stackKeys: opts.stackKeys ?? {},
+        stackFile: opts.stackFile ?? `Pulumi.${opts.stack}.yaml`,
+    });
+}
+
+/** Sets a control's status (the register, collected evidence), keeping the earlier reason after the new one. */
+export function restate(e: ControlEvidence, status: ControlStatus, reason: string, gap?: string): void {
+    e.reason = `${reason} (before: ${STATUS_LABEL[e.status].toLowerCase()} — ${e.reason})`;
+    e.status = status;
+    if (gap) {
+        e.gap = gap;
+    }
+}
+
+/** Leaves, coverage and per-section counts from the controls' statuses: rerun after any status changes. */
+export function aggregate(doc: EvidenceDocument): EvidenceDocument {
+    const entries = doc.controls;
     const byId = new Map(entries.map((e) => [e.id, e]));
     const reqs: GuideRequirementEvidence[] = requirements.map((r) => {
         const cs = r.controls.map((id) => byId.get(id)).filter((e): e is ControlEvidence => !!e);
@@ -401,36 +477,16 @@ export function buildEvidence(opts: {
             summary[s][e.status]++;
         }
     }
-    const sections: Record<string, unknown> = {};
-    for (const extra of EVIDENCE_SECTIONS) {
-        const built = extra.build({ stack: opts.stack, resources: opts.resources });
-        if (built !== undefined) {
-            sections[extra.title] = built;
-        }
-    }
     const infra = entries.filter((e) => e.how.kind === "infrastructure");
-    return {
-        stack: opts.stack,
-        source: opts.source,
-        generatedAt: opts.generatedAt ?? new Date().toISOString(),
-        provenance: opts.provenance,
-        guide: { version: GUIDE_VERSION, leaves: reqs.length, coverage: guideCoverage, requirements: reqs },
-        coverage: {
-            controls: entries.length,
-            byStatus,
-            infrastructure: infra.length,
-            selfTested: infra.filter((e) => e.selfTest?.caught).length,
-        },
-        summary,
-        controls: entries,
-        sections,
-        accessMatrix: accessMatrixEvidence(opts.resources),
-        deviations: configDeviations(opts.stackKeys ?? {}, opts.stackFile ?? `Pulumi.${opts.stack}.yaml`),
+    doc.guide = { version: GUIDE_VERSION, leaves: reqs.length, coverage: guideCoverage, requirements: reqs };
+    doc.coverage = {
+        controls: entries.length,
+        byStatus,
+        infrastructure: infra.length,
+        selfTested: infra.filter((e) => e.selfTest?.caught).length,
     };
-}
-
-function cell(text: string): string {
-    return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+    doc.summary = summary;
+    return doc;
 }
 
 export const STATUS_LABEL: Record<ControlStatus, string> = {
@@ -441,179 +497,3 @@ export const STATUS_LABEL: Record<ControlStatus, string> = {
     "not-configured": "NOT CONFIGURED",
     "not-assessed": "NOT ASSESSED BY THIS STACK",
 };
-/** Values longer than this are shown in full inside a collapsed block. */
-const INLINE_CHARS = 200;
-
-/** One configuration value for a reader, in full: JSON documents held as strings are parsed and shown as JSON. */
-function shown(value: unknown): string {
-    let v = value;
-    if (typeof v === "string" && /^\s*[[{]/.test(v)) {
-        try {
-            v = JSON.parse(v);
-        } catch {
-            // not JSON: show the string as it is
-        }
-    }
-    return typeof v === "string" ? v : JSON.stringify(v);
-}
-
-function settingLines(key: string, value: unknown): string[] {
-    const text = shown(value);
-    if (text.length <= INLINE_CHARS && !text.includes("\n")) {
-        return [`    - ${key}: ${cell(text)}`];
-    }
-    let pretty = text;
-    try {
-        pretty = JSON.stringify(JSON.parse(text), null, 2);
-    } catch {
-        // not JSON: keep the text
-    }
-    return [
-        `    - ${key}:`,
-        "",
-        `      <details><summary>${text.length} characters</summary>`,
-        "",
-        "      ```",
-        ...pretty.split("\n").map((l) => `      ${l}`),
-        "      ```",
-        "",
-        "      </details>",
-        "",
-    ];
-}
-
-const pct = (n: number, of: number) => `${Math.round((100 * n) / Math.max(1, of))} %`;
-
-/** The auditor's report: coverage over the guide's leaves, provenance, per-section summary, then each control. */
-export function renderMarkdown(doc: EvidenceDocument): string {
-    const g = doc.guide;
-    const p = doc.provenance;
-    const failing = doc.controls.filter((e) => e.status === "fail");
-    const lines: string[] = [
-        `# Audit evidence — stack \`${doc.stack}\``,
-        "",
-        "## Coverage of the guide",
-        "",
-        `The guide (version ${g.version}) has **${g.leaves}** requirement leaves (every scalar of its YAML, see ` +
-            "`policy-pack/catalog/requirements.ts` for how they are counted). Each leaf takes the status of the " +
-            "controls that meet it (any failing control fails it; all passing passes it; otherwise partial). " +
-            `**${g.coverage.pass} of ${g.leaves} leaves (${pct(g.coverage.pass, g.leaves)}) pass** in this stack.`,
-        "",
-        "| Leaves | Count | Share |",
-        "|---|---:|---:|",
-        ...STATUSES.map((s) => `| ${STATUS_LABEL[s]} | ${g.coverage[s]} | ${pct(g.coverage[s], g.leaves)} |`),
-        `| **Total** | **${g.leaves}** | |`,
-        "",
-        "Statuses: **PASS** — resources of its own in this stack, every enforcing policy free of mandatory " +
-            "violations, and a one-change break of the plan (mutation self-test) is reported under the control. " +
-            "**PARTIAL** — built and enforced, but the guide's requirement is only partly met (the gap is stated) or " +
-            "the break is not proven. **FAIL** — a mandatory violation, or nothing implements it. **NOT CONFIGURED** " +
-            "— the stack does not build it for this stack's config (the reason is stated). **NOT ASSESSED BY THIS " +
-            "STACK** — application code or an organisational procedure meets it; the primitive or procedure is stated.",
-        "",
-        failing.length
-            ? `**Result: ${failing.length} control(s) FAIL** — ${failing.map((e) => e.id).join(", ")}.`
-            : "**Result: no control fails.**",
-        "",
-        "## Provenance",
-        "",
-        `- Source: ${doc.source} (${p.sourceKind}${p.placeholderIds ? "; ids and ARNs are mock placeholders, not deployed resources" : ""})`,
-        `- State time: ${p.stateTime ?? "not recorded in the source"}`,
-        `- Repository commit: \`${p.gitCommit}\`${p.gitDirty ? " (with uncommitted changes)" : ""}`,
-        `- Policy pack: ${p.pack.name} ${p.pack.version}; policy config ${p.policyConfig}`,
-        `- Guide version: ${p.guideVersion}`,
-        `- Generated: ${doc.generatedAt}`,
-        "",
-        "## Requirement leaves not passing",
-        "",
-        "| Leaf | Guide value | Status | Controls | Gap |",
-        "|---|---|---|---|---|",
-    ];
-    for (const r of g.requirements.filter((x) => x.status !== "pass")) {
-        lines.push(
-            `| \`${cell(r.path)}\` | ${cell(r.value)} | ${STATUS_LABEL[r.status]} | ${r.controls.join(", ")} | ${cell(r.gaps.join("; ")) || "—"} |`,
-        );
-    }
-    const c = doc.coverage;
-    lines.push(
-        "",
-        "## Controls",
-        "",
-        `${c.controls} controls in the catalog: ${STATUSES.map((s) => `${c.byStatus[s]} ${STATUS_LABEL[s].toLowerCase()}`).join(", ")}. ` +
-            `${c.selfTested} of ${c.infrastructure} infrastructure controls are proven by a mutation self-test.`,
-        "",
-        `| Section | ${STATUSES.map((k) => STATUS_LABEL[k]).join(" | ")} |`,
-        `|---|${STATUSES.map(() => "---:").join("|")}|`,
-    );
-    const total = emptyCounts();
-    for (const [section, s] of Object.entries(doc.summary)) {
-        if (STATUSES.some((k) => s[k] > 0)) {
-            lines.push(`| ${section} | ${STATUSES.map((k) => s[k]).join(" | ")} |`);
-            for (const k of STATUSES) {
-                total[k] += s[k];
-            }
-        }
-    }
-    lines.push(`| **Total** | ${STATUSES.map((k) => `**${total[k]}**`).join(" | ")} |`, "");
-    lines.push(...renderDeviations(doc.deviations));
-    for (const extra of EVIDENCE_SECTIONS) {
-        if (doc.sections[extra.title] !== undefined) {
-            lines.push(`## ${extra.title}`, "", ...extra.render(doc.sections[extra.title]), "");
-        }
-    }
-    let section = "";
-    for (const e of doc.controls) {
-        if (e.section !== section) {
-            section = e.section;
-            lines.push(`## Controls — \`${section}\``, "");
-        }
-        lines.push(`### ${e.id} — ${STATUS_LABEL[e.status]}`, "");
-        lines.push(`- Status: ${STATUS_LABEL[e.status]} — ${e.reason}`);
-        if (e.gap) {
-            lines.push(`- Gap: ${e.gap}`);
-        }
-        lines.push(`- Guide: ${e.guideLeaves.map((l) => `\`${l}\``).join(", ")}`);
-        lines.push(`- Requirement: ${e.requirement}`);
-        lines.push(`- ISO/IEC 27001:2022: ${e.iso27001.join(", ") || "—"}; SOC 2: ${e.soc2.join(", ") || "—"}`);
-        if (e.how.kind === "infrastructure") {
-            lines.push("- Met by: infrastructure of this stack");
-        } else {
-            lines.push(`- Met by: ${e.how.kind} — ${e.how.justification}`, `- The stack provides: ${e.how.primitive}`);
-        }
-        if (e.substitution) {
-            lines.push(`- Substitution: ${e.substitution}`);
-        }
-        if (e.selfTest) {
-            lines.push(
-                `- Mutation self-test: ${e.selfTest.mutation} → ${e.selfTest.caught ? `reported (${e.selfTest.reportedBy.join(", ")})` : `NOT reported${e.selfTest.error ? ` (${e.selfTest.error})` : ""}`}`,
-            );
-        }
-        if (e.policies.length) {
-            lines.push("- Policies:");
-            for (const pol of e.policies) {
-                lines.push(`  - \`${pol.name}\` (${pol.enforcementLevel}): ${pol.result}`);
-                for (const v of pol.violations) {
-                    lines.push(`    - ${cell(v.message)} — \`${v.urn}\``);
-                }
-            }
-        }
-        if (e.resources.length) {
-            lines.push(`- Resources (${e.resources.length}):`);
-            for (const r of e.resources) {
-                const name = r.urn.split("::").slice(3).join("::");
-                const ident = r.arn ?? r.id;
-                lines.push(`  - **${name}** \`${r.type}\`` + (ident ? ` — \`${ident}\`` : ""));
-                const conf = Object.entries(r.configuration ?? {}).sort(([a], [b]) => a.localeCompare(b));
-                for (const [k, v] of conf) {
-                    lines.push(...settingLines(k, v));
-                }
-            }
-        }
-        if (e.tests.length) {
-            lines.push(`- Tests naming it: ${e.tests.join(", ")}`);
-        }
-        lines.push("");
-    }
-    lines.push(renderAccessMatrix(doc.accessMatrix));
-    return lines.join("\n");
-}

@@ -22,13 +22,41 @@ export const PRIVILEGED_ASSUMPTION = { namespace: "MAS/Security", metricName: "P
 /**
  * CloudWatch Logs filter patterns for failed authentication. The first two are the CIS AWS Foundations
  * patterns on the CloudTrail log group; the third matches aws-iam-authenticator's rejection lines in the
- * EKS control-plane log group (`level=warning msg="access denied" ...`).
+ * EKS control-plane log group (`level=warning msg="access denied" ...`). The last two are the guide's OAuth2
+ * method (Cognito, which logs user authentication to CloudTrail): rejected sign-ins (NotAuthorizedException)
+ * and token-endpoint requests answered with an error status (Token_POST, responseParameters.status).
  */
 export const FAILED_AUTH_PATTERNS = {
     consoleLogin: '{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }',
     accessDenied: '{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }',
     eksAuthenticator: '"access denied"',
+    oauth2SignIn: '{ ($.eventSource = "cognito-idp.amazonaws.com") && ($.errorCode = "NotAuthorizedException") }',
+    oauth2Token:
+        '{ ($.eventSource = "cognito-idp.amazonaws.com") && ($.eventName = "Token_POST") && ($.additionalEventData.responseParameters.status >= 400) }',
 } as const;
+
+/**
+ * East-west agent traffic for abnormal_behavior: bytes of accepted VPC flow-log records (default format, 14
+ * space-separated fields) from the agent segment to the agent and service segments, as one metric.
+ */
+export const EAST_WEST = {
+    key: "east-west",
+    namespace: "MAS/Detection",
+    metricName: "AgentEastWestBytes",
+    stat: "Sum",
+} as const;
+
+/** A flow-log address match for a CIDR: its whole octets, then `*` (a superset when the mask is not /8, /16, /24). */
+export function cidrWildcard(cidr: string): string {
+    const [ip, bits] = cidr.split("/");
+    const octets = Math.floor(Number(bits) / 8);
+    return octets === 0 ? "*" : `${ip.split(".").slice(0, octets).join(".")}.*`;
+}
+
+/** The space-delimited filter of accepted flows from `src` to `dst`, valued by their bytes. */
+export function eastWestPattern(src: string, dst: string): string {
+    return `[version, account, eni, srcaddr=${cidrWildcard(src)}, dstaddr=${cidrWildcard(dst)}, srcport, dstport, protocol, packets, bytes, start, end, action="ACCEPT", status]`;
+}
 
 /** Metrics the abnormal_behavior anomaly alarms watch: agent traffic through the ALB (Istio ingress). */
 export const ANOMALY = {

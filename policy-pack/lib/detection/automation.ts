@@ -40,14 +40,33 @@ function stepActions(step: Rec): { action: string; inputs: Rec }[] {
         case "aws:changeInstanceState":
             return [{ action: `ec2:${String(inputs.DesiredState) === "running" ? "Start" : "Stop"}Instances`, inputs }];
         case "aws:executeScript": {
-            const script = typeof inputs.Script === "string" ? inputs.Script : "";
-            const clients = [...script.matchAll(/(\w+)\s*=\s*boto3\.client\(\s*['"]([\w-]+)['"]/g)];
-            return clients.flatMap(([, v, service]) =>
-                [...script.matchAll(new RegExp(`\\b${v}\\.([a-z_0-9]+)\\(`, "g"))].map((m) => ({
-                    action: `${prefix(service)}:${pascal(m[1])}`,
-                    inputs: obj(inputs.InputPayload),
-                })),
+            const script = reachableScript(
+                typeof inputs.Script === "string" ? inputs.Script : "",
+                typeof inputs.Handler === "string" ? inputs.Handler : "handler",
             );
+            const call = (service: string, op: string) => ({
+                action: `${prefix(service)}:${pascal(op)}`,
+                inputs: obj(inputs.InputPayload),
+            });
+            const clients = [...script.matchAll(/(\w+)\s*=\s*boto3\.client\(\s*['"]([\w-]+)['"]/g)];
+            return [
+                ...clients.flatMap(([, v, service]) => [
+                    // x.method(...), but the paginator plumbing itself
+                    ...[...script.matchAll(new RegExp(`\\b${v}\\.([a-z_0-9]+)\\(`, "g"))]
+                        .filter((m) => !PAGINATION.has(m[1]))
+                        .map((m) => call(service, m[1])),
+                    // x.get_paginator("op"), or a helper given the client and the operation: pages(x, "op", ...)
+                    ...[
+                        ...script.matchAll(
+                            new RegExp(`\\b${v}\\s*(?:\\.get_paginator\\(|,)\\s*['"]([a-z_0-9]+)['"]`, "g"),
+                        ),
+                    ].map((m) => call(service, m[1])),
+                ]),
+                // boto3.client("svc").method(...)
+                ...[...script.matchAll(/boto3\.client\(\s*['"]([\w-]+)['"][^)]*\)\.([a-z_0-9]+)\(/g)].map((m) =>
+                    call(m[1], m[2]),
+                ),
+            ];
         }
         default:
             return [];
@@ -113,4 +132,44 @@ export function documentCalls(content: unknown): StepCall[] | undefined {
             ...(s.action === "aws:loop" ? walk(objs(obj(s.inputs).Steps)) : []),
         ]);
     return walk(objs(doc.mainSteps));
+}
+
+/** boto3's paginator plumbing: not API actions. */
+const PAGINATION = new Set(["get_paginator", "paginate", "can_paginate", "close"]);
+
+/**
+ * The parts of a Python script its handler can reach: the top-level functions the handler calls, directly or
+ * through others (a helper defined but never called does nothing), plus top-level statements. Without a `def` of
+ * the handler the whole script counts.
+ */
+export function reachableScript(script: string, handler: string): string {
+    const defs = new Map<string, string>();
+    const other: string[] = [];
+    const blocks = script.split(/\n(?=\S)/);
+    for (const block of blocks) {
+        const m = /^def\s+(\w+)\s*\(/.exec(block);
+        if (m) {
+            defs.set(m[1], block);
+        } else {
+            other.push(block);
+        }
+    }
+    if (!defs.has(handler)) {
+        return script;
+    }
+    const seen = new Set<string>();
+    const todo = [handler];
+    while (todo.length > 0) {
+        const name = todo.pop() as string;
+        if (seen.has(name)) {
+            continue;
+        }
+        seen.add(name);
+        for (const m of (defs.get(name) ?? "").matchAll(/\b(\w+)\s*\(/g)) {
+            if (defs.has(m[1]) && !seen.has(m[1])) {
+                todo.push(m[1]);
+            }
+        }
+    }
+    return [...other.filter((b) => !/^(import|from)\b/.test(b)), ...[...seen].map((n) => defs.get(n))].join("\n");
 }

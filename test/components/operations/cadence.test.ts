@@ -34,38 +34,122 @@ describe("Operations cadence (AUD-SYS, AUD-ACCESS, AUD-ACCESS-REPORT, OPS-D-INTE
         );
     });
 
-    it("access audit generates the credential report and reports users, roles and IAM changes", () => {
+    it("access audit generates the credential report, then gathers every page of its scope in one step that fails loudly", () => {
         const c = content(named(dev, DOC, "mas-report-access-audit"));
-        expect(c.mainSteps.map((s) => `${s.inputs.Service}:${s.inputs.Api}`)).toEqual([
-            "iam:GenerateCredentialReport",
-            "iam:ListUsers",
-            "iam:ListRoles",
-            "cloudtrail:LookupEvents",
-            "accessanalyzer:ListFindings",
-            "config:DescribeConformancePackCompliance",
-            "sns:Publish",
+        expect(c.mainSteps.map((s) => [s.name, s.action, (s as { onFailure?: string }).onFailure])).toEqual([
+            ["GenerateCredentialReport", "aws:executeAwsApi", "Abort"],
+            ["Gather", "aws:executeScript", "Abort"],
+            ["PublishReport", "aws:executeAwsApi", undefined],
         ]);
-        expect(c.mainSteps[6].inputs.TopicArn).toBe(`arn:aws:sns:${REGION}:${ACCOUNT}:mas-dev-alerts-low`);
-        expect(c.mainSteps[5].inputs.ConformancePackName).toBe("mas-dev-iso27001-soc2");
+        const gather = c.mainSteps[1];
+        expect(gather.inputs.InputPayload).toEqual({
+            ConformancePack: "mas-dev-iso27001-soc2",
+            AnalyzerArn: expect.stringMatching(/^arn:aws:[a-z-]+:eu-west-1:123456789012:analyzer\//),
+            Days: 31,
+        });
+        expect(gather.outputs).toEqual([{ Name: "Report", Selector: "$.Payload.report", Type: "String" }]);
+        const script = gather.inputs.Script as string;
+        // user_accounts, role_assignments (trust policies, EKS access entries, Cognito groups), permission_changes
+        // (IAM / EKS / Cognito API changes and Kubernetes RBAC changes), each read through every page.
+        for (const call of [
+            'pages(iam, "list_users", "Users")',
+            'pages(iam, "list_mfa_devices"',
+            'pages(iam, "get_account_authorization_details", "RoleDetailList", Filter=["Role"])',
+            '"AssumeRolePolicyDocument"',
+            'pages(eks, "list_access_entries"',
+            '"list_associated_access_policies", "associatedAccessPolicies"',
+            'pages(idp, "list_groups"',
+            'pages(idp, "list_users_in_group"',
+            'pages(ct, "lookup_events"',
+            'objectRef.apiGroup = "rbac.authorization.k8s.io"',
+        ]) {
+            expect([call, script.includes(call)]).toEqual([call, true]);
+        }
+        expect(script).not.toMatch(/MaxResults=50|MaxItems/);
+        expect(c.mainSteps[2].inputs.Message).toBe(
+            "Access audit (monthly) (execution {{ automation:EXECUTION_ID }})\n{{ Gather.Report }}",
+        );
+        expect(c.mainSteps[2].inputs.TopicArn).toBe(`arn:aws:sns:${REGION}:${ACCOUNT}:mas-dev-alerts-low`);
     });
 
-    it("daily routine checks Config compliance, new high findings and firing alarms", () => {
-        const c = content(named(dev, DOC, "mas-report-daily"));
-        expect(c.mainSteps.map((s) => `${s.inputs.Service}:${s.inputs.Api}`)).toEqual([
-            "config:DescribeConformancePackCompliance",
-            "securityhub:GetFindings",
-            "cloudwatch:DescribeAlarms",
-            "sns:Publish",
-        ]);
-        expect(c.mainSteps[2].inputs.StateValue).toBe("ALARM");
-    });
-
-    it("system audit reads a scalar of the account summary (Automation cannot turn a map into String)", () => {
+    it("system audit gathers authentication systems, authorization policies and encryption mechanisms", () => {
         const c = content(named(dev, DOC, "mas-report-system-audit"));
-        const auth = c.mainSteps.find((s) => s.name === "Authentication");
-        expect(auth?.outputs).toEqual([
-            { Name: "Result", Selector: "$.SummaryMap.AccountMFAEnabled", Type: "Integer" },
-        ]);
+        expect(c.mainSteps.map((s) => s.name)).toEqual(["Gather", "PublishReport"]);
+        const script = c.mainSteps[0].inputs.Script as string;
+        for (const call of [
+            "iam.get_account_summary()",
+            "idp.get_user_pool_mfa_config(",
+            '"authenticationMode"',
+            '"LocalManagedPolicy"',
+            "kms.get_key_rotation_status(",
+            'pages(hub, "get_enabled_standards"',
+            '"authentication_systems"',
+            '"authorization_policies"',
+            '"encryption_mechanisms"',
+        ]) {
+            expect([call, script.includes(call)]).toEqual([call, true]);
+        }
+    });
+
+    it("report role may read what the audits gather; the log query only on the EKS log groups", () => {
+        const stmts = policy(named(dev, "aws:iam/rolePolicy:RolePolicy", "mas-reports")).Statement;
+        const read = stmts.find((s) => s.Sid === "ReadOnlyQueries")!.Action as string[];
+        expect(read).toEqual(
+            expect.arrayContaining([
+                "iam:GetAccountAuthorizationDetails",
+                "eks:ListAccessEntries",
+                "cognito-idp:ListUsersInGroup",
+                "kms:GetKeyRotationStatus",
+                "logs:GetQueryResults",
+            ]),
+        );
+        expect(read).not.toContain("logs:StartQuery");
+        expect(stmts.find((s) => s.Sid === "EksAuditLogQuery")).toEqual({
+            Sid: "EksAuditLogQuery",
+            Effect: "Allow",
+            Action: "logs:StartQuery",
+            Resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/eks/*`,
+        });
+    });
+
+    it("routine reports and policy reviews gather every page too: Config compliance, new high findings, firing alarms, access findings, failed backups, customer policies", () => {
+        const gather = (n: string) => content(named(dev, DOC, n)).mainSteps[0];
+        const daily = gather("mas-report-daily");
+        expect([daily.name, daily.action]).toEqual(["Gather", "aws:executeScript"]);
+        expect(daily.inputs.InputPayload).toMatchObject({ Days: 2, HighSeverities: ["HIGH", "CRITICAL"] });
+        const expected: Record<string, string[]> = {
+            "mas-report-daily": [
+                'non_compliant(events["ConformancePack"])',
+                'pages(hub, "get_findings", "Findings"',
+                'pages(cw, "describe_alarms", "MetricAlarms", StateValue="ALARM")',
+                'pages(cw, "describe_alarms", "CompositeAlarms"',
+            ],
+            "mas-report-weekly": [
+                'active_findings(events["AnalyzerArn"], int(events["Days"]))',
+                'pages(backup, "list_backup_jobs", "BackupJobs", ByState="FAILED", ByCreatedAfter=since)',
+            ],
+            "mas-report-policy-review": ['pages(iam, "list_policies", "Policies", Scope="Local")'],
+            "mas-report-monthly-policy-review": ['pages(iam, "list_policies", "Policies", Scope="Local")'],
+        };
+        for (const [doc, calls] of Object.entries(expected)) {
+            const script = gather(doc).inputs.Script as string;
+            for (const call of calls) {
+                expect([doc, call, script.includes(call)]).toEqual([doc, call, true]);
+            }
+        }
+        expect(gather("mas-report-weekly").inputs.InputPayload).toMatchObject({ Days: 8 });
+    });
+
+    it("every report step fails the execution on error, and outputs only types Automation has", () => {
+        for (const d of ofType(dev, DOC).filter((x) => /report-/.test(String(x.inputs.name)))) {
+            for (const step of content(d).mainSteps) {
+                expect([d.inputs.name, step.name, (step as { onFailure?: string }).onFailure]).not.toEqual([
+                    d.inputs.name,
+                    step.name,
+                    "Continue",
+                ]);
+            }
+        }
         const allowed = ["String", "Integer", "Boolean", "StringList", "StringMap", "MapList"];
         for (const d of ofType(dev, DOC)) {
             for (const step of content(d).mainSteps) {

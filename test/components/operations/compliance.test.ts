@@ -114,9 +114,10 @@ describe("Compliance with accountServices adopt", () => {
         expect(docs.some((c) => c.includes("accessanalyzer"))).toBe(false);
         const weekly = named(lz, "aws:ssm/document:Document", "mas-report-weekly").inputs.content as string;
         expect(weekly).toContain(
-            "recent role assumptions (CloudTrail; the organisation's Access Analyzer is the landing zone's)",
+            "CloudTrail AssumeRole events (the organisation's Access Analyzer is the landing zone's)",
         );
-        expect(weekly).toMatch(/"AttributeValue": "AssumeRole"/);
+        expect(weekly).toContain("lookup_events");
+        expect(weekly).not.toContain("list_findings");
         expect(
             ofType(dev, "aws:ssm/document:Document").some((d) => String(d.inputs.content).includes("accessanalyzer")),
         ).toBe(true);

@@ -10,19 +10,23 @@ beforeAll(async () => {
 });
 
 describe("Detection DET-UNAUTH: failed authentication", () => {
-    it("feeds three metric filters into one metric MAS/Security FailedAuthentication", () => {
-        const filters = ["console-login", "access-denied", "eks-authenticator"].map((s) =>
-            named(dev, FILTER, `mas-failed-auth-${s}`),
+    it("feeds five metric filters, the guide's OAuth2 (Cognito) failures among them, into one metric MAS/Security FailedAuthentication", () => {
+        const filters = ["console-login", "access-denied", "eks-authenticator", "oauth2-sign-in", "oauth2-token"].map(
+            (s) => named(dev, FILTER, `mas-failed-auth-${s}`),
         );
         expect(filters.map((f) => f.inputs.pattern)).toEqual([
             '{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }',
             '{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }',
             '"access denied"',
+            '{ ($.eventSource = "cognito-idp.amazonaws.com") && ($.errorCode = "NotAuthorizedException") }',
+            '{ ($.eventSource = "cognito-idp.amazonaws.com") && ($.eventName = "Token_POST") && ($.additionalEventData.responseParameters.status >= 400) }',
         ]);
         expect(filters.map((f) => f.inputs.logGroupName)).toEqual([
             "/aws/cloudtrail/mas-dev",
             "/aws/cloudtrail/mas-dev",
             "/aws/eks/mas-dev-eks/cluster",
+            "/aws/cloudtrail/mas-dev",
+            "/aws/cloudtrail/mas-dev",
         ]);
         for (const f of filters) {
             expect(f.inputs.metricTransformation).toEqual({
@@ -92,6 +96,47 @@ describe("Detection DET-ANOMALY: abnormal behaviour", () => {
                 },
             ]);
         }
+    });
+
+    it("watches east-west agent traffic: flow-log bytes from the agent segment to the agent and service segments, 3-sigma band over 900 s", () => {
+        const filters = ["agent", "service"].map((to) => named(dev, FILTER, `mas-east-west-${to}`).inputs);
+        expect(filters).toEqual([
+            {
+                name: "mas-dev-east-west-agent-to-agent",
+                logGroupName: "/aws/vpc/mas-dev-flow-logs",
+                pattern:
+                    '[version, account, eni, srcaddr=10.0.1.*, dstaddr=10.0.1.*, srcport, dstport, protocol, packets, bytes, start, end, action="ACCEPT", status]',
+                metricTransformation: { namespace: "MAS/Detection", name: "AgentEastWestBytes", value: "$bytes" },
+            },
+            {
+                name: "mas-dev-east-west-agent-to-service",
+                logGroupName: "/aws/vpc/mas-dev-flow-logs",
+                pattern:
+                    '[version, account, eni, srcaddr=10.0.1.*, dstaddr=10.0.2.*, srcport, dstport, protocol, packets, bytes, start, end, action="ACCEPT", status]',
+                metricTransformation: { namespace: "MAS/Detection", name: "AgentEastWestBytes", value: "$bytes" },
+            },
+        ]);
+        const a = named(dev, ALARM, "mas-anomaly-east-west").inputs;
+        expect(a).toMatchObject({
+            name: "mas-dev-anomaly-east-west",
+            comparisonOperator: "LessThanLowerOrGreaterThanUpperThreshold",
+            thresholdMetricId: "ad1",
+            alarmActions: [`arn:aws:sns:${REGION}:${ACCOUNT}:mas-dev-alerts-medium`],
+            tags: { control: "DET-ANOMALY", detection: "anomaly", severity: "medium" },
+        });
+        expect(a.metricQueries).toEqual([
+            {
+                id: "m1",
+                returnData: true,
+                metric: { namespace: "MAS/Detection", metricName: "AgentEastWestBytes", stat: "Sum", period: 900 },
+            },
+            {
+                id: "ad1",
+                expression: "ANOMALY_DETECTION_BAND(m1, 3)",
+                label: "AgentEastWestBytes (expected band)",
+                returnData: true,
+            },
+        ]);
     });
 
     it("has one KMS-encrypted topic per severity, a publish policy for CloudWatch / EventBridge, e-mail subscriptions", () => {

@@ -23,6 +23,7 @@ export function program(stack: string) {
             alertsKeyArn: KEY,
             systemAdminRoleArn: ADMIN,
             albArnSuffix: "app/mas-alb/0123456789abcdef",
+            flowLogGroupName: `/aws/vpc/mas-${stack}-flow-logs`,
         });
         const ir = new ops.IncidentResponse("mas", {
             config,

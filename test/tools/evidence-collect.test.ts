@@ -1,0 +1,469 @@
+// `evidence --collect` / `--publish` against recorded AWS responses (aws-sdk-client-mock): no network.
+import { AccessAnalyzerClient, ListAnalyzersCommand } from "@aws-sdk/client-accessanalyzer";
+import { BackupClient, ListRestoreJobsCommand } from "@aws-sdk/client-backup";
+import { GetSubscriptionStateCommand, ShieldClient } from "@aws-sdk/client-shield";
+import { CloudWatchClient, DescribeAlarmHistoryCommand, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
+import {
+    ConfigServiceClient,
+    DescribeConfigurationRecorderStatusCommand,
+    DescribeConformancePackComplianceCommand,
+    GetConformancePackComplianceSummaryCommand,
+} from "@aws-sdk/client-config-service";
+import { GetDetectorCommand, GuardDutyClient, ListDetectorsCommand } from "@aws-sdk/client-guardduty";
+import { GetMacieSessionCommand, Macie2Client } from "@aws-sdk/client-macie2";
+import { GetObjectLockConfigurationCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetEnabledStandardsCommand, GetFindingsCommand, SecurityHubClient } from "@aws-sdk/client-securityhub";
+import {
+    AutomationExecutionStatus,
+    DescribeAutomationExecutionsCommand,
+    GetAutomationExecutionCommand,
+    SSMClient,
+} from "@aws-sdk/client-ssm";
+import { spawnSync } from "child_process";
+import * as path from "path";
+import { tsNodeArgs } from "../../tools/lib/node-command";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { CloudTrailClient, LookupEventsCommand } from "@aws-sdk/client-cloudtrail";
+import { mockClient } from "aws-sdk-client-mock";
+import { applyOperating } from "../../tools/lib/evidence-collect/apply";
+import { callerAccount, collect, parsePeriod } from "../../tools/lib/evidence-collect";
+import { publish } from "../../tools/lib/evidence-collect/publish";
+import { buildEvidence, ControlEvidence } from "../../tools/lib/evidence-report";
+
+const ssm = mockClient(SSMClient);
+const cw = mockClient(CloudWatchClient);
+const backup = mockClient(BackupClient);
+const config = mockClient(ConfigServiceClient);
+const hub = mockClient(SecurityHubClient);
+const gd = mockClient(GuardDutyClient);
+const macie = mockClient(Macie2Client);
+const sts = mockClient(STSClient);
+const s3 = mockClient(S3Client);
+const cloudtrail = mockClient(CloudTrailClient);
+const analyzer = mockClient(AccessAnalyzerClient);
+const shield = mockClient(ShieldClient);
+
+const PLAN_ARN = "arn:aws:backup:eu-west-1:210987654321:restoretestingplan/weekly";
+const NOW = new Date("2026-12-01T00:00:00.000Z");
+
+/** The controls' resources as the evidence lists them (what collect reads names and ARNs from). */
+function control(id: string, resources: ControlEvidence["resources"]): ControlEvidence {
+    return { id, resources } as ControlEvidence;
+}
+const controls = [
+    control("AUD-SYS", [
+        { urn: "u1", type: "aws:ssm/document:Document", configuration: { name: "mas-prod-system-audit" } },
+        { urn: "u2", type: "aws:scheduler/schedule:Schedule" },
+    ]),
+    control("AUD-ACCESS", [
+        { urn: "u3", type: "aws:ssm/document:Document", configuration: { name: "mas-prod-access-audit" } },
+        { urn: "u4", type: "aws:scheduler/schedule:Schedule" },
+    ]),
+    control("MNT-PATCH-CRITICAL", [
+        {
+            urn: "u5",
+            type: "aws:ssm/document:Document",
+            configuration: {
+                name: "mas-prod-node-ami-roll",
+                content: JSON.stringify({ mainSteps: [{ name: "Approve", action: "aws:approve" }] }),
+            },
+        },
+    ]),
+    control("DET-UNAUTH", [
+        { urn: "u6", type: "aws:cloudwatch/metricAlarm:MetricAlarm", configuration: { name: "mas-prod-failed-auth" } },
+    ]),
+    control("BAK-RESTORE-TEST", [
+        { urn: "u7", type: "aws:backup/restoreTestingPlan:RestoreTestingPlan", arn: PLAN_ARN },
+    ]),
+    control("CMP-ISO-ACCESS", [
+        { urn: "u8", type: "aws:cfg/conformancePack:ConformancePack", configuration: { name: "mas-iso27001-soc2" } },
+    ]),
+];
+
+function record(): void {
+    sts.on(GetCallerIdentityCommand).resolves({ Account: "210987654321" });
+    const exec = (doc: string, id: string, status: AutomationExecutionStatus) => ({
+        DocumentName: doc,
+        AutomationExecutionId: id,
+        AutomationExecutionStatus: status,
+    });
+    // Two pages for the system audit (the collector follows NextToken); a prefix twin that must not count.
+    ssm.on(DescribeAutomationExecutionsCommand, {
+        Filters: [
+            { Key: "DocumentNamePrefix", Values: ["mas-prod-system-audit"] },
+            { Key: "StartTimeAfter", Values: ["2026-09-02T00:00:00.000Z"] },
+        ],
+    })
+        .resolvesOnce({
+            AutomationExecutionMetadataList: [exec("mas-prod-system-audit", "e1", "Success")],
+            NextToken: "p2",
+        })
+        .resolvesOnce({
+            AutomationExecutionMetadataList: [
+                exec("mas-prod-system-audit", "e2", "Failed"),
+                exec("mas-prod-system-audit-old", "e3", "Failed"),
+            ],
+        });
+    ssm.on(DescribeAutomationExecutionsCommand, {
+        Filters: [
+            { Key: "DocumentNamePrefix", Values: ["mas-prod-access-audit"] },
+            { Key: "StartTimeAfter", Values: ["2026-09-02T00:00:00.000Z"] },
+        ],
+    }).resolves({ AutomationExecutionMetadataList: [] });
+    ssm.on(DescribeAutomationExecutionsCommand, {
+        Filters: [
+            { Key: "DocumentNamePrefix", Values: ["mas-prod-node-ami-roll"] },
+            { Key: "StartTimeAfter", Values: ["2026-09-02T00:00:00.000Z"] },
+        ],
+    }).resolves({
+        AutomationExecutionMetadataList: [
+            exec("mas-prod-node-ami-roll", "r1", "Success"),
+            exec("mas-prod-node-ami-roll", "r2", "Success"),
+        ],
+    });
+    ssm.on(GetAutomationExecutionCommand, { AutomationExecutionId: "r1" }).resolves({
+        AutomationExecution: { StepExecutions: [{ Action: "aws:approve", StepStatus: "Success" }] },
+    });
+    ssm.on(GetAutomationExecutionCommand, { AutomationExecutionId: "r2" }).resolves({
+        AutomationExecution: { StepExecutions: [{ Action: "aws:approve", StepStatus: "Success" }] },
+    });
+    cw.on(DescribeAlarmsCommand).resolves({
+        MetricAlarms: [{ AlarmName: "mas-prod-failed-auth", StateValue: "OK", ActionsEnabled: true }],
+    });
+    cw.on(DescribeAlarmHistoryCommand).resolves({
+        AlarmHistoryItems: [
+            { HistorySummary: "Alarm updated from OK to ALARM" },
+            { HistorySummary: "Alarm updated from ALARM to OK" },
+        ],
+    });
+    backup.on(ListRestoreJobsCommand).resolves({ RestoreJobs: [{ Status: "COMPLETED" }, { Status: "COMPLETED" }] });
+    config.on(GetConformancePackComplianceSummaryCommand).resolves({
+        ConformancePackComplianceSummaryList: [
+            { ConformancePackName: "mas-iso27001-soc2", ConformancePackComplianceStatus: "NON_COMPLIANT" },
+        ],
+    });
+    config.on(DescribeConformancePackComplianceCommand).resolves({
+        ConformancePackName: "mas-iso27001-soc2",
+        ConformancePackRuleComplianceList: [{ ConfigRuleName: "access-keys-rotated", ComplianceType: "NON_COMPLIANT" }],
+    });
+    config.on(DescribeConfigurationRecorderStatusCommand).resolves({
+        ConfigurationRecordersStatus: [{ name: "default", recording: true, lastStatus: "Success" }],
+    });
+    hub.on(GetFindingsCommand)
+        .resolvesOnce({
+            Findings: [{ Severity: { Label: "HIGH" } }, { Severity: { Label: "LOW" } }] as never,
+            NextToken: "n",
+        })
+        .resolvesOnce({ Findings: [{ Severity: { Label: "HIGH" } }] as never });
+    hub.on(GetEnabledStandardsCommand).resolves({
+        StandardsSubscriptions: [
+            {
+                StandardsArn:
+                    "arn:aws:securityhub:eu-west-1::standards/aws-foundational-security-best-practices/v/1.0.0",
+                StandardsStatus: "READY",
+            } as never,
+        ],
+    });
+    gd.on(ListDetectorsCommand).resolves({ DetectorIds: ["d-1"] });
+    gd.on(GetDetectorCommand).resolves({
+        Status: "ENABLED",
+        Features: [
+            { Name: "S3_DATA_EVENTS", Status: "ENABLED" },
+            { Name: "EKS_AUDIT_LOGS", Status: "DISABLED" },
+        ],
+    } as never);
+    macie.on(GetMacieSessionCommand).resolves({ status: "ENABLED" });
+    analyzer.on(ListAnalyzersCommand).resolves({
+        analyzers: [
+            { name: "old", status: "DISABLED" } as never,
+            { name: "mas-prod-access-analyzer", status: "ACTIVE" } as never,
+        ],
+    });
+    shield.on(GetSubscriptionStateCommand).resolves({ SubscriptionState: "INACTIVE" });
+    const oidc = (subject: string, provider = "token.actions.githubusercontent.com") => ({
+        CloudTrailEvent: JSON.stringify({
+            userIdentity: {
+                type: "WebIdentityUser",
+                identityProvider: `arn:aws:iam::210987654321:oidc-provider/${provider}`,
+                userName: subject,
+            },
+        }),
+    });
+    cloudtrail
+        .on(LookupEventsCommand)
+        .resolvesOnce({
+            Events: [
+                oidc("repo:example-org/multi-agent-security:environment:deploy-prod"),
+                oidc("repo:example-org/multi-agent-security:environment:preview-prod"),
+            ],
+            NextToken: "t",
+        })
+        .resolvesOnce({
+            Events: [
+                oidc("repo:example-org/multi-agent-security:environment:deploy-prod"),
+                oidc("system:serviceaccount:kube-system:aws-node", "oidc.eks.eu-west-1.amazonaws.com/id/EX"),
+            ],
+        });
+}
+
+beforeEach(() => {
+    for (const m of [ssm, cw, backup, config, hub, gd, macie, sts, s3, cloudtrail, analyzer, shield]) {
+        m.reset();
+    }
+    record();
+});
+
+describe("evidence --collect", () => {
+    it("reads each operation of the stack over the period and judges it", async () => {
+        const summary = await collect({
+            region: "eu-west-1",
+            stack: "prod",
+            days: 90,
+            controls,
+            now: NOW,
+            shieldAdvanced: true,
+        });
+        expect(summary.account).toBe("210987654321");
+        // Two pages of role assumptions: two deploys through the approved environment; preview and EKS pods aside.
+        expect(summary.deploys).toEqual({ environment: "deploy-prod", approved: 2, unapproved: [] });
+        // The paginator reuses one input object (NextToken set on it): two calls, both with these filters.
+        expect(cloudtrail.commandCalls(LookupEventsCommand)).toHaveLength(2);
+        expect(cloudtrail.commandCalls(LookupEventsCommand)[0].args[0].input).toMatchObject({
+            LookupAttributes: [{ AttributeKey: "EventName", AttributeValue: "AssumeRoleWithWebIdentity" }],
+            StartTime: new Date("2026-09-02T00:00:00.000Z"),
+        });
+        expect(summary.period).toEqual({ days: 90, from: "2026-09-02T00:00:00.000Z", to: "2026-12-01T00:00:00.000Z" });
+        expect(summary.automation).toEqual([
+            {
+                document: "mas-prod-system-audit",
+                controls: ["AUD-SYS"],
+                scheduled: true,
+                byStatus: { Success: 1, Failed: 1 },
+            },
+            { document: "mas-prod-access-audit", controls: ["AUD-ACCESS"], scheduled: true, byStatus: {} },
+            {
+                document: "mas-prod-node-ami-roll",
+                controls: ["MNT-PATCH-CRITICAL"],
+                scheduled: false,
+                byStatus: { Success: 2 },
+            },
+        ]);
+        expect(summary.alarms).toEqual([
+            { alarm: "mas-prod-failed-auth", controls: ["DET-UNAUTH"], state: "OK", toAlarm: 1 },
+        ]);
+        expect(summary.restoreTests).toEqual([{ plan: PLAN_ARN, byStatus: { COMPLETED: 2 } }]);
+        expect(backup.commandCalls(ListRestoreJobsCommand)[0].args[0].input).toEqual({
+            ByRestoreTestingPlanArn: PLAN_ARN,
+            ByCreatedAfter: new Date("2026-09-02T00:00:00.000Z"),
+        });
+        expect(summary.conformance).toEqual([
+            { pack: "mas-iso27001-soc2", compliance: "NON_COMPLIANT", nonCompliantRules: ["access-keys-rotated"] },
+        ]);
+        expect(summary.securityHubFindings).toEqual({ HIGH: 2, LOW: 1 });
+        expect(summary.accountServices).toEqual([
+            {
+                service: "guardduty",
+                ok: false,
+                state: "detector d-1 ENABLED; features 1 enabled, disabled: EKS_AUDIT_LOGS",
+            },
+            {
+                service: "securityhub",
+                ok: true,
+                state: "1 of 1 standard(s) READY: aws-foundational-security-best-practices/v/1.0.0",
+            },
+            { service: "config", ok: true, state: "default: recording, last Success" },
+            { service: "macie", ok: true, state: "Macie ENABLED" },
+            { service: "accessanalyzer", ok: true, state: "active account analyzer(s): mas-prod-access-analyzer" },
+            { service: "shield", ok: false, state: "Shield Advanced subscription INACTIVE" },
+        ]);
+        expect(shield.commandCalls(GetSubscriptionStateCommand)).toHaveLength(1);
+        const verdict = (id: string) => summary.checks.filter((c) => c.control === id).map((c) => c.result);
+        expect(verdict("AUD-SYS")).toEqual(["failed"]);
+        expect(verdict("AUD-ACCESS")).toEqual(["never-ran"]);
+        expect(verdict("MNT-PATCH-APPROVAL")).toEqual(["ok"]);
+        expect(verdict("IPS-BEHAVIORAL")).toEqual(["failed"]);
+        expect(verdict("DATA-CLS-DISCOVERY")).toEqual(["ok"]);
+        expect(verdict("MNT-CHANGE-MGMT")).toEqual(["ok"]);
+        expect(verdict("PER-DDOS")).toEqual(["failed"]);
+        expect(verdict("CMP-ISO-ACCESS")).toEqual(["ok", "ok"]);
+    });
+
+    it("fails a control whose operation failed, demotes one that never ran, passes the approval it saw", async () => {
+        const doc = buildEvidence({
+            stack: "prod",
+            source: "test",
+            provenance: {
+                gitCommit: "0".repeat(40),
+                gitDirty: false,
+                pack: { name: "p", version: "0" },
+                guideVersion: "1.0.0",
+                sourceKind: "stack-export",
+                placeholderIds: false,
+                deployed: true,
+                policyConfig: "policy-pack/config/prod.json",
+            },
+            resources: [],
+            auditEvidence: {},
+            report: {
+                violations: [],
+                summary: { resources: 0, policies: 0, mandatory: 0, advisory: 0 },
+                policies: [],
+                diagnostics: { each: [], stack: [] },
+                pack: { name: "pack", version: "0.0.0" },
+            },
+            tests: new Map(),
+            selfTest: [],
+        });
+        const c = (id: string) => doc.controls.find((x) => x.id === id)!;
+        // As a passing plan would have them.
+        for (const id of ["AUD-SYS", "AUD-ACCESS", "DET-UNAUTH"]) {
+            Object.assign(c(id), { status: "pass", reason: "proven" });
+        }
+        Object.assign(c("MNT-PATCH-APPROVAL"), { status: "partial", reason: "design evidence only, in this state" });
+        // A deploy from a branch, without the approved environment, as the second page.
+        cloudtrail.reset();
+        cloudtrail.on(LookupEventsCommand).resolves({
+            Events: [
+                {
+                    CloudTrailEvent: JSON.stringify({
+                        userIdentity: {
+                            identityProvider:
+                                "arn:aws:iam::210987654321:oidc-provider/token.actions.githubusercontent.com",
+                            userName: "repo:example-org/multi-agent-security:ref:refs/heads/main",
+                        },
+                    }),
+                },
+            ],
+        });
+        applyOperating(doc, await collect({ region: "eu-west-1", stack: "prod", days: 90, controls, now: NOW }));
+        expect([c("MNT-CHANGE-MGMT").status, c("MNT-CHANGE-MGMT").reason]).toEqual([
+            "fail",
+            expect.stringMatching(
+                /^operation failed in the 90 days to 2026-12-01: 0 deploy role assumption\(s\) by environment deploy-prod \(each after a reviewer's approval\); 1 by GitHub subjects of no environment: repo:example-org\/multi-agent-security:ref:refs\/heads\/main/,
+            ),
+        ]);
+        expect([c("AUD-SYS").status, c("AUD-SYS").reason]).toEqual([
+            "fail",
+            "operation failed in the 90 days to 2026-12-01: 2 execution(s) of mas-prod-system-audit (1 Success, 1 Failed) (before: pass — proven)",
+        ]);
+        expect([c("AUD-ACCESS").status, c("AUD-ACCESS").reason]).toEqual([
+            "partial",
+            "built, but its scheduled operation never ran in the 90 days to 2026-12-01: 0 execution(s) of mas-prod-access-audit (before: pass — proven)",
+        ]);
+        expect(c("DET-UNAUTH").status).toBe("pass");
+        expect(c("DET-UNAUTH").operating).toEqual({
+            result: "ok",
+            checks: [
+                {
+                    result: "ok",
+                    source: "cloudwatch:DescribeAlarms",
+                    detail: "alarm mas-prod-failed-auth: OK; 1 transition(s) to ALARM in the period",
+                },
+            ],
+        });
+        expect(c("MNT-PATCH-APPROVAL").status).toBe("pass");
+        expect(c("MNT-PATCH-APPROVAL").reason).toMatch(
+            /^operating in the 90 days to 2026-12-01: 2 of 2 execution\(s\) of mas-prod-node-ami-roll passed the aws:approve step/,
+        );
+        expect(doc.coverage.byStatus.pass).toBe(doc.controls.filter((x) => x.status === "pass").length);
+    });
+
+    it("without credentials stops with one line (exit 2), and checks --period", async () => {
+        sts.on(GetCallerIdentityCommand).rejects(
+            Object.assign(new Error("Could not load credentials from any providers"), {
+                name: "CredentialsProviderError",
+            }),
+        );
+        await expect(callerAccount("eu-west-1")).rejects.toMatchObject({
+            name: "UsageError",
+            message:
+                "--collect needs AWS credentials from the default chain (environment, profile, SSO, web identity, instance role): Could not load credentials from any providers",
+        });
+        expect(parsePeriod("30d")).toBe(30);
+        expect(() => parsePeriod("3 months")).toThrow("--period must be a number of days from 1d to 365d");
+    });
+});
+
+describe("evidence --collect without credentials", () => {
+    it("exits 2 with one line before planning (the real default chain, instance metadata off)", () => {
+        const root = path.join(__dirname, "..", "..");
+        const r = spawnSync(
+            path.join(root, "node_modules", ".bin", "node"),
+            tsNodeArgs(path.join(root, "tools", "evidence.ts"), ["--stack", "dev", "--collect"]),
+            {
+                cwd: root,
+                encoding: "utf8",
+                // No credentials anywhere the chain looks; IMDS disabled so nothing leaves the machine.
+                env: {
+                    PATH: process.env.PATH,
+                    HOME: "/nonexistent",
+                    AWS_EC2_METADATA_DISABLED: "true",
+                    AWS_CONFIG_FILE: "/nonexistent/config",
+                    AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/credentials",
+                },
+            },
+        );
+        expect([r.status, r.stdout, r.stderr]).toEqual([
+            2,
+            "",
+            "error: --collect needs AWS credentials from the default chain (environment, profile, SSO, web identity, instance role): Could not load credentials from any providers\n",
+        ]);
+    }, 30_000);
+});
+
+describe("evidence --publish", () => {
+    const files = { "evidence.json": "{}\n", "summary.md": "# s\n" };
+
+    it("writes each file to the Object Lock bucket with a SHA-256 checksum", async () => {
+        s3.on(GetObjectLockConfigurationCommand).resolves({
+            ObjectLockConfiguration: { ObjectLockEnabled: "Enabled" },
+        });
+        s3.on(PutObjectCommand).resolves({});
+        const keys = await publish({
+            bucket: "mas-prod-audit",
+            region: "eu-west-1",
+            stack: "prod",
+            generatedAt: "2026-12-01T00:00:00.000Z",
+            files,
+        });
+        expect(keys).toEqual([
+            "evidence/prod/2026-12-01T00-00-00-000Z/evidence.json",
+            "evidence/prod/2026-12-01T00-00-00-000Z/summary.md",
+        ]);
+        expect(s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input)).toEqual([
+            {
+                Bucket: "mas-prod-audit",
+                Key: keys[0],
+                Body: "{}\n",
+                ContentType: "application/json",
+                ChecksumAlgorithm: "SHA256",
+            },
+            {
+                Bucket: "mas-prod-audit",
+                Key: keys[1],
+                Body: "# s\n",
+                ContentType: "text/markdown; charset=utf-8",
+                ChecksumAlgorithm: "SHA256",
+            },
+        ]);
+    });
+
+    it("refuses a bucket without Object Lock and writes nothing", async () => {
+        s3.on(GetObjectLockConfigurationCommand).rejects(
+            Object.assign(new Error("not found"), { name: "ObjectLockConfigurationNotFoundError" }),
+        );
+        await expect(
+            publish({
+                bucket: "plain",
+                region: "eu-west-1",
+                stack: "prod",
+                generatedAt: "2026-12-01T00:00:00Z",
+                files,
+            }),
+        ).rejects.toMatchObject({
+            name: "UsageError",
+            message: "--publish: bucket plain has no Object Lock: evidence goes only to the audit bucket",
+        });
+        expect(s3.commandCalls(PutObjectCommand)).toEqual([]);
+    });
+});

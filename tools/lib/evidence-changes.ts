@@ -1,0 +1,80 @@
+// `evidence --since <previous evidence.json>`: which controls changed status, and why.
+import { createHash } from "crypto";
+import * as fs from "fs";
+import { UsageError } from "./errors";
+import { ControlStatus, EvidenceDocument, STATUSES } from "./evidence-report";
+
+export interface Change {
+    control: string;
+    /** The previous status, or "absent" when the previous evidence did not list the control. */
+    from: ControlStatus | "absent";
+    to: ControlStatus | "absent";
+    /** The reason now (and the gap), or why the control left the catalog. */
+    why: string;
+}
+
+interface PreviousControl {
+    id: string;
+    status: ControlStatus;
+    reason?: string;
+}
+
+/** Reads a previous evidence.json: exit 2 with a message for anything else. */
+export function readPrevious(file: string): {
+    controls: PreviousControl[];
+    generatedAt: string;
+    sha256: string;
+} {
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch (e) {
+        throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    let doc: unknown;
+    try {
+        doc = JSON.parse(text);
+    } catch (e) {
+        throw new UsageError(`${file} is not JSON (${(e as Error).message})`);
+    }
+    const d = doc as { controls?: unknown; generatedAt?: unknown };
+    if (
+        !Array.isArray(d?.controls) ||
+        typeof d.generatedAt !== "string" ||
+        !d.controls.every(
+            (c: unknown) =>
+                !!c &&
+                typeof (c as PreviousControl).id === "string" &&
+                STATUSES.includes((c as PreviousControl).status),
+        )
+    ) {
+        throw new UsageError(`${file} is not an evidence.json (expected generatedAt and controls with id and status)`);
+    }
+    return {
+        controls: d.controls as PreviousControl[],
+        generatedAt: d.generatedAt,
+        sha256: createHash("sha256").update(text).digest("hex"),
+    };
+}
+
+/** Status changes between the previous evidence and this one, in catalog order. */
+export function diffEvidence(previous: PreviousControl[], doc: EvidenceDocument): Change[] {
+    const before = new Map(previous.map((c) => [c.id, c]));
+    const changes: Change[] = [];
+    for (const c of doc.controls) {
+        const p = before.get(c.id);
+        if (!p || p.status !== c.status) {
+            changes.push({
+                control: c.id,
+                from: p?.status ?? "absent",
+                to: c.status,
+                why: c.gap ? `${c.reason}; gap: ${c.gap}` : c.reason,
+            });
+        }
+    }
+    const now = new Set(doc.controls.map((c) => c.id));
+    for (const p of previous.filter((x) => !now.has(x.id))) {
+        changes.push({ control: p.id, from: p.status, to: "absent", why: "no longer in the control catalog" });
+    }
+    return changes;
+}

@@ -1,0 +1,427 @@
+// `evidence --collect`: operating evidence read from the account with the AWS SDK for JavaScript v3 and the
+// default credential chain, over a period. Design evidence (the plan) shows what is built; this shows it ran.
+import { AccessAnalyzerClient, paginateListAnalyzers } from "@aws-sdk/client-accessanalyzer";
+import { BackupClient, paginateListRestoreJobs } from "@aws-sdk/client-backup";
+import { GetSubscriptionStateCommand, ShieldClient } from "@aws-sdk/client-shield";
+import { CloudWatchClient, DescribeAlarmsCommand, paginateDescribeAlarmHistory } from "@aws-sdk/client-cloudwatch";
+import {
+    ConfigServiceClient,
+    DescribeConfigurationRecorderStatusCommand,
+    GetConformancePackComplianceSummaryCommand,
+    paginateDescribeConformancePackCompliance,
+} from "@aws-sdk/client-config-service";
+import { GetDetectorCommand, GuardDutyClient, ListDetectorsCommand } from "@aws-sdk/client-guardduty";
+import { GetMacieSessionCommand, Macie2Client } from "@aws-sdk/client-macie2";
+import { GetEnabledStandardsCommand, paginateGetFindings, SecurityHubClient } from "@aws-sdk/client-securityhub";
+import { GetAutomationExecutionCommand, paginateDescribeAutomationExecutions, SSMClient } from "@aws-sdk/client-ssm";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { UsageError } from "../errors";
+import type { ControlEvidence } from "../evidence-report";
+import { DESIGN_IN_PLAN } from "../evidence-wording";
+import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
+import { deployApprovals } from "./deploys";
+import { OperatingCheck, OperatingSummary } from "./types";
+
+/** Account services a landing zone may own: the controls each serves, for stacks that build or adopt them. */
+export const ACCOUNT_SERVICE_CONTROLS: Record<string, string[]> = {
+    guardduty: ["IPS-BEHAVIORAL"],
+    securityhub: ["CMP-ISO-OPS", "CMP-SOC2-SECURITY"],
+    config: ["CMP-SOC2-EVIDENCE"],
+    macie: ["DATA-CLS-DISCOVERY"],
+    accessanalyzer: ["CMP-ISO-ACCESS", "CMP-SOC2-SECURITY"],
+    shield: ["PER-DDOS"],
+};
+
+/** Security Hub pages read at most (100 findings each); past that the counts say they are a lower bound. */
+const MAX_FINDING_PAGES = 50;
+
+export function parsePeriod(text: string): number {
+    const m = /^([1-9]\d{0,2})d$/.exec(text);
+    if (!m || Number(m[1]) > 365) {
+        throw new UsageError(`--period must be a number of days from 1d to 365d, e.g. 90d (got '${text}')`);
+    }
+    return Number(m[1]);
+}
+
+function str(v: unknown): string | undefined {
+    return typeof v === "string" && v !== "" ? v : undefined;
+}
+
+/** The stack's named things of a type, per control that records them (name from the inputs, else the id). */
+function named(controls: ControlEvidence[], type: string): Map<string, { controls: string[]; content?: string }> {
+    const out = new Map<string, { controls: string[]; content?: string }>();
+    for (const c of controls) {
+        for (const r of c.resources.filter((x) => x.type === type)) {
+            const name = str(r.configuration?.name) ?? r.id;
+            if (!name) {
+                continue;
+            }
+            const e = out.get(name) ?? { controls: [], content: str(r.configuration?.content) };
+            e.controls.push(c.id);
+            out.set(name, e);
+        }
+    }
+    return out;
+}
+
+const count = (m: Record<string, number>, k: string) => (m[k] = (m[k] ?? 0) + 1);
+
+/** Whom the credentials belong to: exit 2 with one line when the default chain has none. */
+export async function callerAccount(region: string): Promise<string> {
+    try {
+        const id = await new STSClient({ region }).send(new GetCallerIdentityCommand({}));
+        return id.Account ?? "unknown";
+    } catch (e) {
+        const err = e as Error;
+        if (err.name === "CredentialsProviderError" || /credential/i.test(err.message)) {
+            throw new UsageError(
+                `--collect needs AWS credentials from the default chain (environment, profile, SSO, web identity, instance role): ${err.message.split("\n")[0]}`,
+            );
+        }
+        throw new UsageError(`--collect: sts:GetCallerIdentity failed: ${err.name}: ${err.message.split("\n")[0]}`);
+    }
+}
+
+async function automation(
+    ssm: SSMClient,
+    controls: ControlEvidence[],
+    from: Date,
+    checks: OperatingCheck[],
+): Promise<OperatingSummary["automation"]> {
+    const out: OperatingSummary["automation"] = [];
+    const scheduledControls = new Set(
+        controls.filter((c) => c.resources.some((r) => r.type === "aws:scheduler/schedule:Schedule")).map((c) => c.id),
+    );
+    const approvalFor = Object.entries(DESIGN_IN_PLAN).map(([id, d]) => ({ id, under: d.recordedUnder }));
+    for (const [name, doc] of named(controls, "aws:ssm/document:Document")) {
+        const byStatus: Record<string, number> = {};
+        const ids: string[] = [];
+        for await (const page of paginateDescribeAutomationExecutions(
+            { client: ssm },
+            {
+                Filters: [
+                    { Key: "DocumentNamePrefix", Values: [name] },
+                    { Key: "StartTimeAfter", Values: [from.toISOString()] },
+                ],
+            },
+        )) {
+            for (const e of page.AutomationExecutionMetadataList ?? []) {
+                if (e.DocumentName === name) {
+                    count(byStatus, e.AutomationExecutionStatus ?? "Unknown");
+                    ids.push(e.AutomationExecutionId ?? "");
+                }
+            }
+        }
+        const scheduled = doc.controls.some((c) => scheduledControls.has(c));
+        out.push({ document: name, controls: doc.controls, scheduled, byStatus });
+        const runs = Object.values(byStatus).reduce((a, b) => a + b, 0);
+        const failed = ["Failed", "TimedOut", "Cancelled", "CompletedWithFailure"]
+            .map((s) => byStatus[s] ?? 0)
+            .reduce((a, b) => a + b, 0);
+        const detail = `${runs} execution(s) of ${name}${
+            runs
+                ? ` (${Object.entries(byStatus)
+                      .map(([s, n]) => `${n} ${s}`)
+                      .join(", ")})`
+                : ""
+        }`;
+        for (const control of doc.controls) {
+            if (failed > 0) {
+                checks.push({ control, result: "failed", source: "ssm:DescribeAutomationExecutions", detail });
+            } else if (runs === 0 && scheduled) {
+                checks.push({ control, result: "never-ran", source: "ssm:DescribeAutomationExecutions", detail });
+            } else if (runs > 0) {
+                checks.push({ control, result: "ok", source: "ssm:DescribeAutomationExecutions", detail });
+            }
+        }
+        // A document with an approval step: each execution's approval is the evidence of the approval control.
+        if (doc.content?.includes('"aws:approve"') && ids.length) {
+            let approved = 0;
+            for (const id of ids) {
+                const ex = await ssm.send(new GetAutomationExecutionCommand({ AutomationExecutionId: id }));
+                const step = ex.AutomationExecution?.StepExecutions?.find((s) => s.Action === "aws:approve");
+                approved += step?.StepStatus === "Success" ? 1 : 0;
+            }
+            for (const a of approvalFor.filter((x) => doc.controls.includes(x.under))) {
+                checks.push({
+                    control: a.id,
+                    result: approved === ids.length ? "ok" : "failed",
+                    source: "ssm:GetAutomationExecution",
+                    detail: `${approved} of ${ids.length} execution(s) of ${name} passed the aws:approve step`,
+                });
+            }
+        }
+    }
+    return out;
+}
+
+async function alarms(
+    cw: CloudWatchClient,
+    controls: ControlEvidence[],
+    from: Date,
+    checks: OperatingCheck[],
+): Promise<OperatingSummary["alarms"]> {
+    const wanted = named(controls, "aws:cloudwatch/metricAlarm:MetricAlarm");
+    const names = [...wanted.keys()];
+    const found = new Map<string, { state: string; actions: boolean }>();
+    for (let i = 0; i < names.length; i += 100) {
+        const page = await cw.send(new DescribeAlarmsCommand({ AlarmNames: names.slice(i, i + 100) }));
+        for (const a of [...(page.MetricAlarms ?? []), ...(page.CompositeAlarms ?? [])]) {
+            found.set(a.AlarmName ?? "", { state: a.StateValue ?? "", actions: a.ActionsEnabled !== false });
+        }
+    }
+    const out: OperatingSummary["alarms"] = [];
+    for (const [name, w] of wanted) {
+        const a = found.get(name);
+        let toAlarm = 0;
+        if (a) {
+            for await (const page of paginateDescribeAlarmHistory(
+                { client: cw },
+                { AlarmName: name, HistoryItemType: "StateUpdate", StartDate: from },
+            )) {
+                toAlarm += (page.AlarmHistoryItems ?? []).filter((h) => /to ALARM/.test(h.HistorySummary ?? "")).length;
+            }
+        }
+        out.push({ alarm: name, controls: w.controls, state: a?.state ?? "absent", toAlarm });
+        for (const control of w.controls) {
+            checks.push({
+                control,
+                result: a && a.actions ? "ok" : "failed",
+                source: "cloudwatch:DescribeAlarms",
+                detail: !a
+                    ? `alarm ${name} is not in the account`
+                    : `alarm ${name}: ${a.state}${a.actions ? "" : ", actions disabled"}; ${toAlarm} transition(s) to ALARM in the period`,
+            });
+        }
+    }
+    return out;
+}
+
+async function restoreTests(
+    backup: BackupClient,
+    controls: ControlEvidence[],
+    from: Date,
+    checks: OperatingCheck[],
+): Promise<OperatingSummary["restoreTests"]> {
+    const out: OperatingSummary["restoreTests"] = [];
+    for (const c of controls) {
+        for (const r of c.resources.filter((x) => x.type === "aws:backup/restoreTestingPlan:RestoreTestingPlan")) {
+            const plan = r.arn ?? str(r.configuration?.name) ?? r.id ?? "";
+            const byStatus: Record<string, number> = {};
+            for await (const page of paginateListRestoreJobs(
+                { client: backup },
+                { ByRestoreTestingPlanArn: plan, ByCreatedAfter: from },
+            )) {
+                for (const j of page.RestoreJobs ?? []) {
+                    count(byStatus, j.Status ?? "UNKNOWN");
+                }
+            }
+            out.push({ plan, byStatus });
+            const runs = Object.values(byStatus).reduce((a, b) => a + b, 0);
+            const failed = (byStatus.FAILED ?? 0) + (byStatus.ABORTED ?? 0);
+            checks.push({
+                control: c.id,
+                result: failed ? "failed" : runs ? "ok" : "never-ran",
+                source: "backup:ListRestoreJobs",
+                detail: `${runs} restore-testing job(s) of ${plan}${
+                    runs
+                        ? ` (${Object.entries(byStatus)
+                              .map(([s, n]) => `${n} ${s}`)
+                              .join(", ")})`
+                        : ""
+                }`,
+            });
+        }
+    }
+    return out;
+}
+
+async function conformance(
+    config: ConfigServiceClient,
+    controls: ControlEvidence[],
+    checks: OperatingCheck[],
+): Promise<OperatingSummary["conformance"]> {
+    const out: OperatingSummary["conformance"] = [];
+    for (const [pack, w] of named(controls, "aws:cfg/conformancePack:ConformancePack")) {
+        let compliance = "absent";
+        const nonCompliant: string[] = [];
+        try {
+            const s = await config.send(
+                new GetConformancePackComplianceSummaryCommand({ ConformancePackNames: [pack] }),
+            );
+            compliance = s.ConformancePackComplianceSummaryList?.[0]?.ConformancePackComplianceStatus ?? "absent";
+            for await (const page of paginateDescribeConformancePackCompliance(
+                { client: config },
+                { ConformancePackName: pack, Filters: { ComplianceType: "NON_COMPLIANT" } },
+            )) {
+                nonCompliant.push(...(page.ConformancePackRuleComplianceList ?? []).map((x) => x.ConfigRuleName ?? ""));
+            }
+        } catch (e) {
+            if ((e as Error).name !== "NoSuchConformancePackException") {
+                throw e;
+            }
+        }
+        out.push({ pack, compliance, nonCompliantRules: nonCompliant });
+        for (const control of w.controls) {
+            checks.push({
+                control,
+                result: compliance === "absent" ? "failed" : "ok",
+                source: "config:GetConformancePackComplianceSummary",
+                detail:
+                    compliance === "absent"
+                        ? `conformance pack ${pack} is not in the account`
+                        : `conformance pack ${pack} evaluates: ${compliance}, ${nonCompliant.length} non-compliant rule(s)`,
+            });
+        }
+    }
+    return out;
+}
+
+async function findingsBySeverity(hub: SecurityHubClient): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    let pages = 0;
+    try {
+        await readFindings(hub, out, () => ++pages);
+    } catch (e) {
+        // Security Hub off: the account-services check reports it.
+        if ((e as Error).name !== "InvalidAccessException") {
+            throw e;
+        }
+    }
+    return out;
+}
+
+async function readFindings(hub: SecurityHubClient, out: Record<string, number>, page_: () => number): Promise<void> {
+    for await (const page of paginateGetFindings(
+        { client: hub, pageSize: 100 },
+        {
+            Filters: {
+                RecordState: [{ Value: "ACTIVE", Comparison: "EQUALS" }],
+                WorkflowStatus: [
+                    { Value: "NEW", Comparison: "EQUALS" },
+                    { Value: "NOTIFIED", Comparison: "EQUALS" },
+                ],
+            },
+        },
+    )) {
+        for (const f of page.Findings ?? []) {
+            count(out, f.Severity?.Label ?? "UNKNOWN");
+        }
+        const pages = page_();
+        if (pages >= MAX_FINDING_PAGES && page.NextToken) {
+            out.truncatedAfterPages = pages;
+            break;
+        }
+    }
+}
+
+/**
+ * GuardDuty, Security Hub, the Config recorder, Macie, an account analyzer of IAM Access Analyzer and (when the
+ * stack wants it) the Shield Advanced subscription: on, whichever stack created them.
+ */
+async function accountServices(
+    region: string,
+    checks: OperatingCheck[],
+    shieldWanted: boolean,
+): Promise<OperatingSummary["accountServices"]> {
+    const out: OperatingSummary["accountServices"] = [];
+    const add = (service: string, ok: boolean, state: string) => {
+        out.push({ service, ok, state });
+        for (const control of ACCOUNT_SERVICE_CONTROLS[service] ?? []) {
+            checks.push({ control, result: ok ? "ok" : "failed", source: `${service} state`, detail: state });
+        }
+    };
+    const gd = new GuardDutyClient({ region });
+    const detectors = (await gd.send(new ListDetectorsCommand({}))).DetectorIds ?? [];
+    if (detectors.length === 0) {
+        add("guardduty", false, "no GuardDuty detector in the Region");
+    } else {
+        const d = await gd.send(new GetDetectorCommand({ DetectorId: detectors[0] }));
+        const off = (d.Features ?? []).filter((f) => f.Status !== "ENABLED").map((f) => f.Name);
+        add(
+            "guardduty",
+            d.Status === "ENABLED" && off.length === 0,
+            `detector ${detectors[0]} ${d.Status}; features ${(d.Features ?? []).length - off.length} enabled${off.length ? `, disabled: ${off.join(", ")}` : ""}`,
+        );
+    }
+    try {
+        const s = await new SecurityHubClient({ region }).send(new GetEnabledStandardsCommand({}));
+        const subs = s.StandardsSubscriptions ?? [];
+        const ready = subs.filter((x) => x.StandardsStatus === "READY");
+        add(
+            "securityhub",
+            subs.length > 0 && ready.length === subs.length,
+            `${ready.length} of ${subs.length} standard(s) READY: ${subs.map((x) => x.StandardsArn?.split("/").slice(-3).join("/")).join(", ")}`,
+        );
+    } catch (e) {
+        add("securityhub", false, `Security Hub is not enabled (${(e as Error).name})`);
+    }
+    const rec = await new ConfigServiceClient({ region }).send(new DescribeConfigurationRecorderStatusCommand({}));
+    const recorders = rec.ConfigurationRecordersStatus ?? [];
+    add(
+        "config",
+        recorders.length > 0 && recorders.every((r) => r.recording === true && r.lastStatus !== "Failure"),
+        recorders.length
+            ? recorders
+                  .map((r) => `${r.name}: ${r.recording ? "recording" : "NOT recording"}, last ${r.lastStatus}`)
+                  .join("; ")
+            : "no configuration recorder",
+    );
+    try {
+        const m = await new Macie2Client({ region }).send(new GetMacieSessionCommand({}));
+        add("macie", m.status === "ENABLED", `Macie ${m.status}`);
+    } catch (e) {
+        add("macie", false, `Macie is not enabled (${(e as Error).name})`);
+    }
+    const analyzers: string[] = [];
+    for await (const page of paginateListAnalyzers(
+        { client: new AccessAnalyzerClient({ region }) },
+        { type: "ACCOUNT" },
+    )) {
+        analyzers.push(...(page.analyzers ?? []).filter((a) => a.status === "ACTIVE").map((a) => a.name ?? ""));
+    }
+    add(
+        "accessanalyzer",
+        analyzers.length > 0,
+        analyzers.length ? `active account analyzer(s): ${analyzers.join(", ")}` : "no active account analyzer",
+    );
+    if (shieldWanted) {
+        // Shield Advanced's API is global, served from us-east-1.
+        const s = await new ShieldClient({ region: "us-east-1" }).send(new GetSubscriptionStateCommand({}));
+        add("shield", s.SubscriptionState === "ACTIVE", `Shield Advanced subscription ${s.SubscriptionState}`);
+    }
+    return out;
+}
+
+/** Reads everything for the stack's controls over `days` days ending now. */
+export async function collect(opts: {
+    region: string;
+    /** The stack whose deploy environment (deploy-<stack>) the approvals are read for. */
+    stack: string;
+    /** The stack's config shieldAdvanced: the account must then hold an active Shield Advanced subscription. */
+    shieldAdvanced?: boolean;
+    days: number;
+    controls: ControlEvidence[];
+    now?: Date;
+}): Promise<OperatingSummary> {
+    const account = await callerAccount(opts.region);
+    const now = opts.now ?? new Date();
+    const from = new Date(now.getTime() - opts.days * 86_400_000);
+    const checks: OperatingCheck[] = [];
+    const region = opts.region;
+    return {
+        account,
+        region,
+        collectedAt: now.toISOString(),
+        period: { days: opts.days, from: from.toISOString(), to: now.toISOString() },
+        automation: await automation(new SSMClient({ region }), opts.controls, from, checks),
+        alarms: await alarms(new CloudWatchClient({ region }), opts.controls, from, checks),
+        restoreTests: await restoreTests(new BackupClient({ region }), opts.controls, from, checks),
+        conformance: await conformance(new ConfigServiceClient({ region }), opts.controls, checks),
+        securityHubFindings: await findingsBySeverity(new SecurityHubClient({ region })),
+        accountServices: await accountServices(region, checks, opts.shieldAdvanced ?? false),
+        // CloudTrail's event history holds 90 days: a longer period reads what it has.
+        deploys: await deployApprovals(new CloudTrailClient({ region }), opts.stack, from, checks),
+        checks,
+    };
+}

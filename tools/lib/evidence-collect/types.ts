@@ -1,0 +1,33 @@
+/** One observation of a control operating (or not) in the period, from one AWS API. */
+export interface OperatingCheck {
+    control: string;
+    /** ok: it ran / is on; failed: an execution or job failed, or the thing is absent or off; never-ran: a
+     *  scheduled operation with no run in the period. */
+    result: "ok" | "failed" | "never-ran";
+    source: string;
+    detail: string;
+}
+
+/** What `--collect` attaches to a control. */
+export interface OperatingEvidence {
+    result: OperatingCheck["result"];
+    checks: Omit<OperatingCheck, "control">[];
+}
+
+export interface OperatingSummary {
+    account: string;
+    region: string;
+    collectedAt: string;
+    period: { days: number; from: string; to: string };
+    /** Automation executions per document of the stack: counts by status. */
+    automation: { document: string; controls: string[]; scheduled: boolean; byStatus: Record<string, number> }[];
+    alarms: { alarm: string; controls: string[]; state: string; toAlarm: number }[];
+    restoreTests: { plan: string; byStatus: Record<string, number> }[];
+    conformance: { pack: string; compliance: string; nonCompliantRules: string[] }[];
+    /** Active, unresolved Security Hub findings by severity label. */
+    securityHubFindings: Record<string, number>;
+    accountServices: { service: string; state: string; ok: boolean }[];
+    /** Deploys through the approved environment, and GitHub subjects that assumed a role without one. */
+    deploys?: { environment: string; approved: number; unapproved: string[] };
+    checks: OperatingCheck[];
+}

@@ -1,0 +1,61 @@
+// Integrity of the evidence: every input file with its sha256, and the versions of what computed it.
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+
+export function sha256(bytes: Buffer | string): string {
+    return createHash("sha256").update(bytes).digest("hex");
+}
+
+/** Each existing file with its sha256 and size; paths relative to `root` when inside it. */
+export function hashInputs(root: string, files: string[]): { path: string; sha256: string; bytes: number }[] {
+    const seen = new Set<string>();
+    const out: { path: string; sha256: string; bytes: number }[] = [];
+    for (const f of files) {
+        const abs = path.resolve(root, f);
+        if (seen.has(abs) || !fs.existsSync(abs)) {
+            continue;
+        }
+        seen.add(abs);
+        const bytes = fs.readFileSync(abs);
+        const rel = path.relative(root, abs);
+        out.push({ path: rel.startsWith("..") ? abs : rel, sha256: sha256(bytes), bytes: bytes.length });
+    }
+    return out;
+}
+
+function version(root: string, pkg: string): string {
+    for (const base of [path.join(root, "node_modules"), path.join(root, "policy-pack", "node_modules")]) {
+        try {
+            // @pulumi/policy writes its version with a leading "v".
+            return (
+                JSON.parse(fs.readFileSync(path.join(base, pkg, "package.json"), "utf8")) as { version: string }
+            ).version.replace(/^v/, "");
+        } catch {
+            // not installed there: try the next
+        }
+    }
+    return "not installed";
+}
+
+/** Node, the Pulumi SDK and policy SDK, the providers, the pack, and the AWS SDK the collector uses. */
+export function toolVersions(root: string): Record<string, string> {
+    const pack = JSON.parse(fs.readFileSync(path.join(root, "policy-pack", "package.json"), "utf8")) as {
+        name: string;
+        version: string;
+    };
+    const out: Record<string, string> = { node: process.version, [pack.name]: pack.version };
+    for (const p of [
+        "@pulumi/pulumi",
+        "@pulumi/policy",
+        "@pulumi/aws",
+        "@pulumi/kubernetes",
+        "@pulumi/random",
+        "@pulumi/tls",
+        "typescript",
+        "@aws-sdk/client-ssm",
+    ]) {
+        out[p] = version(root, p);
+    }
+    return out;
+}
