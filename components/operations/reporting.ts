@@ -126,7 +126,12 @@ export function reports(parent: pulumi.Resource, name: string, args: ReportsArgs
                     documentType: "Automation",
                     documentFormat: "JSON",
                     content: pulumi
-                        .all([reportRole.arn, args.reportTopicArn, args.conformancePackName, args.accessAnalyzerArn ?? ""])
+                        .all([
+                            reportRole.arn,
+                            args.reportTopicArn,
+                            args.conformancePackName,
+                            args.accessAnalyzerArn ?? "",
+                        ])
                         .apply(([role, topic, pack, analyzer]) =>
                             gatheredReport(
                                 SUBJECTS[key],

@@ -6,7 +6,9 @@
  *   (the event must not contain it), `%regex%`;
  * - JSON: `{ $.a.b = value && ($.c != "x*" || $.n >= 3) }`, `IS NULL`, `NOT EXISTS`, `IS TRUE` / `IS FALSE`,
  *   `*` wildcards in string values, array indexes (`$.a[0]`), numeric comparisons;
- * - space-delimited (`[ip, user, ...]`) is not implemented: `compile` says so (the caller reports it).
+ * - space-delimited: `[ip, user, status=4*, bytes>100, ...]`: the event's fields split on spaces ("quoted" and
+ *   [bracketed] fields are one), matched by position; `...` stands for any number of fields; a field's condition
+ *   is `=` / `!=` (with `*` wildcards) or `<` `<=` `>` `>=` (numbers), several joined by `&&` / `||`.
  */
 
 export type FilterMatcher = (event: string) => boolean;
@@ -32,7 +34,7 @@ export function compileFilterPattern(pattern: string): FilterMatcher {
         };
     }
     if (p.startsWith("[")) {
-        throw new FilterPatternError("space-delimited patterns ([...]) are not evaluated");
+        return compileSpaceDelimited(p);
     }
     return compileTerms(p);
 }
@@ -40,6 +42,72 @@ export function compileFilterPattern(pattern: string): FilterMatcher {
 /** Does the pattern match the event? (compile + run) */
 export function filterMatches(pattern: string, event: string): boolean {
     return compileFilterPattern(pattern)(event);
+}
+
+// --- space-delimited ---------------------------------------------------------------------------------------
+
+/** The fields of a space-delimited event: "quoted" and [bracketed] runs are one field each. */
+function eventFields(event: string): string[] {
+    return [...event.trim().matchAll(/"[^"]*"|\[[^\]]*\]|\S+/g)].map((m) =>
+        m[0].startsWith('"') ? m[0].slice(1, -1) : m[0],
+    );
+}
+
+const fieldWildcard = (v: string) => new RegExp(`^${v.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`);
+
+function fieldCondition(spec: string): (value: string) => boolean {
+    const or = spec.split("||").map((part) =>
+        part.split("&&").map((c) => {
+            const m = /^\s*\w+\s*(=|!=|<=|>=|<|>)\s*(.+?)\s*$/.exec(c);
+            if (!m) {
+                throw new FilterPatternError(`unreadable condition ${c.trim()} in a space-delimited pattern`);
+            }
+            const [, op, raw] = m;
+            const text = raw.replace(/^"(.*)"$/, "$1");
+            if (op === "=" || op === "!=") {
+                const re = fieldWildcard(text);
+                return (v: string) => re.test(v) === (op === "=");
+            }
+            const n = Number(text);
+            if (Number.isNaN(n)) {
+                throw new FilterPatternError(`${op} needs a number in a space-delimited pattern (got ${text})`);
+            }
+            return (v: string) => {
+                const x = Number(v);
+                return !Number.isNaN(x) && (op === "<" ? x < n : op === "<=" ? x <= n : op === ">" ? x > n : x >= n);
+            };
+        }),
+    );
+    return (v) => or.some((all) => all.every((f) => f(v)));
+}
+
+function compileSpaceDelimited(p: string): FilterMatcher {
+    if (!p.endsWith("]")) {
+        throw new FilterPatternError("a space-delimited pattern must end with ]");
+    }
+    const specs = p
+        .slice(1, -1)
+        .split(",")
+        .map((x) => x.trim());
+    const parts = specs.map((spec) =>
+        spec === "..." ? ("any" as const) : /^\w+$/.test(spec) ? ("field" as const) : fieldCondition(spec),
+    );
+    const match = (fields: string[], i: number, j: number): boolean => {
+        if (i === parts.length) {
+            return j === fields.length;
+        }
+        const part = parts[i];
+        if (part === "any") {
+            for (let k = j; k <= fields.length; k++) {
+                if (match(fields, i + 1, k)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return j < fields.length && (part === "field" || part(fields[j])) && match(fields, i + 1, j + 1);
+    };
+    return (event) => match(eventFields(event), 0, 0);
 }
 
 // --- unstructured terms ------------------------------------------------------------------------------------

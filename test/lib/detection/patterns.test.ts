@@ -39,9 +39,33 @@ describe("CloudWatch Logs filter patterns", () => {
         expect(filterMatches("Denied", line)).toBe(false); // case-sensitive
     });
     it("refuses what it cannot read", () => {
-        expect(() => compileFilterPattern("[ip, user, ...]")).toThrow(/space-delimited/);
+        expect(() => compileFilterPattern("[ip, user=, ...]")).toThrow(/space-delimited/);
+        expect(() => compileFilterPattern("[ip, bytes>many]")).toThrow(/needs a number/);
         expect(() => compileFilterPattern("{ $.a = }")).toThrow();
         expect(() => compileFilterPattern("{ a = 1 }")).toThrow(/selector/);
+    });
+});
+
+describe("space-delimited filter patterns (VPC flow logs)", () => {
+    const { eastWestPattern } =
+        require("../../../policy-pack/catalog/operations/detection") as typeof import("../../../policy-pack/catalog/operations/detection");
+    const flow = (src: string, dst: string, action = "ACCEPT") =>
+        `2 123456789012 eni-0a1b2c3d ${src} ${dst} 44321 8443 6 12 4096 1733270400 1733270460 ${action} OK`;
+    it("matches an accepted flow from the agent segment to the service segment, and nothing else", () => {
+        const p = eastWestPattern("10.0.1.0/24", "10.0.2.0/24");
+        expect(filterMatches(p, flow("10.0.1.17", "10.0.2.40"))).toBe(true);
+        expect(filterMatches(p, flow("10.0.1.17", "10.0.2.40", "REJECT"))).toBe(false);
+        expect(filterMatches(p, flow("10.0.2.40", "10.0.1.17"))).toBe(false);
+        expect(filterMatches(p, flow("10.0.1.17", "8.8.8.8"))).toBe(false);
+        expect(filterMatches(p, `${flow("10.0.1.17", "10.0.2.40")} extra`)).toBe(false);
+    });
+    it("reads ellipses, quoted and bracketed fields, numeric and OR conditions", () => {
+        const line = '127.0.0.1 - frank [10/Oct/2000:13:25:15 -0700] "GET /index.html HTTP/1.0" 404 1534';
+        expect(filterMatches("[ip, user, username, timestamp, request, status=4*, bytes>1000]", line)).toBe(true);
+        expect(filterMatches("[..., status=404 || status=500, bytes]", line)).toBe(true);
+        expect(filterMatches("[ip=10.*, ...]", line)).toBe(false);
+        expect(filterMatches('[ip, user, username, timestamp, request="GET *", ...]', line)).toBe(true);
+        expect(filterMatches("[..., bytes<1000]", line)).toBe(false);
     });
 });
 
