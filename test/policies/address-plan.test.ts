@@ -1,4 +1,5 @@
 import { addressPlanPins } from "../../policy-pack/policies/network";
+import { restorePackEnvAfterAll } from "../harness/env";
 import { validateStack } from "../harness/policy";
 
 // The stack file is the one source of truth for the address plan; a policy config may pin it.
@@ -13,23 +14,11 @@ const FILES =
     "(Pulumi.staging.yaml) but the policy config's network-address-plan (policy-pack/config/staging.json, --policy-pack-config) pins";
 
 describe("network-address-plan", () => {
-    const saved = { config: process.env.PULUMI_CONFIG, stack: process.env.PULUMI_NODEJS_STACK };
     beforeEach(() => {
         process.env.PULUMI_CONFIG = JSON.stringify(STAGING);
         process.env.PULUMI_NODEJS_STACK = "staging";
     });
-    afterAll(() => {
-        for (const [k, v] of [
-            ["PULUMI_CONFIG", saved.config],
-            ["PULUMI_NODEJS_STACK", saved.stack],
-        ] as const) {
-            if (v === undefined) {
-                delete process.env[k];
-            } else {
-                process.env[k] = v;
-            }
-        }
-    });
+    restorePackEnvAfterAll();
     const check = (config: Record<string, unknown>) => validateStack(addressPlanPins, [], config).map((v) => v.message);
 
     it("passes without pins, and with pins equal to the stack's values (admin CIDRs in any order)", () => {

@@ -1,4 +1,5 @@
 import { segmentReachability, subnetsInSegment } from "../../policy-pack/policies/network";
+import { restorePackEnvAfterAll } from "../harness/env";
 import { StackResourceCase, validateStack } from "../harness/policy";
 
 const SUBNET = "aws:ec2/subnet:Subnet";
@@ -12,20 +13,13 @@ function subnet(cidrBlock: unknown, tags?: Record<string, string>, tagsAll?: Rec
     return validateStack(subnetsInSegment, resources).map((v) => v.message);
 }
 
-const restore = (k: "PULUMI_CONFIG" | "PULUMI_NODEJS_STACK", v: string | undefined) =>
-    v === undefined ? delete process.env[k] : (process.env[k] = v);
-
 describe("network-subnet-in-segment", () => {
     // No stack config and no stackSettings output: the guide's segments (each message says so).
     const GUIDE = "(the guide's default: neither the stack's config nor its stackSettings output reached the pack)";
-    const saved = { config: process.env.PULUMI_CONFIG, stack: process.env.PULUMI_NODEJS_STACK };
+    restorePackEnvAfterAll();
     beforeEach(() => {
         process.env.PULUMI_CONFIG = "{}";
         process.env.PULUMI_NODEJS_STACK = "staging";
-    });
-    afterAll(() => {
-        restore("PULUMI_CONFIG", saved.config);
-        restore("PULUMI_NODEJS_STACK", saved.stack);
     });
 
     it("passes a segment subnet inside its /24", () => {

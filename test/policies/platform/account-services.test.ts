@@ -7,21 +7,10 @@ import { guardDuty } from "../../../policy-pack/policies/network";
 import { configRecording, requiredAndEnabled, securityHub } from "../../../policy-pack/policies/operations";
 import { adoptedServicesNotCreated } from "../../../policy-pack/policies/account-services";
 import { StackResourceCase, validateStack } from "../../harness/policy";
+import { restorePackEnvAfterAll } from "../../harness/env";
 import { r } from "./fixtures";
 
-const saved = { config: process.env.PULUMI_CONFIG, stack: process.env.PULUMI_NODEJS_STACK };
-afterAll(() => {
-    for (const [k, v] of [
-        ["PULUMI_CONFIG", saved.config],
-        ["PULUMI_NODEJS_STACK", saved.stack],
-    ] as const) {
-        if (v === undefined) {
-            delete process.env[k];
-        } else {
-            process.env[k] = v;
-        }
-    }
-});
+restorePackEnvAfterAll();
 function mode(accountServices: "create" | "adopt" | undefined) {
     process.env.PULUMI_NODEJS_STACK = "lz";
     process.env.PULUMI_CONFIG = JSON.stringify(
