@@ -243,10 +243,13 @@ export async function evidenceCommand(argv: string[]): Promise<number> {
         if (outputs && flags.outputs) {
             checkOutputs(outputs, state, flags.outputs, flags.stack);
         }
+        // Only a stack export of real identifiers is deployed state; a preview is a planned change.
         source =
             (hasMockIds(state)
                 ? `offline plan file ${flags.state} (mock identifiers: not deployed)`
-                : `deployed state ${flags.state}`) + (flags.outputs ? ` with outputs ${flags.outputs}` : "");
+                : state.format === "preview-json"
+                  ? `preview ${flags.state} (a planned change: not deployed)`
+                  : `deployed state ${flags.state}`) + (flags.outputs ? ` with outputs ${flags.outputs}` : "");
         stateTime = manifestTime(flags.state);
     } else {
         if (flags.outputs) {
@@ -280,7 +283,7 @@ export async function evidenceCommand(argv: string[]): Promise<number> {
         sourceKind: flags.state ? (state.format === "preview-json" ? "preview" : "stack-export") : "offline-plan",
         // A plan file passed as --state still holds the mocks' ids: its ARNs carry the mock account.
         placeholderIds: !flags.state || hasMockIds(state),
-        deployed: !!flags.state && !hasMockIds(state),
+        deployed: !!flags.state && state.format === "stack-export" && !hasMockIds(state),
         ...(stateTime ? { stateTime } : {}),
         policyConfig: policyConfigSource,
         inputs: hashInputs(REPO_ROOT, [

@@ -158,7 +158,11 @@ export function renderMarkdown(doc: EvidenceDocument): string {
         lines.push(`- Requirement: ${e.requirement}`);
         lines.push(`- ISO/IEC 27001:2022: ${e.iso27001.join(", ") || "—"}; SOC 2: ${e.soc2.join(", ") || "—"}`);
         if (e.how.kind === "infrastructure") {
-            lines.push("- Met by: infrastructure of this stack");
+            lines.push(
+                e.status === "pass"
+                    ? "- Met by: infrastructure of this stack (resources, enforcing policies and a proven break above)"
+                    : "- Kind: infrastructure (not met by this stack as it stands: see the status and gap)",
+            );
         } else {
             lines.push(`- Kind: ${e.how.kind} — ${e.how.justification}`, `- The stack provides: ${e.how.primitive}`);
             if (e.evidencedBy) {

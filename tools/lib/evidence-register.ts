@@ -71,6 +71,10 @@ export interface Acceptance {
     compensatingControls: string[];
     expires: string;
     owner?: string;
+    /** A write-up nobody has accepted yet: it accepts nothing. */
+    proposed?: boolean;
+    acceptedBy?: string;
+    approvalRef?: string;
 }
 
 function fail(file: string, message: string): never {
@@ -139,17 +143,30 @@ export function readOwners(file: string): Map<string, string> {
     );
 }
 
-/** controls/deviations.yaml: `accepted:` a list of {control, kind, stacks?, risk, compensatingControls, expires, owner?}. */
+/**
+ * controls/deviations.yaml: `proposed:` (risk write-ups nobody has accepted yet) and `accepted:` lists of
+ * {control, kind, stacks?, risk, compensatingControls, expires, owner?}; an accepted entry also names who accepted
+ * it (`acceptedBy`, the risk owner) and the approval record (`approvalRef`, e.g. the pull request or ticket).
+ * Only accepted entries accept a deviation.
+ */
 export function readAcceptances(file: string): Acceptance[] {
     if (!fs.existsSync(file)) {
         return [];
     }
     const doc = readYaml(file);
-    if (!isRecord(doc) || !Array.isArray(doc.accepted)) {
-        return fail(file, "expected a mapping with `accepted:` (a list of accepted deviations)");
+    if (
+        !isRecord(doc) ||
+        (doc.accepted !== undefined && !Array.isArray(doc.accepted)) ||
+        (doc.proposed !== undefined && !Array.isArray(doc.proposed)) ||
+        (doc.accepted === undefined && doc.proposed === undefined)
+    ) {
+        return fail(file, "expected a mapping with `accepted:` and / or `proposed:` (lists of deviations)");
     }
-    return doc.accepted.map((raw, i): Acceptance => {
-        const at = `accepted[${i}]`;
+    const entries = [
+        ...((doc.proposed ?? []) as unknown[]).map((raw, i) => ({ raw, at: `proposed[${i}]`, proposed: true })),
+        ...((doc.accepted ?? []) as unknown[]).map((raw, i) => ({ raw, at: `accepted[${i}]`, proposed: false })),
+    ];
+    return entries.map(({ raw, at, proposed }): Acceptance => {
         if (!isRecord(raw)) {
             return fail(file, `${at} is not a mapping`);
         }
@@ -180,6 +197,13 @@ export function readAcceptances(file: string): Acceptance[] {
         if (owner !== undefined && (typeof owner !== "string" || !OWNER.test(owner))) {
             fail(file, `${at}.owner '${String(owner)}' is not an owner (@org/team, @user or an e-mail address)`);
         }
+        if (!proposed) {
+            const by = str("acceptedBy");
+            if (!OWNER.test(by)) {
+                fail(file, `${at}.acceptedBy '${by}' is not a person or team (@user, @org/team or an e-mail address)`);
+            }
+            str("approvalRef");
+        }
         return {
             control,
             kind: str("kind"),
@@ -188,6 +212,9 @@ export function readAcceptances(file: string): Acceptance[] {
             compensatingControls: comp as string[],
             expires,
             ...(owner ? { owner: owner as string } : {}),
+            ...(proposed
+                ? { proposed: true }
+                : { acceptedBy: raw.acceptedBy as string, approvalRef: raw.approvalRef as string }),
         };
     });
 }
@@ -212,13 +239,13 @@ export function applyRegister(
         if (a) {
             used.add(a);
         }
-        const valid = !!a && a.expires >= today;
+        const valid = !!a && !a.proposed && a.expires >= today;
         return {
             ...d,
             risk: a?.risk ?? "not assessed: the register (controls/deviations.yaml) has no acceptance for it",
             compensatingControls: a?.compensatingControls ?? [],
             owner: a?.owner ?? ownerOf.get(d.control) ?? "unassigned",
-            expires: a ? a.expires : "not accepted",
+            expires: a ? (a.proposed ? `proposed (until ${a.expires}), not accepted` : a.expires) : "not accepted",
             accepted: valid,
         };
     });
@@ -229,7 +256,7 @@ export function applyRegister(
                 restate(
                     c,
                     "fail",
-                    dev && dev.expires !== "not accepted"
+                    dev && /^\d{4}-/.test(dev.expires)
                         ? `the guide requires it and its acceptance expired on ${dev.expires}`
                         : "the guide requires it in a prod-profile stack and the deviation register does not accept its absence",
                 );

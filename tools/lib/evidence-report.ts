@@ -368,10 +368,19 @@ export function buildEvidence(opts: {
         const adopted = adoptedServices(opts.stackKeys ?? {}, c.id);
         // A landing zone's service cannot be seen in this stack's plan or state: never a pass from them alone
         // (evidence --collect passes it when the account shows the service on).
+        // A design gap stays a gap (partial): the landing zone's service cannot close it, so account evidence must
+        // not turn it into a pass either.
+        const onAccount = adoptedAssessment(adopted);
         const { status, reason, gap } =
-            adopted.length > 0 && !policies.some((p) => p.result === "fail")
-                ? { status: "adopted" as const, ...adoptedAssessment(adopted) }
-                : assessed;
+            adopted.length === 0 || policies.some((p) => p.result === "fail")
+                ? assessed
+                : assessed.status === "partial" && assessed.gap
+                  ? {
+                        status: "partial" as const,
+                        reason: `${assessed.reason}; it also ${onAccount.reason}`,
+                        gap: `${assessed.gap}; ${onAccount.gap}`,
+                    }
+                  : { status: "adopted" as const, ...onAccount };
         return {
             id: c.id,
             section: c.section,
