@@ -6,6 +6,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { AGENT_LABEL } from "../../policy-pack/catalog/identity";
 import { SEGMENT_NODE_LABEL } from "./node-groups";
 
+/** Istio's per-pod traffic-redirection annotations (istio-cni sidecar_redirect.go). */
+const INTERCEPTION_PREFIX = "traffic.sidecar.istio.io/";
+
 /** The label / annotation with which a pod opts out of sidecar injection (Istio injection webhook). */
 export const SIDECAR_INJECT_KEY = "sidecar.istio.io/inject";
 
@@ -41,6 +44,13 @@ export function agentPodAdmissionSpec(): k8s.types.input.admissionregistration.v
             {
                 expression: `!has(object.metadata.annotations) || !('${SIDECAR_INJECT_KEY}' in object.metadata.annotations) || object.metadata.annotations['${SIDECAR_INJECT_KEY}'] == 'true'`,
                 message: `agent pods may not opt out of the Istio sidecar (annotation ${SIDECAR_INJECT_KEY})`,
+                reason: "Forbidden",
+            },
+            {
+                // Injected but bypassed: Istio's CNI honours these annotations (ports, ranges, interfaces excluded from
+                // redirection; another interception mode; a per-pod proxy config).
+                expression: `!has(object.metadata.annotations) || !object.metadata.annotations.exists(k, k.startsWith('${INTERCEPTION_PREFIX}') || k == 'sidecar.istio.io/interceptionMode' || k == 'proxy.istio.io/config')`,
+                message: `agent pods may not change the sidecar's traffic interception (annotations ${INTERCEPTION_PREFIX}*, sidecar.istio.io/interceptionMode, proxy.istio.io/config)`,
                 reason: "Forbidden",
             },
         ],

@@ -27,6 +27,7 @@ const ALL = [
     "[NET-SEG-AGENT] no ValidatingAdmissionPolicy bound with Deny (failurePolicy Fail, pods CREATE and UPDATE in every namespace labelled mas/agent) makes sure that pods tolerate the agent taint mas/segment: an agent pod without it runs on the service nodes, in the service segment, without its enclave",
     "[MESH-MTLS-STRICT] no ValidatingAdmissionPolicy bound with Deny (failurePolicy Fail, pods CREATE and UPDATE in every namespace labelled mas/agent) makes sure that no sidecar opt-out by label sidecar.istio.io/inject: such a pod leaves STRICT mTLS, the deny-all and the rate limit behind",
     "[MESH-MTLS-STRICT] no ValidatingAdmissionPolicy bound with Deny (failurePolicy Fail, pods CREATE and UPDATE in every namespace labelled mas/agent) makes sure that no sidecar opt-out by annotation sidecar.istio.io/inject: such a pod leaves STRICT mTLS, the deny-all and the rate limit behind",
+    "[MESH-MTLS-STRICT] no ValidatingAdmissionPolicy bound with Deny (failurePolicy Fail, pods CREATE and UPDATE in every namespace labelled mas/agent) makes sure that no sidecar bypass by the traffic.sidecar.istio.io/* interception annotations, interceptionMode or a per-pod proxy config: such a pod leaves STRICT mTLS, the deny-all and the rate limit behind",
 ];
 
 describe("k8s-agent-pod-admission (NET-SEG-AGENT, MESH-MTLS-STRICT)", () => {
@@ -39,6 +40,7 @@ describe("k8s-agent-pod-admission (NET-SEG-AGENT, MESH-MTLS-STRICT)", () => {
             "has(object.spec.tolerations) && object.spec.tolerations.exists(t, has(t.key) && t.key == 'mas/segment' && ((has(t.operator) && t.operator == 'Exists') || (has(t.value) && t.value == 'agent')))",
             "!has(object.metadata.labels) || !('sidecar.istio.io/inject' in object.metadata.labels) || object.metadata.labels['sidecar.istio.io/inject'] == 'true'",
             "!has(object.metadata.annotations) || !('sidecar.istio.io/inject' in object.metadata.annotations) || object.metadata.annotations['sidecar.istio.io/inject'] == 'true'",
+            "!has(object.metadata.annotations) || !object.metadata.annotations.exists(k, k.startsWith('traffic.sidecar.istio.io/') || k == 'sidecar.istio.io/interceptionMode' || k == 'proxy.istio.io/config')",
         ]);
     });
 
@@ -47,6 +49,24 @@ describe("k8s-agent-pod-admission (NET-SEG-AGENT, MESH-MTLS-STRICT)", () => {
         ["no toleration rule", (s) => s.validations.splice(1, 1), [ALL[1]]],
         ["no label opt-out rule", (s) => s.validations.splice(2, 1), [ALL[2]]],
         ["no annotation opt-out rule", (s) => s.validations.splice(3, 1), [ALL[3]]],
+        // Injected but bypassed: traffic.sidecar.istio.io/excludeInboundPorts and friends (istio-cni honours them).
+        ["no interception-annotation rule", (s) => s.validations.splice(4, 1), [ALL[4]]],
+        [
+            "every rule made constant (|| true)",
+            (s) => s.validations.forEach((v: Rec) => (v.expression = `${v.expression} || true`)),
+            ALL,
+        ],
+        [
+            "a policy narrowed by matchConditions to pods with an enforce label",
+            (s) =>
+                (s.matchConditions = [
+                    {
+                        name: "opt-in",
+                        expression: "has(object.metadata.labels) && 'enforce' in object.metadata.labels",
+                    },
+                ]),
+            ALL,
+        ],
         ["a binding that only warns", (_, b) => (b.validationActions = ["Warn"]), ALL],
         ["failurePolicy Ignore", (s) => (s.failurePolicy = "Ignore"), ALL],
         [
