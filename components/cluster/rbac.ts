@@ -61,13 +61,12 @@ export function clusterRbac(name: string, opts: pulumi.CustomResourceOptions) {
         { apiGroups: ["apps"], resources: ["deployments", "statefulsets"], verbs: read },
         { apiGroups: [""], resources: ["nodes", "pods", "namespaces"], verbs: read },
     ]);
+    // Replicas only (the scale subresources): an update of a workload's template would run any image as the
+    // agent's service account (its IAM role and mesh identity), and a quota it could raise would no longer check
+    // anything (quota_check).
     const rmAllocateRole = clusterRole("resource-manager-allocate", "resource_manager", [
-        {
-            apiGroups: [""],
-            resources: ["resourcequotas", "limitranges"],
-            verbs: [...read, "create", "update", "patch"],
-        },
-        { apiGroups: ["apps"], resources: ["deployments", "statefulsets"], verbs: [...read, "update", "patch"] },
+        { apiGroups: [""], resources: ["resourcequotas", "limitranges"], verbs: read },
+        { apiGroups: ["apps"], resources: ["deployments", "statefulsets"], verbs: read },
         {
             apiGroups: ["apps"],
             resources: ["deployments/scale", "statefulsets/scale"],

@@ -255,19 +255,20 @@ export const K8S_ALLOW_LIST: K8sGrant[] = [
     },
     {
         who: ["resource_manager"],
-        apiGroups: [""],
-        resources: ["resourcequotas", "limitranges"],
-        verbs: [...READ, ...WRITE],
+        apiGroups: ["", "apps"],
+        resources: ["resourcequotas", "limitranges", "deployments", "statefulsets"],
+        verbs: READ,
         scope: "agent-namespaces",
-        guide: "access_control.resource_access.compute_resources.allocate: quota_check (the agents' quotas and limit ranges)",
+        guide: "access_control.resource_access.compute_resources.allocate: quota_check reads the agents' quotas (raising its own quota would check nothing)",
     },
     {
+        // Replicas only: a template update would run any image as the agent's service account and IAM role.
         who: ["resource_manager"],
         apiGroups: ["apps"],
-        resources: ["deployments", "statefulsets", "deployments/scale", "statefulsets/scale"],
+        resources: ["deployments/scale", "statefulsets/scale"],
         verbs: ["get", "update", "patch"],
         scope: "agent-namespaces",
-        guide: "access_control.resource_access.compute_resources.allocate: replicas and resources of the agents' workloads",
+        guide: "access_control.resource_access.compute_resources.allocate: the replicas of the agents' workloads",
     },
     {
         who: ["agent"],

@@ -116,7 +116,7 @@ describe("Cluster (dev)", () => {
         });
     });
 
-    it("ACC-RES-ALLOCATE: resource_manager reads cluster-wide and allocates only in the agent namespaces (no create)", () => {
+    it("ACC-RES-ALLOCATE: resource_manager reads cluster-wide and, in the agent namespaces only, changes replicas (no create, no template or quota writes)", () => {
         const rules = (n: string) =>
             named(run, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", n).inputs.rules as {
                 resources: string[];
@@ -125,14 +125,8 @@ describe("Cluster (dev)", () => {
         const read = ["get", "list", "watch"];
         expect(rules("mas-resource-manager").map((r) => r.verbs)).toEqual([read, read, read, read]);
         expect(rules("mas-resource-manager-allocate").map((r) => [r.resources, r.verbs])).toEqual([
-            [
-                ["resourcequotas", "limitranges"],
-                [...read, "create", "update", "patch"],
-            ],
-            [
-                ["deployments", "statefulsets"],
-                [...read, "update", "patch"],
-            ],
+            [["resourcequotas", "limitranges"], read],
+            [["deployments", "statefulsets"], read],
             [
                 ["deployments/scale", "statefulsets/scale"],
                 ["get", "update", "patch"],

@@ -142,6 +142,16 @@ describe("identity-k8s-effective-rbac: breaks", () => {
         expect(run(rs).filter((m) => m.includes("impersonate serviceaccounts"))).toHaveLength(agentNamespaces() + 2);
         expect(run(rs)[0]).toMatch(/^\[ACC-RES-ALLOCATE\] Group mas:resource-managers can impersonate serviceaccounts/);
     });
+    it("the resource managers may update the agents' deployments (any image under the agent's identity) or raise their own quota", () => {
+        const rs = clone();
+        (clusterRole(rs, "mas:resource-manager-allocate").props.rules as object[]).push(
+            { apiGroups: ["apps"], resources: ["deployments"], verbs: ["update", "patch"] },
+            { apiGroups: [""], resources: ["resourcequotas"], verbs: ["update"] },
+        );
+        const found = run(rs).filter((m) => m.startsWith("[ACC-RES-ALLOCATE] Group mas:resource-managers"));
+        expect(found.length).toBeGreaterThanOrEqual(agentNamespaces());
+        expect(found.every((m) => /update deployments|patch deployments|update resourcequotas/.test(m))).toBe(true);
+    });
     it("the operator's access entry with AmazonEKSViewPolicy (configmaps, service accounts)", () => {
         const rs = clone();
         const op = rs.find(
