@@ -121,6 +121,14 @@ function permissionStatement(p: PlanResource): Statement | undefined {
     return { sid: `permission ${p.name}`, effect: "Allow", actions: [action], resources: ["*"], principal, conditions };
 }
 
+/**
+ * Types whose ARN output is not named `arn` (the provider's own names): without them an EKS access entry or a
+ * Pod Identity association would never be a target, and eks:AssociateAccessPolicy on it never evaluated.
+ */
+const ARN_PROPERTY: Record<string, string> = {
+    "aws:eks/accessEntry:AccessEntry": "accessEntryArn",
+    "aws:eks/podIdentityAssociation:PodIdentityAssociation": "associationArn",
+};
 export function inventoryOf(resources: PlanResource[], model: IamModel): Target[] {
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
     const keyOf = (r: PlanResource, ...props: string[]): PlanResource | undefined => {
@@ -180,7 +188,7 @@ export function inventoryOf(resources: PlanResource[], model: IamModel): Target[
     const targets: Target[] = [];
     const seen = new Set<string>();
     for (const r of resources) {
-        const arn = str(r.props.arn);
+        const arn = str(r.props[ARN_PROPERTY[r.type] ?? "arn"]);
         // Some resources name another's ARN in their arn property (an event target, a topic policy): the first
         // resource with an ARN (the one that creates it, registered before what refers to it) is the target.
         if (!arn || !arn.startsWith("arn:") || ATTACHED_POLICIES[r.type] || seen.has(arn)) {

@@ -42,7 +42,20 @@ interface SurfacePrincipal {
     outsider: boolean;
 }
 
-function groups(model: IamModel): SurfacePrincipal[] {
+/**
+ * Roles a resource policy of the plan names by ARN (a key, bucket, secret or topic policy): each is its own
+ * principal, since what that policy gives it is not what it gives the roles it is grouped with.
+ */
+function rolesNamedByResourcePolicies(resources: PlanResource[], model: IamModel): Set<string> {
+    const text = resources
+        .filter((r) => !r.type.startsWith("aws:iam/"))
+        .flatMap((r) => Object.entries(r.props).filter(([k, v]) => /polic/i.test(k) && typeof v === "string"))
+        .map(([, v]) => v as string)
+        .join("\n");
+    return new Set(model.roles.map((r) => r.arn).filter((arn) => arn && text.includes(arn)));
+}
+
+function groups(model: IamModel, named: Set<string> = new Set()): SurfacePrincipal[] {
     const out = new Map<string, SurfacePrincipal>();
     for (const role of model.roles) {
         if (role.unreadable.length > 0) {
@@ -53,7 +66,7 @@ function groups(model: IamModel): SurfacePrincipal[] {
             id,
             role.principal.identity.map((d) => d.name).sort(),
             role.principal.boundary?.name,
-            role.rbac ? role.principal.tags : role.arn,
+            role.rbac && !named.has(role.arn) ? role.principal.tags : role.arn,
         ]);
         const g = out.get(sig);
         if (g) {
@@ -404,7 +417,7 @@ function possibleOn(
 
 export function computeSurface(resources: PlanResource[], model: IamModel = buildModel(resources)): SurfaceFinding[] {
     const targets = inventoryOf(resources, model);
-    const principals = groups(model);
+    const principals = groups(model, rolesNamedByResourcePolicies(resources, model));
     // Keys of the data stores, for the allow-list's "key of the bucket tagged ..." selectors.
     const keyArns = new Map<string, string[]>();
     for (const b of model.buckets) {

@@ -4,6 +4,33 @@ import { addStatement, Break, find } from "./common";
 
 export const accessAllowListBreaks: Break[] = [
     {
+        // A resource policy naming one agent role: that role is judged on its own, not as its group's first member.
+        control: "RBAC-AGENT-PERMS",
+        what: "the critical data key's policy lets one agent (the planner) decrypt",
+        policy: "identity-iam-write-allow-list",
+        apply: (rs) =>
+            addStatement(rs, find(rs, "aws:kms/key:Key", "mas-keys-critical"), "policy", {
+                Sid: "PlannerDecrypt",
+                Effect: "Allow",
+                Principal: { AWS: "arn:aws:iam::123456789012:role/mas-prod-agent-planner" },
+                Action: ["kms:Decrypt", "kms:ReEncryptFrom"],
+                Resource: "*",
+            }),
+    },
+    {
+        // An access entry's ARN is its accessEntryArn output (no `arn`): read, the action is judged.
+        control: "RBAC-AGENT-PERMS",
+        what: "the agents may associate access policies (cluster-admin) with any access entry of the cluster",
+        policy: "identity-iam-write-allow-list",
+        apply: (rs) =>
+            addStatement(rs, find(rs, "aws:iam/policy:Policy", "mas-agent"), "policy", {
+                Sid: "AssociateAccess",
+                Effect: "Allow",
+                Action: "eks:AssociateAccessPolicy",
+                Resource: "arn:aws:eks:eu-west-1:123456789012:access-entry/mas-prod-eks/*",
+            }),
+    },
+    {
         control: "RBAC-AGENT-PERMS",
         what: "the agents may send SSM commands to every instance (code on the cluster's nodes)",
         policy: "identity-iam-write-allow-list",
