@@ -55,6 +55,12 @@ function coversAgentPods(spec: Record<string, unknown>): boolean {
             exprs.length === 1 &&
             exprs[0].key === AGENT_NAMESPACE_LABEL &&
             exprs[0].operator === "Exists");
+    if (
+        Object.keys(asObject(match.objectSelector)).length > 0 ||
+        asArray(match.excludeResourceRules as unknown[] | undefined).length > 0
+    ) {
+        return false; // some pods, or some operations, left out
+    }
     const rules = asArray(match.resourceRules as Record<string, unknown>[] | undefined);
     const pods = rules.some(
         (r) =>
@@ -83,7 +89,11 @@ export const agentPodAdmission = stackPolicy({
         const denied = new Set(
             args.resources
                 .filter(
-                    (b) => b.type === BINDING && asStrings(asObject(b.props.spec).validationActions).includes("Deny"),
+                    (b) =>
+                        b.type === BINDING &&
+                        asStrings(asObject(b.props.spec).validationActions).includes("Deny") &&
+                        // A binding's matchResources can only narrow the policy's match: any of it is a narrowing.
+                        Object.keys(asObject(asObject(b.props.spec).matchResources)).length === 0,
                 )
                 .map((b) => asString(asObject(b.props.spec).policyName)),
         );

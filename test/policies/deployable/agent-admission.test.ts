@@ -57,6 +57,19 @@ describe("k8s-agent-pod-admission (NET-SEG-AGENT, MESH-MTLS-STRICT)", () => {
             ALL,
         ],
         [
+            "a binding narrowed to one agent namespace (matchResources)",
+            (_, b) => (b.matchResources = { namespaceSelector: { matchLabels: { "mas/agent": "coordinator" } } }),
+            ALL,
+        ],
+        [
+            "a policy that leaves out pods with a label (objectSelector)",
+            (s) =>
+                (s.matchConstraints.objectSelector = {
+                    matchExpressions: [{ key: "exempt", operator: "DoesNotExist" }],
+                }),
+            ALL,
+        ],
+        [
             "a policy narrowed by matchConditions to pods with an enforce label",
             (s) =>
                 (s.matchConditions = [
