@@ -3,6 +3,8 @@
 // components, the pack and the evidence.
 
 export interface AccountService {
+    /** Short key (the evidence collector's name for it). */
+    key: "guardduty" | "config" | "securityhub" | "accessanalyzer" | "macie" | "shield";
     service: string;
     /** Pulumi types of the account-wide singletons the stack creates in `create` (and must not in `adopt`). */
     types: string[];
@@ -16,6 +18,7 @@ export interface AccountService {
 
 export const ACCOUNT_SERVICES: readonly AccountService[] = [
     {
+        key: "guardduty",
         service: "Amazon GuardDuty",
         types: ["aws:guardduty/detector:Detector", "aws:guardduty/detectorFeature:DetectorFeature"],
         controls: ["IPS-BEHAVIORAL"],
@@ -24,6 +27,7 @@ export const ACCOUNT_SERVICES: readonly AccountService[] = [
         check: "aws guardduty list-detectors; aws guardduty get-detector --detector-id <id> (Status ENABLED, Features)",
     },
     {
+        key: "config",
         service: "AWS Config",
         types: [
             "aws:cfg/recorder:Recorder",
@@ -36,6 +40,7 @@ export const ACCOUNT_SERVICES: readonly AccountService[] = [
         check: "aws configservice describe-configuration-recorder-status (recording true, lastStatus SUCCESS)",
     },
     {
+        key: "securityhub",
         service: "AWS Security Hub",
         types: ["aws:securityhub/account:Account", "aws:securityhub/standardsSubscription:StandardsSubscription"],
         controls: ["CMP-SOC2-SECURITY", "CMP-ISO-OPS"],
@@ -44,13 +49,15 @@ export const ACCOUNT_SERVICES: readonly AccountService[] = [
         check: "aws securityhub get-enabled-standards (READY for each of the three)",
     },
     {
+        key: "accessanalyzer",
         service: "IAM Access Analyzer",
         types: ["aws:accessanalyzer/analyzer:Analyzer"],
-        controls: ["CMP-ISO-ACCESS"],
+        controls: ["CMP-ISO-ACCESS", "CMP-SOC2-SECURITY"],
         ownerProvides: "an ORGANIZATION analyzer (delegated administrator) whose zone of trust includes this account",
         check: "aws accessanalyzer list-analyzers --type ORGANIZATION (in the delegated administrator account)",
     },
     {
+        key: "macie",
         service: "Amazon Macie",
         types: ["aws:macie2/account:Account"],
         controls: ["DATA-CLS-DISCOVERY"],
@@ -59,6 +66,7 @@ export const ACCOUNT_SERVICES: readonly AccountService[] = [
         check: "aws macie2 get-macie-session (status ENABLED)",
     },
     {
+        key: "shield",
         service: "AWS Shield Advanced",
         types: ["aws:shield/subscription:Subscription"],
         controls: ["PER-DDOS"],

@@ -15,6 +15,7 @@ import { GetMacieSessionCommand, Macie2Client } from "@aws-sdk/client-macie2";
 import { GetEnabledStandardsCommand, paginateGetFindings, SecurityHubClient } from "@aws-sdk/client-securityhub";
 import { GetAutomationExecutionCommand, paginateDescribeAutomationExecutions, SSMClient } from "@aws-sdk/client-ssm";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { ACCOUNT_SERVICES } from "../../../policy-pack/catalog/account-services";
 import { UsageError } from "../errors";
 import type { ControlEvidence } from "../evidence-report";
 import { DESIGN_IN_PLAN } from "../evidence-wording";
@@ -22,15 +23,10 @@ import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { deployApprovals } from "./deploys";
 import { OperatingCheck, OperatingSummary } from "./types";
 
-/** Account services a landing zone may own: the controls each serves, for stacks that build or adopt them. */
-export const ACCOUNT_SERVICE_CONTROLS: Record<string, string[]> = {
-    guardduty: ["IPS-BEHAVIORAL"],
-    securityhub: ["CMP-ISO-OPS", "CMP-SOC2-SECURITY"],
-    config: ["CMP-SOC2-EVIDENCE"],
-    macie: ["DATA-CLS-DISCOVERY"],
-    accessanalyzer: ["CMP-ISO-ACCESS", "CMP-SOC2-SECURITY"],
-    shield: ["PER-DDOS"],
-};
+/** Account services a landing zone may own: the controls each serves (one table: catalog/account-services.ts). */
+export const ACCOUNT_SERVICE_CONTROLS: Record<string, string[]> = Object.fromEntries(
+    ACCOUNT_SERVICES.map((s) => [s.key, s.controls]),
+);
 
 /** Security Hub pages read at most (100 findings each); past that the counts say they are a lower bound. */
 const MAX_FINDING_PAGES = 50;
