@@ -216,7 +216,7 @@ export async function evidenceCommand(argv: string[]): Promise<number> {
     const owners = readOwners(ownersFile);
     const deviationsFile = path.resolve(flags.deviations ?? path.join(REPO_ROOT, "controls", "deviations.yaml"));
     const acceptances = readAcceptances(deviationsFile);
-    const previous = flags.since ? readPrevious(flags.since) : undefined;
+    const previous = flags.since ? readPrevious(flags.since, flags.stack) : undefined;
     if (flags.period && !flags.collect) {
         throw new UsageError("--period needs --collect");
     }

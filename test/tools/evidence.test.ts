@@ -483,6 +483,11 @@ describe("evidence export", () => {
             /accepted\[0\]\.acceptedBy must be a non-empty string/,
         ],
         ["--since", JSON.stringify({ controls: [{ id: "X", status: "great" }] }), /is not an evidence\.json/],
+        [
+            "--since",
+            JSON.stringify({ stack: "prod", generatedAt: "2026-12-01T00:00:00Z", controls: [] }),
+            /is the evidence of stack prod, not dev: --since compares a stack with itself/,
+        ],
         ["--period", "90d", /--period needs --collect/],
     ])("rejects a malformed %s (exit 2)", async (flag, content, message) => {
         const file = path.join(tmp, "bad-register.yaml");

@@ -19,8 +19,11 @@ interface PreviousControl {
     reason?: string;
 }
 
-/** Reads a previous evidence.json: exit 2 with a message for anything else. */
-export function readPrevious(file: string): {
+/** Reads a previous evidence.json of `stack`: exit 2 with a message for anything else, or another stack's. */
+export function readPrevious(
+    file: string,
+    stack?: string,
+): {
     controls: PreviousControl[];
     generatedAt: string;
     sha256: string;
@@ -49,6 +52,12 @@ export function readPrevious(file: string): {
         )
     ) {
         throw new UsageError(`${file} is not an evidence.json (expected generatedAt and controls with id and status)`);
+    }
+    const of = (doc as { stack?: unknown }).stack;
+    if (stack !== undefined && typeof of === "string" && of !== stack) {
+        throw new UsageError(
+            `${file} is the evidence of stack ${of}, not ${stack}: --since compares a stack with itself`,
+        );
     }
     return {
         controls: d.controls as PreviousControl[],
