@@ -109,7 +109,8 @@ function record(): void {
             { Key: "DocumentNamePrefix", Values: ["mas-prod-access-audit"] },
             { Key: "StartTimeAfter", Values: ["2026-09-02T00:00:00.000Z"] },
         ],
-    }).resolves({ AutomationExecutionMetadataList: [] });
+        // Started but never finished in the period: no evidence that it operated.
+    }).resolves({ AutomationExecutionMetadataList: [exec("mas-prod-access-audit", "a1", "InProgress")] });
     ssm.on(DescribeAutomationExecutionsCommand, {
         Filters: [
             { Key: "DocumentNamePrefix", Values: ["mas-prod-node-ami-roll"] },
@@ -240,7 +241,12 @@ describe("evidence --collect", () => {
                 scheduled: true,
                 byStatus: { Success: 1, Failed: 1 },
             },
-            { document: "mas-prod-access-audit", controls: ["AUD-ACCESS"], scheduled: true, byStatus: {} },
+            {
+                document: "mas-prod-access-audit",
+                controls: ["AUD-ACCESS"],
+                scheduled: true,
+                byStatus: { InProgress: 1 },
+            },
             {
                 document: "mas-prod-node-ami-roll",
                 controls: ["MNT-PATCH-CRITICAL"],
@@ -348,7 +354,7 @@ describe("evidence --collect", () => {
         ]);
         expect([c("AUD-ACCESS").status, c("AUD-ACCESS").reason]).toEqual([
             "partial",
-            "built, but its scheduled operation never ran in the 90 days to 2026-12-01: 0 execution(s) of mas-prod-access-audit (before: pass — proven)",
+            "built, but its scheduled operation never ran in the 90 days to 2026-12-01: 1 execution(s) of mas-prod-access-audit (1 InProgress) (before: pass — proven)",
         ]);
         expect(c("DET-UNAUTH").status).toBe("pass");
         expect(c("DET-UNAUTH").operating).toEqual({

@@ -111,9 +111,19 @@ async function automation(
         const scheduled = doc.controls.some((c) => scheduledControls.has(c));
         out.push({ document: name, controls: doc.controls, scheduled, byStatus });
         const runs = Object.values(byStatus).reduce((a, b) => a + b, 0);
-        const failed = ["Failed", "TimedOut", "Cancelled", "CompletedWithFailure"]
+        const failed = [
+            "Failed",
+            "TimedOut",
+            "Cancelled",
+            "CompletedWithFailure",
+            "Exited",
+            "Rejected",
+            "ChangeCalendarOverrideRejected",
+        ]
             .map((s) => byStatus[s] ?? 0)
             .reduce((a, b) => a + b, 0);
+        // Only a finished run is evidence that it operated: executions still pending or waiting are not.
+        const succeeded = byStatus.Success ?? 0;
         const detail = `${runs} execution(s) of ${name}${
             runs
                 ? ` (${Object.entries(byStatus)
@@ -124,9 +134,9 @@ async function automation(
         for (const control of doc.controls) {
             if (failed > 0) {
                 checks.push({ control, result: "failed", source: "ssm:DescribeAutomationExecutions", detail });
-            } else if (runs === 0 && scheduled) {
+            } else if (succeeded === 0 && scheduled) {
                 checks.push({ control, result: "never-ran", source: "ssm:DescribeAutomationExecutions", detail });
-            } else if (runs > 0) {
+            } else if (succeeded > 0) {
                 checks.push({ control, result: "ok", source: "ssm:DescribeAutomationExecutions", detail });
             }
         }
