@@ -72,6 +72,13 @@ const controls = [
     control("DET-UNAUTH", [
         { urn: "u6", type: "aws:cloudwatch/metricAlarm:MetricAlarm", configuration: { name: "mas-prod-failed-auth" } },
     ]),
+    control("DET-ANOMALY", [
+        {
+            urn: "u9",
+            type: "aws:cloudwatch/metricAlarm:MetricAlarm",
+            configuration: { name: "mas-prod-anomaly-requests" },
+        },
+    ]),
     control("BAK-RESTORE-TEST", [
         { urn: "u7", type: "aws:backup/restoreTestingPlan:RestoreTestingPlan", arn: PLAN_ARN },
     ]),
@@ -129,7 +136,11 @@ function record(): void {
         AutomationExecution: { StepExecutions: [{ Action: "aws:approve", StepStatus: "Success" }] },
     });
     cw.on(DescribeAlarmsCommand).resolves({
-        MetricAlarms: [{ AlarmName: "mas-prod-failed-auth", StateValue: "OK", ActionsEnabled: true }],
+        MetricAlarms: [
+            { AlarmName: "mas-prod-failed-auth", StateValue: "OK", ActionsEnabled: true },
+            // Its metric never emitted: no data all period.
+            { AlarmName: "mas-prod-anomaly-requests", StateValue: "INSUFFICIENT_DATA", ActionsEnabled: true },
+        ],
     });
     cw.on(DescribeAlarmHistoryCommand).resolves({
         AlarmHistoryItems: [
@@ -137,6 +148,7 @@ function record(): void {
             { HistorySummary: "Alarm updated from ALARM to OK" },
         ],
     });
+    cw.on(DescribeAlarmHistoryCommand, { AlarmName: "mas-prod-anomaly-requests" }).resolves({ AlarmHistoryItems: [] });
     backup.on(ListRestoreJobsCommand).resolves({ RestoreJobs: [{ Status: "COMPLETED" }, { Status: "COMPLETED" }] });
     config.on(GetConformancePackComplianceSummaryCommand).resolves({
         ConformancePackComplianceSummaryList: [
@@ -256,6 +268,7 @@ describe("evidence --collect", () => {
         ]);
         expect(summary.alarms).toEqual([
             { alarm: "mas-prod-failed-auth", controls: ["DET-UNAUTH"], state: "OK", toAlarm: 1 },
+            { alarm: "mas-prod-anomaly-requests", controls: ["DET-ANOMALY"], state: "INSUFFICIENT_DATA", toAlarm: 0 },
         ]);
         expect(summary.restoreTests).toEqual([{ plan: PLAN_ARN, byStatus: { COMPLETED: 2 } }]);
         expect(backup.commandCalls(ListRestoreJobsCommand)[0].args[0].input).toEqual({
@@ -286,6 +299,8 @@ describe("evidence --collect", () => {
         const verdict = (id: string) => summary.checks.filter((c) => c.control === id).map((c) => c.result);
         expect(verdict("AUD-SYS")).toEqual(["failed"]);
         expect(verdict("AUD-ACCESS")).toEqual(["never-ran"]);
+        // An alarm without data all period watches nothing yet.
+        expect(verdict("DET-ANOMALY")).toEqual(["never-ran"]);
         expect(verdict("MNT-PATCH-APPROVAL")).toEqual(["ok"]);
         expect(verdict("IPS-BEHAVIORAL")).toEqual(["failed"]);
         expect(verdict("DATA-CLS-DISCOVERY")).toEqual(["ok"]);

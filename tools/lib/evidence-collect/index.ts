@@ -190,9 +190,11 @@ async function alarms(
         }
         out.push({ alarm: name, controls: w.controls, state: a?.state ?? "absent", toAlarm });
         for (const control of w.controls) {
+            // An alarm that has had no data all along (its metric never emitted) watches nothing yet.
+            const starved = a?.state === "INSUFFICIENT_DATA" && toAlarm === 0;
             checks.push({
                 control,
-                result: a && a.actions ? "ok" : "failed",
+                result: !a || !a.actions ? "failed" : starved ? "never-ran" : "ok",
                 source: "cloudwatch:DescribeAlarms",
                 detail: !a
                     ? `alarm ${name} is not in the account`
