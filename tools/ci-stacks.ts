@@ -4,6 +4,7 @@
 // from them. .github/workflows/ci.yml's `stacks` job runs this and hands the lists to its matrices, so a new
 // stack file is previewed and deployed with no workflow edit.
 import * as fs from "fs";
+import { parseJson } from "./lib/files";
 import * as path from "path";
 import { ConfigError, deployRunnerProjectName, parseConfig, Profile } from "../components/config";
 import { REPO_ROOT } from "./lib/audit";
@@ -111,12 +112,7 @@ interface Environment {
 
 /** The environments of `GET /repos/{repo}/environments`: one page, or `--paginate --slurp`'s list of pages. */
 export function parseEnvironments(text: string, file: string): Environment[] {
-    let doc: unknown;
-    try {
-        doc = JSON.parse(text);
-    } catch (e) {
-        throw new UsageError(`${file} is not JSON (${(e as Error).message})`);
-    }
+    const doc = parseJson(text, file);
     const pages = Array.isArray(doc) ? doc : [doc];
     return pages.flatMap((page: unknown, i) => {
         const envs = (page as { environments?: unknown } | null)?.environments;

@@ -4,6 +4,7 @@
 // policies and mutation self-test), and summary.md, the statement of applicability. Without --state it uses
 // the offline plan.
 import { execFileSync } from "child_process";
+import { parseJson, readText } from "./lib/files";
 import { stackKeys } from "./lib/evidence-adoption";
 import * as fs from "fs";
 import * as path from "path";
@@ -116,18 +117,8 @@ function checkOutputs(outputs: AuditEvidenceOutput, state: LoadedState, file: st
 }
 
 function readOutputs(file: string): AuditEvidenceOutput {
-    let text: string;
-    try {
-        text = fs.readFileSync(file, "utf8");
-    } catch (e) {
-        throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-    let doc: unknown;
-    try {
-        doc = JSON.parse(text);
-    } catch (e) {
-        throw new UsageError(`${file} is not JSON (${(e as Error).message})`);
-    }
+    const text = readText(file);
+    const doc = parseJson(text, file);
     // Either `pulumi stack output auditEvidence --json` (the map itself) or `pulumi stack output --json` (all outputs).
     const evidence =
         doc && typeof doc === "object" && "auditEvidence" in doc

@@ -1,6 +1,6 @@
 // `evidence --since <previous evidence.json>`: which controls changed status, and why.
 import { createHash } from "crypto";
-import * as fs from "fs";
+import { parseJson, readText } from "./files";
 import { UsageError } from "./errors";
 import { ControlStatus, EvidenceDocument, STATUSES } from "./evidence-report";
 
@@ -28,18 +28,8 @@ export function readPrevious(
     generatedAt: string;
     sha256: string;
 } {
-    let text: string;
-    try {
-        text = fs.readFileSync(file, "utf8");
-    } catch (e) {
-        throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-    let doc: unknown;
-    try {
-        doc = JSON.parse(text);
-    } catch (e) {
-        throw new UsageError(`${file} is not JSON (${(e as Error).message})`);
-    }
+    const text = readText(file);
+    const doc = parseJson(text, file);
     const d = doc as { controls?: unknown; generatedAt?: unknown };
     if (
         !Array.isArray(d?.controls) ||

@@ -14,3 +14,21 @@ export function writeTextAtomic(file: string, text: string): void {
         throw new UsageError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
 }
+
+/** A file's text; a file that cannot be read is a usage error naming it and why. */
+export function readText(file: string): string {
+    try {
+        return fs.readFileSync(file, "utf8");
+    } catch (e) {
+        throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+}
+
+/** JSON text of `file`; text that is not JSON is a usage error naming the file. */
+export function parseJson(text: string, file: string): unknown {
+    try {
+        return JSON.parse(text) as unknown;
+    } catch (e) {
+        throw new UsageError(`${file} is not JSON (${(e as Error).message})`);
+    }
+}

@@ -1,4 +1,5 @@
 import * as fs from "fs";
+import { parseJson } from "./files";
 import { UsageError } from "./errors";
 
 /** A resource as the audit sees it, from a stack export or a preview's steps. */
@@ -62,12 +63,7 @@ function toResource(raw: unknown, where: string): StateResource {
 
 /** Parses a `pulumi stack export` file or `pulumi preview --json` output; UsageError when it is neither. */
 export function parseState(text: string, file: string): LoadedState {
-    let doc: unknown;
-    try {
-        doc = JSON.parse(text);
-    } catch (e) {
-        throw new UsageError(`${file} is not JSON (${(e as Error).message})`);
-    }
+    const doc = parseJson(text, file);
     return parseDocument(doc, file);
 }
 
