@@ -1,4 +1,7 @@
+import * as fs from "fs";
+import * as path from "path";
 import { addressPlanPins } from "../../policy-pack/policies/network";
+import { ROOT, stackConfig } from "../harness/program";
 import { restorePackEnvAfterAll } from "../harness/env";
 import { validateStack } from "../harness/policy";
 
@@ -97,5 +100,18 @@ describe("network-address-plan", () => {
             `[NET-SEG-MGMT] adminCidrs: the stack's config sets ["198.51.100.0/24","192.0.2.0/28"] ${FILES} ["198.51.100.0/24"]; the security team's pin and the stack's address plan must agree (change one of the two files)`,
         ]);
         expect(check({ adminCidrs: ["198.51.100.0/24", "192.0.2.0/28", "203.0.113.0/24"] })).toHaveLength(1);
+    });
+});
+
+describe("declared admin paths", () => {
+    // The admin CIDRs are the stack's own (config key adminCidrs); the shipped policy configs pin them to the same
+    // value (network-address-plan), so an admin path is declared, never inferred from what happens to be open.
+    it.each(["dev", "prod"])("policy-pack/config/%s.json pins Pulumi.<stack>.yaml's adminCidrs", (stack) => {
+        const file = path.join(ROOT, "policy-pack", "config", `${stack}.json`);
+        const policyConfig = JSON.parse(fs.readFileSync(file, "utf8"));
+        const raw = stackConfig(stack).config["multi-agent-security:adminCidrs"];
+        const stackValue: unknown = typeof raw === "string" ? JSON.parse(raw) : raw;
+        expect(policyConfig["network-address-plan"].adminCidrs).toEqual(stackValue);
+        expect((stackValue as string[]).length).toBeGreaterThan(0);
     });
 });
