@@ -96,6 +96,11 @@ export function stackConfigFile(): string {
     return `Pulumi.${process.env.PULUMI_NODEJS_STACK ?? "<stack>"}.yaml`;
 }
 
+/** The stack's policy config file by this project's convention (given with --policy-pack-config), for messages. */
+export function policyConfigFile(): string {
+    return `policy-pack/config/${process.env.PULUMI_NODEJS_STACK ?? "<stack>"}.json`;
+}
+
 /** Words for where a setting came from, for messages. */
 export function sourceWords(source: SettingsSource, key: string): string {
     return source === "config"

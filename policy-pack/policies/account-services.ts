@@ -4,7 +4,7 @@
 
 import type { PolicyResource } from "@pulumi/policy";
 import { ACCOUNT_SERVICES, accountServiceOfType } from "../catalog/account-services";
-import { AccountServices, accountServices, stackConfigFile } from "../lib/stack-config";
+import { AccountServices, accountServices, policyConfigFile, stackConfigFile } from "../lib/stack-config";
 import { stackPolicy } from "./lib";
 
 /** True when the stack adopts the account's services and `type` is one of their singletons. */
@@ -32,7 +32,7 @@ export const adoptedServicesNotCreated = stackPolicy({
         const mode = accountServices(args.resources);
         if (pinned !== undefined && pinned !== mode) {
             report(
-                `accountServices: the stack's config sets ${mode} (${stackConfigFile()}) but the policy config's ${POLICY} pins ${pinned} (policy-pack/config/${process.env.PULUMI_NODEJS_STACK ?? "<stack>"}.json): ${mode === "adopt" ? "adopting would leave GuardDuty, Config, Security Hub, Macie, Access Analyzer and Shield to an account owner the security team has not agreed to" : "the security team expects the landing zone's services"}`,
+                `accountServices: the stack's config sets ${mode} (${stackConfigFile()}) but the policy config's ${POLICY} pins ${pinned} (${policyConfigFile()}): ${mode === "adopt" ? "adopting would leave GuardDuty, Config, Security Hub, Macie, Access Analyzer and Shield to an account owner the security team has not agreed to" : "the security team expects the landing zone's services"}`,
             );
         }
         if (mode !== "adopt") {

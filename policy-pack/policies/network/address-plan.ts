@@ -3,7 +3,7 @@
 
 import { PolicyConfigSchema } from "@pulumi/policy";
 import { SEGMENTS, SegmentName } from "../../catalog";
-import { SEGMENT_CONFIG_KEY, stackAddressPlan, stackConfigFile } from "../../lib/stack-config";
+import { policyConfigFile, SEGMENT_CONFIG_KEY, stackAddressPlan, stackConfigFile } from "../../lib/stack-config";
 import { networkDesign } from "../../catalog/network";
 import { isCidr, parseCidr } from "../../lib/cidr";
 import { stackPolicy } from "../lib";
@@ -64,7 +64,7 @@ export const addressPlanPins = stackPolicy({
             return;
         }
         const stackFile = stackConfigFile();
-        const policyFile = `the policy config's ${POLICY} (policy-pack/config/${process.env.PULUMI_NODEJS_STACK ?? "<stack>"}.json, --policy-pack-config)`;
+        const policyFile = `the policy config's ${POLICY} (${policyConfigFile()}, --policy-pack-config)`;
         // No control prefix: the audit then names every control of the policy (a VPC pin concerns all three).
         const mismatch = (control: string | undefined, key: string, stackValue: string, pinned: string) =>
             report(
