@@ -286,9 +286,10 @@ describe("evidence --collect", () => {
                 state: "detector d-1 ENABLED; features 1 enabled, disabled: EKS_AUDIT_LOGS",
             },
             {
+                // The catalog requires three standards: one READY is not enough.
                 service: "securityhub",
-                ok: true,
-                state: "1 of 1 standard(s) READY: aws-foundational-security-best-practices/v/1.0.0",
+                ok: false,
+                state: "1 of 3 required standard(s) READY; not READY: cis-aws-foundations-benchmark/v/3.0.0 (not enabled), nist-800-53/v/5.0.0 (not enabled)",
             },
             { service: "config", ok: true, state: "default: recording, last Success" },
             { service: "macie", ok: true, state: "Macie ENABLED" },

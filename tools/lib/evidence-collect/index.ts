@@ -12,7 +12,7 @@ import {
 } from "@aws-sdk/client-config-service";
 import { GetDetectorCommand, GuardDutyClient, ListDetectorsCommand } from "@aws-sdk/client-guardduty";
 import { GetMacieSessionCommand, Macie2Client } from "@aws-sdk/client-macie2";
-import { GetEnabledStandardsCommand, paginateGetFindings, SecurityHubClient } from "@aws-sdk/client-securityhub";
+import { SecurityHubClient } from "@aws-sdk/client-securityhub";
 import { GetAutomationExecutionCommand, paginateDescribeAutomationExecutions, SSMClient } from "@aws-sdk/client-ssm";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { ACCOUNT_SERVICES } from "../../../policy-pack/catalog/account-services";
@@ -20,16 +20,17 @@ import { UsageError } from "../errors";
 import type { ControlEvidence } from "../evidence-report";
 import { DESIGN_IN_PLAN } from "../evidence-wording";
 import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
+import { CADENCE, Cadence } from "../../../policy-pack/catalog/operations";
 import { deployApprovals } from "./deploys";
+import { missingWindows } from "./windows";
+import { findings, standardsState } from "./securityhub";
+import { classificationJobs } from "./macie";
 import { OperatingCheck, OperatingSummary } from "./types";
 
 /** Account services a landing zone may own: the controls each serves (one table: catalog/account-services.ts). */
 export const ACCOUNT_SERVICE_CONTROLS: Record<string, string[]> = Object.fromEntries(
     ACCOUNT_SERVICES.map((s) => [s.key, s.controls]),
 );
-
-/** Security Hub pages read at most (100 findings each); past that the counts say they are a lower bound. */
-const MAX_FINDING_PAGES = 50;
 
 export function parsePeriod(text: string): number {
     const m = /^([1-9]\d{0,2})d$/.exec(text);
@@ -44,15 +45,22 @@ function str(v: unknown): string | undefined {
 }
 
 /** The stack's named things of a type, per control that records them (name from the inputs, else the id). */
-function named(controls: ControlEvidence[], type: string): Map<string, { controls: string[]; content?: string }> {
-    const out = new Map<string, { controls: string[]; content?: string }>();
+function named(
+    controls: ControlEvidence[],
+    type: string,
+): Map<string, { controls: string[]; content?: string; tags?: unknown }> {
+    const out = new Map<string, { controls: string[]; content?: string; tags?: unknown }>();
     for (const c of controls) {
         for (const r of c.resources.filter((x) => x.type === type)) {
             const name = str(r.configuration?.name) ?? r.id;
             if (!name) {
                 continue;
             }
-            const e = out.get(name) ?? { controls: [], content: str(r.configuration?.content) };
+            const e = out.get(name) ?? {
+                controls: [],
+                content: str(r.configuration?.content),
+                tags: r.configuration?.tags,
+            };
             e.controls.push(c.id);
             out.set(name, e);
         }
@@ -78,10 +86,50 @@ export async function callerAccount(region: string): Promise<string> {
     }
 }
 
-async function automation(
+/** A document's schedule in the plan: the cadence (catalog CADENCE, else the document's cadence tag) and zone. */
+function scheduleOf(
+    controls: ControlEvidence[],
+    document: string,
+    tags: unknown,
+): { cadence?: Cadence; timeZone: string } | undefined {
+    for (const c of controls) {
+        for (const r of c.resources.filter((x) => x.type === "aws:scheduler/schedule:Schedule")) {
+            const target = (r.configuration?.target ?? {}) as { input?: unknown };
+            let input: { DocumentName?: unknown } = {};
+            try {
+                input = JSON.parse(String(target.input ?? "{}")) as typeof input;
+            } catch {
+                continue;
+            }
+            if (input.DocumentName !== document) {
+                continue;
+            }
+            const expr = r.configuration?.scheduleExpression;
+            const tagged = (tags as { cadence?: unknown } | undefined)?.cadence;
+            const cadence =
+                (Object.keys(CADENCE) as Cadence[]).find((k) => CADENCE[k] === expr) ??
+                (typeof tagged === "string" && tagged in CADENCE ? (tagged as Cadence) : undefined);
+            return { cadence, timeZone: str(r.configuration?.scheduleExpressionTimezone) ?? "UTC" };
+        }
+    }
+    return undefined;
+}
+
+const FAILED_EXECUTION = [
+    "Failed",
+    "TimedOut",
+    "Cancelled",
+    "CompletedWithFailure",
+    "Exited",
+    "Rejected",
+    "ChangeCalendarOverrideRejected",
+];
+
+export async function automation(
     ssm: SSMClient,
     controls: ControlEvidence[],
     from: Date,
+    to: Date,
     checks: OperatingCheck[],
 ): Promise<OperatingSummary["automation"]> {
     const out: OperatingSummary["automation"] = [];
@@ -92,6 +140,7 @@ async function automation(
     for (const [name, doc] of named(controls, "aws:ssm/document:Document")) {
         const byStatus: Record<string, number> = {};
         const ids: string[] = [];
+        const successes: Date[] = [];
         for await (const page of paginateDescribeAutomationExecutions(
             { client: ssm },
             {
@@ -105,39 +154,51 @@ async function automation(
                 if (e.DocumentName === name) {
                     count(byStatus, e.AutomationExecutionStatus ?? "Unknown");
                     ids.push(e.AutomationExecutionId ?? "");
+                    if (e.AutomationExecutionStatus === "Success" && e.ExecutionStartTime) {
+                        successes.push(new Date(e.ExecutionStartTime));
+                    }
                 }
             }
         }
-        const scheduled = doc.controls.some((c) => scheduledControls.has(c));
-        out.push({ document: name, controls: doc.controls, scheduled, byStatus });
+        const schedule = scheduleOf(controls, name, doc.tags);
+        const scheduled = !!schedule || doc.controls.some((c) => scheduledControls.has(c));
+        // The schedule's windows in the period that have no successful run.
+        const windows = schedule?.cadence
+            ? { cadence: schedule.cadence, ...missingWindows(successes, from, to, schedule.cadence, schedule.timeZone) }
+            : undefined;
+        out.push({
+            document: name,
+            controls: doc.controls,
+            scheduled,
+            byStatus,
+            ...(windows ? { cadence: windows.cadence, due: windows.due.length, missing: windows.missing } : {}),
+        });
         const runs = Object.values(byStatus).reduce((a, b) => a + b, 0);
-        const failed = [
-            "Failed",
-            "TimedOut",
-            "Cancelled",
-            "CompletedWithFailure",
-            "Exited",
-            "Rejected",
-            "ChangeCalendarOverrideRejected",
-        ]
-            .map((s) => byStatus[s] ?? 0)
-            .reduce((a, b) => a + b, 0);
+        const failed = FAILED_EXECUTION.map((s) => byStatus[s] ?? 0).reduce((a, b) => a + b, 0);
         // Only a finished run is evidence that it operated: executions still pending or waiting are not.
         const succeeded = byStatus.Success ?? 0;
-        const detail = `${runs} execution(s) of ${name}${
-            runs
-                ? ` (${Object.entries(byStatus)
-                      .map(([s, n]) => `${n} ${s}`)
-                      .join(", ")})`
-                : ""
-        }`;
+        const detail =
+            `${runs} execution(s) of ${name}${
+                runs
+                    ? ` (${Object.entries(byStatus)
+                          .map(([s, n]) => `${n} ${s}`)
+                          .join(", ")})`
+                    : ""
+            }` +
+            (windows
+                ? windows.missing.length
+                    ? `; no successful run in ${windows.missing.length} of ${windows.due.length} ${windows.cadence} window(s): ${windows.missing.join(", ")}`
+                    : `; a successful run in each of ${windows.due.length} ${windows.cadence} window(s)`
+                : "");
         for (const control of doc.controls) {
-            if (failed > 0) {
-                checks.push({ control, result: "failed", source: "ssm:DescribeAutomationExecutions", detail });
+            const source = "ssm:DescribeAutomationExecutions";
+            // A due window without a successful run is a gap in the operation, whether or not another ran.
+            if (failed > 0 || (windows && windows.missing.length > 0)) {
+                checks.push({ control, result: "failed", source, detail });
             } else if (succeeded === 0 && scheduled) {
-                checks.push({ control, result: "never-ran", source: "ssm:DescribeAutomationExecutions", detail });
+                checks.push({ control, result: "never-ran", source, detail });
             } else if (succeeded > 0) {
-                checks.push({ control, result: "ok", source: "ssm:DescribeAutomationExecutions", detail });
+                checks.push({ control, result: "ok", source, detail });
             }
         }
         // A document with an approval step: each execution's approval is the evidence of the approval control.
@@ -205,10 +266,19 @@ async function alarms(
     return out;
 }
 
-async function restoreTests(
+/** Hours a restore-testing job may stay PENDING / RUNNING before it counts as stuck (failed), not under way. */
+const RESTORE_JOB_HOURS = 24;
+
+/**
+ * Restore-testing jobs of the stack's plans in the period. A job passes only when its Status is COMPLETED and its
+ * ValidationStatus (when validation ran) is SUCCESSFUL: FAILED / ABORTED jobs, validation FAILED / TIMED_OUT, and
+ * jobs PENDING / RUNNING for more than a day fail; a job started within the last day is under way and not counted.
+ */
+export async function restoreTests(
     backup: BackupClient,
     controls: ControlEvidence[],
     from: Date,
+    now: Date,
     checks: OperatingCheck[],
 ): Promise<OperatingSummary["restoreTests"]> {
     const out: OperatingSummary["restoreTests"] = [];
@@ -216,28 +286,54 @@ async function restoreTests(
         for (const r of c.resources.filter((x) => x.type === "aws:backup/restoreTestingPlan:RestoreTestingPlan")) {
             const plan = r.arn ?? str(r.configuration?.name) ?? r.id ?? "";
             const byStatus: Record<string, number> = {};
+            const bad: string[] = [];
+            let passed = 0;
+            let underWay = 0;
             for await (const page of paginateListRestoreJobs(
                 { client: backup },
                 { ByRestoreTestingPlanArn: plan, ByCreatedAfter: from },
             )) {
                 for (const j of page.RestoreJobs ?? []) {
-                    count(byStatus, j.Status ?? "UNKNOWN");
+                    const status = j.Status ?? "UNKNOWN";
+                    count(byStatus, j.ValidationStatus ? `${status}/validation ${j.ValidationStatus}` : status);
+                    const id = j.RestoreJobId ?? "?";
+                    const fresh =
+                        !!j.CreationDate && now.getTime() - j.CreationDate.getTime() < RESTORE_JOB_HOURS * 3_600_000;
+                    if (status === "COMPLETED") {
+                        if (j.ValidationStatus === "FAILED" || j.ValidationStatus === "TIMED_OUT") {
+                            bad.push(`${id} validation ${j.ValidationStatus}`);
+                        } else if (j.ValidationStatus === "VALIDATING" && !fresh) {
+                            bad.push(`${id} still VALIDATING after ${RESTORE_JOB_HOURS} h`);
+                        } else if (j.ValidationStatus === "VALIDATING") {
+                            underWay++;
+                        } else {
+                            passed++;
+                        }
+                    } else if ((status === "PENDING" || status === "RUNNING") && fresh) {
+                        underWay++;
+                    } else {
+                        bad.push(
+                            `${id} ${status}${status === "PENDING" || status === "RUNNING" ? ` after ${RESTORE_JOB_HOURS} h` : ""}`,
+                        );
+                    }
                 }
             }
             out.push({ plan, byStatus });
             const runs = Object.values(byStatus).reduce((a, b) => a + b, 0);
-            const failed = (byStatus.FAILED ?? 0) + (byStatus.ABORTED ?? 0);
             checks.push({
                 control: c.id,
-                result: failed ? "failed" : runs ? "ok" : "never-ran",
+                result: bad.length ? "failed" : passed ? "ok" : "never-ran",
                 source: "backup:ListRestoreJobs",
-                detail: `${runs} restore-testing job(s) of ${plan}${
-                    runs
-                        ? ` (${Object.entries(byStatus)
-                              .map(([s, n]) => `${n} ${s}`)
-                              .join(", ")})`
-                        : ""
-                }`,
+                detail:
+                    `${runs} restore-testing job(s) of ${plan}${
+                        runs
+                            ? ` (${Object.entries(byStatus)
+                                  .map(([s, n]) => `${n} ${s}`)
+                                  .join(", ")})`
+                            : ""
+                    }` +
+                    (bad.length ? `; not passed: ${bad.join(", ")}` : "") +
+                    (underWay ? `; ${underWay} under way` : ""),
             });
         }
     }
@@ -285,44 +381,6 @@ async function conformance(
     return out;
 }
 
-async function findingsBySeverity(hub: SecurityHubClient): Promise<Record<string, number>> {
-    const out: Record<string, number> = {};
-    let pages = 0;
-    try {
-        await readFindings(hub, out, () => ++pages);
-    } catch (e) {
-        // Security Hub off: the account-services check reports it.
-        if ((e as Error).name !== "InvalidAccessException") {
-            throw e;
-        }
-    }
-    return out;
-}
-
-async function readFindings(hub: SecurityHubClient, out: Record<string, number>, page_: () => number): Promise<void> {
-    for await (const page of paginateGetFindings(
-        { client: hub, pageSize: 100 },
-        {
-            Filters: {
-                RecordState: [{ Value: "ACTIVE", Comparison: "EQUALS" }],
-                WorkflowStatus: [
-                    { Value: "NEW", Comparison: "EQUALS" },
-                    { Value: "NOTIFIED", Comparison: "EQUALS" },
-                ],
-            },
-        },
-    )) {
-        for (const f of page.Findings ?? []) {
-            count(out, f.Severity?.Label ?? "UNKNOWN");
-        }
-        const pages = page_();
-        if (pages >= MAX_FINDING_PAGES && page.NextToken) {
-            out.truncatedAfterPages = pages;
-            break;
-        }
-    }
-}
-
 /**
  * GuardDuty, Security Hub, the Config recorder, Macie, an account analyzer of IAM Access Analyzer and (when the
  * stack wants it) the Shield Advanced subscription: on, whichever stack created them.
@@ -353,14 +411,8 @@ async function accountServices(
         );
     }
     try {
-        const s = await new SecurityHubClient({ region }).send(new GetEnabledStandardsCommand({}));
-        const subs = s.StandardsSubscriptions ?? [];
-        const ready = subs.filter((x) => x.StandardsStatus === "READY");
-        add(
-            "securityhub",
-            subs.length > 0 && ready.length === subs.length,
-            `${ready.length} of ${subs.length} standard(s) READY: ${subs.map((x) => x.StandardsArn?.split("/").slice(-3).join("/")).join(", ")}`,
-        );
+        const s = await standardsState(new SecurityHubClient({ region }));
+        add("securityhub", s.ok, s.state);
     } catch (e) {
         add("securityhub", false, `Security Hub is not enabled (${(e as Error).name})`);
     }
@@ -422,12 +474,13 @@ export async function collect(opts: {
         region,
         collectedAt: now.toISOString(),
         period: { days: opts.days, from: from.toISOString(), to: now.toISOString() },
-        automation: await automation(new SSMClient({ region }), opts.controls, from, checks),
+        automation: await automation(new SSMClient({ region }), opts.controls, from, now, checks),
         alarms: await alarms(new CloudWatchClient({ region }), opts.controls, from, checks),
-        restoreTests: await restoreTests(new BackupClient({ region }), opts.controls, from, checks),
+        restoreTests: await restoreTests(new BackupClient({ region }), opts.controls, from, now, checks),
         conformance: await conformance(new ConfigServiceClient({ region }), opts.controls, checks),
-        securityHubFindings: await findingsBySeverity(new SecurityHubClient({ region })),
+        securityHubFindings: await findings(new SecurityHubClient({ region }), opts.controls, checks),
         accountServices: await accountServices(region, checks, opts.shieldAdvanced ?? false),
+        classificationJobs: await classificationJobs(new Macie2Client({ region }), opts.controls, from, checks),
         // CloudTrail's event history holds 90 days: a longer period reads what it has.
         deploys: await deployApprovals(new CloudTrailClient({ region }), opts.stack, from, checks),
         checks,

@@ -20,13 +20,24 @@ export interface OperatingSummary {
     collectedAt: string;
     period: { days: number; from: string; to: string };
     /** Automation executions per document of the stack: counts by status. */
-    automation: { document: string; controls: string[]; scheduled: boolean; byStatus: Record<string, number> }[];
+    automation: {
+        document: string;
+        controls: string[];
+        scheduled: boolean;
+        byStatus: Record<string, number>;
+        /** The schedule's cadence, how many of its windows were due in the period, and those with no Success. */
+        cadence?: string;
+        due?: number;
+        missing?: string[];
+    }[];
     alarms: { alarm: string; controls: string[]; state: string; toAlarm: number }[];
     restoreTests: { plan: string; byStatus: Record<string, number> }[];
     conformance: { pack: string; compliance: string; nonCompliantRules: string[] }[];
     /** Active, unresolved Security Hub findings by severity label. */
     securityHubFindings: Record<string, number>;
     accountServices: { service: string; state: string; ok: boolean }[];
+    /** The stack's Macie classification jobs: status and last run. */
+    classificationJobs?: { job: string; status: string; lastRunTime?: string }[];
     /** Deploys through the approved environment, and GitHub subjects that assumed a role without one. */
     deploys?: { environment: string; approved: number; unapproved: string[] };
     checks: OperatingCheck[];
