@@ -15,7 +15,7 @@ import { explainMissingKeys, parseEscEnvFlag } from "./lib/esc";
 import { AuditEvidenceOutput, buildEvidence, Provenance, STATUS_LABEL, testsByControl } from "./lib/evidence-report";
 import { applyOperating } from "./lib/evidence-collect/apply";
 import { callerAccount, collect, parsePeriod } from "./lib/evidence-collect";
-import { publish } from "./lib/evidence-collect/publish";
+import { checkAuditBucket, publish } from "./lib/evidence-collect/publish";
 import { diffEvidence, readPrevious } from "./lib/evidence-changes";
 import { renderHtml } from "./lib/evidence-html";
 import { renderMarkdown } from "./lib/evidence-markdown";
@@ -217,6 +217,10 @@ export async function evidenceCommand(argv: string[]): Promise<number> {
     const profile = environment === "dev" ? "dev" : "prod";
     // Without credentials --collect / --publish stop here, before the plan: one line, exit 2.
     const account = flags.collect || flags.publish ? await callerAccount(region) : undefined;
+    // A bucket that cannot keep the evidence for the audit retention is refused before any work.
+    if (flags.publish) {
+        await checkAuditBucket(flags.publish, region);
+    }
     let state: LoadedState;
     let source: string;
     let stateTime: string | undefined;

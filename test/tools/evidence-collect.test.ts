@@ -437,8 +437,12 @@ describe("evidence --publish", () => {
     const files = { "evidence.json": "{}\n", "summary.md": "# s\n" };
 
     it("writes each file to the Object Lock bucket with a SHA-256 checksum", async () => {
+        // Seven years as 2,557 days (the catalog's audit retention).
         s3.on(GetObjectLockConfigurationCommand).resolves({
-            ObjectLockConfiguration: { ObjectLockEnabled: "Enabled" },
+            ObjectLockConfiguration: {
+                ObjectLockEnabled: "Enabled",
+                Rule: { DefaultRetention: { Mode: "COMPLIANCE", Days: 2557 } },
+            },
         });
         s3.on(PutObjectCommand).resolves({});
         const keys = await publish({
@@ -486,6 +490,41 @@ describe("evidence --publish", () => {
             name: "UsageError",
             message: "--publish: bucket plain has no Object Lock: evidence goes only to the audit bucket",
         });
+        expect(s3.commandCalls(PutObjectCommand)).toEqual([]);
+    });
+
+    it.each([
+        [
+            "GOVERNANCE (which a privileged user can lift)",
+            { Mode: "GOVERNANCE" as const, Days: 2557 },
+            "--publish: bucket mas-prod-audit default retention is GOVERNANCE for 2557 days; the audit bucket keeps evidence under COMPLIANCE for 2557 days",
+        ],
+        [
+            "one year, shorter than the audit retention",
+            { Mode: "COMPLIANCE" as const, Years: 1 },
+            "--publish: bucket mas-prod-audit default retention is COMPLIANCE for 365 days; the audit bucket keeps evidence under COMPLIANCE for 2557 days",
+        ],
+        [
+            "unset",
+            undefined,
+            "--publish: bucket mas-prod-audit default retention is not set; the audit bucket keeps evidence under COMPLIANCE for 2557 days",
+        ],
+    ])("refuses a locked bucket whose default retention is %s, and writes nothing", async (_, retention, message) => {
+        s3.on(GetObjectLockConfigurationCommand).resolves({
+            ObjectLockConfiguration: {
+                ObjectLockEnabled: "Enabled",
+                ...(retention ? { Rule: { DefaultRetention: retention } } : {}),
+            },
+        });
+        await expect(
+            publish({
+                bucket: "mas-prod-audit",
+                region: "eu-west-1",
+                stack: "prod",
+                generatedAt: "2026-12-01T00:00:00Z",
+                files,
+            }),
+        ).rejects.toMatchObject({ name: "UsageError", message });
         expect(s3.commandCalls(PutObjectCommand)).toEqual([]);
     });
 });
