@@ -325,13 +325,17 @@ export async function evidenceCommand(argv: string[]): Promise<number> {
         account: account ?? stateAccount ?? "not known (offline plan: no account)",
         profile,
     };
-    const { stale } = applyRegister(doc, acceptances, profile);
-    printWarnings(
-        stale.map(
+    const { stale, changed } = applyRegister(doc, acceptances, profile);
+    printWarnings([
+        ...stale.map(
             (a) =>
                 `${path.relative(REPO_ROOT, deviationsFile)}: ${a.control} (${a.kind}) accepts a deviation the evidence no longer finds`,
         ),
-    );
+        ...changed.map(
+            (a) =>
+                `${path.relative(REPO_ROOT, deviationsFile)}: ${a.control} (${a.kind}) accepted another text of the deviation (${a.approvalRef}): stale until the risk owner accepts the current one (evidence.json deviations[].sha256)`,
+        ),
+    ]);
     if (flags.collect) {
         if (stateAccount && account && stateAccount !== account) {
             throw new UsageError(

@@ -1,6 +1,7 @@
 // Accountability in the evidence: who owns each control (controls/owners.yaml) and the deviation register
 // (substitutions and gaps the evidence finds, with the risk acceptance the organisation records in
 // controls/deviations.yaml). Both files are the organisation's: the evidence reads and validates them.
+import { createHash } from "crypto";
 import * as fs from "fs";
 import { addressPlanDeviations } from "./evidence-adoption";
 import * as YAML from "yaml";
@@ -24,6 +25,13 @@ export interface Deviation {
     /** ISO date until which the acceptance holds; "not accepted" when the register has no entry. */
     expires: string;
     accepted: boolean;
+    /** sha256 of `deviation` (hex): an acceptance names it, so it accepts this text and no later one. */
+    sha256: string;
+}
+
+/** The hash an acceptance records for the deviation text it accepts (evidence.json deviations[].sha256). */
+export function deviationHash(text: string): string {
+    return createHash("sha256").update(text, "utf8").digest("hex");
 }
 
 /** A deviation as found, before the organisation's acceptance is joined to it. */
@@ -75,6 +83,8 @@ export interface Acceptance {
     proposed?: boolean;
     acceptedBy?: string;
     approvalRef?: string;
+    /** sha256 of the deviation text the risk owner accepted (required when accepted). */
+    deviationSha256?: string;
 }
 
 function fail(file: string, message: string): never {
@@ -203,6 +213,12 @@ export function readAcceptances(file: string): Acceptance[] {
                 fail(file, `${at}.acceptedBy '${by}' is not a person or team (@user, @org/team or an e-mail address)`);
             }
             str("approvalRef");
+            if (!/^[0-9a-f]{64}$/.test(str("deviationSha256"))) {
+                fail(
+                    file,
+                    `${at}.deviationSha256 must be the sha256 (64 hex digits) of the deviation text it accepts (evidence.json deviations[].sha256)`,
+                );
+            }
         }
         return {
             control,
@@ -214,7 +230,11 @@ export function readAcceptances(file: string): Acceptance[] {
             ...(owner ? { owner: owner as string } : {}),
             ...(proposed
                 ? { proposed: true }
-                : { acceptedBy: raw.acceptedBy as string, approvalRef: raw.approvalRef as string }),
+                : {
+                      acceptedBy: raw.acceptedBy as string,
+                      approvalRef: raw.approvalRef as string,
+                      deviationSha256: raw.deviationSha256 as string,
+                  }),
         };
     });
 }
@@ -222,31 +242,49 @@ export function readAcceptances(file: string): Acceptance[] {
 /**
  * The deviation register: every deviation the sources find, joined with its acceptance for this stack. In a
  * prod-profile stack a not-configured control without an unexpired acceptance fails (the guide requires it).
- * Returns acceptances that match nothing (stale entries), for a warning.
+ * An accepted entry accepts the deviation text whose sha256 it records: when the evidence's text differs (the gap
+ * changed), the acceptance no longer applies. Returns acceptances that match nothing (stale entries) and those whose
+ * text changed, for warnings.
  */
 export function applyRegister(
     doc: EvidenceDocument,
     acceptances: Acceptance[],
     profile: "prod" | "dev",
-): { stale: Acceptance[] } {
+): { stale: Acceptance[]; changed: Acceptance[] } {
     const today = doc.generatedAt.slice(0, 10);
     const found = DEVIATION_SOURCES.flatMap((s) => s.find(doc));
     const forStack = acceptances.filter((a) => !a.stacks || a.stacks.includes(doc.stack));
     const used = new Set<Acceptance>();
+    const changed = new Set<Acceptance>();
     const ownerOf = new Map(doc.controls.map((c) => [c.id, c.owner]));
     doc.deviations = found.map((d) => {
-        const a = forStack.find((x) => x.control === d.control && x.kind === d.kind);
-        if (a) {
-            used.add(a);
+        const sha256 = deviationHash(d.deviation);
+        const matching = forStack.filter((x) => x.control === d.control && x.kind === d.kind);
+        // The acceptance of this very text first; else a proposal; else an acceptance of an earlier text.
+        const a =
+            matching.find((x) => !x.proposed && x.deviationSha256 === sha256) ??
+            matching.find((x) => x.proposed) ??
+            matching[0];
+        matching.forEach((x) => used.add(x));
+        const stale = !!a && !a.proposed && a.deviationSha256 !== sha256;
+        if (stale) {
+            changed.add(a);
         }
-        const valid = !!a && !a.proposed && a.expires >= today;
+        const valid = !!a && !a.proposed && !stale && a.expires >= today;
         return {
             ...d,
             risk: a?.risk ?? "not assessed: the register (controls/deviations.yaml) has no acceptance for it",
             compensatingControls: a?.compensatingControls ?? [],
             owner: a?.owner ?? ownerOf.get(d.control) ?? "unassigned",
-            expires: a ? (a.proposed ? `proposed (until ${a.expires}), not accepted` : a.expires) : "not accepted",
+            expires: !a
+                ? "not accepted"
+                : a.proposed
+                  ? `proposed (until ${a.expires}), not accepted`
+                  : stale
+                    ? `stale: accepted (${a.approvalRef}) for another deviation text (sha256 ${a.deviationSha256?.slice(0, 12)}…), not accepted`
+                    : a.expires,
             accepted: valid,
+            sha256,
         };
     });
     if (profile === "prod") {
@@ -258,7 +296,9 @@ export function applyRegister(
                     "fail",
                     dev && /^\d{4}-/.test(dev.expires)
                         ? `the guide requires it and its acceptance expired on ${dev.expires}`
-                        : "the guide requires it in a prod-profile stack and the deviation register does not accept its absence",
+                        : dev?.expires.startsWith("stale:")
+                          ? "the guide requires it in a prod-profile stack and its acceptance is stale: the deviation text changed since the risk owner accepted it"
+                          : "the guide requires it in a prod-profile stack and the deviation register does not accept its absence",
                 );
             } else {
                 c.reason = `not built for this stack's config; accepted deviation until ${dev.expires} (owner ${dev.owner}): ${c.reason}`;
@@ -266,5 +306,5 @@ export function applyRegister(
         }
         aggregate(doc);
     }
-    return { stale: forStack.filter((a) => !used.has(a)) };
+    return { stale: forStack.filter((a) => !used.has(a)), changed: [...changed] };
 }
