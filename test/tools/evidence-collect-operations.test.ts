@@ -11,6 +11,9 @@ import {
 } from "@aws-sdk/client-securityhub";
 import { DescribeAutomationExecutionsCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { mockClient } from "aws-sdk-client-mock";
+import * as fs from "fs";
+import * as path from "path";
+import { awsSdkClients } from "../../tools/lib/evidence-provenance";
 import { automation, restoreTests } from "../../tools/lib/evidence-collect";
 import { classificationJobs } from "../../tools/lib/evidence-collect/macie";
 import { findings, standardsState } from "../../tools/lib/evidence-collect/securityhub";
@@ -369,5 +372,27 @@ describe("Macie classification job", () => {
         expect(checks.map((c) => [c.result, c.detail])).toEqual([
             ["failed", "classification job mas-prod-data-stores is not in the account"],
         ]);
+    });
+});
+
+describe("provenance of the collector", () => {
+    it("names every AWS SDK client the collector and publisher import, at the version package-lock.json pins", () => {
+        const root = path.join(__dirname, "..", "..");
+        const dir = path.join(root, "tools", "lib", "evidence-collect");
+        const imported = new Set(
+            fs
+                .readdirSync(dir)
+                .flatMap((f) => [...fs.readFileSync(path.join(dir, f), "utf8").matchAll(/from "(@aws-sdk\/[\w-]+)"/g)])
+                .map((m) => m[1]),
+        );
+        const lock = JSON.parse(fs.readFileSync(path.join(root, "package-lock.json"), "utf8")) as {
+            packages: Record<string, { version: string }>;
+        };
+        const listed = awsSdkClients(root);
+        expect(imported.size).toBeGreaterThanOrEqual(12);
+        for (const client of imported) {
+            expect([client, listed[client]]).toEqual([client, lock.packages[`node_modules/${client}`].version]);
+        }
+        expect(listed["@aws-sdk/client-macie2"]).toBe("3.1048.0");
     });
 });

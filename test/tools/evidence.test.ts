@@ -139,6 +139,8 @@ describe("evidence export", () => {
             "@pulumi/aws": "7.48.0",
             "@pulumi/kubernetes": "4.34.2",
             "multi-agent-security-policies": "0.1.0",
+            "@aws-sdk/client-securityhub": "3.1108.0",
+            "@aws-sdk/client-s3": "3.1178.0",
         });
         expect(doc.source).toBe(`offline plan file ${prodStateFile} (mock identifiers: not deployed)`);
         expect(doc.scope).toEqual({

@@ -38,7 +38,7 @@ function version(root: string, pkg: string): string {
     return "not installed";
 }
 
-/** Node, the Pulumi SDK and policy SDK, the providers, the pack, and the AWS SDK the collector uses. */
+/** Node, the Pulumi SDK and policy SDK, the providers, the pack, and the AWS SDK clients the collector uses. */
 export function toolVersions(root: string): Record<string, string> {
     const pack = JSON.parse(fs.readFileSync(path.join(root, "policy-pack", "package.json"), "utf8")) as {
         name: string;
@@ -53,9 +53,35 @@ export function toolVersions(root: string): Record<string, string> {
         "@pulumi/random",
         "@pulumi/tls",
         "typescript",
-        "@aws-sdk/client-ssm",
     ]) {
         out[p] = version(root, p);
     }
+    Object.assign(out, awsSdkClients(root));
     return out;
+}
+
+/**
+ * Every AWS SDK for JavaScript v3 package the project depends on (the clients `--collect` and `--publish` call),
+ * at the version package-lock.json pins (an input hashed above), else the installed one.
+ */
+export function awsSdkClients(root: string): Record<string, string> {
+    const read = (file: string): Record<string, unknown> => {
+        try {
+            return JSON.parse(fs.readFileSync(path.join(root, file), "utf8")) as Record<string, unknown>;
+        } catch {
+            return {};
+        }
+    };
+    const pkg = read("package.json");
+    const deps = Object.keys({
+        ...((pkg.dependencies ?? {}) as Record<string, string>),
+        ...((pkg.devDependencies ?? {}) as Record<string, string>),
+    });
+    const locked = (read("package-lock.json").packages ?? {}) as Record<string, { version?: string }>;
+    return Object.fromEntries(
+        deps
+            .filter((d) => d.startsWith("@aws-sdk/"))
+            .sort()
+            .map((d) => [d, locked[`node_modules/${d}`]?.version ?? version(root, d)]),
+    );
 }
