@@ -327,7 +327,8 @@ export const dataControls: Control[] = [
         id: "MSG-SIG-ALG",
         section: "message_security",
         guidePath: "message_security.integrity.signatures.algorithm",
-        requirement: `Messages are signed with ${guide.messageSecurity.signatureAlgorithm}, attributably: each agent has its own KMS key of spec ${SIGNING_KEY_SPEC} (SIGN_VERIFY, private half never leaves KMS) and may sign only with it (aws:ResourceTag/agent = its Pod Identity service account), so a valid signature names one agent; every kms:Sign is in CloudTrail with the calling session.`,
+        // Only what the stack builds: the keys and who may sign. Signing messages is the agents' code (not here).
+        requirement: `${guide.messageSecurity.signatureAlgorithm} keys for message signatures and who may sign with them: each agent has its own KMS key of spec ${SIGNING_KEY_SPEC} (SIGN_VERIFY; KMS does not export its private key), and the agents' policy allows kms:Sign only on the key whose ${AGENT_SIGNING.agentTag} tag equals the caller's ${AGENT_SIGNING.callerVariable} (its Pod Identity service account). The pack's IAM allow-list admits kms:Sign for the agent roles only, on keys tagged ${AGENT_SIGNING.purposeTag}=${AGENT_SIGNING.purpose}; the key policies delegate to IAM, so a principal outside this stack that the account grants kms:Sign could sign as well. The stack's trail records each kms:Sign (a management event) with the calling session. The stack's own key alias/<prefix>-signing is ${SIGNING_KEY_SPEC} too and carries no such tag, so no agent may sign with it. That messages are signed with these keys is the agents' code, which this repository does not hold (see MSG-SIG-VERIFY).`,
         iso27001: ISO_CRYPTO,
         soc2: ["CC6.1", "PI1.3"],
         how: { kind: "infrastructure" },

@@ -1,5 +1,6 @@
 import { named, ofType, plain, runStack } from "../../harness/program";
 import type { ProgramRun } from "../../../tools/lib/program";
+import { controls } from "../../../policy-pack/catalog";
 
 // Message-security primitives the agents can use (MSG-SIG-ALG, MSG-SIG-VERIFY, MSG-PAYLOAD-ALG).
 describe("MessageKeys", () => {
@@ -74,6 +75,19 @@ describe("MessageKeys", () => {
             "mas-prod-agent-coordinator",
             "mas-prod-agent-planner",
             "mas-prod-agent-task-executor",
+        ]);
+    });
+
+    it("MSG-SIG-ALG's evidence says what is built: the keys and who may sign, not that messages are signed", () => {
+        const text = controls.find((c) => c.id === "MSG-SIG-ALG")!.requirement;
+        expect(text).toMatch(/^ED25519 keys for message signatures and who may sign with them: /);
+        expect(text).toContain(
+            "That messages are signed with these keys is the agents' code, which this repository does not hold",
+        );
+        // As it says: the stack's own signing key is Ed25519 and no agent may sign with it (not tagged agent-signing).
+        const own = ofType(run, "aws:kms/key:Key").filter((k) => plain<any>(k.inputs).tags?.purpose === "signing");
+        expect(own.map((k) => [plain<any>(k.inputs).customerMasterKeySpec, plain<any>(k.inputs).tags.agent])).toEqual([
+            ["ECC_NIST_EDWARDS25519", undefined],
         ]);
     });
 });
