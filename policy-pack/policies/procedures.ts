@@ -26,10 +26,55 @@ function undone(calls: StepCall[], duties: Duty[]): Duty[] {
     return duties.filter((d) => !calls.some((c) => does(d, c)));
 }
 
+/** A script that catches an exception without raising again (`except ...: pass`) hides a failed read. */
+function swallows(script: string): boolean {
+    const lines = script.split("\n");
+    return lines.some((line, i) => {
+        const m = /^(\s*)except\b[^:]*:(.*)$/.exec(line);
+        if (!m) {
+            return false;
+        }
+        const body = [m[2]];
+        for (let j = i + 1; j < lines.length; j++) {
+            const indent = /^(\s*)\S/.exec(lines[j])?.[1].length;
+            if (indent === undefined) {
+                continue;
+            }
+            if (indent <= m[1].length) {
+                break;
+            }
+            body.push(lines[j]);
+        }
+        return !body.some((b) => /\braise\b/.test(b));
+    });
+}
+
+/** Steps of a report that let a failure pass: onFailure Continue, isCritical false, or a script that swallows. */
+function quietFailures(content: unknown): string[] {
+    let steps: Record<string, unknown>[] = [];
+    try {
+        const doc = (typeof content === "string" ? JSON.parse(content) : content) as { mainSteps?: unknown };
+        steps = Array.isArray(doc?.mainSteps) ? (doc.mainSteps as Record<string, unknown>[]) : [];
+    } catch {
+        return [];
+    }
+    return steps.flatMap((s) => {
+        const name = String(s.name);
+        const inputs = asObject(s.inputs);
+        return [
+            ...(s.onFailure === "Continue" ? [`continues past a failed step ${name} (onFailure Continue)`] : []),
+            ...(s.isCritical === false ? [`marks step ${name} not critical (isCritical false)`] : []),
+            ...(s.action === "aws:executeScript" && swallows(asString(inputs.Script) ?? "")
+                ? [`step ${name} catches an error without raising it again`]
+                : []),
+        ];
+    });
+}
+
 export const proceduresDoTheirSteps = stackPolicy({
     name: "operations-procedures-do-their-steps",
     description:
-        "Each incident-response runbook and each routine / audit report runbook does every guide item it serves, judged by the API actions its reachable steps call (aws:executeAwsApi Service/Api, boto3 calls in scripts, aws:createTags, loops and branches followed): a step removed, made unreachable or replaced by a no-op fails; a report publishes the result of every query it runs; isolation attaches only the quarantine security group.",
+        "Each incident-response runbook and each routine / audit report runbook does every guide item it serves, judged by the API actions its reachable steps call (aws:executeAwsApi Service/Api, boto3 calls in scripts, aws:createTags, loops and branches followed): a step removed, made unreachable or replaced by a no-op fails; a report publishes the result of every query it runs, reads the content its scope lists (catalog procedure-actions: trust policies, access entries, RBAC changes, Cognito groups, every page of CloudTrail) and stops on a failed read (no onFailure Continue, isCritical false or swallowed exception); isolation attaches only the quarantine security group.",
     controls: [
         ...new Set([
             ...Object.values(RUNBOOKS).map((r) => r.control),
@@ -119,8 +164,29 @@ export const proceduresDoTheirSteps = stackPolicy({
                 each(`report ${nameOf(doc)} has no readable mainSteps`);
                 continue;
             }
-            for (const d of undone(calls, REPORT_DUTIES[key])) {
+            const notDone = undone(calls, REPORT_DUTIES[key]);
+            for (const d of notDone) {
                 each(`report ${nameOf(doc)} does not ${d.item}: no reachable step calls ${d.actions.join(" or ")}`);
+            }
+            // The content the guide's scope needs, every page of it: a report that lists names passes nothing.
+            for (const d of REPORT_DUTIES[key].filter((x) => !notDone.includes(x))) {
+                for (const r of d.reads ?? []) {
+                    const reading = calls.filter((c) =>
+                        r.actions.some((a) => a.toLowerCase() === c.action.toLowerCase()),
+                    );
+                    if (reading.length === 0) {
+                        each(
+                            `report ${nameOf(doc)} does not read ${r.what} for ${d.item}: no reachable step calls ${r.actions.join(" or ")}`,
+                        );
+                    } else if (r.paginated && !reading.some((c) => c.paginated)) {
+                        each(
+                            `report ${nameOf(doc)} reads ${r.what} for ${d.item} one page only: ${r.actions.join(" / ")} is not called through a paginator`,
+                        );
+                    }
+                }
+            }
+            for (const problem of quietFailures(doc.props.content)) {
+                each(`report ${nameOf(doc)} ${problem}: a failed read would publish as a complete report`);
             }
             for (const arn of unread(calls)) {
                 each(

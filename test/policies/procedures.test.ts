@@ -200,6 +200,99 @@ describe("operations-procedures-do-their-steps (IR-*, OPS-*, AUD-*, MNT-POLICY-R
                     `[${c}] report mas-report-access-audit does not permission_changes: no reachable step calls cloudtrail:LookupEvents`,
             ),
         ));
+    const gatherOf = (d: Doc) => d.mainSteps.find((x) => x.action === "aws:executeScript")! as Record<string, any>;
+    const ACCESS = REPORTS.accessAudit.controls;
+
+    it("fails an access audit that lists role names and one page of 50 CloudTrail events", () =>
+        expect(
+            run((rs) =>
+                edit(rs, "accessAudit", (d) => {
+                    const inputs = gatherOf(d).inputs;
+                    // The audit the outside review found: names only, no trust policies, one unpaginated page.
+                    inputs.Script = [
+                        "import boto3",
+                        "def handler(events, context):",
+                        '    iam = boto3.client("iam")',
+                        '    ct = boto3.client("cloudtrail")',
+                        '    roles = [r["RoleName"] for r in iam.list_roles()["Roles"]]',
+                        '    users = [u["UserName"] for u in iam.list_users()["Users"]]',
+                        "    details = iam.get_account_authorization_details()",
+                        "    events = ct.lookup_events(MaxResults=50)",
+                        '    return {"report": str([roles, users, details, events])}',
+                    ].join("\n");
+                }),
+            ).sort(),
+        ).toEqual(
+            [
+                "does not read each IAM user's MFA devices for user_accounts: no reachable step calls iam:ListMFADevices",
+                "does not read each IAM user's access keys for user_accounts: no reachable step calls iam:ListAccessKeys",
+                "does not read the Cognito groups for user_accounts: no reachable step calls cognito-idp:ListGroups",
+                "does not read each Cognito group's members for user_accounts: no reachable step calls cognito-idp:ListUsersInGroup",
+                "reads every role with its trust policy and policies for role_assignments one page only: iam:GetAccountAuthorizationDetails is not called through a paginator",
+                "does not read the EKS access entries for role_assignments: no reachable step calls eks:ListAccessEntries",
+                "does not read each access entry's access policies for role_assignments: no reachable step calls eks:ListAssociatedAccessPolicies",
+                "does not read Kubernetes RoleBinding / ClusterRoleBinding changes (cluster audit log) for role_assignments: no reachable step calls logs:StartQuery",
+                "reads every page of the period's CloudTrail events for permission_changes one page only: cloudtrail:LookupEvents is not called through a paginator",
+            ]
+                .flatMap((m) => ACCESS.map((c) => `[${c}] report mas-report-access-audit ${m}`))
+                .sort(),
+        ));
+
+    it("fails a system audit that checks root-account MFA only", () =>
+        expect(
+            run((rs) =>
+                edit(rs, "systemAudit", (d) => {
+                    const inputs = gatherOf(d).inputs;
+                    inputs.Script = inputs.Script.replace(
+                        /def handler\(events, context\):[^]*$/,
+                        [
+                            "def handler(events, context):",
+                            '    summary = boto3.client("iam").get_account_summary()["SummaryMap"]',
+                            '    return report("system_audit", {"rootMfa": summary.get("AccountMFAEnabled") == 1,',
+                            '        "nonCompliantRules": non_compliant(events["ConformancePack"])})',
+                        ].join("\n"),
+                    );
+                }),
+            ),
+        ).toEqual([
+            "[AUD-SYS] report mas-report-system-audit does not read IAM users without MFA for authentication_systems: no reachable step calls iam:ListMFADevices",
+            "[AUD-SYS] report mas-report-system-audit does not read each Cognito user pool's MFA setting for authentication_systems: no reachable step calls cognito-idp:GetUserPoolMfaConfig",
+            "[AUD-SYS] report mas-report-system-audit does not read each EKS cluster's authentication mode for authentication_systems: no reachable step calls eks:DescribeCluster",
+            "[AUD-SYS] report mas-report-system-audit does not read every customer managed policy's document for authorization_policies: no reachable step calls iam:GetAccountAuthorizationDetails",
+            "[AUD-SYS] report mas-report-system-audit does not read each customer key's rotation for encryption_mechanisms: no reachable step calls kms:GetKeyRotationStatus",
+        ]));
+
+    it.each<[string, (d: Doc) => void, string]>([
+        [
+            "onFailure Continue",
+            (d) => (gatherOf(d).onFailure = "Continue"),
+            "continues past a failed step Gather (onFailure Continue)",
+        ],
+        [
+            "isCritical false",
+            (d) => (gatherOf(d).isCritical = false),
+            "marks step Gather not critical (isCritical false)",
+        ],
+        [
+            "a read wrapped in try / except: pass",
+            (d) => {
+                const inputs = gatherOf(d).inputs;
+                inputs.Script = inputs.Script.replace(
+                    "    rbac = {}\n",
+                    "    rbac = {}\n    try:\n        pass\n    except Exception:\n        pass\n",
+                );
+            },
+            "step Gather catches an error without raising it again",
+        ],
+    ])("fails an access audit whose failed read passes quietly: %s", (_n, m, problem) =>
+        expect(run((rs) => edit(rs, "accessAudit", m))).toEqual(
+            ACCESS.map(
+                (c) =>
+                    `[${c}] report mas-report-access-audit ${problem}: a failed read would publish as a complete report`,
+            ),
+        ),
+    );
+
     it("counts only what the script's handler reaches: a helper defined but never called reads nothing", () => {
         const found = run((rs) =>
             edit(rs, "weekly", (d) => {

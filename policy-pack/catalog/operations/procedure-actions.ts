@@ -11,6 +11,11 @@ export interface Duty {
     item: string;
     /** IAM-style actions (service:Api) any one of which does it. */
     actions: string[];
+    /**
+     * What a report must also read for the item, each through one of its actions; `paginated`: through a boto3
+     * paginator (every page), not one call's first page.
+     */
+    reads?: { what: string; actions: string[]; paginated?: boolean }[];
 }
 
 /** notify_stakeholders pages through the alert topic of this severity (a breach is a high-severity alert). */
@@ -56,19 +61,75 @@ export const REPORT_DUTIES: Record<ReportKey, Duty[]> = {
         { item: "verify_backups", actions: ["backup:ListBackupJobs", "backup:ListRestoreJobs"] },
         PUBLISH,
     ],
+    // The audits read the scope's content, not only that something exists: trust policies, access entries and
+    // their policies, Kubernetes RBAC changes, Cognito groups and members, every page of the change history.
     accessAudit: [
         {
             item: "user_accounts",
             actions: ["iam:ListUsers", "iam:GetAccountAuthorizationDetails", "iam:GetCredentialReport"],
+            reads: [
+                { what: "each IAM user's MFA devices", actions: ["iam:ListMFADevices"] },
+                { what: "each IAM user's access keys", actions: ["iam:ListAccessKeys"] },
+                { what: "the Cognito groups", actions: ["cognito-idp:ListGroups"], paginated: true },
+                { what: "each Cognito group's members", actions: ["cognito-idp:ListUsersInGroup"], paginated: true },
+            ],
         },
-        { item: "role_assignments", actions: ["iam:ListRoles", "iam:GetAccountAuthorizationDetails"] },
-        { item: "permission_changes", actions: ["cloudtrail:LookupEvents"] },
+        {
+            item: "role_assignments",
+            actions: ["iam:GetAccountAuthorizationDetails"],
+            reads: [
+                {
+                    what: "every role with its trust policy and policies",
+                    actions: ["iam:GetAccountAuthorizationDetails"],
+                    paginated: true,
+                },
+                { what: "the EKS access entries", actions: ["eks:ListAccessEntries"], paginated: true },
+                { what: "each access entry's access policies", actions: ["eks:ListAssociatedAccessPolicies"] },
+                {
+                    what: "Kubernetes RoleBinding / ClusterRoleBinding changes (cluster audit log)",
+                    actions: ["logs:StartQuery"],
+                },
+            ],
+        },
+        {
+            item: "permission_changes",
+            actions: ["cloudtrail:LookupEvents"],
+            reads: [
+                {
+                    what: "every page of the period's CloudTrail events",
+                    actions: ["cloudtrail:LookupEvents"],
+                    paginated: true,
+                },
+            ],
+        },
         PUBLISH,
     ],
     systemAudit: [
-        { item: "authentication_systems", actions: ["iam:GetAccountSummary", "iam:GetCredentialReport"] },
-        { item: "authorization_policies", actions: [...CONFIG_COMPLIANCE, ...ACCESS_FINDINGS] },
-        { item: "encryption_mechanisms", actions: CONFIG_COMPLIANCE },
+        {
+            item: "authentication_systems",
+            actions: ["iam:GetAccountSummary", "iam:GetCredentialReport"],
+            reads: [
+                { what: "IAM users without MFA", actions: ["iam:ListMFADevices"] },
+                { what: "each Cognito user pool's MFA setting", actions: ["cognito-idp:GetUserPoolMfaConfig"] },
+                { what: "each EKS cluster's authentication mode", actions: ["eks:DescribeCluster"] },
+            ],
+        },
+        {
+            item: "authorization_policies",
+            actions: [...CONFIG_COMPLIANCE, ...ACCESS_FINDINGS],
+            reads: [
+                {
+                    what: "every customer managed policy's document",
+                    actions: ["iam:GetAccountAuthorizationDetails"],
+                    paginated: true,
+                },
+            ],
+        },
+        {
+            item: "encryption_mechanisms",
+            actions: CONFIG_COMPLIANCE,
+            reads: [{ what: "each customer key's rotation", actions: ["kms:GetKeyRotationStatus"] }],
+        },
         PUBLISH,
     ],
     policyReview: [

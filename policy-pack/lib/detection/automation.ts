@@ -16,6 +16,8 @@ export interface StepCall {
     /** service:Api, e.g. ec2:ModifyNetworkInterfaceAttribute (service as IAM names it). */
     action: string;
     inputs: Rec;
+    /** A script's call through a boto3 paginator (directly, or by a helper that uses one): every page is read. */
+    paginated?: boolean;
 }
 
 /** SSM's Service names that differ from the IAM prefix. */
@@ -44,14 +46,21 @@ function stepActions(step: Rec): { action: string; inputs: Rec }[] {
                 typeof inputs.Script === "string" ? inputs.Script : "",
                 typeof inputs.Handler === "string" ? inputs.Handler : "handler",
             );
-            const call = (service: string, op: string) => ({
+            const call = (service: string, op: string, paginated = false) => ({
                 action: `${prefix(service)}:${pascal(op)}`,
                 inputs: obj(inputs.InputPayload),
+                paginated,
             });
+            // A helper paginates when its own body calls get_paginator (pages(x, "op") in the stack's scripts).
+            const paginates = (helper: string | undefined) =>
+                !!helper &&
+                (script.split(/\n(?=\S)/).find((b) => new RegExp(`^def\\s+${helper}\\s*\\(`).test(b)) ?? "").includes(
+                    ".get_paginator(",
+                );
             const clients = [...script.matchAll(/(\w+)\s*=\s*boto3\.client\(\s*['"]([\w-]+)['"]/g)];
             return [
                 ...clients.flatMap(([, v, service]) => [
-                    // x.method(...), but the paginator plumbing itself
+                    // x.method(...), but the paginator plumbing itself: one page
                     ...[...script.matchAll(new RegExp(`\\b${v}\\.([a-z_0-9]+)\\(`, "g"))]
                         .filter((m) => !PAGINATION.has(m[1]))
                         .map((m) => call(service, m[1])),
@@ -60,7 +69,14 @@ function stepActions(step: Rec): { action: string; inputs: Rec }[] {
                         ...script.matchAll(
                             new RegExp(`\\b${v}\\s*(?:\\.get_paginator\\(|,)\\s*['"]([a-z_0-9]+)['"]`, "g"),
                         ),
-                    ].map((m) => call(service, m[1])),
+                    ].map((m) =>
+                        call(
+                            service,
+                            m[1],
+                            m[0].includes(".get_paginator(") ||
+                                paginates(/(\w+)\(\s*$/.exec(script.slice(0, m.index))?.[1]),
+                        ),
+                    ),
                 ]),
                 // boto3.client("svc").method(...)
                 ...[...script.matchAll(/boto3\.client\(\s*['"]([\w-]+)['"][^)]*\)\.([a-z_0-9]+)\(/g)].map((m) =>

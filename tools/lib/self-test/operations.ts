@@ -120,14 +120,41 @@ export const operationsMutations: readonly Mutation[] = [
     set("CMP-SOC2-EVIDENCE", "the Config recorder stopped (isEnabled false)", (p) => {
         p.inputs(T.recorderStatus, "mas-recorder").isEnabled = false;
     }),
-    set("AUD-SYS", "system audit schedule DISABLED", (p) => {
-        p.inputs(T.schedule, "mas-report-system-audit").state = "DISABLED";
+    // The audits are proven by their content, not their schedule (the review found schedule-only passes).
+    set(
+        "AUD-SYS",
+        "system audit checks root-account MFA only (no IAM user, Cognito, EKS, policy or key reads)",
+        (p) => {
+            p.json(T.document, "mas-report-system-audit", "content", (doc) => {
+                const gather = doc.mainSteps.find((s: any) => s.action === "aws:executeScript");
+                gather.inputs.Script = gather.inputs.Script.replace(
+                    /def handler\(events, context\):[^]*$/,
+                    'def handler(events, context):\n    s = boto3.client("iam").get_account_summary()["SummaryMap"]\n    return report("system_audit", {"rootMfa": s.get("AccountMFAEnabled") == 1})\n',
+                );
+            });
+        },
+    ),
+    set("AUD-ACCESS", "access audit lists role and user names and one page of 50 CloudTrail events", (p) => {
+        p.json(T.document, "mas-report-access-audit", "content", (doc) => {
+            const gather = doc.mainSteps.find((s: any) => s.action === "aws:executeScript");
+            gather.inputs.Script = gather.inputs.Script.replace(
+                /def handler\(events, context\):[^]*$/,
+                [
+                    "def handler(events, context):",
+                    '    iam = boto3.client("iam")',
+                    '    ct = boto3.client("cloudtrail")',
+                    '    roles = [r["RoleName"] for r in iam.list_roles()["Roles"]]',
+                    '    users = [u["UserName"] for u in iam.list_users()["Users"]]',
+                    '    return report("access_audit", {"roles": roles, "users": users, "events": ct.lookup_events(MaxResults=50)["Events"]})',
+                    "",
+                ].join("\n"),
+            );
+        });
     }),
-    set("AUD-ACCESS", "access audit scheduled quarterly instead of monthly", (p) => {
-        p.inputs(T.schedule, "mas-report-access-audit").scheduleExpression = "cron(0 9 1 1,4,7,10 ? *)";
-    }),
-    set("AUD-ACCESS-REPORT", "access audit schedule DISABLED", (p) => {
-        p.inputs(T.schedule, "mas-report-access-audit").state = "DISABLED";
+    set("AUD-ACCESS-REPORT", "access audit continues past a failed gathering step (onFailure Continue)", (p) => {
+        p.json(T.document, "mas-report-access-audit", "content", (doc) => {
+            doc.mainSteps.find((s: any) => s.action === "aws:executeScript").onFailure = "Continue";
+        });
     }),
     remove("BAK-RESTORE-TEST", T.restoreTest, "mas-backup-restore-test", "the account without a restore testing plan"),
     set("OPS-D-INTEGRITY", "daily report scheduled weekly", (p) => {

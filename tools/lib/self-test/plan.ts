@@ -125,6 +125,7 @@ export const T = {
     alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
     eventTarget: "aws:cloudwatch/eventTarget:EventTarget",
     schedule: "aws:scheduler/schedule:Schedule",
+    document: "aws:ssm/document:Document",
     conformancePack: "aws:cfg/conformancePack:ConformancePack",
     recorderStatus: "aws:cfg/recorderStatus:RecorderStatus",
     patchBaseline: "aws:ssm/patchBaseline:PatchBaseline",
