@@ -31,7 +31,7 @@ export const auditingControls: Control[] = [
         id: "AUD-ACCESS",
         section: "auditing",
         guidePath: "auditing.processes.access_audit.scope[user_accounts]",
-        requirement: `A ${guide.auditing.accessAudit.frequency} access audit runbook reads, every page: IAM users with their MFA devices and access keys (and a fresh credential report), Cognito groups and their members, every role with its trust policy, policies and boundary, the EKS access entries with their access policies, changes to Kubernetes RoleBindings / ClusterRoleBindings from the cluster audit log (the private cluster API is out of Automation's reach: the bindings themselves are the stack's, in the plan), the period's IAM / EKS / Cognito changes from CloudTrail and Access Analyzer findings; a failed read fails the execution (the pack checks each read, not the schedule only).`,
+        requirement: `A ${guide.auditing.accessAudit.frequency} access audit runbook reads, every page: IAM users with their MFA devices and access keys (and a fresh credential report), Cognito groups and their members, every role with its trust policy, policies and boundary, the EKS access entries with their access policies, changes to Kubernetes RoleBindings / ClusterRoleBindings from the cluster audit log (the private cluster API is out of Automation's reach: the bindings themselves are the stack's, in the plan), the period's IAM / EKS / Cognito changes from CloudTrail, and Access Analyzer findings (with an adopted analyzer: CloudTrail's role assumptions); a failed read fails the execution (the pack checks each read, not the schedule only).`,
         iso27001: ["A.5.18", "A.8.2"],
         soc2: ["CC6.2", "CC6.3"],
         how: infra,
