@@ -111,21 +111,23 @@ describe("a stack's own choices in the evidence", () => {
     });
 
     it("registers each segment off the guide's literal CIDR as a deviation, and none for the guide's", () => {
-        const { applyRegister } =
+        const { applyRegister, deviationHash } =
             require("../../tools/lib/evidence-register") as typeof import("../../tools/lib/evidence-register");
+        const text =
+            "the agent segment is 10.20.1.0/24 (agentSegmentCidr), not the guide's literal 10.0.1.0/24; the pack checks every subnet, route, security group and network ACL against the stack's own plan, but not its overlap with the organisation's other networks";
         const doc = empty({ agentSegmentCidr: "10.20.1.0/24", serviceSegmentCidr: "10.0.2.0/24" });
         applyRegister(doc, [], "dev");
         expect(doc.deviations!.filter((d) => d.kind === "address-plan")).toEqual([
             {
                 control: "NET-SEG-AGENT",
                 kind: "address-plan",
-                deviation:
-                    "the agent segment is 10.20.1.0/24 (agentSegmentCidr), not the guide's literal 10.0.1.0/24; the pack checks every subnet, route, security group and network ACL against the stack's own plan, but not its overlap with the organisation's other networks",
+                deviation: text,
                 risk: "not assessed: the register (controls/deviations.yaml) has no acceptance for it",
                 compensatingControls: [],
                 owner: expect.any(String),
                 expires: "not accepted",
                 accepted: false,
+                sha256: deviationHash(text),
             },
         ]);
         // Accepted in the organisation's register: its risk, compensating controls and expiry.
@@ -139,6 +141,9 @@ describe("a stack's own choices in the evidence", () => {
                     risk: "none: 10.20.0.0/16 is reserved for this stack in the IPAM",
                     compensatingControls: ["network-subnet-in-segment"],
                     expires: "2099-12-31",
+                    acceptedBy: "@example-org/network",
+                    approvalRef: "NET-1234",
+                    deviationSha256: deviationHash(text),
                 },
             ],
             "dev",

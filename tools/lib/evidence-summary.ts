@@ -90,7 +90,7 @@ export function renderSummary(doc: EvidenceDocument, hashes: RecordHashes): stri
         "## Deviation register",
         "",
         `${devs.length} deviation(s): ${devs.filter((d) => d.accepted).length} accepted and unexpired; ` +
-            `${devs.filter((d) => !d.accepted).length} not accepted (controls/deviations.yaml has no current entry).`,
+            `${devs.filter((d) => !d.accepted).length} not accepted (controls/deviations.yaml has no current acceptance of this text; ${devs.filter((d) => d.expires.startsWith("stale:")).length} stale).`,
         "",
         "| Control | Kind | Deviation | Risk | Compensating controls | Owner | Expires |",
         "|---|---|---|---|---|---|---|",
