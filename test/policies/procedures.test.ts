@@ -115,6 +115,25 @@ describe("operations-procedures-do-their-steps (IR-*, OPS-*, AUD-*, MNT-POLICY-R
                     pub.Message += "\ntrail: {{Trail.Result}}";
                 }),
         ],
+        [
+            "an access audit reading roles through a ListRoles paginator and ListAttachedRolePolicies",
+            (rs) =>
+                edit(rs, "accessAudit", (d) => {
+                    const inputs = d.mainSteps.find((x) => x.action === "aws:executeScript")!.inputs as {
+                        Script: string;
+                    };
+                    const before = inputs.Script;
+                    inputs.Script = inputs.Script.replace(
+                        'pages(iam, "get_account_authorization_details", "RoleDetailList", Filter=["Role"])',
+                        'pages(iam, "list_roles", "Roles")',
+                    ).replace(
+                        'r.get("AttachedManagedPolicies", [])',
+                        'pages(iam, "list_attached_role_policies", "AttachedPolicies", RoleName=r["RoleName"])',
+                    );
+                    expect(inputs.Script).not.toContain("get_account_authorization_details");
+                    expect(inputs.Script).not.toBe(before);
+                }),
+        ],
     ])("passes a compliant variation: %s", (_n, m) => expect(run(m)).toEqual([]));
 
     it("fails a runbook whose working step is replaced by a no-op", () =>
@@ -228,7 +247,7 @@ describe("operations-procedures-do-their-steps (IR-*, OPS-*, AUD-*, MNT-POLICY-R
                 "does not read each IAM user's access keys for user_accounts: no reachable step calls iam:ListAccessKeys",
                 "does not read the Cognito groups for user_accounts: no reachable step calls cognito-idp:ListGroups",
                 "does not read each Cognito group's members for user_accounts: no reachable step calls cognito-idp:ListUsersInGroup",
-                "reads every role with its trust policy and policies for role_assignments one page only: iam:GetAccountAuthorizationDetails is not called through a paginator",
+                "reads every role with its trust policy for role_assignments one page only: iam:GetAccountAuthorizationDetails / iam:ListRoles is not called through a paginator",
                 "does not read the EKS access entries for role_assignments: no reachable step calls eks:ListAccessEntries",
                 "does not read each access entry's access policies for role_assignments: no reachable step calls eks:ListAssociatedAccessPolicies",
                 "does not read Kubernetes RoleBinding / ClusterRoleBinding changes (cluster audit log) for role_assignments: no reachable step calls logs:StartQuery",

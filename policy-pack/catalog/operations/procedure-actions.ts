@@ -76,12 +76,17 @@ export const REPORT_DUTIES: Record<ReportKey, Duty[]> = {
         },
         {
             item: "role_assignments",
-            actions: ["iam:GetAccountAuthorizationDetails"],
+            actions: ["iam:ListRoles", "iam:GetAccountAuthorizationDetails"],
             reads: [
                 {
-                    what: "every role with its trust policy and policies",
-                    actions: ["iam:GetAccountAuthorizationDetails"],
+                    // ListRoles returns each role's AssumeRolePolicyDocument too.
+                    what: "every role with its trust policy",
+                    actions: ["iam:GetAccountAuthorizationDetails", "iam:ListRoles"],
                     paginated: true,
+                },
+                {
+                    what: "each role's attached policies",
+                    actions: ["iam:GetAccountAuthorizationDetails", "iam:ListAttachedRolePolicies"],
                 },
                 { what: "the EKS access entries", actions: ["eks:ListAccessEntries"], paginated: true },
                 { what: "each access entry's access policies", actions: ["eks:ListAssociatedAccessPolicies"] },
