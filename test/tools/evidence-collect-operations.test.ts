@@ -19,7 +19,9 @@ import { classificationJobs } from "../../tools/lib/evidence-collect/macie";
 import { findings, standardsState } from "../../tools/lib/evidence-collect/securityhub";
 import { OperatingCheck } from "../../tools/lib/evidence-collect/types";
 import { dueWindows } from "../../tools/lib/evidence-collect/windows";
-import { ControlEvidence } from "../../tools/lib/evidence-report";
+import { buildEvidence, ControlEvidence } from "../../tools/lib/evidence-report";
+import { applyOperating } from "../../tools/lib/evidence-collect/apply";
+import { renderSummary } from "../../tools/lib/evidence-summary";
 
 const ssm = mockClient(SSMClient);
 const backup = mockClient(BackupClient);
@@ -394,5 +396,76 @@ describe("provenance of the collector", () => {
             expect([client, listed[client]]).toEqual([client, lock.packages[`node_modules/${client}`].version]);
         }
         expect(listed["@aws-sdk/client-macie2"]).toBe("3.1048.0");
+    });
+});
+
+describe("operating evidence in the statement of applicability", () => {
+    it("fails a passing audit with a missed window and names the window and the Macie job in summary.md", () => {
+        const doc = buildEvidence({
+            stack: "prod",
+            source: "test",
+            provenance: {
+                gitCommit: "0".repeat(40),
+                gitDirty: false,
+                pack: { name: "p", version: "0" },
+                guideVersion: "1.0.0",
+                sourceKind: "stack-export",
+                placeholderIds: false,
+                deployed: true,
+                policyConfig: "policy-pack/config/prod.json",
+            },
+            resources: [],
+            auditEvidence: {},
+            report: {
+                violations: [],
+                summary: { resources: 0, policies: 0, mandatory: 0, advisory: 0 },
+                policies: [],
+                diagnostics: { each: [], stack: [] },
+                pack: { name: "pack", version: "0.0.0" },
+            },
+            tests: new Map(),
+            selfTest: [],
+        });
+        const audit = doc.controls.find((c) => c.id === "AUD-ACCESS")!;
+        Object.assign(audit, { status: "pass", reason: "proven" });
+        const detail =
+            "2 execution(s) of mas-prod-report-access-audit (2 Success); no successful run in 1 of 2 monthly window(s): 2026-11";
+        applyOperating(doc, {
+            account: "210987654321",
+            region: "eu-west-1",
+            collectedAt: NOW.toISOString(),
+            period: { days: 90, from: FROM.toISOString(), to: NOW.toISOString() },
+            automation: [
+                {
+                    document: "mas-prod-report-access-audit",
+                    controls: ["AUD-ACCESS"],
+                    scheduled: true,
+                    byStatus: { Success: 2 },
+                    cadence: "monthly",
+                    due: 2,
+                    missing: ["2026-11"],
+                },
+            ],
+            alarms: [],
+            restoreTests: [],
+            conformance: [],
+            securityHubFindings: {},
+            accountServices: [],
+            classificationJobs: [
+                { job: "mas-prod-data-stores", status: "IDLE", lastRunTime: "2026-11-30T03:00:00.000Z" },
+            ],
+            checks: [{ control: "AUD-ACCESS", result: "failed", source: "ssm:DescribeAutomationExecutions", detail }],
+        });
+        expect([audit.status, audit.reason]).toEqual([
+            "fail",
+            `operation failed in the 90 days to 2026-12-01: ${detail} (before: pass — proven)`,
+        ]);
+        const summary = renderSummary(doc, { "evidence.json": "a".repeat(64), "evidence.md": "b".repeat(64) });
+        expect(summary).toContain(
+            "\n- mas-prod-report-access-audit (monthly): no successful run in 1 of 2 window(s): 2026-11\n",
+        );
+        expect(summary).toContain(
+            "\n- Macie classification job mas-prod-data-stores: IDLE, last run 2026-11-30T03:00:00.000Z\n",
+        );
     });
 });

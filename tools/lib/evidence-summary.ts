@@ -139,6 +139,16 @@ export function renderSummary(doc: EvidenceDocument, hashes: RecordHashes): stri
                 (c) =>
                     `- Conformance pack ${c.pack}: ${c.compliance} (${c.nonCompliantRules.length} non-compliant rule(s))`,
             ),
+            // The cadence windows without a successful run, by name (the auditor's sample of missed operations).
+            ...o.automation
+                .filter((a) => a.missing?.length)
+                .map(
+                    (a) =>
+                        `- ${a.document} (${a.cadence}): no successful run in ${a.missing!.length} of ${a.due} window(s): ${a.missing!.slice(0, 12).join(", ")}${a.missing!.length > 12 ? ", …" : ""}`,
+                ),
+            ...(o.classificationJobs ?? []).map(
+                (j) => `- Macie classification job ${j.job}: ${j.status}, last run ${j.lastRunTime ?? "never"}`,
+            ),
             "",
             checks.length
                 ? "| Control | Result | Source | Detail |"
