@@ -42,8 +42,10 @@ beforeEach(() => {
 });
 
 describe("cadence windows", () => {
-    it("a monthly access audit needs a Success in October and November of a 90-day period", async () => {
-        // Scheduled at 08:00 on the 1st in Tokyo: 23:00 UTC the day before.
+    it("a monthly access audit needs a Success in each monthly window of the period", async () => {
+        // Scheduled at 08:00 on the 1st in Tokyo: 23:00 UTC the day before. 90 days to 15 December.
+        const now = new Date("2026-12-15T00:00:00.000Z");
+        const from = new Date("2026-09-16T00:00:00.000Z");
         const controls = [
             control("AUD-ACCESS", [
                 {
@@ -62,62 +64,68 @@ describe("cadence windows", () => {
                 },
             ]),
         ];
-        const run = (at: string, status: "Success" | "Failed" = "Success") => ({
+        const run = (at: string) => ({
             DocumentName: "mas-prod-report-access-audit",
             AutomationExecutionId: at,
-            AutomationExecutionStatus: status,
+            AutomationExecutionStatus: "Success" as const,
             ExecutionStartTime: new Date(at),
         });
-        ssm.on(DescribeAutomationExecutionsCommand).resolves({
-            AutomationExecutionMetadataList: [run("2026-09-30T23:00:01Z"), run("2026-10-31T23:00:02Z")],
-        });
-        let checks: OperatingCheck[] = [];
-        const out = await automation(new SSMClient({}), controls, FROM, NOW, checks);
-        expect(out).toEqual([
+        const collectWith = async (...runs: string[]) => {
+            ssm.reset();
+            ssm.on(DescribeAutomationExecutionsCommand).resolves({ AutomationExecutionMetadataList: runs.map(run) });
+            const checks: OperatingCheck[] = [];
+            const out = await automation(new SSMClient({}), controls, from, now, checks);
+            return { out, checks };
+        };
+        const detail = (c: OperatingCheck[]) => c.map((x) => [x.result, x.detail]);
+
+        // In Tokyo's calendar the runs fall in October, November and December (in UTC: September to November).
+        const ok = await collectWith("2026-09-30T23:00:01Z", "2026-10-31T23:00:02Z", "2026-11-30T23:00:00Z");
+        expect(ok.out).toEqual([
             {
                 document: "mas-prod-report-access-audit",
                 controls: ["AUD-ACCESS"],
                 scheduled: true,
-                byStatus: { Success: 2 },
+                byStatus: { Success: 3 },
                 cadence: "monthly",
-                due: 2,
+                due: 3,
                 missing: [],
             },
         ]);
-        expect(checks).toEqual([
+        expect(ok.checks).toEqual([
             {
                 control: "AUD-ACCESS",
                 result: "ok",
                 source: "ssm:DescribeAutomationExecutions",
-                detail: "2 execution(s) of mas-prod-report-access-audit (2 Success); a successful run in each of 2 monthly window(s)",
+                detail: "3 execution(s) of mas-prod-report-access-audit (3 Success); a successful run in each of 3 monthly window(s)",
             },
         ]);
 
-        // November's run missing: two runs in October (one a retry) do not cover it.
-        ssm.reset();
-        ssm.on(DescribeAutomationExecutionsCommand).resolves({
-            AutomationExecutionMetadataList: [run("2026-09-30T23:00:01Z"), run("2026-10-12T09:00:00Z")],
-        });
-        checks = [];
-        await automation(new SSMClient({}), controls, FROM, NOW, checks);
-        expect(checks).toEqual([
-            {
-                control: "AUD-ACCESS",
-                result: "failed",
-                source: "ssm:DescribeAutomationExecutions",
-                detail: "2 execution(s) of mas-prod-report-access-audit (2 Success); no successful run in 1 of 2 monthly window(s): 2026-11",
-            },
-        ]);
-
-        // No run at all while windows were due: failed, naming both.
-        ssm.reset();
-        ssm.on(DescribeAutomationExecutionsCommand).resolves({ AutomationExecutionMetadataList: [] });
-        checks = [];
-        await automation(new SSMClient({}), controls, FROM, NOW, checks);
-        expect(checks.map((c) => [c.result, c.detail])).toEqual([
+        // December's run missing: two runs in November (one a retry) do not cover it.
+        const gap = await collectWith("2026-09-30T23:00:01Z", "2026-10-31T23:00:02Z", "2026-11-12T09:00:00Z");
+        expect(detail(gap.checks)).toEqual([
             [
                 "failed",
-                "0 execution(s) of mas-prod-report-access-audit; no successful run in 2 of 2 monthly window(s): 2026-10, 2026-11",
+                "3 execution(s) of mas-prod-report-access-audit (3 Success); no successful run in 1 of 3 monthly window(s): 2026-12",
+            ],
+        ]);
+
+        // Windows older than the 30-day execution history with no run shown: not evidenced, at most partial.
+        const old = await collectWith("2026-11-30T23:00:00Z");
+        expect(old.out[0]).toMatchObject({ missing: [], unevidenced: ["2026-10", "2026-11"] });
+        expect(detail(old.checks)).toEqual([
+            [
+                "never-ran",
+                "1 execution(s) of mas-prod-report-access-audit (1 Success); a successful run in each monthly window the execution history still holds; 2 window(s) older than the 30-day execution history show no run: not evidenced (2026-10, 2026-11)",
+            ],
+        ]);
+
+        // No run at all: December failed, the older two not evidenced.
+        const none = await collectWith();
+        expect(detail(none.checks)).toEqual([
+            [
+                "failed",
+                "0 execution(s) of mas-prod-report-access-audit; no successful run in 1 of 3 monthly window(s): 2026-12; 2 window(s) older than the 30-day execution history show no run: not evidenced (2026-10, 2026-11)",
             ],
         ]);
     });

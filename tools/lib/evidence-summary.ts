@@ -141,10 +141,10 @@ export function renderSummary(doc: EvidenceDocument, hashes: RecordHashes): stri
             ),
             // The cadence windows without a successful run, by name (the auditor's sample of missed operations).
             ...o.automation
-                .filter((a) => a.missing?.length)
+                .filter((a) => a.missing?.length || a.unevidenced?.length)
                 .map(
                     (a) =>
-                        `- ${a.document} (${a.cadence}): no successful run in ${a.missing!.length} of ${a.due} window(s): ${a.missing!.slice(0, 12).join(", ")}${a.missing!.length > 12 ? ", …" : ""}`,
+                        `- ${a.document} (${a.cadence}): no successful run in ${a.missing!.length} of ${a.due} window(s)${a.missing!.length ? `: ${a.missing!.slice(0, 12).join(", ")}${a.missing!.length > 12 ? ", …" : ""}` : ""}${a.unevidenced?.length ? `; ${a.unevidenced.length} older than the execution history, not evidenced` : ""}`,
                 ),
             ...(o.classificationJobs ?? []).map(
                 (j) => `- Macie classification job ${j.job}: ${j.status}, last run ${j.lastRunTime ?? "never"}`,

@@ -115,6 +115,13 @@ function scheduleOf(
     return undefined;
 }
 
+/**
+ * Days of Automation execution history DescribeAutomationExecutions returns (Systems Manager's retention of
+ * execution history; older runs no longer show). A window older than that with no run shown is unevidenced
+ * (at most partial), not failed.
+ */
+export const AUTOMATION_HISTORY_DAYS = 30;
+
 const FAILED_EXECUTION = [
     "Failed",
     "TimedOut",
@@ -163,15 +170,26 @@ export async function automation(
         const schedule = scheduleOf(controls, name, doc.tags);
         const scheduled = !!schedule || doc.controls.some((c) => scheduledControls.has(c));
         // The schedule's windows in the period that have no successful run.
+        const horizon = new Date(Math.max(from.getTime(), to.getTime() - AUTOMATION_HISTORY_DAYS * 86_400_000));
         const windows = schedule?.cadence
-            ? { cadence: schedule.cadence, ...missingWindows(successes, from, to, schedule.cadence, schedule.timeZone) }
+            ? {
+                  cadence: schedule.cadence,
+                  ...missingWindows(successes, from, to, schedule.cadence, schedule.timeZone, horizon),
+              }
             : undefined;
         out.push({
             document: name,
             controls: doc.controls,
             scheduled,
             byStatus,
-            ...(windows ? { cadence: windows.cadence, due: windows.due.length, missing: windows.missing } : {}),
+            ...(windows
+                ? {
+                      cadence: windows.cadence,
+                      due: windows.due.length,
+                      missing: windows.missing,
+                      ...(windows.unevidenced.length ? { unevidenced: windows.unevidenced } : {}),
+                  }
+                : {}),
         });
         const runs = Object.values(byStatus).reduce((a, b) => a + b, 0);
         const failed = FAILED_EXECUTION.map((s) => byStatus[s] ?? 0).reduce((a, b) => a + b, 0);
@@ -188,14 +206,19 @@ export async function automation(
             (windows
                 ? windows.missing.length
                     ? `; no successful run in ${windows.missing.length} of ${windows.due.length} ${windows.cadence} window(s): ${windows.missing.join(", ")}`
-                    : `; a successful run in each of ${windows.due.length} ${windows.cadence} window(s)`
+                    : windows.unevidenced.length
+                      ? `; a successful run in each ${windows.cadence} window the execution history still holds`
+                      : `; a successful run in each of ${windows.due.length} ${windows.cadence} window(s)`
+                : "") +
+            (windows?.unevidenced.length
+                ? `; ${windows.unevidenced.length} window(s) older than the ${AUTOMATION_HISTORY_DAYS}-day execution history show no run: not evidenced (${windows.unevidenced.join(", ")})`
                 : "");
         for (const control of doc.controls) {
             const source = "ssm:DescribeAutomationExecutions";
             // A due window without a successful run is a gap in the operation, whether or not another ran.
             if (failed > 0 || (windows && windows.missing.length > 0)) {
                 checks.push({ control, result: "failed", source, detail });
-            } else if (succeeded === 0 && scheduled) {
+            } else if ((succeeded === 0 && scheduled) || (windows && windows.unevidenced.length > 0)) {
                 checks.push({ control, result: "never-ran", source, detail });
             } else if (succeeded > 0) {
                 checks.push({ control, result: "ok", source, detail });

@@ -29,6 +29,8 @@ export interface OperatingSummary {
         cadence?: string;
         due?: number;
         missing?: string[];
+        /** Due windows older than the execution history the API returns, with no run shown. */
+        unevidenced?: string[];
     }[];
     alarms: { alarm: string; controls: string[]; state: string; toAlarm: number }[];
     restoreTests: { plan: string; byStatus: Record<string, number> }[];

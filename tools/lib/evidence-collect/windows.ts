@@ -53,31 +53,47 @@ export function windowOf(day: Day, cadence: Cadence): string {
     }
 }
 
-/** The windows due in the period [from, to], oldest first. */
-export function dueWindows(from: Date, to: Date, cadence: Cadence, timeZone: string): string[] {
+/** The windows due in the period [from, to], oldest first, with the UTC midnight of each one's first day. */
+function due(from: Date, to: Date, cadence: Cadence, timeZone: string): { name: string; start: number }[] {
     const first = utc(localDay(from, timeZone));
     const last = utc(localDay(to, timeZone));
-    const due: string[] = [];
+    const out: { name: string; start: number }[] = [];
     let previous = windowOf(localDay(new Date(first), "UTC"), cadence);
     for (let ms = first + DAY_MS; ms < last; ms += DAY_MS) {
         const w = windowOf(localDay(new Date(ms), "UTC"), cadence);
         if (w !== previous) {
-            due.push(w);
+            out.push({ name: w, start: ms });
         }
         previous = w;
     }
-    return due;
+    return out;
 }
 
-/** Due windows with no successful run (runs: the start times of Success executions). */
+/** The windows due in the period [from, to], oldest first. */
+export function dueWindows(from: Date, to: Date, cadence: Cadence, timeZone: string): string[] {
+    return due(from, to, cadence, timeZone).map((w) => w.name);
+}
+
+/**
+ * Due windows with no successful run (runs: the start times of Success executions). A missing window that
+ * starts before `horizon` (the oldest execution the API still returns) is `unevidenced`, not missing: the
+ * history that would show its run is gone.
+ */
 export function missingWindows(
     runs: Date[],
     from: Date,
     to: Date,
     cadence: Cadence,
     timeZone: string,
-): { due: string[]; missing: string[] } {
+    horizon: Date = from,
+): { due: string[]; missing: string[]; unevidenced: string[] } {
     const ran = new Set(runs.map((t) => windowOf(localDay(t, timeZone), cadence)));
-    const due = dueWindows(from, to, cadence, timeZone);
-    return { due, missing: due.filter((w) => !ran.has(w)) };
+    const windows = due(from, to, cadence, timeZone);
+    const gone = utc(localDay(horizon, timeZone));
+    const absent = windows.filter((w) => !ran.has(w.name));
+    return {
+        due: windows.map((w) => w.name),
+        missing: absent.filter((w) => w.start > gone).map((w) => w.name),
+        unevidenced: absent.filter((w) => w.start <= gone).map((w) => w.name),
+    };
 }
