@@ -20,6 +20,8 @@ import {
     SSMClient,
 } from "@aws-sdk/client-ssm";
 import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { tsNodeArgs } from "../../tools/lib/node-command";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
@@ -28,6 +30,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { applyOperating } from "../../tools/lib/evidence-collect/apply";
 import { callerAccount, collect, parsePeriod } from "../../tools/lib/evidence-collect";
 import { publish } from "../../tools/lib/evidence-collect/publish";
+import { evidenceCommand } from "../../tools/evidence";
 import { buildEvidence, ControlEvidence } from "../../tools/lib/evidence-report";
 
 const ssm = mockClient(SSMClient);
@@ -525,6 +528,27 @@ describe("evidence --publish", () => {
                 files,
             }),
         ).rejects.toMatchObject({ name: "UsageError", message });
+        expect(s3.commandCalls(PutObjectCommand)).toEqual([]);
+    });
+
+    it("the command refuses such a bucket before planning and writes nothing (exit 2)", async () => {
+        s3.on(GetObjectLockConfigurationCommand).resolves({
+            ObjectLockConfiguration: {
+                ObjectLockEnabled: "Enabled",
+                Rule: { DefaultRetention: { Mode: "GOVERNANCE", Days: 30 } },
+            },
+        });
+        const outDir = path.join(os.tmpdir(), `issue-23b-publish-${process.pid}`);
+        await expect(
+            evidenceCommand(["--stack", "dev", "--publish", "mas-dev-audit", "--out-dir", outDir]),
+        ).rejects.toMatchObject({
+            name: "UsageError",
+            message:
+                "--publish: bucket mas-dev-audit default retention is GOVERNANCE for 30 days; the audit bucket keeps evidence under COMPLIANCE for 2557 days",
+        });
+        // Before the plan: nothing written locally, only the credentials' account and the bucket's lock read.
+        expect(fs.existsSync(outDir)).toBe(false);
+        expect(sts.commandCalls(GetCallerIdentityCommand)).toHaveLength(1);
         expect(s3.commandCalls(PutObjectCommand)).toEqual([]);
     });
 });
