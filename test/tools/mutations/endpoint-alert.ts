@@ -1,0 +1,40 @@
+// Issue 21 (endpoint policies, alert paths, data effects): breaks of kinds the other lists do not use, each
+// expected from the policy that evaluates the effective result.
+
+import { Break, find } from "./common";
+
+const doc = (r: { inputs: Record<string, any> }, prop: string, f: (d: any) => void) => {
+    const d = JSON.parse(r.inputs[prop]);
+    f(d);
+    r.inputs[prop] = JSON.stringify(d);
+};
+
+export const endpointAlertBreaks: Break[] = [
+    {
+        control: "PER-FW-EGRESS",
+        policy: "network-endpoint-policies",
+        what: "the STS endpoint's policy admitting any principal",
+        apply: (rs) => {
+            doc(find(rs, "aws:ec2/vpcEndpoint:VpcEndpoint", "mas-vpce-sts"), "policy", (d) => {
+                delete d.Statement[0].Condition;
+            });
+            return rs;
+        },
+    },
+    {
+        control: "PER-FW-EGRESS",
+        policy: "network-endpoint-policies",
+        what: "a new SQS interface endpoint without a policy (private DNS off)",
+        apply: (rs) => {
+            const base = find(rs, "aws:ec2/vpcEndpoint:VpcEndpoint", "mas-vpce-sns");
+            const copy = JSON.parse(JSON.stringify(base));
+            copy.urn = base.urn.replace(/mas-vpce-sns$/, "mas-vpce-sqs");
+            copy.inputs.serviceName = copy.inputs.serviceName.replace(/sns$/, "sqs");
+            copy.inputs.privateDnsEnabled = false;
+            delete copy.inputs.policy;
+            copy.outputs = { ...copy.inputs, id: "vpce-0sqs", arn: base.outputs.arn.replace(/vpce-.*/, "vpce-0sqs") };
+            rs.push(copy);
+            return rs;
+        },
+    },
+];
