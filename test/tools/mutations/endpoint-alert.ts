@@ -37,4 +37,38 @@ export const endpointAlertBreaks: Break[] = [
             return rs;
         },
     },
+    {
+        control: "DET-UNAUTH",
+        policy: "operations-alert-subscriptions",
+        what: "a high-severity e-mail subscription whose attribute filter drops every alarm notification",
+        apply: (rs) => {
+            find(rs, "aws:sns/topicSubscription:TopicSubscription", "mas-alerts-high-email-0").inputs.filterPolicy =
+                JSON.stringify({ severity: ["high"] });
+            return rs;
+        },
+    },
+    {
+        control: "DET-UNAUTH",
+        policy: "operations-alert-subscriptions",
+        what: "a high-severity subscription over plaintext http",
+        apply: (rs) => {
+            Object.assign(find(rs, "aws:sns/topicSubscription:TopicSubscription", "mas-alerts-high-email-1").inputs, {
+                protocol: "http",
+                endpoint: "http://alerts.corp.io/sns",
+            });
+            return rs;
+        },
+    },
+    {
+        control: "DET-ANOMALY",
+        policy: "operations-detection-fires",
+        what: "the medium topic's subscriptions moved to another topic (the low one)",
+        apply: (rs) => {
+            for (const i of [0, 1]) {
+                const sub = find(rs, "aws:sns/topicSubscription:TopicSubscription", `mas-alerts-medium-email-${i}`);
+                sub.inputs.topic = String(sub.inputs.topic).replace(/-medium$/, "-low");
+            }
+            return rs;
+        },
+    },
 ];
