@@ -71,4 +71,48 @@ export const endpointAlertBreaks: Break[] = [
             return rs;
         },
     },
+    {
+        control: "LOG-AGG-CENTRAL",
+        policy: "data-log-subscriptions-stay-home",
+        what: "the EKS control-plane subscription narrowed to lines containing ERROR",
+        apply: (rs) => {
+            find(
+                rs,
+                "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter",
+                "mas-logging-eks-to-s3",
+            ).inputs.filterPattern = "?ERROR ?error";
+            return rs;
+        },
+    },
+    {
+        control: "BAK-CRITICAL",
+        policy: "data-backup-selects-classified",
+        what: "the backup role's S3 backup policy detached (the buckets are selected but cannot be read)",
+        apply: (rs) => rs.filter((r) => !r.urn.endsWith("::mas-backup-AWSBackupServiceRolePolicyForS3Backup")),
+    },
+    {
+        control: "BAK-SENSITIVE",
+        policy: "data-backup-selects-classified",
+        what: "the sensitive selection narrowed by a condition on a tag no resource carries",
+        apply: (rs) => {
+            find(rs, "aws:backup/selection:Selection", "mas-backup-sensitive").inputs.conditions = [
+                { stringEquals: [{ key: "aws:ResourceTag/backup", value: "true" }] },
+            ];
+            return rs;
+        },
+    },
+    {
+        control: "KMS-AT-REST",
+        policy: "data-bucket-refuses-other-encryption",
+        what: "the agent data bucket unblocking SSE-C uploads (customer-provided keys)",
+        apply: (rs) => {
+            const sse = find(
+                rs,
+                "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+                "mas-stores-agent-data",
+            );
+            sse.inputs.rules[0].blockedEncryptionTypes = ["NONE"];
+            return rs;
+        },
+    },
 ];
