@@ -242,6 +242,22 @@ function backupGaps(model: IamModel, roleArn: string, type: string, arn: string)
         .map((q) => `${q.action} on ${q.resource}`);
 }
 
+/** The plan without the roles no selection uses (and their policies): the model stays small in a big plan. */
+function backupModelInput(rs: PolicyResource[], selections: PolicyResource[]): PolicyResource[] {
+    const used = new Set(selections.map((s) => asString(s.props.iamRoleArn)));
+    const roles = rs.filter((r) => r.type === "aws:iam/role:Role" && used.has(asString(r.props.arn)));
+    const keys = new Set(roles.flatMap((r) => [asString(r.props.name), asString(r.props.arn), r.urn]));
+    return rs.filter((r) =>
+        r.type === "aws:iam/role:Role"
+            ? roles.includes(r)
+            : r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" ||
+                r.type === "aws:iam/rolePolicy:RolePolicy"
+              ? keys.has(asString(r.props.role)) ||
+                (r.propertyDependencies?.role ?? []).some((d) => keys.has((d as { urn: string }).urn))
+              : true,
+    );
+}
+
 export const backupSelectsClassified = stackPolicy({
     name: "data-backup-selects-classified",
     description: `Every classified resource AWS Backup can protect (buckets, tables, file systems, databases, volumes tagged ${CLASSIFICATION_TAG}) is assigned by a selection of a backup plan of its own level, evaluating the selection as AWS Backup does: resources or tags, AND its conditions, minus notResources; and the selection's role can make the backup's reads (bucket listing and objects under the bucket policy, kms:Decrypt under the key policy of an SSE-KMS bucket; table, file system, database and volume backups).`,
@@ -272,7 +288,7 @@ export const backupSelectsClassified = stackPolicy({
                 continue;
             }
             // Assigned is not backed up: the selection's role must be able to read it (one able selection suffices).
-            model ??= buildModel(rs);
+            model ??= buildModel(backupModelInput(rs, selections));
             const gaps = covering.map((s) => ({
                 s,
                 gaps: backupGaps(model as IamModel, asString(s.props.iamRoleArn) ?? "", r.type, arn),
