@@ -7,6 +7,7 @@ import { ALERT_SEVERITIES } from "../catalog/operations";
 import { EVENT_SAMPLES } from "../catalog/operations/samples";
 import { eventMatches, snsFilterAdmits } from "../lib/detection/event-pattern";
 import { alarmNotification, subscriptionProblem, targetMessage } from "../lib/detection/subscriptions";
+import { stackConfigFile, stackConfigList } from "../lib/stack-config";
 import { asArray, asObject, asString, stackPolicy } from "./lib";
 
 const T = {
@@ -79,12 +80,14 @@ function carriedByTopic(rs: PolicyResource[]): Map<string, Carried[]> {
 export const alertSubscriptions = stackPolicy({
     name: "operations-alert-subscriptions",
     description:
-        "Every subscription of an alert topic (a topic of a guide severity, or one an alarm or EventBridge rule of the stack publishes to) uses an alert channel the catalog allows (e-mail to a mail address, https to a named host, or SQS / Lambda / Firehose of the topic's own account; never plaintext http, SMS or mobile push), has a real endpoint (no empty value or placeholder), and its filter policy (MessageAttributes or MessageBody scope) admits at least one of the alerts the topic carries: the alarm notifications and the routed findings as the stack publishes them.",
+        "Every subscription of an alert topic (a topic of a guide severity, or one an alarm or EventBridge rule of the stack publishes to) uses an alert channel the catalog allows (e-mail to an address of the stack config's alertEmails, https to a named host, or SQS / Lambda / Firehose of the topic's own account; never plaintext http, SMS or mobile push), has a real endpoint (no empty value or placeholder), and its filter policy (MessageAttributes or MessageBody scope) admits at least one of the alerts the topic carries: the alarm notifications and the routed findings as the stack publishes them.",
     controls: ["DET-UNAUTH", "DET-ANOMALY"],
     severity: "high",
     validate: (args, report) => {
         const rs = args.resources;
         const carried = carriedByTopic(rs);
+        // The people alerts go to are the stack config's alertEmails (when the config reached the pack).
+        const recipients = stackConfigList("alertEmails")?.map((a) => a.toLowerCase());
         const topics = ofType(rs, T.topic).filter(
             (t) =>
                 (ALERT_SEVERITIES as readonly string[]).includes(String(tagsOf(t)["severity"])) ||
@@ -98,7 +101,12 @@ export const alertSubscriptions = stackPolicy({
                 (controls.length > 0 ? controls : ["DET-ANOMALY"]).forEach((c) => report(`[${c}] ${m}`, urn));
             for (const sub of ofType(rs, T.subscription).filter((s) => s.props.topic === arn)) {
                 const what = `subscription ${sub.name} (${asString(sub.props.protocol) ?? "no protocol"} → ${asString(sub.props.endpoint) ?? "no endpoint"}) of alert topic ${nameOf(topic)}`;
-                const problem = subscriptionProblem(sub.props);
+                const endpoint = (asString(sub.props.endpoint) ?? "").toLowerCase();
+                const problem =
+                    subscriptionProblem(sub.props) ??
+                    (recipients && /^email/.test(asString(sub.props.protocol) ?? "") && !recipients.includes(endpoint)
+                        ? `${endpoint} is not one of the stack's alertEmails (${stackConfigFile()}: ${recipients.join(", ")})`
+                        : undefined);
                 if (problem) {
                     say(`${what} is no alert path: ${problem}`, sub.urn);
                     continue;

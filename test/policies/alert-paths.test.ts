@@ -148,6 +148,36 @@ describe("operations-alert-subscriptions (DET-UNAUTH, DET-ANOMALY)", () => {
     });
 });
 
+describe("operations-alert-subscriptions: recipients from the stack config", () => {
+    const saved = { config: process.env.PULUMI_CONFIG, project: process.env.PULUMI_NODEJS_PROJECT };
+    beforeEach(() => {
+        process.env.PULUMI_NODEJS_PROJECT = "multi-agent-security";
+        process.env.PULUMI_CONFIG = JSON.stringify({
+            "multi-agent-security:alertEmails": JSON.stringify(["soc@corp.test", "oncall@corp.test"]),
+        });
+    });
+    afterEach(() => {
+        for (const [k, v] of [
+            ["PULUMI_CONFIG", saved.config],
+            ["PULUMI_NODEJS_PROJECT", saved.project],
+        ] as const) {
+            if (v === undefined) {
+                delete process.env[k];
+            } else {
+                process.env[k] = v;
+            }
+        }
+    });
+
+    it("passes the configured addresses (any case)", () =>
+        expect(run((rs) => (get(rs, "sub-low").props.endpoint = "OnCall@corp.test"))).toEqual([]));
+
+    it("fails an e-mail subscription to an address the config does not list", () =>
+        expect(run((rs) => (get(rs, "sub-high").props.endpoint = "someone@mail.corp.io"))).toEqual([
+            "[DET-UNAUTH] subscription sub-high (email → someone@mail.corp.io) of alert topic topic-high is no alert path: someone@mail.corp.io is not one of the stack's alertEmails (Pulumi.<stack>.yaml: soc@corp.test, oncall@corp.test)",
+        ]));
+});
+
 describe("alert messages and channels", () => {
     it("an alarm's notification is the JSON CloudWatch publishes", () => {
         expect(

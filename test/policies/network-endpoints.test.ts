@@ -63,6 +63,21 @@ describe("network-endpoint-policies (PER-FW-EGRESS)", () => {
         ).toEqual([]);
     });
 
+    it("passes a policy limited to the stack's organization (aws:PrincipalOrgID) instead of its account", () => {
+        const doc = {
+            Statement: [
+                {
+                    Effect: "Allow",
+                    Principal: "*",
+                    Action: "ecr:*",
+                    Resource: "*",
+                    Condition: { StringEquals: { "aws:PrincipalOrgID": "o-a1b2c3d4e5" } },
+                },
+            ],
+        };
+        expect(endpoint("ecr.api", doc)).toEqual([]);
+    });
+
     it("fails an STS endpoint policy that admits any principal", () => {
         const found = endpoint("sts", {
             Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:*", Resource: "*" }],

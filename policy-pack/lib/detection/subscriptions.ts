@@ -73,6 +73,7 @@ export function alarmNotification(alarm: Record<string, unknown>, name: string):
         NewStateValue: "ALARM",
         NewStateReason: "Threshold Crossed",
         StateChangeTime: "2026-01-01T00:00:00.000+0000",
+        // CloudWatch writes the Region's display name (e.g. "EU (Ireland)"); the code stands in for it.
         Region: region ?? "",
         AlarmArn: arn,
         OldStateValue: "OK",
