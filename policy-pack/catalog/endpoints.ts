@@ -29,6 +29,9 @@ export const endpointServices: Record<string, EndpointService> = {
     logs: { prefixes: ["logs"], perimeter: "principal", policySupported: true },
     kms: { prefixes: ["kms"], perimeter: "principal", policySupported: true },
     ssm: { prefixes: ["ssm"], perimeter: "principal", policySupported: true },
+    // ssmmessages, ec2messages and eks-auth: endpoint policy support is taken from AWS's general rule (most
+    // services accept one); the stored docs did not confirm it per service. Should AWS refuse a custom policy
+    // ("only supports the full-access endpoint policy") at create, set policySupported false with that reason.
     ssmmessages: { prefixes: ["ssmmessages"], perimeter: "principal", policySupported: true },
     ec2messages: { prefixes: ["ec2messages"], perimeter: "principal", policySupported: true },
     // EKS endpoints accepted only the full-access policy until February 2025 (amazon-eks-user-guide PR 873).
