@@ -7,7 +7,10 @@ import { ALERT_SEVERITIES } from "../catalog/operations";
 import { EVENT_SAMPLES } from "../catalog/operations/samples";
 import { eventMatches, snsFilterAdmits } from "../lib/detection/event-pattern";
 import { alarmNotification, subscriptionProblem, targetMessage } from "../lib/detection/subscriptions";
+import { evaluate, parseDocument } from "../lib/iam";
+import type { Principal, RequestContext } from "../lib/iam";
 import { stackConfigFile, stackConfigList } from "../lib/stack-config";
+import { keyOf } from "./cross-service/shared";
 import { asArray, asObject, asString, stackPolicy } from "./lib";
 
 const T = {
@@ -77,10 +80,73 @@ function carriedByTopic(rs: PolicyResource[]): Map<string, Carried[]> {
     return out;
 }
 
+const CLOUDWATCH: Principal = { kind: "service", service: "cloudwatch.amazonaws.com", identity: [] };
+
+/**
+ * Why CloudWatch cannot deliver an alarm's notification to a topic: the topic policy (when the stack sets one)
+ * must let cloudwatch.amazonaws.com publish, and an encrypted topic's key policy must let it
+ * kms:GenerateDataKey* and kms:Decrypt (CloudWatch "Using Amazon SNS topics with CloudWatch alarms"; an AWS
+ * managed key's policy cannot). Evaluated for the request CloudWatch makes: its service principal, the alarm as
+ * aws:SourceArn, its account as aws:SourceAccount.
+ */
+function cloudWatchGaps(rs: PolicyResource[], topic: PolicyResource, alarm: PolicyResource): string[] {
+    const topicArn = asString(topic.props.arn) ?? "";
+    const alarmArn = asString(alarm.props.arn) ?? "";
+    const account = alarmArn.split(":")[4] || topicArn.split(":")[4] || "";
+    const context: RequestContext = {
+        "aws:sourceaccount": [account],
+        "aws:sourcearn": [alarmArn],
+        "aws:securetransport": ["true"],
+        "aws:principalisawsservice": ["true"],
+        "kms:encryptioncontext:aws:sns:topicarn": [topicArn],
+    };
+    const gaps: string[] = [];
+    const topicPolicy = ofType(rs, "aws:sns/topicPolicy:TopicPolicy")
+        .filter((p) => p.props.arn === topicArn)
+        .map((p) => parseDocument(p.props.policy))
+        .find((d) => d !== undefined);
+    const may = (
+        action: string,
+        resource: string,
+        name: string,
+        document: NonNullable<typeof topicPolicy>,
+        kms = false,
+    ) =>
+        evaluate(CLOUDWATCH, {
+            action,
+            resource,
+            resourceAccount: account,
+            resourcePolicy: { name, document },
+            ...(kms ? { isKmsKey: true } : {}),
+            context,
+        }).possible;
+    if (topicPolicy && !may("sns:Publish", topicArn, "topic policy", topicPolicy)) {
+        gaps.push("the topic policy does not let cloudwatch.amazonaws.com sns:Publish");
+    }
+    const keyRef = asString(topic.props.kmsMasterKeyId);
+    if (keyRef && /alias\/aws\/sns$/.test(keyRef)) {
+        gaps.push(
+            "the topic is encrypted with the AWS managed key alias/aws/sns, whose policy cannot grant CloudWatch",
+        );
+    }
+    const key = keyRef ? keyOf(rs, keyRef) : undefined;
+    const keyPolicy = key ? parseDocument(key.props.policy) : undefined;
+    if (key && keyPolicy) {
+        const keyArn = asString(key.props.arn) ?? keyRef ?? "";
+        const missing = ["kms:GenerateDataKey", "kms:Decrypt"].filter(
+            (a) => !may(a, keyArn, "key policy", keyPolicy, true),
+        );
+        if (missing.length > 0) {
+            gaps.push(`key ${nameOf(key)} does not let cloudwatch.amazonaws.com ${missing.join(" and ")}`);
+        }
+    }
+    return gaps;
+}
+
 export const alertSubscriptions = stackPolicy({
     name: "operations-alert-subscriptions",
     description:
-        "Every subscription of an alert topic (a topic of a guide severity, or one an alarm or EventBridge rule of the stack publishes to) uses an alert channel the catalog allows (e-mail to an address of the stack config's alertEmails, https to a named host, or SQS / Lambda / Firehose of the topic's own account; never plaintext http, SMS or mobile push), has a real endpoint (no empty value or placeholder), and its filter policy (MessageAttributes or MessageBody scope) admits at least one of the alerts the topic carries: the alarm notifications and the routed findings as the stack publishes them.",
+        "Every subscription of an alert topic (a topic of a guide severity, or one an alarm or EventBridge rule of the stack publishes to) uses an alert channel the catalog allows (e-mail to an address of the stack config's alertEmails, https to a named host, or SQS / Lambda / Firehose of the topic's own account; never plaintext http, SMS or mobile push), has a real endpoint (no empty value or placeholder), and its filter policy (MessageAttributes or MessageBody scope) admits at least one of the alerts the topic carries: the alarm notifications and the routed findings as the stack publishes them. CloudWatch can deliver the alarms' notifications: the topic policy and the topic key's policy, evaluated for cloudwatch.amazonaws.com, let it publish and encrypt.",
     controls: ["DET-UNAUTH", "DET-ANOMALY"],
     severity: "high",
     validate: (args, report) => {
@@ -93,9 +159,22 @@ export const alertSubscriptions = stackPolicy({
                 (ALERT_SEVERITIES as readonly string[]).includes(String(tagsOf(t)["severity"])) ||
                 carried.has(asString(t.props.arn) ?? ""),
         );
+        const alarms = ofType(rs, T.alarm);
         for (const topic of topics) {
             const arn = asString(topic.props.arn) ?? "";
             const alerts = carried.get(arn) ?? [];
+            // Alarms publishing here: CloudWatch must be able to deliver (one evaluation stands for all of them,
+            // the topic and key policies name no alarm).
+            const publishing = alarms.filter((a) => asArray(a.props.alarmActions as string[]).includes(arn));
+            const gaps = publishing.length > 0 ? cloudWatchGaps(rs, topic, publishing[0]) : [];
+            for (const c of new Set(publishing.map(controlOfAlarm))) {
+                for (const g of gaps) {
+                    report(
+                        `[${c}] ${publishing.length} alarm(s) (e.g. ${nameOf(publishing[0])}) publish to alert topic ${nameOf(topic)}, but CloudWatch cannot deliver: ${g}`,
+                        topic.urn,
+                    );
+                }
+            }
             const controls = [...new Set(alerts.map((a) => a.control))];
             const say = (m: string, urn: string) =>
                 (controls.length > 0 ? controls : ["DET-ANOMALY"]).forEach((c) => report(`[${c}] ${m}`, urn));

@@ -178,6 +178,115 @@ describe("operations-alert-subscriptions: recipients from the stack config", () 
         ]));
 });
 
+describe("operations-alert-subscriptions: CloudWatch can deliver to the alarm's topic (topic and key policies)", () => {
+    const KEY = `arn:aws:kms:eu-west-1:${ACCT}:key/alerts`;
+    const cloudWatchKey = (condition: Record<string, unknown>) => ({
+        Sid: "CloudWatchAlarms",
+        Effect: "Allow",
+        Principal: { Service: "cloudwatch.amazonaws.com" },
+        Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        Resource: "*",
+        Condition: condition,
+    });
+    const keyPolicy = (...extra: object[]) =>
+        JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+                {
+                    Sid: "AccountAdministration",
+                    Effect: "Allow",
+                    Principal: { AWS: `arn:aws:iam::${ACCT}:root` },
+                    Action: "kms:*",
+                    Resource: "*",
+                },
+                ...extra,
+            ],
+        });
+    const topicPolicy = (...statements: object[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
+    const publish = {
+        Sid: "AlarmsAndEvents",
+        Effect: "Allow",
+        Principal: { Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com"] },
+        Action: "sns:Publish",
+        Resource: topicArn("high"),
+        Condition: { StringEquals: { "aws:SourceAccount": ACCT } },
+    };
+    const encrypted: Mut = (rs) => {
+        get(rs, "topic-high").props.kmsMasterKeyId = KEY;
+        rs.push(
+            {
+                type: "aws:kms/key:Key",
+                name: "alerts-key",
+                props: { arn: KEY, policy: keyPolicy(cloudWatchKey({ StringEquals: { "aws:SourceAccount": ACCT } })) },
+            },
+            {
+                type: "aws:sns/topicPolicy:TopicPolicy",
+                name: "high-policy",
+                props: { arn: topicArn("high"), policy: topicPolicy(publish) },
+            },
+        );
+    };
+    const both =
+        (m: Mut): Mut =>
+        (rs) => {
+            encrypted(rs);
+            m(rs);
+        };
+    const gap = (what: string) =>
+        `[DET-UNAUTH] 1 alarm(s) (e.g. failed-auth) publish to alert topic topic-high, but CloudWatch cannot deliver: ${what}`;
+
+    it("passes the stack's key and topic policies, and an extra TLS-only deny", () => {
+        expect(run(encrypted)).toEqual([]);
+        expect(
+            run(
+                both((rs) => {
+                    get(rs, "high-policy").props.policy = topicPolicy(publish, {
+                        Sid: "TlsOnly",
+                        Effect: "Deny",
+                        Principal: { AWS: "*" },
+                        Action: "sns:Publish",
+                        Resource: topicArn("high"),
+                        Condition: { Bool: { "aws:SecureTransport": "false" } },
+                    });
+                }),
+            ),
+        ).toEqual([]);
+    });
+
+    it("fails a key policy without CloudWatch, or one that admits it only for another account's alarms", () => {
+        expect(run(both((rs) => (get(rs, "alerts-key").props.policy = keyPolicy())))).toEqual([
+            gap("key alerts-key does not let cloudwatch.amazonaws.com kms:GenerateDataKey and kms:Decrypt"),
+        ]);
+        expect(
+            run(
+                both(
+                    (rs) =>
+                        (get(rs, "alerts-key").props.policy = keyPolicy(
+                            cloudWatchKey({ StringEquals: { "aws:SourceAccount": "444455556666" } }),
+                        )),
+                ),
+            ),
+        ).toEqual([gap("key alerts-key does not let cloudwatch.amazonaws.com kms:GenerateDataKey and kms:Decrypt")]);
+    });
+
+    it("fails a topic policy that lets only EventBridge publish, and the AWS managed key", () => {
+        expect(
+            run(
+                both(
+                    (rs) =>
+                        (get(rs, "high-policy").props.policy = topicPolicy({
+                            ...publish,
+                            Principal: { Service: "events.amazonaws.com" },
+                        })),
+                ),
+            ),
+        ).toEqual([gap("the topic policy does not let cloudwatch.amazonaws.com sns:Publish")]);
+        expect(run((rs) => (get(rs, "topic-high").props.kmsMasterKeyId = "alias/aws/sns"))).toEqual([
+            gap("the topic is encrypted with the AWS managed key alias/aws/sns, whose policy cannot grant CloudWatch"),
+        ]);
+    });
+});
+
 describe("alert messages and channels", () => {
     it("an alarm's notification is the JSON CloudWatch publishes", () => {
         expect(

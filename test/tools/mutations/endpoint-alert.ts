@@ -61,6 +61,17 @@ export const endpointAlertBreaks: Break[] = [
     },
     {
         control: "DET-ANOMALY",
+        policy: "operations-alert-subscriptions",
+        what: "the alerts key's policy no longer lets CloudWatch encrypt alarm notifications",
+        apply: (rs) => {
+            doc(find(rs, "aws:kms/key:Key", "mas-keys-alerts"), "policy", (d) => {
+                d.Statement = d.Statement.filter((s: { Sid?: string }) => s.Sid !== "CloudWatchAlarms");
+            });
+            return rs;
+        },
+    },
+    {
+        control: "DET-ANOMALY",
         policy: "operations-detection-fires",
         what: "the medium topic's subscriptions moved to another topic (the low one)",
         apply: (rs) => {
