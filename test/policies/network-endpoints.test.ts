@@ -125,7 +125,7 @@ describe("network-endpoint-policies (PER-FW-EGRESS)", () => {
             ],
         });
         expect(found).toEqual([
-            "[PER-FW-EGRESS] endpoint vpce-s3 (service s3, interface, private DNS on: all of the VPC's calls to the service): a role of the stack's account may call 1 action of the service on its own resources through it (s3:PutObject): the endpoint policy does not limit it to the stack's account",
+            "[PER-FW-EGRESS] endpoint vpce-s3 (service s3, interface, private DNS on: all of the VPC's calls to the service): a role of the stack's account may call 1 action of the service on another account's resources through it (s3:PutObject): the endpoint policy does not limit it to the stack's account",
         ]);
     });
 

@@ -61,7 +61,7 @@ export function endpointLeaks(
         const found = new Set<string>();
         const targets: { account: string; owner: string }[] =
             perimeter === "resource"
-                ? [{ account: outsideAccount(caller), owner: "its own" }]
+                ? [{ account: outsideAccount(caller), owner: caller.account === own ? "another account's" : "its own" }]
                 : [
                       { account: outsideAccount(caller), owner: "its own" },
                       ...(own ? [{ account: own, owner: "the stack's" }] : []),
