@@ -168,9 +168,10 @@ export const alertSubscriptions = stackPolicy({
             const publishing = alarms.filter((a) => asArray(a.props.alarmActions as string[]).includes(arn));
             const gaps = publishing.length > 0 ? cloudWatchGaps(rs, topic, publishing[0]) : [];
             for (const c of new Set(publishing.map(controlOfAlarm))) {
+                const own = publishing.filter((a) => controlOfAlarm(a) === c);
                 for (const g of gaps) {
                     report(
-                        `[${c}] ${publishing.length} alarm(s) (e.g. ${nameOf(publishing[0])}) publish to alert topic ${nameOf(topic)}, but CloudWatch cannot deliver: ${g}`,
+                        `[${c}] ${own.length} alarm(s) (e.g. ${nameOf(own[0])}) publish to alert topic ${nameOf(topic)}, but CloudWatch cannot deliver: ${g}`,
                         topic.urn,
                     );
                 }
