@@ -21,6 +21,8 @@ import { renderHtml } from "./lib/evidence-html";
 import { renderMarkdown } from "./lib/evidence-markdown";
 import { hashInputs, sha256, toolVersions } from "./lib/evidence-provenance";
 import { reachabilityEvidence } from "./lib/evidence-reachability";
+// Registers the IAM allow-list section (evidence.md / evidence.json, summary.md).
+import "./lib/evidence-iam";
 import { applyRegister, readAcceptances, readOwners } from "./lib/evidence-register";
 import { renderSummary, SUMMARY_MAX_LINES } from "./lib/evidence-summary";
 import { cachedSelfTest } from "./lib/self-test";

@@ -85,8 +85,13 @@ export function secureBucket(name: string, args: SecureBucketArgs, parent: pulum
                           },
                           // One data key per bucket instead of one KMS call per object.
                           bucketKeyEnabled: true,
+                          // Customer-provided keys (SSE-C) carry no SSE header the bucket policy could deny.
+                          blockedEncryptionTypes: ["SSE-C"],
                       }
-                    : { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
+                    : {
+                          applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" },
+                          blockedEncryptionTypes: ["SSE-C"],
+                      },
             ],
         },
         child,

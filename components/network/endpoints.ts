@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { endpointServices, interfaceEndpointPolicy } from "../../policy-pack/catalog/endpoints";
 import { networkDesign } from "../../policy-pack/catalog/network";
 import { platformDesign } from "../../policy-pack/catalog/platform";
 
@@ -16,7 +17,8 @@ export interface VpcEndpointsArgs {
 
 /**
  * VPC endpoints: S3 through a gateway endpoint (segment route tables); AWS APIs through interface endpoints in
- * the service subnets (agents may reach the service segment, never management).
+ * the service subnets (agents may reach the service segment, never management). Each endpoint's policy admits
+ * only the stack's account's principals (catalog/endpoints.ts).
  */
 export function vpcEndpoints(
     parent: pulumi.Resource,
@@ -51,6 +53,16 @@ export function vpcEndpoints(
                 privateDnsEnabled: true,
                 subnetIds: args.serviceSubnets.map((s) => s.id),
                 securityGroupIds: [args.securityGroupId],
+                // Without one AWS attaches full access: any account's credentials would reach the service.
+                ...(endpointServices[service]?.policySupported === false
+                    ? {}
+                    : {
+                          policy: pulumi
+                              .all([args.account.accountId, args.account.arn])
+                              .apply(([accountId, arn]) =>
+                                  JSON.stringify(interfaceEndpointPolicy(service, accountId, arn.split(":")[1])),
+                              ),
+                      }),
                 tags: { Name: `${name}-vpce-${key}` },
             },
             { parent },

@@ -17,6 +17,7 @@ import {
 } from "../catalog/operations/samples";
 import { eventMatches, snsFilterAdmits } from "../lib/detection/event-pattern";
 import { compileFilterPattern, FilterMatcher } from "../lib/detection/filter-pattern";
+import { alarmNotification, subscriptionProblem, targetMessage } from "../lib/detection/subscriptions";
 import { asArray, asObject, asString, stackPolicy } from "./lib";
 
 const T = {
@@ -123,21 +124,16 @@ function feeds(alarm: PolicyResource, filters: PolicyResource[], report: (m: str
     });
 }
 
-const parseOr = (v: unknown, fallback: unknown): unknown => {
-    try {
-        return JSON.parse(String(v));
-    } catch {
-        return fallback;
-    }
-};
-
-/** Topics by ARN, each with whether some subscription admits a message (body undefined: not known). */
+/**
+ * Topics by ARN, each with whether some subscription admits a message (body undefined: not known): a real
+ * alert channel (protocol and endpoint, subscriptions.ts) whose filter policy admits it.
+ */
 function topicIndex(rs: PolicyResource[]) {
     const subscriptions = ofType(rs, T.subscription);
     const topics = new Map(ofType(rs, T.topic).map((t) => [asString(t.props.arn) ?? "", t] as const));
     const admitted = (arn: string, body: unknown): boolean =>
         subscriptions.some((s) => {
-            if (s.props.topic !== arn) {
+            if (s.props.topic !== arn || subscriptionProblem(s.props) !== undefined) {
                 return false;
             }
             if (body === undefined && s.props.filterPolicyScope === "MessageBody" && s.props.filterPolicy) {
@@ -217,7 +213,7 @@ export const detectionFires = stackPolicy({
             if (alarm.props.actionsEnabled === false) {
                 say(`alarm ${n} has its actions disabled (actionsEnabled false): it notifies no one`);
             }
-            const body = { AlarmName: n, NewStateValue: "ALARM", OldStateValue: "OK", Trigger: {} };
+            const body = alarmNotification(alarm.props, n);
             const reached = asArray(alarm.props.alarmActions as string[]).filter((a) => {
                 const topic = topics.get(a);
                 return topic && tags(topic)["severity"] === duty.severity && admitted(a, body);
@@ -288,14 +284,8 @@ export const detectionFires = stackPolicy({
                 .filter((t) => {
                     const arn = asString(t.props.arn) ?? "";
                     const topic = topics.get(arn);
-                    // What the topic receives: the event, a constant input, or a transformer's output (unknown:
-                    // only a subscription without a body filter can be said to admit it).
-                    const body =
-                        t.props.input !== undefined
-                            ? parseOr(t.props.input, {})
-                            : t.props.inputTransformer !== undefined
-                              ? undefined
-                              : s.event;
+                    // What the topic receives: the event, a constant input, or a transformer's output.
+                    const body = targetMessage(t.props, s.event as Rec);
                     return topic && tags(topic)["severity"] === s.severity && admitted(arn, body);
                 });
             if (reached.length === 0) {

@@ -6,6 +6,7 @@ import { identityPolicies } from "./identity";
 import { meshPolicies } from "./mesh";
 import { operationsPolicies } from "./operations";
 import { detectionPolicies } from "./detection";
+import { alertPathPolicies } from "./alert-paths";
 import { procedurePolicies } from "./procedures";
 import { crossServicePolicies } from "./cross-service";
 import { platformPolicies } from "./platform";
@@ -19,6 +20,7 @@ export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
     ...meshPolicies,
     ...operationsPolicies,
     ...detectionPolicies,
+    ...alertPathPolicies,
     ...procedurePolicies,
     ...crossServicePolicies,
     ...platformPolicies,

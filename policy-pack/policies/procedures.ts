@@ -7,6 +7,7 @@ import { INCIDENT_RESPONSE_TAG, ReportKey, REPORTS, reportSlug, RunbookKey, RUNB
 import { Duty, NOTIFY_SEVERITY, REPORT_DUTIES, RUNBOOK_DUTIES } from "../catalog/operations/procedure-actions";
 import { documentCalls, StepCall } from "../lib/detection/automation";
 import { snsFilterAdmits } from "../lib/detection/event-pattern";
+import { subscriptionProblem } from "../lib/detection/subscriptions";
 import { asArray, asObject, asString, stackPolicy } from "./lib";
 
 const DOCUMENT = "aws:ssm/document:Document";
@@ -89,8 +90,8 @@ export const proceduresDoTheirSteps = stackPolicy({
                 .filter((r) => r.type === SG && tags(r)[INCIDENT_RESPONSE_TAG] === "isolate_systems")
                 .map((r) => asString(r.props.id) ?? ""),
         );
-        // Whatever a procedure publishes must reach a reader: a topic of the stack with a subscription whose filter
-        // policy admits the message (a runbook's message carries no attributes).
+        // Whatever a procedure publishes must reach a reader: a topic of the stack with a subscription on a real alert
+        // channel whose filter policy admits the message (a runbook's message carries no attributes).
         const topics = new Map(
             args.resources.filter((r) => r.type === TOPIC).map((t) => [asString(t.props.arn), t] as const),
         );
@@ -106,6 +107,7 @@ export const proceduresDoTheirSteps = stackPolicy({
                         try {
                             return (
                                 sub.props.topic === arn &&
+                                subscriptionProblem(sub.props) === undefined &&
                                 snsFilterAdmits(sub.props.filterPolicy, sub.props.filterPolicyScope, {
                                     body: {},
                                     attributes: {},

@@ -31,7 +31,11 @@ function fixture(): StackResourceCase[] {
         {
             type: "aws:sns/topicSubscription:TopicSubscription",
             name: `${name}-sub`,
-            props: { topic: `arn:aws:sns:eu-west-1:123456789012:${name}`, protocol: "email" },
+            props: {
+                topic: `arn:aws:sns:eu-west-1:123456789012:${name}`,
+                protocol: "email",
+                endpoint: "oncall@corp.test",
+            },
         },
     ];
     return [

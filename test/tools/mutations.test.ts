@@ -6,6 +6,7 @@ import { allowListBreaks } from "./mutations/allow-list";
 import { mirrorToOutputs, Res } from "./mutations/common";
 import { crossServiceBreaks } from "./mutations/cross-service";
 import { effectiveBreaks } from "./mutations/effective";
+import { endpointAlertBreaks } from "./mutations/endpoint-alert";
 import { settingBreaks } from "./mutations/settings";
 import { accessAllowListBreaks } from "./mutations/access-allow-list";
 
@@ -20,6 +21,7 @@ const mutations = [
     ...effectiveBreaks,
     ...allowListBreaks,
     ...accessAllowListBreaks,
+    ...endpointAlertBreaks,
 ];
 
 async function audit(

@@ -167,6 +167,8 @@ export interface EvidenceSection {
     title: string;
     build(input: { stack: string; resources: StateResource[] }): unknown;
     render(json: unknown): string[];
+    /** summary.md lines (a short form under its 600-line cap); none when left out. */
+    summary?(json: unknown): string[];
 }
 export const EVIDENCE_SECTIONS: EvidenceSection[] = [];
 

@@ -1,7 +1,7 @@
 // summary.md: the statement of applicability an auditor reads first (at most 600 lines); evidence.md and
 // evidence.json hold the full record, whose hashes it states.
 import { controlsByIso, controlsBySoc2, CoverageRow, leavesBySection } from "./evidence-coverage";
-import { EvidenceDocument, STATUS_LABEL, STATUSES } from "./evidence-report";
+import { EVIDENCE_SECTIONS, EvidenceDocument, STATUS_LABEL, STATUSES } from "./evidence-report";
 
 export const SUMMARY_MAX_LINES = 600;
 
@@ -157,6 +157,11 @@ export function renderSummary(doc: EvidenceDocument, hashes: RecordHashes): stri
             ...checks.map((c) => `| ${c.control} | ${c.result} | ${c.source} | ${cell(short(c.detail))} |`),
             "",
         );
+    }
+    for (const extra of EVIDENCE_SECTIONS) {
+        if (extra.summary && doc.sections[extra.title] !== undefined) {
+            lines.push(...extra.summary(doc.sections[extra.title]));
+        }
     }
     lines.push(
         "## Integrity",

@@ -415,7 +415,14 @@ function possibleOn(
     return out;
 }
 
-export function computeSurface(resources: PlanResource[], model: IamModel = buildModel(resources)): SurfaceFinding[] {
+/** Every possible changing request a principal can make on a target, granted by the allow-list or not. */
+export type SurfaceTally = (principal: string, target: string, action: string, granted: boolean) => void;
+
+export function computeSurface(
+    resources: PlanResource[],
+    model: IamModel = buildModel(resources),
+    tally?: SurfaceTally,
+): SurfaceFinding[] {
     const targets = inventoryOf(resources, model);
     const principals = groups(model, rolesNamedByResourcePolicies(resources, model));
     // Keys of the data stores, for the allow-list's "key of the bucket tagged ..." selectors.
@@ -516,7 +523,9 @@ export function computeSurface(resources: PlanResource[], model: IamModel = buil
                 memo.set(key, possible);
             }
             for (const { action, allowedBy } of possible) {
-                if (!sp.outsider && grantFor(sp, action, t, model, keyArns, allowedBy)) {
+                const granted = !sp.outsider && grantFor(sp, action, t, model, keyArns, allowedBy) !== undefined;
+                tally?.(sp.label, t.label, action, granted);
+                if (granted) {
                     continue;
                 }
                 record(sp, t, action, allowedBy, isEscalation(action, t));

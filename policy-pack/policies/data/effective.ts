@@ -5,7 +5,20 @@
 import { PolicyResource } from "@pulumi/policy";
 import { CLASSIFICATION_LEVELS, ClassificationLevel } from "../../catalog";
 import { CLASSIFICATION_TAG, SSE_EXEMPTION_ALB, SSE_EXEMPTION_TAG } from "../../catalog/data";
-import { actionMatches, ANY, arnMatches, evaluateConditions, parseDocument, RequestContext } from "../../lib/iam";
+import { LogSample } from "../../catalog/operations/samples";
+import { compileFilterPattern } from "../../lib/detection/filter-pattern";
+import {
+    actionMatches,
+    ANY,
+    arnMatches,
+    buildModel,
+    evaluate,
+    evaluateConditions,
+    parseDocument,
+    RequestContext,
+} from "../../lib/iam";
+import type { IamModel } from "../../lib/iam";
+import { LOG_SHAPES } from "./log-shapes";
 import { asArray, asObject, asString, stackPolicy } from "../lib";
 
 type Rec = Record<string, unknown>;
@@ -34,10 +47,15 @@ const DESTINATION_TYPES = [
 ];
 const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
 
+const SAMPLE_CONTEXT = {
+    systemAdminRoleArn: "arn:aws:iam::123456789012:role/system-admin",
+    otherRoleArn: "arn:aws:iam::123456789012:role/operator",
+};
+
 export const logSubscriptionsStayHome = stackPolicy({
     name: "data-log-subscriptions-stay-home",
     description:
-        "Every log subscription (subscription filters and account-level subscription policies) sends to a destination the stack owns in its own account, and a Firehose stream it feeds delivers to a bucket of the stack: logs never leave for another account or an unknown receiver.",
+        "Every log subscription (subscription filters and account-level subscription policies) sends to a destination the stack owns in its own account, and a Firehose stream it feeds delivers to a bucket of the stack: logs never leave for another account or an unknown receiver. A subscription filter's pattern is evaluated against every shape of log event the stack writes (CloudTrail records, EKS authenticator lines, flow-log records, WAF / firewall JSON, plain text): one it drops never reaches the central store.",
     controls: ["LOG-AGG-STORAGE", "LOG-AGG-CENTRAL"],
     severity: "critical",
     validate: (args, report) => {
@@ -70,11 +88,28 @@ export const logSubscriptionsStayHome = stackPolicy({
             }
         };
         for (const f of rs.filter((r) => r.type === "aws:cloudwatch/logSubscriptionFilter:LogSubscriptionFilter")) {
-            check(
-                `subscription filter ${nameOf(f)} of ${String(f.props.logGroup)}`,
-                asString(f.props.destinationArn),
-                f.urn,
-            );
+            const what = `subscription filter ${nameOf(f)} of ${String(f.props.logGroup)}`;
+            check(what, asString(f.props.destinationArn), f.urn);
+            // The central store gets every event: the pattern must match each shape of log event the stack writes.
+            const pattern = asString(f.props.filterPattern) ?? "";
+            let dropped: LogSample[];
+            try {
+                const match = compileFilterPattern(pattern);
+                dropped = LOG_SHAPES.filter((s) => !match(s.event(SAMPLE_CONTEXT)));
+            } catch {
+                dropped = LOG_SHAPES;
+            }
+            if (dropped.length > 0) {
+                report(
+                    `[LOG-AGG-CENTRAL] ${what} forwards only what its pattern ${JSON.stringify(pattern)} matches: it drops ${dropped
+                        .slice(0, 3)
+                        .map((s) => s.what)
+                        .join(
+                            "; ",
+                        )}${dropped.length > 3 ? `; and ${dropped.length - 3} more` : ""} (the central store must receive every event)`,
+                    f.urn,
+                );
+            }
         }
         for (const p of rs.filter(
             (r) =>
@@ -137,15 +172,102 @@ export function selectionCovers(sel: Rec, arn: string, resourceTags: Record<stri
     return candidate && conditionsHold && !excluded;
 }
 
+/**
+ * What a backup job does with the selection's role, per resource type (AWS Backup developer guide: S3 backups
+ * list versions, keep an inventory configuration and, for continuous backup, an event notification; the
+ * AWS-managed AWSBackupServiceRolePolicyForS3Backup grants exactly these). A restore-only policy is not enough.
+ */
+const BACKUP_READS: Record<string, (arn: string) => [string, string][]> = {
+    "aws:s3/bucket:Bucket": (arn) => [
+        ...[
+            "s3:ListBucketVersions",
+            "s3:GetBucketVersioning",
+            "s3:GetInventoryConfiguration",
+            "s3:PutInventoryConfiguration",
+            "s3:GetBucketNotification",
+            "s3:PutBucketNotification",
+        ].map((a): [string, string] => [a, arn]),
+        ...["s3:GetObjectVersion", "s3:GetObjectVersionTagging"].map((a): [string, string] => [a, `${arn}/probe.json`]),
+    ],
+    "aws:dynamodb/table:Table": (arn) => [
+        ["dynamodb:CreateBackup", arn],
+        ["dynamodb:StartAwsBackupJob", arn],
+    ],
+    "aws:efs/fileSystem:FileSystem": (arn) => [["elasticfilesystem:Backup", arn]],
+    "aws:rds/instance:Instance": (arn) => [["rds:CreateDBSnapshot", arn]],
+    "aws:rds/cluster:Cluster": (arn) => [["rds:CreateDBClusterSnapshot", arn]],
+    "aws:ebs/volume:Volume": (arn) => [["ec2:CreateSnapshot", arn]],
+};
+BACKUP_READS["aws:s3/bucketV2:BucketV2"] = BACKUP_READS["aws:s3/bucket:Bucket"];
+
+/**
+ * The backup reads of a resource the selection's role cannot make (evaluated with its identity policies, the
+ * bucket's policy and, for an SSE-KMS bucket, kms:Decrypt under the key policy). Undefined: the role is not
+ * one of the stack's, so its permissions are not known.
+ */
+function backupGaps(model: IamModel, roleArn: string, type: string, arn: string): string[] | undefined {
+    const role = model.roles.find((r) => r.arn === roleArn);
+    if (!role) {
+        return undefined;
+    }
+    const context: RequestContext = {
+        "aws:securetransport": ["true"],
+        "aws:viaawsservice": ANY,
+        "aws:sourceip": ANY,
+        "aws:currenttime": ANY,
+        "kms:viaservice": [`s3.${model.region}.amazonaws.com`],
+        "kms:encryptioncontext:aws:s3:arn": ANY,
+    };
+    const bucket = model.buckets.find((b) => b.arn === arn);
+    const requests = (BACKUP_READS[type]?.(arn) ?? []).map(([action, resource]) => ({
+        action,
+        resource,
+        resourcePolicy: bucket?.policy,
+        isKmsKey: false,
+    }));
+    const keyArn = model.bucketKeys.get(arn);
+    const key = keyArn ? model.keys.find((k) => k.arn === keyArn) : undefined;
+    if (keyArn) {
+        requests.push({ action: "kms:Decrypt", resource: keyArn, resourcePolicy: key?.policy, isKmsKey: true });
+    }
+    return requests
+        .filter(
+            (q) =>
+                !evaluate(role.principal, {
+                    ...q,
+                    resourceAccount: model.account,
+                    context,
+                }).possible,
+        )
+        .map((q) => `${q.action} on ${q.resource}`);
+}
+
+/** The plan without the roles no selection uses (and their policies): the model stays small in a big plan. */
+function backupModelInput(rs: PolicyResource[], selections: PolicyResource[]): PolicyResource[] {
+    const used = new Set(selections.map((s) => asString(s.props.iamRoleArn)));
+    const roles = rs.filter((r) => r.type === "aws:iam/role:Role" && used.has(asString(r.props.arn)));
+    const keys = new Set(roles.flatMap((r) => [asString(r.props.name), asString(r.props.arn), r.urn]));
+    return rs.filter((r) =>
+        r.type === "aws:iam/role:Role"
+            ? roles.includes(r)
+            : r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" ||
+                r.type === "aws:iam/rolePolicy:RolePolicy"
+              ? keys.has(asString(r.props.role)) ||
+                (r.propertyDependencies?.role ?? []).some((d) => keys.has((d as { urn: string }).urn))
+              : true,
+    );
+}
+
 export const backupSelectsClassified = stackPolicy({
     name: "data-backup-selects-classified",
-    description: `Every classified resource AWS Backup can protect (buckets, tables, file systems, databases, volumes tagged ${CLASSIFICATION_TAG}) is assigned by a selection of a backup plan of its own level, evaluating the selection as AWS Backup does: resources or tags, AND its conditions, minus notResources.`,
+    description: `Every classified resource AWS Backup can protect (buckets, tables, file systems, databases, volumes tagged ${CLASSIFICATION_TAG}) is assigned by a selection of a backup plan of its own level, evaluating the selection as AWS Backup does: resources or tags, AND its conditions, minus notResources; and the selection's role can make the backup's reads (bucket listing and objects under the bucket policy, kms:Decrypt under the key policy of an SSE-KMS bucket; table, file system, database and volume backups).`,
     controls: CLASSIFICATION_LEVELS.map((l) => `BAK-${l.toUpperCase()}`),
     severity: "high",
     validate: (args, report) => {
         const rs = args.resources;
         const plans = rs.filter((r) => r.type === "aws:backup/plan:Plan");
         const selections = rs.filter((r) => r.type === "aws:backup/selection:Selection");
+        let model: IamModel | undefined;
         const levelOfPlan = (planId: unknown) =>
             tags(plans.find((p) => p.props.id === planId) ?? ({ props: {} } as PolicyResource))[CLASSIFICATION_TAG];
         for (const r of rs.filter((x) => BACKED_TYPES.includes(x.type))) {
@@ -155,12 +277,26 @@ export const backupSelectsClassified = stackPolicy({
             }
             const arn =
                 asString(r.props.arn) ?? (asString(r.props.bucket) ? `arn:aws:s3:::${String(r.props.bucket)}` : "");
-            const covered = selections.some(
+            const covering = selections.filter(
                 (s) => levelOfPlan(s.props.planId) === level && selectionCovers(s.props, arn, tags(r)),
             );
-            if (!covered) {
+            if (covering.length === 0) {
                 report(
                     `[BAK-${level.toUpperCase()}] ${nameOf(r)} (${CLASSIFICATION_TAG}=${level}) is assigned by no selection of a ${level} backup plan (its resources / tags, conditions and notResources leave it out)`,
+                    r.urn,
+                );
+                continue;
+            }
+            // Assigned is not backed up: the selection's role must be able to read it (one able selection suffices).
+            model ??= buildModel(backupModelInput(rs, selections));
+            const gaps = covering.map((s) => ({
+                s,
+                gaps: backupGaps(model as IamModel, asString(s.props.iamRoleArn) ?? "", r.type, arn),
+            }));
+            if (!gaps.some((g) => g.gaps === undefined || g.gaps.length === 0)) {
+                const g = gaps[0];
+                report(
+                    `[BAK-${level.toUpperCase()}] ${nameOf(r)} (${CLASSIFICATION_TAG}=${level}) is assigned by selection ${nameOf(g.s)}, whose role ${String(g.s.props.iamRoleArn)} cannot back it up: ${(g.gaps ?? []).join(", ")} is not allowed`,
                     r.urn,
                 );
             }
@@ -172,7 +308,7 @@ export const backupSelectsClassified = stackPolicy({
 
 export const bucketRefusesOtherEncryption = stackPolicy({
     name: "data-bucket-refuses-other-encryption",
-    description: `Every SSE-KMS bucket (all but the one tagged ${SSE_EXEMPTION_TAG}=${SSE_EXEMPTION_ALB}) has a bucket policy that denies, for anyone, an upload asking for SSE-S3 (AES256) and an upload asking for SSE-KMS with another key: the policy's Deny statements are evaluated against both requests.`,
+    description: `Every SSE-KMS bucket (all but the one tagged ${SSE_EXEMPTION_TAG}=${SSE_EXEMPTION_ALB}) has a bucket policy that denies, for anyone, an upload asking for SSE-S3 (AES256) and an upload asking for SSE-KMS with another key, and refuses an upload with a customer-provided key (SSE-C: a Deny, or the encryption configuration's blockedEncryptionTypes): the policy's Deny statements are evaluated against each request.`,
     controls: ["KMS-AT-REST"],
     severity: "high",
     validate: (args, report) => {
@@ -186,11 +322,13 @@ export const bucketRefusesOtherEncryption = stackPolicy({
                 continue;
             }
             const id = asString(b.props.bucket) ?? asString(b.props.id);
-            const rule = configs
+            const rules = configs
                 .filter((c) => c.props.bucket === id)
-                .flatMap((c) => asArray(c.props.rules as Rec[]).map(asObject))
+                .flatMap((c) => asArray(c.props.rules as Rec[]).map(asObject));
+            const rule = rules
                 .map((x) => asObject(x.applyServerSideEncryptionByDefault))
                 .find((d) => d.sseAlgorithm === "aws:kms");
+            const blocksSseC = rules.some((x) => asArray(x.blockedEncryptionTypes as string[]).includes("SSE-C"));
             const key = asString(rule?.kmsMasterKeyId);
             if (!rule || !key) {
                 continue; // data-s3-bucket-baseline reports a bucket without SSE-KMS
@@ -226,9 +364,20 @@ export const bucketRefusesOtherEncryption = stackPolicy({
                         ],
                     },
                 ],
+                [
+                    "an upload with a customer-provided key (SSE-C)",
+                    {
+                        "s3:x-amz-server-side-encryption": [],
+                        "s3:x-amz-server-side-encryption-aws-kms-key-id": [],
+                        "s3:x-amz-server-side-encryption-customer-algorithm": ["AES256"],
+                    },
+                ],
             ];
+            // SSE-C is also refused by the encryption configuration's blockedEncryptionTypes.
             for (const [what] of probes.filter(
-                ([, c]) => !denied({ "*": ANY, "aws:securetransport": ["true"], ...lower(c) }),
+                ([w, c]) =>
+                    !(blocksSseC && w.includes("SSE-C")) &&
+                    !denied({ "*": ANY, "aws:securetransport": ["true"], ...lower(c) }),
             )) {
                 report(
                     `[KMS-AT-REST] bucket ${nameOf(b)}'s policy does not deny ${what}: objects may be stored under another key`,

@@ -69,6 +69,16 @@ export const logBucketRetention = stackPolicy({
                 .filter((r) => r?.status === "Enabled")
                 .map((r) => (r.expiration as Props | undefined)?.days)
                 .filter((d): d is number => typeof d === "number");
+            // An absolute expiration date deletes every object on that day, whatever its age.
+            for (const r of rules.filter((x) => x?.status === "Enabled")) {
+                const date = (r.expiration as Props | undefined)?.date;
+                if (date !== undefined) {
+                    report(
+                        `[${retentionControl(source)}] log bucket ${b.name} rule ${String(r.id ?? "(no id)")} expires every object on ${String(date)}, whatever its age; ${source} logs are kept ${boundText(retentionPath(source), retention[source])} days`,
+                        urn,
+                    );
+                }
+            }
             if (expiries.length === 0) {
                 report(
                     `[${retentionControl(source)}] log bucket ${b.name} has no enabled lifecycle expiration; ${source} logs expire after ${retention[source]} days`,

@@ -1,4 +1,5 @@
 import { addressPlanPins } from "./address-plan";
+import { endpointPolicies } from "./endpoints";
 import { firewallFlows } from "./firewall-flows";
 import { firewallLogging, firewallPolicy, guardDuty, vpcFlowLogs } from "./monitoring";
 import { albHardening, listenerTls, noPublicIngress } from "./perimeter";
@@ -13,6 +14,7 @@ export * from "./monitoring";
 export * from "./reachability";
 export * from "./address-plan";
 export * from "./firewall-flows";
+export * from "./endpoints";
 
 /** The infrastructure_security.network_protection policies, in the pack's order. */
 export const networkPolicies = [
@@ -31,4 +33,5 @@ export const networkPolicies = [
     segmentReachability,
     addressPlanPins,
     firewallFlows,
+    endpointPolicies,
 ];

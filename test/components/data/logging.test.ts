@@ -53,12 +53,13 @@ describe("Log buckets (LOG-SYSTEM-RETENTION, LOG-SECURITY-RETENTION, LOG-AUDIT-R
         expect(named(longer, LOG_GROUP, "mas-logging-waf").inputs.retentionInDays).toBe(400);
     });
 
-    it("LOG-AGG-ENCRYPTION: SSE-KMS with the logs / audit key and bucket keys; the ALB bucket SSE-S3", () => {
+    it("LOG-AGG-ENCRYPTION: SSE-KMS with the logs / audit key and bucket keys; the ALB bucket SSE-S3; SSE-C blocked", () => {
         const rule = (name: string) => (named(prod, SSE, name).inputs.rules as Record<string, unknown>[])[0];
         const logsKey = arnOf(prod, KEY, "mas-keys-logs");
         expect(rule("mas-logging-system")).toEqual({
             applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: logsKey },
             bucketKeyEnabled: true,
+            blockedEncryptionTypes: ["SSE-C"],
         });
         expect(rule("mas-logging-security")).toMatchObject({
             applyServerSideEncryptionByDefault: { kmsMasterKeyId: logsKey },
@@ -68,6 +69,7 @@ describe("Log buckets (LOG-SYSTEM-RETENTION, LOG-SECURITY-RETENTION, LOG-AUDIT-R
         });
         expect(rule("mas-logging-alb-access")).toEqual({
             applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" },
+            blockedEncryptionTypes: ["SSE-C"],
         });
     });
 

@@ -148,6 +148,34 @@ describe("Network ACLs and security groups (access levels)", () => {
             ].sort(),
         );
     });
+
+    it("every interface endpoint carries a policy for the stack's account's principals, on its own service", () => {
+        const sts = JSON.parse(named(dev, "aws:ec2/vpcEndpoint:VpcEndpoint", "mas-vpce-sts").inputs.policy as string);
+        expect(sts.Statement).toEqual([
+            {
+                Sid: "StackAccountPrincipals",
+                Effect: "Allow",
+                Principal: { AWS: "*" },
+                Action: ["sts:*"],
+                Resource: "*",
+                Condition: { StringEquals: { "aws:PrincipalAccount": "123456789012" } },
+            },
+            {
+                Sid: "WebIdentityIntoStackRoles",
+                Effect: "Allow",
+                Principal: { Federated: "*" },
+                Action: "sts:AssumeRoleWithWebIdentity",
+                Resource: "arn:aws:iam::123456789012:role/*",
+            },
+        ]);
+        const monitoring = named(dev, "aws:ec2/vpcEndpoint:VpcEndpoint", "mas-vpce-monitoring").inputs;
+        expect(JSON.parse(monitoring.policy as string).Statement[0].Action).toEqual(["cloudwatch:*"]);
+        const interfaces = ofType(dev, "aws:ec2/vpcEndpoint:VpcEndpoint").filter(
+            (e) => e.inputs.vpcEndpointType === "Interface",
+        );
+        expect(interfaces).toHaveLength(16);
+        expect(interfaces.filter((e) => typeof e.inputs.policy !== "string").map((e) => e.name)).toEqual([]);
+    });
 });
 
 describe("NET-FLOW-LOGS", () => {

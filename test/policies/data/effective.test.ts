@@ -277,7 +277,12 @@ describe("data-bucket-refuses-other-encryption (KMS-AT-REST)", () => {
             name: "sse",
             props: {
                 bucket: "agent-data",
-                rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY } }],
+                rules: [
+                    {
+                        applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY },
+                        blockedEncryptionTypes: ["SSE-C"],
+                    },
+                ],
             },
         },
         {
@@ -316,6 +321,29 @@ describe("data-bucket-refuses-other-encryption (KMS-AT-REST)", () => {
             ),
         ).toEqual([]);
     });
+    const SSEC = "an upload with a customer-provided key (SSE-C)";
+    const rulesOf = (rs: StackResourceCase[]) => (get(rs, "sse").props.rules as Record<string, unknown>[])[0];
+    it("fails SSE-C uploads once the encryption configuration stops blocking them (NONE, or left out)", () => {
+        expect(run((rs) => (rulesOf(rs).blockedEncryptionTypes = ["NONE"]))).toEqual(fails([SSEC]));
+        expect(run((rs) => delete rulesOf(rs).blockedEncryptionTypes)).toEqual(fails([SSEC]));
+    });
+    it("passes SSE-C refused by a Deny on the customer-algorithm header instead of the configuration", () =>
+        expect(
+            run((rs) => {
+                delete rulesOf(rs).blockedEncryptionTypes;
+                setStatements(rs, [
+                    ...statements(),
+                    {
+                        Sid: "DenySseC",
+                        Effect: "Deny",
+                        Principal: "*",
+                        Action: "s3:PutObject",
+                        Resource: `${arn}/*`,
+                        Condition: { Null: { "s3:x-amz-server-side-encryption-customer-algorithm": "false" } },
+                    },
+                ]);
+            }),
+        ).toEqual([]));
     it("passes one statement that covers both (StringNotEqualsIfExists on the key alone)", () =>
         expect(
             run((rs) =>

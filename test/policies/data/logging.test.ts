@@ -65,6 +65,20 @@ describe("data-log-bucket-retention (LOG-SYSTEM-RETENTION, LOG-SECURITY-RETENTIO
             "[LOG-SECURITY-RETENTION] log bucket sec expires objects after 300 days; security logs are kept at least 365 days",
         ]);
     });
+    it("fails an extra rule that expires every object on a fixed date (whatever its age)", () => {
+        const dated = lifecycle("sec", 365).props;
+        (dated.rules as Props[]).push({
+            id: "cleanup",
+            status: "Enabled",
+            expiration: { date: "2027-01-01T00:00:00Z" },
+        });
+        expect(run(change(baseline(), "sec-lc", dated))).toEqual([
+            "[LOG-SECURITY-RETENTION] log bucket sec rule cleanup expires every object on 2027-01-01T00:00:00Z, whatever its age; security logs are kept at least 365 days",
+        ]);
+        // Disabled, it deletes nothing.
+        (dated.rules as Props[])[1].status = "Disabled";
+        expect(run(change(baseline(), "sec-lc", dated))).toEqual([]);
+    });
     it("fails a log bucket without an expiring lifecycle", () => {
         expect(run(change(baseline(), "sys-lc", undefined))).toEqual([
             "[LOG-SYSTEM-RETENTION] log bucket sys has no enabled lifecycle expiration; system logs expire after 90 days",
