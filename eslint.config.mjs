@@ -6,7 +6,7 @@ export default tseslint.config(
     ...tseslint.configs.recommended,
     {
         // The Pulumi rules only matter where Outputs are built: the program, its components and the tools.
-        files: ["index.ts", "components/**/*.ts", "tools/**/*.ts"],
+        files: ["index.ts", "programs/**/*.ts", "components/**/*.ts", "tools/**/*.ts"],
         plugins: { "@pulumi": pulumi },
         // The Pulumi rules need type information (is this expression an Output?).
         languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },

@@ -1,4 +1,5 @@
 // npm run plan -- --stack <name> [--out <file>] [--project-dir <dir>] [--esc-env <name>=<file>] [--policy-config <file>]
+//                  [--stack-ref <stack>=<file>]
 // Runs index.ts under Pulumi mocks with Pulumi.<stack>.yaml, writes the registered resources in
 // `pulumi stack export` format (default .plan/<stack>.json), then audits that file with the policy pack.
 import * as path from "path";
@@ -11,6 +12,7 @@ import { explainMissingKeys, parseEscEnvFlag } from "./lib/esc";
 import { runUnderMocks } from "./lib/program";
 import { exposeStackConfigToPack, listStacks, readStackConfig } from "./lib/stack-config";
 import { parseDocument } from "./lib/state";
+import { parseStackRefFlag, readStackReference, StackReferenceValue, stackRefFile } from "./lib/stack-refs";
 
 export const PLAN: CommandSpec = {
     name: "plan",
@@ -46,6 +48,11 @@ export const PLAN: CommandSpec = {
             value: "<file>",
             help: "policy pack config (default policy-pack/config/<stack>.json, else the pack's defaults: all mandatory)",
         },
+        {
+            name: "stack-ref",
+            value: "<stack>=<file>",
+            help: "an agent stack's platform stack: its plan or `pulumi stack export` (the root stack's outputs; comma-separate several)",
+        },
     ],
     footer:
         "Exit 0: no mandatory violation; 1: at least one; 2: bad arguments, invalid stack config (the message names the\n" +
@@ -66,6 +73,7 @@ export async function planCommand(argv: string[]): Promise<number> {
     const policy = stackPolicyConfig(stack, flags["policy-config"]);
     const sc = readStackConfig(projectDir, stack, parseEscEnvFlag(flags["esc-env"]));
     printWarnings(sc.warnings);
+    const stackReferences = resolveStackReferences(sc.config[`${sc.project}:platformStack`], flags["stack-ref"]);
     exposeStackConfigToPack(sc.config);
     const started = Date.now();
     // The pack starts in its own process while the program runs (the engine also starts it before the update).
@@ -79,6 +87,7 @@ export async function planCommand(argv: string[]): Promise<number> {
             stack,
             config: sc.config,
             secretKeys: sc.secretKeys,
+            stackReferences,
             // eslint-disable-next-line @typescript-eslint/no-require-imports
             load: () => require(path.join(REPO_ROOT, "index")),
         });
@@ -92,6 +101,11 @@ export async function planCommand(argv: string[]): Promise<number> {
         writeJson(out, deployment);
     } catch (e) {
         await session.then((s) => s.close()).catch(() => undefined);
+        // A platform whose contract this agent stack cannot use is bad input, as invalid config is.
+        if ((e as Error)?.name === "ContractError") {
+            // The SDK prefixes the path of each property the failed value reached.
+            throw new UsageError((e as Error).message.replace(/^(error serializing property "[^"]*": )+/, ""));
+        }
         throw explainMissingKeys(e, sc.unresolvedEnvironments, `Pulumi.${stack}.yaml`);
     }
     const state = parseDocument(deployment, out);
@@ -109,6 +123,29 @@ export async function planCommand(argv: string[]): Promise<number> {
         ) + "\n",
     );
     return report.summary.mandatory > 0 ? 1 : 0;
+}
+
+/**
+ * An agent stack (platformStack set) needs its platform's outputs: from --stack-ref, or exit 2 naming the flag.
+ * Entries for other stacks are ignored (plan:fleet passes the platform's plan to every agent stack).
+ */
+function resolveStackReferences(
+    platformStack: string | undefined,
+    flag: string | undefined,
+): Record<string, StackReferenceValue> {
+    const refs = parseStackRefFlag(flag);
+    if (!platformStack) {
+        return {};
+    }
+    const file = stackRefFile(refs, platformStack);
+    if (!file) {
+        throw new UsageError(
+            `this is an agent stack (platformStack: ${platformStack}): give its platform's plan or stack export with --stack-ref ${platformStack.split("/").pop()}=<file> (e.g. .plan/${platformStack.split("/").pop()}.json from plan --stack ${platformStack.split("/").pop()})`,
+        );
+    }
+    const ref = readStackReference(path.resolve(file), platformStack);
+    printWarnings(ref.warnings);
+    return { [platformStack]: { outputs: ref.outputs, secretOutputNames: ref.secretOutputNames } };
 }
 
 if (require.main === module) {

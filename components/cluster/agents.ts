@@ -17,10 +17,10 @@ export interface PodIdentitiesArgs {
     agents: string[];
     /** Each agent's workload role (identity section). */
     agentRoles: Record<string, { arn: pulumi.Input<string> }>;
-    /** The monitoring agent's role, for its service account in the monitoring namespace. */
-    monitoringAgentRoleArn: pulumi.Input<string>;
-    /** The Pod Identity agent add-on. */
-    podIdentityAgent: pulumi.Resource;
+    /** The monitoring agent's role, for its service account in the monitoring namespace (platform only). */
+    monitoringAgentRoleArn?: pulumi.Input<string>;
+    /** The Pod Identity agent add-on (an agent stack's cluster already has it: the platform's). */
+    podIdentityAgent?: pulumi.Resource;
 }
 
 /** Pod Identity associations: each agent's service account → its own role (and the monitoring agent's). */
@@ -29,7 +29,7 @@ export function podIdentities(parent: pulumi.Resource, name: string, args: PodId
         new aws.eks.PodIdentityAssociation(
             `${name}-pod-identity-${key}`,
             { clusterName: args.clusterName, namespace, serviceAccount, roleArn },
-            { parent, dependsOn: [args.podIdentityAgent] },
+            { parent, dependsOn: args.podIdentityAgent ? [args.podIdentityAgent] : [] },
         );
     const agentAssociations = args.agents.map((agent) => {
         const r = args.agentRoles[agent];
@@ -38,21 +38,23 @@ export function podIdentities(parent: pulumi.Resource, name: string, args: PodId
         }
         return podIdentity(agent, agentNamespace(agent), agent, r.arn);
     });
-    podIdentity(
-        "monitoring-agent",
-        MONITORING_SERVICE_ACCOUNT.namespace,
-        MONITORING_SERVICE_ACCOUNT.name,
-        args.monitoringAgentRoleArn,
-    );
+    if (args.monitoringAgentRoleArn !== undefined) {
+        podIdentity(
+            "monitoring-agent",
+            MONITORING_SERVICE_ACCOUNT.namespace,
+            MONITORING_SERVICE_ACCOUNT.name,
+            args.monitoringAgentRoleArn,
+        );
+    }
     return agentAssociations;
 }
 
 export interface AgentNamespacesArgs {
     agents: string[];
     /** The VPC range: HTTPS out of it goes through the firewall, never to the rest of the VPC. */
-    vpcCidr: string;
+    vpcCidr: pulumi.Input<string>;
     /** Subnets of the service segment (EKS API ENIs, interface endpoints). */
-    serviceSubnetCidrs: string[];
+    serviceSubnetCidrs: pulumi.Input<string[]>;
     /** Each namespace's ResourceQuota. */
     quota: { cpu: pulumi.Input<string>; memory: pulumi.Input<string>; pods: number };
     /** Each namespace's LimitRange for containers: default request = limit, and the largest limit. */
@@ -62,10 +64,10 @@ export interface AgentNamespacesArgs {
         maxCpu: pulumi.Input<string>;
         maxMemory: pulumi.Input<string>;
     };
-    /** The agents' ClusterRole (rbac.ts), bound in each namespace to its agent's service account. */
-    agentRole: k8s.rbac.v1.ClusterRole;
+    /** Name of the agents' ClusterRole (rbac.ts), bound in each namespace to its agent's service account. */
+    agentClusterRole: pulumi.Input<string>;
     /** resource_manager's allocate ClusterRole (rbac.ts), bound in each agent namespace to its group. */
-    resourceManagerAllocate?: { role: k8s.rbac.v1.ClusterRole; group: string };
+    resourceManagerAllocate?: { clusterRole: pulumi.Input<string>; group: pulumi.Input<string> };
 }
 
 /** The Kubernetes objects of each agent, one list per kind (in agent order). */
@@ -124,13 +126,12 @@ export function agentNamespaces(name: string, args: AgentNamespacesArgs, opts: p
             `${name}-mesh-${agent}`,
             {
                 metadata: { name: "allow-mesh", namespace },
-                spec: meshNetworkPolicySpec(
-                    agent,
-                    coordinator,
-                    agents.includes(coordinator),
-                    args.vpcCidr,
-                    args.serviceSubnetCidrs,
-                ),
+                // An agent stack knows the address plan only through its StackReference (an Output).
+                spec: pulumi
+                    .all([args.vpcCidr, args.serviceSubnetCidrs])
+                    .apply(([vpc, service]) =>
+                        meshNetworkPolicySpec(agent, coordinator, agents.includes(coordinator), vpc, service),
+                    ),
             },
             k,
         );
@@ -177,7 +178,7 @@ export function agentNamespaces(name: string, args: AgentNamespacesArgs, opts: p
                 roleRef: {
                     apiGroup: "rbac.authorization.k8s.io",
                     kind: "ClusterRole",
-                    name: args.agentRole.metadata.name,
+                    name: args.agentClusterRole,
                 },
                 subjects: [{ kind: "ServiceAccount", name: agent, namespace: nsName }],
             },
@@ -199,7 +200,7 @@ export function agentNamespaces(name: string, args: AgentNamespacesArgs, opts: p
                         roleRef: {
                             apiGroup: "rbac.authorization.k8s.io",
                             kind: "ClusterRole",
-                            name: args.resourceManagerAllocate.role.metadata.name,
+                            name: args.resourceManagerAllocate.clusterRole,
                         },
                         subjects: [
                             {

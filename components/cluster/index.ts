@@ -125,6 +125,12 @@ export class Cluster extends pulumi.ComponentResource {
     readonly autoScalingGroupNames: Record<NodeSegment, pulumi.Output<string>>;
     /** The SSM parameter each node group's AMI comes from (the node roll reads the newest release there). */
     readonly nodeAmiParameters: Record<NodeSegment, pulumi.Output<string>>;
+    /** What an agent namespace binds or points at (agent stacks get these through the platform contract). */
+    readonly agentAccess: {
+        agentClusterRole: pulumi.Output<string>;
+        resourceManagerAllocate: { clusterRole: pulumi.Output<string>; group: string };
+        agentPriorityLevel: pulumi.Output<string>;
+    };
 
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("mas:cluster:Cluster", name, {}, opts);
@@ -223,6 +229,14 @@ export class Cluster extends pulumi.ComponentResource {
         const rbac = clusterRbac(name, k);
         const priority = priorityClasses(name, k);
         const flow = agentApiFlowControl(name, agents, k);
+        this.agentAccess = {
+            agentClusterRole: rbac.agentRole.metadata.name,
+            resourceManagerAllocate: {
+                clusterRole: rbac.rmAllocateRole.metadata.name,
+                group: K8S_GROUPS.resourceManager,
+            },
+            agentPriorityLevel: flow.level.metadata.name,
+        };
         // Agent pods on agent nodes (their segment and enclaves) and inside the mesh, enforced at admission.
         const agentAdmission = agentPodAdmission(name, k);
         const perAgent = agentNamespaces(
@@ -238,8 +252,7 @@ export class Cluster extends pulumi.ComponentResource {
                     maxCpu: cfg.agentContainerMaxCpu,
                     maxMemory: cfg.agentContainerMaxMemory,
                 },
-                agentRole: rbac.agentRole,
-                resourceManagerAllocate: { role: rbac.rmAllocateRole, group: K8S_GROUPS.resourceManager },
+                ...this.agentAccess,
             },
             k,
         );
@@ -264,7 +277,7 @@ export class Cluster extends pulumi.ComponentResource {
         ev.record("RBAC-OPERATOR-NO-SECURITY", rbac.operatorRole, rbac.operatorBinding);
         ev.record("RBAC-AGENT-PERMS", rbac.agentRole, ...perAgent.sa, ...agentAssociations);
         ev.record("RBAC-AGENT-NS", ...perAgent.ns, ...perAgent.binding, ...agentAssociations);
-        ev.record("RBAC-AGENT-RATE", flow.level, flow.flow);
+        ev.record("RBAC-AGENT-RATE", flow.level, ...(flow.flow ? [flow.flow] : []));
         ev.record(
             "ACC-RES-ALLOCATE",
             rmEntry,

@@ -137,14 +137,19 @@ export function agentApiFlowControl(name: string, agents: string[], opts: pulumi
         },
         opts,
     );
-    const flow = new k8s.flowcontrol.v1.FlowSchema(
-        `${name}-agent-api`,
-        {
-            metadata: { name: "mas-agents" },
-            spec: agentFlowSchemaSpec(agents, "mas-agents"),
-        },
-        { ...opts, dependsOn: [level] },
-    );
+    // A FlowSchema rule needs at least one subject: a platform without agents of its own keeps only the level,
+    // which its agent stacks' FlowSchemas use.
+    const flow =
+        agents.length > 0
+            ? new k8s.flowcontrol.v1.FlowSchema(
+                  `${name}-agent-api`,
+                  {
+                      metadata: { name: "mas-agents" },
+                      spec: agentFlowSchemaSpec(agents, "mas-agents"),
+                  },
+                  { ...opts, dependsOn: [level] },
+              )
+            : undefined;
     return { level, flow };
 }
 

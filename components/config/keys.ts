@@ -163,6 +163,17 @@ export const CONFIG_KEYS = {
         z.array(k8sName.max(57)),
         ["coordinator", "task-executor"],
     ),
+    platformStack: key(
+        "string",
+        'Makes this stack an agent stack: the platform stack (`<stack>` or `<org>/<project>/<stack>`) whose cluster, mesh and identity its agents join, read through a StackReference (README "Split an estate"). An agent stack builds only the per-agent parts of its `agents` and reads only the keys in AGENT_STACK_KEYS; the platform\'s keys are ignored there. Empty: a platform stack (the cluster, the mesh and its own agents, if any).',
+        z.union([
+            z.literal(""),
+            z.string().regex(/^([A-Za-z0-9_.-]+|[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)$/, {
+                message: "expected a stack name (prod) or a fully qualified stack (my-org/multi-agent-security/prod)",
+            }),
+        ]),
+        "",
+    ),
     shieldAdvanced: byProfile(
         "boolean",
         "AWS Shield Advanced protection of the ALB (the subscription is a 1-year commitment; see README). Default: the profile's (dev false, prod true); the prod profile requires true.",
@@ -389,6 +400,30 @@ export const CONFIG_KEYS = {
         "UTC",
     ),
 } as const;
+
+/**
+ * The keys an agent stack (platformStack set) reads: its agents, their namespaces' quotas and limits (with the
+ * sidecar's resources, which the quota must hold), deletion protection of their signing keys and the environment
+ * (which must be the platform's). Every other key is the platform's: an agent stack ignores it, and a key it
+ * requires (alertEmails) is not required there, so a copy of the platform's stack file is a valid agent stack.
+ */
+export const AGENT_STACK_KEYS = [
+    "environment",
+    "platformStack",
+    "agents",
+    "deletionProtection",
+    "agentQuotaCpu",
+    "agentQuotaMemory",
+    "agentQuotaPods",
+    "agentContainerDefaultCpu",
+    "agentContainerDefaultMemory",
+    "agentContainerMaxCpu",
+    "agentContainerMaxMemory",
+    "sidecarCpuRequest",
+    "sidecarCpuLimit",
+    "sidecarMemoryRequest",
+    "sidecarMemoryLimit",
+] as const satisfies readonly (keyof typeof CONFIG_KEYS)[];
 
 type Keys = typeof CONFIG_KEYS;
 export type StackConfig = { [K in keyof Keys]: z.output<Keys[K]["schema"]> } & {

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { crossChecks } from "./checks";
+import { agentQuotaProblems, crossChecks } from "./checks";
 import { contactFindings } from "./contacts";
 import { preconditionFindings } from "./preconditions";
-import { CONFIG_KEYS, KeyDecl, profileOf, PROJECT, PulumiType, StackConfig } from "./keys";
+import { AGENT_STACK_KEYS, CONFIG_KEYS, KeyDecl, profileOf, PROJECT, PulumiType, StackConfig } from "./keys";
 import { OFFLINE_PLAN_ENV } from "./offline";
 
 /** Raised for invalid stack config, before any resource is registered. */
@@ -65,7 +65,14 @@ export function parseConfig(
     // The profile decides the defaults of the keys declared byProfile; an invalid environment is reported below.
     const environment = CONFIG_KEYS.environment.schema.safeParse(values.environment ?? CONFIG_KEYS.environment.default);
     const profile = profileOf(environment.success ? environment.data : "");
+    // An agent stack does not need the platform's required keys (see AGENT_STACK_KEYS).
+    const agentStack = typeof values.platformStack === "string" && values.platformStack !== "";
+    const agentKeys: readonly string[] = AGENT_STACK_KEYS;
     for (const [name, decl] of Object.entries(CONFIG_KEYS) as [string, KeyDecl<z.ZodType>][]) {
+        if (!(name in values) && decl.expected !== undefined && agentStack && !agentKeys.includes(name)) {
+            out[name] = [];
+            continue;
+        }
         if (!(name in values) && decl.expected !== undefined) {
             problems.push(`${prefix}${name}: required, no default; ${decl.expected}`);
             missing.push(`${prefix}${name}`);
@@ -90,9 +97,16 @@ export function parseConfig(
     let warnings: string[] = [];
     if (problems.length === 0) {
         const cfg = { ...(out as StackConfig), profile: profileOf(out.environment as string) };
-        const contacts = contactFindings(cfg, prefix, opts.deploying ?? false);
-        const preconditions = preconditionFindings(cfg, region as string, prefix, opts.deploying ?? false);
-        problems.push(...crossChecks(cfg, prefix), ...contacts.problems, ...preconditions.problems);
+        // Contacts and deploy preconditions concern the platform's keys, which an agent stack ignores.
+        const none = { problems: [] as string[], warnings: [] as string[] };
+        const contacts = agentStack ? none : contactFindings(cfg, prefix, opts.deploying ?? false);
+        const preconditions = agentStack
+            ? none
+            : preconditionFindings(cfg, region as string, prefix, opts.deploying ?? false);
+        // An agent stack ignores the platform's keys: only the checks of its own keys apply.
+        const checks = agentStack ? agentQuotaProblems(cfg, prefix) : crossChecks(cfg, prefix);
+        problems.push(...checks, ...contacts.problems, ...preconditions.problems);
+        problems.push(...agentStackChecks(cfg, prefix, project, stack));
         warnings = [...contacts.warnings, ...preconditions.warnings];
     }
     if (problems.length > 0) {
@@ -101,6 +115,25 @@ export function parseConfig(
     warnings.forEach((w) => opts.warn?.(w));
     const cfg = out as StackConfig;
     return { ...cfg, region: region as string, project, stack, profile: profileOf(cfg.environment) };
+}
+
+/** An agent stack (platformStack set) has agents of its own and references another stack. */
+function agentStackChecks(cfg: StackConfig, prefix: string, project: string, stack: string): string[] {
+    if (cfg.platformStack === "") {
+        return [];
+    }
+    const problems: string[] = [];
+    if (cfg.agents.length === 0) {
+        problems.push(
+            `${prefix}agents: an agent stack (platformStack ${cfg.platformStack}) needs at least one agent; without agents it has nothing to build`,
+        );
+    }
+    const parts = cfg.platformStack.split("/");
+    const sameStack = parts.length === 1 ? parts[0] === stack : parts[1] === project && parts[2] === stack;
+    if (sameStack) {
+        problems.push(`${prefix}platformStack: ${cfg.platformStack} is this stack; name the platform stack`);
+    }
+    return problems;
 }
 
 function decode(type: PulumiType, text: string): { value?: unknown; error?: string } {

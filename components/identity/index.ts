@@ -7,7 +7,7 @@ import { agentRoles, iamContext, IdentityRoles, permissionsBoundary, rbacRoles }
 
 export * from "./documents";
 export { AGENT_API_SCOPES } from "./oauth";
-export { MONITORING_SERVICE_ACCOUNT } from "./roles";
+export { agentRoles, iamContext, MONITORING_SERVICE_ACCOUNT } from "./roles";
 export type { IdentityRoles } from "./roles";
 
 /** The stack config the identity section reads (keys as validated in components/config). */
@@ -37,6 +37,8 @@ export class Identity extends pulumi.ComponentResource {
     readonly roles: IdentityRoles;
     /** One workload role per configured agent, named `${namePrefix}-agent-<agent>`. */
     readonly agentRoles: Record<string, aws.iam.Role>;
+    /** The shared ABAC policy attached to every agent role (agent stacks attach it to theirs: the contract). */
+    readonly agentPolicy: aws.iam.Policy;
     /** Attach to EVERY role of the stack (other sections' roles too): `permissionsBoundary: permissionsBoundaryArn`. */
     readonly permissionsBoundary: aws.iam.Policy;
     readonly permissionsBoundaryArn: pulumi.Output<string>;
@@ -66,6 +68,7 @@ export class Identity extends pulumi.ComponentResource {
         this.roles = rbac.roles;
         const agents = agentRoles(this, name, { ...roleArgs, agents: cfg.agents });
         this.agentRoles = agents.roles;
+        this.agentPolicy = agents.policy as aws.iam.Policy;
         this.privilegedRoleArns = pulumi.all([this.roles.systemAdmin.arn]);
 
         const pool = userPool(this, name, { prefix, accountId, region, deletionProtection: cfg.deletionProtection });
@@ -117,7 +120,7 @@ function recordEvidence(
     ev: EvidenceRegistry,
     id: Identity,
     policies: { systemAdmin: aws.iam.Policy; operator: aws.iam.Policy; resourceManager: aws.iam.Policy },
-    agentPolicy: aws.iam.Policy,
+    agentPolicy: aws.iam.Policy | undefined,
 ): void {
     const { systemAdmin, operator, resourceManager, monitoringAgent } = id.roles;
     const agentRoleList = Object.values(id.agentRoles);
@@ -131,7 +134,7 @@ function recordEvidence(
     ev.record("RBAC-OPERATOR-PERMS", operator, policies.operator);
     ev.record("RBAC-OPERATOR-NO-CONFIG", policies.operator);
     ev.record("RBAC-OPERATOR-NO-SECURITY", policies.operator);
-    ev.record("RBAC-AGENT-PERMS", agentPolicy, ...agentRoleList);
+    ev.record("RBAC-AGENT-PERMS", ...(agentPolicy ? [agentPolicy] : []), ...agentRoleList);
     ev.record("RBAC-AGENT-NS", ...agentRoleList);
     ev.record("ACC-RES-ALLOCATE", resourceManager, policies.resourceManager);
     ev.record("ACC-RES-MONITOR", systemAdmin, operator);

@@ -25,19 +25,25 @@ export interface IdentityRoles {
 export type PolicyJson = (build: (c: docs.IamContext) => docs.PolicyDocument) => pulumi.Output<string>;
 
 /** Account, region and partition of the running stack, and the renderer of the section's policy documents. */
-export function iamContext(parent: pulumi.Resource, cfg: { stack: string }, prefix: string) {
+export function iamContext(
+    parent: pulumi.Resource,
+    cfg: { stack: string },
+    prefix: string,
+    /** The cluster the Pod Identity trusts name; an agent stack's is the platform's (default: this stack's). */
+    cluster: pulumi.Input<string> = clusterName(cfg),
+) {
     const opts = { parent };
     const caller = aws.getCallerIdentityOutput({}, opts);
     const region = aws.getRegionOutput({}, opts);
     const partition = aws.getPartitionOutput({}, opts);
     const ctx: pulumi.Output<docs.IamContext> = pulumi
-        .all([caller.accountId, region.region, partition.partition])
-        .apply(([account, reg, part]) => ({
+        .all([caller.accountId, region.region, partition.partition, cluster])
+        .apply(([account, reg, part, clusterNameValue]) => ({
             account,
             region: reg,
             partition: part,
             prefix,
-            clusterName: clusterName(cfg),
+            clusterName: clusterNameValue,
             stack: cfg.stack,
         }));
     const json: PolicyJson = (build) => ctx.apply((c) => JSON.stringify(build(c)));
@@ -181,8 +187,13 @@ export function rbacRoles(parent: pulumi.Resource, name: string, args: RoleArgs)
 /**
  * Agent workload roles: trusted only by EKS Pod Identity for the agent's own namespace / service account.
  * Per agent: one role and one attachment of the shared ABAC policy (constant count, so 1,000 agents scale).
+ * The shared policy is created here unless `agentPolicyArn` names one (an agent stack attaches its platform's).
  */
-export function agentRoles(parent: pulumi.Resource, name: string, args: RoleArgs & { agents: string[] }) {
+export function agentRoles(
+    parent: pulumi.Resource,
+    name: string,
+    args: RoleArgs & { agents: string[]; agentPolicyArn?: pulumi.Input<string> },
+) {
     const roles: Record<string, aws.iam.Role> = Object.fromEntries(
         args.agents.map((agent) => [
             agent,
@@ -195,21 +206,26 @@ export function agentRoles(parent: pulumi.Resource, name: string, args: RoleArgs
             }),
         ]),
     );
-    const policy = new aws.iam.Policy(
-        `${name}-agent`,
-        {
-            name: `${args.prefix}-agent`,
-            policy: args.json(docs.agentPolicy),
-            tags: { [RBAC_ROLE_TAG]: "agent" },
-        },
-        { parent },
+    const policy =
+        args.agentPolicyArn === undefined
+            ? new aws.iam.Policy(
+                  `${name}-agent`,
+                  {
+                      name: `${args.prefix}-agent`,
+                      policy: args.json(docs.agentPolicy),
+                      tags: { [RBAC_ROLE_TAG]: "agent" },
+                  },
+                  { parent },
+              )
+            : undefined;
+    const policyArn = policy ? policy.arn : args.agentPolicyArn;
+    const attachments = args.agents.map(
+        (agent) =>
+            new aws.iam.RolePolicyAttachment(
+                `${name}-agent-${agent}`,
+                { role: roles[agent].name, policyArn: policyArn as pulumi.Input<string> },
+                { parent },
+            ),
     );
-    for (const agent of args.agents) {
-        new aws.iam.RolePolicyAttachment(
-            `${name}-agent-${agent}`,
-            { role: roles[agent].name, policyArn: policy.arn },
-            { parent },
-        );
-    }
-    return { roles, policy };
+    return { roles, policy, attachments };
 }

@@ -89,8 +89,9 @@ export interface AgentAuthorizationArgs {
     /** Agent → its namespace name. */
     agentNamespaces: Record<string, pulumi.Input<string>>;
     /** SPIFFE trust domain of the principals. */
-    trustDomain: string;
-    istiod: pulumi.Resource;
+    trustDomain: pulumi.Input<string>;
+    /** istiod (its CRDs and webhook); an agent stack's mesh is the platform's, already there. */
+    istiod?: pulumi.Resource;
 }
 
 /** Deny by default in every agent namespace, then the guide's one rule (task executors → coordinator). */
@@ -103,14 +104,14 @@ export function agentAuthorization(name: string, args: AgentAuthorizationArgs, c
             "AuthorizationPolicy",
             { name: "deny-all", namespace: args.agentNamespaces[agent] },
             {},
-            [args.istiod],
+            args.istiod ? [args.istiod] : [],
         ),
     );
 
     const rule = guide.serviceMesh.authorization;
     const sources = pulumi
-        .all(args.agentNamespaces)
-        .apply((ns) => istioPrincipals(rule.sourcePrincipal, agents, args.trustDomain, (a) => ns[a]));
+        .all([pulumi.all(args.agentNamespaces), args.trustDomain])
+        .apply(([ns, trustDomain]) => istioPrincipals(rule.sourcePrincipal, agents, trustDomain, (a) => ns[a]));
     const coordinators = agentsOfType(agentTypeOf(rule.destinationPrincipal), agents);
     const allowRules = agentsOfType(agentTypeOf(rule.sourcePrincipal), agents).length
         ? coordinators.map((coordinator) =>
@@ -131,7 +132,7 @@ export function agentAuthorization(name: string, args: AgentAuthorizationArgs, c
                           },
                       ],
                   },
-                  [args.istiod],
+                  args.istiod ? [args.istiod] : [],
               ),
           )
         : [];
@@ -151,7 +152,7 @@ export function agentRateLimits(
             "EnvoyFilter",
             { name: "agent-rate-limit", namespace: args.agentNamespaces[agent] },
             { configPatches: [localRateLimitPatch("SIDECAR_INBOUND", MESH.perAgentRps, "agent_rate_limit")] },
-            [args.istiod],
+            args.istiod ? [args.istiod] : [],
         ),
     );
 }

@@ -108,6 +108,7 @@ function stateResource(r: RecordedResource, provider: string | undefined): Recor
         ...(r.additionalSecretOutputs.length ? { additionalSecretOutputs: r.additionalSecretOutputs } : {}),
         ...(r.ignoreChanges.length ? { ignoreChanges: r.ignoreChanges } : {}),
         ...(r.deletedWith ? { deletedWith: r.deletedWith } : {}),
+        ...(r.external ? { external: true } : {}),
     };
 }
 

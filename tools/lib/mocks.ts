@@ -1,6 +1,7 @@
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { areaOutputs } from "./mock-outputs";
+import type { StackReferenceValue } from "./stack-refs";
 
 export const MOCK_ACCOUNT = "123456789012";
 
@@ -185,10 +186,26 @@ function computed(type: string, name: string, id: string, inputs: State, region:
  * and the computed outputs components read. `call` is strict: an unmocked data source throws.
  */
 export class ProviderMocks implements pulumi.runtime.Mocks {
-    constructor(readonly region: string) {}
+    /**
+     * @param stackReferences outputs of the stacks the program references (plan --stack-ref), by the name the
+     * program gives its StackReference (`<stack>` or `<org>/<project>/<stack>`)
+     */
+    constructor(
+        readonly region: string,
+        readonly stackReferences: Record<string, StackReferenceValue> = {},
+    ) {}
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: State } {
         const inputs = args.inputs as State;
+        // The engine's read of a StackReference: the referenced stack's outputs, and which are secret.
+        if (args.type === "pulumi:pulumi:StackReference") {
+            const name = String(inputs.name ?? args.name);
+            const ref = this.stackReferences[name];
+            if (!ref) {
+                throw new Error(`no outputs for the stack reference to ${name}: plan --stack-ref ${name}=<its plan>`);
+            }
+            return { id: name, state: { name, outputs: ref.outputs, secretOutputNames: ref.secretOutputNames } };
+        }
         const seed = `${args.type}::${args.name}`;
         if (args.type.startsWith("pulumi:providers:")) {
             return {

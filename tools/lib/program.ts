@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { OFFLINE_PLAN_ENV } from "../../components/config/offline";
 import { ProviderMocks } from "./mocks";
+import type { StackReferenceValue } from "./stack-refs";
 
 /** Signature key and secret signature of Pulumi's wire and state formats. */
 export const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -24,6 +25,8 @@ export interface RecordedResource {
     additionalSecretOutputs: string[];
     ignoreChanges: string[];
     deletedWith?: string;
+    /** A read of an existing resource (a StackReference, a `.get`), not one the program manages. */
+    external?: boolean;
     /** Inputs and outputs in wire form: secrets as `{sig, value}`. */
     inputs: Record<string, unknown>;
     outputs: Record<string, unknown>;
@@ -55,6 +58,8 @@ export interface RunOptions {
      * the rules of a real update (tests of those rules). By default a run is an offline plan.
      */
     asRealUpdate?: boolean;
+    /** Outputs of the stacks the program references (StackReference), by reference name (plan --stack-ref). */
+    stackReferences?: Record<string, StackReferenceValue>;
 }
 
 /** The parts of a RegisterResourceRequest (proto/resource_pb) that a plan records. */
@@ -73,6 +78,23 @@ interface RegisterRequest {
     getDeletedwith(): string;
     getVersion(): string;
     getObject(): { toJavaScript(): unknown } | undefined;
+}
+
+/** The parts of a ReadResourceRequest / ReadResourceResponse (proto/resource_pb) that a plan records. */
+interface ReadRequest {
+    getType(): string;
+    getName(): string;
+    getId(): string;
+    getParent(): string;
+    getProvider(): string;
+    getDependenciesList(): string[];
+    getAdditionalsecretoutputsList(): string[];
+    getProperties(): { toJavaScript(): unknown } | undefined;
+}
+
+interface ReadResponse {
+    getUrn(): string;
+    getProperties(): { toJavaScript(): unknown } | undefined;
 }
 
 interface RegisterResponse {
@@ -104,6 +126,34 @@ class RecordingMonitor extends MockMonitor {
         return super.registerResource(req, (err: unknown, resp?: RegisterResponse) => {
             if (!err && resp) {
                 this.record(req, resp);
+            }
+            callback(err, resp);
+        });
+    }
+
+    /** A read (StackReference): recorded as the engine keeps it in state, `external` with the read's outputs. */
+    override readResource(req: ReadRequest, callback: Callback<ReadResponse>): Promise<void> {
+        return super.readResource(req, (err: unknown, resp?: ReadResponse) => {
+            if (!err && resp) {
+                const outputs = (resp.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>;
+                this.recorded.set(resp.getUrn(), {
+                    urn: resp.getUrn(),
+                    type: req.getType(),
+                    name: req.getName(),
+                    custom: true,
+                    id: req.getId(),
+                    ...(req.getParent() ? { parent: req.getParent() } : {}),
+                    ...(req.getProvider() ? { provider: req.getProvider() } : {}),
+                    dependencies: req.getDependenciesList(),
+                    propertyDependencies: {},
+                    protect: false,
+                    retainOnDelete: false,
+                    additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+                    ignoreChanges: [],
+                    external: true,
+                    inputs: (req.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>,
+                    outputs,
+                });
             }
             callback(err, resp);
         });
@@ -199,7 +249,11 @@ class RecordingMonitor extends MockMonitor {
 export async function runUnderMocks(opts: RunOptions): Promise<ProgramRun> {
     const region = opts.config["aws:region"] ?? "us-east-1";
     pulumi.runtime.setAllConfig(opts.config, opts.secretKeys ?? []);
-    const monitor = new RecordingMonitor(new ProviderMocks(region), opts.project, opts.stack);
+    const monitor = new RecordingMonitor(
+        new ProviderMocks(region, opts.stackReferences ?? {}),
+        opts.project,
+        opts.stack,
+    );
     pulumi.runtime.setMockOptions(monitor, opts.project, opts.stack, false);
 
     const failures: unknown[] = [];
@@ -214,17 +268,33 @@ export async function runUnderMocks(opts: RunOptions): Promise<ProgramRun> {
     }
     const logged = captureLogs();
     try {
-        const stackOutputs = (await pulumi.runtime.runInPulumiStack(async () => {
-            try {
-                return { ...(opts.load() as Record<string, unknown>) };
-            } catch (err) {
-                // A program that throws while loading (e.g. invalid config) registers nothing more.
+        // A stack output whose value fails (an apply that throws) fails the stack; the registrations go on.
+        const stackOutputs = (await pulumi.runtime
+            .runInPulumiStack(async () => {
+                try {
+                    return { ...(opts.load() as Record<string, unknown>) };
+                } catch (err) {
+                    // A program that throws while loading (e.g. invalid config) registers nothing more.
+                    failures.push(err);
+                    return {};
+                }
+            })
+            .catch((err: unknown) => {
                 failures.push(err);
                 return {};
-            }
-        })) as Record<string, unknown> | undefined;
+            })) as Record<string, unknown> | undefined;
         // As the language host does when a program ends: wait for every outstanding registration, then close.
-        await pulumi.runtime.disconnect();
+        try {
+            await pulumi.runtime.disconnect();
+        } catch (err) {
+            failures.push(err);
+        }
+        // A failed apply (e.g. an agent stack's platform contract) fails every registration that reads it, each
+        // in its own rejection, some after disconnect: let them all arrive while our handler is still listening.
+        for (let seen = -1; seen !== failures.length;) {
+            seen = failures.length;
+            await new Promise((r) => setTimeout(r, 10));
+        }
         if (failures.length > 0) {
             const err = failures[0] instanceof Error ? failures[0] : new Error(String(failures[0]));
             // Tell callers what had been registered when the program failed (config errors: only the root stack).
