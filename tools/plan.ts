@@ -103,7 +103,8 @@ export async function planCommand(argv: string[]): Promise<number> {
         await session.then((s) => s.close()).catch(() => undefined);
         // A platform whose contract this agent stack cannot use is bad input, as invalid config is.
         if ((e as Error)?.name === "ContractError") {
-            throw new UsageError((e as Error).message);
+            // The SDK prefixes the path of each property the failed value reached.
+            throw new UsageError((e as Error).message.replace(/^(error serializing property "[^"]*": )+/, ""));
         }
         throw explainMissingKeys(e, sc.unresolvedEnvironments, `Pulumi.${stack}.yaml`);
     }

@@ -7,6 +7,17 @@ import { podsThatFit } from "../../policy-pack/lib/quantity";
 import { agentQuota, meshedPodResources, segmentCidrs, segmentSubnets } from "./derived";
 import { StackConfig } from "./keys";
 
+/** The agent namespace quota must hold agentQuotaPods meshed pods (the one cross-key check of an agent stack). */
+export function agentQuotaProblems(cfg: StackConfig, prefix: string): string[] {
+    const perPod = meshedPodResources(cfg);
+    const fit = podsThatFit(agentQuota(cfg), perPod);
+    return fit < cfg.agentQuotaPods
+        ? [
+              `${prefix}agentQuotaPods: ${cfg.agentQuotaPods} pods do not fit the agent namespace quota (agentQuotaCpu ${cfg.agentQuotaCpu}, agentQuotaMemory ${cfg.agentQuotaMemory}): a meshed pod with default settings takes ${perPod.limitsCpu}m CPU / ${perPod.limitsMemory / 2 ** 20}Mi memory (container default + sidecar limits), so only ${fit} fit; raise the quota or lower the sidecar / container defaults`,
+          ]
+        : [];
+}
+
 /** Relations between keys that no single key's schema can see. */
 export function crossChecks(cfg: StackConfig, prefix: string): string[] {
     const problems: string[] = [];
@@ -62,13 +73,7 @@ export function crossChecks(cfg: StackConfig, prefix: string): string[] {
     if (cfg.ipsMode === "alert" && cfg.profile === "prod") {
         problems.push(`${prefix}ipsMode: must be prevent in prod (the guide's IPS mode)`);
     }
-    const perPod = meshedPodResources(cfg);
-    const fit = podsThatFit(agentQuota(cfg), perPod);
-    if (fit < cfg.agentQuotaPods) {
-        problems.push(
-            `${prefix}agentQuotaPods: ${cfg.agentQuotaPods} pods do not fit the agent namespace quota (agentQuotaCpu ${cfg.agentQuotaCpu}, agentQuotaMemory ${cfg.agentQuotaMemory}): a meshed pod with default settings takes ${perPod.limitsCpu}m CPU / ${perPod.limitsMemory / 2 ** 20}Mi memory (container default + sidecar limits), so only ${fit} fit; raise the quota or lower the sidecar / container defaults`,
-        );
-    }
+    problems.push(...agentQuotaProblems(cfg, prefix));
     if ((cfg.deployRunnerRepository === "") !== (cfg.deployRunnerConnectionArn === "")) {
         problems.push(
             `${prefix}deployRunnerConnectionArn: deployRunnerRepository and deployRunnerConnectionArn are set together (the runner registers through the connection)`,

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { crossChecks } from "./checks";
+import { agentQuotaProblems, crossChecks } from "./checks";
 import { contactFindings } from "./contacts";
 import { preconditionFindings } from "./preconditions";
 import { AGENT_STACK_KEYS, CONFIG_KEYS, KeyDecl, profileOf, PROJECT, PulumiType, StackConfig } from "./keys";
@@ -103,7 +103,9 @@ export function parseConfig(
         const preconditions = agentStack
             ? none
             : preconditionFindings(cfg, region as string, prefix, opts.deploying ?? false);
-        problems.push(...crossChecks(cfg, prefix), ...contacts.problems, ...preconditions.problems);
+        // An agent stack ignores the platform's keys: only the checks of its own keys apply.
+        const checks = agentStack ? agentQuotaProblems(cfg, prefix) : crossChecks(cfg, prefix);
+        problems.push(...checks, ...contacts.problems, ...preconditions.problems);
         problems.push(...agentStackChecks(cfg, prefix, project, stack));
         warnings = [...contacts.warnings, ...preconditions.warnings];
     }

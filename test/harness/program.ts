@@ -39,7 +39,7 @@ export async function runIsolated(
     sc: StackConfigFile,
     stack: string,
     load: () => unknown,
-    opts: Pick<RunOptions, "asRealUpdate"> = {},
+    opts: Pick<RunOptions, "asRealUpdate" | "stackReferences"> = {},
 ): Promise<ProgramRun> {
     let run: ProgramRun | undefined;
     await jest.isolateModulesAsync(async () => {

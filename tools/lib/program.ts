@@ -268,17 +268,33 @@ export async function runUnderMocks(opts: RunOptions): Promise<ProgramRun> {
     }
     const logged = captureLogs();
     try {
-        const stackOutputs = (await pulumi.runtime.runInPulumiStack(async () => {
-            try {
-                return { ...(opts.load() as Record<string, unknown>) };
-            } catch (err) {
-                // A program that throws while loading (e.g. invalid config) registers nothing more.
+        // A stack output whose value fails (an apply that throws) fails the stack; the registrations go on.
+        const stackOutputs = (await pulumi.runtime
+            .runInPulumiStack(async () => {
+                try {
+                    return { ...(opts.load() as Record<string, unknown>) };
+                } catch (err) {
+                    // A program that throws while loading (e.g. invalid config) registers nothing more.
+                    failures.push(err);
+                    return {};
+                }
+            })
+            .catch((err: unknown) => {
                 failures.push(err);
                 return {};
-            }
-        })) as Record<string, unknown> | undefined;
+            })) as Record<string, unknown> | undefined;
         // As the language host does when a program ends: wait for every outstanding registration, then close.
-        await pulumi.runtime.disconnect();
+        try {
+            await pulumi.runtime.disconnect();
+        } catch (err) {
+            failures.push(err);
+        }
+        // A failed apply (e.g. an agent stack's platform contract) fails every registration that reads it, each
+        // in its own rejection, some after disconnect: let them all arrive while our handler is still listening.
+        for (let seen = -1; seen !== failures.length;) {
+            seen = failures.length;
+            await new Promise((r) => setTimeout(r, 10));
+        }
         if (failures.length > 0) {
             const err = failures[0] instanceof Error ? failures[0] : new Error(String(failures[0]));
             // Tell callers what had been registered when the program failed (config errors: only the root stack).
