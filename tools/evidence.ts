@@ -23,6 +23,7 @@ import { hashInputs, sha256, toolVersions } from "./lib/evidence-provenance";
 import { reachabilityEvidence } from "./lib/evidence-reachability";
 import { applyRegister, readAcceptances, readOwners } from "./lib/evidence-register";
 import { renderSummary, SUMMARY_MAX_LINES } from "./lib/evidence-summary";
+import { fleetEvidence } from "./lib/evidence-fleet";
 import { cachedSelfTest } from "./lib/self-test";
 import { GUIDE_VERSION } from "../policy-pack/catalog";
 import { MOCK_ACCOUNT } from "./lib/mocks";
@@ -83,6 +84,16 @@ export const EVIDENCE: CommandSpec = {
             name: "publish",
             value: "<bucket>",
             help: "write the evidence files to this Object Lock bucket (the audit bucket)",
+        },
+        {
+            name: "fleet",
+            value: "<stack,...>",
+            help: "the agent stacks of the platform --stack: one report over them all (evidence-fleet.ts), each stack's own in <out-dir>/<stack>",
+        },
+        {
+            name: "states",
+            value: "<stack>=<file>,...",
+            help: "with --fleet: each stack's plan or `pulumi stack export` (every agent stack's; the platform's, else planned offline)",
         },
     ],
     footer:
@@ -186,6 +197,10 @@ function packInfo(): { name: string; version: string } {
 
 export async function evidenceCommand(argv: string[]): Promise<number> {
     const flags = parseCommand(argv, EVIDENCE);
+    if (flags.fleet !== undefined || flags.states !== undefined) {
+        const fleetDir = flags["out-dir"] ?? path.join(REPO_ROOT, ".evidence", `${flags.stack ?? "fleet"}-fleet`);
+        return fleetEvidence(flags, fleetDir, evidenceCommand);
+    }
     const selfTest = flags["self-test"] ?? "run";
     if (selfTest !== "run" && selfTest !== "skip") {
         throw new UsageError("--self-test must be run or skip");
