@@ -167,7 +167,7 @@ function readView(resources: readonly PolicyResource[]): PlatformView {
         return {
             urn: ref.urn,
             platformStack: stackOf,
-            problem: `${where}: the platform's ${CONTRACT_OUTPUT} lacks ${missing} (or it is not a string): not a valid version ${CONTRACT_VERSION} contract`,
+            problem: `${where}: the platform's ${CONTRACT_OUTPUT} lacks ${missing} (or it has the wrong type): not a valid version ${CONTRACT_VERSION} contract`,
         };
     }
     return { facts: c as unknown as PlatformFacts, urn: ref.urn, platformStack: stackOf };
