@@ -1,8 +1,9 @@
-// npm run bench [-- --skip-test] [--runs <n>] [--agents <n>]
+// npm run bench [-- --skip-test] [--runs <n>] [--agents <n>] [--fleet <stacks>x<agents>]
 // Measures, on this machine and in one run: `npm test` seconds; `plan` of prod (synthesis + audit) against the
 // bare-SDK floor for the same resources (tools/bench/floor.js, started the same way: same Node, same start-up
 // file); the evidence command on prod (with its mutation self-test); the audit's cost per 1,000 resources; and
-// the plan of 1,000 agents (time and peak RSS). Every figure is the wall time of a fresh process, as a user would
+// the plan of 1,000 agents (time and peak RSS); the same agents split into prod + 10 agent stacks of 100 (plan:all:
+// wall time, and each plan's peak RSS). Every figure is the wall time of a fresh process, as a user would
 // see it; plan and floor alternate and the median of --runs is kept.
 import { spawn } from "child_process";
 import * as fs from "fs";
@@ -11,11 +12,15 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { REPO_ROOT } from "../lib/audit";
 import { CommandSpec, parseCommand, runMain, UsageError } from "../lib/errors";
+import { writeFleetProject } from "../lib/fleet-project";
 import { tsNodeArgs } from "../lib/node-command";
+import { planAll } from "../plan-all";
 
 export const BENCH: CommandSpec = {
     name: "bench",
-    summary: "Times npm test, plan vs the bare-SDK floor, the audit per 1,000 resources and a 1,000-agent plan.",
+    summary:
+        "Times npm test, plan vs the bare-SDK floor, the audit per 1,000 resources, a 1,000-agent plan and the same\n" +
+        "agents as a platform plus agent stacks (plan:all).",
     flags: [
         {
             name: "skip-test",
@@ -24,6 +29,11 @@ export const BENCH: CommandSpec = {
         },
         { name: "runs", value: "<n>", help: "runs of plan and floor each (median kept; default 3)" },
         { name: "agents", value: "<n>", help: "agents of the scale plan (default 1000)" },
+        {
+            name: "fleet",
+            value: "<stacks>x<agents>",
+            help: "the split estate planned beside it: prod + agent stacks of agents each (default 10x100)",
+        },
     ],
     footer: "Prints one line per figure and a summary table (markdown) for the README.",
 };
@@ -56,6 +66,15 @@ function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd = R
             resolve({ ms, code: code ?? -1, stdout, stderr, ...(rss ? { peakRssMb: Number(rss[1]) / 1024 } : {}) });
         });
     });
+}
+
+/** `--fleet 10x100` → [10, 100]. */
+function fleetShape(flag: string): [number, number] {
+    const m = /^(\d+)x(\d+)$/.exec(flag);
+    if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) {
+        throw new UsageError(`--fleet expects <stacks>x<agents>, e.g. 10x100 (got ${flag})`);
+    }
+    return [Number(m[1]), Number(m[2])];
 }
 
 function must(t: Timed, what: string): Timed {
@@ -170,7 +189,31 @@ export async function benchCommand(argv: string[]): Promise<number> {
             `${(bigFloor.ms / 1000).toFixed(1)} s, ${bigFloor.peakRssMb?.toFixed(0)} MB`,
         ]);
 
-        // 4. The audit alone of that plan, per 1,000 resources (the pack's own server over gRPC).
+        // 4. The same agents split: prod plus agent stacks (copies of Pulumi.prod.yaml with platformStack prod),
+        //    planned by plan:all (the platform first, then the agent stacks against its plan, a process per core).
+        const [fleetStacks, fleetAgents] = fleetShape(flags.fleet ?? "10x100");
+        const fleetDir = path.join(tmp, "fleet");
+        writeFleetProject(REPO_ROOT, fleetDir, { stacks: fleetStacks, agentsPerStack: fleetAgents });
+        const fleetStart = process.hrtime.bigint();
+        const fleet = await planAll(
+            ["--project-dir", fleetDir, "--out-dir", path.join(fleetDir, "plans")],
+            () => undefined,
+        );
+        const fleetMs = Number(process.hrtime.bigint() - fleetStart) / 1e6;
+        const agentPlans = fleet.filter((r) => r.stack !== "prod");
+        const fleetPeak = Math.max(...agentPlans.map((r) => r.peakRssMb ?? NaN));
+        const fleetN = fleet.reduce((n, r) => n + resourcesOf(path.join(fleetDir, "plans", `${r.stack}.json`)), 0);
+        const worst = Math.max(...fleet.map((r) => r.code));
+        out(
+            `fleet: prod + ${fleetStacks} agent stacks of ${fleetAgents} agents (${fleetN} resources), ${os.availableParallelism()} at once: ${(fleetMs / 1000).toFixed(1)} s (${((fleetMs / big.ms) * 100).toFixed(0)}% of the single ${agents}-agent plan), largest agent-stack peak RSS ${fleetPeak.toFixed(0)} MB, platform ${fleet.find((r) => r.stack === "prod")?.peakRssMb?.toFixed(0)} MB; worst exit ${worst}`,
+        );
+        rows.push([
+            `the same agents as prod + ${fleetStacks} agent stacks of ${fleetAgents} (${fleetN} resources), \`plan:all\` with audits`,
+            `${(fleetMs / 1000).toFixed(1)} s (${((fleetMs / big.ms) * 100).toFixed(0)}% of the single stack's), worst exit ${worst}`,
+        ]);
+        rows.push([`largest peak RSS of one agent-stack plan (goal ≤ 1,024 MB)`, `${fleetPeak.toFixed(0)} MB`]);
+
+        // 5. The audit alone of that plan, per 1,000 resources (the pack's own server over gRPC).
         const [ac, aa] = tsx("tools/audit.ts", ["--state", bigFile, "--stack", "bench", "--project-dir", proj]);
         const a = must(await timed(ac, aa), "audit");
         const per = a.ms / (bigN / 1000);
