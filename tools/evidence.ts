@@ -1,5 +1,6 @@
 // npm run evidence -- --stack <dev|prod> [--state <pulumi stack export file>] [--outputs <file>] [--out-dir <dir>]
 //   [--since <previous evidence.json>] [--collect [--period 90d]] [--html] [--publish <bucket>]
+//   [--fleet <agent stacks> --states <stack>=<file>,...] (one report over a platform and its agent stacks)
 // Writes evidence.json and evidence.md (coverage over the guide's leaves, per control its status, resources,
 // policies and mutation self-test), and summary.md, the statement of applicability. Without --state it uses
 // the offline plan.
