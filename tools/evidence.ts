@@ -24,7 +24,7 @@ import { hashInputs, sha256, toolVersions } from "./lib/evidence-provenance";
 import { reachabilityEvidence } from "./lib/evidence-reachability";
 import { applyRegister, readAcceptances, readOwners } from "./lib/evidence-register";
 import { renderSummary, SUMMARY_MAX_LINES } from "./lib/evidence-summary";
-import { fleetEvidence } from "./lib/evidence-fleet";
+import { attributeToPlatform, fleetEvidence } from "./lib/evidence-fleet";
 import { cachedSelfTest } from "./lib/self-test";
 import { GUIDE_VERSION } from "../policy-pack/catalog";
 import { MOCK_ACCOUNT } from "./lib/mocks";
@@ -327,6 +327,7 @@ export async function evidenceCommand(argv: string[]): Promise<number> {
                   }),
         owners,
     });
+    attributeToPlatform(doc, state.resources);
     const stateAccount = state.resources
         .map((r) => /^arn:aws[\w-]*:[^:]*:[^:]*:(\d{12}):/.exec(String(r.outputs.arn ?? ""))?.[1])
         .find((a) => a && a !== MOCK_ACCOUNT);

@@ -75,6 +75,14 @@ describe("evidence --fleet", () => {
         for (const s of ["prod", ...STACKS]) {
             expect(read(path.join(out, s, "evidence.json")).stack).toBe(s);
         }
+        // An agent stack's own evidence leaves the platform's controls to the platform, failing none of them.
+        const own = read(path.join(out, STACKS[0], "evidence.json")) as EvidenceDocument;
+        const waf = own.controls.find((c) => c.id === "PER-WAF-RULES")!;
+        expect([waf.status, waf.reason.split(" (before")[0]]).toEqual([
+            "not-assessed",
+            "implemented by the platform stack prod: its evidence holds it (`evidence --stack prod --fleet prod-agents-01` combines them)",
+        ]);
+        expect(own.controls.filter((c) => c.status === "fail").map((c) => c.id)).toEqual([]);
         const rows = fleetDoc.fleet.stacks.map((s) => [s.stack, s.role, s.implemented, s.failing]);
         const all = fleetDoc.controls.length;
         expect(rows).toEqual([

@@ -14,13 +14,14 @@ import {
     ControlStatus,
     EvidenceDocument,
     leafStatus,
+    restate,
     STATUS_LABEL,
     STATUSES,
 } from "./evidence-report";
 import { renderMarkdown } from "./evidence-markdown";
 import { renderSummary } from "./evidence-summary";
 import { sha256 } from "./evidence-provenance";
-import { readState } from "./state";
+import { readState, StateResource } from "./state";
 
 /** Flags that describe one stack's evidence and have no meaning for a fleet. */
 const NOT_WITH_FLEET = ["state", "outputs", "since", "collect", "period", "publish", "html"];
@@ -109,6 +110,35 @@ export function fleetPlan(flags: Record<string, string>): {
         }
     }
     return { platform, agents, states };
+}
+
+/** The platform stack an agent stack's state references (its StackReference, else its stackSettings), if any. */
+export function platformOf(resources: StateResource[]): string | undefined {
+    const ref = resources.find((r) => r.type === "pulumi:pulumi:StackReference");
+    const settings = resources.find((r) => r.type === "pulumi:pulumi:Stack")?.outputs?.stackSettings as
+        { role?: unknown; platformStack?: unknown } | undefined;
+    const named =
+        ref?.outputs?.name ?? ref?.inputs?.name ?? (settings?.role === "agents" ? settings.platformStack : undefined);
+    return typeof named === "string" && named !== "" ? named : undefined;
+}
+
+/**
+ * An agent stack's own evidence: the controls it neither builds nor breaks are its platform's, not failures of
+ * this stack (the platform's evidence, or the fleet's, holds them).
+ */
+export function attributeToPlatform(doc: EvidenceDocument, resources: StateResource[]): void {
+    const platform = platformOf(resources);
+    if (!platform) {
+        return;
+    }
+    for (const c of doc.controls.filter((x) => !implementsControl("agents", x) && x.status !== "not-assessed")) {
+        restate(
+            c,
+            "not-assessed",
+            `implemented by the platform stack ${platform}: its evidence holds it (\`evidence --stack ${platform} --fleet ${doc.stack}\` combines them)`,
+        );
+    }
+    aggregate(doc);
 }
 
 function readDoc(file: string): EvidenceDocument {
