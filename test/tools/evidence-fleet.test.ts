@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { evidenceCommand } from "../../tools/evidence";
 import { UsageError } from "../../tools/lib/errors";
-import { combineFleet, FleetEvidence } from "../../tools/lib/evidence-fleet";
+import { applySharedAgents, combineFleet, FleetEvidence, sharedAgents } from "../../tools/lib/evidence-fleet";
 import type { EvidenceDocument } from "../../tools/lib/evidence-report";
 import { writeFleetProject, fleetAgents } from "../../tools/lib/fleet-project";
 import { platformReference, runAgentStack, runStack } from "../harness/agent-stack";
@@ -130,6 +130,29 @@ describe("evidence --fleet", () => {
         expect(c.status).toBe("fail");
         expect(c.reason).toContain("prod-agents-02 fail (policy `agent-stack-role-scope` has mandatory violations)");
         expect(fleet.stacks.map((s) => s.failing.includes("IAM-BOUNDARY"))).toEqual([false, false, true]);
+    });
+
+    it("fails RBAC-AGENT-NS over the fleet when two stacks run the same agent", () => {
+        expect(
+            sharedAgents({
+                prod: ["coordinator", "planner"],
+                "prod-agents-01": ["coordinator-01", "planner"],
+                "prod-agents-02": ["coordinator-01", "worker-02-2"],
+            }),
+        ).toEqual([
+            "agent coordinator-01 (namespace agent-coordinator-01) runs in stacks prod-agents-01 and prod-agents-02",
+            "agent planner (namespace agent-planner) runs in stacks prod and prod-agents-01",
+        ]);
+        expect(sharedAgents({ prod: ["coordinator"], "prod-agents-01": ["coordinator-01"] })).toEqual([]);
+        const doc = JSON.parse(JSON.stringify(fleetDoc)) as EvidenceDocument;
+        const failBefore = doc.guide.coverage.fail;
+        applySharedAgents(doc, ["agent planner (namespace agent-planner) runs in stacks prod and prod-agents-01"]);
+        const c = doc.controls.find((x) => x.id === "RBAC-AGENT-NS")!;
+        expect(c.status).toBe("fail");
+        expect(c.reason).toMatch(
+            /^fleet: agent planner \(namespace agent-planner\) runs in stacks prod and prod-agents-01: a namespace has one owner/,
+        );
+        expect(doc.guide.coverage.fail).toBeGreaterThan(failBefore);
     });
 
     it("exits 2 with a message on malformed fleet input", async () => {

@@ -61,11 +61,39 @@ export function parseStates(flag: string): Record<string, string> {
     return out;
 }
 
+/**
+ * Agents that two stacks of the fleet run (each agent stack's namespaces, the platform's own agents as its
+ * contract lists them): an agent's namespace, service account and role have one owner (RBAC-AGENT-NS).
+ */
+export function sharedAgents(agentsByStack: Record<string, string[]>): string[] {
+    const owners = new Map<string, string[]>();
+    for (const [stack, agents] of Object.entries(agentsByStack)) {
+        for (const a of new Set(agents)) {
+            owners.set(a, [...(owners.get(a) ?? []), stack]);
+        }
+    }
+    return [...owners]
+        .filter(([, stacks]) => stacks.length > 1)
+        .map(([a, stacks]) => `agent ${a} (namespace agent-${a}) runs in stacks ${stacks.join(" and ")}`)
+        .sort();
+}
+
+/** Fails RBAC-AGENT-NS over the fleet when agents are shared between its stacks. */
+export function applySharedAgents(doc: EvidenceDocument, shared: string[]): void {
+    const c = doc.controls.find((x) => x.id === "RBAC-AGENT-NS");
+    if (!c || shared.length === 0) {
+        return;
+    }
+    restate(c, "fail", `fleet: ${shared.join("; ")}: a namespace has one owner`);
+    aggregate(doc);
+}
+
 /** The fleet's stacks from the flags, checked before anything is read or planned. */
 export function fleetPlan(flags: Record<string, string>): {
     platform: string;
     agents: string[];
     states: Record<string, string>;
+    agentsByStack: Record<string, string[]>;
 } {
     const given = NOT_WITH_FLEET.filter((f) => flags[f] !== undefined);
     if (given.length > 0) {
@@ -99,8 +127,15 @@ export function fleetPlan(flags: Record<string, string>): {
         );
     }
     // An agent stack's state must belong to this platform: its StackReference names it.
+    const agentsByStack: Record<string, string[]> = {};
     for (const a of agents) {
         const state = readState(states[a]);
+        agentsByStack[a] = state.resources
+            .filter((r) => r.type === "kubernetes:core/v1:Namespace")
+            .map(
+                (r) => (r.outputs?.metadata as { labels?: Record<string, unknown> } | undefined)?.labels?.["mas/agent"],
+            )
+            .filter((x): x is string => typeof x === "string");
         const ref = state.resources.find((r) => r.type === "pulumi:pulumi:StackReference");
         const named = String(ref?.outputs?.name ?? ref?.inputs?.name ?? "");
         if (!ref || named.split("/").pop() !== platform) {
@@ -108,8 +143,12 @@ export function fleetPlan(flags: Record<string, string>): {
                 `${states[a]}: agent stack ${a} ${ref ? `references platform stack '${named}'` : "has no StackReference to a platform stack"}, not --stack ${platform}`,
             );
         }
+        const contract = (ref?.outputs?.outputs as { agentPlatform?: { agents?: unknown } } | undefined)?.agentPlatform;
+        if (Array.isArray(contract?.agents)) {
+            agentsByStack[platform] = contract.agents.filter((x): x is string => typeof x === "string");
+        }
     }
-    return { platform, agents, states };
+    return { platform, agents, states, agentsByStack };
 }
 
 /** The platform stack an agent stack's state references (its StackReference, else its stackSettings), if any. */
@@ -290,6 +329,7 @@ export async function fleetEvidence(
         members.push({ stack, role, dir: stack, doc: readDoc(file) });
     }
     const { doc, fleet } = combineFleet(members);
+    applySharedAgents(doc, sharedAgents(plan.agentsByStack));
     const failing = writeFleet(outDir, doc, fleet);
     process.stdout.write(
         `evidence (fleet ${plan.platform} + ${plan.agents.length}): ${fleet.stacks.map((s) => `${s.stack} ${s.implemented} controls, ${s.failing.length} failing`).join("; ")}; over the fleet ${doc.guide.coverage.pass} of ${doc.guide.leaves} guide leaves pass, ${failing.length} control(s) failing → ${outDir}\n`,
