@@ -92,6 +92,40 @@ describe("policy pack on an agent stack", () => {
         ]);
     });
 
+    it("catches a policy of this stack or an AWS managed policy attached to an agent role", async () => {
+        const vs = await broken((r) => {
+            const role = record(r, ROLE, "mas-agent-task-executor-a1");
+            const arn = "arn:aws:iam::123456789012:policy/mas-agents-a-extra-data";
+            addRecord(r, role, "aws:iam/policy:Policy", "mas-extra-data", {
+                name: "mas-agents-a-extra-data",
+                arn,
+                policy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                        {
+                            Effect: "Allow",
+                            Action: "s3:PutObject",
+                            Resource: "arn:aws:s3:::mas-prod-agent-data/planner/*",
+                        },
+                    ],
+                }),
+            });
+            addRecord(r, role, "aws:iam/policyAttachment:PolicyAttachment", "mas-extra-data", {
+                name: "extra-data",
+                policyArn: arn,
+                roles: [role.outputs.name],
+            });
+            addRecord(r, role, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "mas-admin", {
+                policyArn: "arn:aws:iam::aws:policy/AdministratorAccess",
+                role: role.outputs.name,
+            });
+        });
+        expect(lines(vs).filter((l) => l.startsWith("agent-stack-role-scope"))).toEqual([
+            "agent-stack-role-scope RBAC-AGENT-PERMS: agent role mas-agents-a-agent-task-executor-a1 attaches arn:aws:iam::aws:policy/AdministratorAccess, neither the platform's agent policy (arn:aws:iam::123456789012:policy/mas-prod-agent) nor a policy of this stack: its grants cannot be held to the agent's own data and keys",
+            "agent-stack-role-scope ACC-DATA-AGENT-WRITE: agent role mas-agents-a-agent-task-executor-a1 (agent task-executor-a1): policy mas-agents-a-extra-data grants s3:PutObject on arn:aws:s3:::mas-prod-agent-data/planner/*: data that is not its own",
+        ]);
+    });
+
     it("lets an agent role reach its own data prefix", async () => {
         const vs = await broken((r) =>
             grant(r, "mas-agent-coordinator-a", {

@@ -37,6 +37,9 @@ function documentsOf(
         ...resources
             .filter((r) => r.type === T.attachment && refersTo(r.props.role))
             .map((r) => String(r.props.policyArn ?? "")),
+        ...resources
+            .filter((r) => r.type === T.policyAttachment && asStrings(r.props.roles).some(refersTo))
+            .map((r) => String(r.props.policyArn ?? "")),
     ];
     const docs: { from: string; doc: unknown }[] = [];
     const outside: string[] = [];

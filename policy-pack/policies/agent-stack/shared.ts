@@ -10,6 +10,8 @@ export const T = {
     role: "aws:iam/role:Role",
     policy: "aws:iam/policy:Policy",
     attachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    /** Attaches one policy to roles, users and groups (exclusively: it owns every attachment of that policy). */
+    policyAttachment: "aws:iam/policyAttachment:PolicyAttachment",
     rolePolicy: "aws:iam/rolePolicy:RolePolicy",
     key: "aws:kms/key:Key",
     podIdentity: "aws:eks/podIdentityAssociation:PodIdentityAssociation",
