@@ -6,50 +6,10 @@ import { CONTRACT_VERSION, platformView, stackRole } from "../../policy-pack/lib
 import { allPolicies } from "../../policy-pack/policies";
 import { POLICY_STACKS } from "../../policy-pack/policies/stack-roles";
 import { validateStack } from "../harness/policy";
+import { agentRoot, CONTRACT, reference } from "../harness/contract";
 
 const policy = (name: string) => allPolicies.find((p) => p.name === name) as StackValidationPolicy;
 
-/** The contract as the prod platform exports it (components/platform/contract.ts), in a StackReference's outputs. */
-const CONTRACT = {
-    version: 1,
-    project: "multi-agent-security",
-    stack: "prod",
-    environment: "prod",
-    profile: "prod",
-    region: "eu-west-1",
-    account: "123456789012",
-    namePrefix: "mas-prod",
-    cluster: {
-        name: "mas-prod-eks",
-        agentClusterRole: "mas:agent",
-        resourceManagerAllocate: { clusterRole: "mas:resource-manager-allocate", group: "mas:resource-managers" },
-        agentPriorityLevel: "mas-agents",
-    },
-    mesh: { trustDomain: "cluster.local", rootNamespace: "istio-system" },
-    identity: {
-        permissionsBoundaryArn: "arn:aws:iam::123456789012:policy/mas-prod-permissions-boundary",
-        agentPolicyArn: "arn:aws:iam::123456789012:policy/mas-prod-agent",
-    },
-    data: {
-        payloadKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/k",
-        payloadSecretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:mas-prod/message-payload-key-1",
-    },
-    network: {
-        vpcCidr: "10.0.0.0/16",
-        segments: { agent: "10.0.1.0/24", service: "10.0.2.0/24", management: "10.0.3.0/24" },
-        serviceSubnetCidrs: ["10.0.2.0/26"],
-    },
-    agents: ["coordinator"],
-};
-const reference = (contract: unknown) => ({
-    type: "pulumi:pulumi:StackReference",
-    name: "platform",
-    props: { name: "prod", outputs: { agentPlatform: contract } },
-});
-const agentRoot = {
-    type: "pulumi:pulumi:Stack",
-    props: { stackSettings: { environment: "prod", role: "agents", platformStack: "prod", agents: ["a"] } },
-};
 const asResources = (rs: { type: string; name?: string; props: Record<string, unknown> }[]) =>
     rs.map((r, i) => ({
         ...r,
