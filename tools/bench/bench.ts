@@ -152,8 +152,12 @@ export async function benchCommand(argv: string[]): Promise<number> {
         // The evidence of prod, with its mutation self-test (its result cache emptied first).
         fs.rmSync(path.join(REPO_ROOT, "node_modules", ".cache", "mas-self-test"), { recursive: true, force: true });
         const [ec, ea] = tsx("tools/evidence.ts", ["--stack", "prod", "--out-dir", path.join(tmp, "evidence")]);
-        const ev = must(await timed(ec, ea), "evidence");
-        out(`evidence prod (plan, audit, self-test of every control): ${(ev.ms / 1000).toFixed(1)} s`);
+        // Exit 1 is a control the evidence reports as failing (CI shows it as a warning): still a timing.
+        const ev = await timed(ec, ea);
+        if (ev.code > 1) {
+            must(ev, "evidence");
+        }
+        out(`evidence prod (plan, audit, self-test of every control): ${(ev.ms / 1000).toFixed(1)} s, exit ${ev.code}`);
         rows.push(["`evidence --stack prod` (plan, audit, mutation self-test)", `${(ev.ms / 1000).toFixed(1)} s`]);
 
         // 3. A plan of many agents: time and peak RSS (the plan includes its audit).
