@@ -327,7 +327,7 @@ export async function evidenceCommand(argv: string[]): Promise<number> {
                   }),
         owners,
     });
-    attributeToPlatform(doc, state.resources);
+    const platformControls = attributeToPlatform(doc, state.resources);
     const stateAccount = state.resources
         .map((r) => /^arn:aws[\w-]*:[^:]*:[^:]*:(\d{12}):/.exec(String(r.outputs.arn ?? ""))?.[1])
         .find((a) => a && a !== MOCK_ACCOUNT);
@@ -339,11 +339,14 @@ export async function evidenceCommand(argv: string[]): Promise<number> {
         profile,
     };
     const { stale } = applyRegister(doc, acceptances, profile);
+    // The register's entries for what an agent stack leaves to its platform are the platform's to keep.
     printWarnings(
-        stale.map(
-            (a) =>
-                `${path.relative(REPO_ROOT, deviationsFile)}: ${a.control} (${a.kind}) accepts a deviation the evidence no longer finds`,
-        ),
+        stale
+            .filter((a) => !platformControls.has(a.control))
+            .map(
+                (a) =>
+                    `${path.relative(REPO_ROOT, deviationsFile)}: ${a.control} (${a.kind}) accepts a deviation the evidence no longer finds`,
+            ),
     );
     if (flags.collect) {
         if (stateAccount && account && stateAccount !== account) {

@@ -163,14 +163,16 @@ export function platformOf(resources: StateResource[]): string | undefined {
 
 /**
  * An agent stack's own evidence: the controls it neither builds nor breaks are its platform's, not failures of
- * this stack (the platform's evidence, or the fleet's, holds them).
+ * this stack (the platform's evidence, or the fleet's, holds them). Returns the controls it left to the platform.
  */
-export function attributeToPlatform(doc: EvidenceDocument, resources: StateResource[]): void {
+export function attributeToPlatform(doc: EvidenceDocument, resources: StateResource[]): Set<string> {
     const platform = platformOf(resources);
+    const theirs = new Set<string>();
     if (!platform) {
-        return;
+        return theirs;
     }
     for (const c of doc.controls.filter((x) => !implementsControl("agents", x) && x.status !== "not-assessed")) {
+        theirs.add(c.id);
         restate(
             c,
             "not-assessed",
@@ -178,6 +180,7 @@ export function attributeToPlatform(doc: EvidenceDocument, resources: StateResou
         );
     }
     aggregate(doc);
+    return theirs;
 }
 
 function readDoc(file: string): EvidenceDocument {
