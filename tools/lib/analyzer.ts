@@ -192,7 +192,9 @@ export class AnalyzerSession {
                 child.kill();
                 reject(new Error(why));
             };
-            const timer = setTimeout(() => fail(`policy pack did not start within 60 s: ${stderr}`), 60_000);
+            // Generous: it starts beside the program's synthesis, and a plan of 1,000 agents on a busy 2-core box
+            // starved it past a minute; the timeout is only there for a pack that never starts.
+            const timer = setTimeout(() => fail(`policy pack did not start within 180 s: ${stderr}`), 180_000);
             const lines = readline.createInterface({ input: child.stdout! });
             const onExit = (code: number | null) => {
                 clearTimeout(timer);
