@@ -97,14 +97,21 @@ function matches(rules: K8sRule[], group: string, resource: string, verb: string
     );
 }
 
-export function computeRbac(resources: PlanResource[]): RbacFinding[] {
+/**
+ * `platformRoles`: on an agent stack, the ClusterRoles its platform defines (named by the contract), with the
+ * rules the platform's own audit holds them to; a binding to one of them is no longer "defined nowhere".
+ */
+export function computeRbac(resources: PlanResource[], platformRoles?: Map<string, K8sRule[]>): RbacFinding[] {
     const byType = (t: string) => resources.filter((r) => r.type === t);
     const agentNamespaces = new Set(
         byType(T.namespace)
             .filter((n) => obj(meta(n).labels)[AGENT_LABEL] !== undefined)
             .map((n) => String(meta(n).name)),
     );
-    const clusterRoles = new Map<string, K8sRule[]>(Object.entries(BUILT_IN_CLUSTER_ROLES));
+    const clusterRoles = new Map<string, K8sRule[]>([
+        ...Object.entries(BUILT_IN_CLUSTER_ROLES),
+        ...(platformRoles ?? new Map<string, K8sRule[]>()),
+    ]);
     for (const r of byType(T.clusterRole)) {
         clusterRoles.set(String(meta(r).name), rulesOf(r));
     }
@@ -178,7 +185,7 @@ export function computeRbac(resources: PlanResource[]): RbacFinding[] {
                 ...(c.own ? { ownNamespace: c.own } : {}),
                 rules,
                 ...(namespace ? { namespace } : {}),
-                via: `${b.type.split(":").pop()} ${namespace ? `${namespace}/` : ""}${String(meta(b).name)} → ${String(ref.kind)} ${String(ref.name)}${defined ? "" : " (defined nowhere: read as granting everything)"}`,
+                via: `${b.type.split(":").pop()} ${namespace ? `${namespace}/` : ""}${String(meta(b).name)} → ${String(ref.kind)} ${String(ref.name)}${defined ? (ref.kind !== "Role" && platformRoles?.has(String(ref.name)) ? " (the platform's, by its contract)" : "") : " (defined nowhere: read as granting everything)"}`,
                 urn: b.urn,
             });
         }

@@ -6,6 +6,7 @@
 
 import type { PolicyResource } from "@pulumi/policy";
 import { guide, SEGMENTS, SegmentName } from "../catalog";
+import { platformFacts } from "./agent-platform";
 import { networkDesign } from "../catalog/network";
 
 /** The stack config key of each segment's CIDR. */
@@ -27,8 +28,8 @@ export interface StackSettings {
     adminCidrs: string[];
 }
 
-/** Where the pack learnt the stack's settings. */
-export type SettingsSource = "config" | "output" | "none";
+/** Where the pack learnt the stack's settings ("platform": an agent stack's platform contract). */
+export type SettingsSource = "config" | "output" | "platform" | "none";
 
 export interface StackAddressPlan {
     /** Each segment's CIDR: the stack's key, else the guide's (the stack's default). */
@@ -85,6 +86,11 @@ function outputSettings(resources: readonly PolicyResource[] | undefined): Parti
     return settings && typeof settings === "object" ? (settings as Partial<StackSettings>) : undefined;
 }
 
+/** A key of the stack's config as the pack got it (strings plain, lists JSON); undefined when unset. */
+export function configValue(key: string): string | undefined {
+    return configValues().get(key);
+}
+
 /** A list key of the stack's config (e.g. egressAllowedDomains); undefined when no config set it. */
 export function stackConfigList(key: string): string[] | undefined {
     const v = configValues();
@@ -115,6 +121,16 @@ export function sourceWords(source: SettingsSource, key: string): string {
  * policy's) let the pack read the stackSettings output when no config reached it.
  */
 export function stackAddressPlan(resources?: readonly PolicyResource[]): StackAddressPlan {
+    // An agent stack's namespaces live in its platform's VPC: the platform's plan is the one that holds.
+    const platform = platformFacts(resources);
+    if (platform) {
+        return {
+            segments: { ...platform.network.segments },
+            adminCidrs: [],
+            vpcCidr: platform.network.vpcCidr,
+            source: "platform",
+        };
+    }
     const v = configValues();
     const guideSegments = Object.fromEntries(
         SEGMENTS.map((s) => [s, guide.infrastructureSecurity.segmentation[s].cidr]),

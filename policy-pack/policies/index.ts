@@ -11,6 +11,7 @@ import { procedurePolicies } from "./procedures";
 import { crossServicePolicies } from "./cross-service";
 import { platformPolicies } from "./platform";
 import { deployablePolicies } from "./deployable";
+import { agentStackPolicies } from "./agent-stack";
 
 /** Every policy of the pack, one module per guide area. */
 export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
@@ -25,6 +26,7 @@ export const allPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
     ...crossServicePolicies,
     ...platformPolicies,
     ...deployablePolicies,
+    ...agentStackPolicies,
 ];
 
 /** Policy names that enforce a control. */

@@ -7,6 +7,8 @@ import {
     StackValidationPolicy,
 } from "@pulumi/policy";
 import { hasControl } from "../catalog";
+import { stackRole } from "../lib/agent-platform";
+import { POLICY_STACKS, PolicyStacks } from "./stack-roles";
 
 /** Policies name the controls they enforce in their tags: `control:<ID>`. */
 export const CONTROL_TAG = "control:";
@@ -49,7 +51,14 @@ function metadata(def: Common) {
     };
 }
 
+/** The kinds of stack a policy runs on (stack-roles.ts); a policy not listed there runs on every stack. */
+export function policyStacks(name: string): PolicyStacks {
+    return POLICY_STACKS[name] ?? "both";
+}
+
 export function resourcePolicy(def: ResourcePolicyDef): ResourceValidationPolicy {
+    // A resource policy sees one resource, not the stack's StackReference, so it cannot tell the stack's kind:
+    // it runs on both (stack-roles.ts lists it so; test/policies/stack-roles.test.ts holds the table to that).
     const types = new Set(def.types);
     const reason = `Policy only applies to resources of type${def.types.length > 1 ? "s" : ""} ${def.types.map((t) => `'${t}'`).join(", ")}`;
     const validateResource = (args: ResourceValidationArgs, report: ReportViolation) => {
@@ -69,7 +78,20 @@ export function resourcePolicy(def: ResourcePolicyDef): ResourceValidationPolicy
 }
 
 export function stackPolicy(def: StackPolicyDef): StackValidationPolicy {
-    return { ...metadata(def), validateStack: (args, report) => def.validate(args, report) };
+    const stacks = policyStacks(def.name);
+    const validateStack = (args: StackValidationArgs, report: ReportViolation) => {
+        const role = stackRole(args.resources);
+        if (stacks !== "both" && stacks !== role) {
+            // The other kind of stack implements (or has no part in) this policy's controls.
+            args.notApplicable(
+                role === "agents"
+                    ? "an agent stack: the platform stack implements what this policy checks, and its audit holds it"
+                    : "a platform stack: this policy checks an agent stack's contract with its platform",
+            );
+        }
+        def.validate(args, report);
+    };
+    return { ...metadata(def), validateStack };
 }
 
 /** Control IDs a policy enforces. */

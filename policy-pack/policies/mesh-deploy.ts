@@ -1,5 +1,6 @@
 import { PolicyResource } from "@pulumi/policy";
 import { MESH } from "../catalog/mesh";
+import { platformFacts } from "../lib/agent-platform";
 import { contains, isCidr, overlaps } from "../lib/cidr";
 import { candidatesBy } from "../lib/lookup";
 import { bytes, milliCpu, podsThatFit, PodResources } from "../lib/quantity";
@@ -477,6 +478,14 @@ export const agentEgressToApis = stackPolicy({
         for (const c of args.resources.filter((r) => r.type === EKS_CLUSTER)) {
             const ids = asArray(obj(c.props.vpcConfig).subnetIds as string[]);
             targets.push({ what: "the Kubernetes API", cidrs: ids.flatMap((id) => subnetCidr.get(id) ?? []) });
+        }
+        // An agent stack reaches its platform's API and endpoints, in the service subnets of its contract.
+        const platform = platformFacts(args.resources);
+        if (targets.length === 0 && platform) {
+            targets.push({
+                what: `the platform's Kubernetes API and interface endpoints (its service subnets)`,
+                cidrs: platform.network.serviceSubnetCidrs,
+            });
         }
         const agentNs = args.resources
             .filter((r) => r.type === NAMESPACE && meta(r.props).labels[MESH.agentNamespaceLabel] !== undefined)

@@ -2,6 +2,7 @@
 // of all AuthorizationPolicies together (lib/mesh-authz.ts) against the guide's rule.
 
 import { PolicyResource } from "@pulumi/policy";
+import { platformFacts } from "../../lib/agent-platform";
 import { intendedMeshRule } from "../../catalog/flows";
 import { MESH } from "../../catalog/mesh";
 import { candidatesBy } from "../../lib/lookup";
@@ -121,7 +122,12 @@ export const authorizationNoWildcards = resourcePolicy({
 const HTTP_PROBE_METHODS = HTTP_METHODS;
 const DEFAULT_TRUST_DOMAIN = "cluster.local";
 
+/** The mesh's trust domain: the istiod release's, or on an agent stack its platform's (the contract). */
 function trustDomainOf(resources: PolicyResource[]): string {
+    const platform = platformFacts(resources);
+    if (platform) {
+        return platform.mesh.trustDomain;
+    }
     const istiod = resources.find((r) => r.type === HELM_RELEASE && r.props.chart === "istiod");
     const td = obj(obj(istiod?.props.values).meshConfig).trustDomain;
     return typeof td === "string" && td ? td : DEFAULT_TRUST_DOMAIN;
@@ -135,6 +141,7 @@ export const authorizationEffective = stackPolicy({
     configSchema: agentNamespacesSchema,
     validate: (args, report) => {
         const td = trustDomainOf(args.resources);
+        const rootNamespace = platformFacts(args.resources)?.mesh.rootNamespace ?? MESH.rootNamespace;
         const agents = agentsByNamespace(
             args.resources,
             args.getConfig<{ agentNamespaces?: string[] }>().agentNamespaces,
@@ -201,7 +208,7 @@ export const authorizationEffective = stackPolicy({
             );
         };
         for (const [ns, agent] of [...agents].sort()) {
-            const applicable = [...(byNamespace.get(ns) ?? []), ...(byNamespace.get(MESH.rootNamespace) ?? [])];
+            const applicable = [...(byNamespace.get(ns) ?? []), ...(byNamespace.get(rootNamespace) ?? [])];
             const isDestination = isType(agent, intendedMeshRule.destinationType);
             const sources = new Set<string | undefined>([
                 ...outsiders,
@@ -224,7 +231,7 @@ export const authorizationEffective = stackPolicy({
                                 applicable,
                                 { namespace: ns, labels },
                                 { principal, method, path },
-                                MESH.rootNamespace,
+                                rootNamespace,
                             );
                             const want = intended(ns, principal, method, path);
                             const what = `${principal ?? "an unauthenticated peer"} ${method} ${path}${Object.keys(labels).length ? ` (pods ${JSON.stringify(labels)})` : ""}`;

@@ -2,6 +2,7 @@
 // catalog's intended flows.
 
 import { PolicyResource } from "@pulumi/policy";
+import { platformFacts } from "../../lib/agent-platform";
 import { HttpsScope, intendedAgentFlows, intendedMeshRule } from "../../catalog/flows";
 import {
     atomsOf,
@@ -31,7 +32,14 @@ function httpsScopeOf(resources: PolicyResource[]): HttpsScope | undefined {
         .map((r) => r.props.cidrBlock)
         .filter((c): c is string => typeof c === "string");
     if (vpcCidrs.length === 0) {
-        return undefined;
+        // An agent stack's pods run in its platform's VPC; the platform's endpoints sit in its service subnets.
+        const platform = platformFacts(resources);
+        return platform
+            ? {
+                  vpcCidrs: [platform.network.vpcCidr],
+                  endpointSubnetCidrs: [...platform.network.serviceSubnetCidrs].sort(),
+              }
+            : undefined;
     }
     const subnetCidr = new Map<string, string>();
     for (const s of resources.filter((r) => r.type === "aws:ec2/subnet:Subnet")) {

@@ -1,6 +1,14 @@
 // Self-test breaks for service_mesh, message_security and data_protection.
 /* eslint-disable @typescript-eslint/no-explicit-any */
-import { Mutation, remove, set, T, Inputs } from "./plan";
+import { Inputs, Mutation, MutablePlan, remove, set, T } from "./plan";
+
+/** The first coordinator's task rule (its logical name carries the coordinator's name, which a stack chooses). */
+function taskRule(p: MutablePlan): string {
+    const i = p.resources.find(
+        (r) => r.type === T.authz && (r.inputs as Inputs).metadata?.name === "allow-task-executors",
+    );
+    return i ? i.urn.split("::").pop()! : "mas-coordinator-allow-tasks";
+}
 
 export const meshAndDataMutations: readonly Mutation[] = [
     // service_mesh
@@ -27,14 +35,10 @@ export const meshAndDataMutations: readonly Mutation[] = [
         values.meshConfig.meshMTLS.minProtocolVersion = "TLSV1_2";
     }),
     set("MESH-AUTHZ-STRICT", "wildcard principal in the task rule", (p) => {
-        const i = p.resources.find(
-            (r) => r.type === T.authz && (r.inputs as Inputs).metadata?.name === "allow-task-executors",
-        );
-        const name = i ? i.urn.split("::").pop()! : "mas-coordinator-allow-tasks";
-        p.inputs(T.authz, name).spec.rules[0].from[0].source.principals = ["*"];
+        p.inputs(T.authz, taskRule(p)).spec.rules[0].from[0].source.principals = ["*"];
     }),
     set("MESH-AUTHZ-TASKS", "task rule method written post (Istio matches methods case-sensitively)", (p) => {
-        p.inputs(T.authz, "mas-coordinator-allow-tasks").spec.rules[0].to[0].operation.methods = ["post", "GET"];
+        p.inputs(T.authz, taskRule(p)).spec.rules[0].to[0].operation.methods = ["post", "GET"];
     }),
     remove("MESH-RATE-GLOBAL", T.envoyFilter, "mas-ingress-ratelimit", "ingress gateway without its global rate limit"),
     remove(

@@ -19,7 +19,12 @@ export class MutablePlan {
     }
 
     private index(type: string, name: string): number {
-        const i = this.list.findIndex((r) => r.type === type && r.urn.endsWith(`::${name}`));
+        let i = this.list.findIndex((r) => r.type === type && r.urn.endsWith(`::${name}`));
+        if (i < 0) {
+            // An agent stack names its agents itself: the break applies to the first of that kind (mas-ns-coordinator
+            // → mas-ns-coordinator-a).
+            i = this.list.findIndex((r) => r.type === type && r.urn.split("::").pop()?.startsWith(`${name}-`));
+        }
         if (i < 0) {
             throw new Error(`no ${type} named ${name} in this plan`);
         }

@@ -1,0 +1,179 @@
+// What the pack knows of a stack's role and, on an agent stack, of its platform: the platform's facts come from
+// the `pulumi:pulumi:StackReference` resource in the agent stack's own state (its outputs hold every output of
+// the platform stack, the `agentPlatform` contract among them), as the engine hands it to a pack. So an audit of
+// an agent stack's plan or export needs no other file. The program's side: components/platform/contract.ts.
+
+import type { PolicyResource } from "@pulumi/policy";
+import { configValue } from "./stack-config";
+
+export const STACK_REFERENCE = "pulumi:pulumi:StackReference";
+/** The platform output holding the contract, and the contract version this pack reads. */
+export const CONTRACT_OUTPUT = "agentPlatform";
+export const CONTRACT_VERSION = 1;
+
+/** A platform stack builds the shared estate; an agent stack only the per-agent parts of its agents. */
+export type StackRole = "platform" | "agents";
+
+/** The facts of the contract the pack uses (the program validates the whole contract with its schema). */
+export interface PlatformFacts {
+    stack: string;
+    account: string;
+    namePrefix: string;
+    cluster: {
+        name: string;
+        agentClusterRole: string;
+        resourceManagerAllocate: { clusterRole: string; group: string };
+        agentPriorityLevel: string;
+    };
+    mesh: { trustDomain: string; rootNamespace: string };
+    identity: { permissionsBoundaryArn: string; agentPolicyArn: string };
+    data: { payloadKeyArn: string; payloadSecretArn: string };
+    network: {
+        vpcCidr: string;
+        segments: { agent: string; service: string; management: string };
+        serviceSubnetCidrs: string[];
+    };
+    agents: string[];
+}
+
+/** An agent stack's view of its platform: the contract, or why it has none. */
+export interface PlatformView {
+    facts?: PlatformFacts;
+    /** Why the facts are missing (no reference, no contract, wrong version, a field missing). */
+    problem?: string;
+    /** The StackReference resource the facts came from. */
+    urn?: string;
+    /** The platform stack the reference names. */
+    platformStack?: string;
+}
+
+const obj = (v: unknown): Record<string, unknown> =>
+    v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+const isStr = (v: unknown): v is string => typeof v === "string" && v !== "";
+
+function rootSettings(resources: readonly PolicyResource[]): Record<string, unknown> {
+    return obj(resources.find((r) => r.type === "pulumi:pulumi:Stack")?.props?.stackSettings);
+}
+
+/** The contract output of a StackReference's props (`{name, outputs: {...}}`), if it carries one. */
+function contractOf(ref: PolicyResource): unknown {
+    return obj(ref.props.outputs)[CONTRACT_OUTPUT];
+}
+
+const roleCache = new WeakMap<readonly PolicyResource[], StackRole>();
+
+/**
+ * The stack's role: an agent stack when its config sets platformStack (as `pulumi preview --policy-pack` hands
+ * it), its stackSettings output says role agents, or it references a platform's contract; else a platform.
+ */
+export function stackRole(resources: readonly PolicyResource[]): StackRole {
+    const known = roleCache.get(resources);
+    if (known) {
+        return known;
+    }
+    const role: StackRole =
+        isStr(configValue("platformStack")) ||
+        rootSettings(resources).role === "agents" ||
+        resources.some((r) => r.type === STACK_REFERENCE && contractOf(r) !== undefined)
+            ? "agents"
+            : "platform";
+    roleCache.set(resources, role);
+    return role;
+}
+
+/** The fields the pack reads, checked: the first one missing or mistyped, else undefined. */
+function missingField(c: Record<string, unknown>): string | undefined {
+    const strings = [
+        "stack",
+        "account",
+        "namePrefix",
+        "cluster.name",
+        "cluster.agentClusterRole",
+        "cluster.resourceManagerAllocate.clusterRole",
+        "cluster.resourceManagerAllocate.group",
+        "cluster.agentPriorityLevel",
+        "mesh.trustDomain",
+        "mesh.rootNamespace",
+        "identity.permissionsBoundaryArn",
+        "identity.agentPolicyArn",
+        "data.payloadKeyArn",
+        "data.payloadSecretArn",
+        "network.vpcCidr",
+        "network.segments.agent",
+        "network.segments.service",
+        "network.segments.management",
+    ];
+    const at = (path: string) => path.split(".").reduce<unknown>((v, k) => obj(v)[k], c);
+    const bad = strings.find((p) => !isStr(at(p)));
+    if (bad) {
+        return bad;
+    }
+    for (const p of ["network.serviceSubnetCidrs", "agents"]) {
+        const v = at(p);
+        if (!Array.isArray(v) || !v.every(isStr)) {
+            return p;
+        }
+    }
+    return undefined;
+}
+
+const viewCache = new WeakMap<readonly PolicyResource[], PlatformView>();
+
+/** On an agent stack: the platform's facts from its StackReference, or the problem that keeps them out. */
+export function platformView(resources: readonly PolicyResource[]): PlatformView {
+    const known = viewCache.get(resources);
+    if (known) {
+        return known;
+    }
+    const view = readView(resources);
+    viewCache.set(resources, view);
+    return view;
+}
+
+function readView(resources: readonly PolicyResource[]): PlatformView {
+    const named = configValue("platformStack") ?? rootSettings(resources).platformStack;
+    const platformStack = isStr(named) ? named : undefined;
+    const refs = resources.filter((r) => r.type === STACK_REFERENCE);
+    const ref =
+        refs.find((r) => platformStack !== undefined && r.props.name === platformStack) ??
+        refs.find((r) => contractOf(r) !== undefined) ??
+        refs[0];
+    const stackOf = ref && isStr(ref.props.name) ? ref.props.name : platformStack;
+    if (!ref) {
+        return {
+            platformStack,
+            problem: `the agent stack${platformStack ? ` (platformStack ${platformStack})` : ""} has no StackReference to its platform stack (${STACK_REFERENCE}): the platform's boundary, trust domain, ClusterRoles and segments are unknown, so nothing of this stack can be checked against them`,
+        };
+    }
+    const where = `StackReference ${String(ref.props.name ?? ref.urn)}`;
+    const value = contractOf(ref);
+    if (value === undefined) {
+        return {
+            urn: ref.urn,
+            platformStack: stackOf,
+            problem: `${where} has no ${CONTRACT_OUTPUT} output: it does not name a platform stack of this project (or one deployed before the contract existed)`,
+        };
+    }
+    const c = obj(value);
+    if (c.version !== CONTRACT_VERSION) {
+        return {
+            urn: ref.urn,
+            platformStack: stackOf,
+            problem: `${where}: the platform's ${CONTRACT_OUTPUT} is contract version ${JSON.stringify(c.version ?? null)}, this pack reads version ${CONTRACT_VERSION}: deploy the platform and agent stacks from the same release`,
+        };
+    }
+    const missing = missingField(c);
+    if (missing) {
+        return {
+            urn: ref.urn,
+            platformStack: stackOf,
+            problem: `${where}: the platform's ${CONTRACT_OUTPUT} lacks ${missing} (or it has the wrong type): not a valid version ${CONTRACT_VERSION} contract`,
+        };
+    }
+    return { facts: c as unknown as PlatformFacts, urn: ref.urn, platformStack: stackOf };
+}
+
+/** The platform's facts when this is an agent stack with a usable contract; undefined on a platform stack. */
+export function platformFacts(resources: readonly PolicyResource[] | undefined): PlatformFacts | undefined {
+    return resources && stackRole(resources) === "agents" ? platformView(resources).facts : undefined;
+}

@@ -1,0 +1,179 @@
+// The agent stack's contract with its platform and its Kubernetes objects against it: the StackReference holds
+// a contract of this pack's version; every namespaced object lives in one of the stack's own agent namespaces;
+// RoleBindings bind only the platform's ClusterRoles (or the namespace's own Roles) to the namespace's own
+// subjects; NetworkPolicies keep out of the platform's management segment.
+
+import { overlaps, contains, isCidr } from "../../lib/cidr";
+import { platformView, platformFacts } from "../../lib/agent-platform";
+import { asObject as obj, asString, stackPolicy } from "../lib";
+import { meta, ownAgents, T } from "./shared";
+
+export const agentPlatformContract = stackPolicy({
+    name: "agent-stack-platform-contract",
+    description:
+        "An agent stack references its platform stack (a pulumi:pulumi:StackReference whose outputs carry the agentPlatform contract of the version this pack reads), and owns none of the platform's own agents: without the contract none of its agent controls can be checked against the platform.",
+    controls: ["IAM-BOUNDARY", "RBAC-AGENT-NS", "MESH-AUTHZ-STRICT", "K8S-NETPOL"],
+    severity: "critical",
+    validate: (args, report) => {
+        const view = platformView(args.resources);
+        if (!view.facts) {
+            report(
+                `${view.problem ?? "no platform contract"} (controls IAM-BOUNDARY, RBAC-AGENT-NS, MESH-AUTHZ-STRICT, K8S-NETPOL cannot be verified)`,
+                view.urn,
+            );
+            return;
+        }
+        const theirs = [...ownAgents(args.resources).values()].filter((a) => view.facts?.agents.includes(a));
+        if (theirs.length > 0) {
+            report(
+                `[RBAC-AGENT-NS] agent${theirs.length > 1 ? "s" : ""} ${theirs.sort().join(", ")} of this stack also run${theirs.length > 1 ? "" : "s"} on the platform stack ${view.facts.stack}: an agent's namespace has one owner`,
+                view.urn,
+            );
+        }
+    },
+});
+
+/** Kubernetes types an agent stack creates outside any namespace: its namespaces and its FlowSchema. */
+const CLUSTER_SCOPED_OWN = [T.namespace, T.flowSchema];
+
+export const agentNamespaces = stackPolicy({
+    name: "agent-stack-namespaces",
+    description:
+        "On an agent stack, every namespaced Kubernetes object (mesh AuthorizationPolicies, NetworkPolicies, RoleBindings, quotas) lives in one of the stack's own agent namespaces, its only cluster-wide objects are those namespaces and a FlowSchema into the platform's agent priority level: the root namespace, the system namespaces, another stack's agents and cluster-wide RBAC are the platform's.",
+    controls: ["RBAC-AGENT-NS", "MESH-AUTHZ-STRICT"],
+    severity: "critical",
+    validate: (args, report) => {
+        const facts = platformFacts(args.resources);
+        if (!facts) {
+            return;
+        }
+        const own = ownAgents(args.resources);
+        for (const r of args.resources.filter((x) => x.type.startsWith("kubernetes:") && !x.type.includes("helm"))) {
+            const ns = asString(meta(r).namespace);
+            const control = r.type.includes("istio.io") ? "MESH-AUTHZ-STRICT" : "RBAC-AGENT-NS";
+            const kind = r.type.split(":").pop();
+            if (ns !== undefined) {
+                if (!own.has(ns)) {
+                    report(
+                        `[${control}] ${kind} ${ns}/${String(meta(r).name ?? r.name)} is in namespace ${ns}, not one of this stack's agent namespaces (${[...own.keys()].sort().join(", ") || "none"})${ns === facts.mesh.rootNamespace ? `: ${ns} is the platform's mesh root namespace, whose policies apply to every namespace` : ""}`,
+                        r.urn,
+                    );
+                }
+            } else if (!CLUSTER_SCOPED_OWN.includes(r.type)) {
+                report(
+                    `[${control}] ${kind} ${String(meta(r).name ?? r.name)} is cluster-wide: cluster-wide objects (ClusterRoles, ClusterRoleBindings, admission, priority levels) are the platform's`,
+                    r.urn,
+                );
+            } else if (r.type === T.flowSchema) {
+                const level = obj(obj(r.props.spec).priorityLevelConfiguration).name;
+                if (level !== facts.cluster.agentPriorityLevel) {
+                    report(
+                        `[RBAC-AGENT-NS] FlowSchema ${String(meta(r).name)} puts requests into priority level ${JSON.stringify(level ?? null)}, not the platform's agent level ${facts.cluster.agentPriorityLevel}`,
+                        r.urn,
+                    );
+                }
+            }
+        }
+    },
+});
+
+export const agentRbac = stackPolicy({
+    name: "agent-stack-rbac",
+    description:
+        "On an agent stack, each RoleBinding binds a ClusterRole the platform's contract defines (the agents' role to the namespace's own service account, the resource managers' allocate role to their group), or a Role of its own namespace; cluster-admin or any other ClusterRole is refused.",
+    controls: ["RBAC-AGENT-NS", "ACC-RES-ALLOCATE"],
+    severity: "critical",
+    validate: (args, report) => {
+        const facts = platformFacts(args.resources);
+        if (!facts) {
+            return;
+        }
+        const own = ownAgents(args.resources);
+        const roles = new Set(
+            args.resources
+                .filter((r) => r.type === T.role8s)
+                .map((r) => `${String(meta(r).namespace)}/${String(meta(r).name)}`),
+        );
+        const agentRole = facts.cluster.agentClusterRole;
+        const allocate = facts.cluster.resourceManagerAllocate;
+        for (const b of args.resources.filter((r) => r.type === T.roleBinding)) {
+            const ns = String(meta(b).namespace ?? "default");
+            const ref = obj(b.props.roleRef);
+            const where = `RoleBinding ${ns}/${String(meta(b).name ?? b.name)}`;
+            const subjects = (Array.isArray(b.props.subjects) ? b.props.subjects : []).map(obj);
+            if (ref.kind === "Role") {
+                if (!roles.has(`${ns}/${String(ref.name)}`)) {
+                    report(
+                        `[RBAC-AGENT-NS] ${where} binds Role ${String(ref.name)}, which this stack does not define in ${ns}`,
+                        b.urn,
+                    );
+                }
+            } else if (ref.name === agentRole) {
+                const strangers = subjects.filter(
+                    (s) => !(s.kind === "ServiceAccount" && (s.namespace ?? ns) === ns && own.get(ns) === s.name),
+                );
+                if (strangers.length > 0) {
+                    report(
+                        `[RBAC-AGENT-NS] ${where} binds the platform's agent ClusterRole ${agentRole} to ${strangers.map((s) => `${String(s.kind)} ${s.namespace ? `${String(s.namespace)}/` : ""}${String(s.name)}`).join(", ")}: only the namespace's own agent service account may hold it`,
+                        b.urn,
+                    );
+                }
+            } else if (ref.name === allocate.clusterRole) {
+                const strangers = subjects.filter((s) => !(s.kind === "Group" && s.name === allocate.group));
+                if (strangers.length > 0) {
+                    report(
+                        `[ACC-RES-ALLOCATE] ${where} binds the platform's allocate ClusterRole ${allocate.clusterRole} to ${strangers.map((s) => `${String(s.kind)} ${String(s.name)}`).join(", ")}: only the group ${allocate.group} may hold it`,
+                        b.urn,
+                    );
+                }
+            } else {
+                report(
+                    `[RBAC-AGENT-NS] ${where} binds ClusterRole ${String(ref.name)}${ref.name === "cluster-admin" ? " (Kubernetes' superuser role)" : ""}, which the platform's contract does not define for agent namespaces (${agentRole}, ${allocate.clusterRole})`,
+                    b.urn,
+                );
+            }
+        }
+    },
+});
+
+export const agentNetworkSegments = stackPolicy({
+    name: "agent-stack-network-segments",
+    description:
+        "On an agent stack, no NetworkPolicy lets agent pods reach, or be reached from, the platform's management segment (the contract's address plan): the agent segment never talks to management.",
+    controls: ["NET-SEG-MGMT", "K8S-NETPOL"],
+    severity: "critical",
+    validate: (args, report) => {
+        const facts = platformFacts(args.resources);
+        if (!facts) {
+            return;
+        }
+        const management = facts.network.segments.management;
+        for (const np of args.resources.filter((r) => r.type === T.networkPolicy)) {
+            const spec = obj(np.props.spec);
+            for (const [dir, key] of [
+                ["egress", "to"],
+                ["ingress", "from"],
+            ] as const) {
+                const rules = (Array.isArray(spec[dir]) ? spec[dir] : []).map(obj);
+                const blocks = rules.flatMap((rule) =>
+                    (Array.isArray(rule[key]) ? rule[key] : []).map((p) => obj(obj(p).ipBlock)),
+                );
+                for (const block of blocks) {
+                    const cidr = asString(block.cidr);
+                    if (!cidr || !isCidr(cidr)) {
+                        continue;
+                    }
+                    const except = (Array.isArray(block.except) ? block.except : []).filter(
+                        (e): e is string => typeof e === "string" && isCidr(e),
+                    );
+                    if (overlaps(cidr, management) && !except.some((e) => contains(e, management))) {
+                        report(
+                            `[NET-SEG-MGMT] NetworkPolicy ${String(meta(np).namespace)}/${String(meta(np).name)} allows ${dir} ${dir === "egress" ? "to" : "from"} ${cidr}, which covers the platform's management segment ${management}`,
+                            np.urn,
+                        );
+                    }
+                }
+            }
+        }
+    },
+});
