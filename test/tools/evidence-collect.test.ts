@@ -310,7 +310,11 @@ describe("evidence --collect", () => {
         expect(verdict("DATA-CLS-DISCOVERY")).toEqual(["ok"]);
         expect(verdict("MNT-CHANGE-MGMT")).toEqual(["ok"]);
         expect(verdict("PER-DDOS")).toEqual(["failed"]);
-        expect(verdict("CMP-ISO-ACCESS")).toEqual(["ok", "ok"]);
+        // access-keys-rotated is NON_COMPLIANT and gives evidence for CMP-ISO-ACCESS: the control fails.
+        expect(verdict("CMP-ISO-ACCESS")).toEqual(["failed", "ok"]);
+        expect(summary.checks.find((c) => c.control === "CMP-ISO-ACCESS")?.detail).toBe(
+            "conformance pack mas-iso27001-soc2 evaluates: NON_COMPLIANT, 1 non-compliant rule(s); NON_COMPLIANT for this control: access-keys-rotated",
+        );
     });
 
     it("fails a control whose operation failed, demotes one that never ran, passes the approval it saw", async () => {
@@ -369,7 +373,7 @@ describe("evidence --collect", () => {
         ]);
         expect([c("AUD-SYS").status, c("AUD-SYS").reason]).toEqual([
             "fail",
-            "operation failed in the 90 days to 2026-12-01: 2 execution(s) of mas-prod-system-audit (1 Success, 1 Failed) (before: pass — proven)",
+            "operation failed in the 90 days to 2026-12-01: 2 execution(s) of mas-prod-system-audit (1 Success, 1 Failed); failed run(s): e2 Failed (no later Success) (before: pass — proven)",
         ]);
         expect([c("AUD-ACCESS").status, c("AUD-ACCESS").reason]).toEqual([
             "partial",
@@ -382,7 +386,7 @@ describe("evidence --collect", () => {
                 {
                     result: "ok",
                     source: "cloudwatch:DescribeAlarms",
-                    detail: "alarm mas-prod-failed-auth: OK; 1 transition(s) to ALARM in the period",
+                    detail: "alarm mas-prod-failed-auth: OK; 1 transition(s) to ALARM since 2026-11-17 (CloudWatch keeps 14 days of alarm history)",
                 },
             ],
         });

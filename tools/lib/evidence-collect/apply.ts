@@ -1,7 +1,7 @@
 import { aggregate, EvidenceDocument, restate } from "../evidence-report";
 import { OperatingCheck, OperatingSummary } from "./types";
 
-const RANK: Record<OperatingCheck["result"], number> = { ok: 0, "never-ran": 1, failed: 2 };
+const RANK: Record<OperatingCheck["result"], number> = { ok: 0, partial: 1, "never-ran": 2, failed: 3 };
 
 /**
  * Operating evidence on the controls: one whose operation failed in the period fails; one whose scheduled
@@ -29,6 +29,8 @@ export function applyOperating(doc: EvidenceDocument, summary: OperatingSummary)
             restate(c, "fail", `operation failed ${period}: ${why}`);
         } else if (worst === "never-ran" && c.status === "pass") {
             restate(c, "partial", `built, but its scheduled operation never ran ${period}: ${why}`);
+        } else if (worst === "partial" && (c.status === "pass" || (c.status as string) === "adopted")) {
+            restate(c, "partial", `operating with a gap ${period}: ${why}`);
         } else if (
             worst === "ok" &&
             ((c.status as string) === "adopted" ||

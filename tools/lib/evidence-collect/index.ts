@@ -3,7 +3,7 @@
 import { AccessAnalyzerClient, paginateListAnalyzers } from "@aws-sdk/client-accessanalyzer";
 import { BackupClient, paginateListRestoreJobs } from "@aws-sdk/client-backup";
 import { GetSubscriptionStateCommand, ShieldClient } from "@aws-sdk/client-shield";
-import { CloudWatchClient, DescribeAlarmsCommand, paginateDescribeAlarmHistory } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchClient, paginateDescribeAlarmHistory, paginateDescribeAlarms } from "@aws-sdk/client-cloudwatch";
 import {
     ConfigServiceClient,
     DescribeConfigurationRecorderStatusCommand,
@@ -20,7 +20,14 @@ import { UsageError } from "../errors";
 import type { ControlEvidence } from "../evidence-report";
 import { DESIGN_IN_PLAN } from "../evidence-wording";
 import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
-import { CADENCE, Cadence } from "../../../policy-pack/catalog/operations";
+import {
+    ALARM_RESPONSE_HOURS,
+    AlertSeverity,
+    CADENCE,
+    Cadence,
+    CONFIG_RULES,
+    configRuleName,
+} from "../../../policy-pack/catalog/operations";
 import { deployApprovals } from "./deploys";
 import { missingWindows } from "./windows";
 import { findings, standardsState } from "./securityhub";
@@ -148,6 +155,7 @@ export async function automation(
         const byStatus: Record<string, number> = {};
         const ids: string[] = [];
         const successes: Date[] = [];
+        const failures: { id: string; status: string; at?: Date }[] = [];
         for await (const page of paginateDescribeAutomationExecutions(
             { client: ssm },
             {
@@ -163,6 +171,13 @@ export async function automation(
                     ids.push(e.AutomationExecutionId ?? "");
                     if (e.AutomationExecutionStatus === "Success" && e.ExecutionStartTime) {
                         successes.push(new Date(e.ExecutionStartTime));
+                    }
+                    if (FAILED_EXECUTION.includes(e.AutomationExecutionStatus ?? "")) {
+                        failures.push({
+                            id: e.AutomationExecutionId ?? "?",
+                            status: e.AutomationExecutionStatus ?? "",
+                            at: e.ExecutionStartTime ? new Date(e.ExecutionStartTime) : undefined,
+                        });
                     }
                 }
             }
@@ -192,7 +207,10 @@ export async function automation(
                 : {}),
         });
         const runs = Object.values(byStatus).reduce((a, b) => a + b, 0);
-        const failed = FAILED_EXECUTION.map((s) => byStatus[s] ?? 0).reduce((a, b) => a + b, 0);
+        // Judged per window: a Success in each due window is enough and failed runs are listed. Without a cadence,
+        // the operation fails when no Success came after its latest failure (nothing recovered it).
+        const lastFailure = Math.max(...failures.map((f) => f.at?.getTime() ?? Infinity), -Infinity);
+        const unrecovered = failures.length > 0 && !successes.some((t) => t.getTime() > lastFailure) && !windows;
         // Only a finished run is evidence that it operated: executions still pending or waiting are not.
         const succeeded = byStatus.Success ?? 0;
         const detail =
@@ -212,11 +230,14 @@ export async function automation(
                 : "") +
             (windows?.unevidenced.length
                 ? `; ${windows.unevidenced.length} window(s) older than the ${AUTOMATION_HISTORY_DAYS}-day execution history show no run: not evidenced (${windows.unevidenced.join(", ")})`
+                : "") +
+            (failures.length
+                ? `; failed run(s): ${failures.map((f) => `${f.id} ${f.status}${f.at ? ` ${f.at.toISOString().slice(0, 10)}` : ""}`).join(", ")}${unrecovered ? " (no later Success)" : windows ? " (each window judged by its Success)" : " (a later run succeeded)"}`
                 : "");
         for (const control of doc.controls) {
             const source = "ssm:DescribeAutomationExecutions";
             // A due window without a successful run is a gap in the operation, whether or not another ran.
-            if (failed > 0 || (windows && windows.missing.length > 0)) {
+            if (unrecovered || (windows && windows.missing.length > 0)) {
                 checks.push({ control, result: "failed", source, detail });
             } else if ((succeeded === 0 && scheduled) || (windows && windows.unevidenced.length > 0)) {
                 checks.push({ control, result: "never-ran", source, detail });
@@ -245,21 +266,35 @@ export async function automation(
     return out;
 }
 
-async function alarms(
+/** Days of state history CloudWatch keeps for an alarm (DescribeAlarmHistory): older transitions are gone. */
+export const ALARM_HISTORY_DAYS = 14;
+
+export async function alarms(
     cw: CloudWatchClient,
     controls: ControlEvidence[],
     from: Date,
     checks: OperatingCheck[],
+    now: Date = new Date(),
 ): Promise<OperatingSummary["alarms"]> {
     const wanted = named(controls, "aws:cloudwatch/metricAlarm:MetricAlarm");
     const names = [...wanted.keys()];
-    const found = new Map<string, { state: string; actions: boolean }>();
+    const found = new Map<string, { state: string; actions: boolean; since?: Date }>();
+    // DescribeAlarms returns at most 100 names per request and pages its results (NextToken).
     for (let i = 0; i < names.length; i += 100) {
-        const page = await cw.send(new DescribeAlarmsCommand({ AlarmNames: names.slice(i, i + 100) }));
-        for (const a of [...(page.MetricAlarms ?? []), ...(page.CompositeAlarms ?? [])]) {
-            found.set(a.AlarmName ?? "", { state: a.StateValue ?? "", actions: a.ActionsEnabled !== false });
+        for await (const page of paginateDescribeAlarms(
+            { client: cw },
+            { AlarmNames: names.slice(i, i + 100), MaxRecords: 100 },
+        )) {
+            for (const a of [...(page.MetricAlarms ?? []), ...(page.CompositeAlarms ?? [])]) {
+                found.set(a.AlarmName ?? "", {
+                    state: a.StateValue ?? "",
+                    actions: a.ActionsEnabled !== false,
+                    since: a.StateUpdatedTimestamp ? new Date(a.StateUpdatedTimestamp) : undefined,
+                });
+            }
         }
     }
+    const historyFrom = new Date(Math.max(from.getTime(), now.getTime() - ALARM_HISTORY_DAYS * 86_400_000));
     const out: OperatingSummary["alarms"] = [];
     for (const [name, w] of wanted) {
         const a = found.get(name);
@@ -267,22 +302,33 @@ async function alarms(
         if (a) {
             for await (const page of paginateDescribeAlarmHistory(
                 { client: cw },
-                { AlarmName: name, HistoryItemType: "StateUpdate", StartDate: from },
+                { AlarmName: name, HistoryItemType: "StateUpdate", StartDate: historyFrom },
             )) {
                 toAlarm += (page.AlarmHistoryItems ?? []).filter((h) => /to ALARM/.test(h.HistorySummary ?? "")).length;
             }
         }
         out.push({ alarm: name, controls: w.controls, state: a?.state ?? "absent", toAlarm });
+        const tagged = (w.tags as { severity?: unknown } | undefined)?.severity;
+        const severity: AlertSeverity =
+            typeof tagged === "string" && tagged in ALARM_RESPONSE_HOURS ? (tagged as AlertSeverity) : "high";
+        const limit = ALARM_RESPONSE_HOURS[severity];
+        const hours = a?.since ? (now.getTime() - a.since.getTime()) / 3_600_000 : 0;
+        // An alarm left in ALARM past its response time is an alert nobody answered.
+        const unanswered = a?.state === "ALARM" && hours > limit;
         for (const control of w.controls) {
             // An alarm that has had no data all along (its metric never emitted) watches nothing yet.
             const starved = a?.state === "INSUFFICIENT_DATA" && toAlarm === 0;
             checks.push({
                 control,
-                result: !a || !a.actions ? "failed" : starved ? "never-ran" : "ok",
+                result: !a || !a.actions ? "failed" : starved ? "never-ran" : unanswered ? "partial" : "ok",
                 source: "cloudwatch:DescribeAlarms",
                 detail: !a
                     ? `alarm ${name} is not in the account`
-                    : `alarm ${name}: ${a.state}${a.actions ? "" : ", actions disabled"}; ${toAlarm} transition(s) to ALARM in the period`,
+                    : `alarm ${name}: ${a.state}${a.actions ? "" : ", actions disabled"}` +
+                      (unanswered
+                          ? ` for ${Math.floor(hours)} h since ${a.since!.toISOString()}, past its ${limit}-hour ${severity}-severity response time: unanswered`
+                          : "") +
+                      `; ${toAlarm} transition(s) to ALARM since ${historyFrom.toISOString().slice(0, 10)} (CloudWatch keeps ${ALARM_HISTORY_DAYS} days of alarm history)`,
             });
         }
     }
@@ -390,18 +436,32 @@ async function conformance(
         }
         out.push({ pack, compliance, nonCompliantRules: nonCompliant });
         for (const control of w.controls) {
+            // A NON_COMPLIANT rule fails the controls it gives evidence for (catalog CONFIG_RULES); a rule the
+            // catalog does not know fails every control of the pack.
+            const failing = nonCompliant.filter((rule) => {
+                const def = rulesOf(rule);
+                return !def || def.controls.some((x) => x === control);
+            });
             checks.push({
                 control,
-                result: compliance === "absent" ? "failed" : "ok",
+                result: compliance === "absent" || failing.length ? "failed" : "ok",
                 source: "config:GetConformancePackComplianceSummary",
                 detail:
                     compliance === "absent"
                         ? `conformance pack ${pack} is not in the account`
-                        : `conformance pack ${pack} evaluates: ${compliance}, ${nonCompliant.length} non-compliant rule(s)`,
+                        : `conformance pack ${pack} evaluates: ${compliance}, ${nonCompliant.length} non-compliant rule(s)` +
+                          (failing.length ? `; NON_COMPLIANT for this control: ${failing.join(", ")}` : ""),
             });
         }
     }
     return out;
+}
+
+/** The catalog rule a deployed rule name stands for (a conformance pack may suffix the names it creates). */
+function rulesOf(deployed: string) {
+    return CONFIG_RULES.map((r) => ({ r, name: configRuleName(r.identifier) }))
+        .filter((x) => deployed === x.name || deployed.startsWith(`${x.name}-`))
+        .sort((a, b) => b.name.length - a.name.length)[0]?.r;
 }
 
 /**
@@ -498,7 +558,7 @@ export async function collect(opts: {
         collectedAt: now.toISOString(),
         period: { days: opts.days, from: from.toISOString(), to: now.toISOString() },
         automation: await automation(new SSMClient({ region }), opts.controls, from, now, checks),
-        alarms: await alarms(new CloudWatchClient({ region }), opts.controls, from, checks),
+        alarms: await alarms(new CloudWatchClient({ region }), opts.controls, from, checks, now),
         restoreTests: await restoreTests(new BackupClient({ region }), opts.controls, from, now, checks),
         conformance: await conformance(new ConfigServiceClient({ region }), opts.controls, checks),
         securityHubFindings: await findings(new SecurityHubClient({ region }), opts.controls, checks),

@@ -2,8 +2,9 @@
 export interface OperatingCheck {
     control: string;
     /** ok: it ran / is on; failed: an execution or job failed, or the thing is absent or off; never-ran: a
-     *  scheduled operation with no run in the period. */
-    result: "ok" | "failed" | "never-ran";
+     *  scheduled operation with no run in the period; partial: it operates with a gap (an alarm left in ALARM past
+     *  its response time, a window evidenced only by a later run). */
+    result: "ok" | "failed" | "never-ran" | "partial";
     source: string;
     detail: string;
 }

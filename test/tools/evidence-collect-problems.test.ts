@@ -1,0 +1,155 @@
+// `evidence --collect` must not pass while the account shows the problem: a NON_COMPLIANT Config rule fails the
+// controls it serves, an alarm left in ALARM past its response time is a gap, every page of DescribeAlarms is
+// read, and a rerun that succeeded in the same window makes up for a failed run (the failure is listed).
+import { CloudWatchClient, DescribeAlarmHistoryCommand, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
+import { DescribeAutomationExecutionsCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { mockClient } from "aws-sdk-client-mock";
+import { alarms, automation } from "../../tools/lib/evidence-collect";
+import { OperatingCheck } from "../../tools/lib/evidence-collect/types";
+import { ControlEvidence } from "../../tools/lib/evidence-report";
+
+const cw = mockClient(CloudWatchClient);
+const ssm = mockClient(SSMClient);
+const NOW = new Date("2026-12-01T00:00:00.000Z");
+const FROM = new Date("2026-09-02T00:00:00.000Z");
+
+function control(id: string, resources: ControlEvidence["resources"]): ControlEvidence {
+    return { id, resources } as ControlEvidence;
+}
+const alarm = (id: string, name: string, severity: string) =>
+    control(id, [
+        { urn: name, type: "aws:cloudwatch/metricAlarm:MetricAlarm", configuration: { name, tags: { severity } } },
+    ]);
+
+beforeEach(() => {
+    cw.reset();
+    ssm.reset();
+});
+
+describe("alarms", () => {
+    it("an alarm in ALARM past its severity's response time makes the control partial, naming it", async () => {
+        cw.on(DescribeAlarmsCommand).resolves({
+            MetricAlarms: [
+                // high: 8 hours; in ALARM for 30 hours.
+                {
+                    AlarmName: "mas-prod-failed-auth",
+                    StateValue: "ALARM",
+                    ActionsEnabled: true,
+                    StateUpdatedTimestamp: new Date("2026-11-29T18:00:00.000Z"),
+                },
+                // medium: 72 hours; in ALARM for 30 hours, within it.
+                {
+                    AlarmName: "mas-prod-anomaly-requests",
+                    StateValue: "ALARM",
+                    ActionsEnabled: true,
+                    StateUpdatedTimestamp: new Date("2026-11-29T18:00:00.000Z"),
+                },
+            ],
+        });
+        cw.on(DescribeAlarmHistoryCommand).resolves({ AlarmHistoryItems: [{ HistorySummary: "from OK to ALARM" }] });
+        const checks: OperatingCheck[] = [];
+        await alarms(
+            new CloudWatchClient({}),
+            [
+                alarm("DET-UNAUTH", "mas-prod-failed-auth", "high"),
+                alarm("DET-ANOMALY", "mas-prod-anomaly-requests", "medium"),
+            ],
+            FROM,
+            checks,
+            NOW,
+        );
+        expect(checks.map((c) => [c.control, c.result, c.detail])).toEqual([
+            [
+                "DET-UNAUTH",
+                "partial",
+                "alarm mas-prod-failed-auth: ALARM for 30 h since 2026-11-29T18:00:00.000Z, past its 8-hour high-severity response time: unanswered; 1 transition(s) to ALARM since 2026-11-17 (CloudWatch keeps 14 days of alarm history)",
+            ],
+            [
+                "DET-ANOMALY",
+                "ok",
+                "alarm mas-prod-anomaly-requests: ALARM; 1 transition(s) to ALARM since 2026-11-17 (CloudWatch keeps 14 days of alarm history)",
+            ],
+        ]);
+        // The history is read only as far back as CloudWatch keeps it.
+        expect(cw.commandCalls(DescribeAlarmHistoryCommand)[0].args[0].input.StartDate).toEqual(
+            new Date("2026-11-17T00:00:00.000Z"),
+        );
+    });
+
+    it("reads every page of DescribeAlarms: an alarm on the second page is found", async () => {
+        cw.on(DescribeAlarmsCommand)
+            .resolvesOnce({
+                MetricAlarms: [{ AlarmName: "a1", StateValue: "OK", ActionsEnabled: true }],
+                NextToken: "p2",
+            })
+            .resolvesOnce({ MetricAlarms: [{ AlarmName: "a2", StateValue: "OK", ActionsEnabled: true }] });
+        cw.on(DescribeAlarmHistoryCommand).resolves({ AlarmHistoryItems: [] });
+        const checks: OperatingCheck[] = [];
+        await alarms(new CloudWatchClient({}), [alarm("X", "a1", "high"), alarm("Y", "a2", "high")], FROM, checks, NOW);
+        expect(cw.commandCalls(DescribeAlarmsCommand)).toHaveLength(2);
+        expect(checks.map((c) => [c.control, c.result])).toEqual([
+            ["X", "ok"],
+            ["Y", "ok"],
+        ]);
+    });
+});
+
+describe("Automation runs judged per window", () => {
+    const doc = "mas-prod-report-access-audit";
+    const controls = [
+        control("AUD-ACCESS", [
+            { urn: "d", type: "aws:ssm/document:Document", configuration: { name: doc, tags: { cadence: "monthly" } } },
+            {
+                urn: "s",
+                type: "aws:scheduler/schedule:Schedule",
+                configuration: {
+                    scheduleExpression: "cron(0 8 1 * ? *)",
+                    scheduleExpressionTimezone: "UTC",
+                    target: { input: JSON.stringify({ DocumentName: doc }) },
+                },
+            },
+        ]),
+    ];
+    const run = (id: string, at: string, status: "Success" | "Failed") => ({
+        DocumentName: doc,
+        AutomationExecutionId: id,
+        AutomationExecutionStatus: status,
+        ExecutionStartTime: new Date(at),
+    });
+
+    // 90 days to 15 December: the October, November and December windows are due; the history holds 30 days.
+    const now = new Date("2026-12-15T00:00:00.000Z");
+    const from = new Date("2026-09-16T00:00:00.000Z");
+
+    it("a failed run rerun successfully in the same window passes; the failure is listed", async () => {
+        ssm.on(DescribeAutomationExecutionsCommand).resolves({
+            AutomationExecutionMetadataList: [
+                run("o1", "2026-10-01T08:00:00Z", "Success"),
+                run("n1", "2026-11-01T08:00:00Z", "Success"),
+                run("d1", "2026-12-01T08:00:00Z", "Failed"),
+                run("d2", "2026-12-02T09:00:00Z", "Success"),
+            ],
+        });
+        const checks: OperatingCheck[] = [];
+        await automation(new SSMClient({}), controls, from, now, checks);
+        expect(checks.map((c) => c.result)).toEqual(["ok"]);
+        expect(checks[0].detail).toBe(
+            "4 execution(s) of mas-prod-report-access-audit (3 Success, 1 Failed); a successful run in each of 3 monthly window(s); failed run(s): d1 Failed 2026-12-01 (each window judged by its Success)",
+        );
+        expect(checks[0].detail).not.toContain("no successful run in");
+    });
+
+    it("a window whose only run failed fails, naming the window", async () => {
+        ssm.on(DescribeAutomationExecutionsCommand).resolves({
+            AutomationExecutionMetadataList: [
+                run("o1", "2026-10-01T08:00:00Z", "Success"),
+                run("n1", "2026-11-01T08:00:00Z", "Success"),
+                run("d1", "2026-12-01T08:00:00Z", "Failed"),
+            ],
+        });
+        const checks: OperatingCheck[] = [];
+        await automation(new SSMClient({}), controls, from, now, checks);
+        expect(checks.map((c) => c.result)).toEqual(["failed"]);
+        expect(checks[0].detail).toContain("no successful run in 1 of 3 monthly window(s): 2026-12");
+    });
+});
