@@ -217,6 +217,12 @@ export async function evidenceCommand(argv: string[]): Promise<number> {
     const region = (sc.config["aws:region"] ?? "").replace(/^"|"$/g, "") || "not set";
     const environment = (sc.config[`${sc.project}:environment`] ?? "").replace(/^"|"$/g, "");
     const profile = environment === "dev" ? "dev" : "prod";
+    // Operating evidence is read for the resources a deployment holds: an offline plan's mock ARNs name none.
+    if (flags.collect && !flags.state) {
+        throw new UsageError(
+            "--collect needs --state <pulumi stack export> of the deployed stack: an offline plan holds mock identifiers, not the account's resources",
+        );
+    }
     // Without credentials --collect / --publish stop here, before the plan: one line, exit 2.
     const account = flags.collect || flags.publish ? await callerAccount(region) : undefined;
     // A bucket that cannot keep the evidence for the audit retention is refused before any work.
@@ -235,6 +241,11 @@ export async function evidenceCommand(argv: string[]): Promise<number> {
         if (isEmptyState(state)) {
             throw new UsageError(
                 `${flags.state}: nothing deployed (no resources besides the root stack): no evidence to export`,
+            );
+        }
+        if (flags.collect && (hasMockIds(state) || state.format === "preview-json")) {
+            throw new UsageError(
+                `--collect needs a deployed state: ${flags.state} is ${state.format === "preview-json" ? "a preview (a planned change)" : "an offline plan (mock identifiers)"}, not a 'pulumi stack export' of the deployed stack`,
             );
         }
         if (outputs && flags.outputs) {

@@ -418,7 +418,13 @@ describe("evidence --collect without credentials", () => {
         const root = path.join(__dirname, "..", "..");
         const r = spawnSync(
             path.join(root, "node_modules", ".bin", "node"),
-            tsNodeArgs(path.join(root, "tools", "evidence.ts"), ["--stack", "dev", "--collect"]),
+            tsNodeArgs(path.join(root, "tools", "evidence.ts"), [
+                "--stack",
+                "dev",
+                "--collect",
+                "--state",
+                path.join(root, "test", "fixtures", "state-deployed-dev.json"),
+            ]),
             {
                 cwd: root,
                 encoding: "utf8",
@@ -438,6 +444,57 @@ describe("evidence --collect without credentials", () => {
             "error: --collect needs AWS credentials from the default chain (environment, profile, SSO, web identity, instance role): Could not load credentials from any providers\n",
         ]);
     }, 30_000);
+});
+
+describe("evidence --collect needs a deployed state", () => {
+    const fixture = path.join(__dirname, "..", "fixtures", "state-deployed-dev.json");
+
+    it("without --state (an offline plan of mock ARNs) stops with one line before asking for credentials", async () => {
+        await expect(evidenceCommand(["--stack", "dev", "--collect"])).rejects.toMatchObject({
+            name: "UsageError",
+            message:
+                "--collect needs --state <pulumi stack export> of the deployed stack: an offline plan holds mock identifiers, not the account's resources",
+        });
+        expect(sts.commandCalls(GetCallerIdentityCommand)).toHaveLength(0);
+    });
+
+    it("refuses a --state that is a plan written from the mocks (their account in the ARNs)", async () => {
+        const doc = JSON.parse(fs.readFileSync(fixture, "utf8"));
+        for (const r of doc.deployment.resources) {
+            if (r.outputs?.arn) {
+                r.outputs.arn = r.outputs.arn.replace("210987654321", "123456789012");
+            }
+        }
+        const mock = path.join(os.tmpdir(), `issue-23c-mock-state-${process.pid}.json`);
+        fs.writeFileSync(mock, JSON.stringify(doc));
+        await expect(evidenceCommand(["--stack", "dev", "--collect", "--state", mock])).rejects.toMatchObject({
+            name: "UsageError",
+            message: `--collect needs a deployed state: ${mock} is an offline plan (mock identifiers), not a 'pulumi stack export' of the deployed stack`,
+        });
+        fs.rmSync(mock);
+    });
+
+    it("reads the account for a recorded deployed state whose ARNs name it", async () => {
+        sts.on(GetCallerIdentityCommand).resolves({ Account: "111122223333" });
+        // The recorded state's resources are in 210987654321: credentials for another account are refused.
+        await expect(
+            evidenceCommand([
+                "--stack",
+                "dev",
+                "--collect",
+                "--state",
+                fixture,
+                "--self-test",
+                "skip",
+                "--out-dir",
+                path.join(os.tmpdir(), `issue-23c-collect-${process.pid}`),
+            ]),
+        ).rejects.toMatchObject({
+            name: "UsageError",
+            message:
+                "--collect: the credentials are for account 111122223333, the state's resources are in 210987654321",
+        });
+    });
 });
 
 describe("evidence --publish", () => {
