@@ -3,13 +3,16 @@
 // read, and a rerun that succeeded in the same window makes up for a failed run (the failure is listed).
 import { CloudWatchClient, DescribeAlarmHistoryCommand, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import { DescribeAutomationExecutionsCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { ListSubscriptionsByTopicCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
+import { topicSubscriptions } from "../../tools/lib/evidence-collect/topics";
 import { alarms, automation } from "../../tools/lib/evidence-collect";
 import { OperatingCheck } from "../../tools/lib/evidence-collect/types";
 import { ControlEvidence } from "../../tools/lib/evidence-report";
 
 const cw = mockClient(CloudWatchClient);
 const ssm = mockClient(SSMClient);
+const sns = mockClient(SNSClient);
 const NOW = new Date("2026-12-01T00:00:00.000Z");
 const FROM = new Date("2026-09-02T00:00:00.000Z");
 
@@ -24,6 +27,7 @@ const alarm = (id: string, name: string, severity: string) =>
 beforeEach(() => {
     cw.reset();
     ssm.reset();
+    sns.reset();
 });
 
 describe("alarms", () => {
@@ -151,5 +155,39 @@ describe("Automation runs judged per window", () => {
         await automation(new SSMClient({}), controls, from, now, checks);
         expect(checks.map((c) => c.result)).toEqual(["failed"]);
         expect(checks[0].detail).toContain("no successful run in 1 of 3 monthly window(s): 2026-12");
+    });
+});
+
+describe("report topics", () => {
+    const LOW = "arn:aws:sns:eu-west-1:210987654321:mas-prod-alerts-low";
+    const HIGH = "arn:aws:sns:eu-west-1:210987654321:mas-prod-alerts-high";
+    const topic = (arn: string) => ({ urn: arn, type: "aws:sns/topic:Topic", arn });
+
+    it("a topic whose only subscriptions await confirmation reaches no one: its controls fail", async () => {
+        sns.on(ListSubscriptionsByTopicCommand, { TopicArn: LOW }).resolves({
+            Subscriptions: [{ SubscriptionArn: "PendingConfirmation", Protocol: "email", Endpoint: "sec@example.org" }],
+        });
+        // Two pages: the confirmed subscription is on the second.
+        sns.on(ListSubscriptionsByTopicCommand, { TopicArn: HIGH })
+            .resolvesOnce({ Subscriptions: [{ SubscriptionArn: "PendingConfirmation" }], NextToken: "n" })
+            .resolvesOnce({ Subscriptions: [{ SubscriptionArn: `${HIGH}:5d2b7c1e-0f4a-4b8e-9a51-2c7d3e9f1b60` }] });
+        const checks: OperatingCheck[] = [];
+        const out = await topicSubscriptions(
+            new SNSClient({}),
+            [control("AUD-ACCESS-REPORT", [topic(LOW)]), control("DET-UNAUTH", [topic(HIGH)])],
+            checks,
+        );
+        expect(out).toEqual([
+            { topic: LOW, confirmed: 0, pending: 1 },
+            { topic: HIGH, confirmed: 1, pending: 1 },
+        ]);
+        expect(checks.map((c) => [c.control, c.result, c.detail])).toEqual([
+            [
+                "AUD-ACCESS-REPORT",
+                "failed",
+                `topic ${LOW}: 0 confirmed subscription(s), 1 pending confirmation: what it publishes reaches no one`,
+            ],
+            ["DET-UNAUTH", "ok", `topic ${HIGH}: 1 confirmed subscription(s), 1 pending confirmation`],
+        ]);
     });
 });

@@ -32,6 +32,8 @@ import { deployApprovals } from "./deploys";
 import { missingWindows } from "./windows";
 import { findings, standardsState } from "./securityhub";
 import { classificationJobs } from "./macie";
+import { SNSClient } from "@aws-sdk/client-sns";
+import { topicSubscriptions } from "./topics";
 import { OperatingCheck, OperatingSummary } from "./types";
 
 /** Account services a landing zone may own: the controls each serves (one table: catalog/account-services.ts). */
@@ -565,6 +567,7 @@ export async function collect(opts: {
         accountServices: await accountServices(region, checks, opts.shieldAdvanced ?? false),
         classificationJobs: await classificationJobs(new Macie2Client({ region }), opts.controls, from, checks),
         // CloudTrail's event history holds 90 days: a longer period reads what it has.
+        topics: await topicSubscriptions(new SNSClient({ region }), opts.controls, checks),
         deploys: await deployApprovals(new CloudTrailClient({ region }), opts.stack, from, checks),
         checks,
     };

@@ -41,6 +41,8 @@ export interface OperatingSummary {
     accountServices: { service: string; state: string; ok: boolean }[];
     /** The stack's Macie classification jobs: status and last run. */
     classificationJobs?: { job: string; status: string; lastRunTime?: string }[];
+    /** The stack's topics: confirmed and pending subscriptions (a topic with none confirmed reaches no one). */
+    topics?: { topic: string; confirmed: number; pending: number }[];
     /** Deploys through the approved environment, and GitHub subjects that assumed a role without one. */
     deploys?: { environment: string; approved: number; unapproved: string[] };
     checks: OperatingCheck[];
