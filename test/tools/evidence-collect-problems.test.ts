@@ -2,7 +2,8 @@
 // controls it serves, an alarm left in ALARM past its response time is a gap, every page of DescribeAlarms is
 // read, and a rerun that succeeded in the same window makes up for a failed run (the failure is listed).
 import { CloudWatchClient, DescribeAlarmHistoryCommand, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
-import { DescribeAutomationExecutionsCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { DescribeAutomationExecutionsCommand, DescribeDocumentCommand, SSMClient } from "@aws-sdk/client-ssm";
+import { createHash } from "crypto";
 import { ListSubscriptionsByTopicCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import { topicSubscriptions } from "../../tools/lib/evidence-collect/topics";
@@ -189,5 +190,51 @@ describe("report topics", () => {
             ],
             ["DET-UNAUTH", "ok", `topic ${HIGH}: 1 confirmed subscription(s), 1 pending confirmation`],
         ]);
+    });
+});
+
+describe("the executed document is the state's", () => {
+    const name = "mas-prod-isolate-instance";
+    const content = JSON.stringify({
+        schemaVersion: "0.3",
+        mainSteps: [{ name: "Quarantine", action: "aws:executeScript" }],
+    });
+    const controls = [
+        control("IR-SB-ISOLATE", [{ urn: "d", type: "aws:ssm/document:Document", configuration: { name, content } }]),
+    ];
+    const hollow = JSON.stringify({ schemaVersion: "0.3", mainSteps: [{ name: "Noop", action: "aws:sleep" }] });
+
+    it("a Success of a document whose content was replaced in the account fails the control, naming it", async () => {
+        ssm.on(DescribeAutomationExecutionsCommand).resolves({
+            AutomationExecutionMetadataList: [
+                { DocumentName: name, AutomationExecutionId: "x1", AutomationExecutionStatus: "Success" },
+            ],
+        });
+        const sha = (t: string) => createHash("sha256").update(t).digest("hex");
+        ssm.on(DescribeDocumentCommand, { Name: name }).resolves({
+            Document: { Name: name, DocumentVersion: "2", HashType: "Sha256", Hash: sha(hollow) },
+        });
+        const checks: OperatingCheck[] = [];
+        await automation(new SSMClient({}), controls, FROM, NOW, checks);
+        expect(checks.map((c) => [c.result, c.source, c.detail])).toEqual([
+            [
+                "failed",
+                "ssm:DescribeDocument",
+                `document ${name} version 2 in the account (Sha256 ${sha(hollow)}) is not the content the state deploys (sha256 ${sha(content)}): its runs evidence another document`,
+            ],
+            ["ok", "ssm:DescribeAutomationExecutions", `1 execution(s) of ${name} (1 Success)`],
+        ]);
+        // The same content passes.
+        ssm.on(DescribeDocumentCommand, { Name: name }).resolves({
+            Document: { Name: name, DocumentVersion: "1", HashType: "Sha256", Hash: sha(content) },
+        });
+        const again: OperatingCheck[] = [];
+        await automation(new SSMClient({}), controls, FROM, NOW, again);
+        expect(again[0]).toEqual({
+            control: "IR-SB-ISOLATE",
+            result: "ok",
+            source: "ssm:DescribeDocument",
+            detail: `document ${name} version 1: content sha256 ${sha(content)}, as the state deploys`,
+        });
     });
 });

@@ -16,10 +16,12 @@ import { GetEnabledStandardsCommand, GetFindingsCommand, SecurityHubClient } fro
 import {
     AutomationExecutionStatus,
     DescribeAutomationExecutionsCommand,
+    DescribeDocumentCommand,
     GetAutomationExecutionCommand,
     SSMClient,
 } from "@aws-sdk/client-ssm";
 import { spawnSync } from "child_process";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -46,6 +48,7 @@ const cloudtrail = mockClient(CloudTrailClient);
 const analyzer = mockClient(AccessAnalyzerClient);
 const shield = mockClient(ShieldClient);
 
+const ROLL_CONTENT = JSON.stringify({ mainSteps: [{ name: "Approve", action: "aws:approve" }] });
 const PLAN_ARN = "arn:aws:backup:eu-west-1:210987654321:restoretestingplan/weekly";
 const NOW = new Date("2026-12-01T00:00:00.000Z");
 
@@ -68,7 +71,7 @@ const controls = [
             type: "aws:ssm/document:Document",
             configuration: {
                 name: "mas-prod-node-ami-roll",
-                content: JSON.stringify({ mainSteps: [{ name: "Approve", action: "aws:approve" }] }),
+                content: ROLL_CONTENT,
             },
         },
     ]),
@@ -131,6 +134,15 @@ function record(): void {
             exec("mas-prod-node-ami-roll", "r1", "Success"),
             exec("mas-prod-node-ami-roll", "r2", "Success"),
         ],
+    });
+    // The account's node-roll document is the content the state deploys.
+    ssm.on(DescribeDocumentCommand, { Name: "mas-prod-node-ami-roll" }).resolves({
+        Document: {
+            Name: "mas-prod-node-ami-roll",
+            DocumentVersion: "3",
+            HashType: "Sha256",
+            Hash: createHash("sha256").update(ROLL_CONTENT).digest("hex"),
+        },
     });
     ssm.on(GetAutomationExecutionCommand, { AutomationExecutionId: "r1" }).resolves({
         AutomationExecution: { StepExecutions: [{ Action: "aws:approve", StepStatus: "Success" }] },
@@ -306,6 +318,12 @@ describe("evidence --collect", () => {
         // An alarm without data all period watches nothing yet.
         expect(verdict("DET-ANOMALY")).toEqual(["never-ran"]);
         expect(verdict("MNT-PATCH-APPROVAL")).toEqual(["ok"]);
+        expect(
+            summary.checks.filter((c) => c.control === "MNT-PATCH-CRITICAL").map((c) => [c.result, c.source]),
+        ).toEqual([
+            ["ok", "ssm:DescribeDocument"],
+            ["ok", "ssm:DescribeAutomationExecutions"],
+        ]);
         expect(verdict("IPS-BEHAVIORAL")).toEqual(["failed"]);
         expect(verdict("DATA-CLS-DISCOVERY")).toEqual(["ok"]);
         expect(verdict("MNT-CHANGE-MGMT")).toEqual(["ok"]);

@@ -13,7 +13,13 @@ import {
 import { GetDetectorCommand, GuardDutyClient, ListDetectorsCommand } from "@aws-sdk/client-guardduty";
 import { GetMacieSessionCommand, Macie2Client } from "@aws-sdk/client-macie2";
 import { SecurityHubClient } from "@aws-sdk/client-securityhub";
-import { GetAutomationExecutionCommand, paginateDescribeAutomationExecutions, SSMClient } from "@aws-sdk/client-ssm";
+import {
+    DescribeDocumentCommand,
+    GetAutomationExecutionCommand,
+    paginateDescribeAutomationExecutions,
+    SSMClient,
+} from "@aws-sdk/client-ssm";
+import { createHash } from "crypto";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { ACCOUNT_SERVICES } from "../../../policy-pack/catalog/account-services";
 import { UsageError } from "../errors";
@@ -141,6 +147,39 @@ const FAILED_EXECUTION = [
     "ChangeCalendarOverrideRejected",
 ];
 
+/**
+ * The account's document against the content the state deploys: DescribeDocument's Hash (SHA-256 of the
+ * document content, HashType Sha256) must equal the sha256 of the state's content, else the document was
+ * edited outside the stack (or the stack not deployed) and its runs evidence something else.
+ */
+async function documentContent(
+    ssm: SSMClient,
+    name: string,
+    content: string,
+): Promise<Omit<OperatingCheck, "control">> {
+    const want = createHash("sha256").update(content).digest("hex");
+    const source = "ssm:DescribeDocument";
+    let d;
+    try {
+        d = (await ssm.send(new DescribeDocumentCommand({ Name: name })))?.Document;
+    } catch (e) {
+        if ((e as Error).name !== "InvalidDocument") {
+            throw e;
+        }
+    }
+    if (!d?.Hash) {
+        return { result: "failed", source, detail: `document ${name} is not in the account` };
+    }
+    const same = d.HashType !== "Sha1" && d.Hash.toLowerCase() === want;
+    return {
+        result: same ? "ok" : "failed",
+        source,
+        detail: same
+            ? `document ${name} version ${d.DocumentVersion ?? "?"}: content sha256 ${want}, as the state deploys`
+            : `document ${name} version ${d.DocumentVersion ?? "?"} in the account (${d.HashType ?? "Sha256"} ${d.Hash}) is not the content the state deploys (sha256 ${want}): its runs evidence another document`,
+    };
+}
+
 export async function automation(
     ssm: SSMClient,
     controls: ControlEvidence[],
@@ -183,6 +222,11 @@ export async function automation(
                     }
                 }
             }
+        }
+        // A Success of a hollowed-out document proves nothing: the account's document must be the state's content.
+        if (doc.content !== undefined) {
+            const c = await documentContent(ssm, name, doc.content);
+            checks.push(...doc.controls.map((control) => ({ ...c, control })));
         }
         const schedule = scheduleOf(controls, name, doc.tags);
         const scheduled = !!schedule || doc.controls.some((c) => scheduledControls.has(c));
