@@ -19,7 +19,14 @@ import { checkAuditBucket, publish } from "./lib/evidence-collect/publish";
 import { diffEvidence, readPrevious } from "./lib/evidence-changes";
 import { renderHtml } from "./lib/evidence-html";
 import { renderMarkdown } from "./lib/evidence-markdown";
-import { hashInputs, sha256, toolVersions } from "./lib/evidence-provenance";
+import {
+    codeHash,
+    hashInputs,
+    requireCleanTree,
+    sha256,
+    STATUS_CODE_DIRS,
+    toolVersions,
+} from "./lib/evidence-provenance";
 import { reachabilityEvidence } from "./lib/evidence-reachability";
 // Registers the IAM allow-list section (evidence.md / evidence.json, summary.md).
 import "./lib/evidence-iam";
@@ -228,6 +235,8 @@ export async function evidenceCommand(argv: string[]): Promise<number> {
     // A bucket that cannot keep the evidence for the audit retention is refused before any work.
     if (flags.publish) {
         await checkAuditBucket(flags.publish, region);
+        // Published evidence names the code that computed it: a commit, not a working tree's edits.
+        requireCleanTree(git(["status", "--porcelain"]));
     }
     let state: LoadedState;
     let source: string;
@@ -286,6 +295,11 @@ export async function evidenceCommand(argv: string[]): Promise<number> {
     const provenance: Provenance = {
         gitCommit: git(["rev-parse", "HEAD"]) ?? "unknown (not a git checkout)",
         gitDirty: (git(["status", "--porcelain"]) ?? "") !== "",
+        gitTree: git(["rev-parse", "HEAD^{tree}"]) ?? "unknown (not a git checkout)",
+        code: {
+            dirs: STATUS_CODE_DIRS,
+            ...codeHash(REPO_ROOT, (git(["ls-files", "--", ...STATUS_CODE_DIRS]) ?? "").split("\n").filter(Boolean)),
+        },
         pack: packInfo(),
         guideVersion: GUIDE_VERSION,
         sourceKind: flags.state ? (state.format === "preview-json" ? "preview" : "stack-export") : "offline-plan",

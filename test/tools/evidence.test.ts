@@ -193,6 +193,14 @@ describe("evidence export", () => {
             guideVersion: "1.0.0",
         });
         expect(doc.provenance.gitCommit).toMatch(/^[0-9a-f]{40}$|^unknown/);
+        // The code that computed the statuses: HEAD's tree and the on-disk hash of tools/, policy-pack/, components/.
+        expect(doc.provenance.gitTree).toMatch(/^[0-9a-f]{40}$|^unknown/);
+        expect(doc.provenance.code).toEqual({
+            dirs: ["tools", "policy-pack", "components"],
+            sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+            files: expect.any(Number),
+        });
+        expect(doc.provenance.code!.files).toBeGreaterThan(100);
         expect(md.startsWith("# Audit evidence — stack `prod`\n\n## Coverage of the guide\n")).toBe(true);
         expect(md).toContain(
             `**${doc.guide.coverage.pass} of 171 leaves (${Math.round((100 * doc.guide.coverage.pass) / 171)} %) pass** in this stack.`,

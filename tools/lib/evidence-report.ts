@@ -91,6 +91,9 @@ export interface Provenance {
     /** Commit of the repository the pack and the catalog were read from; `dirty` when it had changes. */
     gitCommit: string;
     gitDirty: boolean;
+    /** HEAD's git tree id, and the sha256 of the status-computing code as on disk (evidence-provenance codeHash). */
+    gitTree?: string;
+    code?: { dirs: string[]; sha256: string; files: number };
     pack: { name: string; version: string };
     guideVersion: string;
     /** What was audited: an offline plan (mock ids and ARNs are placeholders), an export, or a preview. */
