@@ -2,7 +2,12 @@
 // controls it serves, an alarm left in ALARM past its response time is a gap, every page of DescribeAlarms is
 // read, and a rerun that succeeded in the same window makes up for a failed run (the failure is listed).
 import { CloudWatchClient, DescribeAlarmHistoryCommand, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
-import { DescribeAutomationExecutionsCommand, DescribeDocumentCommand, SSMClient } from "@aws-sdk/client-ssm";
+import {
+    DescribeAutomationExecutionsCommand,
+    DescribeDocumentCommand,
+    GetAutomationExecutionCommand,
+    SSMClient,
+} from "@aws-sdk/client-ssm";
 import { createHash } from "crypto";
 import { ListSubscriptionsByTopicCommand, SNSClient } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
@@ -236,5 +241,84 @@ describe("the executed document is the state's", () => {
             source: "ssm:DescribeDocument",
             detail: `document ${name} version 1: content sha256 ${sha(content)}, as the state deploys`,
         });
+    });
+});
+
+describe("node-roll approvals", () => {
+    const name = "mas-prod-node-ami-roll";
+    const content = JSON.stringify({ mainSteps: [{ name: "Approve", action: "aws:approve" }] });
+    const controls = [
+        control("MNT-PATCH-CRITICAL", [
+            { urn: "d", type: "aws:ssm/document:Document", configuration: { name, content } },
+        ]),
+    ];
+    const ONCALL = "arn:aws:sts::210987654321:assumed-role/mas-prod-operator/alice";
+    const approved = (approver: string) => ({
+        Action: "aws:approve",
+        StepStatus: "Success" as const,
+        Outputs: {
+            ApproverDecisions: [JSON.stringify([{ Approver: approver, Decision: "Approve" }])],
+        },
+    });
+
+    beforeEach(() => {
+        ssm.on(DescribeDocumentCommand).resolves({
+            Document: { Name: name, HashType: "Sha256", Hash: createHash("sha256").update(content).digest("hex") },
+        });
+        ssm.on(DescribeAutomationExecutionsCommand).resolves({
+            AutomationExecutionMetadataList: ["w1", "c1", "c2"].map((id) => ({
+                DocumentName: name,
+                AutomationExecutionId: id,
+                AutomationExecutionStatus: "Success" as const,
+            })),
+        });
+        // The maintenance window's run skips the approval step: not an approval, not judged as one.
+        ssm.on(GetAutomationExecutionCommand, { AutomationExecutionId: "w1" }).resolves({
+            AutomationExecution: { Parameters: { Approval: ["skipped"] }, StepExecutions: [] },
+        });
+        ssm.on(GetAutomationExecutionCommand, { AutomationExecutionId: "c1" }).resolves({
+            AutomationExecution: {
+                Parameters: { Approval: ["required"] },
+                ExecutedBy: "arn:aws:sts::210987654321:assumed-role/mas-prod-critical-patch/events",
+                StepExecutions: [approved("arn:aws:sts::210987654321:assumed-role/mas-prod-operator/bob")],
+            },
+        });
+    });
+
+    it("judges only runs that required approval; the maintenance window's skipped runs are listed", async () => {
+        ssm.on(GetAutomationExecutionCommand, { AutomationExecutionId: "c2" }).resolves({
+            AutomationExecution: {
+                Parameters: { Approval: ["required"] },
+                ExecutedBy: "arn:aws:sts::210987654321:assumed-role/mas-prod-critical-patch/events",
+                StepExecutions: [approved(ONCALL)],
+            },
+        });
+        const checks: OperatingCheck[] = [];
+        await automation(new SSMClient({}), controls, FROM, NOW, checks);
+        expect(checks.filter((c) => c.control === "MNT-PATCH-APPROVAL")).toEqual([
+            {
+                control: "MNT-PATCH-APPROVAL",
+                result: "ok",
+                source: "ssm:GetAutomationExecution",
+                detail: "2 of 2 execution(s) of mas-prod-node-ami-roll that required approval passed the aws:approve step, approved by someone other than who started them; 1 run(s) with Approval=skipped (the maintenance window) not judged",
+            },
+        ]);
+    });
+
+    it("a run approved by the principal who started it fails the approval control", async () => {
+        ssm.on(GetAutomationExecutionCommand, { AutomationExecutionId: "c2" }).resolves({
+            AutomationExecution: {
+                Parameters: { Approval: ["required"] },
+                ExecutedBy: ONCALL,
+                StepExecutions: [approved(ONCALL)],
+            },
+        });
+        const checks: OperatingCheck[] = [];
+        await automation(new SSMClient({}), controls, FROM, NOW, checks);
+        const c = checks.find((x) => x.control === "MNT-PATCH-APPROVAL")!;
+        expect([c.result, c.detail]).toEqual([
+            "failed",
+            "1 of 2 execution(s) of mas-prod-node-ami-roll that required approval passed the aws:approve step, approved by someone other than who started them; not: c2 approved by 210987654321:mas-prod-operator/alice, who started it (self-approval); 1 run(s) with Approval=skipped (the maintenance window) not judged",
+        ]);
     });
 });

@@ -410,7 +410,7 @@ describe("evidence --collect", () => {
         });
         expect(c("MNT-PATCH-APPROVAL").status).toBe("pass");
         expect(c("MNT-PATCH-APPROVAL").reason).toMatch(
-            /^operating in the 90 days to 2026-12-01: 2 of 2 execution\(s\) of mas-prod-node-ami-roll passed the aws:approve step/,
+            /^operating in the 90 days to 2026-12-01: 2 of 2 execution\(s\) of mas-prod-node-ami-roll that required approval passed the aws:approve step, approved by someone other than who started them/,
         );
         expect(doc.coverage.byStatus.pass).toBe(doc.controls.filter((x) => x.status === "pass").length);
     });

@@ -147,6 +147,34 @@ const FAILED_EXECUTION = [
     "ChangeCalendarOverrideRejected",
 ];
 
+/** The approvers an aws:approve step recorded (its ApproverDecisions output: JSON, one object or a list). */
+function approversOf(decisions: string[] | undefined): string[] {
+    const out: string[] = [];
+    for (const d of decisions ?? []) {
+        try {
+            const v = JSON.parse(d) as unknown;
+            for (const x of Array.isArray(v) ? v : [v]) {
+                const who = (x as { Approver?: unknown })?.Approver;
+                if (typeof who === "string") {
+                    out.push(who);
+                }
+            }
+        } catch {
+            // not JSON: no approver recorded
+        }
+    }
+    return out;
+}
+
+/** One principal for an ARN: an assumed-role session and its role's session name compare equal. */
+function principal(arn: string | undefined): string | undefined {
+    if (!arn) {
+        return undefined;
+    }
+    const m = /^arn:aws[\w-]*:sts::(\d{12}):assumed-role\/([^/]+)\/(.+)$/.exec(arn);
+    return m ? `${m[1]}:${m[2]}/${m[3]}` : arn;
+}
+
 /**
  * The account's document against the content the state deploys: DescribeDocument's Hash (SHA-256 of the
  * document content, HashType Sha256) must equal the sha256 of the state's content, else the document was
@@ -291,20 +319,48 @@ export async function automation(
                 checks.push({ control, result: "ok", source, detail });
             }
         }
-        // A document with an approval step: each execution's approval is the evidence of the approval control.
+        // A document with an approval step: each execution that asked for approval (parameter Approval=required)
+        // must have passed its aws:approve step, approved by someone other than who started it. Runs the weekly
+        // maintenance window starts with Approval=skipped (non-critical patches, approved by the patch baseline's
+        // delay and the window's schedule) are listed, not judged as approvals.
         if (doc.content?.includes('"aws:approve"') && ids.length) {
+            let required = 0;
             let approved = 0;
+            let skipped = 0;
+            const problems: string[] = [];
             for (const id of ids) {
-                const ex = await ssm.send(new GetAutomationExecutionCommand({ AutomationExecutionId: id }));
-                const step = ex.AutomationExecution?.StepExecutions?.find((s) => s.Action === "aws:approve");
-                approved += step?.StepStatus === "Success" ? 1 : 0;
+                const ex = (await ssm.send(new GetAutomationExecutionCommand({ AutomationExecutionId: id })))
+                    ?.AutomationExecution;
+                const approval = ex?.Parameters?.Approval?.[0];
+                if (approval === "skipped") {
+                    skipped++;
+                    continue;
+                }
+                required++;
+                const step = ex?.StepExecutions?.find((x) => x.Action === "aws:approve");
+                if (step?.StepStatus !== "Success") {
+                    problems.push(`${id} approval ${step?.StepStatus ?? "step absent"}`);
+                    continue;
+                }
+                const approvers = approversOf(step.Outputs?.ApproverDecisions);
+                const starter = principal(ex?.ExecutedBy);
+                if (starter && approvers.some((a) => principal(a) === starter)) {
+                    problems.push(`${id} approved by ${starter}, who started it (self-approval)`);
+                    continue;
+                }
+                approved++;
             }
             for (const a of approvalFor.filter((x) => doc.controls.includes(x.under))) {
                 checks.push({
                     control: a.id,
-                    result: approved === ids.length ? "ok" : "failed",
+                    result: problems.length ? "failed" : approved ? "ok" : "never-ran",
                     source: "ssm:GetAutomationExecution",
-                    detail: `${approved} of ${ids.length} execution(s) of ${name} passed the aws:approve step`,
+                    detail:
+                        `${approved} of ${required} execution(s) of ${name} that required approval passed the aws:approve step, approved by someone other than who started them` +
+                        (problems.length ? `; not: ${problems.join(", ")}` : "") +
+                        (skipped
+                            ? `; ${skipped} run(s) with Approval=skipped (the maintenance window) not judged`
+                            : ""),
                 });
             }
         }
