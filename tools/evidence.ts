@@ -377,6 +377,8 @@ export async function evidenceCommand(argv: string[]): Promise<number> {
                 days,
                 controls: doc.controls,
                 shieldAdvanced: sc.config[`${sc.project}:shieldAdvanced`] === "true",
+                repository:
+                    (sc.config[`${sc.project}:deployRunnerRepository`] ?? "").replace(/^"|"$/g, "") || undefined,
             }),
         );
     }

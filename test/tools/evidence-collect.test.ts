@@ -208,8 +208,9 @@ function record(): void {
         ],
     });
     shield.on(GetSubscriptionStateCommand).resolves({ SubscriptionState: "INACTIVE" });
-    const oidc = (subject: string, provider = "token.actions.githubusercontent.com") => ({
+    const oidc = (subject: string, provider = "token.actions.githubusercontent.com", errorCode?: string) => ({
         CloudTrailEvent: JSON.stringify({
+            ...(errorCode ? { errorCode } : {}),
             userIdentity: {
                 type: "WebIdentityUser",
                 identityProvider: `arn:aws:iam::210987654321:oidc-provider/${provider}`,
@@ -230,6 +231,13 @@ function record(): void {
             Events: [
                 oidc("repo:example-org/multi-agent-security:environment:deploy-prod"),
                 oidc("system:serviceaccount:kube-system:aws-node", "oidc.eks.eu-west-1.amazonaws.com/id/EX"),
+                // Refused by the role's trust: no deploy, neither approved nor around the approval.
+                oidc("repo:someone-else/fork:environment:deploy-prod", undefined, "AccessDenied"),
+                oidc(
+                    "repo:example-org/multi-agent-security:environment:deploy-prod",
+                    undefined,
+                    "InvalidIdentityToken",
+                ),
             ],
         });
 }
@@ -246,6 +254,7 @@ describe("evidence --collect", () => {
         const summary = await collect({
             region: "eu-west-1",
             stack: "prod",
+            repository: "example-org/multi-agent-security",
             days: 90,
             controls,
             now: NOW,
@@ -380,13 +389,33 @@ describe("evidence --collect", () => {
                         },
                     }),
                 },
+                {
+                    // Another repository's deploy environment: not this repository's approval.
+                    CloudTrailEvent: JSON.stringify({
+                        userIdentity: {
+                            identityProvider:
+                                "arn:aws:iam::210987654321:oidc-provider/token.actions.githubusercontent.com",
+                            userName: "repo:someone-else/fork:environment:deploy-prod",
+                        },
+                    }),
+                },
             ],
         });
-        applyOperating(doc, await collect({ region: "eu-west-1", stack: "prod", days: 90, controls, now: NOW }));
+        applyOperating(
+            doc,
+            await collect({
+                region: "eu-west-1",
+                stack: "prod",
+                repository: "example-org/multi-agent-security",
+                days: 90,
+                controls,
+                now: NOW,
+            }),
+        );
         expect([c("MNT-CHANGE-MGMT").status, c("MNT-CHANGE-MGMT").reason]).toEqual([
             "fail",
             expect.stringMatching(
-                /^operation failed in the 90 days to 2026-12-01: 0 deploy role assumption\(s\) by environment deploy-prod \(each after a reviewer's approval\); 1 by GitHub subjects of no environment: repo:example-org\/multi-agent-security:ref:refs\/heads\/main/,
+                /^operation failed in the 90 days to 2026-12-01: 0 deploy role assumption\(s\) by repo:example-org\/multi-agent-security environment deploy-prod \(each after a reviewer's approval\); 2 by GitHub subjects of another repository or of no environment: repo:example-org\/multi-agent-security:ref:refs\/heads\/main, repo:someone-else\/fork:environment:deploy-prod/,
             ),
         ]);
         expect([c("AUD-SYS").status, c("AUD-SYS").reason]).toEqual([

@@ -645,6 +645,8 @@ export async function collect(opts: {
     stack: string;
     /** The stack's config shieldAdvanced: the account must then hold an active Shield Advanced subscription. */
     shieldAdvanced?: boolean;
+    /** The stack's GitHub repository (owner/name, config deployRunnerRepository) whose deploys count. */
+    repository?: string;
     days: number;
     controls: ControlEvidence[];
     now?: Date;
@@ -668,7 +670,7 @@ export async function collect(opts: {
         classificationJobs: await classificationJobs(new Macie2Client({ region }), opts.controls, from, checks),
         // CloudTrail's event history holds 90 days: a longer period reads what it has.
         topics: await topicSubscriptions(new SNSClient({ region }), opts.controls, checks),
-        deploys: await deployApprovals(new CloudTrailClient({ region }), opts.stack, from, checks),
+        deploys: await deployApprovals(new CloudTrailClient({ region }), opts.stack, from, checks, opts.repository),
         checks,
     };
 }
