@@ -376,6 +376,11 @@ describe("evidence --collect", () => {
             Object.assign(c(id), { status: "pass", reason: "proven" });
         }
         Object.assign(c("MNT-PATCH-APPROVAL"), { status: "partial", reason: "design evidence only, in this state" });
+        // A scheduled procedure with design evidence only: its runs in every window make it pass.
+        Object.assign(c("DET-UNAUTH"), {
+            status: "partial",
+            reason: "design evidence only: designed, not operating-tested",
+        });
         // A deploy from a branch, without the approved environment, as the second page.
         cloudtrail.reset();
         cloudtrail.on(LookupEventsCommand).resolves({
@@ -426,7 +431,10 @@ describe("evidence --collect", () => {
             "partial",
             "built, but its scheduled operation never ran in the 90 days to 2026-12-01: 1 execution(s) of mas-prod-access-audit (1 InProgress) (before: pass — proven)",
         ]);
-        expect(c("DET-UNAUTH").status).toBe("pass");
+        expect([c("DET-UNAUTH").status, c("DET-UNAUTH").reason]).toEqual([
+            "pass",
+            "operating in the 90 days to 2026-12-01: alarm mas-prod-failed-auth: OK; 1 transition(s) to ALARM since 2026-11-17 (CloudWatch keeps 14 days of alarm history) (before: partial — design evidence only: designed, not operating-tested)",
+        ]);
         expect(c("DET-UNAUTH").operating).toEqual({
             result: "ok",
             checks: [

@@ -5,8 +5,9 @@ const RANK: Record<OperatingCheck["result"], number> = { ok: 0, partial: 1, "nev
 
 /**
  * Operating evidence on the controls: one whose operation failed in the period fails; one whose scheduled
- * operation never ran is at most partial; an organisational control whose design is in the plan, or an account
- * service the stack adopts, passes only when every check of it is ok.
+ * operation never ran is at most partial; a control with design evidence only (an organisational control whose
+ * design is in the plan, a scheduled procedure), or an account service the stack adopts, passes only when every
+ * check of it is ok.
  */
 export function applyOperating(doc: EvidenceDocument, summary: OperatingSummary): void {
     doc.operating = summary;
@@ -34,9 +35,7 @@ export function applyOperating(doc: EvidenceDocument, summary: OperatingSummary)
         } else if (
             worst === "ok" &&
             ((c.status as string) === "adopted" ||
-                (c.status === "partial" &&
-                    c.how.kind !== "infrastructure" &&
-                    c.reason.startsWith("design evidence only")))
+                (c.status === "partial" && c.reason.startsWith("design evidence only")))
         ) {
             restate(c, "pass", `operating ${period}: ${why}`);
             delete c.gap;
