@@ -10,7 +10,14 @@ import {
 } from "@aws-sdk/client-ssm";
 import { createHash } from "crypto";
 import { ListSubscriptionsByTopicCommand, SNSClient } from "@aws-sdk/client-sns";
+import {
+    ConfigServiceClient,
+    DescribeConfigurationRecordersCommand,
+    DescribeConfigurationRecorderStatusCommand,
+    DescribeDeliveryChannelStatusCommand,
+} from "@aws-sdk/client-config-service";
 import { mockClient } from "aws-sdk-client-mock";
+import { configState } from "../../tools/lib/evidence-collect/account";
 import { topicSubscriptions } from "../../tools/lib/evidence-collect/topics";
 import { alarms, automation } from "../../tools/lib/evidence-collect";
 import { OperatingCheck } from "../../tools/lib/evidence-collect/types";
@@ -319,6 +326,37 @@ describe("node-roll approvals", () => {
         expect([c.result, c.detail]).toEqual([
             "failed",
             "1 of 2 execution(s) of mas-prod-node-ami-roll that required approval passed the aws:approve step, approved by someone other than who started them; not: c2 approved by 210987654321:mas-prod-operator/alice, who started it (self-approval); 1 run(s) with Approval=skipped (the maintenance window) not judged",
+        ]);
+    });
+});
+
+describe("the Config recorder of a landing zone", () => {
+    const config = mockClient(ConfigServiceClient);
+    afterAll(() => config.restore());
+
+    it("recording is not enough: excluded resource types and a failed delivery fail it", async () => {
+        config.reset();
+        config.on(DescribeConfigurationRecorderStatusCommand).resolves({
+            ConfigurationRecordersStatus: [{ name: "lz", recording: true, lastStatus: "Success" }],
+        });
+        config.on(DescribeConfigurationRecordersCommand).resolves({
+            ConfigurationRecorders: [
+                {
+                    name: "lz",
+                    recordingGroup: {
+                        allSupported: false,
+                        recordingStrategy: { useOnly: "EXCLUSION_BY_RESOURCE_TYPES" },
+                        exclusionByResourceTypes: { resourceTypes: ["AWS::IAM::Role"] },
+                    },
+                },
+            ],
+        });
+        config.on(DescribeDeliveryChannelStatusCommand).resolves({
+            DeliveryChannelsStatus: [{ name: "lz", configHistoryDeliveryInfo: { lastStatus: "Failure" } }],
+        });
+        expect(await configState(new ConfigServiceClient({}))).toEqual([
+            false,
+            "lz: recording, last Success, excludes AWS::IAM::Role; delivery channel lz: last delivery Failure",
         ]);
     });
 });

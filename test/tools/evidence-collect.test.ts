@@ -5,7 +5,9 @@ import { GetSubscriptionStateCommand, ShieldClient } from "@aws-sdk/client-shiel
 import { CloudWatchClient, DescribeAlarmHistoryCommand, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import {
     ConfigServiceClient,
+    DescribeConfigurationRecordersCommand,
     DescribeConfigurationRecorderStatusCommand,
+    DescribeDeliveryChannelStatusCommand,
     DescribeConformancePackComplianceCommand,
     GetConformancePackComplianceSummaryCommand,
 } from "@aws-sdk/client-config-service";
@@ -177,6 +179,20 @@ function record(): void {
     config.on(DescribeConfigurationRecorderStatusCommand).resolves({
         ConfigurationRecordersStatus: [{ name: "default", recording: true, lastStatus: "Success" }],
     });
+    config.on(DescribeConfigurationRecordersCommand).resolves({
+        ConfigurationRecorders: [{ name: "default", recordingGroup: { allSupported: true } }],
+    });
+    config.on(DescribeDeliveryChannelStatusCommand).resolves({
+        DeliveryChannelsStatus: [
+            {
+                name: "default",
+                configHistoryDeliveryInfo: {
+                    lastStatus: "Success",
+                    lastSuccessfulTime: new Date("2026-11-30T23:00:00.000Z"),
+                },
+            },
+        ],
+    });
     hub.on(GetFindingsCommand)
         .resolvesOnce({
             Findings: [{ Severity: { Label: "HIGH" } }, { Severity: { Label: "LOW" } }] as never,
@@ -196,15 +212,24 @@ function record(): void {
     gd.on(GetDetectorCommand).resolves({
         Status: "ENABLED",
         Features: [
-            { Name: "S3_DATA_EVENTS", Status: "ENABLED" },
-            { Name: "EKS_AUDIT_LOGS", Status: "DISABLED" },
+            // Not a feature the catalog needs: off is fine.
+            { Name: "S3_DATA_EVENTS", Status: "DISABLED" },
+            { Name: "EKS_AUDIT_LOGS", Status: "ENABLED" },
+            // Runtime monitoring on, but without the EKS agent add-on managed: no runtime events from the nodes.
+            {
+                Name: "RUNTIME_MONITORING",
+                Status: "ENABLED",
+                AdditionalConfiguration: [{ Name: "EKS_ADDON_MANAGEMENT", Status: "DISABLED" }],
+            },
         ],
     } as never);
     macie.on(GetMacieSessionCommand).resolves({ status: "ENABLED" });
     analyzer.on(ListAnalyzersCommand).resolves({
         analyzers: [
-            { name: "old", status: "DISABLED" } as never,
-            { name: "mas-prod-access-analyzer", status: "ACTIVE" } as never,
+            { name: "old", type: "ACCOUNT", status: "DISABLED" } as never,
+            { name: "unused", type: "ACCOUNT_UNUSED_ACCESS", status: "ACTIVE" } as never,
+            // The landing zone's organization analyzer, as the catalog expects for an adopting stack.
+            { name: "org-external-access", type: "ORGANIZATION", status: "ACTIVE" } as never,
         ],
     });
     shield.on(GetSubscriptionStateCommand).resolves({ SubscriptionState: "INACTIVE" });
@@ -307,7 +332,7 @@ describe("evidence --collect", () => {
             {
                 service: "guardduty",
                 ok: false,
-                state: "detector d-1 ENABLED; features 1 enabled, disabled: EKS_AUDIT_LOGS",
+                state: "detector d-1 ENABLED; 2 of 3 needed feature(s) enabled, not enabled: RUNTIME_MONITORING/EKS_ADDON_MANAGEMENT",
             },
             {
                 // The catalog requires three standards: one READY is not enough.
@@ -315,9 +340,17 @@ describe("evidence --collect", () => {
                 ok: false,
                 state: "1 of 3 required standard(s) READY; not READY: cis-aws-foundations-benchmark/v/3.0.0 (not enabled), nist-800-53/v/5.0.0 (not enabled)",
             },
-            { service: "config", ok: true, state: "default: recording, last Success" },
+            {
+                service: "config",
+                ok: true,
+                state: "default: recording, last Success, all supported resource types; delivery channel default: last delivery Success (last success 2026-11-30T23:00:00.000Z)",
+            },
             { service: "macie", ok: true, state: "Macie ENABLED" },
-            { service: "accessanalyzer", ok: true, state: "active account analyzer(s): mas-prod-access-analyzer" },
+            {
+                service: "accessanalyzer",
+                ok: true,
+                state: "active external-access analyzer(s): org-external-access (ORGANIZATION)",
+            },
             { service: "shield", ok: false, state: "Shield Advanced subscription INACTIVE" },
         ]);
         expect(shield.commandCalls(GetSubscriptionStateCommand)).toHaveLength(1);

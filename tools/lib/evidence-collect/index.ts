@@ -1,27 +1,16 @@
 // `evidence --collect`: operating evidence read from the account with the AWS SDK for JavaScript v3 and the
 // default credential chain, over a period. Design evidence (the plan) shows what is built; this shows it ran.
-import { AccessAnalyzerClient, paginateListAnalyzers } from "@aws-sdk/client-accessanalyzer";
 import { BackupClient, paginateListRestoreJobs } from "@aws-sdk/client-backup";
-import { GetSubscriptionStateCommand, ShieldClient } from "@aws-sdk/client-shield";
 import { CloudWatchClient, paginateDescribeAlarmHistory, paginateDescribeAlarms } from "@aws-sdk/client-cloudwatch";
 import {
     ConfigServiceClient,
-    DescribeConfigurationRecorderStatusCommand,
     GetConformancePackComplianceSummaryCommand,
     paginateDescribeConformancePackCompliance,
 } from "@aws-sdk/client-config-service";
-import { GetDetectorCommand, GuardDutyClient, ListDetectorsCommand } from "@aws-sdk/client-guardduty";
-import { GetMacieSessionCommand, Macie2Client } from "@aws-sdk/client-macie2";
+import { Macie2Client } from "@aws-sdk/client-macie2";
 import { SecurityHubClient } from "@aws-sdk/client-securityhub";
-import {
-    DescribeDocumentCommand,
-    GetAutomationExecutionCommand,
-    paginateDescribeAutomationExecutions,
-    SSMClient,
-} from "@aws-sdk/client-ssm";
-import { createHash } from "crypto";
+import { GetAutomationExecutionCommand, paginateDescribeAutomationExecutions, SSMClient } from "@aws-sdk/client-ssm";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { ACCOUNT_SERVICES } from "../../../policy-pack/catalog/account-services";
 import { UsageError } from "../errors";
 import type { ControlEvidence } from "../evidence-report";
 import { DESIGN_IN_PLAN } from "../evidence-wording";
@@ -34,18 +23,17 @@ import {
     CONFIG_RULES,
     configRuleName,
 } from "../../../policy-pack/catalog/operations";
+import { accountServices } from "./account";
 import { deployApprovals } from "./deploys";
+import { approversOf, documentContent, principal } from "./documents";
 import { missingWindows } from "./windows";
-import { findings, standardsState } from "./securityhub";
+import { findings } from "./securityhub";
 import { classificationJobs } from "./macie";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { topicSubscriptions } from "./topics";
 import { OperatingCheck, OperatingSummary } from "./types";
 
-/** Account services a landing zone may own: the controls each serves (one table: catalog/account-services.ts). */
-export const ACCOUNT_SERVICE_CONTROLS: Record<string, string[]> = Object.fromEntries(
-    ACCOUNT_SERVICES.map((s) => [s.key, s.controls]),
-);
+export { ACCOUNT_SERVICE_CONTROLS, configState } from "./account";
 
 export function parsePeriod(text: string): number {
     const m = /^([1-9]\d{0,2})d$/.exec(text);
@@ -146,67 +134,6 @@ const FAILED_EXECUTION = [
     "Rejected",
     "ChangeCalendarOverrideRejected",
 ];
-
-/** The approvers an aws:approve step recorded (its ApproverDecisions output: JSON, one object or a list). */
-function approversOf(decisions: string[] | undefined): string[] {
-    const out: string[] = [];
-    for (const d of decisions ?? []) {
-        try {
-            const v = JSON.parse(d) as unknown;
-            for (const x of Array.isArray(v) ? v : [v]) {
-                const who = (x as { Approver?: unknown })?.Approver;
-                if (typeof who === "string") {
-                    out.push(who);
-                }
-            }
-        } catch {
-            // not JSON: no approver recorded
-        }
-    }
-    return out;
-}
-
-/** One principal for an ARN: an assumed-role session and its role's session name compare equal. */
-function principal(arn: string | undefined): string | undefined {
-    if (!arn) {
-        return undefined;
-    }
-    const m = /^arn:aws[\w-]*:sts::(\d{12}):assumed-role\/([^/]+)\/(.+)$/.exec(arn);
-    return m ? `${m[1]}:${m[2]}/${m[3]}` : arn;
-}
-
-/**
- * The account's document against the content the state deploys: DescribeDocument's Hash (SHA-256 of the
- * document content, HashType Sha256) must equal the sha256 of the state's content, else the document was
- * edited outside the stack (or the stack not deployed) and its runs evidence something else.
- */
-async function documentContent(
-    ssm: SSMClient,
-    name: string,
-    content: string,
-): Promise<Omit<OperatingCheck, "control">> {
-    const want = createHash("sha256").update(content).digest("hex");
-    const source = "ssm:DescribeDocument";
-    let d;
-    try {
-        d = (await ssm.send(new DescribeDocumentCommand({ Name: name })))?.Document;
-    } catch (e) {
-        if ((e as Error).name !== "InvalidDocument") {
-            throw e;
-        }
-    }
-    if (!d?.Hash) {
-        return { result: "failed", source, detail: `document ${name} is not in the account` };
-    }
-    const same = d.HashType !== "Sha1" && d.Hash.toLowerCase() === want;
-    return {
-        result: same ? "ok" : "failed",
-        source,
-        detail: same
-            ? `document ${name} version ${d.DocumentVersion ?? "?"}: content sha256 ${want}, as the state deploys`
-            : `document ${name} version ${d.DocumentVersion ?? "?"} in the account (${d.HashType ?? "Sha256"} ${d.Hash}) is not the content the state deploys (sha256 ${want}): its runs evidence another document`,
-    };
-}
 
 export async function automation(
     ssm: SSMClient,
@@ -564,78 +491,6 @@ function rulesOf(deployed: string) {
     return CONFIG_RULES.map((r) => ({ r, name: configRuleName(r.identifier) }))
         .filter((x) => deployed === x.name || deployed.startsWith(`${x.name}-`))
         .sort((a, b) => b.name.length - a.name.length)[0]?.r;
-}
-
-/**
- * GuardDuty, Security Hub, the Config recorder, Macie, an account analyzer of IAM Access Analyzer and (when the
- * stack wants it) the Shield Advanced subscription: on, whichever stack created them.
- */
-async function accountServices(
-    region: string,
-    checks: OperatingCheck[],
-    shieldWanted: boolean,
-): Promise<OperatingSummary["accountServices"]> {
-    const out: OperatingSummary["accountServices"] = [];
-    const add = (service: string, ok: boolean, state: string) => {
-        out.push({ service, ok, state });
-        for (const control of ACCOUNT_SERVICE_CONTROLS[service] ?? []) {
-            checks.push({ control, result: ok ? "ok" : "failed", source: `${service} state`, detail: state });
-        }
-    };
-    const gd = new GuardDutyClient({ region });
-    const detectors = (await gd.send(new ListDetectorsCommand({}))).DetectorIds ?? [];
-    if (detectors.length === 0) {
-        add("guardduty", false, "no GuardDuty detector in the Region");
-    } else {
-        const d = await gd.send(new GetDetectorCommand({ DetectorId: detectors[0] }));
-        const off = (d.Features ?? []).filter((f) => f.Status !== "ENABLED").map((f) => f.Name);
-        add(
-            "guardduty",
-            d.Status === "ENABLED" && off.length === 0,
-            `detector ${detectors[0]} ${d.Status}; features ${(d.Features ?? []).length - off.length} enabled${off.length ? `, disabled: ${off.join(", ")}` : ""}`,
-        );
-    }
-    try {
-        const s = await standardsState(new SecurityHubClient({ region }));
-        add("securityhub", s.ok, s.state);
-    } catch (e) {
-        add("securityhub", false, `Security Hub is not enabled (${(e as Error).name})`);
-    }
-    const rec = await new ConfigServiceClient({ region }).send(new DescribeConfigurationRecorderStatusCommand({}));
-    const recorders = rec.ConfigurationRecordersStatus ?? [];
-    add(
-        "config",
-        recorders.length > 0 && recorders.every((r) => r.recording === true && r.lastStatus !== "Failure"),
-        recorders.length
-            ? recorders
-                  .map((r) => `${r.name}: ${r.recording ? "recording" : "NOT recording"}, last ${r.lastStatus}`)
-                  .join("; ")
-            : "no configuration recorder",
-    );
-    try {
-        const m = await new Macie2Client({ region }).send(new GetMacieSessionCommand({}));
-        add("macie", m.status === "ENABLED", `Macie ${m.status}`);
-    } catch (e) {
-        add("macie", false, `Macie is not enabled (${(e as Error).name})`);
-    }
-    const analyzers: string[] = [];
-    for await (const page of paginateListAnalyzers(
-        { client: new AccessAnalyzerClient({ region }) },
-        { type: "ACCOUNT" },
-    )) {
-        analyzers.push(...(page.analyzers ?? []).filter((a) => a.status === "ACTIVE").map((a) => a.name ?? ""));
-    }
-    add(
-        "accessanalyzer",
-        analyzers.length > 0,
-        analyzers.length ? `active account analyzer(s): ${analyzers.join(", ")}` : "no active account analyzer",
-    );
-    if (shieldWanted) {
-        // Shield Advanced's API is global, served from us-east-1.
-        const s = await new ShieldClient({ region: "us-east-1" }).send(new GetSubscriptionStateCommand({}));
-        add("shield", s.SubscriptionState === "ACTIVE", `Shield Advanced subscription ${s.SubscriptionState}`);
-    }
-    return out;
 }
 
 /** Reads everything for the stack's controls over `days` days ending now. */
