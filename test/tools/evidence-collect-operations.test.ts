@@ -116,7 +116,7 @@ describe("cadence windows", () => {
         expect(detail(old.checks)).toEqual([
             [
                 "never-ran",
-                "1 execution(s) of mas-prod-report-access-audit (1 Success); a successful run in each monthly window the execution history still holds; 2 window(s) older than the 30-day execution history show no run: not evidenced (2026-10, 2026-11)",
+                "1 execution(s) of mas-prod-report-access-audit (1 Success); a successful run in each monthly window the execution history still holds; 2 window(s) older than the 30-day execution history show no run: not evidenced (2026-10, 2026-11); the reports are not kept anywhere that outlasts the history (no copy in the Object Lock audit bucket): only an earlier --publish of the evidence shows those runs",
             ],
         ]);
 
@@ -125,7 +125,7 @@ describe("cadence windows", () => {
         expect(detail(none.checks)).toEqual([
             [
                 "failed",
-                "0 execution(s) of mas-prod-report-access-audit; no successful run in 1 of 3 monthly window(s): 2026-12; 2 window(s) older than the 30-day execution history show no run: not evidenced (2026-10, 2026-11)",
+                "0 execution(s) of mas-prod-report-access-audit; no successful run in 1 of 3 monthly window(s): 2026-12; 2 window(s) older than the 30-day execution history show no run: not evidenced (2026-10, 2026-11); the reports are not kept anywhere that outlasts the history (no copy in the Object Lock audit bucket): only an earlier --publish of the evidence shows those runs",
             ],
         ]);
     });

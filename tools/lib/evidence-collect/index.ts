@@ -230,7 +230,7 @@ export async function automation(
                       : `; a successful run in each of ${windows.due.length} ${windows.cadence} window(s)`
                 : "") +
             (windows?.unevidenced.length
-                ? `; ${windows.unevidenced.length} window(s) older than the ${AUTOMATION_HISTORY_DAYS}-day execution history show no run: not evidenced (${windows.unevidenced.join(", ")})`
+                ? `; ${windows.unevidenced.length} window(s) older than the ${AUTOMATION_HISTORY_DAYS}-day execution history show no run: not evidenced (${windows.unevidenced.join(", ")}); the reports are not kept anywhere that outlasts the history (no copy in the Object Lock audit bucket): only an earlier --publish of the evidence shows those runs`
                 : "") +
             (failures.length
                 ? `; failed run(s): ${failures.map((f) => `${f.id} ${f.status}${f.at ? ` ${f.at.toISOString().slice(0, 10)}` : ""}`).join(", ")}${unrecovered ? " (no later Success)" : windows ? " (each window judged by its Success)" : " (a later run succeeded)"}`
