@@ -5,6 +5,7 @@ import { BackupClient, ListRestoreJobsCommand, RestoreJobsListMember } from "@aw
 import { DescribeClassificationJobCommand, ListClassificationJobsCommand, Macie2Client } from "@aws-sdk/client-macie2";
 import {
     AwsSecurityFinding,
+    DescribeStandardsControlsCommand,
     GetEnabledStandardsCommand,
     GetFindingsCommand,
     SecurityHubClient,
@@ -311,6 +312,36 @@ describe("Security Hub", () => {
         expect(await standardsState(new SecurityHubClient({}))).toEqual({
             ok: false,
             state: "2 of 3 required standard(s) READY; not READY: cis-aws-foundations-benchmark/v/3.0.0 (INCOMPLETE)",
+        });
+    });
+
+    it("a READY standard with controls disabled inside it does not hold", async () => {
+        const subArn = (p: string) =>
+            `arn:aws:securityhub:eu-west-1:210987654321:subscription/${p.replace("standards/", "")}`;
+        const all = [
+            "standards/aws-foundational-security-best-practices/v/1.0.0",
+            "standards/cis-aws-foundations-benchmark/v/3.0.0",
+            "standards/nist-800-53/v/5.0.0",
+        ];
+        hub.on(GetEnabledStandardsCommand).resolves({
+            StandardsSubscriptions: all.map((p) => ({
+                StandardsArn: `arn:aws:securityhub:eu-west-1::${p}`,
+                StandardsSubscriptionArn: subArn(p),
+                StandardsStatus: "READY",
+            })) as never,
+        });
+        hub.on(DescribeStandardsControlsCommand).resolves({
+            Controls: [{ ControlId: "X.1", ControlStatus: "ENABLED" }],
+        });
+        // Two pages for FSBP: the disabled control is on the second.
+        hub.on(DescribeStandardsControlsCommand, { StandardsSubscriptionArn: subArn(all[0]) })
+            .resolvesOnce({ Controls: [{ ControlId: "IAM.1", ControlStatus: "ENABLED" }], NextToken: "n" })
+            .resolvesOnce({
+                Controls: [{ ControlId: "CloudTrail.4", ControlStatus: "DISABLED", DisabledReason: "landing zone" }],
+            });
+        expect(await standardsState(new SecurityHubClient({}))).toEqual({
+            ok: false,
+            state: "3 of 3 required standard(s) READY; aws-foundational-security-best-practices/v/1.0.0: 1 control(s) disabled: CloudTrail.4 (landing zone)",
         });
     });
 });
