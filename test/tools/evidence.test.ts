@@ -506,7 +506,7 @@ describe("evidence export", () => {
         [
             "--deviations",
             "accepted:\n  - {control: AUTH-CERT, kind: gap, risk: r, compensatingControls: [x], expires: soon}\n",
-            /accepted\[0\]\.expires 'soon' is not a date/,
+            /accepted\[0\] \(AUTH-CERT\)\.expires 'soon' is not an ISO date/,
         ],
         [
             "--deviations",
