@@ -20,7 +20,14 @@ import { checkAuditBucket, publish } from "./lib/evidence-collect/publish";
 import { diffEvidence, readPrevious } from "./lib/evidence-changes";
 import { renderHtml } from "./lib/evidence-html";
 import { renderMarkdown } from "./lib/evidence-markdown";
-import { hashInputs, sha256, toolVersions } from "./lib/evidence-provenance";
+import {
+    codeHash,
+    hashInputs,
+    requireCleanTree,
+    sha256,
+    STATUS_CODE_DIRS,
+    toolVersions,
+} from "./lib/evidence-provenance";
 import { reachabilityEvidence } from "./lib/evidence-reachability";
 // Registers the IAM allow-list section (evidence.md / evidence.json, summary.md).
 import "./lib/evidence-iam";
@@ -233,11 +240,19 @@ export async function evidenceCommand(argv: string[]): Promise<number> {
     const region = (sc.config["aws:region"] ?? "").replace(/^"|"$/g, "") || "not set";
     const environment = (sc.config[`${sc.project}:environment`] ?? "").replace(/^"|"$/g, "");
     const profile = environment === "dev" ? "dev" : "prod";
+    // Operating evidence is read for the resources a deployment holds: an offline plan's mock ARNs name none.
+    if (flags.collect && !flags.state) {
+        throw new UsageError(
+            "--collect needs --state <pulumi stack export> of the deployed stack: an offline plan holds mock identifiers, not the account's resources",
+        );
+    }
     // Without credentials --collect / --publish stop here, before the plan: one line, exit 2.
     const account = flags.collect || flags.publish ? await callerAccount(region) : undefined;
     // A bucket that cannot keep the evidence for the audit retention is refused before any work.
     if (flags.publish) {
         await checkAuditBucket(flags.publish, region);
+        // Published evidence names the code that computed it: a commit, not a working tree's edits.
+        requireCleanTree(git(["status", "--porcelain"]));
     }
     let state: LoadedState;
     let source: string;
@@ -251,6 +266,11 @@ export async function evidenceCommand(argv: string[]): Promise<number> {
         if (isEmptyState(state)) {
             throw new UsageError(
                 `${flags.state}: nothing deployed (no resources besides the root stack): no evidence to export`,
+            );
+        }
+        if (flags.collect && (hasMockIds(state) || state.format === "preview-json")) {
+            throw new UsageError(
+                `--collect needs a deployed state: ${flags.state} is ${state.format === "preview-json" ? "a preview (a planned change)" : "an offline plan (mock identifiers)"}, not a 'pulumi stack export' of the deployed stack`,
             );
         }
         if (outputs && flags.outputs) {
@@ -291,6 +311,11 @@ export async function evidenceCommand(argv: string[]): Promise<number> {
     const provenance: Provenance = {
         gitCommit: git(["rev-parse", "HEAD"]) ?? "unknown (not a git checkout)",
         gitDirty: (git(["status", "--porcelain"]) ?? "") !== "",
+        gitTree: git(["rev-parse", "HEAD^{tree}"]) ?? "unknown (not a git checkout)",
+        code: {
+            dirs: STATUS_CODE_DIRS,
+            ...codeHash(REPO_ROOT, (git(["ls-files", "--", ...STATUS_CODE_DIRS]) ?? "").split("\n").filter(Boolean)),
+        },
         pack: packInfo(),
         guideVersion: GUIDE_VERSION,
         sourceKind: flags.state ? (state.format === "preview-json" ? "preview" : "stack-export") : "offline-plan",
@@ -372,6 +397,8 @@ export async function evidenceCommand(argv: string[]): Promise<number> {
                 days,
                 controls: doc.controls,
                 shieldAdvanced: sc.config[`${sc.project}:shieldAdvanced`] === "true",
+                repository:
+                    (sc.config[`${sc.project}:deployRunnerRepository`] ?? "").replace(/^"|"$/g, "") || undefined,
             }),
         );
     }

@@ -4,6 +4,7 @@ import { logDeliveryPolicy } from "./log-delivery";
 import { isRealUpdate, namePrefix } from "../config";
 import { EvidenceRegistry } from "../evidence";
 import { firewallPolicy, ruleGroups } from "./firewall-policy";
+import { GUARDDUTY_NEEDS } from "../../policy-pack/catalog/account-services";
 
 /** The stack config the firewall reads (keys as validated in components/config). */
 export interface FirewallConfig {
@@ -193,7 +194,6 @@ function firewallLogging(
 }
 
 /** What the guide's behavioural detection needs of a detector (IPS-BEHAVIORAL), the agent add-on included. */
-const GUARDDUTY_NEEDS = ["EKS_AUDIT_LOGS", "RUNTIME_MONITORING", "RUNTIME_MONITORING/EKS_ADDON_MANAGEMENT"];
 
 /**
  * What IPS-BEHAVIORAL needs and an adopted detector lacks, in words; undefined when it has all of it. A member

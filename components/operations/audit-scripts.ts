@@ -100,9 +100,12 @@ def handler(events, context):
                                  "members": [u["Username"] for u in pages(idp, "list_users_in_group", "Users",
                                                                           UserPoolId=pool["Id"], GroupName=g["GroupName"])]}
                                 for g in pages(idp, "list_groups", "Groups", UserPoolId=pool["Id"])]
-    ct = boto3.client("cloudtrail")
+    # IAM and STS are global services: CloudTrail records their events in us-east-1, and LookupEvents in any
+    # other Region does not show them. EKS and Cognito events are in the stack's Region.
     changes = []
-    for source in ("iam.amazonaws.com", "eks.amazonaws.com", "cognito-idp.amazonaws.com"):
+    for source, region in (("iam.amazonaws.com", "us-east-1"), ("sts.amazonaws.com", "us-east-1"),
+                           ("eks.amazonaws.com", None), ("cognito-idp.amazonaws.com", None)):
+        ct = boto3.client("cloudtrail", region_name=region) if region else boto3.client("cloudtrail")
         for e in pages(ct, "lookup_events", "Events", StartTime=since,
                        LookupAttributes=[{"AttributeKey": "EventSource", "AttributeValue": source}]):
             if e.get("ReadOnly") == "false":

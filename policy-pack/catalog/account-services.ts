@@ -76,6 +76,15 @@ export const ACCOUNT_SERVICES: readonly AccountService[] = [
     },
 ];
 
+/**
+ * The GuardDuty features IPS-BEHAVIORAL needs (feature, or feature/additional configuration), all ENABLED; other
+ * features may be off.
+ */
+export const GUARDDUTY_NEEDS = ["EKS_AUDIT_LOGS", "RUNTIME_MONITORING", "RUNTIME_MONITORING/EKS_ADDON_MANAGEMENT"];
+
+/** The IAM Access Analyzer types that analyse external access for this account (the catalog's owner note). */
+export const ACCESS_ANALYZER_TYPES = ["ORGANIZATION", "ACCOUNT"];
+
 const byType = new Map(ACCOUNT_SERVICES.flatMap((s) => s.types.map((t) => [t, s] as const)));
 
 /** The account service a Pulumi type belongs to, if it is one of the singletons. */

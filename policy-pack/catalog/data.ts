@@ -179,7 +179,7 @@ export const dataControls: Control[] = [
         id: "KMS-KEY-MGMT",
         section: "data_protection",
         guidePath: "data_protection.encryption.at_rest.key_management",
-        requirement: `Keys are customer-managed, one per purpose, rotated every ${KMS_ROTATION_DAYS} days, deletable only after a ${KMS_DELETION_WINDOW_DAYS}-day window, used only by the services that need them.`,
+        requirement: `Keys are customer-managed, one per purpose, deletable only after a ${KMS_DELETION_WINDOW_DAYS}-day window; symmetric keys rotate every ${KMS_ROTATION_DAYS} days, while the Ed25519 message-signing keys (one per agent) do not rotate: KMS rotates no asymmetric key automatically. Key policies delegate to IAM (the account root holds kms:*), so who uses a key is decided by IAM policies (which the pack checks), not by the key policy alone.`,
         iso27001: ["A.8.24"],
         soc2: ["CC6.1"],
         how: { kind: "infrastructure" },
@@ -240,7 +240,7 @@ export const dataControls: Control[] = [
         section: "security_procedures",
         guidePath: "security_procedures.routine.weekly[verify_backups]",
         requirement:
-            "Backups are verified weekly by an AWS Backup restore testing plan that restores the latest recovery point.",
+            "Backups are tested weekly by an AWS Backup restore testing plan that restores the latest recovery point of the S3 buckets tagged critical only (no other resource type or class); no validation result is written (the restores are not checked against their source): a completed restore job is the evidence.",
         iso27001: ["A.8.13"],
         soc2: ["A1.3"],
         how: { kind: "infrastructure" },

@@ -181,7 +181,7 @@ export const networkControls: Control[] = [
         id: "PER-DDOS",
         section: "infrastructure_security",
         guidePath: `${firewalls}[application].rules[ddos_protection]`,
-        requirement: `Layer-7 DDoS protection: the WAF anti-DDoS group, a global rate limit of ${rate.globalRps} rps and ${rate.perAgentRps} rps per agent identity; Shield Advanced protects the ALB in prod.`,
+        requirement: `Layer-7 DDoS protection: the WAF anti-DDoS group, a global rate limit of ${rate.globalRps} rps, ${rate.perAgentRps} rps per source address, and ${rate.perAgentRps} rps per value of the agent-id header (unauthenticated: any client sets it, so it is per header value, not per agent; the authenticated per-agent limit is in the mesh, on the mTLS identity); Shield Advanced protects the ALB in prod.`,
         iso27001: ["A.8.20", "A.5.30"],
         soc2: ["CC6.6", "A1.2"],
         how: { kind: "infrastructure" },

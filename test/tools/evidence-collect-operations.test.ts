@@ -5,6 +5,7 @@ import { BackupClient, ListRestoreJobsCommand, RestoreJobsListMember } from "@aw
 import { DescribeClassificationJobCommand, ListClassificationJobsCommand, Macie2Client } from "@aws-sdk/client-macie2";
 import {
     AwsSecurityFinding,
+    DescribeStandardsControlsCommand,
     GetEnabledStandardsCommand,
     GetFindingsCommand,
     SecurityHubClient,
@@ -116,7 +117,7 @@ describe("cadence windows", () => {
         expect(detail(old.checks)).toEqual([
             [
                 "never-ran",
-                "1 execution(s) of mas-prod-report-access-audit (1 Success); a successful run in each monthly window the execution history still holds; 2 window(s) older than the 30-day execution history show no run: not evidenced (2026-10, 2026-11)",
+                "1 execution(s) of mas-prod-report-access-audit (1 Success); a successful run in each monthly window the execution history still holds; 2 window(s) older than the 30-day execution history show no run: not evidenced (2026-10, 2026-11); the reports are not kept anywhere that outlasts the history (no copy in the Object Lock audit bucket): only an earlier --publish of the evidence shows those runs",
             ],
         ]);
 
@@ -125,7 +126,7 @@ describe("cadence windows", () => {
         expect(detail(none.checks)).toEqual([
             [
                 "failed",
-                "0 execution(s) of mas-prod-report-access-audit; no successful run in 1 of 3 monthly window(s): 2026-12; 2 window(s) older than the 30-day execution history show no run: not evidenced (2026-10, 2026-11)",
+                "0 execution(s) of mas-prod-report-access-audit; no successful run in 1 of 3 monthly window(s): 2026-12; 2 window(s) older than the 30-day execution history show no run: not evidenced (2026-10, 2026-11); the reports are not kept anywhere that outlasts the history (no copy in the Object Lock audit bucket): only an earlier --publish of the evidence shows those runs",
             ],
         ]);
     });
@@ -311,6 +312,36 @@ describe("Security Hub", () => {
         expect(await standardsState(new SecurityHubClient({}))).toEqual({
             ok: false,
             state: "2 of 3 required standard(s) READY; not READY: cis-aws-foundations-benchmark/v/3.0.0 (INCOMPLETE)",
+        });
+    });
+
+    it("a READY standard with controls disabled inside it does not hold", async () => {
+        const subArn = (p: string) =>
+            `arn:aws:securityhub:eu-west-1:210987654321:subscription/${p.replace("standards/", "")}`;
+        const all = [
+            "standards/aws-foundational-security-best-practices/v/1.0.0",
+            "standards/cis-aws-foundations-benchmark/v/3.0.0",
+            "standards/nist-800-53/v/5.0.0",
+        ];
+        hub.on(GetEnabledStandardsCommand).resolves({
+            StandardsSubscriptions: all.map((p) => ({
+                StandardsArn: `arn:aws:securityhub:eu-west-1::${p}`,
+                StandardsSubscriptionArn: subArn(p),
+                StandardsStatus: "READY",
+            })) as never,
+        });
+        hub.on(DescribeStandardsControlsCommand).resolves({
+            Controls: [{ ControlId: "X.1", ControlStatus: "ENABLED" }],
+        });
+        // Two pages for FSBP: the disabled control is on the second.
+        hub.on(DescribeStandardsControlsCommand, { StandardsSubscriptionArn: subArn(all[0]) })
+            .resolvesOnce({ Controls: [{ ControlId: "IAM.1", ControlStatus: "ENABLED" }], NextToken: "n" })
+            .resolvesOnce({
+                Controls: [{ ControlId: "CloudTrail.4", ControlStatus: "DISABLED", DisabledReason: "landing zone" }],
+            });
+        expect(await standardsState(new SecurityHubClient({}))).toEqual({
+            ok: false,
+            state: "3 of 3 required standard(s) READY; aws-foundational-security-best-practices/v/1.0.0: 1 control(s) disabled: CloudTrail.4 (landing zone)",
         });
     });
 });

@@ -5,7 +5,9 @@ import { GetSubscriptionStateCommand, ShieldClient } from "@aws-sdk/client-shiel
 import { CloudWatchClient, DescribeAlarmHistoryCommand, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import {
     ConfigServiceClient,
+    DescribeConfigurationRecordersCommand,
     DescribeConfigurationRecorderStatusCommand,
+    DescribeDeliveryChannelStatusCommand,
     DescribeConformancePackComplianceCommand,
     GetConformancePackComplianceSummaryCommand,
 } from "@aws-sdk/client-config-service";
@@ -16,10 +18,12 @@ import { GetEnabledStandardsCommand, GetFindingsCommand, SecurityHubClient } fro
 import {
     AutomationExecutionStatus,
     DescribeAutomationExecutionsCommand,
+    DescribeDocumentCommand,
     GetAutomationExecutionCommand,
     SSMClient,
 } from "@aws-sdk/client-ssm";
 import { spawnSync } from "child_process";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -46,6 +50,7 @@ const cloudtrail = mockClient(CloudTrailClient);
 const analyzer = mockClient(AccessAnalyzerClient);
 const shield = mockClient(ShieldClient);
 
+const ROLL_CONTENT = JSON.stringify({ mainSteps: [{ name: "Approve", action: "aws:approve" }] });
 const PLAN_ARN = "arn:aws:backup:eu-west-1:210987654321:restoretestingplan/weekly";
 const NOW = new Date("2026-12-01T00:00:00.000Z");
 
@@ -68,7 +73,7 @@ const controls = [
             type: "aws:ssm/document:Document",
             configuration: {
                 name: "mas-prod-node-ami-roll",
-                content: JSON.stringify({ mainSteps: [{ name: "Approve", action: "aws:approve" }] }),
+                content: ROLL_CONTENT,
             },
         },
     ]),
@@ -132,6 +137,15 @@ function record(): void {
             exec("mas-prod-node-ami-roll", "r2", "Success"),
         ],
     });
+    // The account's node-roll document is the content the state deploys.
+    ssm.on(DescribeDocumentCommand, { Name: "mas-prod-node-ami-roll" }).resolves({
+        Document: {
+            Name: "mas-prod-node-ami-roll",
+            DocumentVersion: "3",
+            HashType: "Sha256",
+            Hash: createHash("sha256").update(ROLL_CONTENT).digest("hex"),
+        },
+    });
     ssm.on(GetAutomationExecutionCommand, { AutomationExecutionId: "r1" }).resolves({
         AutomationExecution: { StepExecutions: [{ Action: "aws:approve", StepStatus: "Success" }] },
     });
@@ -165,6 +179,20 @@ function record(): void {
     config.on(DescribeConfigurationRecorderStatusCommand).resolves({
         ConfigurationRecordersStatus: [{ name: "default", recording: true, lastStatus: "Success" }],
     });
+    config.on(DescribeConfigurationRecordersCommand).resolves({
+        ConfigurationRecorders: [{ name: "default", recordingGroup: { allSupported: true } }],
+    });
+    config.on(DescribeDeliveryChannelStatusCommand).resolves({
+        DeliveryChannelsStatus: [
+            {
+                name: "default",
+                configHistoryDeliveryInfo: {
+                    lastStatus: "Success",
+                    lastSuccessfulTime: new Date("2026-11-30T23:00:00.000Z"),
+                },
+            },
+        ],
+    });
     hub.on(GetFindingsCommand)
         .resolvesOnce({
             Findings: [{ Severity: { Label: "HIGH" } }, { Severity: { Label: "LOW" } }] as never,
@@ -184,20 +212,30 @@ function record(): void {
     gd.on(GetDetectorCommand).resolves({
         Status: "ENABLED",
         Features: [
-            { Name: "S3_DATA_EVENTS", Status: "ENABLED" },
-            { Name: "EKS_AUDIT_LOGS", Status: "DISABLED" },
+            // Not a feature the catalog needs: off is fine.
+            { Name: "S3_DATA_EVENTS", Status: "DISABLED" },
+            { Name: "EKS_AUDIT_LOGS", Status: "ENABLED" },
+            // Runtime monitoring on, but without the EKS agent add-on managed: no runtime events from the nodes.
+            {
+                Name: "RUNTIME_MONITORING",
+                Status: "ENABLED",
+                AdditionalConfiguration: [{ Name: "EKS_ADDON_MANAGEMENT", Status: "DISABLED" }],
+            },
         ],
     } as never);
     macie.on(GetMacieSessionCommand).resolves({ status: "ENABLED" });
     analyzer.on(ListAnalyzersCommand).resolves({
         analyzers: [
-            { name: "old", status: "DISABLED" } as never,
-            { name: "mas-prod-access-analyzer", status: "ACTIVE" } as never,
+            { name: "old", type: "ACCOUNT", status: "DISABLED" } as never,
+            { name: "unused", type: "ACCOUNT_UNUSED_ACCESS", status: "ACTIVE" } as never,
+            // The landing zone's organization analyzer, as the catalog expects for an adopting stack.
+            { name: "org-external-access", type: "ORGANIZATION", status: "ACTIVE" } as never,
         ],
     });
     shield.on(GetSubscriptionStateCommand).resolves({ SubscriptionState: "INACTIVE" });
-    const oidc = (subject: string, provider = "token.actions.githubusercontent.com") => ({
+    const oidc = (subject: string, provider = "token.actions.githubusercontent.com", errorCode?: string) => ({
         CloudTrailEvent: JSON.stringify({
+            ...(errorCode ? { errorCode } : {}),
             userIdentity: {
                 type: "WebIdentityUser",
                 identityProvider: `arn:aws:iam::210987654321:oidc-provider/${provider}`,
@@ -218,6 +256,13 @@ function record(): void {
             Events: [
                 oidc("repo:example-org/multi-agent-security:environment:deploy-prod"),
                 oidc("system:serviceaccount:kube-system:aws-node", "oidc.eks.eu-west-1.amazonaws.com/id/EX"),
+                // Refused by the role's trust: no deploy, neither approved nor around the approval.
+                oidc("repo:someone-else/fork:environment:deploy-prod", undefined, "AccessDenied"),
+                oidc(
+                    "repo:example-org/multi-agent-security:environment:deploy-prod",
+                    undefined,
+                    "InvalidIdentityToken",
+                ),
             ],
         });
 }
@@ -234,6 +279,7 @@ describe("evidence --collect", () => {
         const summary = await collect({
             region: "eu-west-1",
             stack: "prod",
+            repository: "example-org/multi-agent-security",
             days: 90,
             controls,
             now: NOW,
@@ -286,7 +332,7 @@ describe("evidence --collect", () => {
             {
                 service: "guardduty",
                 ok: false,
-                state: "detector d-1 ENABLED; features 1 enabled, disabled: EKS_AUDIT_LOGS",
+                state: "detector d-1 ENABLED; 2 of 3 needed feature(s) enabled, not enabled: RUNTIME_MONITORING/EKS_ADDON_MANAGEMENT",
             },
             {
                 // The catalog requires three standards: one READY is not enough.
@@ -294,9 +340,17 @@ describe("evidence --collect", () => {
                 ok: false,
                 state: "1 of 3 required standard(s) READY; not READY: cis-aws-foundations-benchmark/v/3.0.0 (not enabled), nist-800-53/v/5.0.0 (not enabled)",
             },
-            { service: "config", ok: true, state: "default: recording, last Success" },
+            {
+                service: "config",
+                ok: true,
+                state: "default: recording, last Success, all supported resource types; delivery channel default: last delivery Success (last success 2026-11-30T23:00:00.000Z)",
+            },
             { service: "macie", ok: true, state: "Macie ENABLED" },
-            { service: "accessanalyzer", ok: true, state: "active account analyzer(s): mas-prod-access-analyzer" },
+            {
+                service: "accessanalyzer",
+                ok: true,
+                state: "active external-access analyzer(s): org-external-access (ORGANIZATION)",
+            },
             { service: "shield", ok: false, state: "Shield Advanced subscription INACTIVE" },
         ]);
         expect(shield.commandCalls(GetSubscriptionStateCommand)).toHaveLength(1);
@@ -306,11 +360,21 @@ describe("evidence --collect", () => {
         // An alarm without data all period watches nothing yet.
         expect(verdict("DET-ANOMALY")).toEqual(["never-ran"]);
         expect(verdict("MNT-PATCH-APPROVAL")).toEqual(["ok"]);
+        expect(
+            summary.checks.filter((c) => c.control === "MNT-PATCH-CRITICAL").map((c) => [c.result, c.source]),
+        ).toEqual([
+            ["ok", "ssm:DescribeDocument"],
+            ["ok", "ssm:DescribeAutomationExecutions"],
+        ]);
         expect(verdict("IPS-BEHAVIORAL")).toEqual(["failed"]);
         expect(verdict("DATA-CLS-DISCOVERY")).toEqual(["ok"]);
         expect(verdict("MNT-CHANGE-MGMT")).toEqual(["ok"]);
         expect(verdict("PER-DDOS")).toEqual(["failed"]);
-        expect(verdict("CMP-ISO-ACCESS")).toEqual(["ok", "ok"]);
+        // access-keys-rotated is NON_COMPLIANT and gives evidence for CMP-ISO-ACCESS: the control fails.
+        expect(verdict("CMP-ISO-ACCESS")).toEqual(["failed", "ok"]);
+        expect(summary.checks.find((c) => c.control === "CMP-ISO-ACCESS")?.detail).toBe(
+            "conformance pack mas-iso27001-soc2 evaluates: NON_COMPLIANT, 1 non-compliant rule(s); NON_COMPLIANT for this control: access-keys-rotated",
+        );
     });
 
     it("fails a control whose operation failed, demotes one that never ran, passes the approval it saw", async () => {
@@ -345,6 +409,11 @@ describe("evidence --collect", () => {
             Object.assign(c(id), { status: "pass", reason: "proven" });
         }
         Object.assign(c("MNT-PATCH-APPROVAL"), { status: "partial", reason: "design evidence only, in this state" });
+        // A scheduled procedure with design evidence only: its runs in every window make it pass.
+        Object.assign(c("DET-UNAUTH"), {
+            status: "partial",
+            reason: "design evidence only: designed, not operating-tested",
+        });
         // A deploy from a branch, without the approved environment, as the second page.
         cloudtrail.reset();
         cloudtrail.on(LookupEventsCommand).resolves({
@@ -358,37 +427,60 @@ describe("evidence --collect", () => {
                         },
                     }),
                 },
+                {
+                    // Another repository's deploy environment: not this repository's approval.
+                    CloudTrailEvent: JSON.stringify({
+                        userIdentity: {
+                            identityProvider:
+                                "arn:aws:iam::210987654321:oidc-provider/token.actions.githubusercontent.com",
+                            userName: "repo:someone-else/fork:environment:deploy-prod",
+                        },
+                    }),
+                },
             ],
         });
-        applyOperating(doc, await collect({ region: "eu-west-1", stack: "prod", days: 90, controls, now: NOW }));
+        applyOperating(
+            doc,
+            await collect({
+                region: "eu-west-1",
+                stack: "prod",
+                repository: "example-org/multi-agent-security",
+                days: 90,
+                controls,
+                now: NOW,
+            }),
+        );
         expect([c("MNT-CHANGE-MGMT").status, c("MNT-CHANGE-MGMT").reason]).toEqual([
             "fail",
             expect.stringMatching(
-                /^operation failed in the 90 days to 2026-12-01: 0 deploy role assumption\(s\) by environment deploy-prod \(each after a reviewer's approval\); 1 by GitHub subjects of no environment: repo:example-org\/multi-agent-security:ref:refs\/heads\/main/,
+                /^operation failed in the 90 days to 2026-12-01: 0 deploy role assumption\(s\) by repo:example-org\/multi-agent-security environment deploy-prod \(each after a reviewer's approval\); 2 by GitHub subjects of another repository or of no environment: repo:example-org\/multi-agent-security:ref:refs\/heads\/main, repo:someone-else\/fork:environment:deploy-prod/,
             ),
         ]);
         expect([c("AUD-SYS").status, c("AUD-SYS").reason]).toEqual([
             "fail",
-            "operation failed in the 90 days to 2026-12-01: 2 execution(s) of mas-prod-system-audit (1 Success, 1 Failed) (before: pass — proven)",
+            "operation failed in the 90 days to 2026-12-01: 2 execution(s) of mas-prod-system-audit (1 Success, 1 Failed); failed run(s): e2 Failed (no later Success) (before: pass — proven)",
         ]);
         expect([c("AUD-ACCESS").status, c("AUD-ACCESS").reason]).toEqual([
             "partial",
             "built, but its scheduled operation never ran in the 90 days to 2026-12-01: 1 execution(s) of mas-prod-access-audit (1 InProgress) (before: pass — proven)",
         ]);
-        expect(c("DET-UNAUTH").status).toBe("pass");
+        expect([c("DET-UNAUTH").status, c("DET-UNAUTH").reason]).toEqual([
+            "pass",
+            "operating in the 90 days to 2026-12-01: alarm mas-prod-failed-auth: OK; 1 transition(s) to ALARM since 2026-11-17 (CloudWatch keeps 14 days of alarm history) (before: partial — design evidence only: designed, not operating-tested)",
+        ]);
         expect(c("DET-UNAUTH").operating).toEqual({
             result: "ok",
             checks: [
                 {
                     result: "ok",
                     source: "cloudwatch:DescribeAlarms",
-                    detail: "alarm mas-prod-failed-auth: OK; 1 transition(s) to ALARM in the period",
+                    detail: "alarm mas-prod-failed-auth: OK; 1 transition(s) to ALARM since 2026-11-17 (CloudWatch keeps 14 days of alarm history)",
                 },
             ],
         });
         expect(c("MNT-PATCH-APPROVAL").status).toBe("pass");
         expect(c("MNT-PATCH-APPROVAL").reason).toMatch(
-            /^operating in the 90 days to 2026-12-01: 2 of 2 execution\(s\) of mas-prod-node-ami-roll passed the aws:approve step/,
+            /^operating in the 90 days to 2026-12-01: 2 of 2 execution\(s\) of mas-prod-node-ami-roll that required approval passed the aws:approve step, approved by someone other than who started them/,
         );
         expect(doc.coverage.byStatus.pass).toBe(doc.controls.filter((x) => x.status === "pass").length);
     });
@@ -414,7 +506,13 @@ describe("evidence --collect without credentials", () => {
         const root = path.join(__dirname, "..", "..");
         const r = spawnSync(
             path.join(root, "node_modules", ".bin", "node"),
-            tsNodeArgs(path.join(root, "tools", "evidence.ts"), ["--stack", "dev", "--collect"]),
+            tsNodeArgs(path.join(root, "tools", "evidence.ts"), [
+                "--stack",
+                "dev",
+                "--collect",
+                "--state",
+                path.join(root, "test", "fixtures", "state-deployed-dev.json"),
+            ]),
             {
                 cwd: root,
                 encoding: "utf8",
@@ -434,6 +532,57 @@ describe("evidence --collect without credentials", () => {
             "error: --collect needs AWS credentials from the default chain (environment, profile, SSO, web identity, instance role): Could not load credentials from any providers\n",
         ]);
     }, 30_000);
+});
+
+describe("evidence --collect needs a deployed state", () => {
+    const fixture = path.join(__dirname, "..", "fixtures", "state-deployed-dev.json");
+
+    it("without --state (an offline plan of mock ARNs) stops with one line before asking for credentials", async () => {
+        await expect(evidenceCommand(["--stack", "dev", "--collect"])).rejects.toMatchObject({
+            name: "UsageError",
+            message:
+                "--collect needs --state <pulumi stack export> of the deployed stack: an offline plan holds mock identifiers, not the account's resources",
+        });
+        expect(sts.commandCalls(GetCallerIdentityCommand)).toHaveLength(0);
+    });
+
+    it("refuses a --state that is a plan written from the mocks (their account in the ARNs)", async () => {
+        const doc = JSON.parse(fs.readFileSync(fixture, "utf8"));
+        for (const r of doc.deployment.resources) {
+            if (r.outputs?.arn) {
+                r.outputs.arn = r.outputs.arn.replace("210987654321", "123456789012");
+            }
+        }
+        const mock = path.join(os.tmpdir(), `issue-23c-mock-state-${process.pid}.json`);
+        fs.writeFileSync(mock, JSON.stringify(doc));
+        await expect(evidenceCommand(["--stack", "dev", "--collect", "--state", mock])).rejects.toMatchObject({
+            name: "UsageError",
+            message: `--collect needs a deployed state: ${mock} is an offline plan (mock identifiers), not a 'pulumi stack export' of the deployed stack`,
+        });
+        fs.rmSync(mock);
+    });
+
+    it("reads the account for a recorded deployed state whose ARNs name it", async () => {
+        sts.on(GetCallerIdentityCommand).resolves({ Account: "111122223333" });
+        // The recorded state's resources are in 210987654321: credentials for another account are refused.
+        await expect(
+            evidenceCommand([
+                "--stack",
+                "dev",
+                "--collect",
+                "--state",
+                fixture,
+                "--self-test",
+                "skip",
+                "--out-dir",
+                path.join(os.tmpdir(), `issue-23c-collect-${process.pid}`),
+            ]),
+        ).rejects.toMatchObject({
+            name: "UsageError",
+            message:
+                "--collect: the credentials are for account 111122223333, the state's resources are in 210987654321",
+        });
+    });
 });
 
 describe("evidence --publish", () => {

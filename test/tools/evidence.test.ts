@@ -193,6 +193,35 @@ describe("evidence export", () => {
             guideVersion: "1.0.0",
         });
         expect(doc.provenance.gitCommit).toMatch(/^[0-9a-f]{40}$|^unknown/);
+        // The code that computed the statuses: HEAD's tree and the on-disk hash of tools/, policy-pack/, components/.
+        expect(doc.provenance.gitTree).toMatch(/^[0-9a-f]{40}$|^unknown/);
+        expect(doc.provenance.code).toEqual({
+            dirs: ["tools", "policy-pack", "components"],
+            sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+            files: expect.any(Number),
+        });
+        expect(doc.provenance.code!.files).toBeGreaterThan(100);
+        // A scheduled procedure's schedule and runbook are its design: partial until --collect sees it run.
+        for (const id of ["OPS-D-INTEGRITY", "OPS-W-BACKUPS", "AUD-ACCESS-REPORT", "MNT-POLICY-REVIEW"]) {
+            const c = doc.controls.find((x) => x.id === id)!;
+            expect([id, c.status, c.reason.split(";")[0]]).toEqual([
+                id,
+                "partial",
+                "design evidence only: designed, not operating-tested",
+            ]);
+        }
+        expect(doc.controls.find((x) => x.id === "MNT-PATCH-APPROVAL")!.status).toBe("partial");
+        // Claims say what exists: signing keys do not rotate, the header limit is unauthenticated, integrity is
+        // the validation setting, the restore test covers critical S3 only, patching scans, the review pack goes
+        // to the low topic.
+        const req = (id: string) => doc.controls.find((x) => x.id === id)!.requirement;
+        expect(req("KMS-KEY-MGMT")).toContain("KMS rotates no asymmetric key automatically");
+        expect(req("KMS-KEY-MGMT")).toContain("the account root holds kms:*");
+        expect(req("PER-DDOS")).toContain("per value of the agent-id header (unauthenticated");
+        expect(req("OPS-D-INTEGRITY")).toContain("the digest files themselves are not validated");
+        expect(req("BAK-RESTORE-TEST")).toContain("S3 buckets tagged critical only");
+        expect(req("IR-SB-PATCH")).toContain("scans (Operation=Scan)");
+        expect(req("MNT-POLICY-REVIEW")).toContain("low-severity alert topic");
         expect(md.startsWith("# Audit evidence — stack `prod`\n\n## Coverage of the guide\n")).toBe(true);
         expect(md).toContain(
             `**${doc.guide.coverage.pass} of 171 leaves (${Math.round((100 * doc.guide.coverage.pass) / 171)} %) pass** in this stack.`,
@@ -477,7 +506,7 @@ describe("evidence export", () => {
         [
             "--deviations",
             "accepted:\n  - {control: AUTH-CERT, kind: gap, risk: r, compensatingControls: [x], expires: soon}\n",
-            /accepted\[0\]\.expires 'soon' is not a date/,
+            /accepted\[0\] \(AUTH-CERT\)\.expires 'soon' is not an ISO date/,
         ],
         [
             "--deviations",

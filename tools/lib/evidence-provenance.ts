@@ -2,6 +2,7 @@
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { UsageError } from "./errors";
 
 export function sha256(bytes: Buffer | string): string {
     return createHash("sha256").update(bytes).digest("hex");
@@ -84,4 +85,38 @@ export function awsSdkClients(root: string): Record<string, string> {
             .sort()
             .map((d) => [d, locked[`node_modules/${d}`]?.version ?? version(root, d)]),
     );
+}
+
+/** The directories whose code computes the statuses: the collector and report (tools), the pack, the components. */
+export const STATUS_CODE_DIRS = ["tools", "policy-pack", "components"];
+
+/**
+ * The code that computed the statuses as it is on disk: sha256 over each tracked file's path and sha256, in path
+ * order (`files`: the tracked paths, e.g. `git ls-files`), so uncommitted edits change it too.
+ */
+export function codeHash(root: string, files: string[]): { sha256: string; files: number } {
+    const h = createHash("sha256");
+    let n = 0;
+    for (const f of [...files].sort()) {
+        const abs = path.join(root, f);
+        if (!fs.existsSync(abs) || !fs.statSync(abs).isFile()) {
+            continue;
+        }
+        h.update(`${f}\0${sha256(fs.readFileSync(abs))}\n`);
+        n++;
+    }
+    return { sha256: h.digest("hex"), files: n };
+}
+
+/** `--publish` writes evidence that names the code that computed it: only from a checkout with no changes. */
+export function requireCleanTree(porcelain: string | undefined): void {
+    if (porcelain === undefined) {
+        throw new UsageError("--publish needs a git checkout: the evidence must name the commit that computed it");
+    }
+    if (porcelain.trim() !== "") {
+        const n = porcelain.trim().split("\n").length;
+        throw new UsageError(
+            `--publish refuses a working tree with ${n} uncommitted change(s) (git status): commit them so the published evidence names the code that computed it`,
+        );
+    }
 }

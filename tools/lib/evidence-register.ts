@@ -12,6 +12,16 @@ import { aggregate, EvidenceDocument, restate } from "./evidence-report";
 /** A GitHub user or team (@org/team), or an e-mail address. */
 const OWNER = /^(@[A-Za-z0-9][\w.-]*(\/[\w.-]+)?|[^@\s]+@[^@\s]+\.[^@\s]+)$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/**
+ * Who accepted a risk: one person, a GitHub user (@user) or an e-mail address. A team handle (@org/team) is not a
+ * person who can be held to the decision.
+ */
+const PERSON = /^(@[A-Za-z0-9][\w.-]*|[^@\s/]+@[^@\s]+\.[^@\s]+)$/;
+
+/** An ISO calendar date that exists (2027-02-30 does not). */
+function isoDate(text: string): boolean {
+    return DATE.test(text) && !Number.isNaN(Date.parse(text)) && new Date(text).toISOString().slice(0, 10) === text;
+}
 
 export interface Deviation {
     control: string;
@@ -53,7 +63,8 @@ export const DEVIATION_SOURCES: DeviationSource[] = [
         name: "substitutions",
         find: (doc) =>
             doc.controls
-                .filter((c) => c.substitution && c.status !== "fail")
+                // Kept when the control fails: the register lists the substitution whatever the status.
+                .filter((c) => c.substitution)
                 .map((c) => ({ control: c.id, kind: "substitution", deviation: c.substitution! })),
     },
     {
@@ -192,8 +203,8 @@ export function readAcceptances(file: string): Acceptance[] {
             fail(file, `${at}.control ${control} is not a control of the catalog`);
         }
         const expires = raw.expires instanceof Date ? raw.expires.toISOString().slice(0, 10) : str("expires");
-        if (!DATE.test(expires) || Number.isNaN(Date.parse(expires))) {
-            fail(file, `${at}.expires '${expires}' is not a date (YYYY-MM-DD)`);
+        if (!isoDate(expires)) {
+            fail(file, `${at} (${control}).expires '${expires}' is not an ISO date (YYYY-MM-DD)`);
         }
         const comp = raw.compensatingControls;
         if (!Array.isArray(comp) || comp.length === 0 || comp.some((c) => typeof c !== "string" || !c.trim())) {
@@ -209,8 +220,11 @@ export function readAcceptances(file: string): Acceptance[] {
         }
         if (!proposed) {
             const by = str("acceptedBy");
-            if (!OWNER.test(by)) {
-                fail(file, `${at}.acceptedBy '${by}' is not a person or team (@user, @org/team or an e-mail address)`);
+            if (!PERSON.test(by)) {
+                fail(
+                    file,
+                    `${at} (${control}).acceptedBy '${by}' is not a person (@user or an e-mail address; a team handle accepts no risk)`,
+                );
             }
             str("approvalRef");
             if (!/^[0-9a-f]{64}$/.test(str("deviationSha256"))) {
@@ -287,6 +301,20 @@ export function applyRegister(
             sha256,
         };
     });
+    // A control that passes by way of a substitution nobody accepted is partial: partial is not a failure (the
+    // exit code counts only failing controls), but the pass would claim the risk owner's decision.
+    for (const c of doc.controls.filter((x) => x.status === "pass")) {
+        const d = doc.deviations.find((x) => x.control === c.id && x.kind === "substitution" && !x.accepted);
+        if (d) {
+            restate(
+                c,
+                "partial",
+                `relies on a substitution the deviation register does not accept (${d.expires}): ${d.deviation}`,
+            );
+            c.gap = `the substitution is not accepted by its risk owner: ${d.deviation}`;
+        }
+    }
+    aggregate(doc);
     if (profile === "prod") {
         for (const c of doc.controls.filter((x) => x.status === "not-configured")) {
             const dev = doc.deviations.find((d) => d.control === c.id && d.kind === "not-configured");

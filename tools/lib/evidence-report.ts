@@ -7,7 +7,7 @@ import { AccessMatrixEvidence, accessMatrixEvidence } from "./evidence-access-ma
 import type { Change } from "./evidence-changes";
 import type { OperatingEvidence, OperatingSummary } from "./evidence-collect/types";
 import type { Deviation } from "./evidence-register";
-import { DESIGN_IN_PLAN, notAssessedReason, WOULD_EVIDENCE } from "./evidence-wording";
+import { DESIGN_IN_PLAN, notAssessedReason, SCHEDULED_PROCEDURES, WOULD_EVIDENCE } from "./evidence-wording";
 import { SECRET_SIG, SIG_KEY } from "./program";
 import { SelfTestResult } from "./self-test";
 import { StateResource } from "./state";
@@ -91,6 +91,9 @@ export interface Provenance {
     /** Commit of the repository the pack and the catalog were read from; `dirty` when it had changes. */
     gitCommit: string;
     gitDirty: boolean;
+    /** HEAD's git tree id, and the sha256 of the status-computing code as on disk (evidence-provenance codeHash). */
+    gitTree?: string;
+    code?: { dirs: string[]; sha256: string; files: number };
     pack: { name: string; version: string };
     guideVersion: string;
     /** What was audited: an offline plan (mock ids and ARNs are placeholders), an export, or a preview. */
@@ -423,6 +426,16 @@ export function buildEvidence(opts: {
             e.status = "partial";
             e.reason = `design evidence only, in this ${opts.provenance.deployed ? "state" : "offline plan"} (recorded under ${d.recordedUnder}): ${d.design}`;
             e.gap = `nothing here shows it operating: that would be ${WOULD_EVIDENCE[id] ?? "records of it"}`;
+        }
+    }
+    // A scheduled procedure whose plan passes holds its design (schedule, runbook), not its operation.
+    for (const id of SCHEDULED_PROCEDURES) {
+        const e = byId.get(id);
+        if (e?.status === "pass") {
+            e.status = "partial";
+            e.reason = `design evidence only: designed, not operating-tested; its schedule and runbook pass in this ${opts.provenance.deployed ? "state" : "offline plan"} (${e.reason})`;
+            e.gap =
+                "nothing here shows a run: evidence --collect reads its Automation executions (a Success in each window of its cadence)";
         }
     }
     const sections: Record<string, unknown> = {};

@@ -46,6 +46,11 @@ export function renderSummary(doc: EvidenceDocument, hashes: RecordHashes): stri
                 ? `; operating evidence read from account ${doc.operating.account} over ${doc.operating.period.days} days (${doc.operating.period.from.slice(0, 10)} to ${doc.operating.period.to.slice(0, 10)})`
                 : "; no operating evidence from the account (run with --collect)"),
         `- Guide version ${g.version}; policy pack ${p.pack.name} ${p.pack.version}; commit \`${p.gitCommit}\`${p.gitDirty ? " (uncommitted changes)" : ""}`,
+        ...(p.code
+            ? [
+                  `- Code that computed the statuses: git tree \`${p.gitTree ?? "unknown"}\`; sha256 of ${p.code.dirs.map((d) => `${d}/`).join(", ")} as on disk (${p.code.files} files) \`${p.code.sha256}\``,
+              ]
+            : []),
         `- Generated: ${doc.generatedAt}`,
         "",
         failing.length

@@ -1,3 +1,5 @@
+import { REPORTS } from "../../policy-pack/catalog/operations";
+
 /**
  * What would evidence each control that this stack does not meet by infrastructure (application code, an
  * organisational procedure). The repository holds neither the application nor the procedure's records, so the
@@ -54,6 +56,15 @@ export const DESIGN_IN_PLAN: Record<string, { recordedUnder: string; design: str
         design: "the node-ami-roll Automation document waits at an aws:approve step for system_admin before it rolls a node group (its Approval parameter can skip it); the baseline's approval rules change only by reviewed pull request",
     },
 };
+
+/**
+ * Scheduled procedures (the routine and audit reports, catalog REPORTS): a schedule and a runbook in the plan
+ * are their design, not their operation. Until `evidence --collect` reads a Success in each window they are
+ * partial, "designed, not operating-tested".
+ */
+export const SCHEDULED_PROCEDURES: string[] = [
+    ...new Set(Object.values(REPORTS).flatMap((r) => [...r.controls] as string[])),
+];
 
 /** Reason for a non-infrastructure control with nothing here to show it. */
 export function notAssessedReason(id: string, kind: "application" | "organizational"): string {

@@ -18,6 +18,13 @@ export const SECURITY_HUB_STANDARDS = {
     nist: "standards/nist-800-53/v/5.0.0",
 } as const;
 
+/**
+ * Security Hub controls (ControlId, e.g. "IAM.6") the organisation may disable inside the required standards
+ * without the standards' evidence failing: none. Add one only with its reason (the control does not apply to
+ * this account) and a deviation entry.
+ */
+export const SECURITY_HUB_DISABLE_ALLOWED: string[] = [];
+
 /** The guide's compliance controls (ISO 27001 and SOC 2 areas) and their catalog IDs. */
 export const COMPLIANCE_AREAS = {
     "iso27001:access_control": "CMP-ISO-ACCESS",

@@ -109,3 +109,11 @@ export const securityMonitoringControls: Control[] = [
         how: infra,
     },
 ];
+
+/**
+ * Hours an alarm may stay in ALARM before its alert counts as unanswered, by the alarm's alert severity. The
+ * guide names no response times; these are the stack's own response expectations (the on-call acknowledges and
+ * resolves or re-tunes a high alert within the working day, a medium one within three days). `evidence
+ * --collect` makes a control whose alarm has been in ALARM longer than this partial, naming the alarm.
+ */
+export const ALARM_RESPONSE_HOURS: Record<AlertSeverity, number> = { high: 8, medium: 72, low: 168 };

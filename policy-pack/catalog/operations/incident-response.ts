@@ -84,7 +84,7 @@ export const incidentResponseControls: Control[] = [
         section: "incident_response",
         guidePath: "incident_response.procedures.security_breach.recovery[patch_vulnerabilities]",
         requirement:
-            "Vulnerabilities are patched through Patch Manager: critical / security patches approved at release.",
+            "Vulnerabilities are found through Patch Manager: the maintenance window scans (Operation=Scan) against a baseline that approves critical / security patches at release; it installs nothing on the nodes, which are replaced by the approved node-AMI roll instead.",
         iso27001: ["A.8.8"],
         soc2: ["CC7.5", "CC8.1"],
         how: infra,

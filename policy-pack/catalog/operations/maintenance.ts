@@ -51,7 +51,7 @@ export const securityMaintenanceControls: Control[] = [
         id: "MNT-POLICY-REVIEW",
         section: "security_maintenance",
         guidePath: "security_maintenance.updates.policies.review.frequency",
-        requirement: `Policies are reviewed ${guide.maintenance.policyReview}: a scheduled runbook sends the review pack to the approvers.`,
+        requirement: `Policies are reviewed ${guide.maintenance.policyReview}: a scheduled runbook publishes the review pack to the low-severity alert topic (its subscribers, not a named list of approvers); the review by the approvers is recorded in pull requests.`,
         iso27001: ["A.5.1"],
         soc2: ["CC5.3"],
         how: infra,

@@ -66,6 +66,13 @@ describe("Operations cadence (AUD-SYS, AUD-ACCESS, AUD-ACCESS-REPORT, OPS-D-INTE
             expect([call, script.includes(call)]).toEqual([call, true]);
         }
         expect(script).not.toMatch(/MaxResults=50|MaxItems/);
+        // IAM and STS (global services) record their CloudTrail events in us-east-1, whatever the stack's Region.
+        expect(script).toContain(
+            '(("iam.amazonaws.com", "us-east-1"), ("sts.amazonaws.com", "us-east-1"),\n                           ("eks.amazonaws.com", None), ("cognito-idp.amazonaws.com", None))',
+        );
+        expect(script).toContain(
+            'ct = boto3.client("cloudtrail", region_name=region) if region else boto3.client("cloudtrail")',
+        );
         expect(c.mainSteps[2].inputs.Message).toBe(
             "Access audit (monthly) (execution {{ automation:EXECUTION_ID }})\n{{ Gather.Report }}",
         );

@@ -11,14 +11,21 @@ export const DEPLOY_APPROVAL_CONTROLS = ["MNT-CHANGE-MGMT", "MNT-VALIDATION"];
 
 const GITHUB_OIDC = "token.actions.githubusercontent.com";
 
+/**
+ * `repository` (owner/name, the stack's deployRunnerRepository) pins whose subjects count: an assumption that
+ * failed (CloudTrail errorCode) is no deploy; one by another repository's subject went around this repository's
+ * approval and fails. Without a repository nothing is pinned and no deploy counts as approved (never-ran).
+ */
 export async function deployApprovals(
     cloudtrail: CloudTrailClient,
     stack: string,
     from: Date,
     checks: OperatingCheck[],
+    repository?: string,
 ): Promise<NonNullable<OperatingSummary["deploys"]>> {
     const environment = `deploy-${stack}`;
     let approved = 0;
+    let failedCalls = 0;
     const unapproved: string[] = [];
     for await (const page of paginateLookupEvents(
         { client: cloudtrail },
@@ -29,20 +36,33 @@ export async function deployApprovals(
     )) {
         for (const e of page.Events ?? []) {
             const detail = JSON.parse(e.CloudTrailEvent ?? "{}") as {
+                errorCode?: string;
                 userIdentity?: { identityProvider?: string; userName?: string };
             };
             const subject = detail.userIdentity?.userName ?? "";
             if (!detail.userIdentity?.identityProvider?.includes(GITHUB_OIDC)) {
                 continue;
             }
-            if (subject.endsWith(`:environment:${environment}`)) {
+            // A refused assumption (AccessDenied, InvalidIdentityToken…) deployed nothing.
+            if (detail.errorCode) {
+                failedCalls++;
+                continue;
+            }
+            if (!repository) {
+                continue;
+            }
+            if (!subject.startsWith(`repo:${repository}:`)) {
+                unapproved.push(subject);
+            } else if (subject === `repo:${repository}:environment:${environment}`) {
                 approved++;
             } else if (!/:environment:/.test(subject)) {
                 unapproved.push(subject);
             }
         }
     }
-    const detail = `${approved} deploy role assumption(s) by environment ${environment} (each after a reviewer's approval)${unapproved.length ? `; ${unapproved.length} by GitHub subjects of no environment: ${[...new Set(unapproved)].join(", ")}` : ""}`;
+    const detail = !repository
+        ? `no repository pinned (config deployRunnerRepository unset): no role assumption counts as an approved deploy`
+        : `${approved} deploy role assumption(s) by repo:${repository} environment ${environment} (each after a reviewer's approval)${unapproved.length ? `; ${unapproved.length} by GitHub subjects of another repository or of no environment: ${[...new Set(unapproved)].join(", ")}` : ""}${failedCalls ? `; ${failedCalls} refused assumption(s) (errorCode) not counted` : ""}`;
     for (const control of DEPLOY_APPROVAL_CONTROLS) {
         checks.push({
             control,

@@ -1,36 +1,39 @@
 // `evidence --collect`: operating evidence read from the account with the AWS SDK for JavaScript v3 and the
 // default credential chain, over a period. Design evidence (the plan) shows what is built; this shows it ran.
-import { AccessAnalyzerClient, paginateListAnalyzers } from "@aws-sdk/client-accessanalyzer";
 import { BackupClient, paginateListRestoreJobs } from "@aws-sdk/client-backup";
-import { GetSubscriptionStateCommand, ShieldClient } from "@aws-sdk/client-shield";
-import { CloudWatchClient, DescribeAlarmsCommand, paginateDescribeAlarmHistory } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchClient, paginateDescribeAlarmHistory, paginateDescribeAlarms } from "@aws-sdk/client-cloudwatch";
 import {
     ConfigServiceClient,
-    DescribeConfigurationRecorderStatusCommand,
     GetConformancePackComplianceSummaryCommand,
     paginateDescribeConformancePackCompliance,
 } from "@aws-sdk/client-config-service";
-import { GetDetectorCommand, GuardDutyClient, ListDetectorsCommand } from "@aws-sdk/client-guardduty";
-import { GetMacieSessionCommand, Macie2Client } from "@aws-sdk/client-macie2";
+import { Macie2Client } from "@aws-sdk/client-macie2";
 import { SecurityHubClient } from "@aws-sdk/client-securityhub";
 import { GetAutomationExecutionCommand, paginateDescribeAutomationExecutions, SSMClient } from "@aws-sdk/client-ssm";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
-import { ACCOUNT_SERVICES } from "../../../policy-pack/catalog/account-services";
 import { UsageError } from "../errors";
 import type { ControlEvidence } from "../evidence-report";
 import { DESIGN_IN_PLAN } from "../evidence-wording";
 import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
-import { CADENCE, Cadence } from "../../../policy-pack/catalog/operations";
+import {
+    ALARM_RESPONSE_HOURS,
+    AlertSeverity,
+    CADENCE,
+    Cadence,
+    CONFIG_RULES,
+    configRuleName,
+} from "../../../policy-pack/catalog/operations";
+import { accountServices } from "./account";
 import { deployApprovals } from "./deploys";
+import { approversOf, documentContent, principal } from "./documents";
 import { missingWindows } from "./windows";
-import { findings, standardsState } from "./securityhub";
+import { findings } from "./securityhub";
 import { classificationJobs } from "./macie";
+import { SNSClient } from "@aws-sdk/client-sns";
+import { topicSubscriptions } from "./topics";
 import { OperatingCheck, OperatingSummary } from "./types";
 
-/** Account services a landing zone may own: the controls each serves (one table: catalog/account-services.ts). */
-export const ACCOUNT_SERVICE_CONTROLS: Record<string, string[]> = Object.fromEntries(
-    ACCOUNT_SERVICES.map((s) => [s.key, s.controls]),
-);
+export { ACCOUNT_SERVICE_CONTROLS, configState } from "./account";
 
 export function parsePeriod(text: string): number {
     const m = /^([1-9]\d{0,2})d$/.exec(text);
@@ -148,6 +151,7 @@ export async function automation(
         const byStatus: Record<string, number> = {};
         const ids: string[] = [];
         const successes: Date[] = [];
+        const failures: { id: string; status: string; at?: Date }[] = [];
         for await (const page of paginateDescribeAutomationExecutions(
             { client: ssm },
             {
@@ -164,8 +168,20 @@ export async function automation(
                     if (e.AutomationExecutionStatus === "Success" && e.ExecutionStartTime) {
                         successes.push(new Date(e.ExecutionStartTime));
                     }
+                    if (FAILED_EXECUTION.includes(e.AutomationExecutionStatus ?? "")) {
+                        failures.push({
+                            id: e.AutomationExecutionId ?? "?",
+                            status: e.AutomationExecutionStatus ?? "",
+                            at: e.ExecutionStartTime ? new Date(e.ExecutionStartTime) : undefined,
+                        });
+                    }
                 }
             }
+        }
+        // A Success of a hollowed-out document proves nothing: the account's document must be the state's content.
+        if (doc.content !== undefined) {
+            const c = await documentContent(ssm, name, doc.content);
+            checks.push(...doc.controls.map((control) => ({ ...c, control })));
         }
         const schedule = scheduleOf(controls, name, doc.tags);
         const scheduled = !!schedule || doc.controls.some((c) => scheduledControls.has(c));
@@ -192,7 +208,10 @@ export async function automation(
                 : {}),
         });
         const runs = Object.values(byStatus).reduce((a, b) => a + b, 0);
-        const failed = FAILED_EXECUTION.map((s) => byStatus[s] ?? 0).reduce((a, b) => a + b, 0);
+        // Judged per window: a Success in each due window is enough and failed runs are listed. Without a cadence,
+        // the operation fails when no Success came after its latest failure (nothing recovered it).
+        const lastFailure = Math.max(...failures.map((f) => f.at?.getTime() ?? Infinity), -Infinity);
+        const unrecovered = failures.length > 0 && !successes.some((t) => t.getTime() > lastFailure) && !windows;
         // Only a finished run is evidence that it operated: executions still pending or waiting are not.
         const succeeded = byStatus.Success ?? 0;
         const detail =
@@ -211,12 +230,15 @@ export async function automation(
                       : `; a successful run in each of ${windows.due.length} ${windows.cadence} window(s)`
                 : "") +
             (windows?.unevidenced.length
-                ? `; ${windows.unevidenced.length} window(s) older than the ${AUTOMATION_HISTORY_DAYS}-day execution history show no run: not evidenced (${windows.unevidenced.join(", ")})`
+                ? `; ${windows.unevidenced.length} window(s) older than the ${AUTOMATION_HISTORY_DAYS}-day execution history show no run: not evidenced (${windows.unevidenced.join(", ")}); the reports are not kept anywhere that outlasts the history (no copy in the Object Lock audit bucket): only an earlier --publish of the evidence shows those runs`
+                : "") +
+            (failures.length
+                ? `; failed run(s): ${failures.map((f) => `${f.id} ${f.status}${f.at ? ` ${f.at.toISOString().slice(0, 10)}` : ""}`).join(", ")}${unrecovered ? " (no later Success)" : windows ? " (each window judged by its Success)" : " (a later run succeeded)"}`
                 : "");
         for (const control of doc.controls) {
             const source = "ssm:DescribeAutomationExecutions";
             // A due window without a successful run is a gap in the operation, whether or not another ran.
-            if (failed > 0 || (windows && windows.missing.length > 0)) {
+            if (unrecovered || (windows && windows.missing.length > 0)) {
                 checks.push({ control, result: "failed", source, detail });
             } else if ((succeeded === 0 && scheduled) || (windows && windows.unevidenced.length > 0)) {
                 checks.push({ control, result: "never-ran", source, detail });
@@ -224,20 +246,48 @@ export async function automation(
                 checks.push({ control, result: "ok", source, detail });
             }
         }
-        // A document with an approval step: each execution's approval is the evidence of the approval control.
+        // A document with an approval step: each execution that asked for approval (parameter Approval=required)
+        // must have passed its aws:approve step, approved by someone other than who started it. Runs the weekly
+        // maintenance window starts with Approval=skipped (non-critical patches, approved by the patch baseline's
+        // delay and the window's schedule) are listed, not judged as approvals.
         if (doc.content?.includes('"aws:approve"') && ids.length) {
+            let required = 0;
             let approved = 0;
+            let skipped = 0;
+            const problems: string[] = [];
             for (const id of ids) {
-                const ex = await ssm.send(new GetAutomationExecutionCommand({ AutomationExecutionId: id }));
-                const step = ex.AutomationExecution?.StepExecutions?.find((s) => s.Action === "aws:approve");
-                approved += step?.StepStatus === "Success" ? 1 : 0;
+                const ex = (await ssm.send(new GetAutomationExecutionCommand({ AutomationExecutionId: id })))
+                    ?.AutomationExecution;
+                const approval = ex?.Parameters?.Approval?.[0];
+                if (approval === "skipped") {
+                    skipped++;
+                    continue;
+                }
+                required++;
+                const step = ex?.StepExecutions?.find((x) => x.Action === "aws:approve");
+                if (step?.StepStatus !== "Success") {
+                    problems.push(`${id} approval ${step?.StepStatus ?? "step absent"}`);
+                    continue;
+                }
+                const approvers = approversOf(step.Outputs?.ApproverDecisions);
+                const starter = principal(ex?.ExecutedBy);
+                if (starter && approvers.some((a) => principal(a) === starter)) {
+                    problems.push(`${id} approved by ${starter}, who started it (self-approval)`);
+                    continue;
+                }
+                approved++;
             }
             for (const a of approvalFor.filter((x) => doc.controls.includes(x.under))) {
                 checks.push({
                     control: a.id,
-                    result: approved === ids.length ? "ok" : "failed",
+                    result: problems.length ? "failed" : approved ? "ok" : "never-ran",
                     source: "ssm:GetAutomationExecution",
-                    detail: `${approved} of ${ids.length} execution(s) of ${name} passed the aws:approve step`,
+                    detail:
+                        `${approved} of ${required} execution(s) of ${name} that required approval passed the aws:approve step, approved by someone other than who started them` +
+                        (problems.length ? `; not: ${problems.join(", ")}` : "") +
+                        (skipped
+                            ? `; ${skipped} run(s) with Approval=skipped (the maintenance window) not judged`
+                            : ""),
                 });
             }
         }
@@ -245,21 +295,35 @@ export async function automation(
     return out;
 }
 
-async function alarms(
+/** Days of state history CloudWatch keeps for an alarm (DescribeAlarmHistory): older transitions are gone. */
+export const ALARM_HISTORY_DAYS = 14;
+
+export async function alarms(
     cw: CloudWatchClient,
     controls: ControlEvidence[],
     from: Date,
     checks: OperatingCheck[],
+    now: Date = new Date(),
 ): Promise<OperatingSummary["alarms"]> {
     const wanted = named(controls, "aws:cloudwatch/metricAlarm:MetricAlarm");
     const names = [...wanted.keys()];
-    const found = new Map<string, { state: string; actions: boolean }>();
+    const found = new Map<string, { state: string; actions: boolean; since?: Date }>();
+    // DescribeAlarms returns at most 100 names per request and pages its results (NextToken).
     for (let i = 0; i < names.length; i += 100) {
-        const page = await cw.send(new DescribeAlarmsCommand({ AlarmNames: names.slice(i, i + 100) }));
-        for (const a of [...(page.MetricAlarms ?? []), ...(page.CompositeAlarms ?? [])]) {
-            found.set(a.AlarmName ?? "", { state: a.StateValue ?? "", actions: a.ActionsEnabled !== false });
+        for await (const page of paginateDescribeAlarms(
+            { client: cw },
+            { AlarmNames: names.slice(i, i + 100), MaxRecords: 100 },
+        )) {
+            for (const a of [...(page.MetricAlarms ?? []), ...(page.CompositeAlarms ?? [])]) {
+                found.set(a.AlarmName ?? "", {
+                    state: a.StateValue ?? "",
+                    actions: a.ActionsEnabled !== false,
+                    since: a.StateUpdatedTimestamp ? new Date(a.StateUpdatedTimestamp) : undefined,
+                });
+            }
         }
     }
+    const historyFrom = new Date(Math.max(from.getTime(), now.getTime() - ALARM_HISTORY_DAYS * 86_400_000));
     const out: OperatingSummary["alarms"] = [];
     for (const [name, w] of wanted) {
         const a = found.get(name);
@@ -267,22 +331,33 @@ async function alarms(
         if (a) {
             for await (const page of paginateDescribeAlarmHistory(
                 { client: cw },
-                { AlarmName: name, HistoryItemType: "StateUpdate", StartDate: from },
+                { AlarmName: name, HistoryItemType: "StateUpdate", StartDate: historyFrom },
             )) {
                 toAlarm += (page.AlarmHistoryItems ?? []).filter((h) => /to ALARM/.test(h.HistorySummary ?? "")).length;
             }
         }
         out.push({ alarm: name, controls: w.controls, state: a?.state ?? "absent", toAlarm });
+        const tagged = (w.tags as { severity?: unknown } | undefined)?.severity;
+        const severity: AlertSeverity =
+            typeof tagged === "string" && tagged in ALARM_RESPONSE_HOURS ? (tagged as AlertSeverity) : "high";
+        const limit = ALARM_RESPONSE_HOURS[severity];
+        const hours = a?.since ? (now.getTime() - a.since.getTime()) / 3_600_000 : 0;
+        // An alarm left in ALARM past its response time is an alert nobody answered.
+        const unanswered = a?.state === "ALARM" && hours > limit;
         for (const control of w.controls) {
             // An alarm that has had no data all along (its metric never emitted) watches nothing yet.
             const starved = a?.state === "INSUFFICIENT_DATA" && toAlarm === 0;
             checks.push({
                 control,
-                result: !a || !a.actions ? "failed" : starved ? "never-ran" : "ok",
+                result: !a || !a.actions ? "failed" : starved ? "never-ran" : unanswered ? "partial" : "ok",
                 source: "cloudwatch:DescribeAlarms",
                 detail: !a
                     ? `alarm ${name} is not in the account`
-                    : `alarm ${name}: ${a.state}${a.actions ? "" : ", actions disabled"}; ${toAlarm} transition(s) to ALARM in the period`,
+                    : `alarm ${name}: ${a.state}${a.actions ? "" : ", actions disabled"}` +
+                      (unanswered
+                          ? ` for ${Math.floor(hours)} h since ${a.since!.toISOString()}, past its ${limit}-hour ${severity}-severity response time: unanswered`
+                          : "") +
+                      `; ${toAlarm} transition(s) to ALARM since ${historyFrom.toISOString().slice(0, 10)} (CloudWatch keeps ${ALARM_HISTORY_DAYS} days of alarm history)`,
             });
         }
     }
@@ -390,90 +465,32 @@ async function conformance(
         }
         out.push({ pack, compliance, nonCompliantRules: nonCompliant });
         for (const control of w.controls) {
+            // A NON_COMPLIANT rule fails the controls it gives evidence for (catalog CONFIG_RULES); a rule the
+            // catalog does not know fails every control of the pack.
+            const failing = nonCompliant.filter((rule) => {
+                const def = rulesOf(rule);
+                return !def || def.controls.some((x) => x === control);
+            });
             checks.push({
                 control,
-                result: compliance === "absent" ? "failed" : "ok",
+                result: compliance === "absent" || failing.length ? "failed" : "ok",
                 source: "config:GetConformancePackComplianceSummary",
                 detail:
                     compliance === "absent"
                         ? `conformance pack ${pack} is not in the account`
-                        : `conformance pack ${pack} evaluates: ${compliance}, ${nonCompliant.length} non-compliant rule(s)`,
+                        : `conformance pack ${pack} evaluates: ${compliance}, ${nonCompliant.length} non-compliant rule(s)` +
+                          (failing.length ? `; NON_COMPLIANT for this control: ${failing.join(", ")}` : ""),
             });
         }
     }
     return out;
 }
 
-/**
- * GuardDuty, Security Hub, the Config recorder, Macie, an account analyzer of IAM Access Analyzer and (when the
- * stack wants it) the Shield Advanced subscription: on, whichever stack created them.
- */
-async function accountServices(
-    region: string,
-    checks: OperatingCheck[],
-    shieldWanted: boolean,
-): Promise<OperatingSummary["accountServices"]> {
-    const out: OperatingSummary["accountServices"] = [];
-    const add = (service: string, ok: boolean, state: string) => {
-        out.push({ service, ok, state });
-        for (const control of ACCOUNT_SERVICE_CONTROLS[service] ?? []) {
-            checks.push({ control, result: ok ? "ok" : "failed", source: `${service} state`, detail: state });
-        }
-    };
-    const gd = new GuardDutyClient({ region });
-    const detectors = (await gd.send(new ListDetectorsCommand({}))).DetectorIds ?? [];
-    if (detectors.length === 0) {
-        add("guardduty", false, "no GuardDuty detector in the Region");
-    } else {
-        const d = await gd.send(new GetDetectorCommand({ DetectorId: detectors[0] }));
-        const off = (d.Features ?? []).filter((f) => f.Status !== "ENABLED").map((f) => f.Name);
-        add(
-            "guardduty",
-            d.Status === "ENABLED" && off.length === 0,
-            `detector ${detectors[0]} ${d.Status}; features ${(d.Features ?? []).length - off.length} enabled${off.length ? `, disabled: ${off.join(", ")}` : ""}`,
-        );
-    }
-    try {
-        const s = await standardsState(new SecurityHubClient({ region }));
-        add("securityhub", s.ok, s.state);
-    } catch (e) {
-        add("securityhub", false, `Security Hub is not enabled (${(e as Error).name})`);
-    }
-    const rec = await new ConfigServiceClient({ region }).send(new DescribeConfigurationRecorderStatusCommand({}));
-    const recorders = rec.ConfigurationRecordersStatus ?? [];
-    add(
-        "config",
-        recorders.length > 0 && recorders.every((r) => r.recording === true && r.lastStatus !== "Failure"),
-        recorders.length
-            ? recorders
-                  .map((r) => `${r.name}: ${r.recording ? "recording" : "NOT recording"}, last ${r.lastStatus}`)
-                  .join("; ")
-            : "no configuration recorder",
-    );
-    try {
-        const m = await new Macie2Client({ region }).send(new GetMacieSessionCommand({}));
-        add("macie", m.status === "ENABLED", `Macie ${m.status}`);
-    } catch (e) {
-        add("macie", false, `Macie is not enabled (${(e as Error).name})`);
-    }
-    const analyzers: string[] = [];
-    for await (const page of paginateListAnalyzers(
-        { client: new AccessAnalyzerClient({ region }) },
-        { type: "ACCOUNT" },
-    )) {
-        analyzers.push(...(page.analyzers ?? []).filter((a) => a.status === "ACTIVE").map((a) => a.name ?? ""));
-    }
-    add(
-        "accessanalyzer",
-        analyzers.length > 0,
-        analyzers.length ? `active account analyzer(s): ${analyzers.join(", ")}` : "no active account analyzer",
-    );
-    if (shieldWanted) {
-        // Shield Advanced's API is global, served from us-east-1.
-        const s = await new ShieldClient({ region: "us-east-1" }).send(new GetSubscriptionStateCommand({}));
-        add("shield", s.SubscriptionState === "ACTIVE", `Shield Advanced subscription ${s.SubscriptionState}`);
-    }
-    return out;
+/** The catalog rule a deployed rule name stands for (a conformance pack may suffix the names it creates). */
+function rulesOf(deployed: string) {
+    return CONFIG_RULES.map((r) => ({ r, name: configRuleName(r.identifier) }))
+        .filter((x) => deployed === x.name || deployed.startsWith(`${x.name}-`))
+        .sort((a, b) => b.name.length - a.name.length)[0]?.r;
 }
 
 /** Reads everything for the stack's controls over `days` days ending now. */
@@ -483,6 +500,8 @@ export async function collect(opts: {
     stack: string;
     /** The stack's config shieldAdvanced: the account must then hold an active Shield Advanced subscription. */
     shieldAdvanced?: boolean;
+    /** The stack's GitHub repository (owner/name, config deployRunnerRepository) whose deploys count. */
+    repository?: string;
     days: number;
     controls: ControlEvidence[];
     now?: Date;
@@ -498,14 +517,15 @@ export async function collect(opts: {
         collectedAt: now.toISOString(),
         period: { days: opts.days, from: from.toISOString(), to: now.toISOString() },
         automation: await automation(new SSMClient({ region }), opts.controls, from, now, checks),
-        alarms: await alarms(new CloudWatchClient({ region }), opts.controls, from, checks),
+        alarms: await alarms(new CloudWatchClient({ region }), opts.controls, from, checks, now),
         restoreTests: await restoreTests(new BackupClient({ region }), opts.controls, from, now, checks),
         conformance: await conformance(new ConfigServiceClient({ region }), opts.controls, checks),
         securityHubFindings: await findings(new SecurityHubClient({ region }), opts.controls, checks),
         accountServices: await accountServices(region, checks, opts.shieldAdvanced ?? false),
         classificationJobs: await classificationJobs(new Macie2Client({ region }), opts.controls, from, checks),
         // CloudTrail's event history holds 90 days: a longer period reads what it has.
-        deploys: await deployApprovals(new CloudTrailClient({ region }), opts.stack, from, checks),
+        topics: await topicSubscriptions(new SNSClient({ region }), opts.controls, checks),
+        deploys: await deployApprovals(new CloudTrailClient({ region }), opts.stack, from, checks, opts.repository),
         checks,
     };
 }

@@ -10,12 +10,13 @@
 import {
     AwsSecurityFinding,
     GetFindingsCommandInput,
+    paginateDescribeStandardsControls,
     paginateGetEnabledStandards,
     paginateGetFindings,
     SecurityHubClient,
 } from "@aws-sdk/client-securityhub";
 import { ACCOUNT_SERVICES } from "../../../policy-pack/catalog/account-services";
-import { SECURITY_HUB_STANDARDS } from "../../../policy-pack/catalog/operations";
+import { SECURITY_HUB_DISABLE_ALLOWED, SECURITY_HUB_STANDARDS } from "../../../policy-pack/catalog/operations";
 import type { ControlEvidence } from "../evidence-report";
 import { OperatingCheck } from "./types";
 
@@ -37,26 +38,55 @@ export const OPEN_FINDINGS: GetFindingsCommandInput["Filters"] = {
     WorkflowStatus: [eq("NEW"), eq("NOTIFIED")],
 };
 
-/** Each required standard's subscription status: ok only when every one is READY. */
+/**
+ * Each required standard's subscription status, and the controls disabled inside it: ok only when every one is
+ * READY with none of its controls disabled but those the catalog lets the organisation disable
+ * (SECURITY_HUB_DISABLE_ALLOWED; none today): a READY standard with controls off checks less than it names.
+ */
 export async function standardsState(hub: SecurityHubClient): Promise<{ ok: boolean; state: string }> {
     const status = new Map<string, string>();
+    const subscription = new Map<string, string>();
     for await (const page of paginateGetEnabledStandards({ client: hub }, {})) {
         for (const s of page.StandardsSubscriptions ?? []) {
             const path = REQUIRED.find((p) => s.StandardsArn?.endsWith(`::${p}`));
             if (path) {
                 status.set(path, s.StandardsStatus ?? "UNKNOWN");
+                if (s.StandardsSubscriptionArn) {
+                    subscription.set(path, s.StandardsSubscriptionArn);
+                }
             }
         }
     }
     const not = REQUIRED.filter((p) => status.get(p) !== "READY");
     const name = (p: string) => p.replace(/^standards\//, "");
+    const disabled: string[] = [];
+    for (const p of REQUIRED.filter((x) => status.get(x) === "READY" && subscription.has(x))) {
+        const off: string[] = [];
+        for await (const page of paginateDescribeStandardsControls(
+            { client: hub },
+            { StandardsSubscriptionArn: subscription.get(p) },
+        )) {
+            off.push(
+                ...(page.Controls ?? [])
+                    .filter(
+                        (c) =>
+                            c.ControlStatus === "DISABLED" && !SECURITY_HUB_DISABLE_ALLOWED.includes(c.ControlId ?? ""),
+                    )
+                    .map((c) => `${c.ControlId}${c.DisabledReason ? ` (${c.DisabledReason})` : ""}`),
+            );
+        }
+        if (off.length) {
+            disabled.push(`${name(p)}: ${off.length} control(s) disabled: ${off.join(", ")}`);
+        }
+    }
     return {
-        ok: not.length === 0,
+        ok: not.length === 0 && disabled.length === 0,
         state:
             `${REQUIRED.length - not.length} of ${REQUIRED.length} required standard(s) READY` +
             (not.length
                 ? `; not READY: ${not.map((p) => `${name(p)} (${status.get(p) ?? "not enabled"})`).join(", ")}`
-                : ""),
+                : "") +
+            (disabled.length ? `; ${disabled.join("; ")}` : ""),
     };
 }
 

@@ -2,8 +2,9 @@
 export interface OperatingCheck {
     control: string;
     /** ok: it ran / is on; failed: an execution or job failed, or the thing is absent or off; never-ran: a
-     *  scheduled operation with no run in the period. */
-    result: "ok" | "failed" | "never-ran";
+     *  scheduled operation with no run in the period; partial: it operates with a gap (an alarm left in ALARM past
+     *  its response time, a window evidenced only by a later run). */
+    result: "ok" | "failed" | "never-ran" | "partial";
     source: string;
     detail: string;
 }
@@ -40,6 +41,8 @@ export interface OperatingSummary {
     accountServices: { service: string; state: string; ok: boolean }[];
     /** The stack's Macie classification jobs: status and last run. */
     classificationJobs?: { job: string; status: string; lastRunTime?: string }[];
+    /** The stack's topics: confirmed and pending subscriptions (a topic with none confirmed reaches no one). */
+    topics?: { topic: string; confirmed: number; pending: number }[];
     /** Deploys through the approved environment, and GitHub subjects that assumed a role without one. */
     deploys?: { environment: string; approved: number; unapproved: string[] };
     checks: OperatingCheck[];
