@@ -1,6 +1,7 @@
 // What each response runbook and audit / routine report must do, as the AWS API actions that do it (any one
 // of a duty's actions does it). The pack reads the actions the documents' reachable steps call
-// (aws:executeAwsApi Service/Api, boto3 calls of aws:executeScript, aws:createTags, ...) and compares.
+// (aws:executeAwsApi Service/Api, boto3 calls of aws:executeScript, aws:createTags, ...) and compares; a runbook an
+// EventBridge rule starts is judged on the branch each sample event takes, with the inputs that decide the effect.
 
 import { ReportKey } from "./cadence";
 import { AlertSeverity } from "./detection";
