@@ -311,6 +311,95 @@ export const WRITE_ALLOW_LIST: SurfaceGrant[] = [
     },
 ];
 
+/**
+ * Resources whose content a Read / List request reveals (security and audit logs, the trail and its configuration,
+ * secrets, SSM parameters): the surface judges every Read / List action of the catalog that names their type
+ * too, and the account's CloudTrail event history (LookupEvents names no resource type) as one more target.
+ */
+export const SENSITIVE_READ_TYPES: string[] = [
+    "aws:cloudwatch/logGroup:LogGroup",
+    "aws:cloudtrail/trail:Trail",
+    "aws:secretsmanager/secret:Secret",
+    "aws:ssm/parameter:Parameter",
+];
+/** The account's API history: read by cloudtrail:LookupEvents on "*". */
+export const EVENT_HISTORY = "cloudtrail:event-history";
+export const EVENT_HISTORY_READS = ["cloudtrail:LookupEvents"];
+
+/**
+ * Who may read the sensitive content (identity_management.rbac.roles: view_logs is the operator's, system_admin
+ * manages security). Anything else that can read it (an agent reading security or audit logs, the event history,
+ * a secret) is a finding like a write.
+ */
+export const READ_ALLOW_LIST: SurfaceGrant[] = [
+    {
+        who: ["operator", "system_admin"],
+        actions: ["logs:*"],
+        on: { types: ["aws:cloudwatch/logGroup:LogGroup"] },
+        guide: "identity_management.rbac.roles.operator.permissions: view_logs; system_admin: manage_security",
+    },
+    {
+        who: ["operator", "system_admin"],
+        actions: ["cloudtrail:LookupEvents"],
+        on: { types: [EVENT_HISTORY] },
+        guide: "identity_management.rbac.roles.operator.permissions: view_logs (the account's API history); system_admin: manage_security",
+    },
+    {
+        who: ["system_admin"],
+        actions: ["cloudtrail:*"],
+        on: { types: ["aws:cloudtrail/trail:Trail"] },
+        guide: "identity_management.rbac.roles.system_admin.permissions: manage_security (the trail)",
+    },
+    {
+        who: ["agent"],
+        actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+        on: { types: ["aws:secretsmanager/secret:Secret"], tags: { "data-key": "message-payload" } },
+        guide: "message_security.encryption.payload (AES-256-GCM): agents read the payload data key",
+    },
+    {
+        who: ["service:lambda.amazonaws.com"],
+        actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+        on: {
+            types: ["aws:secretsmanager/secret:Secret"],
+            tags: { "data-key": "message-payload" },
+        },
+        guide: "data_protection.encryption.key_management rotation: the rotation function reads the secret it rotates",
+    },
+    {
+        // Configuration recording reads metadata and policies, never log events or secret values.
+        who: ["service:config.amazonaws.com"],
+        actions: [
+            "logs:Describe*",
+            "logs:List*",
+            "logs:GetDataProtectionPolicy",
+            "cloudtrail:Get*",
+            "cloudtrail:List*",
+            "cloudtrail:Describe*",
+            "secretsmanager:DescribeSecret",
+            "secretsmanager:GetResourcePolicy",
+            "secretsmanager:ListSecretVersionIds",
+            "ssm:DescribeParameters",
+            "ssm:ListTagsForResource",
+        ],
+        on: { types: SENSITIVE_READ_TYPES },
+        guide: "compliance: AWS Config records the configuration of every resource (AWS-managed AWS_ConfigRole)",
+        viaManaged: ["AWS_ConfigRole"],
+    },
+    {
+        who: ["service:vpc-flow-logs.amazonaws.com"],
+        actions: ["logs:DescribeLogGroups", "logs:DescribeLogStreams"],
+        on: { types: ["aws:cloudwatch/logGroup:LogGroup"] },
+        guide: "security_monitoring.log_collection: VPC flow logs find their log group's streams",
+    },
+    {
+        // The daily check_security_logs and the audits' change history (security_procedures.routine, auditing).
+        who: ["service:ssm.amazonaws.com"],
+        actions: ["logs:StartQuery", "logs:GetQueryResults", "logs:StopQuery", "cloudtrail:LookupEvents"],
+        on: { types: ["aws:cloudwatch/logGroup:LogGroup", EVENT_HISTORY] },
+        guide: "security_procedures.routine.daily: check_security_logs; auditing.processes: permission_changes (report runbooks)",
+    },
+];
+
 /** Resource types whose change runs code as another principal or decides who reaches the cluster. */
 export const RUN_AS_TYPES: string[] = [
     "aws:lambda/function:Function",

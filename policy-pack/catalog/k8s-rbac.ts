@@ -155,6 +155,25 @@ export const BUILT_IN_CLUSTER_ROLES: Record<string, K8sRule[]> = {
 };
 
 /**
+ * Labels Kubernetes' bootstrap policy aggregates into its user-facing roles (plugin/pkg/auth/authorizer/rbac/
+ * bootstrappolicy: admin, edit and view carry aggregationRules on these labels; system:aggregate-to-admin / -edit /
+ * -view and every add-on's ClusterRole labelled so feed them). A ClusterRole of the plan selecting one of them
+ * takes the built-in role's rules and whatever any installed add-on labels that way.
+ */
+export const BUILT_IN_AGGREGATION_LABELS: Record<string, keyof typeof BUILT_IN_CLUSTER_ROLES> = {
+    "rbac.authorization.k8s.io/aggregate-to-admin": "admin",
+    "rbac.authorization.k8s.io/aggregate-to-edit": "edit",
+    "rbac.authorization.k8s.io/aggregate-to-view": "view",
+};
+
+/**
+ * Label prefixes only the stack sets: an aggregation selector matching on them alone picks ClusterRoles of the plan
+ * only. Any other selector (an empty one, matchExpressions, another label) can match ClusterRoles created outside
+ * the plan by add-ons or operators, so its rules are unbounded.
+ */
+export const OWN_LABEL_PREFIXES = ["mas/"];
+
+/**
  * EKS access policies (EKS user guide, "Review access policy permissions") as the rules they grant; an access
  * policy not listed is read as granting everything (it cannot be evaluated, so it is never a pass).
  */

@@ -1,10 +1,12 @@
 import {
+    BUILT_IN_AGGREGATION_LABELS,
     BUILT_IN_CLUSTER_ROLES,
     EKS_ACCESS_POLICIES,
     K8S_ALLOW_LIST,
     K8S_RESOURCES,
     K8sClass,
     K8sRule,
+    OWN_LABEL_PREFIXES,
     STANDARD_VERBS,
 } from "../catalog/k8s-rbac";
 import { AGENT_LABEL, K8S_GROUPS, RBAC_ROLE_TAG } from "../catalog/identity";
@@ -115,16 +117,43 @@ export function computeRbac(resources: PlanResource[], platformRoles?: Map<strin
     for (const r of byType(T.clusterRole)) {
         clusterRoles.set(String(meta(r).name), rulesOf(r));
     }
-    // Aggregated ClusterRoles take the rules of every ClusterRole their selectors match.
+    // Aggregated ClusterRoles take the rules of every ClusterRole their selectors match. A selector that can match
+    // ClusterRoles outside the plan (built-in aggregation labels, other labels, expressions, an empty selector) is
+    // unbounded: read as granting everything, and said so.
+    const unbounded = new Map<string, string>();
     for (const r of byType(T.clusterRole)) {
-        const selectors = list(obj(r.props.aggregationRule).clusterRoleSelectors).map(
-            (s) => obj(obj(s).matchLabels) as Record<string, string>,
-        );
+        const selectors = list(obj(r.props.aggregationRule).clusterRoleSelectors).map(obj);
         if (selectors.length === 0) {
             continue;
         }
+        const outside = selectors.flatMap((sel): string[] => {
+            const labels = Object.entries(obj(sel.matchLabels));
+            if (list(sel.matchExpressions).length > 0) {
+                return ["matchExpressions"];
+            }
+            if (labels.length === 0) {
+                return ["an empty selector (every ClusterRole)"];
+            }
+            return labels
+                .filter(([k]) => !OWN_LABEL_PREFIXES.some((p) => k.startsWith(p)))
+                .map(([k, v]) =>
+                    BUILT_IN_AGGREGATION_LABELS[k]
+                        ? `${k}=${String(v)} (the built-in ${BUILT_IN_AGGREGATION_LABELS[k]} role's rules and every add-on ClusterRole labelled so)`
+                        : `${k}=${String(v)}`,
+                );
+        });
+        if (outside.length > 0) {
+            unbounded.set(
+                String(meta(r).name),
+                `aggregates ClusterRoles outside the plan by ${outside.join(", ")}: read as granting everything`,
+            );
+            clusterRoles.set(String(meta(r).name), BUILT_IN_CLUSTER_ROLES["cluster-admin"]);
+            continue;
+        }
         const picked = byType(T.clusterRole).filter((c) =>
-            selectors.some((sel) => Object.entries(sel).every(([k, v]) => obj(meta(c).labels)[k] === v)),
+            selectors.some((sel) =>
+                Object.entries(obj(sel.matchLabels)).every(([k, v]) => obj(meta(c).labels)[k] === v),
+            ),
         );
         clusterRoles.set(String(meta(r).name), [...rulesOf(r), ...picked.flatMap(rulesOf)]);
     }
@@ -185,7 +214,7 @@ export function computeRbac(resources: PlanResource[], platformRoles?: Map<strin
                 ...(c.own ? { ownNamespace: c.own } : {}),
                 rules,
                 ...(namespace ? { namespace } : {}),
-                via: `${b.type.split(":").pop()} ${namespace ? `${namespace}/` : ""}${String(meta(b).name)} → ${String(ref.kind)} ${String(ref.name)}${defined ? (ref.kind !== "Role" && platformRoles?.has(String(ref.name)) ? " (the platform's, by its contract)" : "") : " (defined nowhere: read as granting everything)"}`,
+                via: `${b.type.split(":").pop()} ${namespace ? `${namespace}/` : ""}${String(meta(b).name)} → ${String(ref.kind)} ${String(ref.name)}${defined ? (ref.kind !== "Role" && platformRoles?.has(String(ref.name)) ? " (the platform's, by its contract)" : "") : " (defined nowhere: read as granting everything)"}${ref.kind === "ClusterRole" && unbounded.has(String(ref.name)) ? ` (${unbounded.get(String(ref.name))})` : ""}`,
                 urn: b.urn,
             });
         }

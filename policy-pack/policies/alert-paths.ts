@@ -185,7 +185,7 @@ export const alertSubscriptions = stackPolicy({
                 const problem =
                     subscriptionProblem(sub.props) ??
                     (recipients && /^email/.test(asString(sub.props.protocol) ?? "") && !recipients.includes(endpoint)
-                        ? `${endpoint} is not one of the stack's alertEmails (${stackConfigFile()}: ${recipients.join(", ")})`
+                        ? `${endpoint} is not one of the stack's alertEmails (${stackConfigFile()}: ${recipients.join(", ")}); a subscriber added by hand is an exfiltration path. To alert a new recipient, add the address to alertEmails in ${stackConfigFile()}, and the stack subscribes it to every alert topic`
                         : undefined);
                 if (problem) {
                     say(`${what} is no alert path: ${problem}`, sub.urn);

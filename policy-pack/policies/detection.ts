@@ -15,6 +15,8 @@ import {
     PRIVILEGED_SAMPLES,
     SAMPLED_SOURCES,
 } from "../catalog/operations/samples";
+import { AWS_EVENT_SOURCES, DEFAULT_EVENT_BUS } from "../catalog/operations/event-sources";
+import { NODE_AMI_ROLL } from "../catalog/operations/maintenance";
 import { eventMatches, snsFilterAdmits } from "../lib/detection/event-pattern";
 import { compileFilterPattern, FilterMatcher } from "../lib/detection/filter-pattern";
 import { alarmNotification, subscriptionProblem, targetMessage } from "../lib/detection/subscriptions";
@@ -154,8 +156,8 @@ function topicIndex(rs: PolicyResource[]) {
 export const detectionFires = stackPolicy({
     name: "operations-detection-fires",
     description:
-        "Every detection alarm can fire and reaches people: its metric filters count a synthetic log event of each failure the guide names (failed console sign-in, AccessDenied / UnauthorizedOperation API calls, EKS authenticator rejections; system_admin assumptions) in the log group that receives it, and count none of the benign ones; every EventBridge rule on a sampled source matches a documented sample event; each finding of high / medium severity reaches a topic of that severity; every alarm and route ends in a topic of the guide's severity with a subscription whose filter policy admits the message.",
-    controls: ["DET-UNAUTH", "DET-ANOMALY", ...Object.values(RUNBOOKS).map((r) => r.control)],
+        "Every detection alarm can fire and reaches people: its metric filters count a synthetic log event of each failure the guide names (failed console sign-in, AccessDenied / UnauthorizedOperation API calls, EKS authenticator rejections; system_admin assumptions) in the log group that receives it, and count none of the benign ones; every EventBridge rule names AWS event sources that exist (catalog event-sources), every rule the stack relies on (incident response, severity routing, patching, alert or runbook targets) matches a documented sample event, and a rule on another bus than the default one sees AWS events only through a forwarding rule; each finding of high / medium severity reaches a topic of that severity; every alarm and route ends in a topic of the guide's severity with a subscription whose filter policy admits the message.",
+    controls: ["DET-UNAUTH", "DET-ANOMALY", "MNT-PATCH-CRITICAL", ...Object.values(RUNBOOKS).map((r) => r.control)],
     severity: "high",
     validate: (args, report) => {
         const rs = args.resources;
@@ -241,14 +243,45 @@ export const detectionFires = stackPolicy({
                 report(`[DET-ANOMALY] EventBridge rule ${nameOf(r)} has an event pattern that is not JSON`, r.urn);
             }
         }
-        const matches = (r: PolicyResource, s: EventSample) => {
+        // AWS service events arrive on the default bus only; a rule on another bus sees the ones a rule of the
+        // default bus forwards to it (a target of the bus's ARN).
+        const busOf = (x: PolicyResource) =>
+            (asString(x.props.eventBusName) ?? DEFAULT_EVENT_BUS).replace(
+                /^arn:[^:]+:events:[^:]*:\d*:event-bus\//,
+                "",
+            );
+        const targetsOf = (r: PolicyResource) =>
+            targets.filter((t) => t.props.rule === nameOf(r) && busOf(t) === busOf(r));
+        const patternMatches = (r: PolicyResource, s: EventSample) => {
             try {
                 return eventMatches(parsed.get(r), s.event);
             } catch {
                 return false;
             }
         };
+        const matches = (r: PolicyResource, s: EventSample) =>
+            patternMatches(r, s) &&
+            (busOf(r) === DEFAULT_EVENT_BUS ||
+                [...parsed.keys()].some(
+                    (f) =>
+                        busOf(f) === DEFAULT_EVENT_BUS &&
+                        patternMatches(f, s) &&
+                        targetsOf(f).some((t) => (asString(t.props.arn) ?? "").endsWith(`:event-bus/${busOf(r)}`)),
+                ));
+        // Rules the stack relies on: incident response, severity routing, patching, or routing to a topic / runbook.
+        const reliedOn = (r: PolicyResource) =>
+            tags(r)[INCIDENT_RESPONSE_TAG] !== undefined ||
+            tags(r)["severity"] !== undefined ||
+            tags(r)["patching"] !== undefined ||
+            targetsOf(r).some(
+                (t) =>
+                    topics.has(asString(t.props.arn) ?? "") ||
+                    /:automation-definition\//.test(asString(t.props.arn) ?? ""),
+            );
         const controlOf = (r: PolicyResource): string[] => {
+            if (tags(r)["patching"] === NODE_AMI_ROLL) {
+                return ["MNT-PATCH-CRITICAL"];
+            }
             if (!tags(r)[INCIDENT_RESPONSE_TAG]) {
                 return ["DET-ANOMALY"];
             }
@@ -260,16 +293,32 @@ export const detectionFires = stackPolicy({
         };
         for (const [r, pattern] of parsed) {
             const sources = asArray(pattern.source as unknown[]).filter((s): s is string => typeof s === "string");
-            if (sources.length === 0 || !sources.every((s) => SAMPLED_SOURCES.includes(s))) {
-                continue; // a source without documented samples cannot be judged here
+            const say = (m: string) =>
+                controlOf(r).forEach((c) => report(`[${c}] EventBridge rule ${nameOf(r)} ${m}`, r.urn));
+            // An aws.* source no AWS service emits: the rule listens to nothing (catalog event-sources).
+            const unknown = sources.filter((s) => s.startsWith("aws.") && !AWS_EVENT_SOURCES.includes(s));
+            if (unknown.length > 0) {
+                say(
+                    `can never fire: ${unknown.join(", ")} is no AWS event source (known: the catalog's ${AWS_EVENT_SOURCES.length} services, e.g. aws.guardduty, aws.securityhub, aws.ssm)`,
+                );
+                continue;
+            }
+            const sampled = sources.length > 0 && sources.every((s) => SAMPLED_SOURCES.includes(s));
+            if (!sampled && !reliedOn(r)) {
+                continue; // a source without documented samples, on a rule nothing relies on
+            }
+            if (!sampled) {
+                say(
+                    `is relied on (incident response, severity routing, patching or an alert / runbook target) but listens to ${sources.join(", ") || "no source"}, of which the pack has no documented sample events: it cannot be shown to fire`,
+                );
+                continue;
             }
             if (!EVENT_SAMPLES.some((s) => matches(r, s))) {
-                for (const c of controlOf(r)) {
-                    report(
-                        `[${c}] EventBridge rule ${nameOf(r)} can never fire: none of the documented sample events of ${sources.join(", ")} matches its pattern (a misspelt source, detail-type or field?)`,
-                        r.urn,
-                    );
-                }
+                say(
+                    busOf(r) !== DEFAULT_EVENT_BUS && EVENT_SAMPLES.some((s) => patternMatches(r, s))
+                        ? `can never fire: it is on event bus ${busOf(r)}, but AWS service events (${sources.join(", ")}) arrive on the default bus and no rule there forwards them to ${busOf(r)}`
+                        : `can never fire: none of the documented sample events of ${sources.join(", ")} matches its pattern (a misspelt source, detail-type or field?)`,
+                );
             }
         }
         const enabled = new Set(
@@ -280,7 +329,7 @@ export const detectionFires = stackPolicy({
         for (const s of EVENT_SAMPLES.filter((x) => x.severity !== undefined && enabled.has(String(x.event.source)))) {
             const reached = [...parsed.keys()]
                 .filter((r) => matches(r, s))
-                .flatMap((r) => targets.filter((t) => t.props.rule === nameOf(r)))
+                .flatMap((r) => targetsOf(r))
                 .filter((t) => {
                     const arn = asString(t.props.arn) ?? "";
                     const topic = topics.get(arn);

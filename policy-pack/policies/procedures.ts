@@ -5,8 +5,12 @@
 import { PolicyResource } from "@pulumi/policy";
 import { INCIDENT_RESPONSE_TAG, ReportKey, REPORTS, reportSlug, RunbookKey, RUNBOOKS } from "../catalog/operations";
 import { Duty, NOTIFY_SEVERITY, REPORT_DUTIES, RUNBOOK_DUTIES } from "../catalog/operations/procedure-actions";
+import { EVENT_SAMPLES } from "../catalog/operations/samples";
+import { CADENCE, START_AUTOMATION_TARGET } from "../catalog/operations/cadence";
 import { documentCalls, StepCall } from "../lib/detection/automation";
-import { snsFilterAdmits } from "../lib/detection/event-pattern";
+import { eventMatches, snsFilterAdmits } from "../lib/detection/event-pattern";
+import { pathsFor, readDocument } from "../lib/detection/runbook-path";
+import { blockingIpSets, effectProblem, triggersOf } from "../lib/detection/runbook-triggers";
 import { subscriptionProblem } from "../lib/detection/subscriptions";
 import { asArray, asObject, asString, stackPolicy } from "./lib";
 
@@ -14,6 +18,9 @@ const DOCUMENT = "aws:ssm/document:Document";
 const SG = "aws:ec2/securityGroup:SecurityGroup";
 const TOPIC = "aws:sns/topic:Topic";
 const SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription";
+const RULE = "aws:cloudwatch/eventRule:EventRule";
+const TARGET = "aws:cloudwatch/eventTarget:EventTarget";
+const SCHEDULE = "aws:scheduler/schedule:Schedule";
 
 const tags = (r: PolicyResource): Record<string, string> =>
     ({ ...asObject(r.props.tagsAll), ...asObject(r.props.tags) }) as Record<string, string>;
@@ -72,6 +79,97 @@ function quietFailures(content: unknown): string[] {
     });
 }
 
+/** The DocumentName a startAutomationExecution schedule's input names. */
+function documentNameOf(input: unknown): string | undefined {
+    try {
+        return asString(asObject(JSON.parse(String(input))).DocumentName);
+    } catch {
+        return undefined;
+    }
+}
+
+interface TriggerContext {
+    rules: PolicyResource[];
+    targets: PolicyResource[];
+    ipSets: Map<string, string>;
+}
+
+function triggerContext(rs: PolicyResource[]): TriggerContext {
+    return {
+        rules: rs.filter((r) => r.type === RULE && r.props.state !== "DISABLED" && asString(r.props.eventPattern)),
+        targets: rs.filter((r) => r.type === TARGET),
+        ipSets: blockingIpSets(rs),
+    };
+}
+
+/**
+ * A runbook an EventBridge rule starts is judged per trigger: for each documented sample event the rule
+ * matches, the parameters its target passes must resolve (non-empty, the document's allowedPattern), and on
+ * every way through the document that event takes, a step must do each duty with its effect (EFFECT_INPUTS,
+ * the blocked address, the IP set the load balancer's web ACL blocks). Another branch doing it is not enough.
+ */
+function triggerProblems(doc: PolicyResource, duties: Duty[], ctx: TriggerContext): string[] {
+    const model = readDocument(doc.props.content);
+    if (!model) {
+        return [];
+    }
+    const fires = (rule: PolicyResource, s: (typeof EVENT_SAMPLES)[number]) => {
+        try {
+            return eventMatches(JSON.parse(asString(rule.props.eventPattern) ?? ""), s.event);
+        } catch {
+            return false;
+        }
+    };
+    const stepsByName = new Map<string, Record<string, unknown>>();
+    const index = (steps: unknown) =>
+        asArray(steps as Record<string, unknown>[]).forEach((s) => {
+            stepsByName.set(String(s.name), s);
+            index(asObject(s.inputs).Steps);
+        });
+    index(model.mainSteps);
+    const out = new Set<string>();
+    for (const t of triggersOf(nameOf(doc), ctx.rules, ctx.targets, EVENT_SAMPLES, fires)) {
+        const by = `started by rule ${nameOf(t.rule)} for ${t.sample.what}`;
+        for (const k of t.empty) {
+            out.add(
+                `${by} gets an empty ${k}: target ${nameOf(t.target)}'s input path resolves to nothing in the event`,
+            );
+        }
+        for (const [k, p] of Object.entries(model.parameters)) {
+            const v = t.supplied[k];
+            if (v === undefined && p.default === undefined && !t.empty.includes(k)) {
+                out.add(`${by} is not given its required parameter ${k} by target ${nameOf(t.target)}`);
+            } else if (v !== undefined && p.allowedPattern && !safeTest(p.allowedPattern, v)) {
+                out.add(`${by} gets ${k} ${JSON.stringify(v)}, which its allowedPattern ${p.allowedPattern} refuses`);
+            }
+        }
+        for (const path of pathsFor(model, t.supplied)) {
+            for (const d of duties) {
+                const doing = path.filter((c) => does(d, c));
+                const problems = doing.map((c) =>
+                    effectProblem(c, { trigger: t, step: stepsByName.get(c.step), blockingIpSets: ctx.ipSets }),
+                );
+                if (doing.length === 0) {
+                    out.add(
+                        `${by} does not ${d.item} on the branch that event takes: no step on it calls ${d.actions.join(" or ")} (steps run: ${[...new Set(path.map((c) => `${c.step} ${c.action}`))].join(", ") || "none"})`,
+                    );
+                } else if (problems.every((p) => p !== undefined)) {
+                    problems.forEach((p) => out.add(`${by} does not ${d.item}: ${String(p)}`));
+                }
+            }
+        }
+    }
+    return [...out];
+}
+
+function safeTest(pattern: string, value: string): boolean {
+    try {
+        return new RegExp(pattern).test(value);
+    } catch {
+        return true;
+    }
+}
+
 export const proceduresDoTheirSteps = stackPolicy({
     name: "operations-procedures-do-their-steps",
     description:
@@ -119,6 +217,7 @@ export const proceduresDoTheirSteps = stackPolicy({
                     });
                     return !topic || !read || (severity !== undefined && tags(topic)["severity"] !== severity);
                 });
+        const ctx = triggerContext(args.resources);
         for (const key of Object.keys(RUNBOOKS) as RunbookKey[]) {
             const rb = RUNBOOKS[key];
             const doc = docs.find((d) => tags(d)[INCIDENT_RESPONSE_TAG] === rb.step);
@@ -135,6 +234,9 @@ export const proceduresDoTheirSteps = stackPolicy({
                     `[${rb.control}] runbook ${nameOf(doc)} does not ${d.item}: no reachable step calls ${d.actions.join(" or ")}`,
                     doc.urn,
                 );
+            }
+            for (const m of triggerProblems(doc, RUNBOOK_DUTIES[key], ctx)) {
+                report(`[${rb.control}] runbook ${nameOf(doc)} ${m}`, doc.urn);
             }
             for (const arn of unread(calls, key === "notifyStakeholders" ? NOTIFY_SEVERITY : undefined)) {
                 report(
@@ -154,6 +256,7 @@ export const proceduresDoTheirSteps = stackPolicy({
                 }
             }
         }
+        const schedules = args.resources.filter((r) => r.type === SCHEDULE);
         for (const key of Object.keys(REPORTS) as ReportKey[]) {
             const doc = docs.find((d) => nameOf(d).endsWith(`-${reportSlug(key)}`));
             if (!doc) {
@@ -161,6 +264,24 @@ export const proceduresDoTheirSteps = stackPolicy({
             }
             const each = (message: string) =>
                 REPORTS[key].controls.forEach((c) => report(`[${c}] ${message}`, doc.urn));
+            // The schedule of its own cadence starts this very document (by DocumentName), or its items never run.
+            const cadence = REPORTS[key].cadence;
+            const started = schedules.filter(
+                (s) =>
+                    s.props.state !== "DISABLED" &&
+                    s.props.scheduleExpression === CADENCE[cadence] &&
+                    asObject(s.props.target).arn === START_AUTOMATION_TARGET &&
+                    documentNameOf(asObject(s.props.target).input) === nameOf(doc),
+            );
+            // (No schedule at all: operations-routine-schedules reports it.)
+            if (schedules.length > 0 && started.length === 0) {
+                const others = schedules
+                    .filter((s) => documentNameOf(asObject(s.props.target).input) === nameOf(doc))
+                    .map((s) => `${nameOf(s)} (${String(s.props.scheduleExpression)})`);
+                each(
+                    `report ${nameOf(doc)} is started by no enabled ${cadence} schedule (${CADENCE[cadence]}) whose input DocumentName is ${nameOf(doc)}${others.length > 0 ? `; started only by ${others.join(", ")}` : ""}`,
+                );
+            }
             const calls = documentCalls(doc.props.content);
             if (!calls) {
                 each(`report ${nameOf(doc)} has no readable mainSteps`);

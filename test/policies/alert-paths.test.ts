@@ -174,7 +174,7 @@ describe("operations-alert-subscriptions: recipients from the stack config", () 
 
     it("fails an e-mail subscription to an address the config does not list", () =>
         expect(run((rs) => (get(rs, "sub-high").props.endpoint = "someone@mail.corp.io"))).toEqual([
-            "[DET-UNAUTH] subscription sub-high (email → someone@mail.corp.io) of alert topic topic-high is no alert path: someone@mail.corp.io is not one of the stack's alertEmails (Pulumi.<stack>.yaml: soc@corp.test, oncall@corp.test)",
+            "[DET-UNAUTH] subscription sub-high (email → someone@mail.corp.io) of alert topic topic-high is no alert path: someone@mail.corp.io is not one of the stack's alertEmails (Pulumi.<stack>.yaml: soc@corp.test, oncall@corp.test); a subscriber added by hand is an exfiltration path. To alert a new recipient, add the address to alertEmails in Pulumi.<stack>.yaml, and the stack subscribes it to every alert topic",
         ]));
 });
 

@@ -1,6 +1,7 @@
 // What each response runbook and audit / routine report must do, as the AWS API actions that do it (any one
 // of a duty's actions does it). The pack reads the actions the documents' reachable steps call
-// (aws:executeAwsApi Service/Api, boto3 calls of aws:executeScript, aws:createTags, ...) and compares.
+// (aws:executeAwsApi Service/Api, boto3 calls of aws:executeScript, aws:createTags, ...) and compares; a runbook an
+// EventBridge rule starts is judged on the branch each sample event takes, with the inputs that decide the effect.
 
 import { ReportKey } from "./cadence";
 import { AlertSeverity } from "./detection";
@@ -17,6 +18,21 @@ export interface Duty {
      */
     reads?: { what: string; actions: string[]; paginated?: boolean }[];
 }
+
+/**
+ * Inputs that decide whether a duty's call has its effect (the API reference's values): a key set back to
+ * Active, or a network ACL entry that allows, does the opposite of the duty.
+ */
+export const EFFECT_INPUTS: Record<string, Record<string, string>> = {
+    "iam:UpdateAccessKey": { Status: "Inactive" },
+    "ec2:CreateNetworkAclEntry": { RuleAction: "deny" },
+};
+
+/** Calls that block an address must carry the one the trigger's event names (the attacker's), in this input. */
+export const CARRIES_TRIGGER_ADDRESS: Record<string, string> = {
+    "wafv2:UpdateIPSet": "Addresses",
+    "ec2:CreateNetworkAclEntry": "CidrBlock",
+};
 
 /** notify_stakeholders pages through the alert topic of this severity (a breach is a high-severity alert). */
 export const NOTIFY_SEVERITY: AlertSeverity = "high";

@@ -26,7 +26,7 @@ const prefix = (service: string) => IAM_PREFIX[service.toLowerCase()] ?? service
 const pascal = (snake: string) => snake.replace(/(^|_)([a-z0-9])/g, (_m, _u, c: string) => c.toUpperCase());
 
 /** Actions of one step (not recursing into loops). */
-function stepActions(step: Rec): { action: string; inputs: Rec }[] {
+export function stepActions(step: Rec): { action: string; inputs: Rec }[] {
     const inputs = obj(step.inputs);
     switch (step.action) {
         case "aws:executeAwsApi":

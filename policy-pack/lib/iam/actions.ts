@@ -153,6 +153,26 @@ function typesByArnService(): Map<string, TypeEntry[]> {
  * when the catalog knows no type for the ARN.
  */
 export function changingActionsOn(arn: string): string[] {
+    return actionsNaming(arn, isChangingLevel, byArn, changingByType);
+}
+
+/** The access levels that read: Read and List (a level joined with a changing one counts as changing). */
+export const isReadingLevel = (level: string | undefined): boolean =>
+    level !== undefined && /Read|List/.test(level) && !isChangingLevel(level);
+const readingByArn = new Map<string, string[]>();
+const readingByType = new Map<string, string[]>();
+
+/** Every Read / List action of the catalog that names the ARN's resource type (logs:GetLogEvents on a log group). */
+export function readingActionsOn(arn: string): string[] {
+    return actionsNaming(arn, isReadingLevel, readingByArn, readingByType);
+}
+
+function actionsNaming(
+    arn: string,
+    level: (l: string | undefined) => boolean,
+    byArn: Map<string, string[]>,
+    changingByType: Map<string, string[]>,
+): string[] {
     const known = byArn.get(arn);
     if (known) {
         return known;
@@ -173,7 +193,7 @@ export function changingActionsOn(arn: string): string[] {
             const names = types.filter((t) => t.service === service).map((t) => t.key);
             const actions = (actionsOf(service) ?? {}) as Record<string, ActionTypes>;
             for (const a of Object.values(actions)) {
-                if (isChangingLevel(a.accessLevel) && (a.resourceTypes ?? []).some((rt) => names.includes(rt.name))) {
+                if (level(a.accessLevel) && (a.resourceTypes ?? []).some((rt) => names.includes(rt.name))) {
                     out.push(`${service}:${a.name}`);
                 }
             }

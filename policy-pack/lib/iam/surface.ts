@@ -1,12 +1,16 @@
 import {
+    EVENT_HISTORY,
+    EVENT_HISTORY_READS,
+    READ_ALLOW_LIST,
     RUN_AS_TYPES,
+    SENSITIVE_READ_TYPES,
     SurfaceGrant,
     surfaceControlOf,
     TargetSelector,
     WRITE_ALLOW_LIST,
 } from "../../catalog/iam-allow";
 import { createHash } from "crypto";
-import { changingActionsOn, isPermissionsManagement } from "./actions";
+import { changingActionsOn, isPermissionsManagement, readingActionsOn } from "./actions";
 import { ANY, RequestContext } from "./conditions";
 import { actionMatches, arnMatches, glob, PolicyDocument, Statement } from "./document";
 import { evaluate, Principal } from "./evaluate";
@@ -203,7 +207,7 @@ function grantFor(
     const sources = allowedBy.filter(
         (a) => !a.startsWith("boundary ") && !(t.policy && a.startsWith(`${t.policy.name}:`)),
     );
-    return WRITE_ALLOW_LIST.find(
+    return [...WRITE_ALLOW_LIST, ...READ_ALLOW_LIST].find(
         (g) =>
             g.who.some((w) => w === sp.id || (w.startsWith("service:") && services.includes(w.slice(8)))) &&
             g.actions.some((p) => actionMatches(p, action)) &&
@@ -356,7 +360,13 @@ function possibleOn(
     // A caller from another account (or none) needs the resource policy: its own policies alone grant nothing.
     const foreign = sp.principal.kind === "anonymous" || sp.principal.account !== model.account;
     for (const arn of t.arns) {
-        const catalog = changingActionsOn(arn);
+        // Changing actions everywhere; Read / List ones on sensitive content (catalog SENSITIVE_READ_TYPES).
+        const catalog =
+            t.type === EVENT_HISTORY
+                ? EVENT_HISTORY_READS
+                : SENSITIVE_READ_TYPES.includes(t.type)
+                  ? readsAndChanges(arn)
+                  : changingActionsOn(arn);
         if (catalog.length === 0) {
             continue;
         }
@@ -415,6 +425,16 @@ function possibleOn(
     return out;
 }
 
+const readsAndChangesOf = new Map<string, string[]>();
+function readsAndChanges(arn: string): string[] {
+    let out = readsAndChangesOf.get(arn);
+    if (!out) {
+        out = [...changingActionsOn(arn), ...readingActionsOn(arn)];
+        readsAndChangesOf.set(arn, out);
+    }
+    return out;
+}
+
 /** Every possible changing request a principal can make on a target, granted by the allow-list or not. */
 export type SurfaceTally = (principal: string, target: string, action: string, granted: boolean) => void;
 
@@ -423,7 +443,15 @@ export function computeSurface(
     model: IamModel = buildModel(resources),
     tally?: SurfaceTally,
 ): SurfaceFinding[] {
-    const targets = inventoryOf(resources, model);
+    const targets = [
+        ...inventoryOf(resources, model),
+        {
+            label: "the account's CloudTrail event history",
+            type: EVENT_HISTORY,
+            arns: [`arn:${model.partition}:cloudtrail:${model.region}:${model.account}:event-history`],
+            tags: {},
+        },
+    ];
     const principals = groups(model, rolesNamedByResourcePolicies(resources, model));
     // Keys of the data stores, for the allow-list's "key of the bucket tagged ..." selectors.
     const keyArns = new Map<string, string[]>();

@@ -29,7 +29,7 @@ const MAX_ACTIONS = 8;
 export const iamWriteAllowList = stackPolicy({
     name: "identity-iam-write-allow-list",
     description:
-        "Every action of the catalog's Write, Permissions management and Tagging access levels, for every role of the plan, any other role of the account, every account a policy names (in principals, conditions or patterns) and anonymous callers, on every resource the stack owns plus another role, an IAM user and the cluster's nodes: whatever is possible and the guide's access matrix and role permissions (catalog/iam-allow.ts) do not grant fails. Service roles are held to their job's lines (by the service that assumes them; AWS-managed service-role policies only where the line names them).",
+        "Every action of the catalog's Write, Permissions management and Tagging access levels, for every role of the plan, any other role of the account, every account a policy names (in principals, conditions or patterns) and anonymous callers, on every resource the stack owns plus another role, an IAM user and the cluster's nodes, and every Read and List action on sensitive content (log groups, the trail, secrets, SSM parameters, the account's CloudTrail event history; catalog SENSITIVE_READ_TYPES, view_logs for operator and system_admin only): whatever is possible and the guide's access matrix and role permissions (catalog/iam-allow.ts) do not grant fails. Service roles are held to their job's lines (by the service that assumes them; AWS-managed service-role policies only where the line names them).",
     controls: [
         "IAM-BOUNDARY",
         "RBAC-ADMIN-PERMS",

@@ -1,0 +1,56 @@
+// Event sources AWS services put on the default event bus (EventBridge "Events" reference: Service | Event
+// source). A rule whose `source` names an aws.* value outside this list listens to nothing and can never fire
+// (aws.guard-duty, aws.guardduty.findings, aws.ssm-patch). The list holds the services a security stack listens
+// to; a service the stack starts to rely on is added here with documented sample events (samples.ts).
+
+export const AWS_EVENT_SOURCES: readonly string[] = [
+    "aws.access-analyzer",
+    "aws.acm",
+    "aws.autoscaling",
+    "aws.backup",
+    "aws.cloudformation",
+    "aws.cloudtrail",
+    "aws.cloudwatch",
+    "aws.codebuild",
+    "aws.codecommit",
+    "aws.codepipeline",
+    "aws.cognito-idp",
+    "aws.config",
+    "aws.detective",
+    "aws.dynamodb",
+    "aws.ebs",
+    "aws.ec2",
+    "aws.ecr",
+    "aws.ecs",
+    "aws.eks",
+    "aws.elasticloadbalancing",
+    "aws.events",
+    "aws.firehose",
+    "aws.guardduty",
+    "aws.health",
+    "aws.iam",
+    "aws.inspector2",
+    "aws.kinesis",
+    "aws.kms",
+    "aws.lambda",
+    "aws.logs",
+    "aws.macie",
+    "aws.network-firewall",
+    "aws.organizations",
+    "aws.rds",
+    "aws.s3",
+    "aws.scheduler",
+    "aws.secretsmanager",
+    "aws.securityhub",
+    "aws.signin",
+    "aws.sns",
+    "aws.sqs",
+    "aws.ssm",
+    "aws.sts",
+    "aws.tag",
+    "aws.trustedadvisor",
+    "aws.wafv2",
+];
+
+/** The bus AWS services deliver their events to; a rule elsewhere sees them only when a rule forwards them. */
+export const DEFAULT_EVENT_BUS = "default";
