@@ -289,14 +289,14 @@ describe("policy pack on an agent stack", () => {
             ),
         );
         expect(contractOnly(missing)).toEqual([
-            "agent-stack-platform-contract IAM-BOUNDARY,RBAC-AGENT-NS,MESH-AUTHZ-STRICT,K8S-NETPOL: the agent stack (platformStack prod) has no StackReference to its platform stack (pulumi:pulumi:StackReference): the platform's boundary, trust domain, ClusterRoles and segments are unknown, so nothing of this stack can be checked against them (controls IAM-BOUNDARY, RBAC-AGENT-NS, MESH-AUTHZ-STRICT, K8S-NETPOL cannot be verified)",
+            "agent-stack-platform-contract IAM-BOUNDARY,RBAC-AGENT-PERMS,RBAC-AGENT-NS,MESH-AUTHZ-STRICT,K8S-NETPOL: the agent stack (platformStack prod) has no StackReference to its platform stack (pulumi:pulumi:StackReference): the platform's boundary, trust domain, ClusterRoles and segments are unknown, so nothing of this stack can be checked against them (controls IAM-BOUNDARY, RBAC-AGENT-NS, MESH-AUTHZ-STRICT, K8S-NETPOL cannot be verified)",
         ]);
         const v2 = await broken((r) => {
             const sr = r.find((x) => x.type === SR)!;
             sr.outputs.outputs.agentPlatform.version = 2;
         });
         expect(contractOnly(v2)).toEqual([
-            "agent-stack-platform-contract IAM-BOUNDARY,RBAC-AGENT-NS,MESH-AUTHZ-STRICT,K8S-NETPOL: StackReference prod: the platform's agentPlatform is contract version 2, this pack reads version 1: deploy the platform and agent stacks from the same release (controls IAM-BOUNDARY, RBAC-AGENT-NS, MESH-AUTHZ-STRICT, K8S-NETPOL cannot be verified)",
+            "agent-stack-platform-contract IAM-BOUNDARY,RBAC-AGENT-PERMS,RBAC-AGENT-NS,MESH-AUTHZ-STRICT,K8S-NETPOL: StackReference prod: the platform's agentPlatform is contract version 2, this pack reads version 1: deploy the platform and agent stacks from the same release (controls IAM-BOUNDARY, RBAC-AGENT-NS, MESH-AUTHZ-STRICT, K8S-NETPOL cannot be verified)",
         ]);
         expect(v2.find((v) => v.policy === "agent-stack-platform-contract")?.urn).toBe(
             `urn:pulumi:${STACK}::multi-agent-security::pulumi:pulumi:StackReference::platform`,

@@ -260,6 +260,106 @@ describe("agent-stack policies, rule by rule", () => {
         expect(messages(name, rs)).toEqual([message]);
     });
 
+    // Review finding 3: the pack trusts no contract it cannot tie to the platform the stack and the pin name.
+    const retarget = (rs: R[], name: string, edit: (c: typeof CONTRACT) => void) => {
+        const ref = find(rs, "platform");
+        const contract = JSON.parse(JSON.stringify(CONTRACT)) as typeof CONTRACT;
+        edit(contract);
+        ref.props = { name, outputs: { agentPlatform: contract } };
+    };
+    const PREFIX = "[IAM-BOUNDARY] platform contract of StackReference";
+    it.each<[string, (rs: R[]) => void, Record<string, unknown>, string[]]>([
+        [
+            "a reference to the dev platform (b11)",
+            (rs) =>
+                retarget(rs, "dev", (c) => {
+                    Object.assign(c, { stack: "dev", environment: "dev", namePrefix: "mas-dev" });
+                    c.identity.permissionsBoundaryArn = `arn:aws:iam::${ACCOUNT}:policy/mas-dev-permissions-boundary`;
+                    c.identity.agentPolicyArn = `arn:aws:iam::${ACCOUNT}:policy/mas-dev-agent`;
+                }),
+            {},
+            [
+                `${PREFIX} dev: the StackReference names dev, but this stack's platformStack is prod`,
+                `${PREFIX} dev: the platform's environment is dev, this agent stack's is prod`,
+            ],
+        ],
+        [
+            "a look-alike platform in another project with a lenient boundary (b12)",
+            (rs) =>
+                retarget(rs, "myorg/team-a-platform/prod", (c) => {
+                    c.project = "team-a-platform";
+                    c.identity.permissionsBoundaryArn = `arn:aws:iam::${ACCOUNT}:policy/team-a-anything-goes`;
+                }),
+            { platformStack: "myorg/multi-agent-security/prod" },
+            [
+                `${PREFIX} myorg/team-a-platform/prod: the StackReference names myorg/team-a-platform/prod, but this stack's platformStack is prod`,
+                `${PREFIX} myorg/team-a-platform/prod: the policy config (policy-pack/config/<stack>.json) pins platform stack myorg/multi-agent-security/prod, but this stack references myorg/team-a-platform/prod (project team-a-platform stack prod)`,
+                `${PREFIX} myorg/team-a-platform/prod: the contract's permissionsBoundaryArn arn:aws:iam::${ACCOUNT}:policy/team-a-anything-goes is not the platform's own boundary (arn:aws:iam::${ACCOUNT}:policy/mas-prod-permissions-boundary)`,
+            ],
+        ],
+        [
+            "a power policy as the agent policy (b12c)",
+            (rs) =>
+                retarget(rs, "prod", (c) => {
+                    c.identity.agentPolicyArn = `arn:aws:iam::${ACCOUNT}:policy/team-a-agent-power`;
+                }),
+            {},
+            [
+                `[RBAC-AGENT-PERMS] platform contract of StackReference prod: the contract's agentPolicyArn arn:aws:iam::${ACCOUNT}:policy/team-a-agent-power is not the platform's shared agent policy (arn:aws:iam::${ACCOUNT}:policy/mas-prod-agent)`,
+            ],
+        ],
+        [
+            "a contract of another project behind a short reference",
+            (rs) => retarget(rs, "prod", (c) => (c.project = "team-b")),
+            {},
+            [
+                `${PREFIX} prod: the StackReference prod resolves to project multi-agent-security stack prod, but its contract is of project team-b stack prod`,
+            ],
+        ],
+        [
+            "a platform other than the pinned one",
+            () => undefined,
+            { platformStack: "staging", environment: "staging" },
+            [
+                `${PREFIX} prod: the policy config (policy-pack/config/<stack>.json) pins platform stack staging, but this stack references prod (project multi-agent-security stack prod)`,
+                `${PREFIX} prod: the policy config (policy-pack/config/<stack>.json) pins environment staging, but the platform's is prod`,
+            ],
+        ],
+    ])("agent-stack-platform-contract catches %s", (_what, edit, pin, expected) => {
+        const rs = stack();
+        edit(rs);
+        expect(validateStack(policy("agent-stack-platform-contract"), rs, pin).map((v) => v.message)).toEqual(expected);
+    });
+
+    it.each([{ platformStack: "prod", environment: "prod" }, { platformStack: "myorg/multi-agent-security/prod" }])(
+        "agent-stack-platform-contract passes the pinned platform %j",
+        (pin) => {
+            expect(validateStack(policy("agent-stack-platform-contract"), stack(), pin)).toEqual([]);
+        },
+    );
+
+    it("agent-stack-platform-contract passes a fully qualified reference to the pinned platform", () => {
+        const rs = stack();
+        retarget(rs, "myorg/multi-agent-security/prod", () => undefined);
+        (find(rs, "root").props.stackSettings as Record<string, unknown>).platformStack =
+            "myorg/multi-agent-security/prod";
+        expect(
+            validateStack(policy("agent-stack-platform-contract"), rs, {
+                platformStack: "myorg/multi-agent-security/prod",
+                environment: "prod",
+            }),
+        ).toEqual([]);
+    });
+
+    it("reports a garbled contract CIDR as a contract violation, not a crash (b33)", () => {
+        const rs = stack();
+        retarget(rs, "prod", (c) => (c.network.segments.management = "mgmt"));
+        expect(messages("agent-stack-platform-contract", rs)).toEqual([
+            "StackReference prod: the platform's agentPlatform lacks network.segments.management as an IPv4 CIDR (or it has the wrong type): not a valid version 1 contract (controls IAM-BOUNDARY, RBAC-AGENT-NS, MESH-AUTHZ-STRICT, K8S-NETPOL cannot be verified)",
+        ]);
+        expect(messages("agent-stack-network-segments", rs)).toEqual([]);
+    });
+
     it("leaves everything but the contract's own check quiet when the contract is missing", () => {
         const rs = stack().filter((r) => r.name !== "platform");
         for (const name of [

@@ -4,16 +4,106 @@
 // subjects; NetworkPolicies keep out of the platform's management segment.
 
 import { overlaps, contains, isCidr } from "../../lib/cidr";
-import { platformView, platformFacts } from "../../lib/agent-platform";
+import {
+    ownEnvironment,
+    ownPlatformStack,
+    parseStackName,
+    PlatformFacts,
+    platformView,
+    platformFacts,
+    thisProject,
+} from "../../lib/agent-platform";
+import { policyConfigFile } from "../../lib/stack-config";
 import { asObject as obj, asString, stackPolicy } from "../lib";
+import type { PolicyResource } from "@pulumi/policy";
 import { meta, ownAgents, T } from "./shared";
+
+/** The platform team's pin of an agent stack's platform (policy config agent-stack-platform-contract). */
+export interface PlatformPin {
+    /** `<stack>` or `<org>/<project>/<stack>`: the one platform stack this agent stack may reference. */
+    platformStack?: string;
+    /** The platform's environment (its contract's environment). */
+    environment?: string;
+}
+
+/** The platform's own name for a policy: `arn:<partition>:iam::<account>:policy/<namePrefix>-<suffix>`. */
+function platformPolicyArn(arn: string, facts: PlatformFacts, suffix: string): boolean {
+    const m = /^arn:(aws(?:-[a-z]+)*):iam::(\d{12}):policy\/(.+)$/.exec(arn);
+    return m !== null && m[2] === facts.account && m[3] === `${facts.namePrefix}-${suffix}`;
+}
+
+/**
+ * Who the referenced platform is, against what this stack and the pin say: the reference names the stack's
+ * platformStack, the contract is that stack's (project, stack), of this stack's environment, the pinned platform
+ * and environment, and its boundary and agent policy are the platform's own (not a lenient or powerful policy a
+ * look-alike platform exports).
+ */
+function identityProblems(resources: readonly PolicyResource[], facts: PlatformFacts, named: string, pin: PlatformPin) {
+    const out: string[] = [];
+    const own = ownPlatformStack(resources);
+    if (own !== undefined && own !== named) {
+        out.push(`the StackReference names ${named}, but this stack's platformStack is ${own}`);
+    }
+    const ref = parseStackName(named);
+    const project = thisProject(resources);
+    if (!ref) {
+        out.push(`the StackReference name ${JSON.stringify(named)} is neither <stack> nor <org>/<project>/<stack>`);
+    } else {
+        const wanted = { project: ref.project ?? project, stack: ref.stack };
+        if (facts.stack !== wanted.stack || (wanted.project !== undefined && facts.project !== wanted.project)) {
+            out.push(
+                `the StackReference ${named} resolves to project ${wanted.project ?? "(unknown)"} stack ${wanted.stack}, but its contract is of project ${facts.project} stack ${facts.stack}`,
+            );
+        }
+    }
+    const env = ownEnvironment(resources);
+    if (env !== undefined && facts.environment !== env) {
+        out.push(`the platform's environment is ${facts.environment}, this agent stack's is ${env}`);
+    }
+    const pinned = pin.platformStack !== undefined ? parseStackName(pin.platformStack) : undefined;
+    if (pin.platformStack !== undefined) {
+        const same =
+            pinned !== undefined &&
+            ref !== undefined &&
+            pinned.stack === facts.stack &&
+            (pinned.project === undefined || pinned.project === facts.project) &&
+            (pinned.org === undefined || ref.org === undefined || pinned.org === ref.org);
+        if (!same) {
+            out.push(
+                `the policy config (${policyConfigFile()}) pins platform stack ${pin.platformStack}, but this stack references ${named} (project ${facts.project} stack ${facts.stack})`,
+            );
+        }
+    }
+    if (pin.environment !== undefined && pin.environment !== facts.environment) {
+        out.push(
+            `the policy config (${policyConfigFile()}) pins environment ${pin.environment}, but the platform's is ${facts.environment}`,
+        );
+    }
+    if (!platformPolicyArn(facts.identity.permissionsBoundaryArn, facts, "permissions-boundary")) {
+        out.push(
+            `[IAM-BOUNDARY] the contract's permissionsBoundaryArn ${facts.identity.permissionsBoundaryArn} is not the platform's own boundary (arn:aws:iam::${facts.account}:policy/${facts.namePrefix}-permissions-boundary)`,
+        );
+    }
+    if (!platformPolicyArn(facts.identity.agentPolicyArn, facts, "agent")) {
+        out.push(
+            `[RBAC-AGENT-PERMS] the contract's agentPolicyArn ${facts.identity.agentPolicyArn} is not the platform's shared agent policy (arn:aws:iam::${facts.account}:policy/${facts.namePrefix}-agent)`,
+        );
+    }
+    return out;
+}
 
 export const agentPlatformContract = stackPolicy({
     name: "agent-stack-platform-contract",
     description:
-        "An agent stack references its platform stack (a pulumi:pulumi:StackReference whose outputs carry the agentPlatform contract of the version this pack reads), and owns none of the platform's own agents: without the contract none of its agent controls can be checked against the platform.",
-    controls: ["IAM-BOUNDARY", "RBAC-AGENT-NS", "MESH-AUTHZ-STRICT", "K8S-NETPOL"],
+        "An agent stack references its platform stack (a pulumi:pulumi:StackReference whose outputs carry the agentPlatform contract of the version this pack reads): the reference is the stack's platformStack, the contract is that stack's, of the same environment, the platform the policy config pins (platformStack, environment; owned by the platform team), with the platform's own permissions boundary and agent policy; and the stack owns none of the platform's own agents. Without a trusted contract none of its agent controls can be checked against the platform.",
+    controls: ["IAM-BOUNDARY", "RBAC-AGENT-PERMS", "RBAC-AGENT-NS", "MESH-AUTHZ-STRICT", "K8S-NETPOL"],
     severity: "critical",
+    configSchema: {
+        properties: {
+            platformStack: { type: "string", pattern: "^[^/]+(/[^/]+/[^/]+)?$" },
+            environment: { type: "string", minLength: 1 },
+        },
+    },
     validate: (args, report) => {
         const view = platformView(args.resources);
         if (!view.facts) {
@@ -22,6 +112,11 @@ export const agentPlatformContract = stackPolicy({
                 view.urn,
             );
             return;
+        }
+        const named = view.platformStack ?? view.facts.stack;
+        for (const problem of identityProblems(args.resources, view.facts, named, args.getConfig<PlatformPin>())) {
+            const [, control = "IAM-BOUNDARY", text = problem] = /^(?:\[([A-Z-]+)\] )?(.*)$/s.exec(problem) ?? [];
+            report(`[${control}] platform contract of StackReference ${named}: ${text}`, view.urn);
         }
         const theirs = [...ownAgents(args.resources).values()].filter((a) => view.facts?.agents.includes(a));
         if (theirs.length > 0) {
