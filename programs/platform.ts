@@ -116,6 +116,7 @@ export function platformProgram(cfg: StackConfig) {
                 "kubernetesVersion",
                 "eksPublicAccessCidrs",
                 "eksDeployerPrincipalArn",
+                "agentStackDeployerArns",
                 "deletionProtection",
                 "vpcCidr",
                 "agentSegmentCidr",
