@@ -360,6 +360,91 @@ describe("agent-stack policies, rule by rule", () => {
         expect(messages("agent-stack-network-segments", rs)).toEqual([]);
     });
 
+    // Review finding 9: platform-wide objects from an agent stack.
+    const flowRule = (subjects: unknown[]) => ({
+        subjects,
+        resourceRules: [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"], clusterScope: true, namespaces: ["*"] }],
+    });
+    const ownFlowRule = flowRule([
+        { kind: "ServiceAccount", serviceAccount: { namespace: "agent-a", name: "*" } },
+        { kind: "ServiceAccount", serviceAccount: { namespace: "agent-b", name: "*" } },
+    ]);
+    const vs = (spec: Record<string, unknown>): R => ({
+        type: "kubernetes:networking.istio.io/v1:VirtualService",
+        name: "vs",
+        props: { metadata: { name: "route", namespace: "agent-a" }, spec },
+    });
+    const route = [{ route: [{ destination: { host: "a.agent-a.svc.cluster.local" } }] }];
+    it.each<[string, (rs: R[]) => void, string[]]>([
+        [
+            "a FlowSchema rule capturing system:authenticated (b16b)",
+            (rs) =>
+                (find(rs, "flow").props.spec = {
+                    priorityLevelConfiguration: { name: "mas-agents" },
+                    matchingPrecedence: 100,
+                    rules: [ownFlowRule, flowRule([{ kind: "Group", group: { name: "system:authenticated" } }])],
+                }),
+            [
+                "[RBAC-AGENT-RATE] FlowSchema mas-agents-a-agents matches Group system:authenticated: an agent stack's FlowSchema classifies only its own agents' service accounts (a wider subject takes other users' requests into the agents' level)",
+            ],
+        ],
+        [
+            "a FlowSchema of another stack's service accounts",
+            (rs) =>
+                (find(rs, "flow").props.spec = {
+                    priorityLevelConfiguration: { name: "mas-agents" },
+                    rules: [
+                        flowRule([
+                            { kind: "ServiceAccount", serviceAccount: { namespace: "agent-coordinator", name: "*" } },
+                        ]),
+                    ],
+                }),
+            [
+                "[RBAC-AGENT-RATE] FlowSchema mas-agents-a-agents matches ServiceAccount agent-coordinator/*: an agent stack's FlowSchema classifies only its own agents' service accounts (a wider subject takes other users' requests into the agents' level)",
+            ],
+        ],
+        [
+            "a VirtualService rerouting the platform coordinator's host (b46)",
+            (rs) => rs.push(vs({ hosts: ["coordinator.agent-coordinator.svc.cluster.local"], http: route })),
+            [
+                '[MESH-AUTHZ-STRICT] VirtualService agent-a/route is exported to ["*"]: an agent stack\'s routing must be exportTo ["."], else it steers other namespaces\' traffic',
+            ],
+        ],
+        [
+            "a namespace-local VirtualService for another namespace's host",
+            (rs) =>
+                rs.push(
+                    vs({ hosts: ["coordinator.agent-coordinator.svc.cluster.local"], exportTo: ["."], http: route }),
+                ),
+            [
+                "[MESH-AUTHZ-STRICT] VirtualService agent-a/route routes coordinator.agent-coordinator.svc.cluster.local, a host outside its namespace agent-a",
+            ],
+        ],
+        [
+            "a mesh Gateway",
+            (rs) =>
+                rs.push({
+                    type: "kubernetes:networking.istio.io/v1:Gateway",
+                    name: "gw",
+                    props: { metadata: { name: "gw", namespace: "agent-a" }, spec: { servers: [] } },
+                }),
+            [
+                "[MESH-AUTHZ-STRICT] Gateway agent-a/gw is a mesh gateway: ingress and egress gateways are the platform's",
+            ],
+        ],
+    ])("agent-stack-namespaces catches %s", (_what, edit, expected) => {
+        const rs = stack();
+        edit(rs);
+        expect(messages("agent-stack-namespaces", rs)).toEqual(expected);
+    });
+
+    it("agent-stack-namespaces passes own-agent FlowSchema subjects and namespace-local routing of its own host", () => {
+        const rs = stack();
+        find(rs, "flow").props.spec = { priorityLevelConfiguration: { name: "mas-agents" }, rules: [ownFlowRule] };
+        rs.push(vs({ hosts: ["a", "a.agent-a.svc.cluster.local"], exportTo: ["."], http: route }));
+        expect(messages("agent-stack-namespaces", rs)).toEqual([]);
+    });
+
     it("leaves everything but the contract's own check quiet when the contract is missing", () => {
         const rs = stack().filter((r) => r.name !== "platform");
         for (const name of [

@@ -134,8 +134,8 @@ const CLUSTER_SCOPED_OWN = [T.namespace, T.flowSchema];
 export const agentNamespaces = stackPolicy({
     name: "agent-stack-namespaces",
     description:
-        "On an agent stack, every namespaced Kubernetes object (mesh AuthorizationPolicies, NetworkPolicies, RoleBindings, quotas) lives in one of the stack's own agent namespaces, its only cluster-wide objects are those namespaces and a FlowSchema into the platform's agent priority level: the root namespace, the system namespaces, another stack's agents and cluster-wide RBAC are the platform's.",
-    controls: ["RBAC-AGENT-NS", "MESH-AUTHZ-STRICT"],
+        "On an agent stack, every namespaced Kubernetes object (mesh AuthorizationPolicies, NetworkPolicies, RoleBindings, quotas) lives in one of the stack's own agent namespaces, its only cluster-wide objects are those namespaces and a FlowSchema into the platform's agent priority level whose subjects are only its own agents' service accounts; Istio routing (VirtualService, DestinationRule, ServiceEntry) is namespace-local (exportTo dot) for hosts of its own namespace, and no mesh Gateway: the root namespace, the system namespaces, another stack's agents, other namespaces' traffic and cluster-wide RBAC are the platform's.",
+    controls: ["RBAC-AGENT-NS", "MESH-AUTHZ-STRICT", "RBAC-AGENT-RATE"],
     severity: "critical",
     validate: (args, report) => {
         const facts = platformFacts(args.resources);
@@ -167,10 +167,83 @@ export const agentNamespaces = stackPolicy({
                         r.urn,
                     );
                 }
+                const strangers = flowSchemaStrangers(r, own);
+                if (strangers.length > 0) {
+                    report(
+                        `[RBAC-AGENT-RATE] FlowSchema ${String(meta(r).name)} matches ${strangers.join(", ")}: an agent stack's FlowSchema classifies only its own agents' service accounts (a wider subject takes other users' requests into the agents' level)`,
+                        r.urn,
+                    );
+                }
+            }
+            if (ns !== undefined && ROUTING.includes(r.type)) {
+                const problem = routingProblem(r, ns);
+                if (problem) {
+                    report(`[MESH-AUTHZ-STRICT] ${kind} ${ns}/${String(meta(r).name ?? r.name)} ${problem}`, r.urn);
+                }
             }
         }
     },
 });
+
+/** A FlowSchema's subjects that are not a service account of one of this stack's agent namespaces. */
+function flowSchemaStrangers(r: PolicyResource, own: Map<string, string>): string[] {
+    const rules = (Array.isArray(obj(r.props.spec).rules) ? (obj(r.props.spec).rules as unknown[]) : []).map(obj);
+    const out: string[] = [];
+    for (const rule of rules) {
+        const subjects = (Array.isArray(rule.subjects) ? rule.subjects : []).map(obj);
+        if (subjects.length === 0) {
+            out.push("a rule without subjects");
+        }
+        for (const s of subjects) {
+            const sa = obj(s.serviceAccount);
+            if (s.kind !== "ServiceAccount" || !own.has(String(sa.namespace))) {
+                const who = obj(s.group).name ?? obj(s.user).name ?? `${String(sa.namespace)}/${String(sa.name)}`;
+                out.push(`${String(s.kind)} ${String(who)}`);
+            }
+        }
+    }
+    return [...new Set(out)];
+}
+
+/** Istio's traffic-routing kinds: by default (exportTo "*") they steer every namespace's traffic. */
+const ROUTING = [
+    "kubernetes:networking.istio.io/v1:VirtualService",
+    "kubernetes:networking.istio.io/v1beta1:VirtualService",
+    "kubernetes:networking.istio.io/v1alpha3:VirtualService",
+    "kubernetes:networking.istio.io/v1:DestinationRule",
+    "kubernetes:networking.istio.io/v1beta1:DestinationRule",
+    "kubernetes:networking.istio.io/v1alpha3:DestinationRule",
+    "kubernetes:networking.istio.io/v1:ServiceEntry",
+    "kubernetes:networking.istio.io/v1beta1:ServiceEntry",
+    "kubernetes:networking.istio.io/v1alpha3:ServiceEntry",
+    "kubernetes:networking.istio.io/v1:Gateway",
+    "kubernetes:networking.istio.io/v1beta1:Gateway",
+    "kubernetes:networking.istio.io/v1alpha3:Gateway",
+];
+
+/** Why a routing object of an agent namespace reaches beyond it, if it does. */
+function routingProblem(r: PolicyResource, ns: string): string | undefined {
+    const kind = r.type.split(":").pop();
+    if (kind === "Gateway") {
+        return "is a mesh gateway: ingress and egress gateways are the platform's";
+    }
+    const spec = obj(r.props.spec);
+    const exportTo = Array.isArray(spec.exportTo) ? spec.exportTo : undefined;
+    if (!exportTo || exportTo.length !== 1 || exportTo[0] !== ".") {
+        return `is exported to ${JSON.stringify(exportTo ?? ["*"])}: an agent stack's routing must be exportTo ["."], else it steers other namespaces' traffic`;
+    }
+    if (kind === "ServiceEntry") {
+        return undefined;
+    }
+    const hosts = kind === "DestinationRule" ? [spec.host] : Array.isArray(spec.hosts) ? spec.hosts : [];
+    const foreign = hosts.filter((h) => {
+        const parts = String(h).split(".");
+        return parts.length > 1 && parts[1] !== ns;
+    });
+    return foreign.length > 0
+        ? `routes ${foreign.map(String).join(", ")}, a host outside its namespace ${ns}`
+        : undefined;
+}
 
 export const agentRbac = stackPolicy({
     name: "agent-stack-rbac",
