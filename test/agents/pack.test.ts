@@ -233,6 +233,9 @@ describe("policy pack on an agent stack", () => {
                 /^mesh-authorization-effective MESH-AUTHZ-STRICT: agent namespace agent-coordinator-a \(coordinator-a\) admits \d+ requests outside the guide's rule, e\.g\. cluster\.local\/ns\/agent-task-executor-b1\/sa\/task-executor-b1 /,
             ),
         ]);
+        // Stricter than the guide passes: the coordinator admits only one of its two executors (review c05).
+        const fewer = await broken((r) => setPrincipals(r, (own) => own.filter((p) => !p.includes("executor-a2"))));
+        expect(lines(fewer)).toEqual([]);
         const foreign = await broken((r) =>
             setPrincipals(r, (own) => own.map((p) => p.replace("cluster.local", "other.example"))),
         );

@@ -2,6 +2,8 @@
 // it passes, and each one-change break fails with its control. test/agents/pack.test.ts runs them on plans of the
 // real program.
 import type { StackValidationPolicy } from "@pulumi/policy";
+import type { PolicyResource } from "@pulumi/policy";
+import { stackRole } from "../../policy-pack/lib/agent-platform";
 import { allPolicies } from "../../policy-pack/policies";
 import { agentRoot, CONTRACT, reference } from "../harness/contract";
 import { StackResourceCase, validateStack } from "../harness/policy";
@@ -456,5 +458,18 @@ describe("agent-stack policies, rule by rule", () => {
             expect([name, messages(name, rs)]).toEqual([name, []]);
         }
         expect(messages("agent-stack-platform-contract", rs)).toHaveLength(1);
+    });
+
+    // Review (low): a platform holding a StackReference to some contract keeps its platform checks.
+    it.each<[string, Record<string, unknown> | undefined, string]>([
+        ["a platform's stackSettings (no role) beside a contract reference", { environment: "prod" }, "platform"],
+        ["stackSettings role agents", { environment: "prod", role: "agents", platformStack: "prod" }, "agents"],
+        ["no stackSettings at all, a contract reference", undefined, "agents"],
+    ])("classifies %s", (_what, settings, role) => {
+        const resources = [
+            { type: "pulumi:pulumi:Stack", urn: "urn:root", props: settings ? { stackSettings: settings } : {} },
+            { type: "pulumi:pulumi:StackReference", urn: "urn:ref", props: reference(CONTRACT).props },
+        ] as unknown as PolicyResource[];
+        expect(stackRole(resources)).toBe(role);
     });
 });
