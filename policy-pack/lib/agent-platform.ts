@@ -11,6 +11,8 @@ export const STACK_REFERENCE = "pulumi:pulumi:StackReference";
 /** The platform output holding the contract, and the contract version this pack reads. */
 export const CONTRACT_OUTPUT = "agentPlatform";
 export const CONTRACT_VERSION = 1;
+/** The least contract minor version this pack reads (same major; a newer minor only adds fields). */
+export const CONTRACT_MINOR_REQUIRED = 0;
 
 /** A platform stack builds the shared estate; an agent stack only the per-agent parts of its agents. */
 export type StackRole = "platform" | "agents";
@@ -180,6 +182,14 @@ function readView(resources: readonly PolicyResource[]): PlatformView {
             urn: ref.urn,
             platformStack: stackOf,
             problem: `${where}: the platform's ${CONTRACT_OUTPUT} is contract version ${JSON.stringify(c.version ?? null)}, this pack reads version ${CONTRACT_VERSION}: deploy the platform and agent stacks from the same release`,
+        };
+    }
+    const minor = c.minor ?? 0;
+    if (typeof minor !== "number" || minor < CONTRACT_MINOR_REQUIRED) {
+        return {
+            urn: ref.urn,
+            platformStack: stackOf,
+            problem: `${where}: the platform's ${CONTRACT_OUTPUT} is contract version ${CONTRACT_VERSION}.${JSON.stringify(minor)}, this pack reads ${CONTRACT_VERSION}.${CONTRACT_MINOR_REQUIRED} or later: update the platform stack first`,
         };
     }
     const missing = missingField(c);

@@ -343,14 +343,29 @@ describe("agent-stack policies, rule by rule", () => {
     it("agent-stack-platform-contract passes a fully qualified reference to the pinned platform", () => {
         const rs = stack();
         retarget(rs, "myorg/multi-agent-security/prod", () => undefined);
-        (find(rs, "root").props.stackSettings as Record<string, unknown>).platformStack =
-            "myorg/multi-agent-security/prod";
+        const root = find(rs, "root");
+        root.props = {
+            stackSettings: {
+                ...(root.props.stackSettings as object),
+                platformStack: "myorg/multi-agent-security/prod",
+            },
+        };
         expect(
             validateStack(policy("agent-stack-platform-contract"), rs, {
                 platformStack: "myorg/multi-agent-security/prod",
                 environment: "prod",
             }),
         ).toEqual([]);
+    });
+
+    it("reads a contract of the same major and a newer minor with an added field (review 10)", () => {
+        const rs = stack();
+        retarget(rs, "prod", (c) => Object.assign(c, { minor: 4, addedInMinor4: ["x"] }));
+        expect(messages("agent-stack-platform-contract", rs)).toEqual([]);
+        retarget(rs, "prod", (c) => Object.assign(c, { version: 2 }));
+        expect(messages("agent-stack-platform-contract", rs)).toEqual([
+            "StackReference prod: the platform's agentPlatform is contract version 2, this pack reads version 1: deploy the platform and agent stacks from the same release (controls IAM-BOUNDARY, RBAC-AGENT-NS, MESH-AUTHZ-STRICT, K8S-NETPOL cannot be verified)",
+        ]);
     });
 
     it("reports a garbled contract CIDR as a contract violation, not a crash (b33)", () => {
