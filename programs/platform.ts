@@ -14,7 +14,7 @@ import { DeployRunner, Network, Perimeter } from "../components/network";
 import { Compliance, Detection, IncidentResponse, Operations } from "../components/operations";
 
 import { MESH } from "../policy-pack/catalog/mesh";
-import { AgentPlatformContract, CONTRACT_VERSION } from "../components/platform/contract";
+import { AgentPlatformContract, CONTRACT_MINOR, CONTRACT_VERSION } from "../components/platform/contract";
 
 export function platformProgram(cfg: StackConfig) {
     const evidence = new EvidenceRegistry();
@@ -116,6 +116,7 @@ export function platformProgram(cfg: StackConfig) {
                 "kubernetesVersion",
                 "eksPublicAccessCidrs",
                 "eksDeployerPrincipalArn",
+                "agentStackDeployerArns",
                 "deletionProtection",
                 "vpcCidr",
                 "agentSegmentCidr",
@@ -369,6 +370,7 @@ export function platformProgram(cfg: StackConfig) {
         })
         .apply((v): AgentPlatformContract => ({
             version: CONTRACT_VERSION,
+            minor: CONTRACT_MINOR,
             project: cfg.project,
             stack: cfg.stack,
             environment: cfg.environment,

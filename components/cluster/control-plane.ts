@@ -201,6 +201,8 @@ export interface AccessEntriesArgs {
     /** Config eksDeployerPrincipalArn; empty means the caller identity (`callerArn`). */
     deployerPrincipalArn: string;
     callerArn: pulumi.Output<string>;
+    /** Config agentStackDeployerArns: the agent stacks' deployers (group mas:agent-stack-deployers, no policy). */
+    agentStackDeployerArns?: string[];
 }
 
 /** Access entries (authentication mode API): IAM role → Kubernetes group / access policy. */
@@ -234,7 +236,12 @@ export function accessEntries(parent: pulumi.Resource, name: string, args: Acces
         : pulumi.output(args.callerArn).apply((arn) => deployerPrincipal(arn, parent));
     const deployerEntry = entry("deployer", deployerArn, []);
     const deployerAssoc = clusterAdmin("deployer", deployerEntry);
-    return { adminEntry, adminAssoc, operatorEntry, rmEntry, deployerEntry, deployerAssoc };
+    // Agent stacks' deployers: only their group's ClusterRole (agent-deployers.ts), never an access policy. Keyed by
+    // the principal's name so reordering the list replaces nothing.
+    const agentStackDeployerEntries = (args.agentStackDeployerArns ?? []).map((arn) =>
+        entry(`agent-stack-deployer-${arn.split("/").pop() ?? arn}`, arn, [K8S_GROUPS.agentStackDeployer]),
+    );
+    return { adminEntry, adminAssoc, operatorEntry, rmEntry, deployerEntry, deployerAssoc, agentStackDeployerEntries };
 }
 
 /** Add-ons: VPC CNI with NetworkPolicy enforcement, and the Pod Identity agent. */

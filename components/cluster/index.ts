@@ -3,6 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { hasControl } from "../../policy-pack/catalog";
 import { K8S_GROUPS } from "../../policy-pack/catalog/identity";
+import { agentStackDeployers } from "./agent-deployers";
 import {
     agentNamespace,
     clusterName,
@@ -23,7 +24,7 @@ import {
     kubernetesProvider,
 } from "./control-plane";
 import { checkAgentInstanceType, enclaveDevicePlugin, NodeSegment, nodeGroups } from "./node-groups";
-import { agentApiFlowControl, clusterRbac, priorityClasses } from "./rbac";
+import { AGENT_PRIORITY_LEVEL, agentApiFlowControl, clusterRbac, priorityClasses } from "./rbac";
 import { agentPodAdmission } from "./agent-admission";
 
 export * from "./nodes";
@@ -47,6 +48,8 @@ export interface ClusterConfig extends SegmentLayout {
     deletionProtection: boolean;
     /** IAM principal with a cluster-admin access entry; empty means the caller identity. */
     eksDeployerPrincipalArn: string;
+    /** The agent stacks' deployers (agent-deployers.ts); none when unset. */
+    agentStackDeployerArns?: string[];
     agentNodeInstanceType: string;
     serviceNodeInstanceType: string;
     agentNodeCount: number;
@@ -179,6 +182,7 @@ export class Cluster extends pulumi.ComponentResource {
             },
             deployerPrincipalArn: cfg.eksDeployerPrincipalArn,
             callerArn: caller.arn,
+            agentStackDeployerArns: cfg.agentStackDeployerArns ?? [],
         });
         const { vpcCni, podIdentityAgent } = clusterAddons(this, name, cluster.name);
 
@@ -229,6 +233,17 @@ export class Cluster extends pulumi.ComponentResource {
         const rbac = clusterRbac(name, k);
         const priority = priorityClasses(name, k);
         const flow = agentApiFlowControl(name, agents, k);
+        if ((cfg.agentStackDeployerArns ?? []).length > 0) {
+            agentStackDeployers(
+                name,
+                {
+                    bindableClusterRoles: [rbac.agentRole.metadata.name, rbac.rmAllocateRole.metadata.name],
+                    agentPriorityLevel: AGENT_PRIORITY_LEVEL,
+                    platformFlowSchema: AGENT_PRIORITY_LEVEL,
+                },
+                k,
+            );
+        }
         this.agentAccess = {
             agentClusterRole: rbac.agentRole.metadata.name,
             resourceManagerAllocate: {

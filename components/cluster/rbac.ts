@@ -8,6 +8,9 @@ import { agentNamespace } from "../config";
 /** Per-agent Kubernetes priority classes (priority_verified); only the resource-manager group may use them. */
 export const PRIORITY_CLASSES = { critical: 100_000, elevated: 10_000 } as const;
 
+/** The agents' API priority level; the platform's own agent FlowSchema has the same name. */
+export const AGENT_PRIORITY_LEVEL = "mas-agents";
+
 /** Kubernetes API Priority and Fairness budget of all agents together (shares of the API server's seats). */
 const AGENT_API_SHARES = 10;
 
@@ -122,7 +125,7 @@ export function agentApiFlowControl(name: string, agents: string[], opts: pulumi
     const level = new k8s.flowcontrol.v1.PriorityLevelConfiguration(
         `${name}-agent-api`,
         {
-            metadata: { name: "mas-agents" },
+            metadata: { name: AGENT_PRIORITY_LEVEL },
             spec: {
                 type: "Limited",
                 limited: {
@@ -144,8 +147,8 @@ export function agentApiFlowControl(name: string, agents: string[], opts: pulumi
             ? new k8s.flowcontrol.v1.FlowSchema(
                   `${name}-agent-api`,
                   {
-                      metadata: { name: "mas-agents" },
-                      spec: agentFlowSchemaSpec(agents, "mas-agents"),
+                      metadata: { name: AGENT_PRIORITY_LEVEL },
+                      spec: agentFlowSchemaSpec(agents, AGENT_PRIORITY_LEVEL),
                   },
                   { ...opts, dependsOn: [level] },
               )

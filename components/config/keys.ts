@@ -297,6 +297,16 @@ export const CONFIG_KEYS = {
         ]),
         "",
     ),
+    agentStackDeployerArns: key(
+        "array",
+        "IAM roles/users that deploy this platform's agent stacks (stacks whose platformStack names this one), from the in-VPC deploy runner: each gets a STANDARD EKS access entry in group mas:agent-stack-deployers, bound to ClusterRole mas:agent-stack-deployer (agent-* namespaces and the objects an agent stack creates in them, no EKS access policy).",
+        z.array(
+            z
+                .string()
+                .regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/, { message: "expected an IAM role or user ARN" }),
+        ),
+        [] as string[],
+    ),
     // network: the in-VPC deploy runner (CodeBuild-hosted GitHub Actions runner in the management segment)
     deployRunnerRepository: key(
         "string",

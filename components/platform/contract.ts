@@ -4,8 +4,19 @@
 // pack on an agent stack reads these facts from the StackReference resource's outputs in the agent stack's state.
 import { z } from "zod";
 
-/** Bump on any change an agent stack of the previous version would misread (a field renamed, removed, retyped). */
+/**
+ * The contract's major version: bump on a change an agent stack of the previous major would misread (a field
+ * renamed, removed, retyped); agent stacks then move in lockstep with the platform.
+ */
 export const CONTRACT_VERSION = 1;
+/**
+ * The contract's minor version (output field `minor`, absent = 0): bump when the platform adds a field. Agent
+ * stacks of the same major and an older minor keep working (they ignore fields they do not know), so a platform
+ * upgrades first and its agent stacks follow at their own pace.
+ */
+export const CONTRACT_MINOR = 0;
+/** The least minor this program's agent side needs (the minor that added the newest field it reads). */
+export const CONTRACT_MINOR_REQUIRED = 0;
 
 /** The platform stack's output holding the contract. */
 export const CONTRACT_OUTPUT = "agentPlatform";
@@ -18,6 +29,8 @@ const name = z.string().min(1);
 
 export const contractSchema = z.object({
     version: z.literal(CONTRACT_VERSION),
+    /** Minor version: fields added within the major (absent = 0). */
+    minor: z.number().int().min(0).optional(),
     /** Project and stack of the platform (URNs, names). */
     project: name,
     stack: name,
@@ -78,7 +91,11 @@ export class ContractError extends Error {
  * Validates what the platform stack's `agentPlatform` output holds. The version is checked first, so a platform
  * on another contract version fails on that and not on the first field that moved.
  */
-export function parseContract(value: unknown, platformStack: string): AgentPlatformContract {
+export function parseContract(
+    value: unknown,
+    platformStack: string,
+    minorRequired: number = CONTRACT_MINOR_REQUIRED,
+): AgentPlatformContract {
     const where = `platform stack ${platformStack}, output ${CONTRACT_OUTPUT}`;
     if (!value || typeof value !== "object" || Array.isArray(value)) {
         throw new ContractError(
@@ -89,6 +106,12 @@ export function parseContract(value: unknown, platformStack: string): AgentPlatf
     if (version !== CONTRACT_VERSION) {
         throw new ContractError(
             `${where}: contract version ${JSON.stringify(version ?? null)}, this program reads version ${CONTRACT_VERSION}; update the ${Number(version) > CONTRACT_VERSION ? "agent stack's" : "platform stack's"} project to the same release`,
+        );
+    }
+    const minor = (value as { minor?: unknown }).minor ?? 0;
+    if (typeof minor !== "number" || minor < minorRequired) {
+        throw new ContractError(
+            `${where}: contract version ${CONTRACT_VERSION}.${JSON.stringify(minor)}, this program needs ${CONTRACT_VERSION}.${minorRequired} or later (same major); update the platform stack first`,
         );
     }
     const result = contractSchema.safeParse(value);

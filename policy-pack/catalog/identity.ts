@@ -24,6 +24,8 @@ export const K8S_GROUPS = {
     systemAdmin: "mas:system-admins",
     operator: "mas:operators",
     resourceManager: "mas:resource-managers",
+    /** The agent stacks' deployers (platform config agentStackDeployerArns): not a role of the guide. */
+    agentStackDeployer: "mas:agent-stack-deployers",
 } as const;
 
 /** Label on every agent namespace (value: the agent's name); policies find agent namespaces by it. */

@@ -185,8 +185,18 @@ export const EKS_ACCESS_POLICIES: Record<string, K8sRule[]> = {
     AmazonEKSAdminViewPolicy: [rule(["*"], ["*"], READ)],
 };
 
-/** Who a subject is, by the guide's roles (plus the identity that deploys the stack). */
-export type K8sClass = "system_admin" | "operator" | "resource_manager" | "agent" | "monitoring_agent" | "deployer";
+/**
+ * Who a subject is, by the guide's roles, plus two deploy identities that are not roles of the guide: the one
+ * that deploys the stack, and the agent stacks' deployers (platform config agentStackDeployerArns).
+ */
+export type K8sClass =
+    | "system_admin"
+    | "operator"
+    | "resource_manager"
+    | "agent"
+    | "monitoring_agent"
+    | "deployer"
+    | "agent_stack_deployer";
 
 /** Where a grant holds: the whole cluster, the agent namespaces, or the subject's own namespace. */
 export type K8sScope = "cluster" | "agent-namespaces" | "own-namespace";
@@ -219,6 +229,42 @@ export const K8S_ALLOW_LIST: K8sGrant[] = [
         verbs: ["*"],
         scope: "cluster",
         guide: "the identity that runs `pulumi up` creates the cluster's RBAC, namespaces and workloads (its one EKS access entry)",
+    },
+    {
+        // Cluster-wide in RBAC (an agent stack creates its namespaces, so no RoleBinding can come first); the
+        // platform's admission policy mas-agent-stack-deployer-scope holds the writes to agent-* namespaces.
+        who: ["agent_stack_deployer"],
+        apiGroups: [
+            "",
+            "networking.k8s.io",
+            "rbac.authorization.k8s.io",
+            "security.istio.io",
+            "networking.istio.io",
+            "flowcontrol.apiserver.k8s.io",
+        ],
+        resources: [
+            "namespaces",
+            "serviceaccounts",
+            "resourcequotas",
+            "limitranges",
+            "networkpolicies",
+            "rolebindings",
+            "authorizationpolicies",
+            "envoyfilters",
+            "flowschemas",
+        ],
+        verbs: [...READ, "create", "update", "patch", "delete"],
+        scope: "cluster",
+        guide: "not a role of the guide: the agent stacks' deploy identity (on the in-VPC runner) creates what an agent stack holds, per agent namespace_bound (admission keeps it to agent-* namespaces)",
+    },
+    {
+        // RBAC holds it to the contract's two ClusterRoles by resourceNames (the evaluation here ignores names).
+        who: ["agent_stack_deployer"],
+        apiGroups: ["rbac.authorization.k8s.io"],
+        resources: ["clusterroles"],
+        verbs: ["bind"],
+        scope: "cluster",
+        guide: "an agent stack's RoleBindings of the platform's agent and allocate ClusterRoles (bind, by name)",
     },
     {
         who: ["operator", "resource_manager", "monitoring_agent"],

@@ -4,19 +4,24 @@
 // an agent stack's plan or export needs no other file. The program's side: components/platform/contract.ts.
 
 import type { PolicyResource } from "@pulumi/policy";
+import { isCidr } from "./cidr";
 import { configValue } from "./stack-config";
 
 export const STACK_REFERENCE = "pulumi:pulumi:StackReference";
 /** The platform output holding the contract, and the contract version this pack reads. */
 export const CONTRACT_OUTPUT = "agentPlatform";
 export const CONTRACT_VERSION = 1;
+/** The least contract minor version this pack reads (same major; a newer minor only adds fields). */
+export const CONTRACT_MINOR_REQUIRED = 0;
 
 /** A platform stack builds the shared estate; an agent stack only the per-agent parts of its agents. */
 export type StackRole = "platform" | "agents";
 
 /** The facts of the contract the pack uses (the program validates the whole contract with its schema). */
 export interface PlatformFacts {
+    project: string;
     stack: string;
+    environment: string;
     account: string;
     namePrefix: string;
     cluster: {
@@ -64,19 +69,22 @@ const roleCache = new WeakMap<readonly PolicyResource[], StackRole>();
 
 /**
  * The stack's role: an agent stack when its config sets platformStack (as `pulumi preview --policy-pack` hands
- * it), its stackSettings output says role agents, or it references a platform's contract; else a platform.
+ * it) or its root stack's stackSettings output says role agents. Only a state with no stackSettings at all falls
+ * back to "references a platform's contract": a platform stack may hold a StackReference of its own (to a
+ * landing zone, or even another platform) and must keep its firewall, WAF and detection checks.
  */
 export function stackRole(resources: readonly PolicyResource[]): StackRole {
     const known = roleCache.get(resources);
     if (known) {
         return known;
     }
-    const role: StackRole =
+    const settings = resources.find((r) => r.type === "pulumi:pulumi:Stack")?.props?.stackSettings;
+    const agents =
         isStr(configValue("platformStack")) ||
-        rootSettings(resources).role === "agents" ||
-        resources.some((r) => r.type === STACK_REFERENCE && contractOf(r) !== undefined)
-            ? "agents"
-            : "platform";
+        (settings !== undefined
+            ? rootSettings(resources).role === "agents"
+            : resources.some((r) => r.type === STACK_REFERENCE && contractOf(r) !== undefined));
+    const role: StackRole = agents ? "agents" : "platform";
     roleCache.set(resources, role);
     return role;
 }
@@ -84,7 +92,9 @@ export function stackRole(resources: readonly PolicyResource[]): StackRole {
 /** The fields the pack reads, checked: the first one missing or mistyped, else undefined. */
 function missingField(c: Record<string, unknown>): string | undefined {
     const strings = [
+        "project",
         "stack",
+        "environment",
         "account",
         "namePrefix",
         "cluster.name",
@@ -114,7 +124,19 @@ function missingField(c: Record<string, unknown>): string | undefined {
             return p;
         }
     }
-    return undefined;
+    // The address plan feeds CIDR arithmetic in the network checks: a garbled one is a contract problem.
+    const cidrs = [
+        "network.vpcCidr",
+        "network.segments.agent",
+        "network.segments.service",
+        "network.segments.management",
+    ];
+    const garbled = cidrs.find((p) => !isCidr(String(at(p))));
+    if (garbled) {
+        return `${garbled} as an IPv4 CIDR`;
+    }
+    const subnets = at("network.serviceSubnetCidrs") as string[];
+    return subnets.length === 0 || !subnets.every(isCidr) ? "network.serviceSubnetCidrs as IPv4 CIDRs" : undefined;
 }
 
 const viewCache = new WeakMap<readonly PolicyResource[], PlatformView>();
@@ -162,6 +184,14 @@ function readView(resources: readonly PolicyResource[]): PlatformView {
             problem: `${where}: the platform's ${CONTRACT_OUTPUT} is contract version ${JSON.stringify(c.version ?? null)}, this pack reads version ${CONTRACT_VERSION}: deploy the platform and agent stacks from the same release`,
         };
     }
+    const minor = c.minor ?? 0;
+    if (typeof minor !== "number" || minor < CONTRACT_MINOR_REQUIRED) {
+        return {
+            urn: ref.urn,
+            platformStack: stackOf,
+            problem: `${where}: the platform's ${CONTRACT_OUTPUT} is contract version ${CONTRACT_VERSION}.${JSON.stringify(minor)}, this pack reads ${CONTRACT_VERSION}.${CONTRACT_MINOR_REQUIRED} or later: update the platform stack first`,
+        };
+    }
     const missing = missingField(c);
     if (missing) {
         return {
@@ -171,6 +201,47 @@ function readView(resources: readonly PolicyResource[]): PlatformView {
         };
     }
     return { facts: c as unknown as PlatformFacts, urn: ref.urn, platformStack: stackOf };
+}
+
+/** A stack reference's parts: `<stack>`, or `<org>/<project>/<stack>` (Pulumi's fully qualified name). */
+export interface StackName {
+    org?: string;
+    project?: string;
+    stack: string;
+}
+
+export function parseStackName(text: string): StackName | undefined {
+    const parts = text.split("/");
+    if (parts.some((p) => p === "")) {
+        return undefined;
+    }
+    if (parts.length === 1) {
+        return { stack: parts[0] };
+    }
+    return parts.length === 3 ? { org: parts[0], project: parts[1], stack: parts[2] } : undefined;
+}
+
+/** This stack's project: the host's PULUMI_NODEJS_PROJECT, else the root stack resource's URN. */
+export function thisProject(resources: readonly PolicyResource[]): string | undefined {
+    const env = process.env.PULUMI_NODEJS_PROJECT;
+    if (isStr(env)) {
+        return env;
+    }
+    const urn = resources.find((r) => r.type === "pulumi:pulumi:Stack")?.urn;
+    const project = urn?.split("::")[1];
+    return isStr(project) ? project : undefined;
+}
+
+/** The agent stack's own environment: its config, else its stackSettings output. */
+export function ownEnvironment(resources: readonly PolicyResource[]): string | undefined {
+    const v = configValue("environment") ?? rootSettings(resources).environment;
+    return isStr(v) ? v : undefined;
+}
+
+/** The agent stack's own platformStack setting: its config, else its stackSettings output. */
+export function ownPlatformStack(resources: readonly PolicyResource[]): string | undefined {
+    const v = configValue("platformStack") ?? rootSettings(resources).platformStack;
+    return isStr(v) ? v : undefined;
 }
 
 /** The platform's facts when this is an agent stack with a usable contract; undefined on a platform stack. */

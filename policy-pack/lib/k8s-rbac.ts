@@ -79,12 +79,14 @@ const CONTROL: Record<string, string> = {
     monitoring_agent: "RBAC-AGENT-PERMS",
     system_admin: "RBAC-ADMIN-PERMS",
     deployer: "EKS-AUTH-API",
+    agent_stack_deployer: "EKS-AUTH-API",
 };
 
 const GROUP_CLASS: Record<string, K8sClass> = {
     [K8S_GROUPS.systemAdmin]: "system_admin",
     [K8S_GROUPS.operator]: "operator",
     [K8S_GROUPS.resourceManager]: "resource_manager",
+    [K8S_GROUPS.agentStackDeployer]: "agent_stack_deployer",
 };
 
 function matches(rules: K8sRule[], group: string, resource: string, verb: string): boolean {

@@ -71,6 +71,21 @@ describe("parseContract", () => {
         expect(() => parseContract(c, "prod")).toThrow(`platform stack prod, output agentPlatform: ${message}`);
     });
 
+    // Review finding 10: same major, newer minor (added fields) is read; an older minor than needed is refused.
+    it("reads a contract of a newer minor version with a field this program does not know", () => {
+        const c = { ...contract(), minor: 3, addedInMinor3: { anything: true } };
+        expect(parseContract(c, "prod").minor).toBe(3);
+        expect(parseContract(c, "prod")).not.toHaveProperty("addedInMinor3");
+    });
+
+    it("refuses a contract of an older minor than the program needs, naming the platform to update", () => {
+        expect(() => parseContract({ ...contract(), minor: 1 }, "prod", 2)).toThrow(
+            "platform stack prod, output agentPlatform: contract version 1.1, this program needs 1.2 or later (same major); update the platform stack first",
+        );
+        expect(() => parseContract(contract(), "prod", 1)).toThrow("contract version 1.0, this program needs 1.1");
+        expect(parseContract({ ...contract(), minor: 2 }, "prod", 2).minor).toBe(2);
+    });
+
     it("refuses an output that is not a contract", () => {
         expect(() => parseContract("mas-prod-eks", "prod")).toThrow(
             'platform stack prod, output agentPlatform: expected the agent-platform contract (an object with version 1), got "mas-prod-eks"',

@@ -233,6 +233,9 @@ describe("policy pack on an agent stack", () => {
                 /^mesh-authorization-effective MESH-AUTHZ-STRICT: agent namespace agent-coordinator-a \(coordinator-a\) admits \d+ requests outside the guide's rule, e\.g\. cluster\.local\/ns\/agent-task-executor-b1\/sa\/task-executor-b1 /,
             ),
         ]);
+        // Stricter than the guide passes: the coordinator admits only one of its two executors (review c05).
+        const fewer = await broken((r) => setPrincipals(r, (own) => own.filter((p) => !p.includes("executor-a2"))));
+        expect(lines(fewer)).toEqual([]);
         const foreign = await broken((r) =>
             setPrincipals(r, (own) => own.map((p) => p.replace("cluster.local", "other.example"))),
         );
@@ -289,14 +292,14 @@ describe("policy pack on an agent stack", () => {
             ),
         );
         expect(contractOnly(missing)).toEqual([
-            "agent-stack-platform-contract IAM-BOUNDARY,RBAC-AGENT-NS,MESH-AUTHZ-STRICT,K8S-NETPOL: the agent stack (platformStack prod) has no StackReference to its platform stack (pulumi:pulumi:StackReference): the platform's boundary, trust domain, ClusterRoles and segments are unknown, so nothing of this stack can be checked against them (controls IAM-BOUNDARY, RBAC-AGENT-NS, MESH-AUTHZ-STRICT, K8S-NETPOL cannot be verified)",
+            "agent-stack-platform-contract IAM-BOUNDARY,RBAC-AGENT-PERMS,RBAC-AGENT-NS,MESH-AUTHZ-STRICT,K8S-NETPOL: the agent stack (platformStack prod) has no StackReference to its platform stack (pulumi:pulumi:StackReference): the platform's boundary, trust domain, ClusterRoles and segments are unknown, so nothing of this stack can be checked against them (controls IAM-BOUNDARY, RBAC-AGENT-NS, MESH-AUTHZ-STRICT, K8S-NETPOL cannot be verified)",
         ]);
         const v2 = await broken((r) => {
             const sr = r.find((x) => x.type === SR)!;
             sr.outputs.outputs.agentPlatform.version = 2;
         });
         expect(contractOnly(v2)).toEqual([
-            "agent-stack-platform-contract IAM-BOUNDARY,RBAC-AGENT-NS,MESH-AUTHZ-STRICT,K8S-NETPOL: StackReference prod: the platform's agentPlatform is contract version 2, this pack reads version 1: deploy the platform and agent stacks from the same release (controls IAM-BOUNDARY, RBAC-AGENT-NS, MESH-AUTHZ-STRICT, K8S-NETPOL cannot be verified)",
+            "agent-stack-platform-contract IAM-BOUNDARY,RBAC-AGENT-PERMS,RBAC-AGENT-NS,MESH-AUTHZ-STRICT,K8S-NETPOL: StackReference prod: the platform's agentPlatform is contract version 2, this pack reads version 1: deploy the platform and agent stacks from the same release (controls IAM-BOUNDARY, RBAC-AGENT-NS, MESH-AUTHZ-STRICT, K8S-NETPOL cannot be verified)",
         ]);
         expect(v2.find((v) => v.policy === "agent-stack-platform-contract")?.urn).toBe(
             `urn:pulumi:${STACK}::multi-agent-security::pulumi:pulumi:StackReference::platform`,

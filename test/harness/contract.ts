@@ -40,5 +40,6 @@ export const reference = (contract: unknown) => ({
 });
 export const agentRoot = {
     type: "pulumi:pulumi:Stack",
+    urn: "urn:pulumi:agents-a::multi-agent-security::pulumi:pulumi:Stack::multi-agent-security-agents-a",
     props: { stackSettings: { environment: "prod", role: "agents", platformStack: "prod", agents: ["a"] } },
 };

@@ -2,6 +2,8 @@
 // it passes, and each one-change break fails with its control. test/agents/pack.test.ts runs them on plans of the
 // real program.
 import type { StackValidationPolicy } from "@pulumi/policy";
+import type { PolicyResource } from "@pulumi/policy";
+import { stackRole } from "../../policy-pack/lib/agent-platform";
 import { allPolicies } from "../../policy-pack/policies";
 import { agentRoot, CONTRACT, reference } from "../harness/contract";
 import { StackResourceCase, validateStack } from "../harness/policy";
@@ -260,6 +262,206 @@ describe("agent-stack policies, rule by rule", () => {
         expect(messages(name, rs)).toEqual([message]);
     });
 
+    // Review finding 3: the pack trusts no contract it cannot tie to the platform the stack and the pin name.
+    const retarget = (rs: R[], name: string, edit: (c: typeof CONTRACT) => void) => {
+        const ref = find(rs, "platform");
+        const contract = JSON.parse(JSON.stringify(CONTRACT)) as typeof CONTRACT;
+        edit(contract);
+        ref.props = { name, outputs: { agentPlatform: contract } };
+    };
+    const PREFIX = "[IAM-BOUNDARY] platform contract of StackReference";
+    it.each<[string, (rs: R[]) => void, Record<string, unknown>, string[]]>([
+        [
+            "a reference to the dev platform (b11)",
+            (rs) =>
+                retarget(rs, "dev", (c) => {
+                    Object.assign(c, { stack: "dev", environment: "dev", namePrefix: "mas-dev" });
+                    c.identity.permissionsBoundaryArn = `arn:aws:iam::${ACCOUNT}:policy/mas-dev-permissions-boundary`;
+                    c.identity.agentPolicyArn = `arn:aws:iam::${ACCOUNT}:policy/mas-dev-agent`;
+                }),
+            {},
+            [
+                `${PREFIX} dev: the StackReference names dev, but this stack's platformStack is prod`,
+                `${PREFIX} dev: the platform's environment is dev, this agent stack's is prod`,
+            ],
+        ],
+        [
+            "a look-alike platform in another project with a lenient boundary (b12)",
+            (rs) =>
+                retarget(rs, "myorg/team-a-platform/prod", (c) => {
+                    c.project = "team-a-platform";
+                    c.identity.permissionsBoundaryArn = `arn:aws:iam::${ACCOUNT}:policy/team-a-anything-goes`;
+                }),
+            { platformStack: "myorg/multi-agent-security/prod" },
+            [
+                `${PREFIX} myorg/team-a-platform/prod: the StackReference names myorg/team-a-platform/prod, but this stack's platformStack is prod`,
+                `${PREFIX} myorg/team-a-platform/prod: the policy config (policy-pack/config/<stack>.json) pins platform stack myorg/multi-agent-security/prod, but this stack references myorg/team-a-platform/prod (project team-a-platform stack prod)`,
+                `${PREFIX} myorg/team-a-platform/prod: the contract's permissionsBoundaryArn arn:aws:iam::${ACCOUNT}:policy/team-a-anything-goes is not the platform's own boundary (arn:aws:iam::${ACCOUNT}:policy/mas-prod-permissions-boundary)`,
+            ],
+        ],
+        [
+            "a power policy as the agent policy (b12c)",
+            (rs) =>
+                retarget(rs, "prod", (c) => {
+                    c.identity.agentPolicyArn = `arn:aws:iam::${ACCOUNT}:policy/team-a-agent-power`;
+                }),
+            {},
+            [
+                `[RBAC-AGENT-PERMS] platform contract of StackReference prod: the contract's agentPolicyArn arn:aws:iam::${ACCOUNT}:policy/team-a-agent-power is not the platform's shared agent policy (arn:aws:iam::${ACCOUNT}:policy/mas-prod-agent)`,
+            ],
+        ],
+        [
+            "a contract of another project behind a short reference",
+            (rs) => retarget(rs, "prod", (c) => (c.project = "team-b")),
+            {},
+            [
+                `${PREFIX} prod: the StackReference prod resolves to project multi-agent-security stack prod, but its contract is of project team-b stack prod`,
+            ],
+        ],
+        [
+            "a platform other than the pinned one",
+            () => undefined,
+            { platformStack: "staging", environment: "staging" },
+            [
+                `${PREFIX} prod: the policy config (policy-pack/config/<stack>.json) pins platform stack staging, but this stack references prod (project multi-agent-security stack prod)`,
+                `${PREFIX} prod: the policy config (policy-pack/config/<stack>.json) pins environment staging, but the platform's is prod`,
+            ],
+        ],
+    ])("agent-stack-platform-contract catches %s", (_what, edit, pin, expected) => {
+        const rs = stack();
+        edit(rs);
+        expect(validateStack(policy("agent-stack-platform-contract"), rs, pin).map((v) => v.message)).toEqual(expected);
+    });
+
+    it.each([{ platformStack: "prod", environment: "prod" }, { platformStack: "myorg/multi-agent-security/prod" }])(
+        "agent-stack-platform-contract passes the pinned platform %j",
+        (pin) => {
+            expect(validateStack(policy("agent-stack-platform-contract"), stack(), pin)).toEqual([]);
+        },
+    );
+
+    it("agent-stack-platform-contract passes a fully qualified reference to the pinned platform", () => {
+        const rs = stack();
+        retarget(rs, "myorg/multi-agent-security/prod", () => undefined);
+        const root = find(rs, "root");
+        root.props = {
+            stackSettings: {
+                ...(root.props.stackSettings as object),
+                platformStack: "myorg/multi-agent-security/prod",
+            },
+        };
+        expect(
+            validateStack(policy("agent-stack-platform-contract"), rs, {
+                platformStack: "myorg/multi-agent-security/prod",
+                environment: "prod",
+            }),
+        ).toEqual([]);
+    });
+
+    it("reads a contract of the same major and a newer minor with an added field (review 10)", () => {
+        const rs = stack();
+        retarget(rs, "prod", (c) => Object.assign(c, { minor: 4, addedInMinor4: ["x"] }));
+        expect(messages("agent-stack-platform-contract", rs)).toEqual([]);
+        retarget(rs, "prod", (c) => Object.assign(c, { version: 2 }));
+        expect(messages("agent-stack-platform-contract", rs)).toEqual([
+            "StackReference prod: the platform's agentPlatform is contract version 2, this pack reads version 1: deploy the platform and agent stacks from the same release (controls IAM-BOUNDARY, RBAC-AGENT-NS, MESH-AUTHZ-STRICT, K8S-NETPOL cannot be verified)",
+        ]);
+    });
+
+    it("reports a garbled contract CIDR as a contract violation, not a crash (b33)", () => {
+        const rs = stack();
+        retarget(rs, "prod", (c) => (c.network.segments.management = "mgmt"));
+        expect(messages("agent-stack-platform-contract", rs)).toEqual([
+            "StackReference prod: the platform's agentPlatform lacks network.segments.management as an IPv4 CIDR (or it has the wrong type): not a valid version 1 contract (controls IAM-BOUNDARY, RBAC-AGENT-NS, MESH-AUTHZ-STRICT, K8S-NETPOL cannot be verified)",
+        ]);
+        expect(messages("agent-stack-network-segments", rs)).toEqual([]);
+    });
+
+    // Review finding 9: platform-wide objects from an agent stack.
+    const flowRule = (subjects: unknown[]) => ({
+        subjects,
+        resourceRules: [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"], clusterScope: true, namespaces: ["*"] }],
+    });
+    const ownFlowRule = flowRule([
+        { kind: "ServiceAccount", serviceAccount: { namespace: "agent-a", name: "*" } },
+        { kind: "ServiceAccount", serviceAccount: { namespace: "agent-b", name: "*" } },
+    ]);
+    const vs = (spec: Record<string, unknown>): R => ({
+        type: "kubernetes:networking.istio.io/v1:VirtualService",
+        name: "vs",
+        props: { metadata: { name: "route", namespace: "agent-a" }, spec },
+    });
+    const route = [{ route: [{ destination: { host: "a.agent-a.svc.cluster.local" } }] }];
+    it.each<[string, (rs: R[]) => void, string[]]>([
+        [
+            "a FlowSchema rule capturing system:authenticated (b16b)",
+            (rs) =>
+                (find(rs, "flow").props.spec = {
+                    priorityLevelConfiguration: { name: "mas-agents" },
+                    matchingPrecedence: 100,
+                    rules: [ownFlowRule, flowRule([{ kind: "Group", group: { name: "system:authenticated" } }])],
+                }),
+            [
+                "[RBAC-AGENT-RATE] FlowSchema mas-agents-a-agents matches Group system:authenticated: an agent stack's FlowSchema classifies only its own agents' service accounts (a wider subject takes other users' requests into the agents' level)",
+            ],
+        ],
+        [
+            "a FlowSchema of another stack's service accounts",
+            (rs) =>
+                (find(rs, "flow").props.spec = {
+                    priorityLevelConfiguration: { name: "mas-agents" },
+                    rules: [
+                        flowRule([
+                            { kind: "ServiceAccount", serviceAccount: { namespace: "agent-coordinator", name: "*" } },
+                        ]),
+                    ],
+                }),
+            [
+                "[RBAC-AGENT-RATE] FlowSchema mas-agents-a-agents matches ServiceAccount agent-coordinator/*: an agent stack's FlowSchema classifies only its own agents' service accounts (a wider subject takes other users' requests into the agents' level)",
+            ],
+        ],
+        [
+            "a VirtualService rerouting the platform coordinator's host (b46)",
+            (rs) => rs.push(vs({ hosts: ["coordinator.agent-coordinator.svc.cluster.local"], http: route })),
+            [
+                '[MESH-AUTHZ-STRICT] VirtualService agent-a/route is exported to ["*"]: an agent stack\'s routing must be exportTo ["."], else it steers other namespaces\' traffic',
+            ],
+        ],
+        [
+            "a namespace-local VirtualService for another namespace's host",
+            (rs) =>
+                rs.push(
+                    vs({ hosts: ["coordinator.agent-coordinator.svc.cluster.local"], exportTo: ["."], http: route }),
+                ),
+            [
+                "[MESH-AUTHZ-STRICT] VirtualService agent-a/route routes coordinator.agent-coordinator.svc.cluster.local, a host outside its namespace agent-a",
+            ],
+        ],
+        [
+            "a mesh Gateway",
+            (rs) =>
+                rs.push({
+                    type: "kubernetes:networking.istio.io/v1:Gateway",
+                    name: "gw",
+                    props: { metadata: { name: "gw", namespace: "agent-a" }, spec: { servers: [] } },
+                }),
+            [
+                "[MESH-AUTHZ-STRICT] Gateway agent-a/gw is a mesh gateway: ingress and egress gateways are the platform's",
+            ],
+        ],
+    ])("agent-stack-namespaces catches %s", (_what, edit, expected) => {
+        const rs = stack();
+        edit(rs);
+        expect(messages("agent-stack-namespaces", rs)).toEqual(expected);
+    });
+
+    it("agent-stack-namespaces passes own-agent FlowSchema subjects and namespace-local routing of its own host", () => {
+        const rs = stack();
+        find(rs, "flow").props.spec = { priorityLevelConfiguration: { name: "mas-agents" }, rules: [ownFlowRule] };
+        rs.push(vs({ hosts: ["a", "a.agent-a.svc.cluster.local"], exportTo: ["."], http: route }));
+        expect(messages("agent-stack-namespaces", rs)).toEqual([]);
+    });
+
     it("leaves everything but the contract's own check quiet when the contract is missing", () => {
         const rs = stack().filter((r) => r.name !== "platform");
         for (const name of [
@@ -271,5 +473,18 @@ describe("agent-stack policies, rule by rule", () => {
             expect([name, messages(name, rs)]).toEqual([name, []]);
         }
         expect(messages("agent-stack-platform-contract", rs)).toHaveLength(1);
+    });
+
+    // Review (low): a platform holding a StackReference to some contract keeps its platform checks.
+    it.each<[string, Record<string, unknown> | undefined, string]>([
+        ["a platform's stackSettings (no role) beside a contract reference", { environment: "prod" }, "platform"],
+        ["stackSettings role agents", { environment: "prod", role: "agents", platformStack: "prod" }, "agents"],
+        ["no stackSettings at all, a contract reference", undefined, "agents"],
+    ])("classifies %s", (_what, settings, role) => {
+        const resources = [
+            { type: "pulumi:pulumi:Stack", urn: "urn:root", props: settings ? { stackSettings: settings } : {} },
+            { type: "pulumi:pulumi:StackReference", urn: "urn:ref", props: reference(CONTRACT).props },
+        ] as unknown as PolicyResource[];
+        expect(stackRole(resources)).toBe(role);
     });
 });

@@ -215,4 +215,28 @@ describe("evidence --fleet", () => {
             ]),
         ).rejects.toThrow(`${other}: agent stack prod-agents-01 references platform stack 'staging', not --stack prod`);
     });
+
+    it("refuses a look-alike platform of another project with the same stack name (review finding 3)", async () => {
+        const other = path.join(tmp, "lookalike.json");
+        const doc = read(states["prod-agents-01"]);
+        const sr = doc.deployment.resources.find((r: { type: string }) => r.type === "pulumi:pulumi:StackReference");
+        sr.inputs.name = "myorg/team-a-platform/prod";
+        sr.outputs.name = "myorg/team-a-platform/prod";
+        sr.outputs.outputs.agentPlatform.project = "team-a-platform";
+        fs.writeFileSync(other, JSON.stringify(doc));
+        await expect(
+            evidenceCommand([
+                "--stack",
+                "prod",
+                "--project-dir",
+                dir,
+                "--fleet",
+                "prod-agents-01",
+                "--states",
+                `prod-agents-01=${other}`,
+            ]),
+        ).rejects.toThrow(
+            `${other}: agent stack prod-agents-01 references platform stack 'myorg/team-a-platform/prod', not --stack prod of project multi-agent-security (its contract is of project team-a-platform stack prod)`,
+        );
+    });
 });

@@ -22,6 +22,9 @@ import { renderMarkdown } from "./evidence-markdown";
 import { renderSummary } from "./evidence-summary";
 import { sha256 } from "./evidence-provenance";
 import { readState, StateResource } from "./state";
+import { parseStackName } from "../../policy-pack/lib/agent-platform";
+import { readProjectName } from "./stack-config";
+import { REPO_ROOT } from "./audit";
 
 /** Flags that describe one stack's evidence and have no meaning for a fleet. */
 const NOT_WITH_FLEET = ["state", "outputs", "since", "collect", "period", "publish", "html"];
@@ -126,8 +129,16 @@ export function fleetPlan(flags: Record<string, string>): {
             `--states needs the plan or stack export of every agent stack: missing ${missing.join(", ")} (plan them with \`npm run plan:all\`, or \`plan --stack <agent> --stack-ref ${platform}=<file>\`)`,
         );
     }
-    // An agent stack's state must belong to this platform: its StackReference names it.
+    // An agent stack's state must belong to this platform: its StackReference names it (in full: a look-alike
+    // `<org>/<other project>/<platform>` is not it), and the contract it holds is that platform's.
     const agentsByStack: Record<string, string[]> = {};
+    const projectOf = (rs: StateResource[]) =>
+        rs.find((r) => r.type === "pulumi:pulumi:Stack")?.urn.split("::")[1] ?? undefined;
+    // The platform's project: its state's URNs, else the project being evidenced (--project-dir's Pulumi.yaml).
+    const platformProject =
+        states[platform] !== undefined
+            ? projectOf(readState(states[platform]).resources)
+            : readProjectName(path.resolve(flags["project-dir"] ?? REPO_ROOT));
     for (const a of agents) {
         const state = readState(states[a]);
         agentsByStack[a] = state.resources
@@ -138,12 +149,24 @@ export function fleetPlan(flags: Record<string, string>): {
             .filter((x): x is string => typeof x === "string");
         const ref = state.resources.find((r) => r.type === "pulumi:pulumi:StackReference");
         const named = String(ref?.outputs?.name ?? ref?.inputs?.name ?? "");
-        if (!ref || named.split("/").pop() !== platform) {
+        const contract = (
+            ref?.outputs?.outputs as
+                { agentPlatform?: { agents?: unknown; project?: unknown; stack?: unknown } } | undefined
+        )?.agentPlatform;
+        const parts = parseStackName(named);
+        const refProject = parts?.project ?? projectOf(state.resources);
+        const ours =
+            parts !== undefined &&
+            parts.stack === platform &&
+            (platformProject === undefined || refProject === platformProject) &&
+            (contract === undefined ||
+                (contract.stack === platform &&
+                    (platformProject === undefined || contract.project === platformProject)));
+        if (!ref || !ours) {
             throw new UsageError(
-                `${states[a]}: agent stack ${a} ${ref ? `references platform stack '${named}'` : "has no StackReference to a platform stack"}, not --stack ${platform}`,
+                `${states[a]}: agent stack ${a} ${ref ? `references platform stack '${named}'` : "has no StackReference to a platform stack"}, not --stack ${platform}${platformProject ? ` of project ${platformProject}` : ""}${contract ? ` (its contract is of project ${String(contract.project)} stack ${String(contract.stack)})` : ""}`,
             );
         }
-        const contract = (ref?.outputs?.outputs as { agentPlatform?: { agents?: unknown } } | undefined)?.agentPlatform;
         if (Array.isArray(contract?.agents)) {
             agentsByStack[platform] = contract.agents.filter((x): x is string => typeof x === "string");
         }

@@ -4,16 +4,106 @@
 // subjects; NetworkPolicies keep out of the platform's management segment.
 
 import { overlaps, contains, isCidr } from "../../lib/cidr";
-import { platformView, platformFacts } from "../../lib/agent-platform";
+import {
+    ownEnvironment,
+    ownPlatformStack,
+    parseStackName,
+    PlatformFacts,
+    platformView,
+    platformFacts,
+    thisProject,
+} from "../../lib/agent-platform";
+import { policyConfigFile } from "../../lib/stack-config";
 import { asObject as obj, asString, stackPolicy } from "../lib";
+import type { PolicyResource } from "@pulumi/policy";
 import { meta, ownAgents, T } from "./shared";
+
+/** The platform team's pin of an agent stack's platform (policy config agent-stack-platform-contract). */
+export interface PlatformPin {
+    /** `<stack>` or `<org>/<project>/<stack>`: the one platform stack this agent stack may reference. */
+    platformStack?: string;
+    /** The platform's environment (its contract's environment). */
+    environment?: string;
+}
+
+/** The platform's own name for a policy: `arn:<partition>:iam::<account>:policy/<namePrefix>-<suffix>`. */
+function platformPolicyArn(arn: string, facts: PlatformFacts, suffix: string): boolean {
+    const m = /^arn:(aws(?:-[a-z]+)*):iam::(\d{12}):policy\/(.+)$/.exec(arn);
+    return m !== null && m[2] === facts.account && m[3] === `${facts.namePrefix}-${suffix}`;
+}
+
+/**
+ * Who the referenced platform is, against what this stack and the pin say: the reference names the stack's
+ * platformStack, the contract is that stack's (project, stack), of this stack's environment, the pinned platform
+ * and environment, and its boundary and agent policy are the platform's own (not a lenient or powerful policy a
+ * look-alike platform exports).
+ */
+function identityProblems(resources: readonly PolicyResource[], facts: PlatformFacts, named: string, pin: PlatformPin) {
+    const out: string[] = [];
+    const own = ownPlatformStack(resources);
+    if (own !== undefined && own !== named) {
+        out.push(`the StackReference names ${named}, but this stack's platformStack is ${own}`);
+    }
+    const ref = parseStackName(named);
+    const project = thisProject(resources);
+    if (!ref) {
+        out.push(`the StackReference name ${JSON.stringify(named)} is neither <stack> nor <org>/<project>/<stack>`);
+    } else {
+        const wanted = { project: ref.project ?? project, stack: ref.stack };
+        if (facts.stack !== wanted.stack || (wanted.project !== undefined && facts.project !== wanted.project)) {
+            out.push(
+                `the StackReference ${named} resolves to project ${wanted.project ?? "(unknown)"} stack ${wanted.stack}, but its contract is of project ${facts.project} stack ${facts.stack}`,
+            );
+        }
+    }
+    const env = ownEnvironment(resources);
+    if (env !== undefined && facts.environment !== env) {
+        out.push(`the platform's environment is ${facts.environment}, this agent stack's is ${env}`);
+    }
+    const pinned = pin.platformStack !== undefined ? parseStackName(pin.platformStack) : undefined;
+    if (pin.platformStack !== undefined) {
+        const same =
+            pinned !== undefined &&
+            ref !== undefined &&
+            pinned.stack === facts.stack &&
+            (pinned.project === undefined || pinned.project === facts.project) &&
+            (pinned.org === undefined || ref.org === undefined || pinned.org === ref.org);
+        if (!same) {
+            out.push(
+                `the policy config (${policyConfigFile()}) pins platform stack ${pin.platformStack}, but this stack references ${named} (project ${facts.project} stack ${facts.stack})`,
+            );
+        }
+    }
+    if (pin.environment !== undefined && pin.environment !== facts.environment) {
+        out.push(
+            `the policy config (${policyConfigFile()}) pins environment ${pin.environment}, but the platform's is ${facts.environment}`,
+        );
+    }
+    if (!platformPolicyArn(facts.identity.permissionsBoundaryArn, facts, "permissions-boundary")) {
+        out.push(
+            `[IAM-BOUNDARY] the contract's permissionsBoundaryArn ${facts.identity.permissionsBoundaryArn} is not the platform's own boundary (arn:aws:iam::${facts.account}:policy/${facts.namePrefix}-permissions-boundary)`,
+        );
+    }
+    if (!platformPolicyArn(facts.identity.agentPolicyArn, facts, "agent")) {
+        out.push(
+            `[RBAC-AGENT-PERMS] the contract's agentPolicyArn ${facts.identity.agentPolicyArn} is not the platform's shared agent policy (arn:aws:iam::${facts.account}:policy/${facts.namePrefix}-agent)`,
+        );
+    }
+    return out;
+}
 
 export const agentPlatformContract = stackPolicy({
     name: "agent-stack-platform-contract",
     description:
-        "An agent stack references its platform stack (a pulumi:pulumi:StackReference whose outputs carry the agentPlatform contract of the version this pack reads), and owns none of the platform's own agents: without the contract none of its agent controls can be checked against the platform.",
-    controls: ["IAM-BOUNDARY", "RBAC-AGENT-NS", "MESH-AUTHZ-STRICT", "K8S-NETPOL"],
+        "An agent stack references its platform stack (a pulumi:pulumi:StackReference whose outputs carry the agentPlatform contract of the version this pack reads): the reference is the stack's platformStack, the contract is that stack's, of the same environment, the platform the policy config pins (platformStack, environment; owned by the platform team), with the platform's own permissions boundary and agent policy; and the stack owns none of the platform's own agents. Without a trusted contract none of its agent controls can be checked against the platform.",
+    controls: ["IAM-BOUNDARY", "RBAC-AGENT-PERMS", "RBAC-AGENT-NS", "MESH-AUTHZ-STRICT", "K8S-NETPOL"],
     severity: "critical",
+    configSchema: {
+        properties: {
+            platformStack: { type: "string", pattern: "^[^/]+(/[^/]+/[^/]+)?$" },
+            environment: { type: "string", minLength: 1 },
+        },
+    },
     validate: (args, report) => {
         const view = platformView(args.resources);
         if (!view.facts) {
@@ -22,6 +112,11 @@ export const agentPlatformContract = stackPolicy({
                 view.urn,
             );
             return;
+        }
+        const named = view.platformStack ?? view.facts.stack;
+        for (const problem of identityProblems(args.resources, view.facts, named, args.getConfig<PlatformPin>())) {
+            const [, control = "IAM-BOUNDARY", text = problem] = /^(?:\[([A-Z-]+)\] )?(.*)$/s.exec(problem) ?? [];
+            report(`[${control}] platform contract of StackReference ${named}: ${text}`, view.urn);
         }
         const theirs = [...ownAgents(args.resources).values()].filter((a) => view.facts?.agents.includes(a));
         if (theirs.length > 0) {
@@ -39,8 +134,8 @@ const CLUSTER_SCOPED_OWN = [T.namespace, T.flowSchema];
 export const agentNamespaces = stackPolicy({
     name: "agent-stack-namespaces",
     description:
-        "On an agent stack, every namespaced Kubernetes object (mesh AuthorizationPolicies, NetworkPolicies, RoleBindings, quotas) lives in one of the stack's own agent namespaces, its only cluster-wide objects are those namespaces and a FlowSchema into the platform's agent priority level: the root namespace, the system namespaces, another stack's agents and cluster-wide RBAC are the platform's.",
-    controls: ["RBAC-AGENT-NS", "MESH-AUTHZ-STRICT"],
+        "On an agent stack, every namespaced Kubernetes object (mesh AuthorizationPolicies, NetworkPolicies, RoleBindings, quotas) lives in one of the stack's own agent namespaces, its only cluster-wide objects are those namespaces and a FlowSchema into the platform's agent priority level whose subjects are only its own agents' service accounts; Istio routing (VirtualService, DestinationRule, ServiceEntry) is namespace-local (exportTo dot) for hosts of its own namespace, and no mesh Gateway: the root namespace, the system namespaces, another stack's agents, other namespaces' traffic and cluster-wide RBAC are the platform's.",
+    controls: ["RBAC-AGENT-NS", "MESH-AUTHZ-STRICT", "RBAC-AGENT-RATE"],
     severity: "critical",
     validate: (args, report) => {
         const facts = platformFacts(args.resources);
@@ -72,10 +167,83 @@ export const agentNamespaces = stackPolicy({
                         r.urn,
                     );
                 }
+                const strangers = flowSchemaStrangers(r, own);
+                if (strangers.length > 0) {
+                    report(
+                        `[RBAC-AGENT-RATE] FlowSchema ${String(meta(r).name)} matches ${strangers.join(", ")}: an agent stack's FlowSchema classifies only its own agents' service accounts (a wider subject takes other users' requests into the agents' level)`,
+                        r.urn,
+                    );
+                }
+            }
+            if (ns !== undefined && ROUTING.includes(r.type)) {
+                const problem = routingProblem(r, ns);
+                if (problem) {
+                    report(`[MESH-AUTHZ-STRICT] ${kind} ${ns}/${String(meta(r).name ?? r.name)} ${problem}`, r.urn);
+                }
             }
         }
     },
 });
+
+/** A FlowSchema's subjects that are not a service account of one of this stack's agent namespaces. */
+function flowSchemaStrangers(r: PolicyResource, own: Map<string, string>): string[] {
+    const rules = (Array.isArray(obj(r.props.spec).rules) ? (obj(r.props.spec).rules as unknown[]) : []).map(obj);
+    const out: string[] = [];
+    for (const rule of rules) {
+        const subjects = (Array.isArray(rule.subjects) ? rule.subjects : []).map(obj);
+        if (subjects.length === 0) {
+            out.push("a rule without subjects");
+        }
+        for (const s of subjects) {
+            const sa = obj(s.serviceAccount);
+            if (s.kind !== "ServiceAccount" || !own.has(String(sa.namespace))) {
+                const who = obj(s.group).name ?? obj(s.user).name ?? `${String(sa.namespace)}/${String(sa.name)}`;
+                out.push(`${String(s.kind)} ${String(who)}`);
+            }
+        }
+    }
+    return [...new Set(out)];
+}
+
+/** Istio's traffic-routing kinds: by default (exportTo "*") they steer every namespace's traffic. */
+const ROUTING = [
+    "kubernetes:networking.istio.io/v1:VirtualService",
+    "kubernetes:networking.istio.io/v1beta1:VirtualService",
+    "kubernetes:networking.istio.io/v1alpha3:VirtualService",
+    "kubernetes:networking.istio.io/v1:DestinationRule",
+    "kubernetes:networking.istio.io/v1beta1:DestinationRule",
+    "kubernetes:networking.istio.io/v1alpha3:DestinationRule",
+    "kubernetes:networking.istio.io/v1:ServiceEntry",
+    "kubernetes:networking.istio.io/v1beta1:ServiceEntry",
+    "kubernetes:networking.istio.io/v1alpha3:ServiceEntry",
+    "kubernetes:networking.istio.io/v1:Gateway",
+    "kubernetes:networking.istio.io/v1beta1:Gateway",
+    "kubernetes:networking.istio.io/v1alpha3:Gateway",
+];
+
+/** Why a routing object of an agent namespace reaches beyond it, if it does. */
+function routingProblem(r: PolicyResource, ns: string): string | undefined {
+    const kind = r.type.split(":").pop();
+    if (kind === "Gateway") {
+        return "is a mesh gateway: ingress and egress gateways are the platform's";
+    }
+    const spec = obj(r.props.spec);
+    const exportTo = Array.isArray(spec.exportTo) ? spec.exportTo : undefined;
+    if (!exportTo || exportTo.length !== 1 || exportTo[0] !== ".") {
+        return `is exported to ${JSON.stringify(exportTo ?? ["*"])}: an agent stack's routing must be exportTo ["."], else it steers other namespaces' traffic`;
+    }
+    if (kind === "ServiceEntry") {
+        return undefined;
+    }
+    const hosts = kind === "DestinationRule" ? [spec.host] : Array.isArray(spec.hosts) ? spec.hosts : [];
+    const foreign = hosts.filter((h) => {
+        const parts = String(h).split(".");
+        return parts.length > 1 && parts[1] !== ns;
+    });
+    return foreign.length > 0
+        ? `routes ${foreign.map(String).join(", ")}, a host outside its namespace ${ns}`
+        : undefined;
+}
 
 export const agentRbac = stackPolicy({
     name: "agent-stack-rbac",

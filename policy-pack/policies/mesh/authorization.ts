@@ -135,7 +135,7 @@ function trustDomainOf(resources: PolicyResource[]): string {
 
 export const authorizationEffective = stackPolicy({
     name: "mesh-authorization-effective",
-    description: `The mesh's AuthorizationPolicies, evaluated as Istio does (CUSTOM, DENY, ALLOW; root-namespace policies mesh-wide; principals with their namespace), allow exactly the guide's rule into agent workloads: ${intendedMeshRule.sourceType} → ${intendedMeshRule.destinationType}, ${intendedMeshRule.methods.join("/")} on ${intendedMeshRule.paths.join(", ")}.`,
+    description: `The mesh's AuthorizationPolicies, evaluated as Istio does (CUSTOM, DENY, ALLOW; root-namespace policies mesh-wide; principals with their namespace), allow nothing beyond the guide's rule into agent workloads: ${intendedMeshRule.sourceType} → ${intendedMeshRule.destinationType}, ${intendedMeshRule.methods.join("/")} on ${intendedMeshRule.paths.join(", ")}; a ${intendedMeshRule.destinationType} admits the whole rule to each source it admits at all, and at least one (leaving a source out is stricter and passes).`,
     controls: ["MESH-AUTHZ-STRICT", "MESH-AUTHZ-TASKS"],
     severity: "critical",
     configSchema: agentNamespacesSchema,
@@ -223,6 +223,10 @@ export const authorizationEffective = stackPolicy({
             ];
             const extra: string[] = [];
             const missing: string[] = [];
+            // Stricter than the guide passes: a coordinator may leave an executor out entirely (c05). An executor
+            // it admits gets the whole rule (a partial grant breaks that executor's flow), and one it admits none.
+            const admittedBy = new Set<string | undefined>();
+            const missingBy = new Map<string | undefined, string[]>();
             for (const labels of labelSets) {
                 for (const principal of sources) {
                     for (const method of methods) {
@@ -235,10 +239,14 @@ export const authorizationEffective = stackPolicy({
                             );
                             const want = intended(ns, principal, method, path);
                             const what = `${principal ?? "an unauthenticated peer"} ${method} ${path}${Object.keys(labels).length ? ` (pods ${JSON.stringify(labels)})` : ""}`;
-                            if (d.allowed && !want) {
+                            if (d.allowed && want) {
+                                admittedBy.add(principal);
+                            } else if (d.allowed && !want) {
                                 extra.push(`${what} via ${d.by ?? "?"}`);
                             } else if (!d.allowed && want) {
-                                missing.push(`${what}${d.by ? ` (denied by ${d.by})` : ""}`);
+                                const list = missingBy.get(principal) ?? [];
+                                list.push(`${what}${d.by ? ` (denied by ${d.by})` : ""}`);
+                                missingBy.set(principal, list);
                             }
                         }
                     }
@@ -249,9 +257,14 @@ export const authorizationEffective = stackPolicy({
                     `[MESH-AUTHZ-STRICT] agent namespace ${ns} (${agent}) admits ${extra.length} requests outside the guide's rule, e.g. ${extra.slice(0, 3).join("; ")}`,
                 );
             }
+            for (const [principal, list] of missingBy) {
+                if (admittedBy.size === 0 || admittedBy.has(principal)) {
+                    missing.push(...list);
+                }
+            }
             if (missing.length) {
                 report(
-                    `[MESH-AUTHZ-TASKS] agent namespace ${ns} (${agent}) refuses ${missing.length} requests the guide's rule allows, e.g. ${missing.slice(0, 3).join("; ")}`,
+                    `[MESH-AUTHZ-TASKS] agent namespace ${ns} (${agent}) refuses ${missing.length} requests the guide's rule allows${admittedBy.size === 0 ? " (no task executor reaches it)" : " to an executor it admits otherwise"}, e.g. ${missing.slice(0, 3).join("; ")}`,
                 );
             }
         }
