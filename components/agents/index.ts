@@ -7,7 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { agentFlowSchemaSpec } from "../cluster";
 import { agentNamespaces, podIdentities } from "../cluster/agents";
-import { agentNamespace, namePrefix, StackConfig } from "../config";
+import { agentNamespace, namePrefix, platformStackName, StackConfig } from "../config";
 import { MessageKeys } from "../data/message-keys";
 import { EvidenceRegistry } from "../evidence";
 import { agentRoles, iamContext } from "../identity";
@@ -19,6 +19,7 @@ import { AgentPlatformContract } from "../platform/contract";
 export type AgentFleetConfig = Pick<
     StackConfig,
     | "stack"
+    | "platformStack"
     | "agents"
     | "deletionProtection"
     | "agentQuotaCpu"
@@ -64,6 +65,7 @@ export class AgentFleet extends pulumi.ComponentResource {
             prefix,
             json,
             agents,
+            platformStack: platformStackName(cfg),
             permissionsBoundaryArn: p.identity.permissionsBoundaryArn,
             agentPolicyArn: p.identity.agentPolicyArn,
         });

@@ -9,6 +9,14 @@ export function namePrefix(cfg: Pick<StackConfig, "stack">): string {
 }
 
 /**
+ * The platform stack a stack's agents belong to: itself for a platform stack, else the stack part of its
+ * platformStack (`prod` of `org/project/prod`). The value of the platform-stack tag.
+ */
+export function platformStackName(cfg: Pick<StackConfig, "stack" | "platformStack">): string {
+    return cfg.platformStack === "" ? cfg.stack : (cfg.platformStack.split("/").pop() ?? cfg.platformStack);
+}
+
+/**
  * The in-VPC deploy runner's CodeBuild project; CI's jobs for the stack run on
  * `codebuild-<this>-<run id>-<attempt>` (tools/ci-stacks.ts hands it to the workflow).
  */

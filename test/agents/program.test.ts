@@ -118,6 +118,7 @@ describe("agent stack program", () => {
             const role = named(run, "aws:iam/role:Role", `mas-agent-${a}`);
             expect(role.inputs.name).toBe(`mas-${STACK}-agent-${a}`);
             expect(role.inputs.permissionsBoundary).toBe(contract.identity.permissionsBoundaryArn);
+            expect(role.inputs.tags).toEqual({ "rbac-role": "agent", "platform-stack": "prod" });
             const trust = JSON.parse(role.inputs.assumeRolePolicy as string);
             expect(trust.Statement[0].Condition.StringEquals).toEqual({
                 "aws:SourceAccount": "123456789012",

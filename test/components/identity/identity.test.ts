@@ -242,7 +242,8 @@ describe("Identity (dev)", () => {
     it("RBAC-AGENT-NS: each agent role is trusted only by EKS Pod Identity for its namespace and service account", () => {
         const r = role("mas-agent-task-executor");
         expect(r.inputs.name).toBe("mas-dev-agent-task-executor");
-        expect(r.inputs.tags).toEqual({ "rbac-role": "agent" });
+        // platform-stack: the data and key policies admit agents of this platform by tag, not by name.
+        expect(r.inputs.tags).toEqual({ "rbac-role": "agent", "platform-stack": "dev" });
         expect(statements(r.inputs.assumeRolePolicy)).toEqual([
             {
                 Sid: "EksPodIdentity",
