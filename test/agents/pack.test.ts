@@ -18,6 +18,7 @@ import {
 import { tempDir } from "../harness/program";
 
 const STACK = "agents-a";
+const ACCT = "123456789012";
 const AGENTS = ["coordinator-a", "task-executor-a1", "task-executor-a2"];
 const tmp = tempDir("agents-pack-");
 
@@ -52,6 +53,8 @@ describe("policy pack on an agent stack", () => {
     let run: ProgramRun;
     const audit = (edit?: (r: Records) => void, stack = STACK, of = () => run) =>
         auditState(stateOf(of(), stack, edit), stack);
+    const payload = () =>
+        (ref.outputs.agentPlatform as { data: { payloadKeyArn: string; payloadSecretArn: string } }).data;
     const broken = async (edit: (r: Records) => void): Promise<Violation[]> => mandatory(await audit(edit));
 
     beforeAll(async () => {
@@ -126,14 +129,54 @@ describe("policy pack on an agent stack", () => {
         ]);
     });
 
-    it("lets an agent role reach its own data prefix", async () => {
-        const vs = await broken((r) =>
+    it("lets an agent role reach its own prefix of agent_data, read metrics_data and use the payload key as the message-crypto policy does", async () => {
+        const vs = await broken((r) => {
             grant(r, "mas-agent-coordinator-a", {
                 Action: ["s3:GetObject", "s3:PutObject"],
-                Resource: "arn:aws:s3:::mas-prod-agent-data/coordinator-a/*",
-            }),
-        );
+                Resource: `arn:aws:s3:::mas-prod-agent-data-${ACCT}-eu-west-1/coordinator-a/*`,
+            });
+            grant(r, "mas-agent-task-executor-a1", {
+                Action: ["s3:GetObject"],
+                Resource: `arn:aws:s3:::mas-prod-metrics-data-${ACCT}-eu-west-1/*`,
+            });
+            grant(r, "mas-agent-task-executor-a2", {
+                Action: ["kms:Encrypt"],
+                Resource: payload().payloadKeyArn,
+                Condition: { StringEquals: { "kms:EncryptionContext:sender": "task-executor-a2" } },
+            });
+        });
         expect(lines(vs).filter((l) => l.startsWith("agent-stack-role-scope"))).toEqual([]);
+    });
+
+    it("catches grants on the payload key and secret beyond the message-crypto statements, and on other buckets under its own prefix", async () => {
+        const { payloadKeyArn: key, payloadSecretArn: secret } = payload();
+        const vs = await broken((r) => {
+            grant(r, "mas-agent-coordinator-a", { Action: ["kms:*"], Resource: key });
+            grant(r, "mas-agent-task-executor-a1", {
+                Action: ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"],
+                Resource: secret,
+            });
+            grant(r, "mas-agent-task-executor-a2", { Action: ["kms:Decrypt"], Resource: key });
+        });
+        const more = await broken((r) => {
+            grant(r, "mas-agent-coordinator-a", { Action: ["s3:*"], Resource: "arn:aws:s3:::*/coordinator-a/*" });
+            grant(r, "mas-agent-task-executor-a1", {
+                Action: ["s3:DeleteObject"],
+                Resource: "arn:aws:s3:::mas-logging-audit-a30902b/task-executor-a1/*",
+            });
+            grant(r, "mas-agent-task-executor-a2", {
+                Action: ["s3:PutObject"],
+                Resource: `arn:aws:s3:::mas-prod-metrics-data-${ACCT}-eu-west-1/*`,
+            });
+        });
+        expect(lines([...vs, ...more]).filter((l) => l.startsWith("agent-stack-role-scope"))).toEqual([
+            `agent-stack-role-scope MSG-PAYLOAD-KEY-STORAGE: agent role mas-agents-a-agent-coordinator-a (agent coordinator-a): role policy mas-agent-coordinator-a-extra grants kms:* on ${key}: kms:* is not one of the message-crypto grants on the platform's payload key (kms:encrypt, kms:generatedatakey, kms:decrypt)`,
+            `agent-stack-role-scope MSG-PAYLOAD-KEY-STORAGE: agent role mas-agents-a-agent-task-executor-a1 (agent task-executor-a1): role policy mas-agent-task-executor-a1-extra grants secretsmanager:GetSecretValue, secretsmanager:PutSecretValue on ${secret}: secretsmanager:PutSecretValue is not one of the message-crypto grants on the platform's payload secret (secretsmanager:getsecretvalue, secretsmanager:describesecret)`,
+            `agent-stack-role-scope MSG-PAYLOAD-KEY-STORAGE: agent role mas-agents-a-agent-task-executor-a2 (agent task-executor-a2): role policy mas-agent-task-executor-a2-extra grants kms:Decrypt on ${key}: kms:Decrypt on the platform's payload key lacks the message-crypto condition (encrypt: kms:EncryptionContext:sender = the caller; decrypt: through Secrets Manager or with a sender in the encryption context)`,
+            "agent-stack-role-scope ACC-DATA-AGENT-WRITE: agent role mas-agents-a-agent-coordinator-a (agent coordinator-a): role policy mas-agent-coordinator-a-extra grants s3:* on arn:aws:s3:::*/coordinator-a/*: data that is not its own",
+            "agent-stack-role-scope ACC-DATA-AGENT-WRITE: agent role mas-agents-a-agent-task-executor-a1 (agent task-executor-a1): role policy mas-agent-task-executor-a1-extra grants s3:DeleteObject on arn:aws:s3:::mas-logging-audit-a30902b/task-executor-a1/*: data that is not its own",
+            `agent-stack-role-scope ACC-DATA-AGENT-WRITE: agent role mas-agents-a-agent-task-executor-a2 (agent task-executor-a2): role policy mas-agent-task-executor-a2-extra grants s3:PutObject on arn:aws:s3:::mas-prod-metrics-data-${ACCT}-eu-west-1/*: data that is not its own`,
+        ]);
     });
 
     it("catches an agent role that may sign with another agent's key, of this stack or another", async () => {

@@ -22,6 +22,65 @@ import {
 /** Write actions of S3 (for the control a grant on data falls under). */
 const S3_WRITE = /^s3:(put|delete|restore|replicate|abort|\*)/i;
 
+/** The caller's own agent in a condition: its Pod Identity service account, or the agent's name. */
+const isSelf = (agent: string) => (v: string) => v === AGENT_SIGNING.callerVariable || v === agent;
+
+/**
+ * What an agent may do with the platform's shared payload key and secret: exactly the message-crypto statements
+ * (components/data/message-keys.ts), each with its condition. A statement passes when every action it names is
+ * here (no wildcards) and its condition holds.
+ */
+const PAYLOAD_GRANTS: { on: "key" | "secret"; actions: string[]; ok: (s: Statement, agent: string) => boolean }[] = [
+    { on: "secret", actions: ["secretsmanager:getsecretvalue", "secretsmanager:describesecret"], ok: () => true },
+    {
+        // Encrypt only as itself: the sender in the encryption context is the caller.
+        on: "key",
+        actions: ["kms:encrypt", "kms:generatedatakey"],
+        ok: (s, agent) => {
+            const sender = conditionValues(s, ["StringEquals"], "kms:EncryptionContext:sender");
+            return sender.length > 0 && sender.every(isSelf(agent));
+        },
+    },
+    {
+        // Decrypt the data key through Secrets Manager, or a message that names its sender.
+        on: "key",
+        actions: ["kms:decrypt"],
+        ok: (s) =>
+            conditionValues(s, ["StringEquals", "StringLike"], "kms:ViaService").some((v) =>
+                v.startsWith("secretsmanager."),
+            ) || conditionValues(s, ["Null"], "kms:EncryptionContext:sender").some((v) => v === "false"),
+    },
+];
+
+/** Why statement `s` on the payload key / secret goes beyond the message-crypto grants, or undefined. */
+function payloadProblem(s: Statement, on: "key" | "secret", agent: string): string | undefined {
+    for (const action of s.actions) {
+        const grant = PAYLOAD_GRANTS.find((g) => g.on === on && g.actions.includes(action.toLowerCase()));
+        if (!grant) {
+            return `${action} is not one of the message-crypto grants on the platform's payload ${on} (${PAYLOAD_GRANTS.filter(
+                (g) => g.on === on,
+            )
+                .flatMap((g) => g.actions)
+                .join(", ")})`;
+        }
+        if (!grant.ok(s, agent)) {
+            return `${action} on the platform's payload ${on} lacks the message-crypto condition (encrypt: kms:EncryptionContext:sender = the caller; decrypt: through Secrets Manager or with a sender in the encryption context)`;
+        }
+    }
+    return undefined;
+}
+
+/** The platform's data-store buckets (components/config dataStoreBucketName), from the contract. */
+function dataBuckets(facts: PlatformFacts): { agentData: string; metricsData: string } {
+    const [, partition = "aws", , region = ""] = facts.data.payloadKeyArn.split(":");
+    const bucket = (store: string) => `arn:${partition}:s3:::${facts.namePrefix}-${store}-${facts.account}-${region}`;
+    return { agentData: bucket("agent-data"), metricsData: bucket("metrics-data") };
+}
+
+/** Object actions on an agent's own prefix of agent_data; reads of metrics_data (the guide's data_access). */
+const OWN_DATA_ACTIONS = ["s3:getobject", "s3:getobjectversion", "s3:putobject"];
+const METRICS_READ_ACTIONS = ["s3:getobject", "s3:getobjectversion"];
+
 /** The documents an agent role's permissions come from, with where each came from; `outside` lists the rest. */
 function documentsOf(
     role: AgentRole,
@@ -71,7 +130,8 @@ function notOwn(
     keys: Map<string, string>,
 ): { control: string; why: string } | undefined {
     if (resource === facts.data.payloadKeyArn || resource === facts.data.payloadSecretArn) {
-        return undefined;
+        const why = payloadProblem(s, resource === facts.data.payloadKeyArn ? "key" : "secret", agent);
+        return why ? { control: "MSG-PAYLOAD-KEY-STORAGE", why } : undefined;
     }
     const keyAgent = keys.get(resource);
     if (keyAgent !== undefined) {
@@ -96,10 +156,15 @@ function notOwn(
         };
     }
     if (service === "s3") {
-        // Its own data: an object prefix named after the agent (or the caller's own service account).
-        const segments = resource.split(":::").pop()?.split("/").slice(1) ?? [];
+        // Its own data: its prefix of the platform's agent_data (object reads and puts), and metrics_data reads.
+        const buckets = dataBuckets(facts);
+        const only = (allowed: string[]) => s.actions.every((a) => allowed.includes(a.toLowerCase()));
         const own = [agent, `agent-${agent}`, AGENT_SIGNING.callerVariable];
-        if (segments.length > 1 && own.includes(segments[0])) {
+        const [bucket, first, ...rest] = resource.split("/");
+        if (bucket === buckets.agentData && own.includes(first ?? "") && rest.length > 0 && only(OWN_DATA_ACTIONS)) {
+            return undefined;
+        }
+        if (bucket === buckets.metricsData && first !== undefined && only(METRICS_READ_ACTIONS)) {
             return undefined;
         }
         const write = s.actions.some((a) => S3_WRITE.test(a)) || s.actions.includes("*");
@@ -114,8 +179,15 @@ function notOwn(
 export const agentRoleScope = stackPolicy({
     name: "agent-stack-role-scope",
     description:
-        "On an agent stack, every IAM role carries the platform's permissions boundary (from the contract), and each agent role's policies reach only its own signing key, the platform's payload key and secret, and its own data; managed policies other than the platform's agent policy and this stack's own are refused (their grants cannot be verified here).",
-    controls: ["IAM-BOUNDARY", "RBAC-AGENT-PERMS", "ACC-DATA-AGENT-READ", "ACC-DATA-AGENT-WRITE", "MSG-SIG-ALG"],
+        "On an agent stack, every IAM role carries the platform's permissions boundary (from the contract), and each agent role's policies reach only its own signing key, the platform's payload key and secret with exactly the message-crypto grants and conditions, and its own data (object reads and puts under its prefix of the platform's agent_data, reads of metrics_data); managed policies other than the platform's agent policy and this stack's own are refused (their grants cannot be verified here).",
+    controls: [
+        "IAM-BOUNDARY",
+        "RBAC-AGENT-PERMS",
+        "ACC-DATA-AGENT-READ",
+        "ACC-DATA-AGENT-WRITE",
+        "MSG-SIG-ALG",
+        "MSG-PAYLOAD-KEY-STORAGE",
+    ],
     severity: "critical",
     validate: (args, report) => {
         const facts = platformFacts(args.resources);
