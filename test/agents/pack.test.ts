@@ -28,6 +28,7 @@ const AUTHZ = "kubernetes:security.istio.io/v1:AuthorizationPolicy";
 const NETPOL = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
 const RB = "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding";
 const SR = "pulumi:pulumi:StackReference";
+const PI = "aws:eks/podIdentityAssociation:PodIdentityAssociation";
 
 /** A new record like `like` (same parent and provider) of another type and name. */
 function addRecord(records: Records, like: Records[number], type: string, name: string, props: Record<string, any>) {
@@ -176,6 +177,32 @@ describe("policy pack on an agent stack", () => {
             "agent-stack-role-scope ACC-DATA-AGENT-WRITE: agent role mas-agents-a-agent-coordinator-a (agent coordinator-a): role policy mas-agent-coordinator-a-extra grants s3:* on arn:aws:s3:::*/coordinator-a/*: data that is not its own",
             "agent-stack-role-scope ACC-DATA-AGENT-WRITE: agent role mas-agents-a-agent-task-executor-a1 (agent task-executor-a1): role policy mas-agent-task-executor-a1-extra grants s3:DeleteObject on arn:aws:s3:::mas-logging-audit-a30902b/task-executor-a1/*: data that is not its own",
             `agent-stack-role-scope ACC-DATA-AGENT-WRITE: agent role mas-agents-a-agent-task-executor-a2 (agent task-executor-a2): role policy mas-agent-task-executor-a2-extra grants s3:PutObject on arn:aws:s3:::mas-prod-metrics-data-${ACCT}-eu-west-1/*: data that is not its own`,
+        ]);
+    });
+
+    it("holds an untagged role to an agent's scope and reports its tags; holds Pod Identity to this stack's agent roles, without role chaining", async () => {
+        const vs = await broken((r) => {
+            setProp(record(r, ROLE, "mas-agent-coordinator-a"), "tags", {});
+            grant(r, "mas-agent-coordinator-a", {
+                Action: ["s3:GetObject"],
+                Resource: `arn:aws:s3:::mas-prod-agent-data-${ACCT}-eu-west-1/task-executor-a1/*`,
+            });
+            setProp(
+                record(r, PI, "mas-pod-identity-task-executor-a1"),
+                "roleArn",
+                `arn:aws:iam::${ACCT}:role/mas-prod-system-admin`,
+            );
+            setProp(
+                record(r, PI, "mas-pod-identity-task-executor-a2"),
+                "targetRoleArn",
+                "arn:aws:iam::999999999999:role/OrganizationAccountAccessRole",
+            );
+        });
+        expect(lines(vs)).toEqual([
+            `agent-stack-role-scope RBAC-AGENT-PERMS: role mas-agents-a-agent-coordinator-a is tagged rbac-role=null, platform-stack=null: every role of an agent stack is an agent role of its platform (rbac-role=agent, platform-stack=prod), held to an agent's scope`,
+            `agent-stack-role-scope ACC-DATA-AGENT-READ: agent role mas-agents-a-agent-coordinator-a (agent coordinator-a): role policy mas-agent-coordinator-a-extra grants s3:GetObject on arn:aws:s3:::mas-prod-agent-data-${ACCT}-eu-west-1/task-executor-a1/*: data that is not its own`,
+            `agent-stack-pod-identity RBAC-AGENT-NS: Pod Identity association mas-pod-identity-task-executor-a1 gives agent-task-executor-a1/task-executor-a1 role arn:aws:iam::${ACCT}:role/mas-prod-system-admin: not an agent role of this stack`,
+            "agent-stack-pod-identity RBAC-AGENT-NS: Pod Identity association mas-pod-identity-task-executor-a2 chains to target role arn:aws:iam::999999999999:role/OrganizationAccountAccessRole: an agent's pods get their own agent role only, no role chaining",
         ]);
     });
 

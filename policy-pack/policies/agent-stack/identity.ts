@@ -16,8 +16,10 @@ import {
     Statement,
     statementsOf,
     T,
+    tagsOf,
     verifyOnly,
 } from "./shared";
+import { PLATFORM_STACK_TAG, RBAC_ROLE_TAG } from "../../catalog/identity";
 
 /** Write actions of S3 (for the control a grant on data falls under). */
 const S3_WRITE = /^s3:(put|delete|restore|replicate|abort|\*)/i;
@@ -202,6 +204,15 @@ export const agentRoleScope = stackPolicy({
                 );
             }
         }
+        for (const r of args.resources.filter((x) => x.type === T.role)) {
+            const tags = tagsOf(r);
+            if (tags[RBAC_ROLE_TAG] !== "agent" || tags[PLATFORM_STACK_TAG] !== facts.stack) {
+                report(
+                    `[RBAC-AGENT-PERMS] role ${String(r.props.name ?? r.name)} is tagged ${RBAC_ROLE_TAG}=${JSON.stringify(tags[RBAC_ROLE_TAG] ?? null)}, ${PLATFORM_STACK_TAG}=${JSON.stringify(tags[PLATFORM_STACK_TAG] ?? null)}: every role of an agent stack is an agent role of its platform (${RBAC_ROLE_TAG}=agent, ${PLATFORM_STACK_TAG}=${facts.stack}), held to an agent's scope`,
+                    r.urn,
+                );
+            }
+        }
         const keys = signingKeys(args.resources);
         for (const role of agentRoles(args.resources)) {
             const agent = role.agent ?? "";
@@ -277,7 +288,7 @@ export const agentMessageKeys = stackPolicy({
 export const agentPodIdentity = stackPolicy({
     name: "agent-stack-pod-identity",
     description:
-        "On an agent stack, each Pod Identity association joins the platform's cluster (contract cluster.name) for a service account in one of this stack's own agent namespaces, with that agent's role.",
+        "On an agent stack, each Pod Identity association joins the platform's cluster (contract cluster.name) for a service account in one of this stack's own agent namespaces, with that agent's role of this stack and no target role.",
     controls: ["RBAC-AGENT-NS"],
     severity: "high",
     validate: (args, report) => {
@@ -302,10 +313,22 @@ export const agentPodIdentity = stackPolicy({
                     p.urn,
                 );
             }
-            const roleAgent = roleOf.get(String(p.props.roleArn));
-            if (roleAgent !== undefined && roleAgent !== sa) {
+            const roleArn = String(p.props.roleArn ?? "");
+            const roleAgent = roleOf.get(roleArn);
+            if (!roleOf.has(roleArn)) {
                 report(
-                    `[RBAC-AGENT-NS] Pod Identity association ${p.name} gives ${ns}/${sa} the role of agent ${roleAgent}`,
+                    `[RBAC-AGENT-NS] Pod Identity association ${p.name} gives ${ns}/${sa} role ${roleArn || "(none)"}: not an agent role of this stack`,
+                    p.urn,
+                );
+            } else if (roleAgent !== sa) {
+                report(
+                    `[RBAC-AGENT-NS] Pod Identity association ${p.name} gives ${ns}/${sa} the role of agent ${roleAgent ?? "(unknown)"}`,
+                    p.urn,
+                );
+            }
+            if (p.props.targetRoleArn !== undefined && p.props.targetRoleArn !== null && p.props.targetRoleArn !== "") {
+                report(
+                    `[RBAC-AGENT-NS] Pod Identity association ${p.name} chains to target role ${String(p.props.targetRoleArn)}: an agent's pods get their own agent role only, no role chaining`,
                     p.urn,
                 );
             }
