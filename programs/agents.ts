@@ -75,6 +75,7 @@ export function agentProgram(cfg: StackConfig) {
             config: pick(
                 cfg,
                 "stack",
+                "project",
                 "platformStack",
                 "agents",
                 "deletionProtection",

@@ -19,6 +19,7 @@ import { AgentPlatformContract } from "../platform/contract";
 export type AgentFleetConfig = Pick<
     StackConfig,
     | "stack"
+    | "project"
     | "platformStack"
     | "agents"
     | "deletionProtection"
@@ -75,7 +76,12 @@ export class AgentFleet extends pulumi.ComponentResource {
         const messages = new MessageKeys(
             `${name}-message`,
             {
-                config: { stack: cfg.stack, deletionProtection: cfg.deletionProtection },
+                config: {
+                    stack: cfg.stack,
+                    project: cfg.project,
+                    platformStack: cfg.platformStack,
+                    deletionProtection: cfg.deletionProtection,
+                },
                 evidence: ev,
                 agentRoles: identity.roles,
                 payloadKeyArn: p.data.payloadKeyArn,

@@ -10,14 +10,13 @@ import {
     RBAC_ROLE_TAG,
     RbacRole,
 } from "../../policy-pack/catalog/identity";
-import { agentNamespace, clusterName } from "../config";
+import { agentNamespace, clusterName, IAM_ROLE_NAME_MAX } from "../config";
 import * as docs from "./documents";
 
 /** Where the metrics collector runs; the cluster section creates its Pod Identity association. */
 export const MONITORING_SERVICE_ACCOUNT = { namespace: "monitoring", name: "monitoring-agent" } as const;
 
 /** IAM role names are limited to 64 characters. */
-const IAM_ROLE_NAME_MAX = 64;
 const HOUR = 3600;
 
 export interface IdentityRoles {

@@ -92,16 +92,16 @@ describe("policy pack on an agent stack", () => {
             }),
         );
         expect(lines(vs)).toEqual([
-            "agent-stack-role-scope ACC-DATA-AGENT-READ: agent role mas-agents-a-agent-coordinator-a (agent coordinator-a): role policy mas-agent-coordinator-a-extra grants s3:GetObject on arn:aws:s3:::mas-prod-agent-data/task-executor-b1/*: data that is not its own",
+            "agent-stack-role-scope ACC-DATA-AGENT-READ: agent role mas629026-agents-a-agent-coordinator-a (agent coordinator-a): role policy mas-agent-coordinator-a-extra grants s3:GetObject on arn:aws:s3:::mas-prod-agent-data/task-executor-b1/*: data that is not its own",
         ]);
     });
 
     it("catches a policy of this stack or an AWS managed policy attached to an agent role", async () => {
         const vs = await broken((r) => {
             const role = record(r, ROLE, "mas-agent-task-executor-a1");
-            const arn = "arn:aws:iam::123456789012:policy/mas-agents-a-extra-data";
+            const arn = "arn:aws:iam::123456789012:policy/mas629026-agents-a-extra-data";
             addRecord(r, role, "aws:iam/policy:Policy", "mas-extra-data", {
-                name: "mas-agents-a-extra-data",
+                name: "mas629026-agents-a-extra-data",
                 arn,
                 policy: JSON.stringify({
                     Version: "2012-10-17",
@@ -125,8 +125,8 @@ describe("policy pack on an agent stack", () => {
             });
         });
         expect(lines(vs).filter((l) => l.startsWith("agent-stack-role-scope"))).toEqual([
-            "agent-stack-role-scope RBAC-AGENT-PERMS: agent role mas-agents-a-agent-task-executor-a1 attaches arn:aws:iam::aws:policy/AdministratorAccess, neither the platform's agent policy (arn:aws:iam::123456789012:policy/mas-prod-agent) nor a policy of this stack: its grants cannot be held to the agent's own data and keys",
-            "agent-stack-role-scope ACC-DATA-AGENT-WRITE: agent role mas-agents-a-agent-task-executor-a1 (agent task-executor-a1): policy mas-agents-a-extra-data grants s3:PutObject on arn:aws:s3:::mas-prod-agent-data/planner/*: data that is not its own",
+            "agent-stack-role-scope RBAC-AGENT-PERMS: agent role mas629026-agents-a-agent-task-executor-a1 attaches arn:aws:iam::aws:policy/AdministratorAccess, neither the platform's agent policy (arn:aws:iam::123456789012:policy/mas-prod-agent) nor a policy of this stack: its grants cannot be held to the agent's own data and keys",
+            "agent-stack-role-scope ACC-DATA-AGENT-WRITE: agent role mas629026-agents-a-agent-task-executor-a1 (agent task-executor-a1): policy mas629026-agents-a-extra-data grants s3:PutObject on arn:aws:s3:::mas-prod-agent-data/planner/*: data that is not its own",
         ]);
     });
 
@@ -171,12 +171,12 @@ describe("policy pack on an agent stack", () => {
             });
         });
         expect(lines([...vs, ...more]).filter((l) => l.startsWith("agent-stack-role-scope"))).toEqual([
-            `agent-stack-role-scope MSG-PAYLOAD-KEY-STORAGE: agent role mas-agents-a-agent-coordinator-a (agent coordinator-a): role policy mas-agent-coordinator-a-extra grants kms:* on ${key}: kms:* is not one of the message-crypto grants on the platform's payload key (kms:encrypt, kms:generatedatakey, kms:decrypt)`,
-            `agent-stack-role-scope MSG-PAYLOAD-KEY-STORAGE: agent role mas-agents-a-agent-task-executor-a1 (agent task-executor-a1): role policy mas-agent-task-executor-a1-extra grants secretsmanager:GetSecretValue, secretsmanager:PutSecretValue on ${secret}: secretsmanager:PutSecretValue is not one of the message-crypto grants on the platform's payload secret (secretsmanager:getsecretvalue, secretsmanager:describesecret)`,
-            `agent-stack-role-scope MSG-PAYLOAD-KEY-STORAGE: agent role mas-agents-a-agent-task-executor-a2 (agent task-executor-a2): role policy mas-agent-task-executor-a2-extra grants kms:Decrypt on ${key}: kms:Decrypt on the platform's payload key lacks the message-crypto condition (encrypt: kms:EncryptionContext:sender = the caller; decrypt: through Secrets Manager or with a sender in the encryption context)`,
-            "agent-stack-role-scope ACC-DATA-AGENT-WRITE: agent role mas-agents-a-agent-coordinator-a (agent coordinator-a): role policy mas-agent-coordinator-a-extra grants s3:* on arn:aws:s3:::*/coordinator-a/*: data that is not its own",
-            "agent-stack-role-scope ACC-DATA-AGENT-WRITE: agent role mas-agents-a-agent-task-executor-a1 (agent task-executor-a1): role policy mas-agent-task-executor-a1-extra grants s3:DeleteObject on arn:aws:s3:::mas-logging-audit-a30902b/task-executor-a1/*: data that is not its own",
-            `agent-stack-role-scope ACC-DATA-AGENT-WRITE: agent role mas-agents-a-agent-task-executor-a2 (agent task-executor-a2): role policy mas-agent-task-executor-a2-extra grants s3:PutObject on arn:aws:s3:::mas-prod-metrics-data-${ACCT}-eu-west-1/*: data that is not its own`,
+            `agent-stack-role-scope MSG-PAYLOAD-KEY-STORAGE: agent role mas629026-agents-a-agent-coordinator-a (agent coordinator-a): role policy mas-agent-coordinator-a-extra grants kms:* on ${key}: kms:* is not one of the message-crypto grants on the platform's payload key (kms:encrypt, kms:generatedatakey, kms:decrypt)`,
+            `agent-stack-role-scope MSG-PAYLOAD-KEY-STORAGE: agent role mas629026-agents-a-agent-task-executor-a1 (agent task-executor-a1): role policy mas-agent-task-executor-a1-extra grants secretsmanager:GetSecretValue, secretsmanager:PutSecretValue on ${secret}: secretsmanager:PutSecretValue is not one of the message-crypto grants on the platform's payload secret (secretsmanager:getsecretvalue, secretsmanager:describesecret)`,
+            `agent-stack-role-scope MSG-PAYLOAD-KEY-STORAGE: agent role mas629026-agents-a-agent-task-executor-a2 (agent task-executor-a2): role policy mas-agent-task-executor-a2-extra grants kms:Decrypt on ${key}: kms:Decrypt on the platform's payload key lacks the message-crypto condition (encrypt: kms:EncryptionContext:sender = the caller; decrypt: through Secrets Manager or with a sender in the encryption context)`,
+            "agent-stack-role-scope ACC-DATA-AGENT-WRITE: agent role mas629026-agents-a-agent-coordinator-a (agent coordinator-a): role policy mas-agent-coordinator-a-extra grants s3:* on arn:aws:s3:::*/coordinator-a/*: data that is not its own",
+            "agent-stack-role-scope ACC-DATA-AGENT-WRITE: agent role mas629026-agents-a-agent-task-executor-a1 (agent task-executor-a1): role policy mas-agent-task-executor-a1-extra grants s3:DeleteObject on arn:aws:s3:::mas-logging-audit-a30902b/task-executor-a1/*: data that is not its own",
+            `agent-stack-role-scope ACC-DATA-AGENT-WRITE: agent role mas629026-agents-a-agent-task-executor-a2 (agent task-executor-a2): role policy mas-agent-task-executor-a2-extra grants s3:PutObject on arn:aws:s3:::mas-prod-metrics-data-${ACCT}-eu-west-1/*: data that is not its own`,
         ]);
     });
 
@@ -199,10 +199,25 @@ describe("policy pack on an agent stack", () => {
             );
         });
         expect(lines(vs)).toEqual([
-            `agent-stack-role-scope RBAC-AGENT-PERMS: role mas-agents-a-agent-coordinator-a is tagged rbac-role=null, platform-stack=null: every role of an agent stack is an agent role of its platform (rbac-role=agent, platform-stack=prod), held to an agent's scope`,
-            `agent-stack-role-scope ACC-DATA-AGENT-READ: agent role mas-agents-a-agent-coordinator-a (agent coordinator-a): role policy mas-agent-coordinator-a-extra grants s3:GetObject on arn:aws:s3:::mas-prod-agent-data-${ACCT}-eu-west-1/task-executor-a1/*: data that is not its own`,
+            `agent-stack-role-scope RBAC-AGENT-PERMS: role mas629026-agents-a-agent-coordinator-a is tagged rbac-role=null, platform-stack=null: every role of an agent stack is an agent role of its platform (rbac-role=agent, platform-stack=prod), held to an agent's scope`,
+            `agent-stack-role-scope ACC-DATA-AGENT-READ: agent role mas629026-agents-a-agent-coordinator-a (agent coordinator-a): role policy mas-agent-coordinator-a-extra grants s3:GetObject on arn:aws:s3:::mas-prod-agent-data-${ACCT}-eu-west-1/task-executor-a1/*: data that is not its own`,
             `agent-stack-pod-identity RBAC-AGENT-NS: Pod Identity association mas-pod-identity-task-executor-a1 gives agent-task-executor-a1/task-executor-a1 role arn:aws:iam::${ACCT}:role/mas-prod-system-admin: not an agent role of this stack`,
             "agent-stack-pod-identity RBAC-AGENT-NS: Pod Identity association mas-pod-identity-task-executor-a2 chains to target role arn:aws:iam::999999999999:role/OrganizationAccountAccessRole: an agent's pods get their own agent role only, no role chaining",
+        ]);
+    });
+
+    it("refuses names under the platform's prefix (mas-prod-), which the platform's rights read as its own", async () => {
+        const vs = await broken((r) => {
+            setProp(record(r, ROLE, "mas-agent-coordinator-a"), "name", "mas-prod-agent-coordinator-a");
+            setProp(
+                record(r, "aws:iam/policy:Policy", "mas-message-agent-message-crypto"),
+                "name",
+                "mas-prod-agent-message-crypto",
+            );
+        });
+        expect(lines(vs).filter((l) => l.includes("platform's prefix")).sort()).toEqual([
+            "agent-stack-role-scope RBAC-AGENT-PERMS: Policy mas-prod-agent-message-crypto is named under the platform's prefix mas-prod-: an agent stack's names use its own prefix (mas<hash>-<stack>), never its platform's",
+            "agent-stack-role-scope RBAC-AGENT-PERMS: Role mas-prod-agent-coordinator-a is named under the platform's prefix mas-prod-: an agent stack's names use its own prefix (mas<hash>-<stack>), never its platform's",
         ]);
     });
 
@@ -218,10 +233,10 @@ describe("policy pack on an agent stack", () => {
         const scope = lines(vs).filter((l) => l.startsWith("agent-stack-role-scope"));
         expect(scope).toHaveLength(2);
         expect(scope[0]).toMatch(
-            /^agent-stack-role-scope MSG-SIG-ALG: agent role mas-agents-a-agent-coordinator-a \(agent coordinator-a\): .* grants kms:Sign on arn:aws:kms:.*: the signing key of agent task-executor-a1$/,
+            /^agent-stack-role-scope MSG-SIG-ALG: agent role mas629026-agents-a-agent-coordinator-a \(agent coordinator-a\): .* grants kms:Sign on arn:aws:kms:.*: the signing key of agent task-executor-a1$/,
         );
         expect(scope[1]).toMatch(
-            /^agent-stack-role-scope MSG-SIG-ALG: agent role mas-agents-a-agent-task-executor-a2 \(agent task-executor-a2\): .*:key\/0000-agents-b-coordinator-b: a key that is neither its own signing key nor the platform's payload key$/,
+            /^agent-stack-role-scope MSG-SIG-ALG: agent role mas629026-agents-a-agent-task-executor-a2 \(agent task-executor-a2\): .*:key\/0000-agents-b-coordinator-b: a key that is neither its own signing key nor the platform's payload key$/,
         );
     });
 
@@ -239,7 +254,7 @@ describe("policy pack on an agent stack", () => {
             setProp(key, "policy", JSON.stringify(doc));
         });
         expect(lines(vs)).toEqual([
-            "agent-stack-message-keys MSG-SIG-ALG: the key policy of agent task-executor-a1's signing key mas-message-signing-task-executor-a1 grants kms:Sign to arn:aws:iam::123456789012:role/mas-agents-a-agent-coordinator-a: a signing key is its agent's alone",
+            "agent-stack-message-keys MSG-SIG-ALG: the key policy of agent task-executor-a1's signing key mas-message-signing-task-executor-a1 grants kms:Sign to arn:aws:iam::123456789012:role/mas629026-agents-a-agent-coordinator-a: a signing key is its agent's alone",
         ]);
     });
 
@@ -250,7 +265,7 @@ describe("policy pack on an agent stack", () => {
         expect(lines(vs)).toEqual([
             // The resource policy names no boundary ARN; the agent-stack check names the platform's.
             "identity-role-permissions-boundary IAM-BOUNDARY,IAM-PAM: role has no permissionsBoundary; attach the stack's permissions boundary (identity.permissionsBoundaryArn)",
-            "agent-stack-role-scope IAM-BOUNDARY: role mas-agents-a-agent-task-executor-a2 has permissions boundary null; every role of an agent stack carries its platform's boundary arn:aws:iam::123456789012:policy/mas-prod-permissions-boundary (contract identity.permissionsBoundaryArn)",
+            "agent-stack-role-scope IAM-BOUNDARY: role mas629026-agents-a-agent-task-executor-a2 has permissions boundary null; every role of an agent stack carries its platform's boundary arn:aws:iam::123456789012:policy/mas-prod-permissions-boundary (contract identity.permissionsBoundaryArn)",
         ]);
     });
 

@@ -21,6 +21,9 @@ import {
 } from "./shared";
 import { PLATFORM_STACK_TAG, RBAC_ROLE_TAG } from "../../catalog/identity";
 
+/** Resources whose physical name must not fall under the platform's prefix. */
+const NAMED = [T.role, T.policy, "aws:kms/alias:Alias"];
+
 /** Write actions of S3 (for the control a grant on data falls under). */
 const S3_WRITE = /^s3:(put|delete|restore|replicate|abort|\*)/i;
 
@@ -200,6 +203,18 @@ export const agentRoleScope = stackPolicy({
             if (r.props.permissionsBoundary !== facts.identity.permissionsBoundaryArn) {
                 report(
                     `[IAM-BOUNDARY] role ${String(r.props.name ?? r.name)} has permissions boundary ${JSON.stringify(r.props.permissionsBoundary ?? null)}; every role of an agent stack carries its platform's boundary ${facts.identity.permissionsBoundaryArn} (contract identity.permissionsBoundaryArn)`,
+                    r.urn,
+                );
+            }
+        }
+        // The platform's own names: its system_admin's rights, its data policies and its operators read
+        // `${namePrefix}-*` as the platform's; an agent stack names its resources with its own prefix.
+        const platformNames = `${facts.namePrefix}-`;
+        for (const r of args.resources.filter((x) => NAMED.includes(x.type))) {
+            const name = String(r.props.name ?? "").replace(/^alias\//, "");
+            if (name.startsWith(platformNames)) {
+                report(
+                    `[RBAC-AGENT-PERMS] ${r.type.split(":").pop()} ${String(r.props.name)} is named under the platform's prefix ${platformNames}: an agent stack's names use its own prefix (mas<hash>-<stack>), never its platform's`,
                     r.urn,
                 );
             }
