@@ -147,6 +147,8 @@ describe("agent stack program", () => {
                 keyUsage: "SIGN_VERIFY",
                 customerMasterKeySpec: "ECC_NIST_EDWARDS25519",
             });
+            // Its platform's system_admin manages it by this tag (its name and stack tag are this stack's).
+            expect((key.inputs.tags as Record<string, string>)["platform-stack"]).toBe("prod");
             expect(key.protect).toBe(true);
         },
     );

@@ -24,6 +24,8 @@ describe("MessageKeys", () => {
                 customerMasterKeySpec: "ECC_NIST_EDWARDS25519",
                 deletionWindowInDays: 30,
             });
+            // system_admin manages its platform's agents' keys (agent stacks' too) by this tag.
+            expect(plain<any>(k.inputs).tags["platform-stack"]).toBe("prod");
             expect(k.protect).toBe(true);
         }
     });
