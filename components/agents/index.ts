@@ -67,6 +67,7 @@ export class AgentFleet extends pulumi.ComponentResource {
             json,
             agents,
             platformStack: platformStackName(cfg),
+            stack: cfg.stack,
             permissionsBoundaryArn: p.identity.permissionsBoundaryArn,
             agentPolicyArn: p.identity.agentPolicyArn,
         });

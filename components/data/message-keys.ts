@@ -64,6 +64,7 @@ export class MessageKeys extends pulumi.ComponentResource {
                     tags: classified("sensitive", {
                         [AGENT_SIGNING.purposeTag]: AGENT_SIGNING.purpose,
                         [AGENT_SIGNING.agentTag]: agent,
+                        [AGENT_SIGNING.stackTag]: cfg.stack,
                         [PLATFORM_STACK_TAG]: platformStack,
                     }),
                 },
@@ -94,6 +95,7 @@ export class MessageKeys extends pulumi.ComponentResource {
                             StringEquals: {
                                 ...agentKeys,
                                 [`aws:ResourceTag/${AGENT_SIGNING.agentTag}`]: AGENT_SIGNING.callerVariable,
+                                [`aws:ResourceTag/${AGENT_SIGNING.stackTag}`]: AGENT_SIGNING.stackVariable,
                             },
                         },
                     },

@@ -10,6 +10,7 @@ import {
     RBAC_ROLE_TAG,
     RbacRole,
 } from "../../policy-pack/catalog/identity";
+import { AGENT_SIGNING } from "../../policy-pack/catalog/data";
 import { agentNamespace, clusterName, IAM_ROLE_NAME_MAX } from "../config";
 import * as docs from "./documents";
 
@@ -208,6 +209,8 @@ export function agentRoles(
         agents: string[];
         /** The platform stack the agents belong to (its data and key policies admit agents by this tag). */
         platformStack: string;
+        /** The stack building them: signing is held to the keys this stack built for them (agent-stack tag). */
+        stack: string;
         agentPolicyArn?: pulumi.Input<string>;
     },
 ) {
@@ -220,7 +223,7 @@ export function agentRoles(
                 trust: args.json((c) => docs.podIdentityTrust(c, agentNamespace(agent), agent)),
                 maxSessionDuration: HOUR,
                 description: `agent ${agent}: namespace-bound workload role (EKS Pod Identity, ${agentNamespace(agent)}/${agent}).`,
-                tags: { [PLATFORM_STACK_TAG]: args.platformStack },
+                tags: { [PLATFORM_STACK_TAG]: args.platformStack, [AGENT_SIGNING.stackTag]: args.stack },
             }),
         ]),
     );

@@ -118,7 +118,7 @@ describe("agent stack program", () => {
             const role = named(run, "aws:iam/role:Role", `mas-agent-${a}`);
             expect(role.inputs.name).toBe(`mas4729d0-${STACK}-agent-${a}`);
             expect(role.inputs.permissionsBoundary).toBe(contract.identity.permissionsBoundaryArn);
-            expect(role.inputs.tags).toEqual({ "rbac-role": "agent", "platform-stack": "prod" });
+            expect(role.inputs.tags).toEqual({ "rbac-role": "agent", "platform-stack": "prod", "agent-stack": STACK });
             const trust = JSON.parse(role.inputs.assumeRolePolicy as string);
             expect(trust.Statement[0].Condition.StringEquals).toEqual({
                 "aws:SourceAccount": "123456789012",
@@ -149,6 +149,9 @@ describe("agent stack program", () => {
             });
             // Its platform's system_admin manages it by this tag (its name and stack tag are this stack's).
             expect((key.inputs.tags as Record<string, string>)["platform-stack"]).toBe("prod");
+            // Signing is held to the keys of this stack (SignAsSelf: agent-stack tag equals the role's).
+            expect((key.inputs.tags as Record<string, string>)["agent-stack"]).toBe(STACK);
+            expect((role.inputs.tags as Record<string, string>)["agent-stack"]).toBe(STACK);
             expect(key.protect).toBe(true);
         },
     );

@@ -262,7 +262,7 @@ describe("Identity (dev)", () => {
         const r = role("mas-agent-task-executor");
         expect(r.inputs.name).toBe("mas-dev-agent-task-executor");
         // platform-stack: the data and key policies admit agents of this platform by tag, not by name.
-        expect(r.inputs.tags).toEqual({ "rbac-role": "agent", "platform-stack": "dev" });
+        expect(r.inputs.tags).toEqual({ "rbac-role": "agent", "platform-stack": "dev", "agent-stack": "dev" });
         expect(statements(r.inputs.assumeRolePolicy)).toEqual([
             {
                 Sid: "EksPodIdentity",
