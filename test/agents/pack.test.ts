@@ -215,7 +215,11 @@ describe("policy pack on an agent stack", () => {
                 "mas-prod-agent-message-crypto",
             );
         });
-        expect(lines(vs).filter((l) => l.includes("platform's prefix")).sort()).toEqual([
+        expect(
+            lines(vs)
+                .filter((l) => l.includes("platform's prefix"))
+                .sort(),
+        ).toEqual([
             "agent-stack-role-scope RBAC-AGENT-PERMS: Policy mas-prod-agent-message-crypto is named under the platform's prefix mas-prod-: an agent stack's names use its own prefix (mas<hash>-<stack>), never its platform's",
             "agent-stack-role-scope RBAC-AGENT-PERMS: Role mas-prod-agent-coordinator-a is named under the platform's prefix mas-prod-: an agent stack's names use its own prefix (mas<hash>-<stack>), never its platform's",
         ]);
