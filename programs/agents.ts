@@ -4,7 +4,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AgentFleet } from "../components/agents";
-import { pick, StackConfig } from "../components/config";
+import { pick, platformStackName, StackConfig } from "../components/config";
+import { PLATFORM_STACK_TAG } from "../policy-pack/catalog/identity";
 import { EvidenceRegistry } from "../components/evidence";
 import {
     AgentPlatformContract,
@@ -50,7 +51,7 @@ export function agentProgram(cfg: StackConfig) {
                 project: cfg.project,
                 environment: cfg.environment,
                 stack: cfg.stack,
-                "platform-stack": cfg.platformStack,
+                [PLATFORM_STACK_TAG]: platformStackName(cfg),
                 classification: "internal",
                 "managed-by": "pulumi",
             },
@@ -74,6 +75,8 @@ export function agentProgram(cfg: StackConfig) {
             config: pick(
                 cfg,
                 "stack",
+                "project",
+                "platformStack",
                 "agents",
                 "deletionProtection",
                 "agentQuotaCpu",

@@ -7,7 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { agentFlowSchemaSpec } from "../cluster";
 import { agentNamespaces, podIdentities } from "../cluster/agents";
-import { agentNamespace, namePrefix, StackConfig } from "../config";
+import { agentNamespace, namePrefix, platformStackName, StackConfig } from "../config";
 import { MessageKeys } from "../data/message-keys";
 import { EvidenceRegistry } from "../evidence";
 import { agentRoles, iamContext } from "../identity";
@@ -19,6 +19,8 @@ import { AgentPlatformContract } from "../platform/contract";
 export type AgentFleetConfig = Pick<
     StackConfig,
     | "stack"
+    | "project"
+    | "platformStack"
     | "agents"
     | "deletionProtection"
     | "agentQuotaCpu"
@@ -64,6 +66,8 @@ export class AgentFleet extends pulumi.ComponentResource {
             prefix,
             json,
             agents,
+            platformStack: platformStackName(cfg),
+            stack: cfg.stack,
             permissionsBoundaryArn: p.identity.permissionsBoundaryArn,
             agentPolicyArn: p.identity.agentPolicyArn,
         });
@@ -73,7 +77,12 @@ export class AgentFleet extends pulumi.ComponentResource {
         const messages = new MessageKeys(
             `${name}-message`,
             {
-                config: { stack: cfg.stack, deletionProtection: cfg.deletionProtection },
+                config: {
+                    stack: cfg.stack,
+                    project: cfg.project,
+                    platformStack: cfg.platformStack,
+                    deletionProtection: cfg.deletionProtection,
+                },
                 evidence: ev,
                 agentRoles: identity.roles,
                 payloadKeyArn: p.data.payloadKeyArn,

@@ -1,11 +1,37 @@
+import { createHash } from "crypto";
 import { SEGMENTS, SegmentName } from "../../policy-pack/catalog";
 import { split } from "../../policy-pack/lib/cidr";
 import { bytes, milliCpu, PodResources } from "../../policy-pack/lib/quantity";
 import { StackConfig } from "./keys";
 
-/** Prefix for physical names (`mas-<stack>`), so two stacks can share an account. */
-export function namePrefix(cfg: Pick<StackConfig, "stack">): string {
-    return `mas-${cfg.stack}`;
+/** IAM's limit on a role name (the stack's role names are `<namePrefix>-<role>`). */
+export const IAM_ROLE_NAME_MAX = 64;
+
+/**
+ * Prefix for physical names, so stacks can share an account: `mas-<stack>` for a platform stack; for an agent
+ * stack (platformStack set) `mas<hash>-<stack>`, the hash (6 hex) of `<project>/<stack>`: never under a platform's
+ * `mas-<stack>-` (whose IAM and key rights are scoped by that prefix), nor equal to an agent stack of the same
+ * name in another project.
+ */
+export function namePrefix(
+    cfg: Pick<StackConfig, "stack"> & Partial<Pick<StackConfig, "project" | "platformStack">>,
+): string {
+    if (!cfg.platformStack) {
+        return `mas-${cfg.stack}`;
+    }
+    const hash = createHash("sha256")
+        .update(`${cfg.project ?? ""}/${cfg.stack}`)
+        .digest("hex")
+        .slice(0, 6);
+    return `mas${hash}-${cfg.stack}`;
+}
+
+/**
+ * The platform stack a stack's agents belong to: itself for a platform stack, else the stack part of its
+ * platformStack (`prod` of `org/project/prod`). The value of the platform-stack tag.
+ */
+export function platformStackName(cfg: Pick<StackConfig, "stack" | "platformStack">): string {
+    return cfg.platformStack === "" ? cfg.stack : (cfg.platformStack.split("/").pop() ?? cfg.platformStack);
 }
 
 /**

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { agentQuotaProblems, crossChecks } from "./checks";
 import { contactFindings } from "./contacts";
+import { IAM_ROLE_NAME_MAX, namePrefix } from "./derived";
 import { preconditionFindings } from "./preconditions";
 import { AGENT_STACK_KEYS, CONFIG_KEYS, KeyDecl, profileOf, PROJECT, PulumiType, StackConfig } from "./keys";
 import { OFFLINE_PLAN_ENV } from "./offline";
@@ -107,6 +108,7 @@ export function parseConfig(
         const checks = agentStack ? agentQuotaProblems(cfg, prefix) : crossChecks(cfg, prefix);
         problems.push(...checks, ...contacts.problems, ...preconditions.problems);
         problems.push(...agentStackChecks(cfg, prefix, project, stack));
+        problems.push(...agentRoleNameProblems({ ...cfg, project, stack }, prefix));
         warnings = [...contacts.warnings, ...preconditions.warnings];
     }
     if (problems.length > 0) {
@@ -134,6 +136,17 @@ function agentStackChecks(cfg: StackConfig, prefix: string, project: string, sta
         problems.push(`${prefix}platformStack: ${cfg.platformStack} is this stack; name the platform stack`);
     }
     return problems;
+}
+
+/** Each agent's IAM role, `<namePrefix>-agent-<agent>`, fits IAM's 64 characters (the stack's prefix counts). */
+function agentRoleNameProblems(cfg: StackConfig, prefix: string): string[] {
+    const head = `${namePrefix(cfg)}-agent-`;
+    return cfg.agents
+        .filter((a) => head.length + a.length > IAM_ROLE_NAME_MAX)
+        .map(
+            (a) =>
+                `${prefix}agents: agent ${a} makes the IAM role name ${head}${a} ${head.length + a.length} characters long; IAM allows ${IAM_ROLE_NAME_MAX}: with this stack's prefix ${head} an agent name has at most ${IAM_ROLE_NAME_MAX - head.length} characters`,
+        );
 }
 
 function decode(type: PulumiType, text: string): { value?: unknown; error?: string } {

@@ -69,9 +69,12 @@ export function serviceTrust(
 export interface DataConfig {
     stack: string;
     deletionProtection: boolean;
+    /** An agent stack's (namePrefix): its project and platform stack. */
+    project?: string;
+    platformStack?: string;
 }
 
-export function dataNames(cfg: Pick<DataConfig, "stack">) {
+export function dataNames(cfg: Pick<DataConfig, "stack" | "project" | "platformStack">) {
     const prefix = namePrefix(cfg);
     return {
         prefix,

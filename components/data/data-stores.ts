@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { guide } from "../../policy-pack/catalog";
 import { DATA_STORE_TAG } from "../../policy-pack/catalog/data";
+import { PLATFORM_STACK_TAG, RBAC_ROLE_TAG } from "../../policy-pack/catalog/identity";
 import { dataStoreBucketName } from "../config";
 import { EvidenceRegistry } from "../evidence";
 import { secureBucket, SecureBucket } from "./bucket";
@@ -47,7 +48,6 @@ export class DataStores extends pulumi.ComponentResource {
         const env = awsEnv(this);
         const cls = guide.dataProtection.classification;
         const macieRole = roleArn(env, "aws-service-role/macie.amazonaws.com/AWSServiceRoleForAmazonMacie");
-        const agentRolePattern = roleArn(env, `${names.prefix}-agent-*`);
         // Service roles that must read (Macie, Backup) or restore (Backup) whatever the data policy says.
         const services = [args.backupRoleArn, macieRole];
         // Fixed names: the identity section's role policies grant access to exactly these buckets.
@@ -101,17 +101,18 @@ export class DataStores extends pulumi.ComponentResource {
                             bucketArn,
                             args.roleArns.systemAdmin,
                             args.roleArns.operator,
-                            agentRolePattern,
                             args.roleArns.monitoringAgent,
                             ...services,
                         ])
-                        .apply(([b, admin, operator, agents, monitoring, ...svc]) => [
-                            denyUnless("MetricsDataReadOnlyAdminOperatorAgents", READ, b, [
-                                admin,
-                                operator,
-                                agents,
-                                ...svc,
-                            ]),
+                        .apply(([b, admin, operator, monitoring, ...svc]) => [
+                            // Agents by tag (rbac-role agent of this platform), so agent stacks' roles, named
+                            // with their own prefix, read too: two denies, as a deny's conditions only AND.
+                            denyUnless("MetricsDataReadOnlyAdminOperatorAgents", READ, b, [admin, operator, ...svc], {
+                                StringNotEquals: { [`aws:PrincipalTag/${RBAC_ROLE_TAG}`]: "agent" },
+                            }),
+                            denyUnless("MetricsDataReadOnlyAgentsOfThisPlatform", READ, b, [admin, operator, ...svc], {
+                                StringNotEquals: { [`aws:PrincipalTag/${PLATFORM_STACK_TAG}`]: cfg.stack },
+                            }),
                             denyUnless("MetricsDataWriteOnlyMonitoringAgent", WRITE, b, [monitoring, svc[0]]),
                             {
                                 Sid: "MetricsDataWriteRequiresSigV4",
@@ -181,13 +182,20 @@ export class DataStores extends pulumi.ComponentResource {
  * Denies `actions` on the bucket's objects to every principal whose ARN is not listed (anonymous callers
  * included: a missing aws:PrincipalArn matches ArnNotLike).
  */
-function denyUnless(sid: string, actions: string[], bucketArn: string, allowed: string[]): Statement {
+function denyUnless(
+    sid: string,
+    actions: string[],
+    bucketArn: string,
+    allowed: string[],
+    /** Further conditions, all of which must also hold for the deny (e.g. not an agent of this platform). */
+    and: Record<string, Record<string, string>> = {},
+): Statement {
     return {
         Sid: sid,
         Effect: "Deny",
         Principal: "*",
         Action: actions,
         Resource: `${bucketArn}/*`,
-        Condition: { ArnNotLike: { "aws:PrincipalArn": allowed } },
+        Condition: { ArnNotLike: { "aws:PrincipalArn": allowed }, ...and },
     };
 }

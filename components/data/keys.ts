@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ClassificationLevel } from "../../policy-pack/catalog";
 import { KMS_DELETION_WINDOW_DAYS, KMS_ROTATION_DAYS, SIGNING_KEY_SPEC } from "../../policy-pack/catalog/data";
+import { PLATFORM_STACK_TAG, RBAC_ROLE_TAG } from "../../policy-pack/catalog/identity";
 import { EvidenceRegistry } from "../evidence";
 import { arn, AwsEnv, awsEnv, classified, DataConfig, dataNames, policyDocument, roleArn, Statement } from "./common";
 import type { DataRoleArns } from "./data-stores";
@@ -77,7 +78,7 @@ export class Keys extends pulumi.ComponentResource {
         };
 
         const statements = servicesStatements(env, names);
-        const dataAccess = dataAccessStatements(env, names, args.roleArns);
+        const dataAccess = dataAccessStatements(env, args.roleArns, cfg.stack);
         statements.critical.push(...dataAccess.critical);
         statements.sensitive.push(...dataAccess.sensitive);
         this.keys = {} as Record<KeyPurpose, aws.kms.Key>;
@@ -189,10 +190,10 @@ function viaService(sid: string, service: string, env: AwsEnv, actions: string[]
  */
 export function dataAccessStatements(
     env: AwsEnv,
-    names: ReturnType<typeof dataNames>,
     roles: DataRoleArns,
+    /** This platform stack: its agents (its own and its agent stacks') carry it as their platform-stack tag. */
+    platformStack: string,
 ): Record<"critical" | "sensitive", pulumi.Output<Statement>[]> {
-    const agents = roleArn(env, `${names.prefix}-agent-*`);
     const viaS3 = (sid: string, principals: pulumi.Input<string>[], actions: string[]) =>
         pulumi.all([env.accountId, env.region, ...principals]).apply(([acct, region, ...arns]) => ({
             Sid: sid,
@@ -214,7 +215,23 @@ export function dataAccessStatements(
             viaS3("AgentDataWriteViaS3", [roles.systemAdmin], write),
         ],
         sensitive: [
-            viaS3("MetricsDataReadViaS3", [roles.systemAdmin, roles.operator, agents], read),
+            viaS3("MetricsDataReadViaS3", [roles.systemAdmin, roles.operator], read),
+            // The agents of this platform, by tag: agent stacks name their roles with their own prefix.
+            pulumi.all([env.accountId, env.region]).apply(([acct, region]) => ({
+                Sid: "MetricsDataReadViaS3Agents",
+                Effect: "Allow" as const,
+                Principal: "*" as const,
+                Action: read,
+                Resource: "*",
+                Condition: {
+                    StringEquals: {
+                        [`aws:PrincipalTag/${RBAC_ROLE_TAG}`]: "agent",
+                        [`aws:PrincipalTag/${PLATFORM_STACK_TAG}`]: platformStack,
+                        "kms:CallerAccount": acct,
+                        "kms:ViaService": `s3.${region}.amazonaws.com`,
+                    },
+                },
+            })),
             viaS3("MetricsDataWriteViaS3", [roles.monitoringAgent], write),
         ],
     };

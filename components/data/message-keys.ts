@@ -1,8 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { RBAC_ROLE_TAG } from "../../policy-pack/catalog/identity";
+import { PLATFORM_STACK_TAG, RBAC_ROLE_TAG } from "../../policy-pack/catalog/identity";
 import { AGENT_SIGNING, KMS_DELETION_WINDOW_DAYS, SIGNING_KEY_SPEC } from "../../policy-pack/catalog/data";
 import { EvidenceRegistry } from "../evidence";
+import { platformStackName } from "../config";
 import { awsEnv, classified, DataConfig, dataNames, policyDocument, Statement } from "./common";
 
 export interface MessageKeysArgs {
@@ -46,6 +47,8 @@ export class MessageKeys extends pulumi.ComponentResource {
             })),
         ]);
 
+        // The platform these agents belong to: its system_admin manages their keys and policy by this tag.
+        const platformStack = platformStackName({ stack: cfg.stack, platformStack: cfg.platformStack ?? "" });
         this.signingKeys = {};
         const aliases: aws.kms.Alias[] = [];
         for (const agent of Object.keys(args.agentRoles)) {
@@ -61,6 +64,8 @@ export class MessageKeys extends pulumi.ComponentResource {
                     tags: classified("sensitive", {
                         [AGENT_SIGNING.purposeTag]: AGENT_SIGNING.purpose,
                         [AGENT_SIGNING.agentTag]: agent,
+                        [AGENT_SIGNING.stackTag]: cfg.stack,
+                        [PLATFORM_STACK_TAG]: platformStack,
                     }),
                 },
                 { parent: this, protect: cfg.deletionProtection, retainOnDelete: true },
@@ -90,6 +95,7 @@ export class MessageKeys extends pulumi.ComponentResource {
                             StringEquals: {
                                 ...agentKeys,
                                 [`aws:ResourceTag/${AGENT_SIGNING.agentTag}`]: AGENT_SIGNING.callerVariable,
+                                [`aws:ResourceTag/${AGENT_SIGNING.stackTag}`]: AGENT_SIGNING.stackVariable,
                             },
                         },
                     },
@@ -141,7 +147,7 @@ export class MessageKeys extends pulumi.ComponentResource {
                 description:
                     "Agents: sign with their own Ed25519 key, verify any agent's, use the payload key as sender",
                 policy: policyDocument(statements),
-                tags: { [RBAC_ROLE_TAG]: "agent" },
+                tags: { [RBAC_ROLE_TAG]: "agent", [PLATFORM_STACK_TAG]: platformStack },
             },
             { parent: this },
         );

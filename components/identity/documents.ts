@@ -5,7 +5,10 @@ import {
     PAM_MAX_SESSION_HOURS,
     POD_IDENTITY_PRINCIPAL,
     POD_IDENTITY_TAGS,
+    PLATFORM_STACK_TAG,
+    RBAC_ROLE_TAG,
 } from "../../policy-pack/catalog/identity";
+import { AGENT_SIGNING } from "../../policy-pack/catalog/data";
 import { DataStoreBucket, dataStoreBucketName } from "../config";
 
 /** Plain (resolved) values the IAM documents are built from. */
@@ -149,6 +152,17 @@ const arns = (c: IamContext) => ({
     logGroups: `arn:${c.partition}:logs:${c.region}:${c.account}:log-group:*`,
     stackRoles: `arn:${c.partition}:iam::${c.account}:role/${c.prefix}-*`,
     stackPolicies: `arn:${c.partition}:iam::${c.account}:policy/${c.prefix}-*`,
+    anyRole: `arn:${c.partition}:iam::${c.account}:role/*`,
+    anyPolicy: `arn:${c.partition}:iam::${c.account}:policy/*`,
+});
+
+/**
+ * The agent roles and policies of this platform's agent stacks (named with their own prefix), by tag: rbac-role
+ * agent and platform-stack this stack. aws:ResourceTag holds for the actions on an existing role or customer-
+ * managed policy; creating one (iam:CreateRole / CreatePolicy, aws:RequestTag) is not granted: agent stacks do.
+ */
+const platformAgentTags = (c: IamContext) => ({
+    StringEquals: { [`aws:ResourceTag/${RBAC_ROLE_TAG}`]: "agent", [`aws:ResourceTag/${PLATFORM_STACK_TAG}`]: c.stack },
 });
 
 /** Read access to logs and metrics, shared by the human roles (view_logs / monitor). */
@@ -207,6 +221,13 @@ export function permissionsBoundary(c: IamContext): PolicyDocument {
             Resource: "*",
         },
         { Sid: "IamOwnRoles", Effect: "Allow", Action: "iam:*", Resource: [a.stackRoles, a.stackPolicies] },
+        {
+            Sid: "IamPlatformAgentRoles",
+            Effect: "Allow",
+            Action: "iam:*",
+            Resource: [a.anyRole, a.anyPolicy],
+            Condition: platformAgentTags(c),
+        },
         { Sid: "DenyAuditAndIdentityTampering", Effect: "Deny", Action: [...BOUNDARY_DENIED_ACTIONS], Resource: "*" },
         {
             Sid: "DenyBoundaryChanges",
@@ -301,6 +322,34 @@ export function systemAdminPolicy(c: IamContext): PolicyDocument {
             ],
             Resource: `arn:${c.partition}:kms:${c.region}:${c.account}:key/*`,
             Condition: { StringEquals: { "aws:ResourceTag/stack": c.stack } },
+        },
+        {
+            // The agent stacks' identities and signing keys (their own prefix and stack tag), by their
+            // platform-stack tag.
+            Sid: "ManagePlatformAgentIdentities",
+            Effect: "Allow",
+            Action: "iam:*",
+            Resource: [a.anyRole, a.anyPolicy],
+            Condition: platformAgentTags(c),
+        },
+        {
+            Sid: "ManagePlatformAgentKeys",
+            Effect: "Allow",
+            Action: [
+                "kms:Describe*",
+                "kms:Get*",
+                "kms:List*",
+                "kms:EnableKeyRotation",
+                "kms:TagResource",
+                "kms:PutKeyPolicy",
+            ],
+            Resource: `arn:${c.partition}:kms:${c.region}:${c.account}:key/*`,
+            Condition: {
+                StringEquals: {
+                    [`aws:ResourceTag/${AGENT_SIGNING.purposeTag}`]: AGENT_SIGNING.purpose,
+                    [`aws:ResourceTag/${PLATFORM_STACK_TAG}`]: c.stack,
+                },
+            },
         },
         {
             Sid: "ManageSecurityServices",

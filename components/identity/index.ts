@@ -66,7 +66,12 @@ export class Identity extends pulumi.ComponentResource {
         const roleArgs = { prefix, json, permissionsBoundaryArn: this.permissionsBoundary.arn };
         const rbac = rbacRoles(this, name, roleArgs);
         this.roles = rbac.roles;
-        const agents = agentRoles(this, name, { ...roleArgs, agents: cfg.agents });
+        const agents = agentRoles(this, name, {
+            ...roleArgs,
+            agents: cfg.agents,
+            platformStack: cfg.stack,
+            stack: cfg.stack,
+        });
         this.agentRoles = agents.roles;
         this.agentPolicy = agents.policy as aws.iam.Policy;
         this.privilegedRoleArns = pulumi.all([this.roles.systemAdmin.arn]);

@@ -3,15 +3,21 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { guide } from "../../policy-pack/catalog";
-import { BOUNDARY_TAG, PAM_MAX_SESSION_HOURS, RBAC_ROLE_TAG, RbacRole } from "../../policy-pack/catalog/identity";
-import { agentNamespace, clusterName } from "../config";
+import {
+    BOUNDARY_TAG,
+    PAM_MAX_SESSION_HOURS,
+    PLATFORM_STACK_TAG,
+    RBAC_ROLE_TAG,
+    RbacRole,
+} from "../../policy-pack/catalog/identity";
+import { AGENT_SIGNING } from "../../policy-pack/catalog/data";
+import { agentNamespace, clusterName, IAM_ROLE_NAME_MAX } from "../config";
 import * as docs from "./documents";
 
 /** Where the metrics collector runs; the cluster section creates its Pod Identity association. */
 export const MONITORING_SERVICE_ACCOUNT = { namespace: "monitoring", name: "monitoring-agent" } as const;
 
 /** IAM role names are limited to 64 characters. */
-const IAM_ROLE_NAME_MAX = 64;
 const HOUR = 3600;
 
 export interface IdentityRoles {
@@ -79,7 +85,14 @@ function rbacRole(
     parent: pulumi.Resource,
     name: string,
     args: RoleArgs,
-    role: { key: string; rbac: RbacRole; trust: pulumi.Input<string>; maxSessionDuration: number; description: string },
+    role: {
+        key: string;
+        rbac: RbacRole;
+        trust: pulumi.Input<string>;
+        maxSessionDuration: number;
+        description: string;
+        tags?: Record<string, string>;
+    },
 ): aws.iam.Role {
     const roleName = `${args.prefix}-${role.key}`;
     if (roleName.length > IAM_ROLE_NAME_MAX) {
@@ -93,7 +106,7 @@ function rbacRole(
             assumeRolePolicy: role.trust,
             maxSessionDuration: role.maxSessionDuration,
             permissionsBoundary: args.permissionsBoundaryArn,
-            tags: { [RBAC_ROLE_TAG]: role.rbac },
+            tags: { ...role.tags, [RBAC_ROLE_TAG]: role.rbac },
         },
         { parent },
     );
@@ -192,7 +205,14 @@ export function rbacRoles(parent: pulumi.Resource, name: string, args: RoleArgs)
 export function agentRoles(
     parent: pulumi.Resource,
     name: string,
-    args: RoleArgs & { agents: string[]; agentPolicyArn?: pulumi.Input<string> },
+    args: RoleArgs & {
+        agents: string[];
+        /** The platform stack the agents belong to (its data and key policies admit agents by this tag). */
+        platformStack: string;
+        /** The stack building them: signing is held to the keys this stack built for them (agent-stack tag). */
+        stack: string;
+        agentPolicyArn?: pulumi.Input<string>;
+    },
 ) {
     const roles: Record<string, aws.iam.Role> = Object.fromEntries(
         args.agents.map((agent) => [
@@ -203,6 +223,7 @@ export function agentRoles(
                 trust: args.json((c) => docs.podIdentityTrust(c, agentNamespace(agent), agent)),
                 maxSessionDuration: HOUR,
                 description: `agent ${agent}: namespace-bound workload role (EKS Pod Identity, ${agentNamespace(agent)}/${agent}).`,
+                tags: { [PLATFORM_STACK_TAG]: args.platformStack, [AGENT_SIGNING.stackTag]: args.stack },
             }),
         ]),
     );
@@ -213,7 +234,7 @@ export function agentRoles(
                   {
                       name: `${args.prefix}-agent`,
                       policy: args.json(docs.agentPolicy),
-                      tags: { [RBAC_ROLE_TAG]: "agent" },
+                      tags: { [RBAC_ROLE_TAG]: "agent", [PLATFORM_STACK_TAG]: args.platformStack },
                   },
                   { parent },
               )

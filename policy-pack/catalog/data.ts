@@ -48,6 +48,12 @@ export const AGENT_SIGNING = {
     purposeTag: "purpose",
     purpose: "agent-signing",
     agentTag: "agent",
+    /**
+     * The stack that built the agent: on its role and its signing key. An agent of the same name in another stack
+     * (its key created before its namespace clashes) cannot be signed with: the key's tag must equal the caller's.
+     */
+    stackTag: "agent-stack",
+    stackVariable: "$" + "{aws:PrincipalTag/agent-stack}",
     senderContextKey: "sender",
     /** IAM policy variable: the service account EKS Pod Identity tags the agent's session with. */
     callerVariable: "$" + "{aws:PrincipalTag/kubernetes-service-account}",
@@ -328,7 +334,7 @@ export const dataControls: Control[] = [
         section: "message_security",
         guidePath: "message_security.integrity.signatures.algorithm",
         // Only what the stack builds: the keys and who may sign. Signing messages is the agents' code (not here).
-        requirement: `${guide.messageSecurity.signatureAlgorithm} keys for message signatures and who may sign with them: each agent has its own KMS key of spec ${SIGNING_KEY_SPEC} (SIGN_VERIFY; KMS does not export its private key), and the agents' policy allows kms:Sign only on the key whose ${AGENT_SIGNING.agentTag} tag equals the caller's ${AGENT_SIGNING.callerVariable} (its Pod Identity service account). The pack's IAM allow-list admits kms:Sign for the agent roles only, on keys tagged ${AGENT_SIGNING.purposeTag}=${AGENT_SIGNING.purpose}; the key policies delegate to IAM, so a principal outside this stack that the account grants kms:Sign could sign as well. The stack's trail records each kms:Sign (a management event) with the calling session. The stack's own key alias/<prefix>-signing is ${SIGNING_KEY_SPEC} too and carries no such tag, so no agent may sign with it. That messages are signed with these keys is the agents' code, which this repository does not hold (see MSG-SIG-VERIFY).`,
+        requirement: `${guide.messageSecurity.signatureAlgorithm} keys for message signatures and who may sign with them: each agent has its own KMS key of spec ${SIGNING_KEY_SPEC} (SIGN_VERIFY; KMS does not export its private key), and the agents' policy allows kms:Sign only on the key whose ${AGENT_SIGNING.agentTag} tag equals the caller's ${AGENT_SIGNING.callerVariable} (its Pod Identity service account) and whose ${AGENT_SIGNING.stackTag} tag equals the caller role's (the stack that built both, so an agent of the same name in another stack cannot sign with it). The pack's IAM allow-list admits kms:Sign for the agent roles only, on keys tagged ${AGENT_SIGNING.purposeTag}=${AGENT_SIGNING.purpose}; the key policies delegate to IAM, so a principal outside this stack that the account grants kms:Sign could sign as well. The stack's trail records each kms:Sign (a management event) with the calling session. The stack's own key alias/<prefix>-signing is ${SIGNING_KEY_SPEC} too and carries no such tag, so no agent may sign with it. That messages are signed with these keys is the agents' code, which this repository does not hold (see MSG-SIG-VERIFY).`,
         iso27001: ISO_CRYPTO,
         soc2: ["CC6.1", "PI1.3"],
         how: { kind: "infrastructure" },

@@ -11,6 +11,12 @@ export const PAM_MAX_SESSION_HOURS = 1;
 
 /** Tag that names a role's (or its policy's) RBAC role of the guide; policies find roles by it. */
 export const RBAC_ROLE_TAG = "rbac-role";
+/**
+ * Tag on every agent role, signing key and policy (the platform's own and its agent stacks'): the platform stack
+ * it belongs to. The platform's data and key policies admit agents, and system_admin manages agent-stack
+ * resources, by this tag with rbac-role, not by name (agent stacks name theirs with their own prefix).
+ */
+export const PLATFORM_STACK_TAG = "platform-stack";
 export const RBAC_ROLES = ["system_admin", "operator", "monitoring_agent", "resource_manager", "agent"] as const;
 export type RbacRole = (typeof RBAC_ROLES)[number];
 /** Roles people assume (through the account, with MFA); the others are workload roles. */

@@ -1,4 +1,4 @@
-import { ConfigError, parseConfig } from "../../components/config";
+import { ConfigError, namePrefix, parseConfig } from "../../components/config";
 import { AGENT_STACK_KEYS, CONFIG_KEYS } from "../../components/config/keys";
 
 const P = "multi-agent-security";
@@ -85,5 +85,38 @@ describe("platformStack", () => {
         expect(problems({ [`${P}:platformStack`]: "prod", [`${P}:agentQuotaPods`]: "20" })[0]).toMatch(
             new RegExp(`^${P}:agentQuotaPods: 20 pods do not fit the agent namespace quota`),
         );
+    });
+});
+
+describe("an agent stack's name prefix", () => {
+    it("is mas-<stack> for a platform and mas<hash of project/stack>-<stack> for an agent stack", () => {
+        expect(namePrefix({ stack: "prod" })).toBe("mas-prod");
+        expect(namePrefix({ stack: "agents-a", project: P, platformStack: "prod" })).toBe("mas629026-agents-a");
+        // An agent stack named like its platform, in another project: neither the platform's names nor under them.
+        const other = namePrefix({
+            stack: "prod",
+            project: "team-a-agents",
+            platformStack: "org/multi-agent-security/prod",
+        });
+        expect(other).toMatch(/^mas[0-9a-f]{6}-prod$/);
+        expect(other.startsWith("mas-prod")).toBe(false);
+        expect(namePrefix({ stack: "prod", project: "team-b-agents", platformStack: "prod" })).not.toBe(other);
+        // README's prod-agents-01 no longer falls under mas-prod-* by accident.
+        expect(namePrefix({ stack: "prod-agents-01", project: P, platformStack: "prod" }).startsWith("mas-prod-")).toBe(
+            false,
+        );
+    });
+
+    it("rejects an agent whose role name, with the stack's prefix, exceeds IAM's 64 characters (a config error)", () => {
+        const long = "a".repeat(46); // fits the 57-character agent name, not the role name mas629026-agents-a-agent-<46>
+        const found = problems({ [`${P}:platformStack`]: "prod", [`${P}:agents`]: JSON.stringify(["ok", long]) });
+        expect(found).toEqual([
+            `${P}:agents: agent ${long} makes the IAM role name mas629026-agents-a-agent-${long} 71 characters long; IAM allows 64: with this stack's prefix mas629026-agents-a-agent- an agent name has at most 39 characters`,
+        ]);
+        expect(problems({ [`${P}:platformStack`]: "prod", [`${P}:agents`]: JSON.stringify(["a".repeat(39)]) })).toEqual(
+            [],
+        );
+        // A platform's own agents: mas-prod-agent- leaves 49.
+        expect(problems({ ...base, [`${P}:agents`]: JSON.stringify(["b".repeat(50)]) }, "prod")).toHaveLength(1);
     });
 });

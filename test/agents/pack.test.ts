@@ -18,6 +18,7 @@ import {
 import { tempDir } from "../harness/program";
 
 const STACK = "agents-a";
+const ACCT = "123456789012";
 const AGENTS = ["coordinator-a", "task-executor-a1", "task-executor-a2"];
 const tmp = tempDir("agents-pack-");
 
@@ -27,6 +28,7 @@ const AUTHZ = "kubernetes:security.istio.io/v1:AuthorizationPolicy";
 const NETPOL = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
 const RB = "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding";
 const SR = "pulumi:pulumi:StackReference";
+const PI = "aws:eks/podIdentityAssociation:PodIdentityAssociation";
 
 /** A new record like `like` (same parent and provider) of another type and name. */
 function addRecord(records: Records, like: Records[number], type: string, name: string, props: Record<string, any>) {
@@ -52,6 +54,8 @@ describe("policy pack on an agent stack", () => {
     let run: ProgramRun;
     const audit = (edit?: (r: Records) => void, stack = STACK, of = () => run) =>
         auditState(stateOf(of(), stack, edit), stack);
+    const payload = () =>
+        (ref.outputs.agentPlatform as { data: { payloadKeyArn: string; payloadSecretArn: string } }).data;
     const broken = async (edit: (r: Records) => void): Promise<Violation[]> => mandatory(await audit(edit));
 
     beforeAll(async () => {
@@ -88,16 +92,16 @@ describe("policy pack on an agent stack", () => {
             }),
         );
         expect(lines(vs)).toEqual([
-            "agent-stack-role-scope ACC-DATA-AGENT-READ: agent role mas-agents-a-agent-coordinator-a (agent coordinator-a): role policy mas-agent-coordinator-a-extra grants s3:GetObject on arn:aws:s3:::mas-prod-agent-data/task-executor-b1/*: data that is not its own",
+            "agent-stack-role-scope ACC-DATA-AGENT-READ: agent role mas629026-agents-a-agent-coordinator-a (agent coordinator-a): role policy mas-agent-coordinator-a-extra grants s3:GetObject on arn:aws:s3:::mas-prod-agent-data/task-executor-b1/*: data that is not its own",
         ]);
     });
 
     it("catches a policy of this stack or an AWS managed policy attached to an agent role", async () => {
         const vs = await broken((r) => {
             const role = record(r, ROLE, "mas-agent-task-executor-a1");
-            const arn = "arn:aws:iam::123456789012:policy/mas-agents-a-extra-data";
+            const arn = "arn:aws:iam::123456789012:policy/mas629026-agents-a-extra-data";
             addRecord(r, role, "aws:iam/policy:Policy", "mas-extra-data", {
-                name: "mas-agents-a-extra-data",
+                name: "mas629026-agents-a-extra-data",
                 arn,
                 policy: JSON.stringify({
                     Version: "2012-10-17",
@@ -121,19 +125,104 @@ describe("policy pack on an agent stack", () => {
             });
         });
         expect(lines(vs).filter((l) => l.startsWith("agent-stack-role-scope"))).toEqual([
-            "agent-stack-role-scope RBAC-AGENT-PERMS: agent role mas-agents-a-agent-task-executor-a1 attaches arn:aws:iam::aws:policy/AdministratorAccess, neither the platform's agent policy (arn:aws:iam::123456789012:policy/mas-prod-agent) nor a policy of this stack: its grants cannot be held to the agent's own data and keys",
-            "agent-stack-role-scope ACC-DATA-AGENT-WRITE: agent role mas-agents-a-agent-task-executor-a1 (agent task-executor-a1): policy mas-agents-a-extra-data grants s3:PutObject on arn:aws:s3:::mas-prod-agent-data/planner/*: data that is not its own",
+            "agent-stack-role-scope RBAC-AGENT-PERMS: agent role mas629026-agents-a-agent-task-executor-a1 attaches arn:aws:iam::aws:policy/AdministratorAccess, neither the platform's agent policy (arn:aws:iam::123456789012:policy/mas-prod-agent) nor a policy of this stack: its grants cannot be held to the agent's own data and keys",
+            "agent-stack-role-scope ACC-DATA-AGENT-WRITE: agent role mas629026-agents-a-agent-task-executor-a1 (agent task-executor-a1): policy mas629026-agents-a-extra-data grants s3:PutObject on arn:aws:s3:::mas-prod-agent-data/planner/*: data that is not its own",
         ]);
     });
 
-    it("lets an agent role reach its own data prefix", async () => {
-        const vs = await broken((r) =>
+    it("lets an agent role reach its own prefix of agent_data, read metrics_data and use the payload key as the message-crypto policy does", async () => {
+        const vs = await broken((r) => {
             grant(r, "mas-agent-coordinator-a", {
                 Action: ["s3:GetObject", "s3:PutObject"],
-                Resource: "arn:aws:s3:::mas-prod-agent-data/coordinator-a/*",
-            }),
-        );
+                Resource: `arn:aws:s3:::mas-prod-agent-data-${ACCT}-eu-west-1/coordinator-a/*`,
+            });
+            grant(r, "mas-agent-task-executor-a1", {
+                Action: ["s3:GetObject"],
+                Resource: `arn:aws:s3:::mas-prod-metrics-data-${ACCT}-eu-west-1/*`,
+            });
+            grant(r, "mas-agent-task-executor-a2", {
+                Action: ["kms:Encrypt"],
+                Resource: payload().payloadKeyArn,
+                Condition: { StringEquals: { "kms:EncryptionContext:sender": "task-executor-a2" } },
+            });
+        });
         expect(lines(vs).filter((l) => l.startsWith("agent-stack-role-scope"))).toEqual([]);
+    });
+
+    it("catches grants on the payload key and secret beyond the message-crypto statements, and on other buckets under its own prefix", async () => {
+        const { payloadKeyArn: key, payloadSecretArn: secret } = payload();
+        const vs = await broken((r) => {
+            grant(r, "mas-agent-coordinator-a", { Action: ["kms:*"], Resource: key });
+            grant(r, "mas-agent-task-executor-a1", {
+                Action: ["secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"],
+                Resource: secret,
+            });
+            grant(r, "mas-agent-task-executor-a2", { Action: ["kms:Decrypt"], Resource: key });
+        });
+        const more = await broken((r) => {
+            grant(r, "mas-agent-coordinator-a", { Action: ["s3:*"], Resource: "arn:aws:s3:::*/coordinator-a/*" });
+            grant(r, "mas-agent-task-executor-a1", {
+                Action: ["s3:DeleteObject"],
+                Resource: "arn:aws:s3:::mas-logging-audit-a30902b/task-executor-a1/*",
+            });
+            grant(r, "mas-agent-task-executor-a2", {
+                Action: ["s3:PutObject"],
+                Resource: `arn:aws:s3:::mas-prod-metrics-data-${ACCT}-eu-west-1/*`,
+            });
+        });
+        expect(lines([...vs, ...more]).filter((l) => l.startsWith("agent-stack-role-scope"))).toEqual([
+            `agent-stack-role-scope MSG-PAYLOAD-KEY-STORAGE: agent role mas629026-agents-a-agent-coordinator-a (agent coordinator-a): role policy mas-agent-coordinator-a-extra grants kms:* on ${key}: kms:* is not one of the message-crypto grants on the platform's payload key (kms:encrypt, kms:generatedatakey, kms:decrypt)`,
+            `agent-stack-role-scope MSG-PAYLOAD-KEY-STORAGE: agent role mas629026-agents-a-agent-task-executor-a1 (agent task-executor-a1): role policy mas-agent-task-executor-a1-extra grants secretsmanager:GetSecretValue, secretsmanager:PutSecretValue on ${secret}: secretsmanager:PutSecretValue is not one of the message-crypto grants on the platform's payload secret (secretsmanager:getsecretvalue, secretsmanager:describesecret)`,
+            `agent-stack-role-scope MSG-PAYLOAD-KEY-STORAGE: agent role mas629026-agents-a-agent-task-executor-a2 (agent task-executor-a2): role policy mas-agent-task-executor-a2-extra grants kms:Decrypt on ${key}: kms:Decrypt on the platform's payload key lacks the message-crypto condition (encrypt: kms:EncryptionContext:sender = the caller; decrypt: through Secrets Manager or with a sender in the encryption context)`,
+            "agent-stack-role-scope ACC-DATA-AGENT-WRITE: agent role mas629026-agents-a-agent-coordinator-a (agent coordinator-a): role policy mas-agent-coordinator-a-extra grants s3:* on arn:aws:s3:::*/coordinator-a/*: data that is not its own",
+            "agent-stack-role-scope ACC-DATA-AGENT-WRITE: agent role mas629026-agents-a-agent-task-executor-a1 (agent task-executor-a1): role policy mas-agent-task-executor-a1-extra grants s3:DeleteObject on arn:aws:s3:::mas-logging-audit-a30902b/task-executor-a1/*: data that is not its own",
+            `agent-stack-role-scope ACC-DATA-AGENT-WRITE: agent role mas629026-agents-a-agent-task-executor-a2 (agent task-executor-a2): role policy mas-agent-task-executor-a2-extra grants s3:PutObject on arn:aws:s3:::mas-prod-metrics-data-${ACCT}-eu-west-1/*: data that is not its own`,
+        ]);
+    });
+
+    it("holds an untagged role to an agent's scope and reports its tags; holds Pod Identity to this stack's agent roles, without role chaining", async () => {
+        const vs = await broken((r) => {
+            setProp(record(r, ROLE, "mas-agent-coordinator-a"), "tags", {});
+            grant(r, "mas-agent-coordinator-a", {
+                Action: ["s3:GetObject"],
+                Resource: `arn:aws:s3:::mas-prod-agent-data-${ACCT}-eu-west-1/task-executor-a1/*`,
+            });
+            setProp(
+                record(r, PI, "mas-pod-identity-task-executor-a1"),
+                "roleArn",
+                `arn:aws:iam::${ACCT}:role/mas-prod-system-admin`,
+            );
+            setProp(
+                record(r, PI, "mas-pod-identity-task-executor-a2"),
+                "targetRoleArn",
+                "arn:aws:iam::999999999999:role/OrganizationAccountAccessRole",
+            );
+        });
+        expect(lines(vs)).toEqual([
+            `agent-stack-role-scope RBAC-AGENT-PERMS: role mas629026-agents-a-agent-coordinator-a is tagged rbac-role=null, platform-stack=null: every role of an agent stack is an agent role of its platform (rbac-role=agent, platform-stack=prod), held to an agent's scope`,
+            `agent-stack-role-scope ACC-DATA-AGENT-READ: agent role mas629026-agents-a-agent-coordinator-a (agent coordinator-a): role policy mas-agent-coordinator-a-extra grants s3:GetObject on arn:aws:s3:::mas-prod-agent-data-${ACCT}-eu-west-1/task-executor-a1/*: data that is not its own`,
+            `agent-stack-pod-identity RBAC-AGENT-NS: Pod Identity association mas-pod-identity-task-executor-a1 gives agent-task-executor-a1/task-executor-a1 role arn:aws:iam::${ACCT}:role/mas-prod-system-admin: not an agent role of this stack`,
+            "agent-stack-pod-identity RBAC-AGENT-NS: Pod Identity association mas-pod-identity-task-executor-a2 chains to target role arn:aws:iam::999999999999:role/OrganizationAccountAccessRole: an agent's pods get their own agent role only, no role chaining",
+        ]);
+    });
+
+    it("refuses names under the platform's prefix (mas-prod-), which the platform's rights read as its own", async () => {
+        const vs = await broken((r) => {
+            setProp(record(r, ROLE, "mas-agent-coordinator-a"), "name", "mas-prod-agent-coordinator-a");
+            setProp(
+                record(r, "aws:iam/policy:Policy", "mas-message-agent-message-crypto"),
+                "name",
+                "mas-prod-agent-message-crypto",
+            );
+        });
+        expect(
+            lines(vs)
+                .filter((l) => l.includes("platform's prefix"))
+                .sort(),
+        ).toEqual([
+            "agent-stack-role-scope RBAC-AGENT-PERMS: Policy mas-prod-agent-message-crypto is named under the platform's prefix mas-prod-: an agent stack's names use its own prefix (mas<hash>-<stack>), never its platform's",
+            "agent-stack-role-scope RBAC-AGENT-PERMS: Role mas-prod-agent-coordinator-a is named under the platform's prefix mas-prod-: an agent stack's names use its own prefix (mas<hash>-<stack>), never its platform's",
+        ]);
     });
 
     it("catches an agent role that may sign with another agent's key, of this stack or another", async () => {
@@ -148,10 +237,10 @@ describe("policy pack on an agent stack", () => {
         const scope = lines(vs).filter((l) => l.startsWith("agent-stack-role-scope"));
         expect(scope).toHaveLength(2);
         expect(scope[0]).toMatch(
-            /^agent-stack-role-scope MSG-SIG-ALG: agent role mas-agents-a-agent-coordinator-a \(agent coordinator-a\): .* grants kms:Sign on arn:aws:kms:.*: the signing key of agent task-executor-a1$/,
+            /^agent-stack-role-scope MSG-SIG-ALG: agent role mas629026-agents-a-agent-coordinator-a \(agent coordinator-a\): .* grants kms:Sign on arn:aws:kms:.*: the signing key of agent task-executor-a1$/,
         );
         expect(scope[1]).toMatch(
-            /^agent-stack-role-scope MSG-SIG-ALG: agent role mas-agents-a-agent-task-executor-a2 \(agent task-executor-a2\): .*:key\/0000-agents-b-coordinator-b: a key that is neither its own signing key nor the platform's payload key$/,
+            /^agent-stack-role-scope MSG-SIG-ALG: agent role mas629026-agents-a-agent-task-executor-a2 \(agent task-executor-a2\): .*:key\/0000-agents-b-coordinator-b: a key that is neither its own signing key nor the platform's payload key$/,
         );
     });
 
@@ -169,7 +258,7 @@ describe("policy pack on an agent stack", () => {
             setProp(key, "policy", JSON.stringify(doc));
         });
         expect(lines(vs)).toEqual([
-            "agent-stack-message-keys MSG-SIG-ALG: the key policy of agent task-executor-a1's signing key mas-message-signing-task-executor-a1 grants kms:Sign to arn:aws:iam::123456789012:role/mas-agents-a-agent-coordinator-a: a signing key is its agent's alone",
+            "agent-stack-message-keys MSG-SIG-ALG: the key policy of agent task-executor-a1's signing key mas-message-signing-task-executor-a1 grants kms:Sign to arn:aws:iam::123456789012:role/mas629026-agents-a-agent-coordinator-a: a signing key is its agent's alone",
         ]);
     });
 
@@ -180,7 +269,7 @@ describe("policy pack on an agent stack", () => {
         expect(lines(vs)).toEqual([
             // The resource policy names no boundary ARN; the agent-stack check names the platform's.
             "identity-role-permissions-boundary IAM-BOUNDARY,IAM-PAM: role has no permissionsBoundary; attach the stack's permissions boundary (identity.permissionsBoundaryArn)",
-            "agent-stack-role-scope IAM-BOUNDARY: role mas-agents-a-agent-task-executor-a2 has permissions boundary null; every role of an agent stack carries its platform's boundary arn:aws:iam::123456789012:policy/mas-prod-permissions-boundary (contract identity.permissionsBoundaryArn)",
+            "agent-stack-role-scope IAM-BOUNDARY: role mas629026-agents-a-agent-task-executor-a2 has permissions boundary null; every role of an agent stack carries its platform's boundary arn:aws:iam::123456789012:policy/mas-prod-permissions-boundary (contract identity.permissionsBoundaryArn)",
         ]);
     });
 

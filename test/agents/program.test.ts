@@ -69,7 +69,7 @@ describe("agent stack program", () => {
             "kubernetes:networking.istio.io/v1alpha3:EnvoyFilter": n,
         });
         expect(ofType(run, "aws:iam/policy:Policy").map((r) => r.inputs.name)).toEqual([
-            `mas-${STACK}-agent-message-crypto`,
+            `mas4729d0-${STACK}-agent-message-crypto`,
         ]);
     });
 
@@ -116,8 +116,9 @@ describe("agent stack program", () => {
         "gives %s a role bounded by the platform, trusted by its namespace in the platform's cluster",
         (a) => {
             const role = named(run, "aws:iam/role:Role", `mas-agent-${a}`);
-            expect(role.inputs.name).toBe(`mas-${STACK}-agent-${a}`);
+            expect(role.inputs.name).toBe(`mas4729d0-${STACK}-agent-${a}`);
             expect(role.inputs.permissionsBoundary).toBe(contract.identity.permissionsBoundaryArn);
+            expect(role.inputs.tags).toEqual({ "rbac-role": "agent", "platform-stack": "prod", "agent-stack": STACK });
             const trust = JSON.parse(role.inputs.assumeRolePolicy as string);
             expect(trust.Statement[0].Condition.StringEquals).toEqual({
                 "aws:SourceAccount": "123456789012",
@@ -126,12 +127,12 @@ describe("agent stack program", () => {
                 "aws:RequestTag/kubernetes-service-account": a,
             });
             const attachments = ofType(run, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter(
-                (r) => r.inputs.role === `mas-${STACK}-agent-${a}`,
+                (r) => r.inputs.role === `mas4729d0-${STACK}-agent-${a}`,
             );
             expect(attachments.map((r) => r.inputs.policyArn)).toEqual(
                 expect.arrayContaining([
                     "arn:aws:iam::123456789012:policy/mas-prod-agent",
-                    `arn:aws:iam::123456789012:policy/mas-${STACK}-agent-message-crypto`,
+                    `arn:aws:iam::123456789012:policy/mas4729d0-${STACK}-agent-message-crypto`,
                 ]),
             );
             const assoc = named(run, "aws:eks/podIdentityAssociation:PodIdentityAssociation", `mas-pod-identity-${a}`);
@@ -139,13 +140,18 @@ describe("agent stack program", () => {
                 clusterName: "mas-prod-eks",
                 namespace: `agent-${a}`,
                 serviceAccount: a,
-                roleArn: `arn:aws:iam::123456789012:role/mas-${STACK}-agent-${a}`,
+                roleArn: `arn:aws:iam::123456789012:role/mas4729d0-${STACK}-agent-${a}`,
             });
             const key = named(run, "aws:kms/key:Key", `mas-message-signing-${a}`);
             expect(key.inputs).toMatchObject({
                 keyUsage: "SIGN_VERIFY",
                 customerMasterKeySpec: "ECC_NIST_EDWARDS25519",
             });
+            // Its platform's system_admin manages it by this tag (its name and stack tag are this stack's).
+            expect((key.inputs.tags as Record<string, string>)["platform-stack"]).toBe("prod");
+            // Signing is held to the keys of this stack (SignAsSelf: agent-stack tag equals the role's).
+            expect((key.inputs.tags as Record<string, string>)["agent-stack"]).toBe(STACK);
+            expect((role.inputs.tags as Record<string, string>)["agent-stack"]).toBe(STACK);
             expect(key.protect).toBe(true);
         },
     );
@@ -167,7 +173,7 @@ describe("agent stack program", () => {
             { cidr: "0.0.0.0/0", except: ["10.0.0.0/16"] },
         ]);
         const [flow] = ofType(run, "kubernetes:flowcontrol.apiserver.k8s.io/v1:FlowSchema");
-        expect(flow.inputs.metadata).toMatchObject({ name: `mas-${STACK}-agents` });
+        expect(flow.inputs.metadata).toMatchObject({ name: `mas4729d0-${STACK}-agents` });
         const spec = flow.inputs.spec as { priorityLevelConfiguration: { name: string }; rules: any[] };
         expect(spec.priorityLevelConfiguration.name).toBe("mas-agents");
         expect(spec.rules[0].subjects.map((s: any) => s.serviceAccount.namespace)).toEqual(

@@ -36,7 +36,7 @@ function stack(): R[] {
                     name: `mas-agents-a-agent-${a}`,
                     arn: roleArn,
                     permissionsBoundary: BOUNDARY,
-                    tags: { "rbac-role": "agent" },
+                    tags: { "rbac-role": "agent", "platform-stack": "prod" },
                     assumeRolePolicy: JSON.stringify({
                         Statement: [
                             {

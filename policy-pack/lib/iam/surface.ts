@@ -348,6 +348,18 @@ function principalSig(p: Principal): string {
 }
 
 /** Every changing request a principal can possibly make on a target (its ARN and those under it). */
+/**
+ * A role of the plan carries the tags the plan gives it: a principal tag it lacks is absent, except the session
+ * tags EKS Pod Identity sets (kubernetes-namespace, ...), which are the session's, not the role's.
+ */
+function ownTagsOnly(p: Principal, tagsAbsent: RequestContext): RequestContext {
+    const own = new Set(Object.keys(p.tags ?? {}).map((k) => `aws:principaltag/${k.toLowerCase()}`));
+    return Object.fromEntries(Object.entries(tagsAbsent).filter(([k]) => !own.has(k) && !POD_SESSION_TAG.test(k)));
+}
+
+const POD_SESSION_TAG =
+    /^aws:principaltag\/(eks-cluster-(arn|name)|kubernetes-(namespace|service-account|pod-name|pod-uid))$/;
+
 function possibleOn(
     sp: SurfacePrincipal,
     t: Target,
@@ -403,12 +415,14 @@ function possibleOn(
             const context: RequestContext = sp.outsider
                 ? {
                       ...ctx,
-                      ...(sp.principal.kind === "anonymous" ? callerAbsent : foreign ? tagsAbsent : {}),
+                      // Another role of the account: not one of the platform's (it carries none of the tags
+                      // the platform and its agent stacks give their roles, as it bears none of their names).
+                      ...(sp.principal.kind === "anonymous" ? callerAbsent : tagsAbsent),
                       ...(foreign ? outsiderContext() : {}),
                       // Another account assuming a role: without the ExternalId it was given, without MFA.
                       ...(t.trust ? { "sts:externalid": [], "aws:multifactorauthpresent": [] } : {}),
                   }
-                : ctx;
+                : { ...ctx, ...ownTagsOnly(sp.principal, tagsAbsent) };
             const d = evaluate(sp.principal, {
                 action,
                 resource: arn,

@@ -16,11 +16,75 @@ import {
     Statement,
     statementsOf,
     T,
+    tagsOf,
     verifyOnly,
 } from "./shared";
+import { PLATFORM_STACK_TAG, RBAC_ROLE_TAG } from "../../catalog/identity";
+
+/** Resources whose physical name must not fall under the platform's prefix. */
+const NAMED = [T.role, T.policy, "aws:kms/alias:Alias"];
 
 /** Write actions of S3 (for the control a grant on data falls under). */
 const S3_WRITE = /^s3:(put|delete|restore|replicate|abort|\*)/i;
+
+/** The caller's own agent in a condition: its Pod Identity service account, or the agent's name. */
+const isSelf = (agent: string) => (v: string) => v === AGENT_SIGNING.callerVariable || v === agent;
+
+/**
+ * What an agent may do with the platform's shared payload key and secret: exactly the message-crypto statements
+ * (components/data/message-keys.ts), each with its condition. A statement passes when every action it names is
+ * here (no wildcards) and its condition holds.
+ */
+const PAYLOAD_GRANTS: { on: "key" | "secret"; actions: string[]; ok: (s: Statement, agent: string) => boolean }[] = [
+    { on: "secret", actions: ["secretsmanager:getsecretvalue", "secretsmanager:describesecret"], ok: () => true },
+    {
+        // Encrypt only as itself: the sender in the encryption context is the caller.
+        on: "key",
+        actions: ["kms:encrypt", "kms:generatedatakey"],
+        ok: (s, agent) => {
+            const sender = conditionValues(s, ["StringEquals"], "kms:EncryptionContext:sender");
+            return sender.length > 0 && sender.every(isSelf(agent));
+        },
+    },
+    {
+        // Decrypt the data key through Secrets Manager, or a message that names its sender.
+        on: "key",
+        actions: ["kms:decrypt"],
+        ok: (s) =>
+            conditionValues(s, ["StringEquals", "StringLike"], "kms:ViaService").some((v) =>
+                v.startsWith("secretsmanager."),
+            ) || conditionValues(s, ["Null"], "kms:EncryptionContext:sender").some((v) => v === "false"),
+    },
+];
+
+/** Why statement `s` on the payload key / secret goes beyond the message-crypto grants, or undefined. */
+function payloadProblem(s: Statement, on: "key" | "secret", agent: string): string | undefined {
+    for (const action of s.actions) {
+        const grant = PAYLOAD_GRANTS.find((g) => g.on === on && g.actions.includes(action.toLowerCase()));
+        if (!grant) {
+            return `${action} is not one of the message-crypto grants on the platform's payload ${on} (${PAYLOAD_GRANTS.filter(
+                (g) => g.on === on,
+            )
+                .flatMap((g) => g.actions)
+                .join(", ")})`;
+        }
+        if (!grant.ok(s, agent)) {
+            return `${action} on the platform's payload ${on} lacks the message-crypto condition (encrypt: kms:EncryptionContext:sender = the caller; decrypt: through Secrets Manager or with a sender in the encryption context)`;
+        }
+    }
+    return undefined;
+}
+
+/** The platform's data-store buckets (components/config dataStoreBucketName), from the contract. */
+function dataBuckets(facts: PlatformFacts): { agentData: string; metricsData: string } {
+    const [, partition = "aws", , region = ""] = facts.data.payloadKeyArn.split(":");
+    const bucket = (store: string) => `arn:${partition}:s3:::${facts.namePrefix}-${store}-${facts.account}-${region}`;
+    return { agentData: bucket("agent-data"), metricsData: bucket("metrics-data") };
+}
+
+/** Object actions on an agent's own prefix of agent_data; reads of metrics_data (the guide's data_access). */
+const OWN_DATA_ACTIONS = ["s3:getobject", "s3:getobjectversion", "s3:putobject"];
+const METRICS_READ_ACTIONS = ["s3:getobject", "s3:getobjectversion"];
 
 /** The documents an agent role's permissions come from, with where each came from; `outside` lists the rest. */
 function documentsOf(
@@ -71,7 +135,8 @@ function notOwn(
     keys: Map<string, string>,
 ): { control: string; why: string } | undefined {
     if (resource === facts.data.payloadKeyArn || resource === facts.data.payloadSecretArn) {
-        return undefined;
+        const why = payloadProblem(s, resource === facts.data.payloadKeyArn ? "key" : "secret", agent);
+        return why ? { control: "MSG-PAYLOAD-KEY-STORAGE", why } : undefined;
     }
     const keyAgent = keys.get(resource);
     if (keyAgent !== undefined) {
@@ -96,10 +161,15 @@ function notOwn(
         };
     }
     if (service === "s3") {
-        // Its own data: an object prefix named after the agent (or the caller's own service account).
-        const segments = resource.split(":::").pop()?.split("/").slice(1) ?? [];
+        // Its own data: its prefix of the platform's agent_data (object reads and puts), and metrics_data reads.
+        const buckets = dataBuckets(facts);
+        const only = (allowed: string[]) => s.actions.every((a) => allowed.includes(a.toLowerCase()));
         const own = [agent, `agent-${agent}`, AGENT_SIGNING.callerVariable];
-        if (segments.length > 1 && own.includes(segments[0])) {
+        const [bucket, first, ...rest] = resource.split("/");
+        if (bucket === buckets.agentData && own.includes(first ?? "") && rest.length > 0 && only(OWN_DATA_ACTIONS)) {
+            return undefined;
+        }
+        if (bucket === buckets.metricsData && first !== undefined && only(METRICS_READ_ACTIONS)) {
             return undefined;
         }
         const write = s.actions.some((a) => S3_WRITE.test(a)) || s.actions.includes("*");
@@ -114,8 +184,15 @@ function notOwn(
 export const agentRoleScope = stackPolicy({
     name: "agent-stack-role-scope",
     description:
-        "On an agent stack, every IAM role carries the platform's permissions boundary (from the contract), and each agent role's policies reach only its own signing key, the platform's payload key and secret, and its own data; managed policies other than the platform's agent policy and this stack's own are refused (their grants cannot be verified here).",
-    controls: ["IAM-BOUNDARY", "RBAC-AGENT-PERMS", "ACC-DATA-AGENT-READ", "ACC-DATA-AGENT-WRITE", "MSG-SIG-ALG"],
+        "On an agent stack, every IAM role carries the platform's permissions boundary (from the contract), and each agent role's policies reach only its own signing key, the platform's payload key and secret with exactly the message-crypto grants and conditions, and its own data (object reads and puts under its prefix of the platform's agent_data, reads of metrics_data); managed policies other than the platform's agent policy and this stack's own are refused (their grants cannot be verified here).",
+    controls: [
+        "IAM-BOUNDARY",
+        "RBAC-AGENT-PERMS",
+        "ACC-DATA-AGENT-READ",
+        "ACC-DATA-AGENT-WRITE",
+        "MSG-SIG-ALG",
+        "MSG-PAYLOAD-KEY-STORAGE",
+    ],
     severity: "critical",
     validate: (args, report) => {
         const facts = platformFacts(args.resources);
@@ -126,6 +203,27 @@ export const agentRoleScope = stackPolicy({
             if (r.props.permissionsBoundary !== facts.identity.permissionsBoundaryArn) {
                 report(
                     `[IAM-BOUNDARY] role ${String(r.props.name ?? r.name)} has permissions boundary ${JSON.stringify(r.props.permissionsBoundary ?? null)}; every role of an agent stack carries its platform's boundary ${facts.identity.permissionsBoundaryArn} (contract identity.permissionsBoundaryArn)`,
+                    r.urn,
+                );
+            }
+        }
+        // The platform's own names: its system_admin's rights, its data policies and its operators read
+        // `${namePrefix}-*` as the platform's; an agent stack names its resources with its own prefix.
+        const platformNames = `${facts.namePrefix}-`;
+        for (const r of args.resources.filter((x) => NAMED.includes(x.type))) {
+            const name = String(r.props.name ?? "").replace(/^alias\//, "");
+            if (name.startsWith(platformNames)) {
+                report(
+                    `[RBAC-AGENT-PERMS] ${r.type.split(":").pop()} ${String(r.props.name)} is named under the platform's prefix ${platformNames}: an agent stack's names use its own prefix (mas<hash>-<stack>), never its platform's`,
+                    r.urn,
+                );
+            }
+        }
+        for (const r of args.resources.filter((x) => x.type === T.role)) {
+            const tags = tagsOf(r);
+            if (tags[RBAC_ROLE_TAG] !== "agent" || tags[PLATFORM_STACK_TAG] !== facts.stack) {
+                report(
+                    `[RBAC-AGENT-PERMS] role ${String(r.props.name ?? r.name)} is tagged ${RBAC_ROLE_TAG}=${JSON.stringify(tags[RBAC_ROLE_TAG] ?? null)}, ${PLATFORM_STACK_TAG}=${JSON.stringify(tags[PLATFORM_STACK_TAG] ?? null)}: every role of an agent stack is an agent role of its platform (${RBAC_ROLE_TAG}=agent, ${PLATFORM_STACK_TAG}=${facts.stack}), held to an agent's scope`,
                     r.urn,
                 );
             }
@@ -205,7 +303,7 @@ export const agentMessageKeys = stackPolicy({
 export const agentPodIdentity = stackPolicy({
     name: "agent-stack-pod-identity",
     description:
-        "On an agent stack, each Pod Identity association joins the platform's cluster (contract cluster.name) for a service account in one of this stack's own agent namespaces, with that agent's role.",
+        "On an agent stack, each Pod Identity association joins the platform's cluster (contract cluster.name) for a service account in one of this stack's own agent namespaces, with that agent's role of this stack and no target role.",
     controls: ["RBAC-AGENT-NS"],
     severity: "high",
     validate: (args, report) => {
@@ -230,10 +328,22 @@ export const agentPodIdentity = stackPolicy({
                     p.urn,
                 );
             }
-            const roleAgent = roleOf.get(String(p.props.roleArn));
-            if (roleAgent !== undefined && roleAgent !== sa) {
+            const roleArn = String(p.props.roleArn ?? "");
+            const roleAgent = roleOf.get(roleArn);
+            if (!roleOf.has(roleArn)) {
                 report(
-                    `[RBAC-AGENT-NS] Pod Identity association ${p.name} gives ${ns}/${sa} the role of agent ${roleAgent}`,
+                    `[RBAC-AGENT-NS] Pod Identity association ${p.name} gives ${ns}/${sa} role ${roleArn || "(none)"}: not an agent role of this stack`,
+                    p.urn,
+                );
+            } else if (roleAgent !== sa) {
+                report(
+                    `[RBAC-AGENT-NS] Pod Identity association ${p.name} gives ${ns}/${sa} the role of agent ${roleAgent ?? "(unknown)"}`,
+                    p.urn,
+                );
+            }
+            if (p.props.targetRoleArn !== undefined && p.props.targetRoleArn !== null && p.props.targetRoleArn !== "") {
+                report(
+                    `[RBAC-AGENT-NS] Pod Identity association ${p.name} chains to target role ${String(p.props.targetRoleArn)}: an agent's pods get their own agent role only, no role chaining`,
                     p.urn,
                 );
             }

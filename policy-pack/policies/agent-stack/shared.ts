@@ -3,7 +3,7 @@
 
 import type { PolicyResource } from "@pulumi/policy";
 import { AGENT_SIGNING } from "../../catalog/data";
-import { AGENT_LABEL, RBAC_ROLE_TAG } from "../../catalog/identity";
+import { AGENT_LABEL } from "../../catalog/identity";
 import { asArray, asObject as obj, asStrings, parsePolicyDocument } from "../lib";
 
 export const T = {
@@ -47,12 +47,13 @@ export interface AgentRole {
 }
 
 /**
- * The stack's agent roles (tagged rbac-role agent), each with the agent whose service account its trust policy
+ * The stack's roles, all of them agent roles (an agent stack builds no other; agent-stack-role-scope reports one
+ * not tagged rbac-role agent, and holds it to an agent's scope all the same), each with the agent whose service account its trust policy
  * admits (the Pod Identity session tag kubernetes-service-account), else the one its name ends with.
  */
 export function agentRoles(resources: readonly PolicyResource[]): AgentRole[] {
     return resources
-        .filter((r) => r.type === T.role && tagsOf(r)[RBAC_ROLE_TAG] === "agent")
+        .filter((r) => r.type === T.role)
         .map((r) => {
             const arn = String(r.props.arn ?? "");
             const name = String(r.props.name ?? r.name);

@@ -1,4 +1,6 @@
 import type { ProgramRun } from "../../../tools/lib/program";
+import { evaluate } from "../../../policy-pack/lib/iam/evaluate";
+import { parseDocument } from "../../../policy-pack/lib/iam/document";
 import { named } from "../../harness/program";
 import { ACCT, ROLES, KEY, BUCKET, LIFECYCLE, SSE, POLICY, program, doc, sid, arnOf, bucketName } from "./fixture";
 
@@ -76,15 +78,21 @@ describe("Data stores (ACC-DATA-AGENT-READ, ACC-DATA-AGENT-WRITE, ACC-DATA-METRI
         const via = { "kms:CallerAccount": ACCT, "kms:ViaService": "s3.eu-west-1.amazonaws.com" };
         expect(sid(list, "MetricsDataReadViaS3")).toMatchObject({
             Action: ["kms:Decrypt", "kms:DescribeKey"],
+            Condition: { ArnLike: { "aws:PrincipalArn": [ROLES.systemAdmin, ROLES.operator] }, StringEquals: via },
+        });
+        // Agents by tag, so an agent stack's roles (mas-<agent stack>-agent-*) of this platform read too.
+        expect(sid(list, "MetricsDataReadViaS3Agents")).toEqual({
+            Sid: "MetricsDataReadViaS3Agents",
+            Effect: "Allow",
+            Principal: "*",
+            Action: ["kms:Decrypt", "kms:DescribeKey"],
+            Resource: "*",
             Condition: {
-                ArnLike: {
-                    "aws:PrincipalArn": [
-                        ROLES.systemAdmin,
-                        ROLES.operator,
-                        `arn:aws:iam::${ACCT}:role/mas-prod-agent-*`,
-                    ],
+                StringEquals: {
+                    "aws:PrincipalTag/rbac-role": "agent",
+                    "aws:PrincipalTag/platform-stack": "prod",
+                    ...via,
                 },
-                StringEquals: via,
             },
         });
         expect(sid(list, "MetricsDataWriteViaS3")).toMatchObject({
@@ -97,16 +105,15 @@ describe("Data stores (ACC-DATA-AGENT-READ, ACC-DATA-AGENT-WRITE, ACC-DATA-METRI
 
     it("metrics_data: sensitive key, read by admin/operator/agents, written only by the monitoring agent with SigV4", () => {
         const list = doc(named(prod, POLICY, "mas-stores-metrics-data"));
+        // Deny reads unless admin / operator / a service, or an agent (rbac-role agent) of this platform (prod).
+        const others = { "aws:PrincipalArn": [ROLES.systemAdmin, ROLES.operator, backupRole, macieRole] };
         expect(sid(list, "MetricsDataReadOnlyAdminOperatorAgents").Condition).toEqual({
-            ArnNotLike: {
-                "aws:PrincipalArn": [
-                    ROLES.systemAdmin,
-                    ROLES.operator,
-                    `arn:aws:iam::${ACCT}:role/mas-prod-agent-*`,
-                    backupRole,
-                    macieRole,
-                ],
-            },
+            ArnNotLike: others,
+            StringNotEquals: { "aws:PrincipalTag/rbac-role": "agent" },
+        });
+        expect(sid(list, "MetricsDataReadOnlyAgentsOfThisPlatform").Condition).toEqual({
+            ArnNotLike: others,
+            StringNotEquals: { "aws:PrincipalTag/platform-stack": "prod" },
         });
         expect(sid(list, "MetricsDataWriteOnlyMonitoringAgent").Condition).toEqual({
             ArnNotLike: { "aws:PrincipalArn": [ROLES.monitoringAgent, backupRole] },
@@ -118,6 +125,48 @@ describe("Data stores (ACC-DATA-AGENT-READ, ACC-DATA-AGENT-WRITE, ACC-DATA-METRI
             (named(prod, SSE, "mas-stores-metrics-data").inputs.rules as Record<string, Record<string, string>>[])[0]
                 .applyServerSideEncryptionByDefault.kmsMasterKeyId,
         ).toBe(arnOf(prod, KEY, "mas-keys-sensitive"));
+    });
+
+    it("ACC-DATA-METRICS-READ: agents of this platform's agent stacks read metrics_data by tag; other roles do not (IAM evaluator)", () => {
+        const arn = arnOf(prod, BUCKET, "mas-stores-metrics-data");
+        const bucketPolicy = parseDocument({
+            Version: "2012-10-17",
+            Statement: doc(named(prod, POLICY, "mas-stores-metrics-data")),
+        });
+        const canRead = (name: string, tags: Record<string, string>) =>
+            evaluate(
+                {
+                    kind: "role",
+                    arn: `arn:aws:iam::${ACCT}:role/${name}`,
+                    account: ACCT,
+                    tags,
+                    identity: [
+                        {
+                            name: "read",
+                            document: parseDocument({
+                                Version: "2012-10-17",
+                                Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: `${arn}/*` }],
+                            })!,
+                        },
+                    ],
+                },
+                {
+                    action: "s3:GetObject",
+                    resource: `${arn}/coordinator-a/m.json`,
+                    resourceAccount: ACCT,
+                    resourcePolicy: { name: "bucket", document: bucketPolicy! },
+                    context: { "*": [] },
+                },
+            );
+        const agent = { "rbac-role": "agent", "platform-stack": "prod" };
+        expect(canRead("mas-agents-a-agent-coordinator-a", agent)).toMatchObject({ possible: true, definite: true });
+        expect(canRead("mas-prod-agent-planner", agent)).toMatchObject({ possible: true, definite: true });
+        // An agent of another platform (dev), an untagged role named like an agent, a non-agent tagged prod.
+        expect(canRead("mas-dev-agent-x", { "rbac-role": "agent", "platform-stack": "dev" }).possible).toBe(false);
+        expect(canRead("mas-prod-agent-x", {}).possible).toBe(false);
+        expect(canRead("mas-prod-ops", { "rbac-role": "monitoring_agent", "platform-stack": "prod" }).possible).toBe(
+            false,
+        );
     });
 
     it("data is kept: superseded versions for the level's retention (2557 / 365 days), no expiry", () => {

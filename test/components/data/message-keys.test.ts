@@ -24,6 +24,8 @@ describe("MessageKeys", () => {
                 customerMasterKeySpec: "ECC_NIST_EDWARDS25519",
                 deletionWindowInDays: 30,
             });
+            // system_admin manages its platform's agents' keys (agent stacks' too) by this tag.
+            expect(plain<any>(k.inputs).tags["platform-stack"]).toBe("prod");
             expect(k.protect).toBe(true);
         }
     });
@@ -39,9 +41,18 @@ describe("MessageKeys", () => {
             Action: "kms:Sign",
             Resource: "arn:aws:kms:eu-west-1:123456789012:key/*",
             Condition: {
-                StringEquals: { "aws:ResourceTag/purpose": "agent-signing", "aws:ResourceTag/agent": caller },
+                StringEquals: {
+                    "aws:ResourceTag/purpose": "agent-signing",
+                    "aws:ResourceTag/agent": caller,
+                    // Only the key its own stack built: an agent of the same name in another stack has its own.
+                    "aws:ResourceTag/agent-stack": "$" + "{aws:PrincipalTag/agent-stack}",
+                },
             },
         });
+        const keyTags = (k: string) => plain<any>(named(run, "aws:kms/key:Key", k).inputs).tags;
+        const roleTags = (r: string) => plain<any>(named(run, "aws:iam/role:Role", r).inputs).tags;
+        expect(keyTags("mas-message-signing-planner")["agent-stack"]).toBe("prod");
+        expect(roleTags("mas-agent-planner")["agent-stack"]).toBe("prod");
         expect(bySid.VerifyAnyAgent.Action).toEqual(["kms:Verify", "kms:GetPublicKey", "kms:DescribeKey"]);
         expect(bySid.VerifyAnyAgent.Condition).toEqual({
             StringEquals: { "aws:ResourceTag/purpose": "agent-signing" },

@@ -150,6 +150,25 @@ describe("Identity (dev)", () => {
             `arn:aws:iam::${ACCT}:role/mas-dev-*`,
             `arn:aws:iam::${ACCT}:policy/mas-dev-*`,
         ]);
+        // The agent stacks' roles, policies and signing keys (their own prefix) by tag: agents of this platform.
+        const agentTags = { "aws:ResourceTag/rbac-role": "agent", "aws:ResourceTag/platform-stack": "dev" };
+        expect(sid(doc, "ManagePlatformAgentIdentities")).toEqual({
+            Sid: "ManagePlatformAgentIdentities",
+            Effect: "Allow",
+            Action: "iam:*",
+            Resource: [`arn:aws:iam::${ACCT}:role/*`, `arn:aws:iam::${ACCT}:policy/*`],
+            Condition: { StringEquals: agentTags },
+        });
+        expect(sid(doc, "ManagePlatformAgentKeys").Condition).toEqual({
+            StringEquals: { "aws:ResourceTag/purpose": "agent-signing", "aws:ResourceTag/platform-stack": "dev" },
+        });
+        expect(sid(doc, "ManagePlatformAgentKeys").Action).toEqual(sid(doc, "ManageStackKeys").Action);
+        // The boundary lets it: the same tagged roles and policies.
+        const boundary = named(run, POLICY, "mas-permissions-boundary").inputs.policy;
+        expect(sid(boundary, "IamPlatformAgentRoles")).toMatchObject({
+            Resource: [`arn:aws:iam::${ACCT}:role/*`, `arn:aws:iam::${ACCT}:policy/*`],
+            Condition: { StringEquals: agentTags },
+        });
         for (const s of statements(doc)) {
             expect(s.Action === "*" && s.Resource === "*").toBe(false);
         }
@@ -242,7 +261,8 @@ describe("Identity (dev)", () => {
     it("RBAC-AGENT-NS: each agent role is trusted only by EKS Pod Identity for its namespace and service account", () => {
         const r = role("mas-agent-task-executor");
         expect(r.inputs.name).toBe("mas-dev-agent-task-executor");
-        expect(r.inputs.tags).toEqual({ "rbac-role": "agent" });
+        // platform-stack: the data and key policies admit agents of this platform by tag, not by name.
+        expect(r.inputs.tags).toEqual({ "rbac-role": "agent", "platform-stack": "dev", "agent-stack": "dev" });
         expect(statements(r.inputs.assumeRolePolicy)).toEqual([
             {
                 Sid: "EksPodIdentity",
@@ -393,9 +413,9 @@ describe("Identity (prod)", () => {
         ).toEqual(["mas-prod-agent-coordinator", "mas-prod-agent-task-executor", "mas-prod-agent-planner"]);
     });
 
-    it("rejects an agent whose role name would exceed 64 characters", async () => {
+    it("rejects an agent whose role name would exceed 64 characters, as a config error", async () => {
         await expect(runIdentity("prod", { agents: ["a".repeat(50), "b".repeat(57)] })).rejects.toThrow(
-            /longer than 64 characters/,
+            /agents: agent a{50} makes the IAM role name mas-prod-agent-a{50} 65 characters long; IAM allows 64/,
         );
     });
 });
