@@ -1,12 +1,12 @@
 // An agent stack (platformStack set): only the per-agent parts of its `agents`, joined to the platform stack's
 // cluster, mesh and identity through a StackReference and the contract the platform exports
 // (components/platform/contract.ts). README "Split an estate".
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AgentFleet } from "../components/agents";
 import { pick, platformStackName, StackConfig } from "../components/config";
 import { PLATFORM_STACK_TAG } from "../policy-pack/catalog/identity";
 import { EvidenceRegistry } from "../components/evidence";
+import { stackAwsProvider } from "./provider";
 import {
     AgentPlatformContract,
     ContractError,
@@ -44,19 +44,7 @@ export function checkPlatform(value: unknown, cfg: StackConfig): AgentPlatformCo
 export function agentProgram(cfg: StackConfig) {
     const evidence = new EvidenceRegistry();
     // As the platform's provider: the stack's default tags, plus the platform it belongs to.
-    const awsProvider = new aws.Provider("aws", {
-        region: cfg.region as aws.Region,
-        defaultTags: {
-            tags: {
-                project: cfg.project,
-                environment: cfg.environment,
-                stack: cfg.stack,
-                [PLATFORM_STACK_TAG]: platformStackName(cfg),
-                classification: "internal",
-                "managed-by": "pulumi",
-            },
-        },
-    });
+    const awsProvider = stackAwsProvider(cfg, { [PLATFORM_STACK_TAG]: platformStackName(cfg) });
     const platformRef = new pulumi.StackReference("platform", { name: cfg.platformStack });
     const platform = platformRef.requireOutput(CONTRACT_OUTPUT).apply((v) => checkPlatform(v, cfg));
     // requireOutput keeps the platform's secret output secret.

@@ -14,25 +14,13 @@ import { DeployRunner, Network, Perimeter } from "../components/network";
 import { Compliance, Detection, IncidentResponse, Operations } from "../components/operations";
 
 import { MESH } from "../policy-pack/catalog/mesh";
+import { stackAwsProvider } from "./provider";
 import { AgentPlatformContract, CONTRACT_MINOR, CONTRACT_VERSION } from "../components/platform/contract";
 
 export function platformProgram(cfg: StackConfig) {
     const evidence = new EvidenceRegistry();
 
-    // One explicit AWS provider: every resource gets the stack's default tags. `classification: internal` is the
-    // floor; data-holding resources override it (critical / sensitive) on their own tags.
-    const awsProvider = new aws.Provider("aws", {
-        region: cfg.region as aws.Region,
-        defaultTags: {
-            tags: {
-                project: cfg.project,
-                environment: cfg.environment,
-                stack: cfg.stack,
-                classification: "internal",
-                "managed-by": "pulumi",
-            },
-        },
-    });
+    const awsProvider = stackAwsProvider(cfg);
     const opts: pulumi.ComponentResourceOptions = { providers: { aws: awsProvider } };
 
     // Identity first: the data section's key and bucket policies name its roles.

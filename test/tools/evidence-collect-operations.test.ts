@@ -1,3 +1,4 @@
+import { emptyEvidence } from "../harness/evidence";
 // `evidence --collect`, what each operation must show in the period, against recorded AWS responses
 // (aws-sdk-client-mock): every cadence window ran, restore tests completed and validated, no open CRITICAL / HIGH
 // Security Hub finding on a control, every required standard READY, the stack's Macie job ran.
@@ -20,7 +21,7 @@ import { classificationJobs } from "../../tools/lib/evidence-collect/macie";
 import { findings, standardsState } from "../../tools/lib/evidence-collect/securityhub";
 import { OperatingCheck } from "../../tools/lib/evidence-collect/types";
 import { dueWindows } from "../../tools/lib/evidence-collect/windows";
-import { buildEvidence, ControlEvidence } from "../../tools/lib/evidence-report";
+import type { ControlEvidence } from "../../tools/lib/evidence-report";
 import { applyOperating } from "../../tools/lib/evidence-collect/apply";
 import { renderSummary } from "../../tools/lib/evidence-summary";
 
@@ -440,31 +441,7 @@ describe("provenance of the collector", () => {
 
 describe("operating evidence in the statement of applicability", () => {
     it("fails a passing audit with a missed window and names the window and the Macie job in summary.md", () => {
-        const doc = buildEvidence({
-            stack: "prod",
-            source: "test",
-            provenance: {
-                gitCommit: "0".repeat(40),
-                gitDirty: false,
-                pack: { name: "p", version: "0" },
-                guideVersion: "1.0.0",
-                sourceKind: "stack-export",
-                placeholderIds: false,
-                deployed: true,
-                policyConfig: "policy-pack/config/prod.json",
-            },
-            resources: [],
-            auditEvidence: {},
-            report: {
-                violations: [],
-                summary: { resources: 0, policies: 0, mandatory: 0, advisory: 0 },
-                policies: [],
-                diagnostics: { each: [], stack: [] },
-                pack: { name: "pack", version: "0.0.0" },
-            },
-            tests: new Map(),
-            selfTest: [],
-        });
+        const doc = emptyEvidence("prod");
         const audit = doc.controls.find((c) => c.id === "AUD-ACCESS")!;
         Object.assign(audit, { status: "pass", reason: "proven" });
         const detail =

@@ -1,3 +1,4 @@
+import { emptyEvidence } from "../harness/evidence";
 // `evidence --collect` / `--publish` against recorded AWS responses (aws-sdk-client-mock): no network.
 import { AccessAnalyzerClient, ListAnalyzersCommand } from "@aws-sdk/client-accessanalyzer";
 import { BackupClient, ListRestoreJobsCommand } from "@aws-sdk/client-backup";
@@ -35,7 +36,7 @@ import { applyOperating } from "../../tools/lib/evidence-collect/apply";
 import { callerAccount, collect, parsePeriod } from "../../tools/lib/evidence-collect";
 import { publish } from "../../tools/lib/evidence-collect/publish";
 import { evidenceCommand } from "../../tools/evidence";
-import { buildEvidence, ControlEvidence } from "../../tools/lib/evidence-report";
+import type { ControlEvidence } from "../../tools/lib/evidence-report";
 
 const ssm = mockClient(SSMClient);
 const cw = mockClient(CloudWatchClient);
@@ -378,31 +379,7 @@ describe("evidence --collect", () => {
     });
 
     it("fails a control whose operation failed, demotes one that never ran, passes the approval it saw", async () => {
-        const doc = buildEvidence({
-            stack: "prod",
-            source: "test",
-            provenance: {
-                gitCommit: "0".repeat(40),
-                gitDirty: false,
-                pack: { name: "p", version: "0" },
-                guideVersion: "1.0.0",
-                sourceKind: "stack-export",
-                placeholderIds: false,
-                deployed: true,
-                policyConfig: "policy-pack/config/prod.json",
-            },
-            resources: [],
-            auditEvidence: {},
-            report: {
-                violations: [],
-                summary: { resources: 0, policies: 0, mandatory: 0, advisory: 0 },
-                policies: [],
-                diagnostics: { each: [], stack: [] },
-                pack: { name: "pack", version: "0.0.0" },
-            },
-            tests: new Map(),
-            selfTest: [],
-        });
+        const doc = emptyEvidence("prod");
         const c = (id: string) => doc.controls.find((x) => x.id === id)!;
         // As a passing plan would have them.
         for (const id of ["AUD-SYS", "AUD-ACCESS", "DET-UNAUTH"]) {

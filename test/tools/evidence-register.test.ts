@@ -1,38 +1,15 @@
+import { emptyEvidence } from "../harness/evidence";
 // The deviation register binds an acceptance to the deviation text it accepted (sha256): when the evidence's text
 // changes, the acceptance is stale and accepts nothing.
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { buildEvidence, EvidenceDocument } from "../../tools/lib/evidence-report";
+import type { EvidenceDocument } from "../../tools/lib/evidence-report";
 import { Acceptance, applyRegister, deviationHash, readAcceptances } from "../../tools/lib/evidence-register";
 
 function doc(): EvidenceDocument {
-    const d = buildEvidence({
-        stack: "prod",
-        source: "test",
-        provenance: {
-            gitCommit: "0".repeat(40),
-            gitDirty: false,
-            pack: { name: "p", version: "0" },
-            guideVersion: "1.0.0",
-            sourceKind: "stack-export",
-            placeholderIds: false,
-            deployed: true,
-            policyConfig: "policy-pack/config/prod.json",
-        },
-        resources: [],
-        auditEvidence: {},
-        report: {
-            violations: [],
-            summary: { resources: 0, policies: 0, mandatory: 0, advisory: 0 },
-            policies: [],
-            diagnostics: { each: [], stack: [] },
-            pack: { name: "pack", version: "0.0.0" },
-        },
-        tests: new Map(),
-        selfTest: [],
-    });
+    const d = emptyEvidence("prod");
     d.generatedAt = "2026-12-01T00:00:00.000Z";
     Object.assign(
         d.controls.find((c) => c.id === "CERT-LETSENCRYPT")!,

@@ -1,39 +1,11 @@
+import { emptyEvidence } from "../harness/evidence";
 import { controls } from "../../policy-pack/catalog";
-import { buildEvidence, EVIDENCE_SECTIONS, leafStatus, Provenance } from "../../tools/lib/evidence-report";
+import { EVIDENCE_SECTIONS, leafStatus } from "../../tools/lib/evidence-report";
 import { renderMarkdown } from "../../tools/lib/evidence-markdown";
 
-const provenance: Provenance = {
-    gitCommit: "0".repeat(40),
-    gitDirty: false,
-    pack: { name: "multi-agent-security-policies", version: "0.1.0" },
-    guideVersion: "1.0.0",
-    sourceKind: "stack-export",
-    placeholderIds: false,
-    deployed: true,
-    policyConfig: "policy-pack/config/prod.json",
-};
-
 /** The evidence of an empty state (no resources, no policies, no self-test) for `stack` with its config keys. */
-const emptyEvidence = (stack: string, stackKeys: Record<string, string> = {}) =>
-    buildEvidence({
-        stack,
-        source: "empty state",
-        provenance,
-        resources: [],
-        auditEvidence: {},
-        report: {
-            violations: [],
-            summary: { resources: 0, policies: 0, mandatory: 0, advisory: 0 },
-            policies: [],
-            diagnostics: { each: [], stack: [] },
-            pack: { name: "pack", version: "0.0.0" },
-        },
-        tests: new Map(),
-        selfTest: [],
-        generatedAt: "2026-11-30T00:00:00.000Z",
-        stackKeys,
-        stackFile: `Pulumi.${stack}.yaml`,
-    });
+const emptyEvidenceOf = (stack: string, stackKeys: Record<string, string> = {}) =>
+    emptyEvidence(stack, { generatedAt: "2026-11-30T00:00:00.000Z", stackKeys, stackFile: `Pulumi.${stack}.yaml` });
 
 describe("evidence statuses", () => {
     it("give a leaf the status of its controls", () => {
@@ -56,7 +28,7 @@ describe("evidence statuses", () => {
             render: (json) => [`rows: ${(json as { rows: number }).rows}`],
         });
         try {
-            const doc = emptyEvidence("prod");
+            const doc = emptyEvidenceOf("prod");
             const infra = doc.controls.filter((c) => c.how.kind === "infrastructure");
             // CERT-LETSENCRYPT is not configured without its issuer; every other infrastructure control fails.
             expect(infra.filter((c) => c.status !== "fail").map((c) => [c.id, c.status])).toEqual([
@@ -84,7 +56,7 @@ describe("evidence statuses", () => {
 });
 
 describe("a stack's own choices in the evidence", () => {
-    const empty = (stackKeys: Record<string, string>) => emptyEvidence("lz", stackKeys);
+    const empty = (stackKeys: Record<string, string>) => emptyEvidenceOf("lz", stackKeys);
 
     it("reports the controls a landing zone's services carry as adopted, naming what the owner must provide", () => {
         const doc = empty({ accountServices: "adopt" });
