@@ -1,43 +1,15 @@
-import type {
-    PolicyResource,
-    ResourceValidationPolicy,
-    StackValidationArgs,
-    StackValidationPolicy,
-} from "@pulumi/policy";
+import type { ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { platformPolicies } from "../../policy-pack/policies/platform";
 import type { ProgramRun, RecordedResource } from "../../tools/lib/program";
 import { plain, runStack } from "../harness/program";
 import { validateResource } from "../harness/policy";
+import { stackView } from "./review-plan";
 
 // The platform policies on the real prod plan: silent on it, and each fires on the one defect the outside
 // review found (applied to a copy of the plan), so a regression of the program cannot pass them.
 type Rec = Record<string, any>;
 const isStack = (p: ResourceValidationPolicy | StackValidationPolicy): p is StackValidationPolicy =>
     "validateStack" in p;
-
-/** Stack-policy view of the plan: outputs as props, dependencies linked as resource objects (as the engine does). */
-function stackView(resources: RecordedResource[]): PolicyResource[] {
-    const byUrn = new Map<string, PolicyResource>();
-    const list = resources.map((r) => {
-        const pr = {
-            type: r.type,
-            name: r.name,
-            urn: r.urn,
-            props: plain<Rec>(r.outputs),
-            dependencies: [] as PolicyResource[],
-            propertyDependencies: {},
-            opts: {},
-        } as unknown as PolicyResource;
-        byUrn.set(r.urn, pr);
-        return pr;
-    });
-    resources.forEach((r, i) => {
-        list[i].dependencies = ((r as { dependencies?: string[] }).dependencies ?? [])
-            .map((u) => byUrn.get(u))
-            .filter((d): d is PolicyResource => d !== undefined);
-    });
-    return list;
-}
 
 function violations(resources: RecordedResource[]): string[] {
     const out: string[] = [];

@@ -6,8 +6,8 @@ import { plain } from "../harness/program";
 
 export type Rec = Record<string, any>;
 
-/** Stack-policy view of the plan: outputs as props, dependencies linked as resource objects. */
-function stackView(resources: RecordedResource[]): PolicyResource[] {
+/** Stack-policy view of the plan: outputs as props, dependencies linked as resource objects (as the engine does). */
+export function stackView(resources: RecordedResource[]): PolicyResource[] {
     const byUrn = new Map<string, PolicyResource>();
     const list = resources.map((r) => {
         const pr = {
