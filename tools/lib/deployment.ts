@@ -132,7 +132,14 @@ export function ensureDir(dir: string): void {
             throw new UsageError(`cannot create ${dir}: ${d} is not a directory`);
         }
         for (const m of missing) {
-            fs.mkdirSync(m);
+            try {
+                fs.mkdirSync(m);
+            } catch (e) {
+                // plan:all runs plans in parallel: another one may create the same directory first.
+                if ((e as NodeJS.ErrnoException).code !== "EEXIST" || !fs.statSync(m).isDirectory()) {
+                    throw e;
+                }
+            }
         }
     } catch (e) {
         if (e instanceof UsageError) {
